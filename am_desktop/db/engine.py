@@ -1,0 +1,47 @@
+"""One SQLAlchemy engine per database file, with the PRAGMAs the product relies on."""
+
+from __future__ import annotations
+
+import sqlite3
+from pathlib import Path
+from typing import Any
+
+from sqlalchemy import Engine, create_engine, event
+from sqlalchemy.engine import Connection
+from sqlalchemy.pool import ConnectionPoolEntry
+
+#: How long a writer waits for another writer before "database is locked" (ms).
+BUSY_TIMEOUT_MS = 5000
+
+
+def _on_connect(dbapi_connection: sqlite3.Connection, _record: ConnectionPoolEntry) -> None:
+    # Autocommit at the driver level: we issue BEGIN ourselves (see _on_begin), so SQLite's
+    # locking is explicit rather than the pysqlite module's guess.
+    dbapi_connection.isolation_level = None
+    cursor = dbapi_connection.cursor()
+    cursor.execute("PRAGMA foreign_keys=ON")
+    cursor.execute(f"PRAGMA busy_timeout={BUSY_TIMEOUT_MS}")
+    cursor.execute("PRAGMA journal_mode=WAL")
+    # WAL + NORMAL: a committed transaction survives a killed process (not a power cut mid-commit).
+    cursor.execute("PRAGMA synchronous=NORMAL")
+    cursor.close()
+
+
+def _on_begin(connection: Connection) -> None:
+    # Writers take the write lock up front (BEGIN IMMEDIATE) so two writers queue on
+    # busy_timeout instead of failing half-way when a read lock cannot be upgraded.
+    mode = connection.get_execution_options().get("sqlite_begin", "DEFERRED")
+    connection.exec_driver_sql(f"BEGIN {mode}")
+
+
+def make_engine(path: Path, **kwargs: Any) -> Engine:
+    """An engine for the SQLite file at ``path``; foreign keys on, WAL, busy timeout."""
+    engine = create_engine(f"sqlite:///{path}", **kwargs)
+    event.listen(engine, "connect", _on_connect)
+    event.listen(engine, "begin", _on_begin)
+    return engine
+
+
+def writer(engine: Engine) -> Engine:
+    """The same engine (and pool) whose transactions start with ``BEGIN IMMEDIATE``."""
+    return engine.execution_options(sqlite_begin="IMMEDIATE")

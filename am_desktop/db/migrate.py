@@ -1,0 +1,130 @@
+"""Opening a database safely: refuse what is not ours, back up, then upgrade the schema.
+
+Finding that a database is current costs one small ``sqlite3`` query; Alembic (slow to
+import) is loaded only when a migration is due.
+"""
+
+from __future__ import annotations
+
+import sqlite3
+from pathlib import Path
+from typing import TYPE_CHECKING
+
+from am_desktop import log
+from am_desktop.errors import StorageError
+
+if TYPE_CHECKING:
+    from alembic.config import Config
+
+#: The newest migration; a test keeps it equal to Alembic's head.
+HEAD_REVISION = "0001_initial"
+#: Every revision this version of the app knows, oldest first; a test keeps it equal to Alembic's.
+KNOWN_REVISIONS = ("0001_initial",)
+
+MIGRATIONS_PACKAGE = "am_desktop.db.migrations"
+
+
+def current_revision(path: Path) -> str | None:
+    """The schema revision recorded in the database; None for a new, empty file.
+
+    Raises:
+        StorageError: the file is not a SQLite database, is damaged, is another program's
+            database, or was written by a newer version of AM Desktop.
+    """
+    try:
+        connection = sqlite3.connect(f"file:{path}?mode=ro", uri=True)
+        try:
+            tables = {
+                row[0]
+                for row in connection.execute("SELECT name FROM sqlite_master WHERE type='table'")
+            }
+            revision = None
+            if "alembic_version" in tables:
+                row = connection.execute("SELECT version_num FROM alembic_version").fetchone()
+                revision = row[0] if row else None
+        finally:
+            connection.close()
+    except sqlite3.DatabaseError as exc:
+        raise StorageError(
+            f"{path} is damaged or is not an AM Desktop database, so it was not opened. "
+            "Restore a backup from its 'backups' folder, or choose another file.",
+            detail=str(exc),
+        ) from exc
+    if revision is None and tables - {"alembic_version"}:
+        raise StorageError(
+            f"{path} holds another program's data, so AM Desktop will not use it. "
+            "Choose a new file name for your AM Desktop database."
+        )
+    if revision is not None and revision not in KNOWN_REVISIONS:
+        raise StorageError(
+            f"{path} was written by a newer version of AM Desktop. "
+            "Update AM Desktop to open it; the file was left untouched."
+        )
+    return revision
+
+
+def check_integrity(path: Path) -> None:
+    """Run SQLite's quick check over the whole file.
+
+    Raises:
+        StorageError: the database is damaged.
+    """
+    connection = sqlite3.connect(f"file:{path}?mode=ro", uri=True)
+    try:
+        result = connection.execute("PRAGMA quick_check").fetchone()
+    except sqlite3.DatabaseError as exc:
+        result = (str(exc),)
+    finally:
+        connection.close()
+    if result is None or result[0] != "ok":
+        raise StorageError(
+            f"{path} is damaged, so it was not changed. Restore a backup from its 'backups' folder.",
+            detail=str(result),
+        )
+
+
+def upgrade(path: Path, target: str = "head") -> None:
+    """Run the Alembic migrations on ``path`` up to ``target`` (imports Alembic)."""
+    from alembic import command
+
+    from am_desktop.db.engine import make_engine
+
+    engine = make_engine(path)
+    try:
+        with engine.begin() as connection:
+            config = alembic_config()
+            config.attributes["connection"] = connection
+            command.upgrade(config, target)
+    finally:
+        engine.dispose()
+
+
+def alembic_config() -> Config:
+    """Alembic's configuration, built in code so it works from a frozen bundle too."""
+    from alembic.config import Config
+
+    config = Config()
+    config.set_main_option("script_location", f"{MIGRATIONS_PACKAGE}:")
+    return config
+
+
+def prepare_database(path: Path) -> bool:
+    """Bring the database at ``path`` to the current schema, backing it up first.
+
+    Returns:
+        True when a migration ran.
+
+    Raises:
+        StorageError: the file is damaged, foreign or too new (it is never overwritten).
+    """
+    revision = current_revision(path)
+    if revision == HEAD_REVISION:
+        return False
+    if revision is not None:
+        check_integrity(path)
+        from am_desktop.db.backup import backup_before_migration
+
+        backup_before_migration(path, revision)
+    log.db.info("upgrading %s from %s to %s", path, revision or "empty", HEAD_REVISION)
+    upgrade(path)
+    return True

@@ -1,0 +1,30 @@
+"""Every model, imported so that ``Base.metadata`` knows the whole schema."""
+
+from am_desktop.db.models.account import Account, AccountObjective, AccountRisk, WhitespaceProduct
+from am_desktop.db.models.contact import Contact, InfluenceLink
+from am_desktop.db.models.contract import Contract, Renewal
+from am_desktop.db.models.ledger import ArrMovement
+from am_desktop.db.models.note import ActionItem, Note, NoteAttendee, ProductFeedback
+from am_desktop.db.models.pipeline import Escalation, Opportunity
+from am_desktop.db.models.signals import HealthSnapshot, SurveyResponse, UsageSample
+
+__all__ = [
+    "Account",
+    "AccountObjective",
+    "AccountRisk",
+    "ActionItem",
+    "ArrMovement",
+    "Contact",
+    "Contract",
+    "Escalation",
+    "HealthSnapshot",
+    "InfluenceLink",
+    "Note",
+    "NoteAttendee",
+    "Opportunity",
+    "ProductFeedback",
+    "Renewal",
+    "SurveyResponse",
+    "UsageSample",
+    "WhitespaceProduct",
+]

@@ -1,0 +1,35 @@
+"""The ARR ledger: every change to an account's ARR as a dated, positive movement."""
+
+from __future__ import annotations
+
+from datetime import date
+
+from sqlalchemy import CheckConstraint, ForeignKey, Index, String, Text
+from sqlalchemy.orm import Mapped, mapped_column
+
+from am_desktop.db.base import Record
+from am_desktop.db.types import ChoiceType
+from am_desktop.domain.enums import MovementType
+
+
+class ArrMovement(Record):
+    """One movement; its type gives the sign. Renewals and won opportunities link theirs."""
+
+    __tablename__ = "arr_movement"
+    __table_args__ = (
+        CheckConstraint("amount_cents > 0", name="amount_positive"),
+        Index("ix_arr_movement_account_date", "account_id", "occurred_on"),
+    )
+
+    account_id: Mapped[int] = mapped_column(ForeignKey("account.id"))
+    occurred_on: Mapped[date] = mapped_column(index=True)
+    type: Mapped[MovementType] = mapped_column(ChoiceType(MovementType))
+    amount_cents: Mapped[int]
+    source: Mapped[str] = mapped_column(String(20), default="manual")
+    renewal_id: Mapped[int | None] = mapped_column(
+        ForeignKey("renewal.id", ondelete="SET NULL"), index=True
+    )
+    opportunity_id: Mapped[int | None] = mapped_column(
+        ForeignKey("opportunity.id", ondelete="SET NULL"), index=True
+    )
+    comment: Mapped[str | None] = mapped_column(Text)

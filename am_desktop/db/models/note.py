@@ -1,0 +1,67 @@
+"""Meeting notes and what they produce: attendees, action items, product feedback."""
+
+from __future__ import annotations
+
+from datetime import date, datetime
+
+from sqlalchemy import ForeignKey, Index, String, Text
+from sqlalchemy.orm import Mapped, mapped_column
+
+from am_desktop.db.base import Base, Record
+from am_desktop.db.types import ChoiceType
+from am_desktop.domain.enums import ActionItemStatus, NoteKind
+
+
+class Note(Record):
+    """A call, meeting, QBR, e-mail or plain note; the body is Markdown."""
+
+    __tablename__ = "note"
+    __table_args__ = (Index("ix_note_account_occurred", "account_id", "occurred_at"),)
+
+    account_id: Mapped[int] = mapped_column(ForeignKey("account.id"))
+    kind: Mapped[NoteKind] = mapped_column(ChoiceType(NoteKind), default=NoteKind.NOTE)
+    occurred_at: Mapped[datetime] = mapped_column(index=True)
+    title: Mapped[str | None] = mapped_column(String(200))
+    body: Mapped[str] = mapped_column(Text, default="")
+
+
+class NoteAttendee(Base):
+    """Who attended: a known contact, or just an e-mail address."""
+
+    __tablename__ = "note_attendee"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    note_id: Mapped[int] = mapped_column(ForeignKey("note.id", ondelete="CASCADE"), index=True)
+    contact_id: Mapped[int | None] = mapped_column(
+        ForeignKey("contact.id", ondelete="SET NULL"), index=True
+    )
+    email: Mapped[str | None] = mapped_column(String(254))
+
+
+class ActionItem(Record):
+    """A follow-up with an owner and a due date, often from a ``- [ ]`` note line."""
+
+    __tablename__ = "action_item"
+
+    account_id: Mapped[int] = mapped_column(ForeignKey("account.id"), index=True)
+    note_id: Mapped[int | None] = mapped_column(
+        ForeignKey("note.id", ondelete="SET NULL"), index=True
+    )
+    text: Mapped[str] = mapped_column(Text)
+    owner: Mapped[str | None] = mapped_column(String(100))
+    due_date: Mapped[date | None] = mapped_column(index=True)
+    status: Mapped[ActionItemStatus] = mapped_column(
+        ChoiceType(ActionItemStatus), default=ActionItemStatus.OPEN
+    )
+    done_at: Mapped[datetime | None]
+
+
+class ProductFeedback(Record):
+    """What the customer said about the product (a ``#feedback`` note line)."""
+
+    __tablename__ = "product_feedback"
+
+    account_id: Mapped[int] = mapped_column(ForeignKey("account.id"), index=True)
+    note_id: Mapped[int | None] = mapped_column(ForeignKey("note.id", ondelete="SET NULL"))
+    text: Mapped[str] = mapped_column(Text)
+    product_area: Mapped[str | None] = mapped_column(String(100))

@@ -1,0 +1,51 @@
+"""Expansion opportunities and escalations (customer issues)."""
+
+from __future__ import annotations
+
+from datetime import date
+
+from sqlalchemy import CheckConstraint, ForeignKey, String, Text
+from sqlalchemy.orm import Mapped, mapped_column
+
+from am_desktop.db.base import Record
+from am_desktop.db.types import ChoiceType
+from am_desktop.domain.enums import EscalationStatus, OpportunityKind, OpportunityStage, Severity
+
+
+class Opportunity(Record):
+    """An upsell or cross-sell; winning it writes an expansion to the ledger."""
+
+    __tablename__ = "opportunity"
+    __table_args__ = (CheckConstraint("probability BETWEEN 0 AND 100", name="probability_range"),)
+
+    account_id: Mapped[int] = mapped_column(ForeignKey("account.id"), index=True)
+    kind: Mapped[OpportunityKind] = mapped_column(
+        ChoiceType(OpportunityKind), default=OpportunityKind.UPSELL
+    )
+    name: Mapped[str] = mapped_column(String(200))
+    product: Mapped[str | None] = mapped_column(String(200))
+    amount_cents: Mapped[int] = mapped_column(default=0)
+    stage: Mapped[OpportunityStage] = mapped_column(
+        ChoiceType(OpportunityStage), default=OpportunityStage.IDENTIFIED
+    )
+    probability: Mapped[int] = mapped_column(default=10)
+    close_date: Mapped[date | None]
+    notes: Mapped[str | None] = mapped_column(Text)
+
+
+class Escalation(Record):
+    """A customer issue or escalation, with its severity and resolution."""
+
+    __tablename__ = "escalation"
+
+    account_id: Mapped[int] = mapped_column(ForeignKey("account.id"), index=True)
+    title: Mapped[str] = mapped_column(String(200))
+    description: Mapped[str | None] = mapped_column(Text)
+    severity: Mapped[Severity] = mapped_column(ChoiceType(Severity), default=Severity.MEDIUM)
+    status: Mapped[EscalationStatus] = mapped_column(
+        ChoiceType(EscalationStatus), default=EscalationStatus.OPEN
+    )
+    internal_owner: Mapped[str | None] = mapped_column(String(100))
+    opened_on: Mapped[date]
+    resolved_on: Mapped[date | None]
+    resolution: Mapped[str | None] = mapped_column(Text)

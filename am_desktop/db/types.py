@@ -1,0 +1,60 @@
+"""Column types: UTC timestamps and closed lists stored as their text value."""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime
+from typing import Any, Generic, TypeVar
+
+from sqlalchemy import String
+from sqlalchemy.engine import Dialect
+from sqlalchemy.types import TypeDecorator
+
+from am_desktop.domain.enums import Choice
+
+#: How timestamps are stored: UTC, fixed width, so text order is time order.
+DATETIME_FORMAT = "%Y-%m-%d %H:%M:%S.%f"
+
+
+def datetime_to_db(moment: datetime) -> str:
+    """The stored text of an aware (or UTC-naive) datetime."""
+    if moment.tzinfo is not None:
+        moment = moment.astimezone(UTC)
+    return moment.strftime(DATETIME_FORMAT)
+
+
+def datetime_from_db(text: str) -> datetime:
+    """An aware UTC datetime from its stored text."""
+    return datetime.strptime(text, DATETIME_FORMAT).replace(tzinfo=UTC)
+
+
+class UtcDateTime(TypeDecorator[datetime]):
+    """A timestamp stored as UTC text and read back as an aware UTC datetime."""
+
+    impl = String(26)
+    cache_ok = True
+
+    def process_bind_param(self, value: datetime | None, dialect: Dialect) -> str | None:
+        return None if value is None else datetime_to_db(value)
+
+    def process_result_value(self, value: str | None, dialect: Dialect) -> datetime | None:
+        return None if value is None else datetime_from_db(value)
+
+
+C = TypeVar("C", bound=Choice)
+
+
+class ChoiceType(TypeDecorator[C], Generic[C]):
+    """A :class:`~am_desktop.domain.enums.Choice` stored as its value (plain text, no CHECK)."""
+
+    impl = String(32)
+    cache_ok = True
+
+    def __init__(self, choice: type[C], *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.choice = choice
+
+    def process_bind_param(self, value: C | str | None, dialect: Dialect) -> str | None:
+        return None if value is None else self.choice(value).value
+
+    def process_result_value(self, value: str | None, dialect: Dialect) -> C | None:
+        return None if value is None else self.choice(value)

@@ -1,0 +1,1 @@
+"""The Qt-free, SQL-free heart of AM Desktop: vocabulary, value rules, pure calculations."""

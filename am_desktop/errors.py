@@ -1,0 +1,106 @@
+"""The application's error tree (Qt-free).
+
+Every error a user may see is an :class:`AppError` carrying a plain-language ``user_message``;
+the technical ``detail`` goes to the log only. Anything that is not an ``AppError`` is a bug.
+"""
+
+from __future__ import annotations
+
+import enum
+from collections.abc import Sequence
+from dataclasses import dataclass
+
+
+class AppError(Exception):
+    """An expected failure with a message meant for the user.
+
+    Args:
+        user_message: one or two plain sentences saying what went wrong and what to do.
+        detail: technical context for the log, never shown as is.
+    """
+
+    def __init__(self, user_message: str, detail: str | None = None) -> None:
+        super().__init__(user_message)
+        self.user_message = user_message
+        self.detail = detail
+
+
+class ValidationError(AppError):
+    """A value the user gave is not acceptable; ``field`` names it when known."""
+
+    def __init__(self, user_message: str, field: str | None = None) -> None:
+        super().__init__(user_message)
+        self.field = field
+
+
+class NotFoundError(AppError):
+    """The record the user referred to does not exist (or no longer does)."""
+
+
+class StaleRecordError(AppError):
+    """The record changed since the caller read it (optimistic concurrency)."""
+
+
+class StorageError(AppError):
+    """The environment refuses: database locked, read-only, disk full, corrupt, too new."""
+
+
+class ExportError(AppError):
+    """A file could not be written."""
+
+
+class Cancelled(AppError):  # noqa: N818 - named for what happened, like Anki's Interrupted
+    """The user cancelled; never shown as an error."""
+
+    def __init__(self) -> None:
+        super().__init__("Cancelled.")
+
+
+class SyncErrorKind(enum.Enum):
+    """Why a CRM sync stopped."""
+
+    AUTH = "auth"
+    NETWORK = "network"
+    RATE_LIMIT = "rate_limit"
+    CONFLICT = "conflict"
+    SERVER = "server"
+
+
+class SyncError(AppError):
+    """A CRM sync could not complete."""
+
+    def __init__(self, user_message: str, kind: SyncErrorKind, detail: str | None = None) -> None:
+        super().__init__(user_message, detail)
+        self.kind = kind
+
+
+@dataclass(frozen=True, slots=True)
+class RowProblem:
+    """One invalid cell or row of an imported file.
+
+    Args:
+        row: the row number as a spreadsheet shows it (the header is row 1).
+        column: the column's header as written in the file, or None for the whole row.
+        reason: what is wrong, in plain words.
+    """
+
+    row: int
+    column: str | None
+    reason: str
+
+    def __str__(self) -> str:
+        where = f"row {self.row}" if self.column is None else f"row {self.row}, {self.column}"
+        return f"{where}: {self.reason}"
+
+
+class ImportRejected(ValidationError):
+    """An import found invalid rows and wrote nothing."""
+
+    def __init__(self, problems: Sequence[RowProblem], total_rows: int) -> None:
+        count = len({p.row for p in problems})
+        noun = "row is" if count == 1 else "rows are"
+        super().__init__(
+            f"Nothing was imported: {count} of {total_rows} {noun} invalid. "
+            "Fix them, or import with --skip-invalid to leave them out."
+        )
+        self.problems = tuple(problems)

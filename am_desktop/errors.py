@@ -93,7 +93,7 @@ class RowProblem:
         return f"{where}: {self.reason}"
 
 
-class ImportRejected(ValidationError):
+class ImportRejected(ValidationError):  # noqa: N818 - reads as what happened
     """An import found invalid rows and wrote nothing."""
 
     def __init__(self, problems: Sequence[RowProblem], total_rows: int) -> None:

@@ -78,7 +78,8 @@ def check_integrity(path: Path) -> None:
         connection.close()
     if result is None or result[0] != "ok":
         raise StorageError(
-            f"{path} is damaged, so it was not changed. Restore a backup from its 'backups' folder.",
+            f"{path} is damaged, so it was not changed. "
+            "Restore a backup from its 'backups' folder.",
             detail=str(result),
         )
 

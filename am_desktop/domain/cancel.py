@@ -35,5 +35,5 @@ class Progress(Protocol):
     def __call__(self, done: int, total: int, stage: str) -> None: ...
 
 
-def no_progress(done: int, total: int, stage: str) -> None:  # noqa: ARG001 - matches Progress
+def no_progress(done: int, total: int, stage: str) -> None:
     """A :class:`Progress` that reports nowhere."""

@@ -30,7 +30,7 @@ class Movement:
 
 
 def arr_by_account(movements: Iterable[Movement], on: date) -> dict[str, int]:
-    """Every account's ARR (cents) at the end of ``on``; accounts with no movement yet are absent."""
+    """Every account's ARR (cents) at the end of ``on``; accounts without movements are absent."""
     totals: dict[str, int] = defaultdict(int)
     for movement in movements:
         if movement.occurred_on <= on:
@@ -43,9 +43,9 @@ def portfolio_arr(movements: Iterable[Movement], on: date) -> int:
     return sum(arr_by_account(movements, on).values())
 
 
-def movement_to_reach(current_cents: int, target_cents: int, *, had_history: bool) -> tuple[
-    MovementType, int
-] | None:
+def movement_to_reach(
+    current_cents: int, target_cents: int, *, had_history: bool
+) -> tuple[MovementType, int] | None:
     """The single movement that takes an account from its current ARR to a target ARR.
 
     Used when a file states an account's ARR outright: growing from zero is ``new`` (or

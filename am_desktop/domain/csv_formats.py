@@ -1,0 +1,183 @@
+"""The CSV contracts of PRODUCT.md §2: columns of every KIND, their rules and header aliases.
+
+Headers are matched loosely ("First Name" = "first_name") and through the aliases that
+Salesforce and HubSpot exports use. Cells are parsed by the same value rules as everywhere.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Callable
+from dataclasses import dataclass
+from typing import Any
+
+from am_desktop.domain import values
+from am_desktop.domain.enums import (
+    ContactRole,
+    MovementType,
+    NoteKind,
+    Segment,
+    Sentiment,
+    SurveyKind,
+    Tier,
+    parse_choice,
+)
+
+KINDS = ("accounts", "contacts", "contracts", "arr", "notes", "surveys", "usage")
+
+#: A spreadsheet runs a cell starting with one of these as a formula.
+FORMULA_PREFIXES = ("=", "+", "-", "@", "\t", "\r")
+
+
+@dataclass(frozen=True, slots=True)
+class CsvColumn:
+    """One column of a CSV format.
+
+    Args:
+        name: the canonical header.
+        parse: turns a non-empty cell into its value, or raises ``ValueError``.
+        required: the column must be present and its cells non-empty.
+        aliases: other headers accepted for it (CRM exports).
+    """
+
+    name: str
+    parse: Callable[[str], Any]
+    required: bool = False
+    aliases: tuple[str, ...] = ()
+
+
+def header_key(header: str) -> str:
+    """The loose form of a header: "Company name " -> "company name", "first_name" too."""
+    return " ".join(re.sub(r"[^0-9a-z]+", " ", header.lower()).split())
+
+
+def _choice(kind: Any) -> Callable[[str], Any]:
+    return lambda text: parse_choice(kind, text)
+
+
+def _text(max_length: int) -> Callable[[str], str]:
+    return lambda text: values.required_text(text, max_length)
+
+
+def _long_text(text: str) -> str:
+    return text.replace("\r\n", "\n").strip()
+
+
+def _whole(low: int, high: int) -> Callable[[str], int]:
+    return lambda text: values.parse_int(text, low, high)
+
+
+def _positive_money(text: str) -> int:
+    cents = values.parse_money_cents(text)
+    if cents == 0:
+        raise ValueError("is zero; a movement amount must be more than zero")
+    return cents
+
+
+def _emails(text: str) -> tuple[str, ...]:
+    parts = [p for p in re.split(r"[;,]", text) if p.strip()]
+    return tuple(dict.fromkeys(values.parse_email(p) for p in parts))
+
+
+_ACCOUNT_REF = CsvColumn(
+    "account",
+    _text(253),
+    required=True,
+    aliases=("Account Name", "Company name", "Company", "Associated Company"),
+)
+
+FORMATS: dict[str, tuple[CsvColumn, ...]] = {
+    "accounts": (
+        CsvColumn("name", _text(200), True, ("Account Name", "Company name", "Company")),
+        CsvColumn("domain", values.parse_domain, aliases=("Website", "Company Domain Name")),
+        CsvColumn("industry", _text(100)),
+        CsvColumn("segment", _choice(Segment), aliases=("Account Segment", "Customer Segment")),
+        CsvColumn("tier", _choice(Tier), aliases=("Account Tier", "Customer Tier")),
+        CsvColumn("owner", _text(100), aliases=("Account Owner", "Company owner")),
+        CsvColumn("arr", values.parse_money_cents, aliases=("Annual Revenue", "AnnualRevenue")),
+        CsvColumn(
+            "customer_since",
+            values.parse_date,
+            aliases=("Became a Customer Date", "Customer Since Date"),
+        ),
+        CsvColumn(
+            "checkin_cadence_days",
+            _whole(1, 3650),
+            aliases=("Check-in Cadence", "Check in cadence (days)"),
+        ),
+        CsvColumn("external_id", _text(100), aliases=("Account ID", "Record ID", "Company ID")),
+    ),
+    "contacts": (
+        _ACCOUNT_REF,
+        CsvColumn("first_name", _text(100), aliases=("Firstname", "Given Name")),
+        CsvColumn("last_name", _text(100), True, ("Lastname", "Surname")),
+        CsvColumn("email", values.parse_email, aliases=("Email Address", "E-mail")),
+        CsvColumn("phone", _text(50), aliases=("Phone Number", "Business Phone")),
+        CsvColumn("title", _text(200), aliases=("Job Title", "Jobtitle")),
+        CsvColumn("role", _choice(ContactRole), aliases=("Contact Role", "Buying Role")),
+        CsvColumn("sentiment", _choice(Sentiment)),
+        CsvColumn("influence", _whole(1, 5)),
+        CsvColumn("reports_to", values.parse_email, aliases=("Reports To Email", "Manager Email")),
+    ),
+    "contracts": (
+        _ACCOUNT_REF,
+        CsvColumn("name", _text(200), aliases=("Contract Name", "Contract Number")),
+        CsvColumn("start_date", values.parse_date, True, ("Contract Start Date",)),
+        CsvColumn("end_date", values.parse_date, True, ("Contract End Date",)),
+        CsvColumn("arr", values.parse_money_cents, True, ("Annual Contract Value", "ACV")),
+        CsvColumn("currency", values.parse_currency, aliases=("Contract Currency",)),
+        CsvColumn(
+            "auto_renew", values.parse_bool, aliases=("Auto Renewal", "Renews Automatically")
+        ),
+        CsvColumn(
+            "notice_days",
+            _whole(0, 3650),
+            aliases=("Owner Expiration Notice", "Notice Period (Days)", "Notice Period"),
+        ),
+    ),
+    "arr": (
+        _ACCOUNT_REF,
+        CsvColumn("date", values.parse_date, True, ("Movement Date", "Close Date")),
+        CsvColumn("type", _choice(MovementType), True, ("Movement Type",)),
+        CsvColumn("amount", _positive_money, True, ("Movement Amount",)),
+    ),
+    "notes": (
+        _ACCOUNT_REF,
+        CsvColumn(
+            "occurred_at",
+            values.parse_datetime,
+            True,
+            ("Activity Date", "Date", "Created Date", "Timestamp"),
+        ),
+        CsvColumn("kind", _choice(NoteKind), aliases=("Activity Type", "Type")),
+        CsvColumn("title", _text(200), aliases=("Subject",)),
+        CsvColumn("body", _long_text, aliases=("Note Body", "Description", "Comments")),
+        CsvColumn("attendees", _emails, aliases=("Attendee Emails",)),
+    ),
+    "surveys": (
+        _ACCOUNT_REF,
+        CsvColumn("date", values.parse_date, True, ("Response Date", "Submission Date")),
+        CsvColumn("kind", _choice(SurveyKind), True, ("Survey Type",)),
+        CsvColumn("score", _whole(0, 10), True, ("Rating", "NPS Score")),
+        CsvColumn("contact_email", values.parse_email, aliases=("Email", "Respondent Email")),
+        CsvColumn("comment", _long_text, aliases=("Feedback", "Comments")),
+    ),
+    "usage": (
+        _ACCOUNT_REF,
+        CsvColumn("date", values.parse_date, True, ("Usage Date", "Sample Date")),
+        CsvColumn("active_users", _whole(0, 10_000_000), True, ("Monthly Active Users", "MAU")),
+        CsvColumn("licensed_seats", _whole(0, 10_000_000), True, ("Seats", "Licenses")),
+    ),
+}
+
+
+def neutralise_formula(cell: str) -> str:
+    """Prefix a cell that a spreadsheet would run as a formula with ``'`` (OWASP advice)."""
+    return "'" + cell if cell.startswith(FORMULA_PREFIXES) else cell
+
+
+def restore_formula_guard(cell: str) -> str:
+    """Undo :func:`neutralise_formula`, so an exported file imports back unchanged."""
+    if len(cell) > 1 and cell[0] == "'" and cell[1:].startswith(FORMULA_PREFIXES):
+        return cell[1:]
+    return cell

@@ -1,0 +1,144 @@
+"""Reading a CSV file of one KIND: encoding, header matching, and cell parsing.
+
+UTF-8 with or without a byte-order mark; CRLF or LF; quoted commas and line breaks. Each data
+row is numbered as a spreadsheet shows it (the header is row 1), whatever line breaks its
+cells hold. Every problem found is collected, none stops the reading.
+"""
+
+from __future__ import annotations
+
+import csv
+from collections.abc import Iterator
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from am_desktop.domain.csv_formats import FORMATS, CsvColumn, header_key, restore_formula_guard
+from am_desktop.errors import RowProblem, ValidationError
+
+# Cells can hold whole meeting notes.
+csv.field_size_limit(16 * 1024 * 1024)
+
+
+@dataclass(slots=True)
+class SourceRow:
+    """One data row: its number, its parsed non-empty cells, and what is wrong with it."""
+
+    number: int
+    values: dict[str, Any]
+    problems: list[RowProblem] = field(default_factory=list)
+    account_id: int | None = None
+
+    @property
+    def valid(self) -> bool:
+        """Whether no problem was found in the row."""
+        return not self.problems
+
+
+@dataclass(slots=True)
+class SourceFile:
+    """A parsed file: which columns it has (by canonical name) and its rows."""
+
+    kind: str
+    columns: tuple[str, ...]
+    headers: dict[str, str]
+    rows: list[SourceRow]
+    ignored_headers: tuple[str, ...]
+
+    def problem(self, row: SourceRow, column: str | None, reason: str) -> None:
+        """Record a problem on ``row``, naming the column as the file's header writes it."""
+        header = self.headers.get(column, column) if column else None
+        row.problems.append(RowProblem(row.number, header, reason))
+
+
+def _header_map(
+    kind: str, headers: list[str]
+) -> tuple[dict[int, CsvColumn], dict[str, str], list[str]]:
+    by_key: dict[str, CsvColumn] = {}
+    for column in FORMATS[kind]:
+        for name in (column.name, *column.aliases):
+            by_key[header_key(name)] = column
+    positions: dict[int, CsvColumn] = {}
+    written: dict[str, str] = {}
+    ignored: list[str] = []
+    for index, header in enumerate(headers):
+        column = by_key.get(header_key(header))
+        if column is None:
+            if header.strip():
+                ignored.append(header.strip())
+            continue
+        if column.name in written:
+            raise ValidationError(
+                f"The file has two columns for {column.name}: "
+                f"'{written[column.name]}' and '{header.strip()}'. Keep one."
+            )
+        positions[index] = column
+        written[column.name] = header.strip()
+    missing = [c for c in FORMATS[kind] if c.required and c.name not in written]
+    if missing:
+        names = "; ".join(
+            f"{c.name}" + (f" (or {', '.join(c.aliases[:3])})" if c.aliases else "")
+            for c in missing
+        )
+        raise ValidationError(f"The file has no column for: {names}. Nothing was imported.")
+    return positions, written, ignored
+
+
+def _records(path: Path) -> Iterator[list[str]]:
+    try:
+        with path.open(encoding="utf-8-sig", newline="") as handle:
+            yield from csv.reader(handle, strict=True)
+    except UnicodeDecodeError as error:
+        raise ValidationError(
+            f"{path.name} is not UTF-8 text (byte {error.start}). "
+            "Save it as 'CSV UTF-8' and import it again."
+        ) from error
+    except csv.Error as error:
+        raise ValidationError(f"{path.name} is not a well-formed CSV file: {error}.") from error
+    except FileNotFoundError as error:
+        raise ValidationError(f"There is no file {path}.") from error
+    except IsADirectoryError as error:
+        raise ValidationError(f"{path} is a folder, not a CSV file.") from error
+    except PermissionError as error:
+        raise ValidationError(f"{path} cannot be read (permission denied).") from error
+
+
+def read_csv(kind: str, path: Path) -> SourceFile:
+    """Read and parse ``path`` as a CSV of ``kind``.
+
+    Raises:
+        ValidationError: the file cannot be read at all, or lacks a required column.
+    """
+    if kind not in FORMATS:
+        raise ValidationError(f"Unknown kind '{kind}'. Choose one of: {', '.join(FORMATS)}.")
+    records = _records(path)
+    header = next(records, None)
+    if header is None:
+        raise ValidationError(f"{path.name} is empty: it has no header row.")
+    positions, written, ignored = _header_map(kind, header)
+    source = SourceFile(
+        kind, tuple(c.name for c in positions.values()), written, [], tuple(ignored)
+    )
+    required = [c for c in positions.values() if c.required]
+    items = list(positions.items())
+    for number, cells in enumerate(records, start=2):
+        if not any(cell.strip() for cell in cells):
+            continue  # blank lines are not rows
+        row = SourceRow(number, {})
+        for index, column in items:
+            cell = cells[index] if index < len(cells) else ""
+            if not cell.strip():
+                continue
+            try:
+                row.values[column.name] = column.parse(restore_formula_guard(cell))
+            except ValueError as error:
+                source.problem(row, column.name, str(error))
+        for column in required:
+            if column.name not in row.values and not any(
+                p.column == written[column.name] for p in row.problems
+            ):
+                source.problem(row, column.name, "is required")
+        if len(cells) > len(header):
+            source.problem(row, None, f"has {len(cells)} cells but the header has {len(header)}")
+        source.rows.append(row)
+    return source

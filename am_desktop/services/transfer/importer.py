@@ -1,0 +1,823 @@
+"""CSV import (PRODUCT.md §2): validate every row, then write all of it in one transaction.
+
+- Invalid rows: nothing is written and every problem is listed, unless ``skip_invalid``.
+- A row updates the record it matches (external id, else domain or e-mail, else name or the
+  kind's natural key) instead of adding a second one; importing a file twice changes nothing.
+- A column the file does not have, or an empty cell, leaves the stored value alone; a value
+  rewritten unchanged is not an edit (no version bump, nothing to sync).
+"""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from collections.abc import Hashable, Sequence
+from dataclasses import dataclass
+from datetime import date
+from pathlib import Path
+from typing import Any, ClassVar
+
+from sqlalchemy import Table, select
+from sqlalchemy.orm import Session
+
+from am_desktop import log
+from am_desktop.db.base import Base
+from am_desktop.db.models import (
+    Account,
+    ArrMovement,
+    Contact,
+    Contract,
+    Note,
+    NoteAttendee,
+    SurveyResponse,
+    UsageSample,
+)
+from am_desktop.domain.cancel import CancelToken, Progress, no_progress
+from am_desktop.domain.enums import SurveyKind
+from am_desktop.domain.ledger import movement_to_reach
+from am_desktop.errors import ImportRejected, RowProblem
+from am_desktop.services.store import Store
+from am_desktop.services.transfer import bulk
+from am_desktop.services.transfer.csv_reader import SourceFile, SourceRow, read_csv
+
+_CHUNK = 500  # SQLite's limit on host parameters is generous, but lists stay short
+
+
+@dataclass(frozen=True, slots=True)
+class ImportSummary:
+    """What an import did (or, on a dry run, would do)."""
+
+    kind: str
+    rows: int
+    added: int
+    updated: int
+    unchanged: int
+    skipped: int
+    problems: tuple[RowProblem, ...]
+    ignored_headers: tuple[str, ...]
+    ledger_movements: int
+    dry_run: bool
+
+
+@dataclass(slots=True)
+class Plan:
+    """The writes an import will make."""
+
+    inserts: list[tuple[SourceRow, dict[str, Any]]]
+    updates: list[tuple[SourceRow, int, dict[str, Any]]]
+    unchanged: list[tuple[SourceRow, int]]
+
+    def rows(self) -> list[SourceRow]:
+        """Every planned row: added, updated or unchanged."""
+        return (
+            [row for row, _ in self.inserts]
+            + [row for row, _, _ in self.updates]
+            + [row for row, _ in self.unchanged]
+        )
+
+    def known_ids(self) -> dict[int, int]:
+        """Row number -> id of the stored record, for the rows that match one."""
+        ids = {row.number: record_id for row, record_id, _ in self.updates}
+        ids.update((row.number, record_id) for row, record_id in self.unchanged)
+        return ids
+
+
+def _chunks(items: Sequence[Any]) -> list[Sequence[Any]]:
+    return [items[i : i + _CHUNK] for i in range(0, len(items), _CHUNK)]
+
+
+class AccountIndex:
+    """Finds an account by name or domain, as the ``account`` column of a file names it."""
+
+    def __init__(self, session: Session) -> None:
+        self.by_domain: dict[str, int] = {}
+        self.by_name: dict[str, list[int]] = defaultdict(list)
+        rows = session.execute(select(Account.id, Account.name, Account.domain))
+        for account_id, name, domain in rows:
+            if domain:
+                self.by_domain[domain.lower()] = account_id
+            self.by_name[name.strip().lower()].append(account_id)
+
+    def find(self, text: str) -> int | str:
+        """The account's id, or the reason none is found."""
+        key = text.strip().lower()
+        key_as_domain = key.removeprefix("https://").removeprefix("http://").removeprefix("www.")
+        found = self.by_domain.get(key_as_domain.rstrip("/"))
+        if found is not None:
+            return found
+        matches = self.by_name.get(key, [])
+        if len(matches) == 1:
+            return matches[0]
+        if matches:
+            return f"'{text}' names {len(matches)} accounts; use the account's domain instead"
+        return f"no account is named '{text}' or has it as domain; import the accounts first"
+
+
+class KindImport:
+    """How one KIND is matched and written; subclasses fill in the kind's rules."""
+
+    model: ClassVar[type[Base]]
+    #: CSV column -> model column, for the values copied as they are.
+    copied: ClassVar[dict[str, str]] = {}
+    #: Words naming the natural key, for "repeats row N (same …)".
+    key_words: ClassVar[str] = "same values"
+
+    def __init__(self, session: Session, source: SourceFile, today: date) -> None:
+        self.session = session
+        self.source = source
+        self.today = today
+        self.table: Table = bulk.table_of(self.model)
+        self.stored: dict[int, dict[str, Any]] = {}
+        self.ledger_movements: list[dict[str, Any]] = []
+
+    # -- hooks ---------------------------------------------------------------------------
+
+    def prepare(self, rows: list[SourceRow]) -> None:
+        """Load what matching needs (called once the rows' accounts are known)."""
+
+    def key(self, row: SourceRow) -> Hashable:
+        """The row's natural key; two rows with the same key are the same record."""
+        raise NotImplementedError
+
+    def match(self, row: SourceRow) -> int | None:
+        """The id of the stored record the row updates, or None for a new record."""
+        raise NotImplementedError
+
+    def fields(self, row: SourceRow) -> dict[str, Any]:
+        """Model column -> value, for the columns the row gives."""
+        values = {self.copied[k]: v for k, v in row.values.items() if k in self.copied}
+        if row.account_id is not None and "account_id" in self.table.columns:
+            values["account_id"] = row.account_id
+        return values
+
+    def check(self, plan: Plan) -> None:
+        """Rules across rows (uniqueness, reporting lines); add problems to rows."""
+
+    def after_write(self, plan: Plan, ids: dict[int, int]) -> None:
+        """Writes that follow the rows' own (attendees, ledger), given row number -> id."""
+
+    # -- the common path -----------------------------------------------------------------
+
+    def load_stored(self, where: Any, columns: Sequence[str]) -> list[Any]:
+        """Stored rows (raw, as SQLite holds them) selected by ``where``; kept for comparing."""
+        cols = [self.table.c.id, *(self.table.c[name] for name in columns)]
+        query = select(*cols).where(where) if where is not None else select(*cols)
+        connection = self.session.connection()
+        compiled = query.compile(compile_kwargs={"literal_binds": True})
+        result = connection.exec_driver_sql(str(compiled)).all()
+        for record in result:
+            self.stored[record[0]] = dict(zip(columns, record[1:], strict=True))
+        return result
+
+    def plan(self, rows: list[SourceRow]) -> Plan:
+        """Match every valid row and work out what changes."""
+        plan = Plan([], [], [])
+        seen: dict[Hashable, int] = {}
+        matched: dict[int, int] = {}
+        for row in rows:
+            key = self.key(row)
+            if key in seen:
+                self.source.problem(row, None, f"repeats row {seen[key]} ({self.key_words})")
+                continue
+            seen[key] = row.number
+            record_id = self.match(row)
+            if record_id is not None and record_id in matched:
+                self.source.problem(
+                    row, None, f"updates the same record as row {matched[record_id]}"
+                )
+                continue
+            values = self.fields(row)
+            if record_id is None:
+                plan.inserts.append((row, values))
+                continue
+            matched[record_id] = row.number
+            stored = self.stored[record_id]
+            changed = {c: v for c, v in values.items() if bulk.to_db(v) != stored.get(c)}
+            if changed:
+                plan.updates.append((row, record_id, changed))
+            else:
+                plan.unchanged.append((row, record_id))
+        self.check(plan)
+        return plan
+
+    def write(self, plan: Plan) -> dict[int, int]:
+        """Insert and update; returns row number -> record id for every planned row."""
+        ids = plan.known_ids()
+        new_ids = bulk.insert_rows(self.session, self.table, [v for _, v in plan.inserts])
+        ids.update(
+            (row.number, new_id) for (row, _), new_id in zip(plan.inserts, new_ids, strict=True)
+        )
+        bulk.update_rows(self.session, self.table, ((i, c) for _, i, c in plan.updates))
+        self.after_write(plan, ids)
+        return ids
+
+
+# ------------------------------------------------------------------------------ accounts
+
+
+class AccountsImport(KindImport):
+    model = Account
+    copied: ClassVar[dict[str, str]] = {
+        c: c
+        for c in (
+            "name",
+            "domain",
+            "industry",
+            "segment",
+            "tier",
+            "owner",
+            "customer_since",
+            "checkin_cadence_days",
+            "external_id",
+        )
+    }
+    key_words = "same external id, domain or name"
+
+    def prepare(self, rows: list[SourceRow]) -> None:
+        del rows
+        self.load_stored(None, list(self.copied))
+        self.by_external = {s["external_id"]: i for i, s in self.stored.items() if s["external_id"]}
+        self.by_domain = {s["domain"]: i for i, s in self.stored.items() if s["domain"]}
+        self.by_name: dict[str, list[int]] = defaultdict(list)
+        for record_id, stored in self.stored.items():
+            self.by_name[stored["name"].lower()].append(record_id)
+
+    def key(self, row: SourceRow) -> Hashable:
+        values = row.values
+        for name in ("external_id", "domain"):
+            if name in values:
+                return (name, values[name])
+        return ("name", values["name"].lower())
+
+    def match(self, row: SourceRow) -> int | None:
+        values = row.values
+        if "external_id" in values and values["external_id"] in self.by_external:
+            return self.by_external[values["external_id"]]
+        if "domain" in values and values["domain"] in self.by_domain:
+            return self.by_domain[values["domain"]]
+        if "external_id" in values or "domain" in values:
+            return None  # a new account; a name twin without those ids is another company
+        candidates = self.by_name.get(values["name"].lower(), [])
+        if len(candidates) > 1:
+            self.source.problem(row, "name", "matches several accounts; add their domain")
+        return candidates[0] if len(candidates) == 1 else None
+
+    def check(self, plan: Plan) -> None:
+        """A domain or external id may belong to one account only."""
+        for column in ("domain", "external_id"):
+            owner = {s[column]: i for i, s in self.stored.items() if s[column]}
+            for row, record_id, values in self._writes(plan):
+                value = values.get(column)
+                if value is not None and owner.get(value, record_id) != record_id:
+                    name = self.stored[owner[value]]["name"]
+                    self.source.problem(row, column, f"'{value}' already belongs to {name}")
+        self.arr_targets = [
+            (row, row.values["arr"]) for row in plan.rows() if "arr" in row.values
+        ]
+
+    @staticmethod
+    def _writes(plan: Plan) -> list[tuple[SourceRow, int | None, dict[str, Any]]]:
+        return [(r, None, v) for r, v in plan.inserts] + list(plan.updates)
+
+    def ledger_plan(self, ids: dict[int, int]) -> list[dict[str, Any]]:
+        """Movements that bring each account's ledger to the ARR the file states."""
+        from am_desktop.services.ledger import arr_by_account_in
+
+        current = arr_by_account_in(self.session, self.today)
+        with_history = set(self.session.scalars(select(ArrMovement.account_id).distinct()))
+        movements = []
+        for row, target in self.arr_targets:
+            account_id = ids.get(row.number)
+            existing = account_id is not None and account_id in self.stored
+            step = movement_to_reach(
+                current.get(account_id, 0) if existing else 0,
+                target,
+                had_history=existing and account_id in with_history,
+            )
+            if step is None:
+                continue
+            since = row.values.get("customer_since")
+            on = since if not existing and since and since <= self.today else self.today
+            movements.append(
+                {
+                    "account_id": account_id,
+                    "occurred_on": on,
+                    "type": step[0],
+                    "amount_cents": step[1],
+                    "source": "import",
+                    "comment": "ARR stated by an imported accounts file",
+                }
+            )
+        return movements
+
+    def after_write(self, plan: Plan, ids: dict[int, int]) -> None:
+        del plan
+        self.ledger_movements = self.ledger_plan(ids)
+        bulk.insert_rows(self.session, bulk.table_of(ArrMovement), self.ledger_movements)
+
+
+# ------------------------------------------------------------------------------ contacts
+
+
+class ContactsImport(KindImport):
+    model = Contact
+    copied: ClassVar[dict[str, str]] = {
+        c: c
+        for c in (
+            "first_name",
+            "last_name",
+            "email",
+            "phone",
+            "title",
+            "role",
+            "sentiment",
+            "influence",
+        )
+    }
+    key_words = "same e-mail, or same name at the account"
+    _columns = (*copied.values(), "account_id", "reports_to_id")
+
+    def prepare(self, rows: list[SourceRow]) -> None:
+        emails = sorted(
+            {r.values[k] for r in rows for k in ("email", "reports_to") if k in r.values}
+        )
+        accounts = sorted({r.account_id for r in rows if r.account_id is not None})
+        for chunk in _chunks(emails):
+            self.load_stored(self.table.c.email.in_(chunk), self._columns)
+        for chunk in _chunks(accounts):
+            self.load_stored(self.table.c.account_id.in_(chunk), self._columns)
+        self.by_email = {s["email"]: i for i, s in self.stored.items() if s["email"]}
+        self.by_name = {
+            (s["account_id"], (s["first_name"] or "").lower(), s["last_name"].lower()): i
+            for i, s in self.stored.items()
+        }
+
+    def key(self, row: SourceRow) -> Hashable:
+        if "email" in row.values:
+            return row.values["email"]
+        return (
+            row.account_id,
+            row.values.get("first_name", "").lower(),
+            row.values["last_name"].lower(),
+        )
+
+    def match(self, row: SourceRow) -> int | None:
+        if "email" in row.values:
+            return self.by_email.get(row.values["email"])
+        return self.by_name.get(self.key(row))  # type: ignore[arg-type]
+
+    def plan(self, rows: list[SourceRow]) -> Plan:
+        self.next_id = bulk.next_id(self.session, self.table)
+        return super().plan(rows)
+
+    def check(self, plan: Plan) -> None:
+        """Give new contacts their ids, then resolve and check every reporting line."""
+        new_ids = {row.number: self.next_id + n for n, (row, _) in enumerate(plan.inserts)}
+        file_ids = {
+            row.values["email"]: new_ids.get(row.number, record_id)
+            for row, record_id in self._rows_with_ids(plan, new_ids)
+            if "email" in row.values
+        }
+        account_of = {i: s["account_id"] for i, s in self.stored.items()}
+        manager_of = {i: s["reports_to_id"] for i, s in self.stored.items()}
+        rows_by_id = {}
+        for row, record_id in self._rows_with_ids(plan, new_ids):
+            account_of[record_id] = row.account_id
+            rows_by_id[record_id] = row
+        for row, record_id in self._rows_with_ids(plan, new_ids):
+            email = row.values.get("reports_to")
+            if email is None:
+                continue
+            manager = file_ids.get(email, self.by_email.get(email))
+            if manager is None:
+                self.source.problem(row, "reports_to", f"no contact has the e-mail {email}")
+            elif manager == record_id:
+                self.source.problem(row, "reports_to", "a contact cannot report to themselves")
+            elif account_of.get(manager) != row.account_id:
+                self.source.problem(row, "reports_to", f"{email} works at another account")
+            else:
+                manager_of[record_id] = manager
+        for record_id, row in rows_by_id.items():
+            seen, current = set(), manager_of.get(record_id)
+            while current is not None and current not in seen:
+                if current == record_id:
+                    self.source.problem(row, "reports_to", "makes a reporting loop")
+                    break
+                seen.add(current)
+                current = manager_of.get(current)
+        self._apply_managers(plan, new_ids, manager_of)
+
+    @staticmethod
+    def _rows_with_ids(plan: Plan, new_ids: dict[int, int]) -> list[tuple[SourceRow, int]]:
+        return (
+            [(row, new_ids[row.number]) for row, _ in plan.inserts]
+            + [(row, record_id) for row, record_id, _ in plan.updates]
+            + list(plan.unchanged)
+        )
+
+    def _apply_managers(
+        self, plan: Plan, new_ids: dict[int, int], manager_of: dict[int, int | None]
+    ) -> None:
+        for row, values in plan.inserts:
+            values["id"] = new_ids[row.number]
+            if "reports_to" in row.values:
+                values["reports_to_id"] = manager_of.get(values["id"])
+        for row, record_id in list(plan.unchanged):
+            if (
+                "reports_to" in row.values
+                and manager_of.get(record_id) != self.stored[record_id]["reports_to_id"]
+            ):
+                plan.unchanged.remove((row, record_id))
+                plan.updates.append((row, record_id, {"reports_to_id": manager_of[record_id]}))
+        for row, record_id, changed in plan.updates:
+            if (
+                "reports_to" in row.values
+                and manager_of.get(record_id) != self.stored[record_id]["reports_to_id"]
+            ):
+                changed["reports_to_id"] = manager_of[record_id]
+        # Managers before their reports: foreign keys are checked row by row.
+        depth = {}
+        fresh = set(new_ids.values())
+        for _row, values in plan.inserts:
+            node, steps = values["id"], 0
+            while manager_of.get(node) in fresh and steps < len(plan.inserts):
+                node, steps = manager_of[node], steps + 1  # type: ignore[assignment]
+            depth[values["id"]] = steps
+        plan.inserts.sort(key=lambda item: depth[item[1]["id"]])
+
+
+# ------------------------------------------------------------------------------ contracts
+
+
+class ContractsImport(KindImport):
+    model = Contract
+    copied: ClassVar[dict[str, str]] = {
+        "name": "name",
+        "start_date": "start_date",
+        "end_date": "end_date",
+        "arr": "arr_cents",
+        "currency": "currency",
+        "auto_renew": "auto_renew",
+        "notice_days": "notice_days",
+    }
+    key_words = "same account, contract name and start date"
+
+    def prepare(self, rows: list[SourceRow]) -> None:
+        accounts = sorted({r.account_id for r in rows if r.account_id is not None})
+        for chunk in _chunks(accounts):
+            self.load_stored(
+                self.table.c.account_id.in_(chunk), [*self.copied.values(), "account_id"]
+            )
+        self.by_key = {
+            (s["account_id"], (s["name"] or "").lower(), s["start_date"]): i
+            for i, s in self.stored.items()
+        }
+
+    def key(self, row: SourceRow) -> Hashable:
+        return (
+            row.account_id,
+            row.values.get("name", "").lower(),
+            row.values["start_date"].isoformat(),
+        )
+
+    def match(self, row: SourceRow) -> int | None:
+        return self.by_key.get(self.key(row))  # type: ignore[arg-type]
+
+    def check(self, plan: Plan) -> None:
+        for row, *_ in plan.inserts + plan.updates:
+            if row.values["end_date"] < row.values["start_date"]:
+                self.source.problem(row, "end_date", "is before the start date")
+
+
+# ------------------------------------------------------------------------------ ARR ledger
+
+
+class ArrImport(KindImport):
+    """Movements have no identity of their own: a row matches an identical stored movement,
+    each stored one matching at most one row, so a file re-imported adds nothing."""
+
+    model = ArrMovement
+    copied: ClassVar[dict[str, str]] = {
+        "date": "occurred_on",
+        "type": "type",
+        "amount": "amount_cents",
+    }
+
+    def prepare(self, rows: list[SourceRow]) -> None:
+        accounts = sorted({r.account_id for r in rows if r.account_id is not None})
+        self.available: dict[Hashable, list[int]] = defaultdict(list)
+        columns = ["account_id", "occurred_on", "type", "amount_cents"]
+        for chunk in _chunks(accounts):
+            where = self.table.c.account_id.in_(chunk) & self.table.c.archived_at.is_(None)
+            for record in self.load_stored(where, columns):
+                self.available[tuple(record[1:])].append(record[0])
+
+    def plan(self, rows: list[SourceRow]) -> Plan:
+        plan = Plan([], [], [])
+        for row in rows:
+            values = self.fields(row)
+            values["source"] = "import"
+            key = (
+                row.account_id,
+                values["occurred_on"].isoformat(),
+                values["type"].value,
+                values["amount_cents"],
+            )
+            twins = self.available.get(key)
+            if twins:
+                plan.unchanged.append((row, twins.pop()))
+            else:
+                plan.inserts.append((row, values))
+        return plan
+
+
+# ------------------------------------------------------------------------------ notes
+
+
+class NotesImport(KindImport):
+    model = Note
+    copied: ClassVar[dict[str, str]] = {
+        "occurred_at": "occurred_at",
+        "kind": "kind",
+        "title": "title",
+        "body": "body",
+    }
+    key_words = "same account, date and time, and title"
+
+    def prepare(self, rows: list[SourceRow]) -> None:
+        accounts = sorted({r.account_id for r in rows if r.account_id is not None})
+        for chunk in _chunks(accounts):
+            self.load_stored(
+                self.table.c.account_id.in_(chunk), [*self.copied.values(), "account_id"]
+            )
+        self.by_key = {
+            (s["account_id"], s["occurred_at"], (s["title"] or "").lower()): i
+            for i, s in self.stored.items()
+        }
+        self.contacts: dict[tuple[int, str], int] = {}
+        emails = sorted({e for r in rows for e in r.values.get("attendees", ())})
+        for chunk in _chunks(emails):
+            query = select(Contact.id, Contact.account_id, Contact.email).where(
+                Contact.email.in_(chunk)
+            )
+            for contact_id, account_id, email in self.session.execute(query):
+                self.contacts[(account_id, email)] = contact_id
+
+    def key(self, row: SourceRow) -> Hashable:
+        return (
+            row.account_id,
+            bulk.to_db(row.values["occurred_at"]),
+            row.values.get("title", "").lower(),
+        )
+
+    def match(self, row: SourceRow) -> int | None:
+        return self.by_key.get(self.key(row))  # type: ignore[arg-type]
+
+    def check(self, plan: Plan) -> None:
+        """A changed list of attendees is an edit of the note."""
+        with_attendees = [(r, i) for r, i in plan.unchanged if "attendees" in r.values] + [
+            (r, i) for r, i, _ in plan.updates if "attendees" in r.values
+        ]
+        stored = self._stored_attendees([i for _, i in with_attendees])
+        for row, record_id in with_attendees:
+            if set(row.values["attendees"]) != stored.get(record_id, set()):
+                if (row, record_id) in plan.unchanged:
+                    plan.unchanged.remove((row, record_id))
+                    plan.updates.append((row, record_id, {}))
+                self.attendees_changed.add(record_id)
+
+    def plan(self, rows: list[SourceRow]) -> Plan:
+        self.attendees_changed: set[int] = set()
+        return super().plan(rows)
+
+    def _stored_attendees(self, note_ids: list[int]) -> dict[int, set[str]]:
+        found: dict[int, set[str]] = defaultdict(set)
+        for chunk in _chunks(sorted(note_ids)):
+            query = (
+                select(NoteAttendee.note_id, NoteAttendee.email, Contact.email)
+                .outerjoin(Contact, Contact.id == NoteAttendee.contact_id)
+                .where(NoteAttendee.note_id.in_(chunk))
+            )
+            for note_id, own_email, contact_email in self.session.execute(query):
+                if own_email or contact_email:
+                    found[note_id].add(own_email or contact_email)
+        return found
+
+    def after_write(self, plan: Plan, ids: dict[int, int]) -> None:
+        replaced = sorted(self.attendees_changed)
+        for chunk in _chunks(replaced):
+            self.session.execute(
+                NoteAttendee.__table__.delete().where(NoteAttendee.note_id.in_(chunk))
+            )
+        attendees = []
+        touched: dict[int, Any] = {}
+        contacted: dict[int, Any] = {}
+        for row, *_ in plan.inserts + plan.updates:
+            note_id = ids[row.number]
+            when = row.values["occurred_at"]
+            if row.account_id is not None and when > touched.get(
+                row.account_id, when.min.replace(tzinfo=when.tzinfo)
+            ):
+                touched[row.account_id] = when
+            if "attendees" not in row.values or (row, note_id) in plan.unchanged:
+                continue
+            if note_id in self.attendees_changed or note_id not in self.stored:
+                for email in row.values["attendees"]:
+                    contact_id = self.contacts.get((row.account_id, email))
+                    attendees.append({"note_id": note_id, "contact_id": contact_id, "email": email})
+                    if contact_id is not None and when > contacted.get(
+                        contact_id, when.min.replace(tzinfo=when.tzinfo)
+                    ):
+                        contacted[contact_id] = when
+        bulk.insert_rows(self.session, bulk.table_of(NoteAttendee), attendees)
+        _advance(self.session, "account", "last_touch_at", touched)
+        _advance(self.session, "contact", "last_contacted_at", contacted)
+
+
+def _advance(session: Session, table: str, column: str, moments: dict[int, Any]) -> None:
+    """Move a derived "last …" timestamp forward (never back); a cache, so no version bump."""
+    params = [
+        (bulk.to_db(when), record_id, bulk.to_db(when)) for record_id, when in moments.items()
+    ]
+    if params:
+        session.connection().exec_driver_sql(
+            f"UPDATE {table} SET {column} = ? WHERE id = ? AND ({column} IS NULL OR {column} < ?)",
+            params,  # type: ignore[arg-type]
+        )
+
+
+# ------------------------------------------------------------------------------ surveys, usage
+
+
+class SurveysImport(KindImport):
+    model = SurveyResponse
+    copied: ClassVar[dict[str, str]] = {
+        "date": "responded_on",
+        "kind": "kind",
+        "score": "score",
+        "contact_email": "contact_email",
+        "comment": "comment",
+    }
+    key_words = "same account, date, kind and respondent"
+
+    def prepare(self, rows: list[SourceRow]) -> None:
+        accounts = sorted({r.account_id for r in rows if r.account_id is not None})
+        columns = [*self.copied.values(), "account_id", "contact_id"]
+        for chunk in _chunks(accounts):
+            self.load_stored(self.table.c.account_id.in_(chunk), columns)
+        self.by_key = {
+            (s["account_id"], s["responded_on"], s["kind"], s["contact_email"] or ""): i
+            for i, s in self.stored.items()
+        }
+        self.contacts: dict[tuple[int, str], int] = {}
+        for chunk in _chunks(accounts):
+            query = select(Contact.id, Contact.account_id, Contact.email).where(
+                Contact.account_id.in_(chunk), Contact.email.is_not(None)
+            )
+            for contact_id, account_id, email in self.session.execute(query):
+                self.contacts[(account_id, email)] = contact_id
+
+    def key(self, row: SourceRow) -> Hashable:
+        v = row.values
+        return (row.account_id, v["date"].isoformat(), v["kind"].value, v.get("contact_email", ""))
+
+    def match(self, row: SourceRow) -> int | None:
+        return self.by_key.get(self.key(row))  # type: ignore[arg-type]
+
+    def fields(self, row: SourceRow) -> dict[str, Any]:
+        values = super().fields(row)
+        email = row.values.get("contact_email")
+        if email is not None:
+            values["contact_id"] = self.contacts.get((row.account_id, email))  # type: ignore[arg-type]
+        return values
+
+    def check(self, plan: Plan) -> None:
+        for row, *_ in plan.inserts + plan.updates + plan.unchanged:
+            kind: SurveyKind = row.values["kind"]
+            low, high = kind.score_range
+            if not low <= row.values["score"] <= high:
+                self.source.problem(
+                    row, "score", f"a {kind.label} score is between {low} and {high}"
+                )
+
+
+class UsageImport(KindImport):
+    model = UsageSample
+    copied: ClassVar[dict[str, str]] = {
+        "date": "sampled_on",
+        "active_users": "active_users",
+        "licensed_seats": "licensed_seats",
+    }
+    key_words = "same account and date"
+
+    def prepare(self, rows: list[SourceRow]) -> None:
+        accounts = sorted({r.account_id for r in rows if r.account_id is not None})
+        for chunk in _chunks(accounts):
+            self.load_stored(
+                self.table.c.account_id.in_(chunk), [*self.copied.values(), "account_id"]
+            )
+        self.by_key = {(s["account_id"], s["sampled_on"]): i for i, s in self.stored.items()}
+
+    def key(self, row: SourceRow) -> Hashable:
+        return (row.account_id, row.values["date"].isoformat())
+
+    def match(self, row: SourceRow) -> int | None:
+        return self.by_key.get(self.key(row))  # type: ignore[arg-type]
+
+
+IMPORTERS: dict[str, type[KindImport]] = {
+    "accounts": AccountsImport,
+    "contacts": ContactsImport,
+    "contracts": ContractsImport,
+    "arr": ArrImport,
+    "notes": NotesImport,
+    "surveys": SurveysImport,
+    "usage": UsageImport,
+}
+
+
+# ------------------------------------------------------------------------------ the action
+
+
+def _plan_all(
+    importer: KindImport, source: SourceFile, skip_invalid: bool
+) -> tuple[Plan, list[SourceRow]]:
+    """Resolve accounts and plan; when skipping, drop invalid rows and plan again."""
+    if importer.model is not Account:
+        accounts = AccountIndex(importer.session)
+        for row in source.rows:
+            if "account" in row.values:
+                found = accounts.find(row.values["account"])
+                if isinstance(found, str):
+                    source.problem(row, "account", found)
+                else:
+                    row.account_id = found
+    rows = [row for row in source.rows if row.valid]
+    importer.prepare(rows)
+    while True:
+        plan = importer.plan(rows)
+        invalid = [row for row in rows if not row.valid]
+        if not invalid:
+            return plan, [row for row in source.rows if not row.valid]
+        if not skip_invalid:
+            return plan, [row for row in source.rows if not row.valid]
+        rows = [row for row in rows if row.valid]
+
+
+def import_csv(
+    store: Store,
+    kind: str,
+    path: Path,
+    *,
+    dry_run: bool = False,
+    skip_invalid: bool = False,
+    today: date | None = None,
+    progress: Progress = no_progress,
+    cancel: CancelToken | None = None,
+) -> ImportSummary:
+    """Import a CSV file of ``kind`` (PRODUCT.md §2) as one transaction.
+
+    Args:
+        dry_run: validate and count, write nothing.
+        skip_invalid: leave invalid rows out instead of refusing the file.
+        today: the date ledger movements from an accounts file's ``arr`` are dated.
+
+    Raises:
+        ImportRejected: some rows are invalid (and ``skip_invalid`` is off); nothing written.
+        ValidationError: the file cannot be read or lacks a required column.
+    """
+    progress(0, 3, "Reading the file")
+    source = read_csv(kind, path)
+    if cancel:
+        cancel.raise_if_cancelled()
+    progress(1, 3, "Checking every row")
+    with store.read() if dry_run else store.write() as session:
+        importer = IMPORTERS[kind](session, source, today or date.today())
+        plan, invalid = _plan_all(importer, source, skip_invalid)
+        problems = tuple(p for row in invalid for p in row.problems)
+        if invalid and not skip_invalid:
+            raise ImportRejected(problems, len(source.rows))
+        if cancel:
+            cancel.raise_if_cancelled()
+        movements = 0
+        if dry_run:
+            if isinstance(importer, AccountsImport):
+                movements = len(importer.ledger_plan(plan.known_ids()))
+        else:
+            progress(2, 3, "Writing")
+            importer.write(plan)
+            movements = len(importer.ledger_movements)
+    summary = ImportSummary(
+        kind=kind,
+        rows=len(source.rows),
+        added=len(plan.inserts),
+        updated=len(plan.updates),
+        unchanged=len(plan.unchanged),
+        skipped=len(invalid),
+        problems=problems,
+        ignored_headers=source.ignored_headers,
+        ledger_movements=movements,
+        dry_run=dry_run,
+    )
+    progress(3, 3, "Done")
+    log.io.info("import %s from %s: %s", kind, path, summary)
+    return summary

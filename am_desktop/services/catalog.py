@@ -52,6 +52,7 @@ from am_desktop.domain.enums import (
 from am_desktop.domain.fields import FieldRule as Rule
 from am_desktop.errors import ValidationError
 from am_desktop.services.entities import EntityKind, EntityService
+from am_desktop.services.transfer.bulk import advance_timestamps
 
 _MAX_CADENCE_DAYS = 3650
 _MAX_NOTICE_DAYS = 3650
@@ -220,11 +221,8 @@ def touch_account(session: Session, account_id: int) -> None:
             Note.account_id == account_id, Note.archived_at.is_(None)
         )
     )
-    account = session.get(Account, account_id)
-    if account is None or newest is None:
-        return
-    if account.last_touch_at is None or newest > account.last_touch_at:
-        account.last_touch_at = newest
+    if newest is not None:
+        advance_timestamps(session, "account", "last_touch_at", {account_id: newest})
 
 
 def _after_note(session: Session, row: Note) -> None:

@@ -25,8 +25,13 @@ from am_desktop.db.types import datetime_to_db
 Row = dict[str, Any]
 
 
+_PLAIN: frozenset[type] = frozenset({str, int, float, type(None)})
+
+
 def to_db(value: object) -> object:
     """The value as SQLite stores it for our column types."""
+    if type(value) in _PLAIN:  # the common case first: this runs for every cell of a seed
+        return value
     if isinstance(value, enum.Enum):
         return value.value
     if isinstance(value, datetime):
@@ -150,3 +155,19 @@ def update_rows(
         )
         connection.exec_driver_sql(sql, params)  # type: ignore[arg-type]
     return count
+
+
+def advance_timestamps(
+    session: Session, table: str, column: str, moments: Mapping[int, datetime]
+) -> None:
+    """Move a derived "last …" timestamp forward (never back) for ``{id: moment}``.
+
+    Such columns (an account's last touch, a contact's last contact) are caches of other
+    records, so this is not an edit: no version bump, nothing to sync.
+    """
+    params = [(to_db(when), record_id, to_db(when)) for record_id, when in moments.items()]
+    if params:
+        session.connection().exec_driver_sql(
+            f"UPDATE {table} SET {column} = ? WHERE id = ? AND ({column} IS NULL OR {column} < ?)",
+            params,  # type: ignore[arg-type]
+        )

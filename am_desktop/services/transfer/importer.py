@@ -270,9 +270,7 @@ class AccountsImport(KindImport):
                 if value is not None and owner.get(value, record_id) != record_id:
                     name = self.stored[owner[value]]["name"]
                     self.source.problem(row, column, f"'{value}' already belongs to {name}")
-        self.arr_targets = [
-            (row, row.values["arr"]) for row in plan.rows() if "arr" in row.values
-        ]
+        self.arr_targets = [(row, row.values["arr"]) for row in plan.rows() if "arr" in row.values]
 
     @staticmethod
     def _writes(plan: Plan) -> list[tuple[SourceRow, int | None, dict[str, Any]]]:
@@ -629,20 +627,8 @@ class NotesImport(KindImport):
                     ):
                         contacted[contact_id] = when
         bulk.insert_rows(self.session, bulk.table_of(NoteAttendee), attendees)
-        _advance(self.session, "account", "last_touch_at", touched)
-        _advance(self.session, "contact", "last_contacted_at", contacted)
-
-
-def _advance(session: Session, table: str, column: str, moments: dict[int, Any]) -> None:
-    """Move a derived "last …" timestamp forward (never back); a cache, so no version bump."""
-    params = [
-        (bulk.to_db(when), record_id, bulk.to_db(when)) for record_id, when in moments.items()
-    ]
-    if params:
-        session.connection().exec_driver_sql(
-            f"UPDATE {table} SET {column} = ? WHERE id = ? AND ({column} IS NULL OR {column} < ?)",
-            params,  # type: ignore[arg-type]
-        )
+        bulk.advance_timestamps(self.session, "account", "last_touch_at", touched)
+        bulk.advance_timestamps(self.session, "contact", "last_contacted_at", contacted)
 
 
 # ------------------------------------------------------------------------------ surveys, usage

@@ -1,0 +1,249 @@
+"""The ``am-desktop`` command: the window, and the scripting commands of PRODUCT.md §2.
+
+Start-up matters, so this module imports only the standard library; each command imports
+what it needs when it runs. User errors print one plain sentence on stderr and exit 1;
+``--json`` output goes to stdout as one document.
+"""
+
+from __future__ import annotations
+
+import argparse
+import logging
+import os
+import sys
+import tempfile
+from collections.abc import Callable, Iterator, Sequence
+from contextlib import contextmanager
+from pathlib import Path
+from typing import TYPE_CHECKING, TextIO
+
+from am_desktop import __version__
+from am_desktop.domain.csv_formats import KINDS
+from am_desktop.errors import AppError, Cancelled, ImportRejected
+
+if TYPE_CHECKING:
+    from am_desktop.services.store import Store
+
+PROG = "am-desktop"
+EXIT_OK, EXIT_ERROR, EXIT_USAGE, EXIT_INTERRUPTED = 0, 1, 2, 130
+
+
+class StderrProgress:
+    """Progress for long commands: an updating line on a terminal, one line a stage otherwise."""
+
+    def __init__(self, stream: TextIO | None = None) -> None:
+        self.stream = stream or sys.stderr
+        self.live = self.stream.isatty()
+        self._stage = ""
+        self._shown = -1
+
+    def __call__(self, done: int, total: int, stage: str) -> None:
+        percent = 100 * done // total if total else 100
+        if self.live:
+            if percent != self._shown or stage != self._stage:
+                self.stream.write(f"\r\x1b[K{stage}… {percent}%")
+                self.stream.flush()
+        elif stage != self._stage:
+            self.stream.write(f"{stage}…\n")
+        self._stage, self._shown = stage, percent
+
+    def finish(self) -> None:
+        """End the progress line so the next output starts clean."""
+        if self.live and self._stage:
+            self.stream.write("\r\x1b[K")
+            self.stream.flush()
+
+
+def _add_db(parser: argparse.ArgumentParser, *, top: bool = False) -> None:
+    parser.add_argument(
+        "--db",
+        metavar="PATH",
+        default=None if top else argparse.SUPPRESS,
+        help="the database file (default: $AM_DESKTOP_DB, else the user data folder)",
+    )
+
+
+def build_parser() -> argparse.ArgumentParser:
+    """The command line of PRODUCT.md §2 (the commands this version has)."""
+    parser = argparse.ArgumentParser(
+        prog=PROG,
+        description="AM Desktop: your accounts, renewals, notes and KPIs, offline.",
+    )
+    parser.add_argument("--version", action="version", version=f"{PROG} {__version__}")
+    parser.add_argument("--demo", action="store_true", help="open a seeded demo database")
+    parser.add_argument("-v", "--verbose", action="store_true", help="log what happens")
+    _add_db(parser, top=True)
+    commands = parser.add_subparsers(dest="command", metavar="COMMAND")
+
+    seed = commands.add_parser("seed", help="fill a new database with realistic demo data")
+    seed.add_argument("--db", metavar="PATH", required=True, help="the new database file")
+    seed.add_argument("--scale", choices=("small", "medium", "large"), default="small")
+    seed.add_argument("--seed", type=int, default=1, metavar="N", help="same N, same data")
+
+    imp = commands.add_parser("import", help="import a CSV file")
+    imp.add_argument("kind", choices=KINDS, metavar="KIND", help=", ".join(KINDS))
+    imp.add_argument("file", type=Path, metavar="FILE")
+    imp.add_argument("--dry-run", action="store_true", help="check and count, write nothing")
+    imp.add_argument(
+        "--skip-invalid", action="store_true", help="import the valid rows, list the others"
+    )
+    _add_db(imp)
+
+    exp = commands.add_parser("export", help="export records as CSV or JSON")
+    exp.add_argument("kind", choices=KINDS, metavar="KIND", help=", ".join(KINDS))
+    exp.add_argument("--format", choices=("csv", "json"), default="csv")
+    exp.add_argument("--out", type=Path, metavar="FILE", help="write to FILE (default: stdout)")
+    _add_db(exp)
+    return parser
+
+
+def _open(args: argparse.Namespace) -> Store:
+    from am_desktop.db.location import resolve_db_path
+    from am_desktop.services.store import open_store
+
+    return open_store(resolve_db_path(args.db))
+
+
+def run_seed(args: argparse.Namespace) -> int:
+    """``am-desktop seed``: a deterministic, realistic portfolio."""
+    from am_desktop.services.seed import SCALES, seed_database
+
+    progress = StderrProgress()
+    store = _open(args)
+    try:
+        counts = seed_database(store, SCALES[args.scale], seed=args.seed, progress=progress)
+    finally:
+        progress.finish()
+        store.close()
+    listed = ", ".join(f"{count:,} {name}" for name, count in counts.items())
+    print(f"Seeded {store.path}: {listed}.")
+    return EXIT_OK
+
+
+def run_import(args: argparse.Namespace) -> int:
+    """``am-desktop import KIND FILE``."""
+    from am_desktop.services.transfer.importer import import_csv
+
+    progress = StderrProgress()
+    store = _open(args)
+    try:
+        summary = import_csv(
+            store,
+            args.kind,
+            args.file,
+            dry_run=args.dry_run,
+            skip_invalid=args.skip_invalid,
+            progress=progress,
+        )
+    finally:
+        progress.finish()
+        store.close()
+    verb = "would be" if summary.dry_run else "were"
+    print(
+        f"{summary.kind}: {summary.rows:,} rows — {summary.added:,} added, "
+        f"{summary.updated:,} updated, {summary.unchanged:,} unchanged"
+        + (f", {summary.skipped:,} skipped as invalid" if summary.skipped else "")
+        + ("." if not summary.dry_run else " (dry run: nothing was written).")
+    )
+    if summary.ledger_movements:
+        print(f"ARR: {summary.ledger_movements:,} ledger movements {verb} written.")
+    if summary.ignored_headers:
+        print(f"Ignored columns: {', '.join(summary.ignored_headers)}.", file=sys.stderr)
+    for problem in summary.problems:
+        print(f"  skipped {problem}", file=sys.stderr)
+    return EXIT_OK
+
+
+@contextmanager
+def _output(path: Path | None) -> Iterator[TextIO]:
+    """stdout, or a file that appears only once completely written."""
+    if path is None:
+        yield sys.stdout
+        return
+    target = path.expanduser()
+    handle = tempfile.NamedTemporaryFile(  # noqa: SIM115 - closed below, renamed on success
+        "w",
+        encoding="utf-8",
+        newline="",
+        dir=target.parent,
+        prefix=f".{target.name}.",
+        delete=False,
+    )
+    try:
+        with handle:
+            yield handle
+        Path(handle.name).replace(target)
+    except BaseException:
+        Path(handle.name).unlink(missing_ok=True)
+        raise
+
+
+def run_export(args: argparse.Namespace) -> int:
+    """``am-desktop export KIND``."""
+    from am_desktop.services.transfer.exporter import export_records
+
+    store = _open(args)
+    try:
+        if args.out is not None and not args.out.expanduser().parent.is_dir():
+            raise AppError(f"There is no folder {args.out.expanduser().parent} to write to.")
+        try:
+            with _output(args.out) as out:
+                count = export_records(store, args.kind, out, fmt=args.format)
+        except OSError as error:
+            raise AppError(f"{args.out} could not be written: {error.strerror}.") from error
+    finally:
+        store.close()
+    if args.out is not None:
+        print(f"Exported {count:,} {args.kind} to {args.out}.", file=sys.stderr)
+    return EXIT_OK
+
+
+def run_window(args: argparse.Namespace) -> int:
+    """No command: the desktop window (arrives with the application-window work)."""
+    del args
+    print(
+        f"{PROG}: the desktop window is not part of this version yet. "
+        f"Run '{PROG} --help' to see the commands.",
+        file=sys.stderr,
+    )
+    return EXIT_USAGE
+
+
+COMMANDS: dict[str | None, Callable[[argparse.Namespace], int]] = {
+    None: run_window,
+    "seed": run_seed,
+    "import": run_import,
+    "export": run_export,
+}
+
+
+def _report(error: AppError) -> None:
+    print(f"{PROG}: {error.user_message}", file=sys.stderr)
+    if isinstance(error, ImportRejected):
+        for problem in error.problems:
+            print(f"  {problem}", file=sys.stderr)
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    """Run the command line; returns the exit status."""
+    args = build_parser().parse_args(argv)
+    logging.basicConfig(
+        level=logging.INFO if args.verbose else logging.WARNING,
+        format="%(levelname)s %(name)s: %(message)s",
+    )
+    try:
+        return COMMANDS[args.command](args)
+    except Cancelled:
+        return EXIT_INTERRUPTED
+    except KeyboardInterrupt:
+        print(f"{PROG}: interrupted; nothing half-written was kept.", file=sys.stderr)
+        return EXIT_INTERRUPTED
+    except AppError as error:
+        logging.getLogger("am_desktop").info("failed: %s", error.detail or error.user_message)
+        _report(error)
+        return EXIT_ERROR
+    except BrokenPipeError:
+        # WORKAROUND: `am-desktop export … | head` closes stdout early; exit quietly.
+        devnull = os.open(os.devnull, os.O_WRONLY)
+        os.dup2(devnull, sys.stdout.fileno())
+        return EXIT_OK

@@ -1,0 +1,759 @@
+"""``am-desktop seed``: a realistic, deterministic portfolio for demos, tests and benchmarks.
+
+Same seed and same ``today``, same data (uids included). Dates are relative to ``today``:
+two years of notes behind it, renewals spread over the 18 months ahead of it. Rows go in
+through the bulk path in batches, parents before children, in one transaction.
+"""
+
+from __future__ import annotations
+
+import calendar
+from collections.abc import Callable
+from dataclasses import dataclass
+from datetime import UTC, date, datetime, time, timedelta
+from random import Random
+from typing import Any
+
+from sqlalchemy import Table, func, select
+from sqlalchemy.orm import Session
+
+from am_desktop.db import models as m
+from am_desktop.domain.cancel import CancelToken, Progress, no_progress
+from am_desktop.domain.enums import (
+    ActionItemStatus,
+    ContactRole,
+    EscalationStatus,
+    MovementType,
+    NoteKind,
+    ObjectiveStatus,
+    OpportunityKind,
+    OpportunityStage,
+    RenewalStage,
+    RiskStatus,
+    Segment,
+    Sentiment,
+    Severity,
+    SurveyKind,
+    Tier,
+    WhitespaceStatus,
+)
+from am_desktop.errors import ValidationError
+from am_desktop.services import seed_vocabulary as v
+from am_desktop.services.store import Store
+from am_desktop.services.transfer.bulk import UidSource, insert_rows, table_of
+
+Row = dict[str, Any]
+
+
+@dataclass(frozen=True, slots=True)
+class Scale:
+    """How big a seeded portfolio is (PRODUCT.md §2)."""
+
+    accounts: int
+    contacts_per_account: int
+    notes_per_account: int
+    movements_per_account: int
+
+
+SCALES = {
+    "small": Scale(40, 10, 100, 20),
+    "medium": Scale(1_000, 10, 100, 20),
+    "large": Scale(10_000, 10, 100, 20),
+}
+
+#: Tables in the order their rows are written (parents first).
+_TABLE_ORDER: tuple[type[m.Base], ...] = (
+    m.Account,
+    m.Contact,
+    m.InfluenceLink,
+    m.Contract,
+    m.Renewal,
+    m.Opportunity,
+    m.ArrMovement,
+    m.Note,
+    m.NoteAttendee,
+    m.ActionItem,
+    m.ProductFeedback,
+    m.AccountObjective,
+    m.AccountRisk,
+    m.WhitespaceProduct,
+    m.Escalation,
+    m.SurveyResponse,
+    m.UsageSample,
+)
+_BATCH_ROWS = 50_000
+#: A new customer's first-year ARR range in hundreds of dollars, by segment.
+_ARR_RANGE = {
+    Segment.ENTERPRISE: (1_200, 12_000),
+    Segment.MID_MARKET: (250, 1_500),
+    Segment.SMB: (40, 300),
+}
+_MONTHS = tuple(calendar.month_name)[1:]
+
+_ROLE_SENTIMENT = {
+    ContactRole.CHAMPION: (60, 30, 10, 0, 0),
+    ContactRole.COACH: (40, 45, 15, 0, 0),
+    ContactRole.BLOCKER: (0, 0, 20, 40, 40),
+}
+_DEFAULT_SENTIMENT = (12, 38, 32, 12, 6)
+_SENTIMENTS = tuple(Sentiment)
+_KIND_WEIGHTS = (
+    (NoteKind.CALL, 40),
+    (NoteKind.MEETING, 25),
+    (NoteKind.EMAIL, 20),
+    (NoteKind.NOTE, 10),
+    (NoteKind.QBR, 5),
+)
+_TOPICS = tuple(v.NOTE_SENTENCES)
+_CONTRACT_NAMES = (
+    "Master subscription",
+    "Platform subscription",
+    "Enterprise agreement",
+    "Order form",
+)
+
+
+class _Batches:
+    """Rows waiting to be written, per table; flushed parents first."""
+
+    def __init__(self, session: Session, uids: UidSource, now: datetime) -> None:
+        self.session, self.uids, self.now = session, uids, now
+        self.rows: dict[type[m.Base], list[Row]] = {model: [] for model in _TABLE_ORDER}
+        self.tables: dict[type[m.Base], Table] = {model: table_of(model) for model in _TABLE_ORDER}
+        self.next_ids = {model: 1 for model in _TABLE_ORDER}
+        self.counts = {model: 0 for model in _TABLE_ORDER}
+        self.pending = 0
+
+    def add(self, model: type[m.Base], row: Row) -> int:
+        """Queue a row and return the id it will have."""
+        row_id = self.next_ids[model]
+        self.next_ids[model] = row_id + 1
+        row["id"] = row_id
+        self.rows[model].append(row)
+        self.pending += 1
+        return row_id
+
+    def flush(self) -> None:
+        """Write every queued row."""
+        for model in _TABLE_ORDER:
+            rows = self.rows[model]
+            if rows:
+                insert_rows(self.session, self.tables[model], rows, uids=self.uids, now=self.now)
+                self.counts[model] += len(rows)
+                rows.clear()
+        self.pending = 0
+
+
+class _Generator:
+    """Makes one account at a time with everything that belongs to it."""
+
+    def __init__(self, scale: Scale, rng: Random, today: date, out: _Batches) -> None:
+        self.scale, self.rng, self.today, self.out = scale, rng, today, out
+        self.used_names: set[str] = set()
+        self.start = today - timedelta(days=730)
+
+    # -- helpers ----------------------------------------------------------------------------
+
+    def pick(self, items: tuple[str, ...]) -> str:
+        return items[self.rng.randrange(len(items))]
+
+    def fill(self, template: str, **extra: Any) -> str:
+        rng = self.rng
+        values = {
+            "contact": extra.get("contact") or "the champion",
+            "contact2": extra.get("contact2") or "the sponsor",
+            "product": self.pick(v.PRODUCTS),
+            "product2": self.pick(v.PRODUCTS),
+            "competitor": self.pick(v.COMPETITORS),
+            "team": self.pick(v.TEAMS),
+            "pct": rng.choice((5, 8, 10, 12, 15, 20, 25, 30, 40)),
+            "n": rng.choice((5, 12, 20, 25, 40, 60, 80, 150, 300)),
+            "weeks": rng.randint(2, 12),
+            "month": _MONTHS[rng.randrange(12)],
+            "quarter": f"Q{rng.randint(1, 4)}",
+            "year": self.today.year + rng.randint(0, 1),
+            "owner": extra.get("owner") or v.OWNERS[0],
+            "account": extra.get("account") or "the customer",
+        }
+        return template.format(**values)
+
+    def day_between(self, low: date, high: date) -> date:
+        span = (high - low).days
+        return low + timedelta(days=self.rng.randint(0, max(span, 0)))
+
+    def company_name(self) -> str:
+        for _ in range(50):
+            name = f"{self.pick(v.COMPANY_PREFIXES)} {self.pick(v.COMPANY_NOUNS)}"
+            form = self.pick(v.COMPANY_FORMS)
+            name = f"{name} {form}".strip()
+            if name not in self.used_names:
+                self.used_names.add(name)
+                return name
+        name = f"{name} {len(self.used_names)}"
+        self.used_names.add(name)
+        return name
+
+    # -- an account ---------------------------------------------------------------------------
+
+    def account(self) -> None:
+        rng = self.rng
+        name = self.company_name()
+        base = "".join(ch for ch in name.lower() if ch.isalnum() or ch == " ").split()
+        tld = rng.choice(("com", "com", "io", "net", "co", "eu"))
+        domain = f"{base[0]}{base[1] if len(base) > 1 else ''}.{tld}"
+        segment = rng.choices(tuple(Segment), (20, 40, 40))[0]
+        tier_weights = {
+            Segment.ENTERPRISE: (45, 40, 15),
+            Segment.MID_MARKET: (8, 37, 55),
+            Segment.SMB: (1, 14, 85),
+        }
+        tier = rng.choices(tuple(Tier), tier_weights[segment])[0]
+        cadence = {Tier.STRATEGIC: 14, Tier.KEY: 30, Tier.STANDARD: rng.choice((60, 90))}[tier]
+        since = self.today - timedelta(days=rng.randint(200, 6 * 365))
+        owner = v.OWNERS[0] if rng.random() < 0.7 else self.pick(v.OWNERS)
+        account = {
+            "name": name,
+            "domain": domain,
+            "industry": self.pick(v.INDUSTRIES),
+            "segment": segment,
+            "tier": tier,
+            "owner": owner,
+            "customer_since": since,
+            "checkin_cadence_days": cadence,
+            "external_id": f"ACC-{100000 + self.out.next_ids[m.Account]}",
+        }
+        account_id = self.out.add(m.Account, account)
+        contacts = self.contacts(account_id, domain, segment)
+        arr, churned_on = self.ledger(account_id, segment, since)
+        self.contract(account_id, arr, churned_on, segment)
+        last_touch = self.notes(account_id, name, contacts, owner, cadence)
+        account["last_touch_at"] = last_touch
+        self.plan(account_id, contacts, name)
+        self.signals(account_id, contacts, arr, churned_on, segment)
+
+    def contacts(self, account_id: int, domain: str, segment: Segment) -> list[Row]:
+        rng, out = self.rng, self.out
+        count = max(3, round(rng.gauss(self.scale.contacts_per_account, 2)))
+        people: list[Row] = []
+        emails: set[str] = set()
+
+        def person(level: str, role: ContactRole, manager: Row | None) -> Row:
+            first, last = self.pick(v.FIRST_NAMES), self.pick(v.LAST_NAMES)
+            email = f"{first}.{last}@{domain}".lower()
+            while email in emails:
+                email = f"{first}.{last}{rng.randint(2, 99)}@{domain}".lower()
+            emails.add(email)
+            weights = _ROLE_SENTIMENT.get(role, _DEFAULT_SENTIMENT)
+            influence = {
+                "executive": 5,
+                "director": 4,
+                "procurement": 3,
+                "technical": 3,
+                "manager": 3,
+                "staff": 2,
+            }[level]
+            row = {
+                "account_id": account_id,
+                "first_name": first,
+                "last_name": last,
+                "email": email,
+                "phone": f"+1 {rng.randint(200, 989)} 555 {rng.randint(1000, 9999)}",
+                "title": self.pick(v.TITLES[level]),
+                "role": role,
+                "sentiment": rng.choices(_SENTIMENTS, weights)[0],
+                "influence": max(1, min(5, influence + rng.choice((-1, 0, 0, 1)))),
+                "relationship_strength": rng.randint(1, 5),
+                "reports_to_id": manager["id"] if manager else None,
+            }
+            out.add(m.Contact, row)
+            people.append(row)
+            return row
+
+        executive = person("executive", ContactRole.ECONOMIC_BUYER, None)
+        directors = [
+            person("director", ContactRole.DECISION_MAKER, executive)
+            for _ in range(1 if segment is Segment.SMB else 2)
+        ]
+        champion = person("manager", ContactRole.CHAMPION, rng.choice(directors))
+        roles = (
+            ContactRole.INFLUENCER,
+            ContactRole.TECHNICAL_BUYER,
+            ContactRole.USER,
+            ContactRole.USER,
+            ContactRole.PROCUREMENT,
+            ContactRole.COACH,
+            ContactRole.BLOCKER,
+        )
+        while len(people) < count:
+            role = rng.choices(roles, (20, 14, 40, 0, 8, 8, 4))[0]
+            level, manager = {
+                ContactRole.INFLUENCER: ("director", executive),
+                ContactRole.TECHNICAL_BUYER: ("technical", rng.choice(directors)),
+                ContactRole.PROCUREMENT: ("procurement", executive),
+                ContactRole.BLOCKER: ("director", executive),
+            }.get(role, ("staff", rng.choice((champion, *directors))))
+            person(level, role, manager)
+        links = {tuple(pair) for pair in (rng.sample(people, 2) for _ in range(rng.randint(0, 3)))}
+        for source, target in sorted(links, key=lambda pair: (pair[0]["id"], pair[1]["id"])):
+            out.add(
+                m.InfluenceLink,
+                {
+                    "account_id": account_id,
+                    "from_contact_id": source["id"],
+                    "to_contact_id": target["id"],
+                    "note": None,
+                },
+            )
+        return people
+
+    def ledger(self, account_id: int, segment: Segment, since: date) -> tuple[int, date | None]:
+        """ARR history from the first deal to today.
+
+        Returns:
+            Today's ARR (cents) and, when the account has churned for good, the churn date.
+        """
+        rng, today = self.rng, self.today
+        low, high = _ARR_RANGE[segment]
+        arr = rng.randint(low, high) * 100_00
+        self.movement(account_id, since, MovementType.NEW, arr)
+        count = max(1, round(rng.gauss(self.scale.movements_per_account, 4))) - 1
+        events = [
+            (self.day_between(since + timedelta(days=30), today), "adjust") for _ in range(count)
+        ]
+        if rng.random() < 0.06:
+            churn_on = self.day_between(
+                max(since + timedelta(days=60), today - timedelta(days=540)), today
+            )
+            events.append((churn_on, "churn"))
+            back_on = churn_on + timedelta(days=rng.randint(60, 200))
+            if back_on <= today and rng.random() < 0.15:
+                events.append((back_on, "reactivate"))
+        churned_on: date | None = None
+        for day, what in sorted(events):
+            if what == "churn":
+                self.movement(account_id, day, MovementType.CHURN, arr)
+                arr, churned_on = 0, day
+            elif what == "reactivate":
+                arr, churned_on = rng.randint(low, high) * 50_00, None
+                self.movement(account_id, day, MovementType.REACTIVATION, arr)
+            elif churned_on is None:
+                step = max(100_00, arr * rng.randint(2, 12) // 100 // 100_00 * 100_00)
+                if rng.random() < 0.67 or step >= arr:
+                    arr += step
+                    self.movement(account_id, day, MovementType.EXPANSION, step)
+                else:
+                    arr -= step
+                    self.movement(account_id, day, MovementType.CONTRACTION, step)
+        return arr, churned_on
+
+    def movement(self, account_id: int, day: date, kind: MovementType, cents: int) -> None:
+        self.out.add(
+            m.ArrMovement,
+            {
+                "account_id": account_id,
+                "occurred_on": day,
+                "type": kind,
+                "amount_cents": cents,
+                "source": "seed",
+            },
+        )
+
+    def contract(
+        self, account_id: int, arr: int, churned_on: date | None, segment: Segment
+    ) -> None:
+        rng, out, today = self.rng, self.out, self.today
+        months = 12 if segment is not Segment.ENTERPRISE else rng.choice((12, 24, 36))
+        # Renewals spread over the next 18 months; a churned account's contract ended then.
+        end = churned_on or today + timedelta(days=rng.randint(1, 540))
+        start = end - timedelta(days=round(months * 30.44)) + timedelta(days=1)
+        contract_id = out.add(
+            m.Contract,
+            {
+                "account_id": account_id,
+                "name": f"{rng.choice(_CONTRACT_NAMES)} {start.year}",
+                "start_date": start,
+                "end_date": end,
+                "arr_cents": arr if arr else rng.randint(40, 400) * 100_00,
+                "currency": "USD",
+                "auto_renew": rng.random() < (0.7 if segment is Segment.SMB else 0.3),
+                "notice_days": rng.choice((30, 60, 60, 90)),
+            },
+        )
+        if churned_on is not None:
+            renewal = {
+                "stage": RenewalStage.CHURNED,
+                "likelihood": 0,
+                "outcome_arr_cents": 0,
+                "close_date": churned_on,
+                "risk_notes": self.fill(rng.choice(v.RISK_LINES)[0]),
+            }
+        else:
+            days_left = (end - today).days
+            stage = (
+                RenewalStage.NOT_STARTED
+                if days_left > 180
+                else RenewalStage.DISCOVERY
+                if days_left > 120
+                else RenewalStage.PROPOSAL
+                if days_left > 60
+                else RenewalStage.NEGOTIATION
+                if days_left > 30
+                else rng.choice((RenewalStage.NEGOTIATION, RenewalStage.COMMITTED))
+            )
+            likelihood = rng.choice((35, 50, 60, 70, 75, 80, 85, 90, 95))
+            renewal = {
+                "stage": stage,
+                "likelihood": likelihood,
+                "proposed_arr_cents": (arr * rng.randint(95, 115) // 100 // 100_00 * 100_00)
+                if stage not in (RenewalStage.NOT_STARTED, RenewalStage.DISCOVERY)
+                else None,
+                "risk_notes": self.fill(rng.choice(v.RISK_LINES)[0]) if likelihood < 60 else None,
+            }
+        out.add(m.Renewal, {"contract_id": contract_id, **renewal})
+
+    def notes(
+        self, account_id: int, account: str, contacts: list[Row], owner: str, cadence: int
+    ) -> datetime | None:
+        """Two years of notes; returns the newest one's time (the account's last touch)."""
+        rng, out, today = self.rng, self.out, self.today
+        count = max(1, round(rng.gauss(self.scale.notes_per_account, 15)))
+        last_day = (
+            today if rng.random() < 0.75 else today - timedelta(days=cadence + rng.randint(1, 60))
+        )
+        days = sorted(self.day_between(self.start, last_day) for _ in range(count))
+        kinds, weights = zip(*_KIND_WEIGHTS, strict=True)
+        owner_first = owner.split(maxsplit=1)[0].lower()
+        engaged = [
+            c
+            for c in contacts
+            if c["role"]
+            in (
+                ContactRole.CHAMPION,
+                ContactRole.DECISION_MAKER,
+                ContactRole.ECONOMIC_BUYER,
+                ContactRole.TECHNICAL_BUYER,
+            )
+        ]
+        newest: datetime | None = None
+        for drawn in days:
+            day = drawn - timedelta(days=max(0, drawn.weekday() - 4))  # weekends -> Friday
+            when = datetime.combine(day, time(rng.randint(7, 17), rng.choice((0, 15, 30, 45))), UTC)
+            kind = rng.choices(kinds, weights)[0]
+            attendees = (
+                rng.sample(engaged, min(len(engaged), rng.randint(1, 3)))
+                if kind in (NoteKind.CALL, NoteKind.MEETING, NoteKind.QBR)
+                else []
+            )
+            if rng.random() < 0.3:
+                attendees.append(rng.choice(contacts))
+            names = [f"{c['first_name']} {c['last_name']}" for c in attendees] or [
+                f"{contacts[0]['first_name']} {contacts[0]['last_name']}"
+            ]
+            ctx = {
+                "contact": names[0],
+                "contact2": names[-1] if len(names) > 1 else "the team",
+                "owner": owner,
+                "account": account,
+            }
+            fill = self.filler(ctx)
+            lines = [fill(self.pick(v.NOTE_OPENERS[kind.value]))]
+            for _ in range(rng.randint(2, 5)):
+                lines.append(fill(self.pick(v.NOTE_SENTENCES[self.pick(_TOPICS)])))
+            body = " ".join(lines)
+            extras: list[str] = []
+            note_id = out.next_ids[m.Note]
+            roll = rng.random()
+            if roll < 0.10:
+                due = day + timedelta(days=rng.randint(3, 21))
+                text = fill(self.pick(v.ACTION_ITEMS))
+                extras.append(f"- [ ] {text} @{owner_first} due:{due.isoformat()}")
+                done = due < today - timedelta(days=7) and rng.random() < 0.85
+                out.add(
+                    m.ActionItem,
+                    {
+                        "account_id": account_id,
+                        "note_id": note_id,
+                        "text": text,
+                        "owner": owner,
+                        "due_date": due,
+                        "status": ActionItemStatus.DONE if done else ActionItemStatus.OPEN,
+                        "done_at": datetime.combine(due, time(12), UTC) if done else None,
+                    },
+                )
+            elif roll < 0.14:
+                risk, mitigation = (fill(t) for t in rng.choice(v.RISK_LINES))
+                extras.append(f"{risk} #risk")
+                out.add(
+                    m.AccountRisk,
+                    {
+                        "account_id": account_id,
+                        "description": risk,
+                        "mitigation": mitigation,
+                        "owner": owner,
+                        "severity": rng.choice(tuple(Severity)[:3]),
+                        "status": RiskStatus.OPEN
+                        if day > today - timedelta(days=90)
+                        else RiskStatus.CLOSED,
+                        "note_id": note_id,
+                    },
+                )
+            elif roll < 0.17:
+                idea = fill(self.pick(v.EXPANSION_LINES))
+                extras.append(f"{idea} #expansion")
+                self.opportunity(account_id, fill, day, stub=True)
+            elif roll < 0.22:
+                feedback = fill(self.pick(v.FEEDBACK_LINES))
+                extras.append(f"{feedback} #feedback")
+                out.add(
+                    m.ProductFeedback,
+                    {
+                        "account_id": account_id,
+                        "note_id": note_id,
+                        "text": feedback,
+                        "product_area": self.pick(v.PRODUCT_AREAS),
+                    },
+                )
+            if extras:
+                body = body + "\n\n" + "\n".join(extras)
+            out.add(
+                m.Note,
+                {
+                    "account_id": account_id,
+                    "kind": kind,
+                    "occurred_at": when,
+                    "title": fill(self.pick(v.NOTE_TITLES[kind.value])),
+                    "body": body,
+                },
+            )
+            for contact in attendees:
+                out.add(
+                    m.NoteAttendee,
+                    {"note_id": note_id, "contact_id": contact["id"], "email": contact["email"]},
+                )
+                contact["last_contacted_at"] = when
+            newest = when
+        return newest
+
+    def filler(self, ctx: dict[str, Any]) -> Callable[[str], str]:
+        """A formatter whose placeholders are fixed for one note (so it stays coherent)."""
+        values = {**ctx}
+        base = self.fill("{product}")
+        values.update(
+            product=base,
+            product2=self.pick(v.PRODUCTS),
+            competitor=self.pick(v.COMPETITORS),
+            team=self.pick(v.TEAMS),
+            pct=self.rng.choice((5, 10, 12, 15, 20, 25, 30, 40)),
+            n=self.rng.choice((8, 12, 20, 25, 40, 60, 80, 150)),
+            weeks=self.rng.randint(2, 12),
+            month=_MONTHS[self.rng.randrange(12)],
+            quarter=f"Q{self.rng.randint(1, 4)}",
+            year=self.today.year + self.rng.randint(0, 1),
+        )
+        return lambda template: template.format_map(values)
+
+    def opportunity(
+        self, account_id: int, fill: Callable[[str], str], day: date, *, stub: bool
+    ) -> None:
+        rng, today = self.rng, self.today
+        if stub:
+            stage = (
+                OpportunityStage.IDENTIFIED
+                if day > today - timedelta(days=120)
+                else rng.choice((OpportunityStage.WON, OpportunityStage.LOST))
+            )
+        else:
+            stage = rng.choice(tuple(OpportunityStage))
+        closed = stage.is_closed
+        close = (
+            self.day_between(day, today) if closed else today + timedelta(days=rng.randint(20, 270))
+        )
+        probability = {
+            OpportunityStage.IDENTIFIED: 10,
+            OpportunityStage.QUALIFIED: 25,
+            OpportunityStage.PROPOSAL: 50,
+            OpportunityStage.NEGOTIATION: 70,
+            OpportunityStage.WON: 100,
+            OpportunityStage.LOST: 0,
+        }[stage]
+        self.out.add(
+            m.Opportunity,
+            {
+                "account_id": account_id,
+                "kind": rng.choice((OpportunityKind.UPSELL, OpportunityKind.CROSS_SELL)),
+                "name": fill(self.pick(v.OPPORTUNITY_NAMES)),
+                "product": self.pick(v.PRODUCTS),
+                "amount_cents": rng.randint(20, 800) * 100_00 // 10 * 10,
+                "stage": stage,
+                "probability": probability,
+                "close_date": close,
+            },
+        )
+
+    def plan(self, account_id: int, contacts: list[Row], account: str) -> None:
+        rng, out, today = self.rng, self.out, self.today
+        fill = self.filler(
+            {
+                "contact": f"{contacts[0]['first_name']} {contacts[0]['last_name']}",
+                "contact2": f"{contacts[-1]['first_name']} {contacts[-1]['last_name']}",
+                "owner": v.OWNERS[0],
+                "account": account,
+            }
+        )
+        for position, objective in enumerate(rng.sample(v.OBJECTIVES, rng.randint(2, 4))):
+            out.add(
+                m.AccountObjective,
+                {
+                    "account_id": account_id,
+                    "title": fill(objective),
+                    "position": position,
+                    "status": rng.choice(tuple(ObjectiveStatus)[:4]),
+                    "due_date": today + timedelta(days=rng.randint(30, 360)),
+                },
+            )
+        for product in rng.sample(v.PRODUCTS, rng.randint(1, 4)):
+            out.add(
+                m.WhitespaceProduct,
+                {
+                    "account_id": account_id,
+                    "product": product,
+                    "status": rng.choice(tuple(WhitespaceStatus)),
+                    "estimated_arr_cents": rng.randint(5, 200) * 1000_00,
+                },
+            )
+        for _ in range(rng.randint(0, 2)):
+            self.opportunity(
+                account_id, fill, today - timedelta(days=rng.randint(0, 200)), stub=False
+            )
+
+    def signals(
+        self,
+        account_id: int,
+        contacts: list[Row],
+        arr: int,
+        churned_on: date | None,
+        segment: Segment,
+    ) -> None:
+        rng, out, today = self.rng, self.out, self.today
+        fill = self.filler(
+            {"contact": "the customer", "contact2": "the team", "owner": v.OWNERS[0], "account": ""}
+        )
+        for _ in range(rng.choices((0, 1, 2, 3), (35, 35, 20, 10))[0]):
+            opened = self.day_between(self.start, today)
+            resolved = opened + timedelta(days=rng.randint(1, 45))
+            is_open = resolved > today or rng.random() < 0.08
+            out.add(
+                m.Escalation,
+                {
+                    "account_id": account_id,
+                    "title": fill(self.pick(v.ESCALATION_TITLES)),
+                    "severity": rng.choices(tuple(Severity), (30, 40, 22, 8))[0],
+                    "status": rng.choice((EscalationStatus.OPEN, EscalationStatus.IN_PROGRESS))
+                    if is_open
+                    else EscalationStatus.RESOLVED,
+                    "internal_owner": rng.choice(
+                        ("Support", "Engineering", "Solutions", "Product")
+                    ),
+                    "opened_on": opened,
+                    "resolved_on": None if is_open else resolved,
+                    "resolution": None if is_open else fill(self.pick(v.ESCALATION_RESOLUTIONS)),
+                },
+            )
+            if not is_open:
+                out.add(
+                    m.SurveyResponse,
+                    {
+                        "account_id": account_id,
+                        "responded_on": resolved,
+                        "kind": SurveyKind.CSAT,
+                        "score": rng.choices((1, 2, 3, 4, 5), (5, 8, 17, 40, 30))[0],
+                    },
+                )
+        sentiment_score = {
+            Sentiment.ADVOCATE: (9, 10),
+            Sentiment.SUPPORTER: (7, 10),
+            Sentiment.NEUTRAL: (5, 9),
+            Sentiment.SKEPTIC: (2, 7),
+            Sentiment.DETRACTOR: (0, 5),
+        }
+        survey_day = self.start + timedelta(days=rng.randint(0, 60))
+        while survey_day <= (churned_on or today):
+            for contact in rng.sample(contacts, min(len(contacts), rng.randint(1, 3))):
+                low, high = sentiment_score[contact["sentiment"]]
+                score = rng.randint(low, high)
+                group = "promoter" if score >= 9 else "passive" if score >= 7 else "detractor"
+                out.add(
+                    m.SurveyResponse,
+                    {
+                        "account_id": account_id,
+                        "responded_on": survey_day,
+                        "kind": SurveyKind.NPS,
+                        "score": score,
+                        "contact_id": contact["id"],
+                        "contact_email": contact["email"],
+                        "comment": self.pick(v.SURVEY_COMMENTS[group])
+                        if rng.random() < 0.5
+                        else None,
+                    },
+                )
+            survey_day += timedelta(days=182)
+        seat_price = {Segment.ENTERPRISE: 900_00, Segment.MID_MARKET: 700_00, Segment.SMB: 500_00}[
+            segment
+        ]
+        seats = max(5, (arr or 20_000_00) // seat_price)
+        adoption = rng.uniform(0.35, 0.95)
+        trend = rng.uniform(-0.012, 0.015)
+        month = date(self.start.year, self.start.month, 1)
+        while month <= today and (churned_on is None or month <= churned_on):
+            adoption = min(1.0, max(0.05, adoption + trend + rng.uniform(-0.03, 0.03)))
+            out.add(
+                m.UsageSample,
+                {
+                    "account_id": account_id,
+                    "sampled_on": month,
+                    "active_users": round(seats * adoption),
+                    "licensed_seats": seats,
+                },
+            )
+            month = (month + timedelta(days=32)).replace(day=1)
+
+
+def seed_database(
+    store: Store,
+    scale: Scale,
+    *,
+    seed: int = 1,
+    today: date | None = None,
+    progress: Progress = no_progress,
+    cancel: CancelToken | None = None,
+) -> dict[str, int]:
+    """Fill an empty database with a portfolio of ``scale``, in one transaction.
+
+    Returns:
+        Rows written per table.
+
+    Raises:
+        ValidationError: the database already holds accounts (seeding never mixes with data).
+    """
+    today = today or date.today()
+    rng = Random(seed)
+    now = datetime.combine(today, time(6), UTC)
+    with store.write() as session:
+        existing = session.scalar(select(func.count()).select_from(m.Account))
+        if existing:
+            raise ValidationError(
+                f"{store.path.name} already holds {existing:,} accounts; "
+                "seed a new database file instead (for example --db demo.sqlite3)."
+            )
+        out = _Batches(session, UidSource(seed), now)
+        generator = _Generator(scale, rng, today, out)
+        for index in range(scale.accounts):
+            generator.account()
+            if out.pending >= _BATCH_ROWS:
+                out.flush()
+                progress(index + 1, scale.accounts, "Creating the demo portfolio")
+                if cancel:
+                    cancel.raise_if_cancelled()
+        out.flush()
+        progress(scale.accounts, scale.accounts, "Creating the demo portfolio")
+    return {table_of(model).name: out.counts[model] for model in _TABLE_ORDER}

@@ -146,7 +146,12 @@ def run_import(args: argparse.Namespace) -> int:
         + ("." if not summary.dry_run else " (dry run: nothing was written).")
     )
     if summary.ledger_movements:
-        print(f"ARR: {summary.ledger_movements:,} ledger movements {verb} written.")
+        print(f"ARR: {summary.ledger_movements:,} opening balances {verb} written to the ledger.")
+    if summary.ledger_kept:
+        print(
+            f"ARR: {summary.ledger_kept:,} accounts state an ARR that differs from their ledger; "
+            "the ledger was kept. Import an 'arr' file to record the movements behind it."
+        )
     if summary.ignored_headers:
         print(f"Ignored columns: {', '.join(summary.ignored_headers)}.", file=sys.stderr)
     for problem in summary.problems:

@@ -41,26 +41,3 @@ def arr_by_account(movements: Iterable[Movement], on: date) -> dict[str, int]:
 def portfolio_arr(movements: Iterable[Movement], on: date) -> int:
     """The whole portfolio's ARR (cents) at the end of ``on``."""
     return sum(arr_by_account(movements, on).values())
-
-
-def movement_to_reach(
-    current_cents: int, target_cents: int, *, had_history: bool
-) -> tuple[MovementType, int] | None:
-    """The single movement that takes an account from its current ARR to a target ARR.
-
-    Used when a file states an account's ARR outright: growing from zero is ``new`` (or
-    ``reactivation`` when the account had ARR before), falling to zero is ``churn``.
-
-    Returns:
-        ``(type, positive amount)``, or None when nothing needs to move.
-    """
-    delta = target_cents - current_cents
-    if delta == 0:
-        return None
-    if delta > 0:
-        if current_cents == 0:
-            return (MovementType.REACTIVATION if had_history else MovementType.NEW), delta
-        return MovementType.EXPANSION, delta
-    if target_cents == 0:
-        return MovementType.CHURN, -delta
-    return MovementType.CONTRACTION, -delta

@@ -32,8 +32,7 @@ from am_desktop.db.models import (
     UsageSample,
 )
 from am_desktop.domain.cancel import CancelToken, Progress, no_progress
-from am_desktop.domain.enums import SurveyKind
-from am_desktop.domain.ledger import movement_to_reach
+from am_desktop.domain.enums import MovementType, SurveyKind
 from am_desktop.errors import ImportRejected, RowProblem
 from am_desktop.services.store import Store
 from am_desktop.services.transfer import bulk
@@ -55,6 +54,8 @@ class ImportSummary:
     problems: tuple[RowProblem, ...]
     ignored_headers: tuple[str, ...]
     ledger_movements: int
+    #: Accounts whose stated ARR differs from their ledger, which was kept as it is.
+    ledger_kept: int
     dry_run: bool
 
 
@@ -277,32 +278,34 @@ class AccountsImport(KindImport):
         return [(r, None, v) for r, v in plan.inserts] + list(plan.updates)
 
     def ledger_plan(self, ids: dict[int, int]) -> list[dict[str, Any]]:
-        """Movements that bring each account's ledger to the ARR the file states."""
+        """Opening balances for accounts whose ledger is empty.
+
+        The ledger is the history of ARR, so a file's ``arr`` never rewrites it: an account
+        with movements keeps them, and a differing figure is only counted
+        (``ledger_kept``) so the user can import the movements that explain it.
+        """
         from am_desktop.services.ledger import arr_by_account_in
 
         current = arr_by_account_in(self.session, self.today)
         with_history = set(self.session.scalars(select(ArrMovement.account_id).distinct()))
         movements = []
+        self.ledger_kept = 0
         for row, target in self.arr_targets:
             account_id = ids.get(row.number)
-            existing = account_id is not None and account_id in self.stored
-            step = movement_to_reach(
-                current.get(account_id, 0) if existing else 0,
-                target,
-                had_history=existing and account_id in with_history,
-            )
-            if step is None:
+            if account_id in with_history:
+                self.ledger_kept += current.get(account_id, 0) != target
+                continue
+            if target == 0:
                 continue
             since = row.values.get("customer_since")
-            on = since if not existing and since and since <= self.today else self.today
             movements.append(
                 {
                     "account_id": account_id,
-                    "occurred_on": on,
-                    "type": step[0],
-                    "amount_cents": step[1],
+                    "occurred_on": since if since and since <= self.today else self.today,
+                    "type": MovementType.NEW,
+                    "amount_cents": target,
                     "source": "import",
-                    "comment": "ARR stated by an imported accounts file",
+                    "comment": "Opening ARR from an imported accounts file",
                 }
             )
         return movements
@@ -784,7 +787,7 @@ def import_csv(
             raise ImportRejected(problems, len(source.rows))
         if cancel:
             cancel.raise_if_cancelled()
-        movements = 0
+        movements = kept = 0
         if dry_run:
             if isinstance(importer, AccountsImport):
                 movements = len(importer.ledger_plan(plan.known_ids()))
@@ -792,6 +795,8 @@ def import_csv(
             progress(2, 3, "Writing")
             importer.write(plan)
             movements = len(importer.ledger_movements)
+        if isinstance(importer, AccountsImport):
+            kept = importer.ledger_kept
     summary = ImportSummary(
         kind=kind,
         rows=len(source.rows),
@@ -802,6 +807,7 @@ def import_csv(
         problems=problems,
         ignored_headers=source.ignored_headers,
         ledger_movements=movements,
+        ledger_kept=kept,
         dry_run=dry_run,
     )
     progress(3, 3, "Done")

@@ -4,11 +4,11 @@ from __future__ import annotations
 
 from datetime import date, timedelta
 
-from hypothesis import given, settings
+from hypothesis import given
 from hypothesis import strategies as st
 
 from am_desktop.domain.enums import MovementType
-from am_desktop.domain.ledger import Movement, arr_by_account, movement_to_reach, portfolio_arr
+from am_desktop.domain.ledger import Movement, arr_by_account, portfolio_arr
 
 DAY0 = date(2025, 1, 1)
 
@@ -51,22 +51,3 @@ def test_a_movement_counts_from_its_own_day_on() -> None:
     ]
     assert arr_by_account(ledger, DAY0) == {"a": 100}
     assert arr_by_account(ledger, DAY0 + timedelta(days=1)) == {"a": 0}
-
-
-@settings(max_examples=200)
-@given(st.integers(0, 10**9), st.integers(0, 10**9), st.booleans())
-def test_movement_to_reach_lands_exactly_on_the_target(
-    current: int, target: int, history: bool
-) -> None:
-    step = movement_to_reach(current, target, had_history=history)
-    if current == target:
-        assert step is None
-        return
-    assert step is not None
-    kind, amount = step
-    assert amount > 0
-    assert current + kind.sign * amount == target
-    if target == 0:
-        assert kind is MovementType.CHURN
-    if current == 0:
-        assert kind is (MovementType.REACTIVATION if history else MovementType.NEW)

@@ -12,10 +12,11 @@ import logging
 import os
 import sys
 import tempfile
+import time
 from collections.abc import Callable, Iterator, Sequence
 from contextlib import contextmanager
 from pathlib import Path
-from typing import TYPE_CHECKING, TextIO
+from typing import TYPE_CHECKING, TextIO, cast
 
 from am_desktop import __version__
 from am_desktop.domain.csv_formats import KINDS
@@ -29,27 +30,42 @@ EXIT_OK, EXIT_ERROR, EXIT_USAGE, EXIT_INTERRUPTED = 0, 1, 2, 130
 
 
 class StderrProgress:
-    """Progress for long commands: an updating line on a terminal, one line a stage otherwise."""
+    """Progress for long commands on stderr.
+
+    On a terminal: one line that updates in place. Otherwise (logs, pipes): a line now and
+    then, and nothing at all for work that ends within a couple of seconds.
+    """
+
+    QUIET_SECONDS = 2.0
+    EVERY_SECONDS = 5.0
 
     def __init__(self, stream: TextIO | None = None) -> None:
         self.stream = stream or sys.stderr
         self.live = self.stream.isatty()
-        self._stage = ""
-        self._shown = -1
+        self._started = time.monotonic()
+        self._last_line = 0.0
+        self._shown = ""
 
     def __call__(self, done: int, total: int, stage: str) -> None:
         percent = 100 * done // total if total else 100
+        text = f"{stage}… {percent}%"
         if self.live:
-            if percent != self._shown or stage != self._stage:
-                self.stream.write(f"\r\x1b[K{stage}… {percent}%")
+            if text != self._shown:
+                self.stream.write(f"\r\x1b[K{text}")
                 self.stream.flush()
-        elif stage != self._stage:
-            self.stream.write(f"{stage}…\n")
-        self._stage, self._shown = stage, percent
+                self._shown = text
+            return
+        now = time.monotonic()
+        if (
+            now - self._started >= self.QUIET_SECONDS
+            and now - self._last_line >= self.EVERY_SECONDS
+        ):
+            self.stream.write(text + "\n")
+            self._last_line = now
 
     def finish(self) -> None:
         """End the progress line so the next output starts clean."""
-        if self.live and self._stage:
+        if self.live and self._shown:
             self.stream.write("\r\x1b[K")
             self.stream.flush()
 
@@ -176,7 +192,7 @@ def _output(path: Path | None) -> Iterator[TextIO]:
     )
     try:
         with handle:
-            yield handle
+            yield cast(TextIO, handle)
         Path(handle.name).replace(target)
     except BaseException:
         Path(handle.name).unlink(missing_ok=True)

@@ -18,6 +18,7 @@ from sqlalchemy import Table, func, select
 from sqlalchemy.orm import Session
 
 from am_desktop.db import models as m
+from am_desktop.db.base import Base
 from am_desktop.domain.cancel import CancelToken, Progress, no_progress
 from am_desktop.domain.enums import (
     ActionItemStatus,
@@ -62,7 +63,7 @@ SCALES = {
 }
 
 #: Tables in the order their rows are written (parents first).
-_TABLE_ORDER: tuple[type[m.Base], ...] = (
+_TABLE_ORDER: tuple[type[Base], ...] = (
     m.Account,
     m.Contact,
     m.InfluenceLink,
@@ -82,6 +83,13 @@ _TABLE_ORDER: tuple[type[m.Base], ...] = (
     m.UsageSample,
 )
 _BATCH_ROWS = 50_000
+#: How the seed's summary names each table, where adding an "s" would not do.
+_LABELS: dict[type[Base], str] = {
+    m.Opportunity: "opportunities",
+    m.NoteAttendee: "note attendees",
+    m.ProductFeedback: "feedback items",
+    m.ArrMovement: "ARR movements",
+}
 #: A new customer's first-year ARR range in hundreds of dollars, by segment.
 _ARR_RANGE = {
     Segment.ENTERPRISE: (1_200, 12_000),
@@ -90,14 +98,14 @@ _ARR_RANGE = {
 }
 _MONTHS = tuple(calendar.month_name)[1:]
 
-_ROLE_SENTIMENT = {
+_ROLE_SENTIMENT: dict[ContactRole, tuple[int, ...]] = {
     ContactRole.CHAMPION: (60, 30, 10, 0, 0),
     ContactRole.COACH: (40, 45, 15, 0, 0),
     ContactRole.BLOCKER: (0, 0, 20, 40, 40),
 }
 _DEFAULT_SENTIMENT = (12, 38, 32, 12, 6)
 _SENTIMENTS = tuple(Sentiment)
-_KIND_WEIGHTS = (
+_KIND_WEIGHTS: tuple[tuple[NoteKind, int], ...] = (
     (NoteKind.CALL, 40),
     (NoteKind.MEETING, 25),
     (NoteKind.EMAIL, 20),
@@ -118,13 +126,13 @@ class _Batches:
 
     def __init__(self, session: Session, uids: UidSource, now: datetime) -> None:
         self.session, self.uids, self.now = session, uids, now
-        self.rows: dict[type[m.Base], list[Row]] = {model: [] for model in _TABLE_ORDER}
-        self.tables: dict[type[m.Base], Table] = {model: table_of(model) for model in _TABLE_ORDER}
+        self.rows: dict[type[Base], list[Row]] = {model: [] for model in _TABLE_ORDER}
+        self.tables: dict[type[Base], Table] = {model: table_of(model) for model in _TABLE_ORDER}
         self.next_ids = {model: 1 for model in _TABLE_ORDER}
         self.counts = {model: 0 for model in _TABLE_ORDER}
         self.pending = 0
 
-    def add(self, model: type[m.Base], row: Row) -> int:
+    def add(self, model: type[Base], row: Row) -> int:
         """Queue a row and return the id it will have."""
         row_id = self.next_ids[model]
         self.next_ids[model] = row_id + 1
@@ -150,6 +158,7 @@ class _Generator:
     def __init__(self, scale: Scale, rng: Random, today: date, out: _Batches) -> None:
         self.scale, self.rng, self.today, self.out = scale, rng, today, out
         self.used_names: set[str] = set()
+        self.used_domains: set[str] = set()
         self.start = today - timedelta(days=730)
 
     # -- helpers ----------------------------------------------------------------------------
@@ -193,14 +202,26 @@ class _Generator:
         self.used_names.add(name)
         return name
 
+    def domain_for(self, name: str) -> str:
+        """A web domain from the company's first two words, unique in the portfolio."""
+        words = "".join(ch for ch in name.lower() if ch.isalnum() or ch == " ").split()
+        stem = "".join(words[:2])
+        tlds = ("com", "io", "net", "co", "eu", "biz")
+        first = self.rng.randrange(len(tlds))
+        for attempt in range(len(tlds) * 20):
+            suffix = "" if attempt < len(tlds) else str(attempt // len(tlds) + 1)
+            domain = f"{stem}{suffix}.{tlds[(first + attempt) % len(tlds)]}"
+            if domain not in self.used_domains:
+                self.used_domains.add(domain)
+                return domain
+        raise AssertionError("no free domain")  # pragma: no cover - 120 tries per stem
+
     # -- an account ---------------------------------------------------------------------------
 
     def account(self) -> None:
         rng = self.rng
         name = self.company_name()
-        base = "".join(ch for ch in name.lower() if ch.isalnum() or ch == " ").split()
-        tld = rng.choice(("com", "com", "io", "net", "co", "eu"))
-        domain = f"{base[0]}{base[1] if len(base) > 1 else ''}.{tld}"
+        domain = self.domain_for(name)
         segment = rng.choices(tuple(Segment), (20, 40, 40))[0]
         tier_weights = {
             Segment.ENTERPRISE: (45, 40, 15),
@@ -293,14 +314,17 @@ class _Generator:
                 ContactRole.BLOCKER: ("director", executive),
             }.get(role, ("staff", rng.choice((champion, *directors))))
             person(level, role, manager)
-        links = {tuple(pair) for pair in (rng.sample(people, 2) for _ in range(rng.randint(0, 3)))}
-        for source, target in sorted(links, key=lambda pair: (pair[0]["id"], pair[1]["id"])):
+        pairs = {
+            (source["id"], target["id"])
+            for source, target in (rng.sample(people, 2) for _ in range(rng.randint(0, 3)))
+        }
+        for source_id, target_id in sorted(pairs):
             out.add(
                 m.InfluenceLink,
                 {
                     "account_id": account_id,
-                    "from_contact_id": source["id"],
-                    "to_contact_id": target["id"],
+                    "from_contact_id": source_id,
+                    "to_contact_id": target_id,
                     "note": None,
                 },
             )
@@ -421,7 +445,8 @@ class _Generator:
             today if rng.random() < 0.75 else today - timedelta(days=cadence + rng.randint(1, 60))
         )
         days = sorted(self.day_between(self.start, last_day) for _ in range(count))
-        kinds, weights = zip(*_KIND_WEIGHTS, strict=True)
+        kinds = [kind for kind, _ in _KIND_WEIGHTS]
+        weights = [weight for _, weight in _KIND_WEIGHTS]
         owner_first = owner.split(maxsplit=1)[0].lower()
         engaged = [
             c
@@ -444,8 +469,9 @@ class _Generator:
                 if kind in (NoteKind.CALL, NoteKind.MEETING, NoteKind.QBR)
                 else []
             )
-            if rng.random() < 0.3:
-                attendees.append(rng.choice(contacts))
+            extra = rng.choice(contacts)
+            if rng.random() < 0.3 and extra not in attendees:
+                attendees.append(extra)
             names = [f"{c['first_name']} {c['last_name']}" for c in attendees] or [
                 f"{contacts[0]['first_name']} {contacts[0]['last_name']}"
             ]
@@ -530,8 +556,8 @@ class _Generator:
                     m.NoteAttendee,
                     {"note_id": note_id, "contact_id": contact["id"], "email": contact["email"]},
                 )
-                contact["last_contacted_at"] = when
-            newest = when
+                contact["last_contacted_at"] = max(when, contact.get("last_contacted_at") or when)
+            newest = when if newest is None else max(newest, when)
         return newest
 
     def filler(self, ctx: dict[str, Any]) -> Callable[[str], str]:
@@ -756,4 +782,7 @@ def seed_database(
                     cancel.raise_if_cancelled()
         out.flush()
         progress(scale.accounts, scale.accounts, "Creating the demo portfolio")
-    return {table_of(model).name: out.counts[model] for model in _TABLE_ORDER}
+    return {
+        _LABELS.get(model, table_of(model).name.replace("_", " ") + "s"): out.counts[model]
+        for model in _TABLE_ORDER
+    }

@@ -118,7 +118,7 @@ def insert_rows(
         params.append(tuple(values.get(name) for name in names))
     placeholders = ", ".join("?" for _ in names)
     sql = f"INSERT INTO {table.name} ({', '.join(names)}) VALUES ({placeholders})"
-    session.connection().exec_driver_sql(sql, params)  # type: ignore[arg-type]
+    session.connection().exec_driver_sql(sql, params)
     return ids
 
 
@@ -153,7 +153,7 @@ def update_rows(
             f"UPDATE {table.name} SET {assignments}version = version + 1, updated_at = ? "
             "WHERE id = ?"
         )
-        connection.exec_driver_sql(sql, params)  # type: ignore[arg-type]
+        connection.exec_driver_sql(sql, params)
     return count
 
 
@@ -169,5 +169,5 @@ def advance_timestamps(
     if params:
         session.connection().exec_driver_sql(
             f"UPDATE {table} SET {column} = ? WHERE id = ? AND ({column} IS NULL OR {column} < ?)",
-            params,  # type: ignore[arg-type]
+            params,
         )

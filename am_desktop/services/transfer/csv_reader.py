@@ -55,9 +55,9 @@ def _header_map(
     kind: str, headers: list[str]
 ) -> tuple[dict[int, CsvColumn], dict[str, str], list[str]]:
     by_key: dict[str, CsvColumn] = {}
-    for column in FORMATS[kind]:
-        for name in (column.name, *column.aliases):
-            by_key[header_key(name)] = column
+    for known in FORMATS[kind]:
+        for name in (known.name, *known.aliases):
+            by_key[header_key(name)] = known
     positions: dict[int, CsvColumn] = {}
     written: dict[str, str] = {}
     ignored: list[str] = []

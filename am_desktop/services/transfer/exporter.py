@@ -202,7 +202,7 @@ QUERIES: dict[str, Callable[[date], Select[Any]]] = {
 }
 
 
-def _cell(column: str, value: object) -> str:
+def _cell(column: str, value: object) -> str:  # noqa: PLR0911 - one return per stored type
     """A value as CSV text (the form import reads back)."""
     if value is None:
         return ""

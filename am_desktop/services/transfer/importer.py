@@ -12,11 +12,11 @@ from __future__ import annotations
 from collections import defaultdict
 from collections.abc import Hashable, Sequence
 from dataclasses import dataclass
-from datetime import date
+from datetime import date, datetime
 from pathlib import Path
 from typing import Any, ClassVar
 
-from sqlalchemy import Table, select
+from sqlalchemy import Table, delete, select
 from sqlalchemy.orm import Session
 
 from am_desktop import log
@@ -167,7 +167,7 @@ class KindImport:
         result = connection.exec_driver_sql(str(compiled)).all()
         for record in result:
             self.stored[record[0]] = dict(zip(columns, record[1:], strict=True))
-        return result
+        return list(result)
 
     def plan(self, rows: list[SourceRow]) -> Plan:
         """Match every valid row and work out what changes."""
@@ -347,14 +347,14 @@ class ContactsImport(KindImport):
         for chunk in _chunks(accounts):
             self.load_stored(self.table.c.account_id.in_(chunk), self._columns)
         self.by_email = {s["email"]: i for i, s in self.stored.items() if s["email"]}
-        self.by_name = {
+        self.by_name: dict[Hashable, int] = {
             (s["account_id"], (s["first_name"] or "").lower(), s["last_name"].lower()): i
             for i, s in self.stored.items()
         }
 
     def key(self, row: SourceRow) -> Hashable:
         if "email" in row.values:
-            return row.values["email"]
+            return str(row.values["email"])
         return (
             row.account_id,
             row.values.get("first_name", "").lower(),
@@ -364,7 +364,7 @@ class ContactsImport(KindImport):
     def match(self, row: SourceRow) -> int | None:
         if "email" in row.values:
             return self.by_email.get(row.values["email"])
-        return self.by_name.get(self.key(row))  # type: ignore[arg-type]
+        return self.by_name.get(self.key(row))
 
     def plan(self, rows: list[SourceRow]) -> Plan:
         self.next_id = bulk.next_id(self.session, self.table)
@@ -441,7 +441,7 @@ class ContactsImport(KindImport):
         for _row, values in plan.inserts:
             node, steps = values["id"], 0
             while manager_of.get(node) in fresh and steps < len(plan.inserts):
-                node, steps = manager_of[node], steps + 1  # type: ignore[assignment]
+                node, steps = manager_of[node], steps + 1
             depth[values["id"]] = steps
         plan.inserts.sort(key=lambda item: depth[item[1]["id"]])
 
@@ -468,7 +468,7 @@ class ContractsImport(KindImport):
             self.load_stored(
                 self.table.c.account_id.in_(chunk), [*self.copied.values(), "account_id"]
             )
-        self.by_key = {
+        self.by_key: dict[Hashable, int] = {
             (s["account_id"], (s["name"] or "").lower(), s["start_date"]): i
             for i, s in self.stored.items()
         }
@@ -481,7 +481,7 @@ class ContractsImport(KindImport):
         )
 
     def match(self, row: SourceRow) -> int | None:
-        return self.by_key.get(self.key(row))  # type: ignore[arg-type]
+        return self.by_key.get(self.key(row))
 
     def check(self, plan: Plan) -> None:
         for row, *_ in plan.inserts + plan.updates:
@@ -550,11 +550,11 @@ class NotesImport(KindImport):
             self.load_stored(
                 self.table.c.account_id.in_(chunk), [*self.copied.values(), "account_id"]
             )
-        self.by_key = {
+        self.by_key: dict[Hashable, int] = {
             (s["account_id"], s["occurred_at"], (s["title"] or "").lower()): i
             for i, s in self.stored.items()
         }
-        self.contacts: dict[tuple[int, str], int] = {}
+        self.contacts: dict[tuple[int | None, str], int] = {}
         emails = sorted({e for r in rows for e in r.values.get("attendees", ())})
         for chunk in _chunks(emails):
             query = select(Contact.id, Contact.account_id, Contact.email).where(
@@ -571,7 +571,7 @@ class NotesImport(KindImport):
         )
 
     def match(self, row: SourceRow) -> int | None:
-        return self.by_key.get(self.key(row))  # type: ignore[arg-type]
+        return self.by_key.get(self.key(row))
 
     def check(self, plan: Plan) -> None:
         """A changed list of attendees is an edit of the note."""
@@ -604,31 +604,23 @@ class NotesImport(KindImport):
         return found
 
     def after_write(self, plan: Plan, ids: dict[int, int]) -> None:
-        replaced = sorted(self.attendees_changed)
-        for chunk in _chunks(replaced):
-            self.session.execute(
-                NoteAttendee.__table__.delete().where(NoteAttendee.note_id.in_(chunk))
-            )
-        attendees = []
-        touched: dict[int, Any] = {}
-        contacted: dict[int, Any] = {}
+        """Attendees of new notes and of notes whose list changed; last touch and contact."""
+        for chunk in _chunks(sorted(self.attendees_changed)):
+            self.session.execute(delete(NoteAttendee).where(NoteAttendee.note_id.in_(chunk)))
+        attendees: list[dict[str, Any]] = []
+        touched: dict[int, datetime] = {}
+        contacted: dict[int, datetime] = {}
         for row, *_ in plan.inserts + plan.updates:
-            note_id = ids[row.number]
-            when = row.values["occurred_at"]
-            if row.account_id is not None and when > touched.get(
-                row.account_id, when.min.replace(tzinfo=when.tzinfo)
-            ):
-                touched[row.account_id] = when
-            if "attendees" not in row.values or (row, note_id) in plan.unchanged:
+            note_id, when = ids[row.number], row.values["occurred_at"]
+            if row.account_id is not None:
+                touched[row.account_id] = max(when, touched.get(row.account_id, when))
+            if note_id in self.stored and note_id not in self.attendees_changed:
                 continue
-            if note_id in self.attendees_changed or note_id not in self.stored:
-                for email in row.values["attendees"]:
-                    contact_id = self.contacts.get((row.account_id, email))
-                    attendees.append({"note_id": note_id, "contact_id": contact_id, "email": email})
-                    if contact_id is not None and when > contacted.get(
-                        contact_id, when.min.replace(tzinfo=when.tzinfo)
-                    ):
-                        contacted[contact_id] = when
+            for email in row.values.get("attendees", ()):
+                contact_id = self.contacts.get((row.account_id, email))
+                attendees.append({"note_id": note_id, "contact_id": contact_id, "email": email})
+                if contact_id is not None:
+                    contacted[contact_id] = max(when, contacted.get(contact_id, when))
         bulk.insert_rows(self.session, bulk.table_of(NoteAttendee), attendees)
         bulk.advance_timestamps(self.session, "account", "last_touch_at", touched)
         bulk.advance_timestamps(self.session, "contact", "last_contacted_at", contacted)
@@ -653,11 +645,11 @@ class SurveysImport(KindImport):
         columns = [*self.copied.values(), "account_id", "contact_id"]
         for chunk in _chunks(accounts):
             self.load_stored(self.table.c.account_id.in_(chunk), columns)
-        self.by_key = {
+        self.by_key: dict[Hashable, int] = {
             (s["account_id"], s["responded_on"], s["kind"], s["contact_email"] or ""): i
             for i, s in self.stored.items()
         }
-        self.contacts: dict[tuple[int, str], int] = {}
+        self.contacts: dict[tuple[int | None, str], int] = {}
         for chunk in _chunks(accounts):
             query = select(Contact.id, Contact.account_id, Contact.email).where(
                 Contact.account_id.in_(chunk), Contact.email.is_not(None)
@@ -670,13 +662,13 @@ class SurveysImport(KindImport):
         return (row.account_id, v["date"].isoformat(), v["kind"].value, v.get("contact_email", ""))
 
     def match(self, row: SourceRow) -> int | None:
-        return self.by_key.get(self.key(row))  # type: ignore[arg-type]
+        return self.by_key.get(self.key(row))
 
     def fields(self, row: SourceRow) -> dict[str, Any]:
         values = super().fields(row)
         email = row.values.get("contact_email")
         if email is not None:
-            values["contact_id"] = self.contacts.get((row.account_id, email))  # type: ignore[arg-type]
+            values["contact_id"] = self.contacts.get((row.account_id, email))
         return values
 
     def check(self, plan: Plan) -> None:
@@ -704,13 +696,15 @@ class UsageImport(KindImport):
             self.load_stored(
                 self.table.c.account_id.in_(chunk), [*self.copied.values(), "account_id"]
             )
-        self.by_key = {(s["account_id"], s["sampled_on"]): i for i, s in self.stored.items()}
+        self.by_key: dict[Hashable, int] = {
+            (s["account_id"], s["sampled_on"]): i for i, s in self.stored.items()
+        }
 
     def key(self, row: SourceRow) -> Hashable:
         return (row.account_id, row.values["date"].isoformat())
 
     def match(self, row: SourceRow) -> int | None:
-        return self.by_key.get(self.key(row))  # type: ignore[arg-type]
+        return self.by_key.get(self.key(row))
 
 
 IMPORTERS: dict[str, type[KindImport]] = {

@@ -83,7 +83,7 @@ def test_an_upgrade_is_preceded_by_a_backup(db_path: Path, monkeypatch: pytest.M
     store.close()
     upgraded: list[Path] = []
     monkeypatch.setattr(migrate, "HEAD_REVISION", "9999_future")
-    monkeypatch.setattr(migrate, "upgrade", lambda path, target="head": upgraded.append(path))
+    monkeypatch.setattr(migrate, "upgrade", lambda path, target="head": upgraded.append(path))  # noqa: ARG005
     assert migrate.prepare_database(db_path) is True
     assert upgraded == [db_path]
     backups = list((db_path.parent / "backups").glob("*before-upgrade-from-0001_initial.sqlite3"))

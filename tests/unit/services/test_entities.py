@@ -167,7 +167,7 @@ def test_reporting_lines_stay_inside_the_account_and_never_loop(store: Store, ac
     stranger = catalog.contacts.create(store, {"account_id": other.id, "last_name": "Far"})
     with pytest.raises(ValidationError, match="same account"):
         catalog.contacts.update(store, low.id, {"reports_to_id": stranger.id})
-    with pytest.raises(ValidationError, match="both contacts must belong|Both contacts"):
+    with pytest.raises(ValidationError, match="Both contacts must belong"):
         catalog.influence_links.create(
             store, {"account_id": acme, "from_contact_id": boss.id, "to_contact_id": stranger.id}
         )

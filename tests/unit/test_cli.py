@@ -1,0 +1,158 @@
+"""The command line: what scripts see (exit codes, stdout, one plain sentence on stderr)."""
+
+from __future__ import annotations
+
+import json
+import sqlite3
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+from am_desktop import __version__, cli
+from am_desktop.db import engine
+
+ACCOUNTS = "name,domain,arr\nAcme,acme.com,1200\nGlobex,globex.com,500\n"
+
+
+def run(capsys: pytest.CaptureFixture[str], *argv: str) -> tuple[int, str, str]:
+    code = cli.main(list(argv))
+    out, err = capsys.readouterr()
+    return code, out, err
+
+
+def test_version_is_printed_by_the_installed_entry_point() -> None:
+    done = subprocess.run(
+        [sys.executable, "-m", "am_desktop", "--version"],
+        capture_output=True,
+        text=True,
+        check=False,
+    )
+    assert done.returncode == 0
+    assert done.stdout.strip() == f"am-desktop {__version__}"
+
+
+def test_import_then_export_round_trips(capsys: pytest.CaptureFixture[str], tmp_path: Path) -> None:
+    db = str(tmp_path / "am.sqlite3")
+    source = tmp_path / "accounts.csv"
+    source.write_text(ACCOUNTS)
+    code, out, _ = run(capsys, "import", "accounts", str(source), "--db", db)
+    assert code == 0 and "2 added" in out and "2 opening balances" in out
+    code, out, _ = run(capsys, "--db", db, "export", "accounts", "--format", "json")
+    assert code == 0
+    assert [(a["name"], a["arr"]) for a in json.loads(out)] == [("Acme", 1200), ("Globex", 500)]
+    target = tmp_path / "out.csv"
+    code, _, err = run(capsys, "export", "accounts", "--db", db, "--out", str(target))
+    assert code == 0 and "Exported 2 accounts" in err
+    assert target.read_text().splitlines()[0].startswith("name,domain")
+
+
+def test_the_database_comes_from_the_environment(
+    capsys: pytest.CaptureFixture[str], tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setenv("AM_DESKTOP_DB", str(tmp_path / "env.sqlite3"))
+    source = tmp_path / "accounts.csv"
+    source.write_text(ACCOUNTS)
+    assert run(capsys, "import", "accounts", str(source))[0] == 0
+    assert (tmp_path / "env.sqlite3").exists()
+
+
+def test_a_dry_run_says_so_and_writes_nothing(
+    capsys: pytest.CaptureFixture[str], tmp_path: Path
+) -> None:
+    db = str(tmp_path / "am.sqlite3")
+    source = tmp_path / "accounts.csv"
+    source.write_text(ACCOUNTS)
+    code, out, _ = run(capsys, "import", "accounts", str(source), "--db", db, "--dry-run")
+    assert code == 0 and "dry run: nothing was written" in out
+    assert run(capsys, "export", "accounts", "--db", db)[1].count("\n") == 1  # header only
+
+
+@pytest.mark.parametrize(
+    ("content", "message"),
+    [
+        (None, "There is no file"),
+        ("name,domain\nAcme,not a domain\n", "Nothing was imported: 1 of 1 row is invalid"),
+        ("first_name\nAnn\n", "The file has no column for: name"),
+    ],
+)
+def test_user_errors_are_one_plain_sentence_without_traceback(
+    capsys: pytest.CaptureFixture[str], tmp_path: Path, content: str | None, message: str
+) -> None:
+    source = tmp_path / "accounts.csv"
+    if content is not None:
+        source.write_text(content)
+    code, out, err = run(
+        capsys, "import", "accounts", str(source), "--db", str(tmp_path / "am.sqlite3")
+    )
+    assert code == 1 and out == ""
+    assert err.startswith(f"am-desktop: {message}")
+    assert "Traceback" not in err
+
+
+def test_every_invalid_row_is_listed_on_stderr(
+    capsys: pytest.CaptureFixture[str], tmp_path: Path
+) -> None:
+    db = str(tmp_path / "am.sqlite3")
+    (tmp_path / "a.csv").write_text(ACCOUNTS)
+    run(capsys, "import", "accounts", str(tmp_path / "a.csv"), "--db", db)
+    (tmp_path / "u.csv").write_text(
+        "account,date,active_users,licensed_seats\nNobody,2026-01-01,1,2\nacme.com,someday,1,2\n"
+    )
+    code, _, err = run(capsys, "import", "usage", str(tmp_path / "u.csv"), "--db", db)
+    assert code == 1
+    assert "  row 2, account: no account is named 'Nobody'" in err
+    assert "  row 3, date: 'someday' is not a date" in err
+
+
+def test_a_locked_database_is_explained(
+    capsys: pytest.CaptureFixture[str], tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    db = tmp_path / "am.sqlite3"
+    (tmp_path / "a.csv").write_text(ACCOUNTS)
+    assert run(capsys, "import", "accounts", str(tmp_path / "a.csv"), "--db", str(db))[0] == 0
+    monkeypatch.setattr(engine, "BUSY_TIMEOUT_MS", 50)
+    other = sqlite3.connect(db, isolation_level=None)
+    other.execute("BEGIN IMMEDIATE")  # another program is writing
+    try:
+        code, _, err = run(capsys, "import", "accounts", str(tmp_path / "a.csv"), "--db", str(db))
+    finally:
+        other.execute("ROLLBACK")
+        other.close()
+    assert code == 1 and "busy in another program" in err and "Traceback" not in err
+
+
+def test_a_damaged_database_is_refused(capsys: pytest.CaptureFixture[str], tmp_path: Path) -> None:
+    db = tmp_path / "am.sqlite3"
+    db.write_bytes(b"garbage" * 1000)
+    code, _, err = run(capsys, "export", "accounts", "--db", str(db))
+    assert code == 1 and "damaged" in err
+
+
+def test_seed_needs_an_empty_database(
+    capsys: pytest.CaptureFixture[str], tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from am_desktop.services import seed
+
+    monkeypatch.setitem(seed.SCALES, "small", seed.Scale(3, 4, 5, 3))
+    db = str(tmp_path / "demo.sqlite3")
+    code, out, _ = run(capsys, "seed", "--db", db, "--scale", "small", "--seed", "4")
+    assert code == 0 and out.startswith("Seeded") and "3 accounts" in out
+    code, _, err = run(capsys, "seed", "--db", db)
+    assert code == 1 and "already holds 3 accounts" in err
+
+
+def test_export_to_a_missing_folder_is_explained(
+    capsys: pytest.CaptureFixture[str], tmp_path: Path
+) -> None:
+    code, _, err = run(
+        capsys,
+        "export",
+        "notes",
+        "--db",
+        str(tmp_path / "am.sqlite3"),
+        "--out",
+        str(tmp_path / "nope" / "x.csv"),
+    )
+    assert code == 1 and "There is no folder" in err

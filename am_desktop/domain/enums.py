@@ -7,6 +7,7 @@ the label, and the usual spellings found in CSV files ("Mid-Market", "economic b
 from __future__ import annotations
 
 import enum
+import functools
 from typing import TypeVar
 
 
@@ -186,15 +187,25 @@ def normalise_choice_text(text: str) -> str:
     return "_".join(text.strip().lower().replace("-", " ").replace("_", " ").split())
 
 
+@functools.cache
+def _choice_index(kind: type[Choice]) -> dict[str, Choice]:
+    """Every accepted spelling's normal form -> member (built once per list)."""
+    index: dict[str, Choice] = {}
+    for member in kind:
+        index[member.value] = member
+        index[normalise_choice_text(member.label)] = member
+    return index
+
+
 def parse_choice(kind: type[C], text: str) -> C:
     """Read a choice from free text.
 
     Raises:
         ValueError: with the list of accepted values, when the text is none of them.
     """
-    key = normalise_choice_text(text)
-    for member in kind:
-        if key in (member.value, normalise_choice_text(member.label)):
-            return member
-    accepted = ", ".join(m.label.lower() for m in kind)
-    raise ValueError(f"'{text.strip()}' is not one of: {accepted}")
+    index = _choice_index(kind)
+    member = index.get(text) or index.get(normalise_choice_text(text))
+    if member is None:
+        accepted = ", ".join(m.label.lower() for m in kind)
+        raise ValueError(f"'{text.strip()}' is not one of: {accepted}")
+    return member  # type: ignore[return-value]

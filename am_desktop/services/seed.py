@@ -41,7 +41,13 @@ from am_desktop.domain.enums import (
 from am_desktop.errors import ValidationError
 from am_desktop.services import seed_vocabulary as v
 from am_desktop.services.store import Store
-from am_desktop.services.transfer.bulk import UidSource, insert_rows, table_of
+from am_desktop.services.transfer.bulk import (
+    UidSource,
+    bulk_cache,
+    insert_rows,
+    no_garbage_collection,
+    table_of,
+)
 
 Row = dict[str, Any]
 
@@ -764,7 +770,7 @@ def seed_database(
     today = today or date.today()
     rng = Random(seed)
     now = datetime.combine(today, time(6), UTC)
-    with store.write() as session:
+    with no_garbage_collection(), store.write() as session, bulk_cache(session):
         existing = session.scalar(select(func.count()).select_from(m.Account))
         if existing:
             raise ValidationError(

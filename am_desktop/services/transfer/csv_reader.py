@@ -119,26 +119,29 @@ def read_csv(kind: str, path: Path) -> SourceFile:
     source = SourceFile(
         kind, tuple(c.name for c in positions.values()), written, [], tuple(ignored)
     )
-    required = [c for c in positions.values() if c.required]
-    items = list(positions.items())
+    required = [c.name for c in positions.values() if c.required]
+    parsers = [(index, column.name, column.parse) for index, column in positions.items()]
+    width = len(header)
     for number, cells in enumerate(records, start=2):
         if not any(cell.strip() for cell in cells):
             continue  # blank lines are not rows
         row = SourceRow(number, {})
-        for index, column in items:
-            cell = cells[index] if index < len(cells) else ""
-            if not cell.strip():
+        values = row.values
+        count = len(cells)
+        for index, name, parse in parsers:
+            cell = cells[index] if index < count else ""
+            if not cell or cell.isspace():
                 continue
+            if cell[0] == "'":
+                cell = restore_formula_guard(cell)
             try:
-                row.values[column.name] = column.parse(restore_formula_guard(cell))
+                values[name] = parse(cell)
             except ValueError as error:
-                source.problem(row, column.name, str(error))
-        for column in required:
-            if column.name not in row.values and not any(
-                p.column == written[column.name] for p in row.problems
-            ):
-                source.problem(row, column.name, "is required")
-        if len(cells) > len(header):
-            source.problem(row, None, f"has {len(cells)} cells but the header has {len(header)}")
+                source.problem(row, name, str(error))
+        for name in required:
+            if name not in values and not any(p.column == written[name] for p in row.problems):
+                source.problem(row, name, "is required")
+        if count > width:
+            source.problem(row, None, f"has {count} cells but the header has {width}")
         source.rows.append(row)
     return source

@@ -158,16 +158,44 @@ class KindImport:
 
     # -- the common path -----------------------------------------------------------------
 
-    def load_stored(self, where: Any, columns: Sequence[str]) -> list[Any]:
-        """Stored rows (raw, as SQLite holds them) selected by ``where``; kept for comparing."""
-        cols = [self.table.c.id, *(self.table.c[name] for name in columns)]
-        query = select(*cols).where(where) if where is not None else select(*cols)
+    def load_stored(
+        self,
+        columns: Sequence[str],
+        by: str | None = None,
+        values: Sequence[object] = (),
+        *,
+        live_only: bool = False,
+    ) -> list[tuple[Any, ...]]:
+        """Stored rows, raw as SQLite holds them, kept in ``self.stored`` for comparing.
+
+        Args:
+            columns: the columns to read (the id comes first in each returned row).
+            by: read only rows whose column ``by`` is one of ``values`` (else every row).
+            live_only: leave archived rows out.
+        """
+        select_sql = f"SELECT id, {', '.join(columns)} FROM {self.table.name}"
+        live = " AND archived_at IS NULL" if live_only else ""
         connection = self.session.connection()
-        compiled = query.compile(compile_kwargs={"literal_binds": True})
-        result = connection.exec_driver_sql(str(compiled)).all()
-        for record in result:
+        found: list[tuple[Any, ...]] = []
+        if by is None:
+            found = list(
+                connection.exec_driver_sql(
+                    select_sql + (" WHERE archived_at IS NULL" if live_only else "")
+                )
+            )
+        else:
+            for chunk in _chunks(sorted(set(values))):  # type: ignore[type-var]
+                marks = ", ".join("?" * len(chunk))
+                sql = f"{select_sql} WHERE {by} IN ({marks}){live}"
+                found += connection.exec_driver_sql(sql, tuple(chunk))
+        for record in found:
             self.stored[record[0]] = dict(zip(columns, record[1:], strict=True))
-        return list(result)
+        return found
+
+    @staticmethod
+    def accounts_of(rows: list[SourceRow]) -> list[int]:
+        """The accounts the rows belong to."""
+        return [r.account_id for r in rows if r.account_id is not None]
 
     def plan(self, rows: list[SourceRow]) -> Plan:
         """Match every valid row and work out what changes."""
@@ -235,7 +263,7 @@ class AccountsImport(KindImport):
 
     def prepare(self, rows: list[SourceRow]) -> None:
         del rows
-        self.load_stored(None, list(self.copied))
+        self.load_stored(list(self.copied))
         self.by_external = {s["external_id"]: i for i, s in self.stored.items() if s["external_id"]}
         self.by_domain = {s["domain"]: i for i, s in self.stored.items() if s["domain"]}
         self.by_name: dict[str, list[int]] = defaultdict(list)
@@ -341,11 +369,10 @@ class ContactsImport(KindImport):
         emails = sorted(
             {r.values[k] for r in rows for k in ("email", "reports_to") if k in r.values}
         )
-        accounts = sorted({r.account_id for r in rows if r.account_id is not None})
-        for chunk in _chunks(emails):
-            self.load_stored(self.table.c.email.in_(chunk), self._columns)
-        for chunk in _chunks(accounts):
-            self.load_stored(self.table.c.account_id.in_(chunk), self._columns)
+        self.load_stored(self._columns, "email", emails)
+        # Rows without an e-mail match by name at their account.
+        unnamed = [r for r in rows if "email" not in r.values]
+        self.load_stored(self._columns, "account_id", self.accounts_of(unnamed))
         self.by_email = {s["email"]: i for i, s in self.stored.items() if s["email"]}
         self.by_name: dict[Hashable, int] = {
             (s["account_id"], (s["first_name"] or "").lower(), s["last_name"].lower()): i
@@ -379,7 +406,7 @@ class ContactsImport(KindImport):
             if "email" in row.values
         }
         account_of = {i: s["account_id"] for i, s in self.stored.items()}
-        manager_of = {i: s["reports_to_id"] for i, s in self.stored.items()}
+        manager_of: dict[int, int | None] = {i: s["reports_to_id"] for i, s in self.stored.items()}
         rows_by_id = {}
         for row, record_id in self._rows_with_ids(plan, new_ids):
             account_of[record_id] = row.account_id
@@ -404,8 +431,19 @@ class ContactsImport(KindImport):
                     self.source.problem(row, "reports_to", "makes a reporting loop")
                     break
                 seen.add(current)
-                current = manager_of.get(current)
+                current = self._stored_manager(manager_of, current)
         self._apply_managers(plan, new_ids, manager_of)
+
+    def _stored_manager(self, manager_of: dict[int, int | None], contact_id: int) -> int | None:
+        """A contact's manager; contacts the file does not name are read when a line needs them."""
+        if contact_id not in manager_of:
+            found = (
+                self.session.connection()
+                .exec_driver_sql("SELECT reports_to_id FROM contact WHERE id = ?", (contact_id,))
+                .first()
+            )
+            manager_of[contact_id] = found[0] if found else None
+        return manager_of[contact_id]
 
     @staticmethod
     def _rows_with_ids(plan: Plan, new_ids: dict[int, int]) -> list[tuple[SourceRow, int]]:
@@ -463,11 +501,9 @@ class ContractsImport(KindImport):
     key_words = "same account, contract name and start date"
 
     def prepare(self, rows: list[SourceRow]) -> None:
-        accounts = sorted({r.account_id for r in rows if r.account_id is not None})
-        for chunk in _chunks(accounts):
-            self.load_stored(
-                self.table.c.account_id.in_(chunk), [*self.copied.values(), "account_id"]
-            )
+        self.load_stored(
+            [*self.copied.values(), "account_id"], "account_id", self.accounts_of(rows)
+        )
         self.by_key: dict[Hashable, int] = {
             (s["account_id"], (s["name"] or "").lower(), s["start_date"]): i
             for i, s in self.stored.items()
@@ -504,13 +540,12 @@ class ArrImport(KindImport):
     }
 
     def prepare(self, rows: list[SourceRow]) -> None:
-        accounts = sorted({r.account_id for r in rows if r.account_id is not None})
         self.available: dict[Hashable, list[int]] = defaultdict(list)
         columns = ["account_id", "occurred_on", "type", "amount_cents"]
-        for chunk in _chunks(accounts):
-            where = self.table.c.account_id.in_(chunk) & self.table.c.archived_at.is_(None)
-            for record in self.load_stored(where, columns):
-                self.available[tuple(record[1:])].append(record[0])
+        for record in self.load_stored(
+            columns, "account_id", self.accounts_of(rows), live_only=True
+        ):
+            self.available[tuple(record[1:])].append(record[0])
 
     def plan(self, rows: list[SourceRow]) -> Plan:
         plan = Plan([], [], [])
@@ -545,11 +580,9 @@ class NotesImport(KindImport):
     key_words = "same account, date and time, and title"
 
     def prepare(self, rows: list[SourceRow]) -> None:
-        accounts = sorted({r.account_id for r in rows if r.account_id is not None})
-        for chunk in _chunks(accounts):
-            self.load_stored(
-                self.table.c.account_id.in_(chunk), [*self.copied.values(), "account_id"]
-            )
+        self.load_stored(
+            [*self.copied.values(), "account_id"], "account_id", self.accounts_of(rows)
+        )
         self.by_key: dict[Hashable, int] = {
             (s["account_id"], s["occurred_at"], (s["title"] or "").lower()): i
             for i, s in self.stored.items()
@@ -641,10 +674,9 @@ class SurveysImport(KindImport):
     key_words = "same account, date, kind and respondent"
 
     def prepare(self, rows: list[SourceRow]) -> None:
-        accounts = sorted({r.account_id for r in rows if r.account_id is not None})
+        accounts = sorted(set(self.accounts_of(rows)))
         columns = [*self.copied.values(), "account_id", "contact_id"]
-        for chunk in _chunks(accounts):
-            self.load_stored(self.table.c.account_id.in_(chunk), columns)
+        self.load_stored(columns, "account_id", accounts)
         self.by_key: dict[Hashable, int] = {
             (s["account_id"], s["responded_on"], s["kind"], s["contact_email"] or ""): i
             for i, s in self.stored.items()
@@ -691,11 +723,9 @@ class UsageImport(KindImport):
     key_words = "same account and date"
 
     def prepare(self, rows: list[SourceRow]) -> None:
-        accounts = sorted({r.account_id for r in rows if r.account_id is not None})
-        for chunk in _chunks(accounts):
-            self.load_stored(
-                self.table.c.account_id.in_(chunk), [*self.copied.values(), "account_id"]
-            )
+        self.load_stored(
+            [*self.copied.values(), "account_id"], "account_id", self.accounts_of(rows)
+        )
         self.by_key: dict[Hashable, int] = {
             (s["account_id"], s["sampled_on"]): i for i, s in self.stored.items()
         }
@@ -768,12 +798,36 @@ def import_csv(
         ImportRejected: some rows are invalid (and ``skip_invalid`` is off); nothing written.
         ValidationError: the file cannot be read or lacks a required column.
     """
+    with bulk.no_garbage_collection():
+        return _import(
+            store,
+            kind,
+            path,
+            dry_run=dry_run,
+            skip_invalid=skip_invalid,
+            today=today,
+            progress=progress,
+            cancel=cancel,
+        )
+
+
+def _import(
+    store: Store,
+    kind: str,
+    path: Path,
+    *,
+    dry_run: bool,
+    skip_invalid: bool,
+    today: date | None,
+    progress: Progress,
+    cancel: CancelToken | None,
+) -> ImportSummary:
     progress(0, 3, "Reading the file")
     source = read_csv(kind, path)
     if cancel:
         cancel.raise_if_cancelled()
     progress(1, 3, "Checking every row")
-    with store.read() if dry_run else store.write() as session:
+    with store.read() if dry_run else store.write() as session, bulk.bulk_cache(session):
         importer = IMPORTERS[kind](session, source, today or date.today())
         plan, invalid = _plan_all(importer, source, skip_invalid)
         problems = tuple(p for row in invalid for p in row.problems)

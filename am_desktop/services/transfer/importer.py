@@ -10,7 +10,7 @@
 from __future__ import annotations
 
 from collections import defaultdict
-from collections.abc import Hashable, Sequence
+from collections.abc import Hashable, Iterable, Sequence
 from dataclasses import dataclass
 from datetime import date, datetime
 from pathlib import Path
@@ -178,16 +178,13 @@ class KindImport:
         connection = self.session.connection()
         found: list[tuple[Any, ...]] = []
         if by is None:
-            found = list(
-                connection.exec_driver_sql(
-                    select_sql + (" WHERE archived_at IS NULL" if live_only else "")
-                )
-            )
+            where = " WHERE archived_at IS NULL" if live_only else ""
+            found = [tuple(r) for r in connection.exec_driver_sql(select_sql + where)]
         else:
-            for chunk in _chunks(sorted(set(values))):  # type: ignore[type-var]
+            for chunk in _chunks(sorted(set(values), key=str)):
                 marks = ", ".join("?" * len(chunk))
                 sql = f"{select_sql} WHERE {by} IN ({marks}){live}"
-                found += connection.exec_driver_sql(sql, tuple(chunk))
+                found += [tuple(r) for r in connection.exec_driver_sql(sql, tuple(chunk))]
         for record in found:
             self.stored[record[0]] = dict(zip(columns, record[1:], strict=True))
         return found
@@ -487,7 +484,37 @@ class ContactsImport(KindImport):
 # ------------------------------------------------------------------------------ contracts
 
 
-class ContractsImport(KindImport):
+class NaturalKeyImport(KindImport):
+    """Records of an account known by a natural key within it (a contract's start, a day)."""
+
+    #: Stored columns read besides the copied ones.
+    extra_columns: ClassVar[tuple[str, ...]] = ("account_id",)
+
+    def stored_key(self, stored: dict[str, Any]) -> Hashable:
+        """The natural key of a stored row (raw values), comparable with :meth:`key`."""
+        raise NotImplementedError
+
+    def prepare(self, rows: list[SourceRow]) -> None:
+        columns = [*self.copied.values(), *self.extra_columns]
+        self.load_stored(columns, "account_id", self.accounts_of(rows))
+        self.by_key = {self.stored_key(s): i for i, s in self.stored.items()}
+
+    def match(self, row: SourceRow) -> int | None:
+        return self.by_key.get(self.key(row))
+
+    def contacts_by_email(self, emails: Iterable[str]) -> dict[tuple[int | None, str], int]:
+        """(account id, e-mail) -> contact id, for linking rows to the people they name."""
+        found: dict[tuple[int | None, str], int] = {}
+        for chunk in _chunks(sorted(set(emails))):
+            query = select(Contact.id, Contact.account_id, Contact.email).where(
+                Contact.email.in_(chunk)
+            )
+            for contact_id, account_id, email in self.session.execute(query):
+                found[(account_id, email)] = contact_id
+        return found
+
+
+class ContractsImport(NaturalKeyImport):
     model = Contract
     copied: ClassVar[dict[str, str]] = {
         "name": "name",
@@ -500,14 +527,8 @@ class ContractsImport(KindImport):
     }
     key_words = "same account, contract name and start date"
 
-    def prepare(self, rows: list[SourceRow]) -> None:
-        self.load_stored(
-            [*self.copied.values(), "account_id"], "account_id", self.accounts_of(rows)
-        )
-        self.by_key: dict[Hashable, int] = {
-            (s["account_id"], (s["name"] or "").lower(), s["start_date"]): i
-            for i, s in self.stored.items()
-        }
+    def stored_key(self, stored: dict[str, Any]) -> Hashable:
+        return (stored["account_id"], (stored["name"] or "").lower(), stored["start_date"])
 
     def key(self, row: SourceRow) -> Hashable:
         return (
@@ -515,9 +536,6 @@ class ContractsImport(KindImport):
             row.values.get("name", "").lower(),
             row.values["start_date"].isoformat(),
         )
-
-    def match(self, row: SourceRow) -> int | None:
-        return self.by_key.get(self.key(row))
 
     def check(self, plan: Plan) -> None:
         for row, *_ in plan.inserts + plan.updates:
@@ -569,7 +587,7 @@ class ArrImport(KindImport):
 # ------------------------------------------------------------------------------ notes
 
 
-class NotesImport(KindImport):
+class NotesImport(NaturalKeyImport):
     model = Note
     copied: ClassVar[dict[str, str]] = {
         "occurred_at": "occurred_at",
@@ -579,22 +597,14 @@ class NotesImport(KindImport):
     }
     key_words = "same account, date and time, and title"
 
+    def stored_key(self, stored: dict[str, Any]) -> Hashable:
+        return (stored["account_id"], stored["occurred_at"], (stored["title"] or "").lower())
+
     def prepare(self, rows: list[SourceRow]) -> None:
-        self.load_stored(
-            [*self.copied.values(), "account_id"], "account_id", self.accounts_of(rows)
+        super().prepare(rows)
+        self.contacts = self.contacts_by_email(
+            e for r in rows for e in r.values.get("attendees", ())
         )
-        self.by_key: dict[Hashable, int] = {
-            (s["account_id"], s["occurred_at"], (s["title"] or "").lower()): i
-            for i, s in self.stored.items()
-        }
-        self.contacts: dict[tuple[int | None, str], int] = {}
-        emails = sorted({e for r in rows for e in r.values.get("attendees", ())})
-        for chunk in _chunks(emails):
-            query = select(Contact.id, Contact.account_id, Contact.email).where(
-                Contact.email.in_(chunk)
-            )
-            for contact_id, account_id, email in self.session.execute(query):
-                self.contacts[(account_id, email)] = contact_id
 
     def key(self, row: SourceRow) -> Hashable:
         return (
@@ -602,9 +612,6 @@ class NotesImport(KindImport):
             bulk.to_db(row.values["occurred_at"]),
             row.values.get("title", "").lower(),
         )
-
-    def match(self, row: SourceRow) -> int | None:
-        return self.by_key.get(self.key(row))
 
     def check(self, plan: Plan) -> None:
         """A changed list of attendees is an edit of the note."""
@@ -662,7 +669,7 @@ class NotesImport(KindImport):
 # ------------------------------------------------------------------------------ surveys, usage
 
 
-class SurveysImport(KindImport):
+class SurveysImport(NaturalKeyImport):
     model = SurveyResponse
     copied: ClassVar[dict[str, str]] = {
         "date": "responded_on",
@@ -673,28 +680,21 @@ class SurveysImport(KindImport):
     }
     key_words = "same account, date, kind and respondent"
 
+    extra_columns = ("account_id", "contact_id")
+
+    def stored_key(self, stored: dict[str, Any]) -> Hashable:
+        kind, email = stored["kind"], stored["contact_email"] or ""
+        return (stored["account_id"], stored["responded_on"], kind, email)
+
     def prepare(self, rows: list[SourceRow]) -> None:
-        accounts = sorted(set(self.accounts_of(rows)))
-        columns = [*self.copied.values(), "account_id", "contact_id"]
-        self.load_stored(columns, "account_id", accounts)
-        self.by_key: dict[Hashable, int] = {
-            (s["account_id"], s["responded_on"], s["kind"], s["contact_email"] or ""): i
-            for i, s in self.stored.items()
-        }
-        self.contacts: dict[tuple[int | None, str], int] = {}
-        for chunk in _chunks(accounts):
-            query = select(Contact.id, Contact.account_id, Contact.email).where(
-                Contact.account_id.in_(chunk), Contact.email.is_not(None)
-            )
-            for contact_id, account_id, email in self.session.execute(query):
-                self.contacts[(account_id, email)] = contact_id
+        super().prepare(rows)
+        self.contacts = self.contacts_by_email(
+            r.values["contact_email"] for r in rows if "contact_email" in r.values
+        )
 
     def key(self, row: SourceRow) -> Hashable:
         v = row.values
         return (row.account_id, v["date"].isoformat(), v["kind"].value, v.get("contact_email", ""))
-
-    def match(self, row: SourceRow) -> int | None:
-        return self.by_key.get(self.key(row))
 
     def fields(self, row: SourceRow) -> dict[str, Any]:
         values = super().fields(row)
@@ -713,7 +713,7 @@ class SurveysImport(KindImport):
                 )
 
 
-class UsageImport(KindImport):
+class UsageImport(NaturalKeyImport):
     model = UsageSample
     copied: ClassVar[dict[str, str]] = {
         "date": "sampled_on",
@@ -722,19 +722,11 @@ class UsageImport(KindImport):
     }
     key_words = "same account and date"
 
-    def prepare(self, rows: list[SourceRow]) -> None:
-        self.load_stored(
-            [*self.copied.values(), "account_id"], "account_id", self.accounts_of(rows)
-        )
-        self.by_key: dict[Hashable, int] = {
-            (s["account_id"], s["sampled_on"]): i for i, s in self.stored.items()
-        }
+    def stored_key(self, stored: dict[str, Any]) -> Hashable:
+        return (stored["account_id"], stored["sampled_on"])
 
     def key(self, row: SourceRow) -> Hashable:
         return (row.account_id, row.values["date"].isoformat())
-
-    def match(self, row: SourceRow) -> int | None:
-        return self.by_key.get(self.key(row))
 
 
 IMPORTERS: dict[str, type[KindImport]] = {

@@ -163,27 +163,22 @@ class KindImport:
         columns: Sequence[str],
         by: str | None = None,
         values: Sequence[object] = (),
-        *,
-        live_only: bool = False,
     ) -> list[tuple[Any, ...]]:
         """Stored rows, raw as SQLite holds them, kept in ``self.stored`` for comparing.
 
         Args:
             columns: the columns to read (the id comes first in each returned row).
             by: read only rows whose column ``by`` is one of ``values`` (else every row).
-            live_only: leave archived rows out.
         """
         select_sql = f"SELECT id, {', '.join(columns)} FROM {self.table.name}"
-        live = " AND archived_at IS NULL" if live_only else ""
         connection = self.session.connection()
         found: list[tuple[Any, ...]] = []
         if by is None:
-            where = " WHERE archived_at IS NULL" if live_only else ""
-            found = [tuple(r) for r in connection.exec_driver_sql(select_sql + where)]
+            found = [tuple(r) for r in connection.exec_driver_sql(select_sql)]
         else:
             for chunk in _chunks(sorted(set(values), key=str)):
                 marks = ", ".join("?" * len(chunk))
-                sql = f"{select_sql} WHERE {by} IN ({marks}){live}"
+                sql = f"{select_sql} WHERE {by} IN ({marks})"
                 found += [tuple(r) for r in connection.exec_driver_sql(sql, tuple(chunk))]
         for record in found:
             self.stored[record[0]] = dict(zip(columns, record[1:], strict=True))
@@ -558,12 +553,20 @@ class ArrImport(KindImport):
     }
 
     def prepare(self, rows: list[SourceRow]) -> None:
+        """Index the live movements the file could repeat: its accounts, within its dates."""
         self.available: dict[Hashable, list[int]] = defaultdict(list)
-        columns = ["account_id", "occurred_on", "type", "amount_cents"]
-        for record in self.load_stored(
-            columns, "account_id", self.accounts_of(rows), live_only=True
-        ):
-            self.available[tuple(record[1:])].append(record[0])
+        if not rows:
+            return
+        days = [row.values["date"].isoformat() for row in rows]
+        connection = self.session.connection()
+        for chunk in _chunks(sorted(set(self.accounts_of(rows)))):
+            sql = (
+                "SELECT id, account_id, occurred_on, type, amount_cents FROM arr_movement "
+                "WHERE archived_at IS NULL AND occurred_on BETWEEN ? AND ? "
+                f"AND account_id IN ({', '.join('?' * len(chunk))})"
+            )
+            for record_id, *key in connection.exec_driver_sql(sql, (min(days), max(days), *chunk)):
+                self.available[tuple(key)].append(record_id)
 
     def plan(self, rows: list[SourceRow]) -> Plan:
         plan = Plan([], [], [])

@@ -17,9 +17,9 @@ if TYPE_CHECKING:
     from alembic.config import Config
 
 #: The newest migration; a test keeps it equal to Alembic's head.
-HEAD_REVISION = "0001_initial"
+HEAD_REVISION = "0002_account_summary"
 #: Every revision this version of the app knows, oldest first; a test keeps it equal to Alembic's.
-KNOWN_REVISIONS = ("0001_initial",)
+KNOWN_REVISIONS = ("0001_initial", "0002_account_summary")
 
 MIGRATIONS_PACKAGE = "am_desktop.db.migrations"
 

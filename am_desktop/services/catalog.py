@@ -7,6 +7,7 @@
 from __future__ import annotations
 
 from collections.abc import Mapping
+from datetime import date
 
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
@@ -51,6 +52,7 @@ from am_desktop.domain.enums import (
 )
 from am_desktop.domain.fields import FieldRule as Rule
 from am_desktop.errors import ValidationError
+from am_desktop.services import summaries
 from am_desktop.services.entities import EntityKind, EntityService
 from am_desktop.services.transfer.bulk import advance_timestamps
 
@@ -67,6 +69,11 @@ def _merged(values: Mapping[str, object], row: object | None, name: str) -> obje
 
 
 # --------------------------------------------------------------------------- accounts
+
+
+def _after_account_change(session: Session, row: Account) -> None:
+    summaries.refresh(session, date.today(), [row.id])
+
 
 ACCOUNT = EntityKind(
     Account,
@@ -86,6 +93,7 @@ ACCOUNT = EntityKind(
         "external_id": Rule(f.text(100), label="External id"),
         "last_touch_at": Rule(f.moment(), label="Last touch"),
     },
+    after=_after_account_change,
 )
 
 OBJECTIVE = EntityKind(
@@ -276,6 +284,16 @@ FEEDBACK = EntityKind(
 # --------------------------------------------------------------------------- contracts
 
 
+def _after_ledger_change(session: Session, row: ArrMovement | Contract) -> None:
+    summaries.refresh(session, date.today(), [row.account_id])
+
+
+def _after_renewal_change(session: Session, row: Renewal) -> None:
+    contract = session.get(Contract, row.contract_id)
+    if contract is not None:
+        summaries.refresh(session, date.today(), [contract.account_id])
+
+
 def _guard_contract(session: Session, values: Mapping[str, object], row: Contract | None) -> None:
     del session
     start, end = _merged(values, row, "start_date"), _merged(values, row, "end_date")
@@ -300,6 +318,7 @@ CONTRACT = EntityKind(
     },
     parents={"account_id": Account, "previous_contract_id": Contract},
     guard=_guard_contract,
+    after=_after_ledger_change,
 )
 
 RENEWAL = EntityKind(
@@ -316,6 +335,7 @@ RENEWAL = EntityKind(
         "risk_notes": Rule(f.long_text(10_000), label="Risk notes"),
     },
     parents={"contract_id": Contract},
+    after=_after_renewal_change,
 )
 
 # --------------------------------------------------------------------------- pipeline
@@ -418,6 +438,7 @@ MOVEMENT = EntityKind(
         "comment": Rule(f.long_text(2000)),
     },
     parents={"account_id": Account, "renewal_id": Renewal, "opportunity_id": Opportunity},
+    after=_after_ledger_change,
 )
 
 accounts = EntityService(ACCOUNT)

@@ -43,8 +43,8 @@ class EntityKind(Generic[M, D]):
         guard: checks that span fields or rows, run before writing with the session, the
             checked values and the row being edited (None when creating); raises
             ``ValidationError``.
-        after: runs after a create or update has been flushed, in the same transaction
-            (keeping derived columns such as an account's last touch in step).
+        after: runs after a create, an edit, an archive or a restore has been flushed, in the
+            same transaction (keeping derived data such as an account's last touch in step).
     """
 
     model: type[M]
@@ -170,6 +170,8 @@ class EntityService(Generic[M, D]):
             if (row.archived_at is not None) != archived:
                 row.archived_at = utcnow() if archived else None
                 session.flush()
+                if self.kind.after:
+                    self.kind.after(session, row)
             return self.kind.to_record(row)
 
     def _load(self, session: Session, record_id: int) -> M:

@@ -40,6 +40,7 @@ from am_desktop.domain.enums import (
 )
 from am_desktop.errors import ValidationError
 from am_desktop.services import seed_vocabulary as v
+from am_desktop.services import summaries
 from am_desktop.services.store import Store
 from am_desktop.services.transfer.bulk import (
     UidSource,
@@ -787,6 +788,7 @@ def seed_database(
                 if cancel:
                     cancel.raise_if_cancelled()
         out.flush()
+        summaries.refresh(session, today)
         progress(scale.accounts, scale.accounts, "Creating the demo portfolio")
     return {
         _LABELS.get(model, table_of(model).name.replace("_", " ") + "s"): out.counts[model]

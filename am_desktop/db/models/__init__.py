@@ -7,11 +7,13 @@ from am_desktop.db.models.ledger import ArrMovement
 from am_desktop.db.models.note import ActionItem, Note, NoteAttendee, ProductFeedback
 from am_desktop.db.models.pipeline import Escalation, Opportunity
 from am_desktop.db.models.signals import HealthSnapshot, SurveyResponse, UsageSample
+from am_desktop.db.models.summary import AccountSummary
 
 __all__ = [
     "Account",
     "AccountObjective",
     "AccountRisk",
+    "AccountSummary",
     "ActionItem",
     "ArrMovement",
     "Contact",

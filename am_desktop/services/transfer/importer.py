@@ -34,6 +34,7 @@ from am_desktop.db.models import (
 from am_desktop.domain.cancel import CancelToken, Progress, no_progress
 from am_desktop.domain.enums import MovementType, SurveyKind
 from am_desktop.errors import ImportRejected, RowProblem
+from am_desktop.services import summaries
 from am_desktop.services.store import Store
 from am_desktop.services.transfer import bulk
 from am_desktop.services.transfer.csv_reader import SourceFile, SourceRow, read_csv
@@ -732,6 +733,9 @@ class UsageImport(NaturalKeyImport):
         return (row.account_id, row.values["date"].isoformat())
 
 
+#: Kinds whose rows change an account's summary (ARR, next renewal).
+_SUMMARISED = frozenset({"accounts", "arr", "contracts"})
+
 IMPORTERS: dict[str, type[KindImport]] = {
     "accounts": AccountsImport,
     "contacts": ContactsImport,
@@ -836,7 +840,10 @@ def _import(
                 movements = len(importer.ledger_plan(plan.known_ids()))
         else:
             progress(2, 3, "Writing")
-            importer.write(plan)
+            ids = importer.write(plan)
+            if kind in _SUMMARISED:
+                accounts = ids.values() if kind == "accounts" else importer.accounts_of(plan.rows())
+                summaries.refresh(session, importer.today, accounts)
             movements = len(importer.ledger_movements)
         if isinstance(importer, AccountsImport):
             kept = importer.ledger_kept

@@ -82,11 +82,12 @@ def test_an_upgrade_is_preceded_by_a_backup(db_path: Path, monkeypatch: pytest.M
     accounts.create(store, {"name": "Acme"})
     store.close()
     upgraded: list[Path] = []
+    current = migrate.HEAD_REVISION
     monkeypatch.setattr(migrate, "HEAD_REVISION", "9999_future")
     monkeypatch.setattr(migrate, "upgrade", lambda path, target="head": upgraded.append(path))  # noqa: ARG005
     assert migrate.prepare_database(db_path) is True
     assert upgraded == [db_path]
-    backups = list((db_path.parent / "backups").glob("*before-upgrade-from-0001_initial.sqlite3"))
+    backups = list((db_path.parent / "backups").glob(f"*before-upgrade-from-{current}.sqlite3"))
     assert len(backups) == 1
     assert sqlite3.connect(backups[0]).execute("SELECT name FROM account").fetchall() == [("Acme",)]
     assert stat.S_IMODE(backups[0].stat().st_mode) == 0o600

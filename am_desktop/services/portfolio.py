@@ -1,0 +1,152 @@
+"""The portfolio list: which accounts match a query, in what order, and their rows.
+
+Filtering and sorting happen in SQL over ``account`` and its summary cache, so the list stays
+within a keystroke at 10,000 accounts; rows are fetched by id, a page at a time.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from datetime import date, timedelta
+from typing import Any
+
+from am_desktop.db.types import datetime_from_db
+from am_desktop.domain.enums import HealthBand, Segment, Tier
+from am_desktop.domain.portfolio import AccountRow, PortfolioQuery, SavedFilter, SortKey
+from am_desktop.services import summaries
+from am_desktop.services.store import Store
+
+_LATEST_HEALTH = (
+    "(SELECT h.{column} FROM health_snapshot h WHERE h.account_id = a.id "
+    "ORDER BY h.computed_at DESC LIMIT 1)"
+)
+_HEALTH_SCORE = _LATEST_HEALTH.format(column="score")
+_HEALTH_BAND = _LATEST_HEALTH.format(column="band")
+_NEXT_CHECKIN = "date(a.last_touch_at, '+' || a.checkin_cadence_days || ' days')"
+
+#: How each column sorts: the value, and whether empty values must stay at the end.
+_SORT_SQL: dict[SortKey, tuple[str, bool]] = {
+    SortKey.NAME: ("a.name COLLATE NOCASE", False),
+    SortKey.TIER: ("CASE a.tier WHEN 'strategic' THEN 0 WHEN 'key' THEN 1 ELSE 2 END", False),
+    SortKey.SEGMENT: (
+        "CASE a.segment WHEN 'enterprise' THEN 0 WHEN 'mid_market' THEN 1 WHEN 'smb' THEN 2 END",
+        True,
+    ),
+    SortKey.OWNER: ("a.owner COLLATE NOCASE", True),
+    SortKey.ARR: ("s.arr_cents", False),
+    SortKey.HEALTH: (_HEALTH_SCORE, True),
+    SortKey.NEXT_RENEWAL: ("s.next_renewal_on", True),
+    SortKey.LAST_TOUCH: ("a.last_touch_at", True),
+    SortKey.NEXT_CHECKIN: (_NEXT_CHECKIN, True),
+}
+
+_FROM = "FROM account a LEFT JOIN account_summary s ON s.account_id = a.id"
+
+
+def _saved_where(saved: SavedFilter) -> str:
+    """The SQL condition of a saved filter (named parameters ``:today`` and ``:in90``)."""
+    return {
+        SavedFilter.ALL: "a.archived_at IS NULL",
+        SavedFilter.STRATEGIC: "a.archived_at IS NULL AND a.tier = 'strategic'",
+        SavedFilter.RENEWING_90: (
+            "a.archived_at IS NULL AND s.next_renewal_on BETWEEN :today AND :in90"
+        ),
+        SavedFilter.AT_RISK: f"a.archived_at IS NULL AND {_HEALTH_BAND} = 'at_risk'",
+        SavedFilter.CHECKIN_OVERDUE: (
+            f"a.archived_at IS NULL AND (a.last_touch_at IS NULL OR {_NEXT_CHECKIN} < :today)"
+        ),
+        SavedFilter.ARCHIVED: "a.archived_at IS NOT NULL",
+    }[saved]
+
+
+def _params(today: date) -> dict[str, str]:
+    return {"today": today.isoformat(), "in90": (today + timedelta(days=90)).isoformat()}
+
+
+def _like(text: str) -> str:
+    escaped = text.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
+    return f"%{escaped}%"
+
+
+def _text_where(text: str) -> str:
+    if not text.strip():
+        return ""
+    return (
+        " AND (a.name LIKE :text ESCAPE '\\' OR a.domain LIKE :text ESCAPE '\\' "
+        "OR a.industry LIKE :text ESCAPE '\\' OR a.owner LIKE :text ESCAPE '\\')"
+    )
+
+
+def refresh_if_stale(store: Store, today: date) -> bool:
+    """Bring the summary cache to ``today`` (a write; ~0.1 s at 10,000 accounts)."""
+    with store.read() as session:
+        if not summaries.is_stale(session, today):
+            return False
+    with store.write() as session:
+        return summaries.ensure_fresh(session, today)
+
+
+def account_ids(store: Store, query: PortfolioQuery, today: date) -> list[int]:
+    """The ids of the accounts ``query`` shows, in its order."""
+    params = {**_params(today), "text": _like(query.text.strip())}
+    value, nulls_last = _SORT_SQL[query.sort]
+    order = f"{value}{' DESC' if query.descending else ''}"
+    if nulls_last:  # an empty value sorts last both ways: it is missing, not small
+        order = f"{value} IS NULL, {order}"
+    sql = (
+        f"SELECT a.id {_FROM} WHERE {_saved_where(query.saved)}{_text_where(query.text)} "
+        f"ORDER BY {order}, a.name COLLATE NOCASE, a.id"
+    )
+    with store.read() as session:
+        return [row[0] for row in session.connection().exec_driver_sql(sql, params)]
+
+
+def filter_counts(store: Store, today: date) -> dict[SavedFilter, int]:
+    """How many accounts each saved filter shows (for the sidebar)."""
+    parts = ", ".join(f"SUM(CASE WHEN {_saved_where(f)} THEN 1 ELSE 0 END)" for f in SavedFilter)
+    with store.read() as session:
+        found = (
+            session.connection().exec_driver_sql(f"SELECT {parts} {_FROM}", _params(today)).one()
+        )
+    return {saved: int(count or 0) for saved, count in zip(SavedFilter, found, strict=True)}
+
+
+_ROW_SQL = (
+    "SELECT a.id, a.name, a.domain, a.industry, a.tier, a.segment, a.owner, "
+    f"COALESCE(s.arr_cents, 0), {_HEALTH_SCORE}, {_HEALTH_BAND}, s.next_renewal_on, "
+    f"a.last_touch_at, {_NEXT_CHECKIN}, a.archived_at IS NOT NULL {_FROM} WHERE a.id IN "
+)
+
+
+def _row(record: Sequence[Any], today: date) -> AccountRow:
+    renewal = date.fromisoformat(record[10]) if record[10] else None
+    return AccountRow(
+        id=record[0],
+        name=record[1],
+        domain=record[2],
+        industry=record[3],
+        tier=Tier(record[4]),
+        segment=Segment(record[5]) if record[5] else None,
+        owner=record[6],
+        arr_cents=int(record[7]),
+        health_score=record[8],
+        health_band=HealthBand(record[9]) if record[9] else None,
+        next_renewal_on=renewal,
+        days_to_renewal=(renewal - today).days if renewal else None,
+        last_touch_at=datetime_from_db(record[11]) if record[11] else None,
+        next_checkin_on=date.fromisoformat(record[12]) if record[12] else None,
+        archived=bool(record[13]),
+    )
+
+
+def account_rows(store: Store, ids: Sequence[int], today: date) -> dict[int, AccountRow]:
+    """The rows of ``ids`` (any that no longer exist are left out)."""
+    found: dict[int, AccountRow] = {}
+    with store.read() as session:
+        connection = session.connection()
+        for start in range(0, len(ids), 500):
+            chunk = [int(i) for i in ids[start : start + 500]]
+            sql = _ROW_SQL + f"({', '.join('?' * len(chunk))})"
+            for record in connection.exec_driver_sql(sql, tuple(chunk)):
+                found[record[0]] = _row(record, today)
+    return found

@@ -105,6 +105,9 @@ def build_parser() -> argparse.ArgumentParser:
     )
     _add_db(imp)
 
+    test = commands.add_parser("self-test", help="open every view offscreen and check it works")
+    _add_db(test)
+
     exp = commands.add_parser("export", help="export records as CSV or JSON")
     exp.add_argument("kind", choices=KINDS, metavar="KIND", help=", ".join(KINDS))
     exp.add_argument("--format", choices=("csv", "json"), default="csv")
@@ -220,14 +223,17 @@ def run_export(args: argparse.Namespace) -> int:
 
 
 def run_window(args: argparse.Namespace) -> int:
-    """No command: the desktop window (arrives with the application-window work)."""
-    del args
-    print(
-        f"{PROG}: the desktop window is not part of this version yet. "
-        f"Run '{PROG} --help' to see the commands.",
-        file=sys.stderr,
-    )
-    return EXIT_USAGE
+    """No command: the desktop window."""
+    from am_desktop.app import run_gui
+
+    return run_gui(args.db, demo=args.demo)
+
+
+def run_self_test(args: argparse.Namespace) -> int:
+    """``am-desktop self-test``: every view offscreen on a seeded database."""
+    from am_desktop.app import run_self_test as self_test
+
+    return self_test(getattr(args, "db", None))
 
 
 COMMANDS: dict[str | None, Callable[[argparse.Namespace], int]] = {
@@ -235,6 +241,7 @@ COMMANDS: dict[str | None, Callable[[argparse.Namespace], int]] = {
     "seed": run_seed,
     "import": run_import,
     "export": run_export,
+    "self-test": run_self_test,
 }
 
 

@@ -1,0 +1,157 @@
+"""The composition root: logging, the QApplication, the database, the window.
+
+Only this module wires everything together; it is imported when the window is wanted, so the
+command-line tools never pay for Qt.
+"""
+
+from __future__ import annotations
+
+import logging
+import logging.handlers
+import os
+import sys
+import tempfile
+import time
+from collections.abc import Callable
+from pathlib import Path
+
+from am_desktop.db.location import (
+    APP_NAME,
+    DEMO_DB_FILENAME,
+    make_private_dir,
+    resolve_db_path,
+    user_data_dir,
+)
+from am_desktop.errors import AppError
+
+log = logging.getLogger("am_desktop")
+
+
+def log_file_path() -> Path:
+    """Where the app writes its log (the crash dialog points here)."""
+    import platformdirs
+
+    return Path(platformdirs.user_log_dir(APP_NAME, appauthor=False)) / "am-desktop.log"
+
+
+def setup_logging() -> Path | None:
+    """A rotating private log file; None when it cannot be written (the app still runs)."""
+    path = log_file_path()
+    try:
+        make_private_dir(path.parent)
+        handler = logging.handlers.RotatingFileHandler(path, maxBytes=1_000_000, backupCount=3)
+    except OSError:
+        return None
+    handler.setFormatter(logging.Formatter("%(asctime)s %(levelname)s %(name)s: %(message)s"))
+    root = logging.getLogger()
+    root.addHandler(handler)
+    root.setLevel(logging.INFO)
+    return path
+
+
+def run_gui(db: str | None, *, demo: bool) -> int:
+    """Open the main window on the database (or the demo database) and run until it closes."""
+    from PySide6.QtCore import QTimer
+    from PySide6.QtWidgets import QApplication, QMessageBox
+
+    from am_desktop.ui import crash
+    from am_desktop.ui.theme import apply_theme
+
+    log_path = setup_logging()
+    app = QApplication.instance() or QApplication(sys.argv)
+    assert isinstance(app, QApplication)
+    app.setOrganizationName("am-desktop")
+    app.setApplicationName("am-desktop")
+    app.setApplicationDisplayName("AM Desktop")
+    apply_theme(app)
+    crash.install(log_path)
+    path = user_data_dir() / DEMO_DB_FILENAME if demo else resolve_db_path(db)
+    try:
+        window = build_window(path)
+    except AppError as error:
+        QMessageBox.critical(None, "AM Desktop cannot open its database", error.user_message)
+        return 1
+    window.show()
+    QTimer.singleShot(0, window.start)
+    if demo:
+        QTimer.singleShot(0, window.seed_demo_if_empty)
+    return app.exec()
+
+
+def build_window(path: Path):  # type: ignore[no-untyped-def]  # MainWindow, imported lazily
+    """The main window on the database at ``path``, with real background threads."""
+    from am_desktop.services.store import open_store
+    from am_desktop.ui.bus import DataBus, MessageBus
+    from am_desktop.ui.context import AppContext
+    from am_desktop.ui.main_window import MainWindow
+    from am_desktop.ui.settings import AppSettings
+    from am_desktop.ui.tasks import ThreadTaskRunner
+
+    store = open_store(path)
+    messages = MessageBus()
+    tasks = ThreadTaskRunner(default_error=messages.failure)
+    context = AppContext(store, tasks, messages, DataBus(), AppSettings())
+    return MainWindow(context)
+
+
+# ------------------------------------------------------------------------------ self-test
+
+
+def _wait(app: object, condition: Callable[[], bool], seconds: float = 20.0) -> bool:
+    from PySide6.QtWidgets import QApplication
+
+    assert isinstance(app, QApplication)
+    deadline = time.monotonic() + seconds
+    while time.monotonic() < deadline:
+        app.processEvents()
+        if condition():
+            return True
+        time.sleep(0.01)
+    return False
+
+
+def run_self_test(db: str | None) -> int:
+    """Build the window offscreen on a seeded database, open every view and a workspace.
+
+    Returns:
+        0 when every check passed, 1 otherwise (each check is printed).
+    """
+    os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
+    from PySide6.QtWidgets import QApplication
+
+    from am_desktop.services.seed import SCALES, seed_database
+    from am_desktop.services.store import open_store
+    from am_desktop.ui.theme import apply_theme
+
+    app = QApplication.instance() or QApplication(sys.argv)
+    apply_theme(app)  # type: ignore[arg-type]
+    with tempfile.TemporaryDirectory(prefix="am-self-test-") as folder:
+        os.environ.setdefault("XDG_CONFIG_HOME", folder)  # never touch the user's settings
+        path = Path(db) if db else Path(folder) / "self-test.sqlite3"
+        store = open_store(path)
+        if not store.engine.connect().exec_driver_sql("SELECT 1 FROM account LIMIT 1").first():
+            seed_database(store, SCALES["small"], seed=1)
+        store.close()
+        window = build_window(path)
+        window.resize(1366, 768)
+        window.show()
+        window.start()
+        checks: list[tuple[str, bool]] = []
+        checks.append(("account list filled", _wait(app, lambda: window.model.rowCount() > 0)))
+        for key in ("today", "accounts", "renewals", "notes", "dashboard"):
+            window.show_view(key)
+            checks.append((f"view {key} shown", window.current_view() == key))
+        ids = window.model.ids()
+        if ids:
+            window.open_account(ids[0])
+            workspace = window.tabs.currentWidget()
+            checks.append(
+                ("account workspace filled", _wait(app, lambda: workspace.overview is not None))
+            )
+        window.close()
+        window.context.store.close()
+    failed = [name for name, ok in checks if not ok]
+    for name, ok in checks:
+        print(f"{'ok  ' if ok else 'FAIL'} {name}")
+    print("self-test passed" if not failed else f"self-test failed: {', '.join(failed)}")
+    return 1 if failed else 0

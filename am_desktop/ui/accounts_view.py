@@ -1,0 +1,407 @@
+"""The Accounts view: every account, filtered and sorted in SQL, rows fetched as they show.
+
+The model holds the ordered ids of the current query and a cache of the rows that have been
+painted; a new query runs on the READ lane and replaces the ids when it answers (an older
+answer arriving late is dropped).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass
+from datetime import date
+from typing import Any
+
+from PySide6.QtCore import (
+    QAbstractTableModel,
+    QModelIndex,
+    QPersistentModelIndex,
+    QPoint,
+    Qt,
+    QTimer,
+    Signal,
+    Slot,
+)
+from PySide6.QtGui import QAction, QColor, QKeySequence
+from PySide6.QtWidgets import (
+    QAbstractItemView,
+    QHBoxLayout,
+    QHeaderView,
+    QLabel,
+    QLineEdit,
+    QMenu,
+    QPushButton,
+    QStackedWidget,
+    QTableView,
+    QVBoxLayout,
+    QWidget,
+)
+
+from am_desktop.domain.enums import HealthBand
+from am_desktop.domain.portfolio import AccountRow, PortfolioQuery, SavedFilter, SortKey
+from am_desktop.ui import format as fmt
+from am_desktop.ui.widgets import EmptyState
+
+IdRole = Qt.ItemDataRole.UserRole + 1
+Index = QModelIndex | QPersistentModelIndex
+_PAGE = 100
+
+
+@dataclass(frozen=True)
+class Column:
+    """One column of the list: its sort key, header, alignment and text."""
+
+    key: SortKey
+    header: str
+    text: Callable[[AccountRow, date, str], str]
+    numeric: bool = False
+
+
+def _health(row: AccountRow, _today: date, _currency: str) -> str:
+    if row.health_score is None or row.health_band is None:
+        return "—"
+    return f"{row.health_score:.0f} · {row.health_band.label}"
+
+
+COLUMNS: tuple[Column, ...] = (
+    Column(SortKey.NAME, "Account", lambda r, _t, _c: r.name),
+    Column(SortKey.TIER, "Tier", lambda r, _t, _c: r.tier.label),
+    Column(SortKey.SEGMENT, "Segment", lambda r, _t, _c: r.segment.label if r.segment else "—"),
+    Column(SortKey.OWNER, "Owner", lambda r, _t, _c: r.owner or "—"),
+    Column(SortKey.ARR, "ARR", lambda r, _t, c: fmt.money(r.arr_cents, c), numeric=True),
+    Column(SortKey.HEALTH, "Health", _health),
+    Column(SortKey.NEXT_RENEWAL, "Next renewal", lambda r, _t, _c: fmt.day(r.next_renewal_on)),
+    Column(
+        SortKey.NEXT_RENEWAL,
+        "Renews",
+        lambda r, t, _c: fmt.days_from(t, r.next_renewal_on),
+        numeric=True,
+    ),
+    Column(SortKey.LAST_TOUCH, "Last touch", lambda r, t, _c: fmt.ago(t, r.last_touch_at)),
+    Column(SortKey.NEXT_CHECKIN, "Next check-in", lambda r, _t, _c: fmt.day(r.next_checkin_on)),
+)
+
+_BAND_COLOURS = {
+    HealthBand.HEALTHY: QColor("#2e7d32"),
+    HealthBand.WATCH: QColor("#b26a00"),
+    HealthBand.AT_RISK: QColor("#c62828"),
+}
+_OVERDUE = QColor("#c62828")
+
+
+class AccountTableModel(QAbstractTableModel):
+    """The ordered ids of a query; rows fetched a page at a time as the view paints them.
+
+    Args:
+        fetch: reads the rows of some ids (``services.portfolio.account_rows``).
+        today: the day figures are relative to.
+
+    Signals:
+        sort_requested(key, descending): a header was clicked; the owner re-queries.
+    """
+
+    sort_requested = Signal(object, bool)
+
+    def __init__(
+        self, fetch: Callable[[Sequence[int]], dict[int, AccountRow]], today: date
+    ) -> None:
+        super().__init__()
+        self._fetch = fetch
+        self._ids: list[int] = []
+        self._rows: dict[int, AccountRow] = {}
+        self.today = today
+        self.currency = "USD"
+
+    # -- Qt model API ---------------------------------------------------------------------------
+
+    def rowCount(self, parent: Index = QModelIndex()) -> int:  # noqa: B008 - Qt's signature
+        return 0 if parent.isValid() else len(self._ids)
+
+    def columnCount(self, parent: Index = QModelIndex()) -> int:  # noqa: B008 - Qt's signature
+        return 0 if parent.isValid() else len(COLUMNS)
+
+    def headerData(
+        self, section: int, orientation: Qt.Orientation, role: int = Qt.ItemDataRole.DisplayRole
+    ) -> Any:
+        if orientation != Qt.Orientation.Horizontal or not 0 <= section < len(COLUMNS):
+            return None
+        column = COLUMNS[section]
+        if role == Qt.ItemDataRole.DisplayRole:
+            return column.header
+        if role == Qt.ItemDataRole.TextAlignmentRole:
+            return _alignment(column)
+        return None
+
+    def data(self, index: Index, role: int = Qt.ItemDataRole.DisplayRole) -> Any:
+        if not index.isValid() or not 0 <= index.row() < len(self._ids):
+            return None
+        if role == IdRole:
+            return self._ids[index.row()]
+        row = self.row_at(index.row())
+        if row is None:
+            return "…" if role == Qt.ItemDataRole.DisplayRole else None
+        column = COLUMNS[index.column()]
+        if role == Qt.ItemDataRole.DisplayRole:
+            return column.text(row, self.today, self.currency)
+        if role == Qt.ItemDataRole.TextAlignmentRole:
+            return _alignment(column)
+        if role == Qt.ItemDataRole.ForegroundRole:
+            return self._colour(row, column)
+        if role == Qt.ItemDataRole.ToolTipRole:
+            return self._tooltip(row, column)
+        return None
+
+    def sort(self, column: int, order: Qt.SortOrder = Qt.SortOrder.AscendingOrder) -> None:
+        if 0 <= column < len(COLUMNS):
+            self.sort_requested.emit(COLUMNS[column].key, order == Qt.SortOrder.DescendingOrder)
+
+    # -- ours ---------------------------------------------------------------------------------
+
+    def set_ids(self, ids: list[int]) -> None:
+        """Show these accounts, in this order."""
+        self.beginResetModel()
+        self._ids = ids
+        self._rows = {i: r for i, r in self._rows.items() if i in set(ids)}
+        self.endResetModel()
+
+    def refresh_rows(self) -> None:
+        """Forget cached rows (data changed) and repaint what is visible."""
+        self._rows.clear()
+        if self._ids:
+            self.dataChanged.emit(
+                self.index(0, 0), self.index(len(self._ids) - 1, len(COLUMNS) - 1)
+            )
+
+    def ids(self) -> list[int]:
+        """The ids shown, in order."""
+        return list(self._ids)
+
+    def row_of(self, account_id: int) -> int:
+        """The row showing ``account_id``, or -1."""
+        try:
+            return self._ids.index(account_id)
+        except ValueError:
+            return -1
+
+    def row_at(self, position: int) -> AccountRow | None:
+        """The row at ``position``, fetching its page when needed."""
+        account_id = self._ids[position]
+        found = self._rows.get(account_id)
+        if found is None:
+            start = position - position % _PAGE
+            page = [i for i in self._ids[start : start + _PAGE] if i not in self._rows]
+            self._rows.update(self._fetch(page))
+            found = self._rows.get(account_id)
+        return found
+
+    def _colour(self, row: AccountRow, column: Column) -> QColor | None:
+        if column.key is SortKey.HEALTH and row.health_band is not None:
+            return _BAND_COLOURS[row.health_band]
+        if column.key is SortKey.NEXT_CHECKIN and row.checkin_overdue(self.today):
+            return _OVERDUE
+        if (
+            column.header == "Renews"
+            and row.days_to_renewal is not None
+            and row.days_to_renewal <= 30
+        ):
+            return _OVERDUE
+        return None
+
+    def _tooltip(self, row: AccountRow, column: Column) -> str | None:
+        if column.key is SortKey.NEXT_CHECKIN and row.checkin_overdue(self.today):
+            return "Check-in overdue: the last touch is older than this account's cadence."
+        if column.key is SortKey.HEALTH and row.health_band is None:
+            return "No health score yet."
+        if column.key is SortKey.NAME and row.domain:
+            return f"{row.name} · {row.domain} · {row.industry or 'no industry'}"
+        return None
+
+
+def _alignment(column: Column) -> Qt.AlignmentFlag:
+    horizontal = Qt.AlignmentFlag.AlignRight if column.numeric else Qt.AlignmentFlag.AlignLeft
+    return horizontal | Qt.AlignmentFlag.AlignVCenter
+
+
+class AccountsView(QWidget):
+    """The filter box, the list and its empty states.
+
+    Signals:
+        query_changed(query): the user changed the filter, saved filter or sort.
+        open_requested(account_ids): open these accounts' workspaces.
+        new_note_requested(account_id): start a note for this account.
+        archive_requested(account_ids, archive): archive (True) or restore (False).
+        new_account_requested(): the user wants a new account.
+    """
+
+    query_changed = Signal(object)
+    open_requested = Signal(list)
+    new_note_requested = Signal(int)
+    archive_requested = Signal(list, bool)
+    new_account_requested = Signal()
+
+    def __init__(self, model: AccountTableModel, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.model = model
+        self.query = PortfolioQuery()
+        self.filter_edit = QLineEdit(self)
+        self.filter_edit.setPlaceholderText("Filter by name, domain, industry or owner")
+        self.filter_edit.setClearButtonEnabled(True)
+        self.filter_edit.setAccessibleName("Filter accounts")
+        self.title = QLabel(SavedFilter.ALL.label, self)
+        self.title.setObjectName("viewTitle")
+        self.count_label = QLabel(self)
+        self.count_label.setObjectName("muted")
+        self.new_button = QPushButton("New account…", self)
+        self.table = QTableView(self)
+        self.table.setModel(model)
+        self.table.setSortingEnabled(True)
+        self.table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
+        self.table.setSelectionMode(QAbstractItemView.SelectionMode.ExtendedSelection)
+        self.table.setAlternatingRowColors(True)
+        self.table.setWordWrap(False)
+        self.table.setShowGrid(False)
+        self.table.verticalHeader().setVisible(False)
+        self.table.verticalHeader().setDefaultSectionSize(28)
+        self.table.setContextMenuPolicy(Qt.ContextMenuPolicy.CustomContextMenu)
+        self.table.horizontalHeader().setStretchLastSection(True)
+        self.table.horizontalHeader().setSectionResizeMode(QHeaderView.ResizeMode.Interactive)
+        self.table.horizontalHeader().setSortIndicator(0, Qt.SortOrder.AscendingOrder)
+        for column, width in enumerate((220, 80, 95, 125, 100, 70, 105, 95, 95)):
+            self.table.setColumnWidth(column, width)
+        self.empty = EmptyState(self)
+        self.pages = QStackedWidget(self)
+        self.pages.addWidget(self.table)
+        self.pages.addWidget(self.empty)
+        self._debounce = QTimer(self, singleShot=True, interval=120)
+
+        top = QHBoxLayout()
+        top.addWidget(self.title)
+        top.addWidget(self.count_label)
+        top.addStretch(1)
+        top.addWidget(self.filter_edit, 2)
+        top.addWidget(self.new_button)
+        layout = QVBoxLayout(self)
+        layout.setContentsMargins(12, 12, 12, 12)
+        layout.addLayout(top)
+        layout.addWidget(self.pages, 1)
+        self._connect_signals()
+
+    def _connect_signals(self) -> None:
+        self.filter_edit.textChanged.connect(self._debounce.start)
+        self._debounce.timeout.connect(self._on_filter_timeout)
+        self.filter_edit.returnPressed.connect(self._on_filter_return)
+        self.table.doubleClicked.connect(self._on_table_double_clicked)
+        self.table.activated.connect(self._on_table_double_clicked)
+        self.table.customContextMenuRequested.connect(self._on_table_context_menu)
+        self.model.sort_requested.connect(self._on_model_sort_requested)
+        self.new_button.clicked.connect(self.new_account_requested)
+        focus = QAction("Filter accounts", self)
+        focus.setShortcut(QKeySequence("Ctrl+L"))
+        focus.triggered.connect(self.focus_filter)
+        self.addAction(focus)
+
+    # -- what the owner calls ---------------------------------------------------------------
+
+    def set_saved_filter(self, saved: SavedFilter) -> None:
+        """Show one of the sidebar's saved filters."""
+        self.title.setText(saved.label)
+        self._change(PortfolioQuery(self.query.text, saved, self.query.sort, self.query.descending))
+
+    def show_ids(self, ids: list[int]) -> None:
+        """The answer to the current query arrived."""
+        selected = self.selected_ids()
+        self.model.set_ids(ids)
+        noun = "account" if len(ids) == 1 else "accounts"
+        self.count_label.setText(f"{len(ids):,} {noun}")
+        if ids:
+            self.pages.setCurrentWidget(self.table)
+            for account_id in selected:
+                row = self.model.row_of(account_id)
+                if row >= 0:
+                    self.table.selectRow(row)
+        else:
+            self.pages.setCurrentWidget(self.empty)
+            self._explain_empty()
+
+    def selected_ids(self) -> list[int]:
+        """The accounts selected in the list, top to bottom."""
+        rows = sorted({index.row() for index in self.table.selectionModel().selectedRows()})
+        ids = self.model.ids()
+        return [ids[r] for r in rows if r < len(ids)]
+
+    @Slot()
+    def focus_filter(self) -> None:
+        """Put the cursor in the filter box."""
+        self.filter_edit.setFocus()
+        self.filter_edit.selectAll()
+
+    # -- slots -----------------------------------------------------------------------------
+
+    @Slot()
+    def _on_filter_timeout(self) -> None:
+        text = self.filter_edit.text()
+        if text != self.query.text:
+            self._change(
+                PortfolioQuery(text, self.query.saved, self.query.sort, self.query.descending)
+            )
+
+    @Slot()
+    def _on_filter_return(self) -> None:
+        self._debounce.stop()
+        self._on_filter_timeout()
+        if self.model.rowCount() > 0:
+            self.table.setFocus()
+            self.table.selectRow(0)
+
+    @Slot(QModelIndex)
+    def _on_table_double_clicked(self, index: QModelIndex) -> None:
+        ids = self.selected_ids() or [self.model.ids()[index.row()]]
+        self.open_requested.emit(ids)
+
+    @Slot(object, bool)
+    def _on_model_sort_requested(self, key: SortKey, descending: bool) -> None:
+        self._change(PortfolioQuery(self.query.text, self.query.saved, key, descending))
+
+    @Slot(QPoint)
+    def _on_table_context_menu(self, point: QPoint) -> None:
+        ids = self.selected_ids()
+        if not ids:
+            return
+        menu = QMenu(self)
+        noun = "account" if len(ids) == 1 else f"{len(ids)} accounts"
+        menu.addAction(f"Open {noun}", lambda: self.open_requested.emit(ids))
+        note = menu.addAction("New note…", lambda: self.new_note_requested.emit(ids[0]))
+        note.setEnabled(len(ids) == 1)
+        menu.addSeparator()
+        if self.query.saved is SavedFilter.ARCHIVED:
+            menu.addAction(f"Restore {noun}", lambda: self.archive_requested.emit(ids, False))
+        else:
+            menu.addAction(f"Archive {noun}", lambda: self.archive_requested.emit(ids, True))
+        menu.exec(self.table.viewport().mapToGlobal(point))
+
+    # -- helpers -----------------------------------------------------------------------------
+
+    def _change(self, query: PortfolioQuery) -> None:
+        self.query = query
+        self.query_changed.emit(query)
+
+    def _explain_empty(self) -> None:
+        if self.query.text:
+            self.empty.show_message(
+                "No account matches", f"Nothing matches “{self.query.text}”. Try fewer letters."
+            )
+        elif self.query.saved is SavedFilter.ALL:
+            self.empty.show_message(
+                "No accounts yet",
+                "Add your first account with “New account…”, or bring your portfolio in with "
+                "File → Import CSV.",
+            )
+        elif self.query.saved is SavedFilter.AT_RISK:
+            self.empty.show_message(
+                "No account is at risk",
+                "Accounts appear here when their health score falls below 40.",
+            )
+        else:
+            self.empty.show_message(
+                f"Nothing in “{self.query.saved.label}”", "No account fits this filter today."
+            )

@@ -1,0 +1,24 @@
+"""What every part of the window shares: the store, the task runner, the buses, settings."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from datetime import date
+
+from am_desktop.services.store import Store
+from am_desktop.ui.bus import DataBus, MessageBus
+from am_desktop.ui.settings import AppSettings
+from am_desktop.ui.tasks import TaskRunner
+
+
+@dataclass
+class AppContext:
+    """The window's dependencies, made once by ``app.py`` (or a test)."""
+
+    store: Store
+    tasks: TaskRunner
+    messages: MessageBus
+    data: DataBus
+    settings: AppSettings
+    today: Callable[[], date] = field(default=date.today)

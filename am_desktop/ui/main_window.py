@@ -1,0 +1,490 @@
+"""The main window: sidebar, views, account workspaces as tabs, menus and status bar."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from datetime import datetime
+from typing import Any
+
+from PySide6.QtCore import QByteArray, Qt, Slot
+from PySide6.QtGui import QAction, QCloseEvent, QKeySequence, QUndoStack
+from PySide6.QtWidgets import (
+    QLabel,
+    QMainWindow,
+    QMessageBox,
+    QSplitter,
+    QStackedWidget,
+    QTabWidget,
+    QTreeWidget,
+    QTreeWidgetItem,
+    QWidget,
+)
+
+from am_desktop.domain.portfolio import PortfolioQuery, SavedFilter
+from am_desktop.services import catalog, portfolio
+from am_desktop.ui.accounts_view import AccountsView, AccountTableModel
+from am_desktop.ui.bus import Level
+from am_desktop.ui.context import AppContext
+from am_desktop.ui.tasks import Lane
+from am_desktop.ui.widgets import EmptyState
+
+#: The views of the sidebar: key, label, shortcut, and what the empty state promises.
+VIEWS: tuple[tuple[str, str, str, str], ...] = (
+    (
+        "today",
+        "Today",
+        "Ctrl+1",
+        "Your day at a glance will live here: renewals coming up, check-ins overdue, action "
+        "items due and accounts whose health fell. Until then, start from Accounts (Ctrl+2).",
+    ),
+    ("accounts", "Accounts", "Ctrl+2", ""),
+    (
+        "renewals",
+        "Renewals",
+        "Ctrl+3",
+        "The renewal timeline will show every contract of the coming months with its notice "
+        "deadline and forecast. Import contracts with File → Import CSV to prepare it.",
+    ),
+    (
+        "notes",
+        "Notes",
+        "Ctrl+4",
+        "Every meeting note across your accounts will be listed and searchable here. Notes "
+        "imported from CSV are already kept.",
+    ),
+    (
+        "dashboard",
+        "Dashboard",
+        "Ctrl+5",
+        "Portfolio KPIs (NRR, GRR, logo retention, NPS) and business-review charts will appear "
+        "here, computed from your ARR ledger.",
+    ),
+)
+_ROLE_VIEW = Qt.ItemDataRole.UserRole + 1
+_ROLE_FILTER = Qt.ItemDataRole.UserRole + 2
+
+
+class MainWindow(QMainWindow):
+    """The application window.
+
+    Args:
+        context: the shared services.
+        workspace_factory: builds an account workspace tab (kept injectable for tests).
+    """
+
+    def __init__(
+        self,
+        context: AppContext,
+        workspace_factory: Callable[[AppContext, int, QUndoStack], QWidget] | None = None,
+    ) -> None:
+        super().__init__()
+        self.context = context
+        self.undo_stack = QUndoStack(self)
+        self._workspace_factory = workspace_factory
+        self._query_generation = 0
+        self._workspaces: dict[int, QWidget] = {}
+        self.setWindowTitle(f"AM Desktop — {context.store.path.name}")
+        self.setMinimumSize(900, 560)
+
+        self.model = AccountTableModel(self._fetch_rows, context.today())
+        self.model.currency = context.settings.preference("currency")
+        self.accounts = AccountsView(self.model)
+        self.sidebar = QTreeWidget()
+        self.sidebar.setHeaderHidden(True)
+        self.sidebar.setObjectName("sidebar")
+        self.sidebar.setRootIsDecorated(False)
+        self.sidebar.setIndentation(14)
+        self.views = QStackedWidget()
+        self._view_pages: dict[str, QWidget] = {}
+        self._view_items: dict[str, QTreeWidgetItem] = {}
+        self._filter_items: dict[SavedFilter, QTreeWidgetItem] = {}
+        self._build_views()
+        self.tabs = QTabWidget()
+        self.tabs.setDocumentMode(True)
+        self.tabs.setTabsClosable(True)
+        self.tabs.addTab(self.views, "Accounts")
+        self.tabs.tabBar().setTabButton(0, self.tabs.tabBar().ButtonPosition.RightSide, None)
+        self.splitter = QSplitter()
+        self.splitter.addWidget(self.sidebar)
+        self.splitter.addWidget(self.tabs)
+        self.splitter.setStretchFactor(1, 1)
+        self.splitter.setSizes([210, 1000])
+        self.setCentralWidget(self.splitter)
+        self._build_status_bar()
+        self._build_menus()
+        self._connect_signals()
+        self._restore_state()
+
+    # ------------------------------------------------------------------------------ building
+
+    def _build_views(self) -> None:
+        for key, label, shortcut, promise in VIEWS:
+            page = self.accounts if key == "accounts" else EmptyState(title=label, text=promise)
+            self.views.addWidget(page)
+            self._view_pages[key] = page
+            item = QTreeWidgetItem(self.sidebar, [label])
+            item.setData(0, _ROLE_VIEW, key)
+            item.setToolTip(0, f"{label} ({shortcut})")
+            self._view_items[key] = item
+            if key == "accounts":
+                for saved in SavedFilter:
+                    child = QTreeWidgetItem(item, [saved.label])
+                    child.setData(0, _ROLE_VIEW, key)
+                    child.setData(0, _ROLE_FILTER, saved.value)
+                    self._filter_items[saved] = child
+                item.setExpanded(True)
+
+    def _build_status_bar(self) -> None:
+        bar = self.statusBar()
+        self.sync_label = QLabel("Sync not configured")
+        self.sync_label.setToolTip(
+            "Connecting a CRM arrives in a later version; all data is local."
+        )
+        self.pending_label = QLabel("No local changes waiting")
+        self.saved_label = QLabel("")
+        for label in (self.saved_label, self.pending_label, self.sync_label):
+            label.setObjectName("muted")
+            bar.addPermanentWidget(label)
+
+    def _build_menus(self) -> None:
+        bar = self.menuBar()
+        file_menu = bar.addMenu("&File")
+        self.new_account_action = self._action(
+            file_menu, "&New account…", "Ctrl+Shift+A", self.new_account
+        )
+        file_menu.addSeparator()
+        self.import_action = self._action(file_menu, "&Import CSV…", "Ctrl+I", self.import_csv)
+        self.export_action = self._action(file_menu, "&Export…", "Ctrl+E", self.export_csv)
+        file_menu.addSeparator()
+        self._action(file_menu, "&Quit", QKeySequence.StandardKey.Quit, self.close)
+
+        edit_menu = bar.addMenu("&Edit")
+        undo = self.undo_stack.createUndoAction(self, "&Undo")
+        undo.setShortcut(QKeySequence("Ctrl+Z"))
+        redo = self.undo_stack.createRedoAction(self, "&Redo")
+        redo.setShortcuts([QKeySequence("Ctrl+Shift+Z"), QKeySequence("Ctrl+Y")])
+        edit_menu.addAction(undo)
+        edit_menu.addAction(redo)
+        edit_menu.addSeparator()
+        self._action(edit_menu, "&Preferences…", "Ctrl+,", self.show_preferences)
+
+        go_menu = bar.addMenu("&Go")
+        self._action(go_menu, "Go to &account…", "Ctrl+K", self.show_palette)
+        go_menu.addSeparator()
+        for key, label, shortcut, _ in VIEWS:
+            self._action(go_menu, label, shortcut, lambda _checked=False, k=key: self.show_view(k))
+        go_menu.addSeparator()
+        self._action(go_menu, "&Close tab", "Ctrl+W", self.close_current_tab)
+
+        help_menu = bar.addMenu("&Help")
+        self._action(help_menu, "&Keyboard shortcuts", "F1", self.show_shortcuts)
+        self._action(help_menu, "&About AM Desktop", None, self.show_about)
+
+    def _action(self, menu: Any, text: str, shortcut: Any, slot: Callable[..., Any]) -> QAction:
+        action = QAction(text, self)
+        if shortcut is not None:
+            action.setShortcut(QKeySequence(shortcut))
+        action.triggered.connect(slot)
+        menu.addAction(action)
+        return action
+
+    def _connect_signals(self) -> None:
+        # sidebar and views
+        self.sidebar.currentItemChanged.connect(self._on_sidebar_current_changed)
+        self.tabs.tabCloseRequested.connect(self._on_tabs_close_requested)
+        # accounts
+        self.accounts.query_changed.connect(self._on_accounts_query_changed)
+        self.accounts.open_requested.connect(self._on_accounts_open_requested)
+        self.accounts.archive_requested.connect(self._on_accounts_archive_requested)
+        self.accounts.new_account_requested.connect(self.new_account)
+        self.accounts.new_note_requested.connect(self._on_accounts_new_note_requested)
+        # shared buses
+        self.context.messages.posted.connect(self._on_message_posted)
+        self.context.data.changed.connect(self._on_data_changed)
+
+    # ------------------------------------------------------------------------------ views
+
+    def start(self) -> None:
+        """Load the first data (after the window is shown: the first paint comes first)."""
+        self.context.messages.flush_to_listeners()
+        today = self.context.today()
+        self.context.tasks.submit(
+            lambda _p: portfolio.refresh_if_stale(self.context.store, today),
+            lane=Lane.WRITE,
+            on_done=lambda _refreshed: self.reload_accounts(),
+        )
+
+    def seed_demo_if_empty(self) -> None:
+        """``--demo``: fill an empty demo database with the seeded portfolio, in the background."""
+        from am_desktop.services.seed import SCALES, seed_database
+
+        store = self.context.store
+
+        def seed_when_empty(progress: Any) -> bool:
+            if sum(portfolio.filter_counts(store, self.context.today()).values()):
+                return False
+            seed_database(store, SCALES["small"], seed=1, progress=progress)
+            return True
+
+        self.statusBar().showMessage("Creating the demo portfolio…")
+        self.context.tasks.submit(
+            seed_when_empty,
+            lane=Lane.WRITE,
+            on_done=self._on_demo_seeded,
+        )
+
+    def _on_demo_seeded(self, seeded: bool) -> None:
+        self.statusBar().showMessage("Demo portfolio ready." if seeded else "", 5000)
+        if seeded:
+            self.context.data.changed.emit("import", self)
+
+    def show_view(self, key: str, saved: SavedFilter | None = None) -> None:
+        """Show a view of the sidebar (and, for Accounts, a saved filter)."""
+        item = self._filter_items[saved] if saved is not None else self._view_items[key]
+        self.sidebar.setCurrentItem(item)
+        self.tabs.setCurrentIndex(0)
+
+    def current_view(self) -> str:
+        """The key of the view shown in the first tab."""
+        for key, page in self._view_pages.items():
+            if page is self.views.currentWidget():
+                return key
+        return "accounts"
+
+    def reload_accounts(self) -> None:
+        """Run the accounts query again and refresh the sidebar counts."""
+        self._on_accounts_query_changed(self.accounts.query)
+        today = self.context.today()
+        self.context.tasks.submit(
+            lambda _p: portfolio.filter_counts(self.context.store, today),
+            lane=Lane.READ,
+            on_done=self._on_counts_ready,
+        )
+
+    # ------------------------------------------------------------------------------ actions
+
+    @Slot()
+    def new_account(self) -> None:
+        """Ask for a new account's details and create it."""
+        from am_desktop.ui.dialogs.account_dialog import AccountDialog
+
+        dialog = AccountDialog(self.context, None, self.undo_stack, parent=self)
+        if dialog.exec() and dialog.saved_id is not None:
+            self.open_account(dialog.saved_id)
+
+    @Slot()
+    def import_csv(self) -> None:
+        """File → Import CSV."""
+        from am_desktop.ui.dialogs.import_dialog import ImportDialog
+
+        ImportDialog(self.context, parent=self).exec()
+
+    @Slot()
+    def export_csv(self) -> None:
+        """File → Export."""
+        from am_desktop.ui.dialogs.export_dialog import ExportDialog
+
+        ExportDialog(self.context, parent=self).exec()
+
+    @Slot()
+    def show_preferences(self) -> None:
+        """Edit → Preferences."""
+        from am_desktop.ui.dialogs.preferences import PreferencesDialog
+
+        PreferencesDialog(self.context, parent=self).exec()
+
+    @Slot()
+    def show_palette(self) -> None:
+        """Ctrl+K: jump to an account by typing part of its name."""
+        from am_desktop.ui.palette import AccountPalette
+
+        palette = AccountPalette(self.context, parent=self)
+        palette.account_chosen.connect(self.open_account)
+        palette.popup()
+
+    @Slot()
+    def show_shortcuts(self) -> None:
+        """Help → Keyboard shortcuts."""
+        from am_desktop.ui.dialogs.shortcuts import ShortcutsDialog
+
+        ShortcutsDialog(self, parent=self).exec()
+
+    @Slot()
+    def show_about(self) -> None:
+        """Help → About."""
+        from am_desktop import __version__
+
+        QMessageBox.about(
+            self,
+            "About AM Desktop",
+            f"<b>AM Desktop {__version__}</b><br>Your accounts, renewals and notes, offline."
+            f"<br><br>Database: {self.context.store.path}",
+        )
+
+    def open_account(self, account_id: int) -> None:
+        """Open (or bring forward) an account's workspace tab."""
+        existing = self._workspaces.get(account_id)
+        if existing is not None:
+            self.tabs.setCurrentWidget(existing)
+            return
+        factory = self._workspace_factory or _default_workspace
+        workspace = factory(self.context, account_id, self.undo_stack)
+        self._workspaces[account_id] = workspace
+        index = self.tabs.addTab(workspace, getattr(workspace, "title", "Account"))
+        title_changed = getattr(workspace, "title_changed", None)
+        if title_changed is not None:
+            title_changed.connect(
+                lambda text, w=workspace: self._on_workspace_title_changed(w, text)
+            )
+            self._on_workspace_title_changed(workspace, workspace.title)  # type: ignore[attr-defined]
+        self.tabs.setCurrentIndex(index)
+
+    def _on_workspace_title_changed(self, workspace: QWidget, text: str) -> None:
+        index = self.tabs.indexOf(workspace)
+        if index > 0:
+            self.tabs.setTabText(index, text if len(text) <= 28 else text[:27] + "…")
+            self.tabs.setTabToolTip(index, text)
+
+    @Slot()
+    def close_current_tab(self) -> None:
+        """Ctrl+W closes the current account tab (the views stay)."""
+        index = self.tabs.currentIndex()
+        if index > 0:
+            self._on_tabs_close_requested(index)
+
+    # ------------------------------------------------------------------------------ slots
+
+    @Slot(QTreeWidgetItem, QTreeWidgetItem)
+    def _on_sidebar_current_changed(self, current: QTreeWidgetItem | None, _previous: Any) -> None:
+        if current is None:
+            return
+        key = current.data(0, _ROLE_VIEW)
+        page = self._view_pages[key]
+        self.views.setCurrentWidget(page)
+        self.tabs.setTabText(0, dict((k, lbl) for k, lbl, _, _ in VIEWS)[key])
+        self.tabs.setCurrentIndex(0)
+        saved = current.data(0, _ROLE_FILTER)
+        if key == "accounts":
+            self.accounts.set_saved_filter(SavedFilter(saved) if saved else SavedFilter.ALL)
+        self.context.settings.set_state_text("last_view", key)
+
+    @Slot(object)
+    def _on_accounts_query_changed(self, query: PortfolioQuery) -> None:
+        self._query_generation += 1
+        generation = self._query_generation
+        today = self.context.today()
+
+        def answered(ids: list[int]) -> None:
+            if generation == self._query_generation:  # a newer query is on its way
+                self.accounts.show_ids(ids)
+
+        self.context.tasks.submit(
+            lambda _p: portfolio.account_ids(self.context.store, query, today),
+            lane=Lane.READ,
+            on_done=answered,
+        )
+
+    @Slot(object)
+    def _on_counts_ready(self, counts: dict[SavedFilter, int]) -> None:
+        for saved, item in self._filter_items.items():
+            item.setText(0, f"{saved.label}  {counts.get(saved, 0):,}")
+
+    @Slot(list)
+    def _on_accounts_open_requested(self, ids: list[int]) -> None:
+        for account_id in ids[:10]:  # opening hundreds of tabs helps nobody
+            self.open_account(account_id)
+
+    @Slot(int)
+    def _on_accounts_new_note_requested(self, account_id: int) -> None:
+        self.open_account(account_id)
+        workspace = self._workspaces[account_id]
+        show_tab = getattr(workspace, "show_tab", None)
+        if show_tab is not None:
+            show_tab("Notes")
+
+    @Slot(list, bool)
+    def _on_accounts_archive_requested(self, ids: list[int], archive: bool) -> None:
+        from am_desktop.ui.commands import ArchiveCommand
+
+        self.undo_stack.push(
+            ArchiveCommand(self.context, catalog.accounts, ids, archive, "account")
+        )
+
+    @Slot(int)
+    def _on_tabs_close_requested(self, index: int) -> None:
+        if index <= 0:
+            return
+        widget = self.tabs.widget(index)
+        if widget is None:
+            return
+        self.tabs.removeTab(index)
+        for account_id, workspace in list(self._workspaces.items()):
+            if workspace is widget:
+                del self._workspaces[account_id]
+        widget.deleteLater()
+
+    @Slot(object, str)
+    def _on_message_posted(self, level: Level, text: str) -> None:
+        if level is Level.ERROR:
+            QMessageBox.warning(self, "AM Desktop", text)
+        else:
+            self.statusBar().showMessage(text, 8000)
+
+    @Slot(str, object)
+    def _on_data_changed(self, kind: str, _initiator: object) -> None:
+        self.saved_label.setText(f"Saved {datetime.now():%H:%M}")
+        if kind in ("account", "movement", "contract", "renewal", "import", "opportunity"):
+            self.model.refresh_rows()
+            self.reload_accounts()
+        for workspace in self._workspaces.values():
+            refresh = getattr(workspace, "refresh", None)
+            if refresh is not None:
+                refresh()
+
+    # ------------------------------------------------------------------------------ data
+
+    def _fetch_rows(self, ids: Any) -> Any:
+        return portfolio.account_rows(self.context.store, ids, self.context.today())
+
+    # ------------------------------------------------------------------------------ state
+
+    def _restore_state(self) -> None:
+        settings = self.context.settings
+        geometry = settings.state_bytes("main_window/geometry")
+        if geometry is not None:
+            self.restoreGeometry(geometry)
+        else:
+            self.resize(1366, 768)
+        for key, target in (
+            ("main_window/splitter", self.splitter),
+            ("accounts/header", self.accounts.table.horizontalHeader()),
+        ):
+            saved = settings.state_bytes(key)
+            if saved is not None:
+                target.restoreState(saved)
+        header = self.accounts.table.horizontalHeader()
+        column, order = header.sortIndicatorSection(), header.sortIndicatorOrder()
+        self.model.sort(column, order)
+        last = settings.state_text("last_view", "accounts")
+        self.show_view(last if last in self._view_pages else "accounts")
+
+    def save_state(self) -> None:
+        """Remember geometry, splitter, columns, sort order and the view."""
+        settings = self.context.settings
+        settings.set_state_bytes("main_window/geometry", QByteArray(self.saveGeometry()))
+        settings.set_state_bytes("main_window/splitter", QByteArray(self.splitter.saveState()))
+        header = self.accounts.table.horizontalHeader()
+        settings.set_state_bytes("accounts/header", QByteArray(header.saveState()))
+        settings.set_state_text("last_view", self.current_view())
+        settings.sync()
+
+    def closeEvent(self, event: QCloseEvent) -> None:
+        self.save_state()
+        self.context.tasks.shutdown()
+        super().closeEvent(event)
+
+
+def _default_workspace(context: AppContext, account_id: int, undo: QUndoStack) -> QWidget:
+    from am_desktop.ui.workspace import AccountWorkspace
+
+    return AccountWorkspace(context, account_id, undo)

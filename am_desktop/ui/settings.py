@@ -1,0 +1,96 @@
+"""Typed access to QSettings: user preferences apart from remembered window state.
+
+``prefs/…`` holds choices made in the preferences dialog; ``state/…`` holds geometry, splitter
+and column layouts, the last view. One accessor per key, one table of defaults.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any
+
+from PySide6.QtCore import QByteArray, QObject, QSettings, Signal
+
+ORGANIZATION = "am-desktop"
+APPLICATION = "am-desktop"
+SCHEMA_VERSION = 1
+
+#: Preferences and their defaults (the preferences dialog edits these).
+PREFERENCE_DEFAULTS: dict[str, Any] = {
+    "currency": "USD",
+    "default_checkin_cadence_days": 30,
+    "gross_margin": 0.80,
+    "daily_backups_kept": 7,
+}
+
+
+class AppSettings(QObject):
+    """The app's settings file (INI: readable, the same on every OS).
+
+    Args:
+        path: a settings file to use instead of the user's (tests, portable runs).
+
+    Signals:
+        changed(key): a preference changed.
+    """
+
+    changed = Signal(str)
+
+    def __init__(self, path: Path | None = None, parent: QObject | None = None) -> None:
+        super().__init__(parent)
+        if path is None:
+            self._qt = QSettings(
+                QSettings.Format.IniFormat, QSettings.Scope.UserScope, ORGANIZATION, APPLICATION
+            )
+        else:
+            self._qt = QSettings(str(path), QSettings.Format.IniFormat)
+        if self._qt.value("schema_version") is None:
+            self._qt.setValue("schema_version", SCHEMA_VERSION)
+
+    @property
+    def file_name(self) -> str:
+        """Where the settings live (shown in the preferences dialog)."""
+        return self._qt.fileName()
+
+    # -- preferences -----------------------------------------------------------------------
+
+    def preference(self, key: str) -> Any:
+        """A preference, in its default's type; a damaged value falls back to the default."""
+        default = PREFERENCE_DEFAULTS[key]
+        raw = self._qt.value(f"prefs/{key}", default)
+        try:
+            return type(default)(raw)
+        except (TypeError, ValueError):
+            return default
+
+    def set_preference(self, key: str, value: Any) -> None:
+        """Change a preference and tell listeners."""
+        if key not in PREFERENCE_DEFAULTS:
+            raise KeyError(key)
+        if self.preference(key) != value:
+            self._qt.setValue(f"prefs/{key}", value)
+            self.changed.emit(key)
+
+    # -- remembered state ------------------------------------------------------------------
+
+    def state_bytes(self, key: str) -> QByteArray | None:
+        """Saved Qt state (geometry, header, splitter), or None."""
+        value = self._qt.value(f"state/{key}")
+        return value if isinstance(value, QByteArray) else None
+
+    def set_state_bytes(self, key: str, value: QByteArray) -> None:
+        """Remember Qt state."""
+        self._qt.setValue(f"state/{key}", value)
+
+    def state_text(self, key: str, default: str = "") -> str:
+        """A remembered word (the last view, a sort column)."""
+        value = self._qt.value(f"state/{key}", default)
+        return value if isinstance(value, str) else default
+
+    def set_state_text(self, key: str, value: str) -> None:
+        """Remember a word."""
+        self._qt.setValue(f"state/{key}", value)
+
+    def sync(self) -> None:
+        """Write to disk now."""
+        self._qt.sync()

@@ -1,0 +1,365 @@
+"""An account's workspace: its header and tabs (overview, pipeline, issues, and those to come)."""
+
+from __future__ import annotations
+
+from functools import partial
+from typing import Any
+
+from PySide6.QtCore import Qt, Signal, Slot
+from PySide6.QtGui import QUndoStack
+from PySide6.QtWidgets import (
+    QGridLayout,
+    QHBoxLayout,
+    QLabel,
+    QPushButton,
+    QScrollArea,
+    QTabWidget,
+    QVBoxLayout,
+    QWidget,
+)
+
+from am_desktop.domain.enums import (
+    EscalationStatus,
+    ObjectiveStatus,
+    OpportunityKind,
+    OpportunityStage,
+    RiskStatus,
+    Severity,
+    WhitespaceStatus,
+)
+from am_desktop.services import catalog, pipeline
+from am_desktop.services.entities import EntityService
+from am_desktop.services.workspace import AccountOverview, account_overview
+from am_desktop.ui import format as fmt
+from am_desktop.ui.commands import ArchiveCommand, CallCommand, CreateCommand, EditCommand
+from am_desktop.ui.context import AppContext
+from am_desktop.ui.record_table import Field, RecordTable
+from am_desktop.ui.tasks import Lane
+from am_desktop.ui.widgets import EmptyState
+
+OBJECTIVE_FIELDS = (
+    Field("title", "Objective", width=360),
+    Field("status", "Status", "choice", ObjectiveStatus, width=110),
+    Field("due_date", "Due", "date", width=110),
+)
+RISK_FIELDS = (
+    Field("description", "Risk", width=280),
+    Field("mitigation", "Mitigation", width=260),
+    Field("owner", "Owner", width=110),
+    Field("severity", "Severity", "choice", Severity, width=90),
+    Field("status", "Status", "choice", RiskStatus, width=90),
+)
+WHITESPACE_FIELDS = (
+    Field("product", "Product", width=220),
+    Field("status", "Status", "choice", WhitespaceStatus, width=120),
+    Field("estimated_arr_cents", "Estimated ARR", "money", width=120),
+    Field("notes", "Notes", width=240),
+)
+OPPORTUNITY_FIELDS = (
+    Field("name", "Opportunity", width=250),
+    Field("kind", "Type", "choice", OpportunityKind, width=90),
+    Field("product", "Product", width=150),
+    Field("amount_cents", "Amount", "money", width=100),
+    Field("stage", "Stage", "choice", OpportunityStage, width=100, editable=False),
+    Field("close_date", "Close date", "date", width=110),
+    Field("probability", "Probability", "percent", width=90),
+)
+ISSUE_FIELDS = (
+    Field("title", "Issue", width=260),
+    Field("severity", "Severity", "choice", Severity, width=90),
+    Field("status", "Status", "choice", EscalationStatus, width=100),
+    Field("internal_owner", "Internal owner", width=120),
+    Field("opened_on", "Opened", "date", width=100),
+    Field("resolved_on", "Resolved", "date", width=100),
+    Field("resolution", "Resolution", width=220),
+)
+
+#: Tabs filled by later versions, and what they will show.
+_COMING = {
+    "Contacts": "The buying committee as an org chart: roles, sentiment, influence and "
+    "coverage warnings. Contacts imported from CSV are already kept.",
+    "Notes": "Meeting notes with action items, and the account's activity timeline.",
+    "Renewals": "Contracts and their renewals, with stages, likelihood and notice deadlines.",
+    "Health": "The health score, each of its components, and the NPS, CSAT and usage history.",
+}
+
+
+class AccountWorkspace(QWidget):
+    """One account, as a tab of the main window.
+
+    Signals:
+        title_changed(text): the account's name (for the tab).
+    """
+
+    title_changed = Signal(str)
+
+    def __init__(self, context: AppContext, account_id: int, undo: QUndoStack) -> None:
+        super().__init__()
+        self.context = context
+        self.account_id = account_id
+        self.undo = undo
+        self.overview: AccountOverview | None = None
+        self.title = "…"
+        self.name_label = QLabel("…", self)
+        self.name_label.setObjectName("accountName")
+        self.facts_label = QLabel(self)
+        self.facts_label.setObjectName("muted")
+        self.figures = {key: QLabel("—", self) for key in ("ARR", "Health", "Renewal")}
+        self.edit_button = QPushButton("Edit account…", self)
+        self.archive_button = QPushButton("Archive", self)
+        self.tabs = QTabWidget(self)
+        self.objectives = RecordTable(
+            "Objectives",
+            OBJECTIVE_FIELDS,
+            "No objectives yet: what does the customer want to achieve this year?",
+            "Add objective",
+        )
+        self.risks = RecordTable(
+            "Risks",
+            RISK_FIELDS,
+            "No open risks. Add one with its mitigation, or tag a note line with #risk.",
+            "Add risk",
+        )
+        self.whitespace = RecordTable(
+            "Whitespace",
+            WHITESPACE_FIELDS,
+            "No whitespace listed: which products could this customer still use?",
+            "Add product",
+        )
+        self.opportunities = RecordTable(
+            "Expansion pipeline",
+            OPPORTUNITY_FIELDS,
+            "No expansion opportunities yet. Add an upsell or cross-sell to track it to close.",
+            "Add opportunity",
+        )
+        self.won_button = self.opportunities.add_button_for("Mark won")
+        self.lost_button = self.opportunities.add_button_for("Mark lost")
+        self.issues = RecordTable(
+            "Issues and escalations",
+            ISSUE_FIELDS,
+            "No issues recorded. Log escalations here to track them to resolution.",
+            "Log issue",
+        )
+        self.resolve_button = self.issues.add_button_for("Resolve")
+        self._tables: dict[RecordTable, EntityService[Any, Any]] = {
+            self.objectives: catalog.objectives,
+            self.risks: catalog.risks,
+            self.whitespace: catalog.whitespace,
+            self.opportunities: catalog.opportunities,
+            self.issues: catalog.escalations,
+        }
+        self._build()
+        self._connect_signals()
+        self.refresh()
+
+    def _build(self) -> None:
+        header = QGridLayout()
+        header.addWidget(self.name_label, 0, 0)
+        header.addWidget(self.facts_label, 1, 0)
+        for column, (key, label) in enumerate(self.figures.items(), start=1):
+            caption = QLabel(key, self)
+            caption.setObjectName("muted")
+            label.setObjectName("figure")
+            header.addWidget(caption, 0, column, Qt.AlignmentFlag.AlignRight)
+            header.addWidget(label, 1, column, Qt.AlignmentFlag.AlignRight)
+        buttons = QHBoxLayout()
+        buttons.addWidget(self.edit_button)
+        buttons.addWidget(self.archive_button)
+        header.addLayout(buttons, 0, 4, 2, 1)
+        header.setColumnStretch(0, 1)
+        header.setHorizontalSpacing(28)
+
+        overview = QWidget()
+        overview_layout = QVBoxLayout(overview)
+        for table in (self.objectives, self.risks, self.whitespace):
+            table.setMinimumHeight(150)
+            overview_layout.addWidget(table)
+        scroll = QScrollArea()
+        scroll.setWidgetResizable(True)
+        scroll.setWidget(overview)
+        self.tabs.addTab(scroll, "Overview")
+        self.tabs.addTab(EmptyState(title="Contacts", text=_COMING["Contacts"]), "Contacts")
+        self.tabs.addTab(EmptyState(title="Notes", text=_COMING["Notes"]), "Notes")
+        self.tabs.addTab(_padded(self.opportunities), "Opportunities")
+        self.tabs.addTab(EmptyState(title="Renewals", text=_COMING["Renewals"]), "Renewals")
+        self.tabs.addTab(_padded(self.issues), "Issues")
+        self.tabs.addTab(EmptyState(title="Health", text=_COMING["Health"]), "Health")
+        layout = QVBoxLayout(self)
+        layout.setContentsMargins(16, 14, 16, 10)
+        layout.addLayout(header)
+        layout.addWidget(self.tabs, 1)
+
+    def _connect_signals(self) -> None:
+        for table, service in self._tables.items():
+            table.edit_requested.connect(
+                lambda record_id, name, value, s=service: self._edit(s, record_id, name, value)
+            )
+            table.archive_requested.connect(
+                lambda ids, s=service: self.undo.push(
+                    ArchiveCommand(self.context, s, ids, True, s.kind.noun)
+                )
+            )
+        self.objectives.add_requested.connect(self._on_objectives_add_requested)
+        self.risks.add_requested.connect(self._on_risks_add_requested)
+        self.whitespace.add_requested.connect(self._on_whitespace_add_requested)
+        self.opportunities.add_requested.connect(self._on_opportunities_add_requested)
+        self.issues.add_requested.connect(self._on_issues_add_requested)
+        self.won_button.clicked.connect(lambda: self._close_opportunities(won=True))
+        self.lost_button.clicked.connect(lambda: self._close_opportunities(won=False))
+        self.resolve_button.clicked.connect(self._on_resolve_clicked)
+        self.edit_button.clicked.connect(self._on_edit_clicked)
+        self.archive_button.clicked.connect(self._on_archive_clicked)
+
+    # ------------------------------------------------------------------------------ data
+
+    def refresh(self) -> None:
+        """Read the account again (after any change announced on the DataBus)."""
+        today = self.context.today()
+        self.context.tasks.submit(
+            lambda _p: account_overview(self.context.store, self.account_id, today),
+            lane=Lane.READ,
+            on_done=self._on_overview_loaded,
+        )
+
+    def show_tab(self, name: str) -> None:
+        """Bring a tab forward by its name."""
+        for index in range(self.tabs.count()):
+            if self.tabs.tabText(index) == name:
+                self.tabs.setCurrentIndex(index)
+
+    @Slot(object)
+    def _on_overview_loaded(self, overview: AccountOverview) -> None:
+        self.overview = overview
+        account = overview.account
+        currency = self.context.settings.preference("currency")
+        self.title = account.name
+        self.title_changed.emit(account.name)
+        self.name_label.setText(account.name + ("  (archived)" if account.archived else ""))
+        facts = [
+            account.tier.label,
+            account.segment.label if account.segment else None,
+            account.industry,
+            account.domain,
+            f"Owner: {account.owner}" if account.owner else None,
+        ]
+        self.facts_label.setText("  ·  ".join(f for f in facts if f))
+        self.figures["ARR"].setText(fmt.money(overview.arr_cents, currency))
+        self.figures["Health"].setText(
+            "—" if overview.health_score is None else f"{overview.health_score:.0f}"
+        )
+        today = self.context.today()
+        self.figures["Renewal"].setText(
+            f"{fmt.days_from(today, overview.next_renewal_on)}" if overview.next_renewal_on else "—"
+        )
+        self.figures["Renewal"].setToolTip(fmt.day(overview.next_renewal_on))
+        self.archive_button.setText("Restore" if account.archived else "Archive")
+        for table in self._tables:
+            table.model.currency = currency
+        self.objectives.set_records(overview.objectives)
+        self.risks.set_records(overview.risks)
+        self.whitespace.set_records(overview.whitespace)
+        self.opportunities.set_records(overview.opportunities)
+        self.issues.set_records(overview.escalations)
+
+    # ------------------------------------------------------------------------------ edits
+
+    def _edit(
+        self, service: EntityService[Any, Any], record_id: int, name: str, value: object
+    ) -> None:
+        current = self._current_value(service, record_id, name)
+        self.undo.push(
+            EditCommand(self.context, service, record_id, {name: current}, {name: value})
+        )
+
+    def _current_value(self, service: EntityService[Any, Any], record_id: int, name: str) -> object:
+        for table, table_service in self._tables.items():
+            if table_service is service:
+                for row in range(table.model.rowCount()):
+                    record = table.model.record_at(row)
+                    if record.id == record_id:
+                        return getattr(record, name)
+        return None
+
+    def _create(self, service: EntityService[Any, Any], values: dict[str, object]) -> None:
+        values = {"account_id": self.account_id, **values}
+        self.context.tasks.submit(
+            lambda _p: service.create(self.context.store, values),
+            lane=Lane.WRITE,
+            on_done=lambda record: self._on_created(service, record.id),
+        )
+
+    def _on_created(self, service: EntityService[Any, Any], record_id: int) -> None:
+        self.undo.push(CreateCommand(self.context, service, record_id))
+        self.context.data.changed.emit(service.kind.noun, self)
+
+    @Slot()
+    def _on_objectives_add_requested(self) -> None:
+        self._create(catalog.objectives, {"title": "New objective"})
+
+    @Slot()
+    def _on_risks_add_requested(self) -> None:
+        self._create(catalog.risks, {"description": "New risk"})
+
+    @Slot()
+    def _on_whitespace_add_requested(self) -> None:
+        self._create(catalog.whitespace, {"product": "New product"})
+
+    @Slot()
+    def _on_opportunities_add_requested(self) -> None:
+        self._create(catalog.opportunities, {"name": "New opportunity"})
+
+    @Slot()
+    def _on_issues_add_requested(self) -> None:
+        self._create(catalog.escalations, {"title": "New issue", "opened_on": self.context.today()})
+
+    def _close_opportunities(self, *, won: bool) -> None:
+        today = self.context.today()
+        store = self.context.store
+        for record_id in self.opportunities.selected_ids():
+            stage = self._current_value(catalog.opportunities, record_id, "stage")
+            if not isinstance(stage, OpportunityStage) or stage.is_closed:
+                continue
+            self.undo.push(
+                CallCommand(
+                    self.context,
+                    "Mark opportunity won" if won else "Mark opportunity lost",
+                    "opportunity",
+                    partial(pipeline.close_opportunity, store, record_id, won=won, on=today),
+                    partial(pipeline.reopen_opportunity, store, record_id, stage),
+                )
+            )
+
+    @Slot()
+    def _on_resolve_clicked(self) -> None:
+        for record_id in self.issues.selected_ids():
+            before = {
+                name: self._current_value(catalog.escalations, record_id, name)
+                for name in ("status", "resolved_on")
+            }
+            after = {"status": EscalationStatus.RESOLVED, "resolved_on": self.context.today()}
+            self.undo.push(EditCommand(self.context, catalog.escalations, record_id, before, after))
+
+    @Slot()
+    def _on_edit_clicked(self) -> None:
+        from am_desktop.ui.dialogs.account_dialog import AccountDialog
+
+        if self.overview is not None:
+            AccountDialog(self.context, self.overview.account, self.undo, parent=self).exec()
+
+    @Slot()
+    def _on_archive_clicked(self) -> None:
+        if self.overview is not None:
+            archive = not self.overview.account.archived
+            self.undo.push(
+                ArchiveCommand(
+                    self.context, catalog.accounts, [self.account_id], archive, "account"
+                )
+            )
+
+
+def _padded(widget: QWidget) -> QWidget:
+    page = QWidget()
+    layout = QVBoxLayout(page)
+    layout.setContentsMargins(10, 10, 10, 10)
+    layout.addWidget(widget)
+    return page

@@ -1,0 +1,40 @@
+"""GUI fixtures: an AppContext on a temporary database, work run inline, settings in tmp."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from datetime import date
+from pathlib import Path
+
+import pytest
+from pytestqt.qtbot import QtBot
+
+from am_desktop.services.store import Store
+from am_desktop.ui.bus import DataBus, MessageBus
+from am_desktop.ui.context import AppContext
+from am_desktop.ui.settings import AppSettings
+from am_desktop.ui.tasks import InlineTaskRunner
+
+TODAY = date(2026, 11, 22)
+
+
+@pytest.fixture
+def context(qtbot: QtBot, store: Store, tmp_path: Path) -> Iterator[AppContext]:
+    """Everything a window needs; background work runs inline so tests are deterministic."""
+    messages = MessageBus()
+    tasks = InlineTaskRunner(default_error=messages.failure)
+    settings = AppSettings(tmp_path / "settings.ini")
+    yield AppContext(store, tasks, messages, DataBus(), settings, today=lambda: TODAY)
+
+
+@pytest.fixture(autouse=True)
+def _no_leaked_windows(qapp: object) -> Iterator[None]:
+    """Every test closes the top-level widgets it made (napari's leak check)."""
+    from PySide6.QtWidgets import QApplication
+
+    before = set(QApplication.topLevelWidgets())
+    yield
+    leaked = [w for w in QApplication.topLevelWidgets() if w not in before and w.isVisible()]
+    for widget in leaked:
+        widget.close()
+    assert not leaked, f"windows left open: {leaked}"

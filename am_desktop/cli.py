@@ -11,12 +11,10 @@ import argparse
 import logging
 import os
 import sys
-import tempfile
 import time
-from collections.abc import Callable, Iterator, Sequence
-from contextlib import contextmanager
+from collections.abc import Callable, Sequence
 from pathlib import Path
-from typing import TYPE_CHECKING, TextIO, cast
+from typing import TYPE_CHECKING, TextIO
 
 from am_desktop import __version__
 from am_desktop.domain.csv_formats import KINDS
@@ -178,43 +176,16 @@ def run_import(args: argparse.Namespace) -> int:
     return EXIT_OK
 
 
-@contextmanager
-def _output(path: Path | None) -> Iterator[TextIO]:
-    """stdout, or a file that appears only once completely written."""
-    if path is None:
-        yield sys.stdout
-        return
-    target = path.expanduser()
-    handle = tempfile.NamedTemporaryFile(  # noqa: SIM115 - closed below, renamed on success
-        "w",
-        encoding="utf-8",
-        newline="",
-        dir=target.parent,
-        prefix=f".{target.name}.",
-        delete=False,
-    )
-    try:
-        with handle:
-            yield cast(TextIO, handle)
-        Path(handle.name).replace(target)
-    except BaseException:
-        Path(handle.name).unlink(missing_ok=True)
-        raise
-
-
 def run_export(args: argparse.Namespace) -> int:
     """``am-desktop export KIND``."""
-    from am_desktop.services.transfer.exporter import export_records
+    from am_desktop.services.transfer.exporter import export_records, export_to_file
 
     store = _open(args)
     try:
-        if args.out is not None and not args.out.expanduser().parent.is_dir():
-            raise AppError(f"There is no folder {args.out.expanduser().parent} to write to.")
-        try:
-            with _output(args.out) as out:
-                count = export_records(store, args.kind, out, fmt=args.format)
-        except OSError as error:
-            raise AppError(f"{args.out} could not be written: {error.strerror}.") from error
+        if args.out is None:
+            count = export_records(store, args.kind, sys.stdout, fmt=args.format)
+        else:
+            count = export_to_file(store, args.kind, args.out, fmt=args.format)
     finally:
         store.close()
     if args.out is not None:

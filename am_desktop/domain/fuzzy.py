@@ -48,75 +48,92 @@ class _Query:
             for k in range(len(chars))
         ]
 
-    def score(self, text: str) -> float | None:
-        """The score of ``text`` (see :func:`score`)."""
+    def score(self, text: str, floor: float = 0.0) -> float | None:
+        """The score of ``text`` (see :func:`score`).
+
+        Args:
+            floor: bands below this cannot matter to the caller, so their finer score is
+                skipped and None returned (ranking stops scoring scattered matches once enough
+                prefix matches are found).
+        """
         lowered = text.lower()
         if self.pattern.search(lowered) is None:
             return None
         # Lower-casing can change the length of a few Unicode strings; then camelCase is ignored.
         shape = text if len(lowered) == len(text) else lowered
+        banded = self._band(lowered, shape, floor)
+        if banded is None:
+            return None
+        band, positions = banded
+        return band + _fine(positions, lowered, shape)
+
+    def _band(self, lowered: str, shape: str, floor: float) -> tuple[float, Sequence[int]] | None:
+        """The best band ``lowered`` reaches (not below ``floor``), and where the query is."""
         chars, count = self.chars, len(self.chars)
         if lowered.startswith(chars):
-            return _PREFIX + self._fine(range(count), lowered, shape)
-        if lowered[0] == chars[0] and any(c.isspace() for c in lowered):
+            return _PREFIX, range(count)
+        if lowered[0] == chars[0] and " " in lowered:
             # "acmecorp" reads straight through "Acme Corp": spaces in the query are ignored.
-            solid = [i for i, c in enumerate(lowered) if not c.isspace()]
+            solid = [i for i, c in enumerate(lowered) if c != " "]
             if "".join(lowered[i] for i in solid).startswith(chars):
-                return _PREFIX + self._fine(solid[:count], lowered, shape)
-        found = lowered.find(chars, 1)
-        while found != -1:
-            if _word_start(shape, found):
-                return _WORD_START + self._fine(range(found, found + count), lowered, shape)
-            found = lowered.find(chars, found + 1)
-        return _SCATTERED + max(
-            self._fine(self._tightest(lowered), lowered, shape),
-            self._fine(self._word_starts(lowered, shape), lowered, shape),
-        )
+                return _PREFIX, solid[:count]
+        if floor <= _WORD_START:
+            found = lowered.find(chars, 1)
+            while found != -1:
+                if _word_start(shape, found):
+                    return _WORD_START, range(found, found + count)
+                found = lowered.find(chars, found + 1)
+            if floor <= _SCATTERED:
+                return _SCATTERED, self._align(lowered, shape)
+        return None
 
-    def _tightest(self, lowered: str) -> list[int]:
-        """The shortest window holding the query (fzf v1): leftmost end, then rightmost start."""
-        end = -1
-        for c in self.chars:
-            end = lowered.find(c, end + 1)
-        positions = [0] * len(self.chars)
-        bound = end + 1
-        for k in range(len(self.chars) - 1, -1, -1):
-            bound = lowered.rfind(self.chars[k], 0, bound)
-            positions[k] = bound
-        return positions
+    def _align(self, lowered: str, shape: str) -> list[int]:
+        """Where each query character matches: runs and word starts first ("ibm" → I.B.M.).
 
-    def _word_starts(self, lowered: str, shape: str) -> list[int]:
-        """An alignment that jumps to word starts when the rest still fits ("ibm" → I.B.M.)."""
+        Greedy from the left: keep a character next to the previous match, else jump to a word
+        start if the rest of the query still fits after it, else take the nearest. A second
+        pass pulls lone matches right, next to the following one, to tighten the window.
+        """
+        chars, rests = self.chars, self.rests
         positions: list[int] = []
         last = -1
-        for k, c in enumerate(self.chars):
+        for k, c in enumerate(chars):
             chosen = lowered.find(c, last + 1)
             if chosen != last + 1 or k == 0:
                 candidate = chosen
                 while candidate != -1 and not _word_start(shape, candidate):
                     candidate = lowered.find(c, candidate + 1)
-                rest = self.rests[k]
+                rest = rests[k]
                 if candidate != -1 and (rest is None or rest.search(lowered, candidate + 1)):
                     chosen = candidate
             positions.append(chosen)
             last = chosen
+        for k in range(len(positions) - 2, -1, -1):
+            here = positions[k]
+            if (
+                here + 1 != positions[k + 1]
+                and not _word_start(shape, here)
+                and (k == 0 or positions[k - 1] + 1 != here)
+            ):
+                positions[k] = lowered.rfind(chars[k], here, positions[k + 1])
         return positions
 
-    def _fine(self, positions: Sequence[int], lowered: str, shape: str) -> float:
-        """A score in [0, 1): word starts and runs first, then a tight window, then brevity."""
-        points, previous = 0, -2
-        for position in positions:
-            points += _MATCH
-            if _word_start(shape, position):
-                points += _AT_WORD_START
-            if position == previous + 1:
-                points += _CONSECUTIVE
-            previous = position
-        count = len(positions)
-        quality = points / (count * _BEST_CHAR)
-        tightness = count / (positions[-1] - positions[0] + 1)
-        brevity = count / len(lowered)
-        return 0.7 * quality + 0.2 * tightness + 0.09 * brevity
+
+def _fine(positions: Sequence[int], lowered: str, shape: str) -> float:
+    """A score in [0, 1): word starts and runs first, then a tight window, then brevity."""
+    points, previous = 0, -2
+    for position in positions:
+        points += _MATCH
+        if _word_start(shape, position):
+            points += _AT_WORD_START
+        if position == previous + 1:
+            points += _CONSECUTIVE
+        previous = position
+    count = len(positions)
+    quality = points / (count * _BEST_CHAR)
+    tightness = count / (positions[-1] - positions[0] + 1)
+    brevity = count / len(lowered)
+    return 0.7 * quality + 0.2 * tightness + 0.09 * brevity
 
 
 def _fold(query: str) -> str:
@@ -159,12 +176,20 @@ def rank(
         return [candidate[0] for candidate in first]
     matcher = _Query(chars)
     scored: list[tuple[float, str, int]] = []
+    # Once ``limit`` matches share a band, lower bands cannot reach the result: skip scoring them.
+    in_band = {_PREFIX: 0, _WORD_START: 0}
+    floor = 0.0
     for candidate_id, name, domain in candidates:
-        best = matcher.score(name) if name else None
+        best = matcher.score(name, floor) if name else None
         if domain:
-            other = matcher.score(domain)
+            other = matcher.score(domain, floor)
             if other is not None and (best is None or other > best):
                 best = other
         if best is not None:
             scored.append((-best, name.casefold(), candidate_id))
+            band = float(int(best))
+            if band in in_band and floor < band:
+                in_band[band] += 1
+                if in_band[band] >= limit:
+                    floor = band
     return [entry[2] for entry in heapq.nsmallest(limit, scored)]

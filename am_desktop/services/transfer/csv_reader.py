@@ -8,7 +8,7 @@ cells hold. Every problem found is collected, none stops the reading.
 from __future__ import annotations
 
 import csv
-from collections.abc import Iterator
+from collections.abc import Iterator, Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -51,18 +51,40 @@ class SourceFile:
         row.problems.append(RowProblem(row.number, header, reason))
 
 
-def _header_map(
-    kind: str, headers: list[str]
-) -> tuple[dict[int, CsvColumn], dict[str, str], list[str]]:
-    by_key: dict[str, CsvColumn] = {}
+def guess_column(kind: str, header: str) -> str | None:
+    """The canonical column a header stands for (by name or CRM alias), or None."""
+    key = header_key(header)
     for known in FORMATS[kind]:
-        for name in (known.name, *known.aliases):
-            by_key[header_key(name)] = known
+        if key in (header_key(name) for name in (known.name, *known.aliases)):
+            return known.name
+    return None
+
+
+def read_headers(path: Path) -> list[str]:
+    """The header row of a CSV file, as written.
+
+    Raises:
+        ValidationError: the file cannot be read or is empty.
+    """
+    header = next(_records(path), None)
+    if header is None:
+        raise ValidationError(f"{path.name} is empty: it has no header row.")
+    return [h.strip() for h in header]
+
+
+def _header_map(
+    kind: str, headers: list[str], mapping: Mapping[str, str | None] | None = None
+) -> tuple[dict[int, CsvColumn], dict[str, str], list[str]]:
+    by_name = {known.name: known for known in FORMATS[kind]}
     positions: dict[int, CsvColumn] = {}
     written: dict[str, str] = {}
     ignored: list[str] = []
     for index, header in enumerate(headers):
-        column = by_key.get(header_key(header))
+        if mapping is not None and header.strip() in mapping:
+            chosen = mapping[header.strip()]
+        else:
+            chosen = guess_column(kind, header)
+        column = by_name.get(chosen) if chosen else None
         if column is None:
             if header.strip():
                 ignored.append(header.strip())
@@ -103,8 +125,12 @@ def _records(path: Path) -> Iterator[list[str]]:
         raise ValidationError(f"{path} cannot be read (permission denied).") from error
 
 
-def read_csv(kind: str, path: Path) -> SourceFile:
+def read_csv(kind: str, path: Path, mapping: Mapping[str, str | None] | None = None) -> SourceFile:
     """Read and parse ``path`` as a CSV of ``kind``.
+
+    Args:
+        mapping: header as written -> canonical column (None: ignore it), overriding the
+            automatic matching for the headers it names.
 
     Raises:
         ValidationError: the file cannot be read at all, or lacks a required column.
@@ -115,7 +141,7 @@ def read_csv(kind: str, path: Path) -> SourceFile:
     header = next(records, None)
     if header is None:
         raise ValidationError(f"{path.name} is empty: it has no header row.")
-    positions, written, ignored = _header_map(kind, header)
+    positions, written, ignored = _header_map(kind, header, mapping)
     source = SourceFile(
         kind, tuple(c.name for c in positions.values()), written, [], tuple(ignored)
     )

@@ -10,9 +10,11 @@ from __future__ import annotations
 import csv
 import enum
 import json
+import tempfile
 from collections.abc import Callable, Iterator
 from datetime import date, datetime
-from typing import Any, TextIO
+from pathlib import Path
+from typing import IO, Any
 
 from sqlalchemy import Select, func, select
 from sqlalchemy.orm import aliased
@@ -30,7 +32,7 @@ from am_desktop.db.models import (
 from am_desktop.domain.cancel import CancelToken
 from am_desktop.domain.csv_formats import FORMATS, neutralise_formula
 from am_desktop.domain.values import format_money
-from am_desktop.errors import ValidationError
+from am_desktop.errors import ExportError, ValidationError
 from am_desktop.services.ledger import SIGNED_CENTS
 from am_desktop.services.store import Store
 
@@ -241,7 +243,7 @@ def _rows(store: Store, kind: str, today: date) -> Iterator[Any]:
 def export_records(
     store: Store,
     kind: str,
-    out: TextIO,
+    out: IO[str],
     *,
     fmt: str = "csv",
     today: date | None = None,
@@ -280,4 +282,44 @@ def export_records(
         if cancel and count % _BATCH == 0:
             cancel.raise_if_cancelled()
     out.write("\n]\n" if count else "]\n")
+    return count
+
+
+def export_to_file(
+    store: Store,
+    kind: str,
+    path: Path,
+    *,
+    fmt: str = "csv",
+    cancel: CancelToken | None = None,
+) -> int:
+    """Export to ``path``; the file appears only once complete (a failure leaves no half file).
+
+    Raises:
+        ExportError: the folder is missing or the file cannot be written.
+    """
+    target = path.expanduser()
+    if not target.parent.is_dir():
+        raise ExportError(f"There is no folder {target.parent} to write to.")
+    try:
+        handle = tempfile.NamedTemporaryFile(  # noqa: SIM115 - renamed below on success
+            "w",
+            encoding="utf-8",
+            newline="",
+            dir=target.parent,
+            prefix=f".{target.name}.",
+            delete=False,
+        )
+    except OSError as error:
+        raise ExportError(f"{target} could not be written: {error.strerror}.") from error
+    try:
+        with handle:
+            count = export_records(store, kind, handle, fmt=fmt, cancel=cancel)
+        Path(handle.name).replace(target)
+    except OSError as error:
+        Path(handle.name).unlink(missing_ok=True)
+        raise ExportError(f"{target} could not be written: {error.strerror}.") from error
+    except BaseException:
+        Path(handle.name).unlink(missing_ok=True)
+        raise
     return count

@@ -10,7 +10,7 @@
 from __future__ import annotations
 
 from collections import defaultdict
-from collections.abc import Hashable, Iterable, Sequence
+from collections.abc import Hashable, Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import date, datetime
 from pathlib import Path
@@ -785,6 +785,7 @@ def import_csv(
     today: date | None = None,
     progress: Progress = no_progress,
     cancel: CancelToken | None = None,
+    mapping: Mapping[str, str | None] | None = None,
 ) -> ImportSummary:
     """Import a CSV file of ``kind`` (PRODUCT.md §2) as one transaction.
 
@@ -792,6 +793,7 @@ def import_csv(
         dry_run: validate and count, write nothing.
         skip_invalid: leave invalid rows out instead of refusing the file.
         today: the date ledger movements from an accounts file's ``arr`` are dated.
+        mapping: the user's choice of column for some headers (see ``read_csv``).
 
     Raises:
         ImportRejected: some rows are invalid (and ``skip_invalid`` is off); nothing written.
@@ -807,6 +809,7 @@ def import_csv(
             today=today,
             progress=progress,
             cancel=cancel,
+            mapping=mapping,
         )
 
 
@@ -820,9 +823,10 @@ def _import(
     today: date | None,
     progress: Progress,
     cancel: CancelToken | None,
+    mapping: Mapping[str, str | None] | None,
 ) -> ImportSummary:
     progress(0, 3, "Reading the file")
-    source = read_csv(kind, path)
+    source = read_csv(kind, path, mapping)
     if cancel:
         cancel.raise_if_cancelled()
     progress(1, 3, "Checking every row")

@@ -1,0 +1,110 @@
+"""Dialogs refuse what is invalid, next to the field, and write nothing until it is right."""
+
+from __future__ import annotations
+
+import json
+import subprocess
+import sys
+from pathlib import Path
+
+from pytestqt.qtbot import QtBot
+
+from am_desktop.services import catalog
+from am_desktop.ui.context import AppContext
+from am_desktop.ui.dialogs.account_dialog import AccountDialog
+from am_desktop.ui.dialogs.export_dialog import ExportDialog
+from am_desktop.ui.dialogs.import_dialog import ImportDialog
+
+
+def test_the_account_dialog_shows_problems_under_their_fields(
+    qtbot: QtBot, context: AppContext
+) -> None:
+    catalog.accounts.create(context.store, {"name": "Acme", "domain": "acme.com"})
+    dialog = AccountDialog(context)
+    qtbot.addWidget(dialog)
+    dialog.buttons.accepted.emit()
+    assert not dialog.errors["name"].isHidden() and "required" in dialog.errors["name"].text()
+    dialog.name.setText("Other")
+    dialog.domain.setText("not a domain")
+    dialog.buttons.accepted.emit()
+    assert "not a web domain" in dialog.errors["domain"].text()
+    dialog.domain.setText("acme.com")
+    dialog.buttons.accepted.emit()
+    assert "already has this domain" in dialog.errors["domain"].text()
+    assert [a.name for a in catalog.accounts.find(context.store)] == ["Acme"]
+    dialog.domain.setText("other.com")
+    dialog.buttons.accepted.emit()
+    assert dialog.result() == dialog.DialogCode.Accepted
+    assert dialog.saved_id is not None
+    assert catalog.accounts.get(context.store, dialog.saved_id).domain == "other.com"
+
+
+def test_editing_an_account_keeps_unchanged_values(qtbot: QtBot, context: AppContext) -> None:
+    account = catalog.accounts.create(
+        context.store, {"name": "Acme", "owner": "Dana", "tier": "key"}
+    )
+    dialog = AccountDialog(context, account)
+    qtbot.addWidget(dialog)
+    assert dialog.name.text() == "Acme" and dialog.tier.currentData() == "key"
+    dialog.owner.setText("Lee")
+    dialog.buttons.accepted.emit()
+    saved = catalog.accounts.get(context.store, account.id)
+    assert (saved.owner, saved.tier.value, saved.version) == ("Lee", "key", 2)
+
+
+def test_the_import_preview_lists_invalid_rows_before_writing(
+    qtbot: QtBot, context: AppContext, tmp_path: Path
+) -> None:
+    source = tmp_path / "accounts.csv"
+    source.write_text("Account Name,Website,Notes\nAcme,acme.com,x\nBad,not a domain,y\n")
+    dialog = ImportDialog(context, source)
+    qtbot.addWidget(dialog)
+    assert dialog.kind() == "accounts"
+    assert dialog.mapping() == {"Account Name": "name", "Website": "domain", "Notes": None}
+    assert dialog.problems_table.rowCount() == 1
+    assert dialog.problems_table.item(0, 0).text() == "3"
+    assert "not a web domain" in dialog.problems_table.item(0, 2).text()
+    assert not dialog.import_button.isEnabled()
+    assert catalog.accounts.find(context.store) == []
+    dialog.skip_invalid.setChecked(True)
+    assert dialog.import_button.isEnabled()
+    dialog.import_button.click()
+    assert [a.name for a in catalog.accounts.find(context.store)] == ["Acme"]
+
+
+def test_the_import_mapping_can_be_changed(
+    qtbot: QtBot, context: AppContext, tmp_path: Path
+) -> None:
+    source = tmp_path / "list.csv"
+    source.write_text("Company,Boss\nAcme,Dana\n")
+    dialog = ImportDialog(context, source)
+    qtbot.addWidget(dialog)
+    combo = dialog.mapping_table.cellWidget(1, 1)
+    combo.setCurrentIndex(combo.findData("owner"))
+    assert dialog.mapping()["Boss"] == "owner"
+    dialog.import_button.click()
+    assert catalog.accounts.find(context.store)[0].owner == "Dana"
+
+
+def test_export_writes_the_chosen_records(
+    qtbot: QtBot, context: AppContext, tmp_path: Path
+) -> None:
+    catalog.accounts.create(context.store, {"name": "Acme"})
+    dialog = ExportDialog(context)
+    qtbot.addWidget(dialog)
+    dialog.format_combo.setCurrentIndex(dialog.format_combo.findData("json"))
+    target = tmp_path / "accounts.json"
+    dialog.export_to(target)
+    assert [a["name"] for a in json.loads(target.read_text())] == ["Acme"]
+
+
+def test_self_test_passes_offscreen(tmp_path: Path) -> None:
+    done = subprocess.run(
+        [sys.executable, "-m", "am_desktop", "self-test", "--db", str(tmp_path / "s.sqlite3")],
+        capture_output=True,
+        text=True,
+        check=False,
+        timeout=120,
+    )
+    assert done.returncode == 0, done.stdout + done.stderr
+    assert "self-test passed" in done.stdout

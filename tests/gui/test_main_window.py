@@ -1,0 +1,168 @@
+"""The main window with the account list and workspaces, driven as a user would."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from datetime import timedelta
+
+import pytest
+from pytestqt.modeltest import ModelTester
+from pytestqt.qtbot import QtBot
+from PySide6.QtCore import Qt
+
+from am_desktop.domain.portfolio import SavedFilter
+from am_desktop.services import catalog
+from am_desktop.ui.context import AppContext
+from am_desktop.ui.main_window import MainWindow
+from am_desktop.ui.workspace import AccountWorkspace
+from tests.gui.conftest import TODAY
+
+
+@pytest.fixture
+def window(qtbot: QtBot, context: AppContext) -> Iterator[MainWindow]:
+    specs = [
+        ("Acme", "acme.com", "strategic", 5000, 30),
+        ("Globex", "globex.com", "key", 9000, 200),
+        ("Initech", "initech.com", "standard", 100, None),
+    ]
+    for name, domain, tier, arr, renew_in in specs:
+        account = catalog.accounts.create(
+            context.store, {"name": name, "domain": domain, "tier": tier}
+        )
+        catalog.movements.create(
+            context.store,
+            {
+                "account_id": account.id,
+                "occurred_on": TODAY - timedelta(days=100),
+                "type": "new",
+                "amount_cents": arr * 100,
+            },
+        )
+        if renew_in:
+            catalog.contracts.create(
+                context.store,
+                {
+                    "account_id": account.id,
+                    "start_date": TODAY - timedelta(days=300),
+                    "end_date": TODAY + timedelta(days=renew_in),
+                    "arr_cents": arr * 100,
+                },
+            )
+    main = MainWindow(context)
+    qtbot.addWidget(main)
+    main.show_view("accounts")
+    main.start()
+    yield main
+    main.close()
+
+
+def names(window: MainWindow) -> list[str]:
+    model = window.model
+    return [model.data(model.index(row, 0)) for row in range(model.rowCount())]
+
+
+def test_the_account_list_model_is_sound(window: MainWindow, qtbot: QtBot) -> None:
+    ModelTester(qtbot).check(window.model)  # pytest-qt's qtmodeltester on the live model
+    assert names(window) == ["Acme", "Globex", "Initech"]
+
+
+def test_typing_filters_the_list(window: MainWindow, qtbot: QtBot) -> None:
+    qtbot.keyClicks(window.accounts.filter_edit, "glob")
+    qtbot.waitUntil(lambda: names(window) == ["Globex"], timeout=2000)
+    assert window.accounts.count_label.text() == "1 account"
+    window.accounts.filter_edit.setText("nothing like this")
+    qtbot.waitUntil(
+        lambda: window.accounts.pages.currentWidget() is window.accounts.empty, timeout=2000
+    )
+    assert "No account matches" in window.accounts.empty.title.text()
+
+
+def test_header_clicks_sort_in_sql(window: MainWindow, qtbot: QtBot) -> None:
+    arr_column = 4
+    window.model.sort(arr_column, Qt.SortOrder.DescendingOrder)
+    assert names(window) == ["Globex", "Acme", "Initech"]
+    window.model.sort(arr_column, Qt.SortOrder.AscendingOrder)
+    assert names(window) == ["Initech", "Acme", "Globex"]
+
+
+def test_saved_filters_show_their_accounts_and_counts(window: MainWindow) -> None:
+    window.show_view("accounts", SavedFilter.STRATEGIC)
+    assert names(window) == ["Acme"]
+    window.show_view("accounts", SavedFilter.RENEWING_90)
+    assert names(window) == ["Acme"]
+    counts = {s: window._filter_items[s].text(0) for s in SavedFilter}
+    assert counts[SavedFilter.ALL].endswith("3") and counts[SavedFilter.STRATEGIC].endswith("1")
+
+
+def test_archiving_hides_and_undo_restores(window: MainWindow) -> None:
+    acme = catalog.accounts.find(window.context.store, name="Acme")[0].id
+    window.accounts.archive_requested.emit([acme], True)
+    assert names(window) == ["Globex", "Initech"]
+    window.show_view("accounts", SavedFilter.ARCHIVED)
+    assert names(window) == ["Acme"]
+    window.undo_stack.undo()
+    window.show_view("accounts", SavedFilter.ALL)
+    assert names(window) == ["Acme", "Globex", "Initech"]
+
+
+def test_a_workspace_opens_edits_in_place_and_undoes(window: MainWindow, qtbot: QtBot) -> None:
+    acme = catalog.accounts.find(window.context.store, name="Acme")[0].id
+    window.open_account(acme)
+    workspace = window.tabs.currentWidget()
+    assert isinstance(workspace, AccountWorkspace)
+    assert window.tabs.tabText(window.tabs.currentIndex()) == "Acme"
+    assert workspace.figures["ARR"].text() == "$5,000"
+    workspace.objectives.add_requested.emit()
+    assert [o.title for o in workspace.overview.objectives] == ["New objective"]
+    model = workspace.objectives.model
+    assert model.setData(model.index(0, 0), "Grow adoption in EMEA")
+    assert [o.title for o in workspace.overview.objectives] == ["Grow adoption in EMEA"]
+    window.undo_stack.undo()
+    assert [o.title for o in workspace.overview.objectives] == ["New objective"]
+    window.undo_stack.redo()
+    assert [o.title for o in workspace.overview.objectives] == ["Grow adoption in EMEA"]
+
+
+def test_winning_an_opportunity_writes_the_ledger(window: MainWindow) -> None:
+    acme = catalog.accounts.find(window.context.store, name="Acme")[0].id
+    catalog.opportunities.create(
+        window.context.store, {"account_id": acme, "name": "Seats", "amount_cents": 100000}
+    )
+    window.open_account(acme)
+    workspace = window.tabs.currentWidget()
+    assert isinstance(workspace, AccountWorkspace)
+    workspace.opportunities.view.selectRow(0)
+    workspace.won_button.click()
+    assert workspace.overview.opportunities[0].stage.value == "won"
+    assert workspace.figures["ARR"].text() == "$6,000"
+    window.undo_stack.undo()
+    assert workspace.overview.opportunities[0].stage.value == "identified"
+    assert workspace.figures["ARR"].text() == "$5,000"
+
+
+def test_an_invalid_edit_is_explained_and_not_kept(
+    window: MainWindow, qtbot: QtBot, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    shown: list[str] = []
+    monkeypatch.setattr(
+        "am_desktop.ui.main_window.QMessageBox.warning", lambda *a: shown.append(a[2])
+    )
+    acme = catalog.accounts.find(window.context.store, name="Acme")[0].id
+    catalog.opportunities.create(window.context.store, {"account_id": acme, "name": "Seats"})
+    window.open_account(acme)
+    workspace = window.tabs.currentWidget()
+    assert isinstance(workspace, AccountWorkspace)
+    model = workspace.opportunities.model
+    model.setData(model.index(0, 3), "lots")
+    assert shown and "is not an amount" in shown[0]
+    assert workspace.overview.opportunities[0].amount_cents == 0
+
+
+def test_the_last_view_is_remembered(window: MainWindow, context: AppContext, qtbot: QtBot) -> None:
+    window.show_view("renewals")
+    assert window.current_view() == "renewals"
+    window.save_state()
+    second = MainWindow(context)
+    qtbot.addWidget(second)
+    assert second.current_view() == "renewals"
+    second.close()

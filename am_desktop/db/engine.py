@@ -10,21 +10,13 @@ from sqlalchemy import Engine, create_engine, event
 from sqlalchemy.engine import Connection
 from sqlalchemy.pool import ConnectionPoolEntry
 
-#: How long a writer waits for another writer before "database is locked" (ms).
-BUSY_TIMEOUT_MS = 5000
+from am_desktop.db.connection import configure
 
 
 def _on_connect(dbapi_connection: sqlite3.Connection, _record: ConnectionPoolEntry) -> None:
     # Autocommit at the driver level: we issue BEGIN ourselves (see _on_begin), so SQLite's
     # locking is explicit rather than the pysqlite module's guess.
-    dbapi_connection.isolation_level = None
-    cursor = dbapi_connection.cursor()
-    cursor.execute("PRAGMA foreign_keys=ON")
-    cursor.execute(f"PRAGMA busy_timeout={BUSY_TIMEOUT_MS}")
-    cursor.execute("PRAGMA journal_mode=WAL")
-    # WAL + NORMAL: a committed transaction survives a killed process (not a power cut mid-commit).
-    cursor.execute("PRAGMA synchronous=NORMAL")
-    cursor.close()
+    configure(dbapi_connection)
 
 
 def _on_begin(connection: Connection) -> None:

@@ -2,29 +2,15 @@
 
 from __future__ import annotations
 
-from datetime import UTC, datetime
+from datetime import datetime
 from typing import Any, Generic, TypeVar
 
 from sqlalchemy import String
 from sqlalchemy.engine import Dialect
 from sqlalchemy.types import TypeDecorator
 
+from am_desktop.db.connection import datetime_from_db, datetime_to_db
 from am_desktop.domain.enums import Choice
-
-#: How timestamps are stored: UTC, fixed width, so text order is time order.
-DATETIME_FORMAT = "%Y-%m-%d %H:%M:%S.%f"
-
-
-def datetime_to_db(moment: datetime) -> str:
-    """The stored text of an aware (or UTC-naive) datetime."""
-    if moment.tzinfo is not None:
-        moment = moment.astimezone(UTC)
-    return moment.strftime(DATETIME_FORMAT)
-
-
-def datetime_from_db(text: str) -> datetime:
-    """An aware UTC datetime from its stored text."""
-    return datetime.strptime(text, DATETIME_FORMAT).replace(tzinfo=UTC)
 
 
 class UtcDateTime(TypeDecorator[datetime]):

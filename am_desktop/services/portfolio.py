@@ -10,7 +10,7 @@ from collections.abc import Sequence
 from datetime import date, timedelta
 from typing import Any
 
-from am_desktop.db.types import datetime_from_db
+from am_desktop.db.connection import datetime_from_db
 from am_desktop.domain.enums import HealthBand, Segment, Tier
 from am_desktop.domain.portfolio import AccountRow, PortfolioQuery, SavedFilter, SortKey
 from am_desktop.services import summaries
@@ -79,11 +79,11 @@ def _text_where(text: str) -> str:
 
 def refresh_if_stale(store: Store, today: date) -> bool:
     """Bring the summary cache to ``today`` (a write; ~0.1 s at 10,000 accounts)."""
-    with store.read() as session:
-        if not summaries.is_stale(session, today):
+    with store.raw() as connection:
+        if not summaries.is_stale(connection, today):
             return False
-    with store.write() as session:
-        return summaries.ensure_fresh(session, today)
+    with store.raw(write=True) as connection:
+        return summaries.ensure_fresh(connection, today)
 
 
 def account_ids(store: Store, query: PortfolioQuery, today: date) -> list[int]:
@@ -97,17 +97,15 @@ def account_ids(store: Store, query: PortfolioQuery, today: date) -> list[int]:
         f"SELECT a.id {_FROM} WHERE {_saved_where(query.saved)}{_text_where(query.text)} "
         f"ORDER BY {order}, a.name COLLATE NOCASE, a.id"
     )
-    with store.read() as session:
-        return [row[0] for row in session.connection().exec_driver_sql(sql, params)]
+    with store.raw() as connection:
+        return [row[0] for row in connection.execute(sql, params)]
 
 
 def filter_counts(store: Store, today: date) -> dict[SavedFilter, int]:
     """How many accounts each saved filter shows (for the sidebar)."""
     parts = ", ".join(f"SUM(CASE WHEN {_saved_where(f)} THEN 1 ELSE 0 END)" for f in SavedFilter)
-    with store.read() as session:
-        found = (
-            session.connection().exec_driver_sql(f"SELECT {parts} {_FROM}", _params(today)).one()
-        )
+    with store.raw() as connection:
+        found = connection.execute(f"SELECT {parts} {_FROM}", _params(today)).fetchone()
     return {saved: int(count or 0) for saved, count in zip(SavedFilter, found, strict=True)}
 
 
@@ -142,11 +140,24 @@ def _row(record: Sequence[Any], today: date) -> AccountRow:
 def account_rows(store: Store, ids: Sequence[int], today: date) -> dict[int, AccountRow]:
     """The rows of ``ids`` (any that no longer exist are left out)."""
     found: dict[int, AccountRow] = {}
-    with store.read() as session:
-        connection = session.connection()
+    with store.raw() as connection:
         for start in range(0, len(ids), 500):
             chunk = [int(i) for i in ids[start : start + 500]]
             sql = _ROW_SQL + f"({', '.join('?' * len(chunk))})"
-            for record in connection.exec_driver_sql(sql, tuple(chunk)):
+            for record in connection.execute(sql, chunk):
                 found[record[0]] = _row(record, today)
     return found
+
+
+def account_names(store: Store) -> list[tuple[int, str, str | None]]:
+    """``(id, name, domain)`` of every account not archived, by name: the palette's list.
+
+    Only three short columns, so the palette can hold the whole portfolio and rank it on
+    every keystroke without going back to the database.
+    """
+    sql = (
+        "SELECT a.id, a.name, a.domain FROM account a WHERE a.archived_at IS NULL "
+        "ORDER BY a.name COLLATE NOCASE, a.id"
+    )
+    with store.raw() as connection:
+        return [(int(row[0]), str(row[1]), row[2]) for row in connection.execute(sql)]

@@ -1,29 +1,37 @@
-"""The Store: one database file, its engine, and short read/write units of work.
+"""The Store: one database file, and short read/write units of work on it.
 
 Public service functions open exactly one ``with store.write() as session:`` (or ``read()``),
-map rows to plain records inside it, and return those. Database trouble from the environment
-(locked, read-only, full, damaged) surfaces as :class:`~am_desktop.errors.StorageError`.
+map rows to plain records inside it, and return those. Hot read paths that are plain SQL (the
+account list) use :meth:`Store.raw` and skip SQLAlchemy, which is only imported when a
+session is first needed (it costs a quarter of a second; start-up must not wait for it).
+Database trouble from the environment (locked, read-only, full, damaged) surfaces as
+:class:`~am_desktop.errors.StorageError`.
 """
 
 from __future__ import annotations
 
+import sqlite3
+import threading
 from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
-
-from sqlalchemy import exc as sa_exc
-from sqlalchemy.orm import Session, sessionmaker
+from typing import TYPE_CHECKING, Any
 
 from am_desktop import log
+from am_desktop.db import connection as db_connection
 from am_desktop.db import migrate
-from am_desktop.db.engine import make_engine, writer
 from am_desktop.db.location import prepare_db_file
 from am_desktop.errors import StorageError
 
+if TYPE_CHECKING:
+    from sqlalchemy import Engine
+    from sqlalchemy.orm import Session, sessionmaker
 
-def storage_error(error: sa_exc.DBAPIError, path: Path) -> StorageError:
-    """Translate an SQLite failure into words for the user."""
-    text = str(error.orig).lower()
+
+def storage_error(error: BaseException, path: Path) -> StorageError:
+    """Translate an SQLite failure (raw or wrapped by SQLAlchemy) into words for the user."""
+    original = getattr(error, "orig", None) or error
+    text = str(original).lower()
     if "locked" in text or "busy" in text:
         message = (
             f"The database {path.name} is busy in another program or window. "
@@ -36,7 +44,7 @@ def storage_error(error: sa_exc.DBAPIError, path: Path) -> StorageError:
     elif "malformed" in text or "not a database" in text or "corrupt" in text:
         message = f"The database {path} is damaged. Restore a backup from its 'backups' folder."
     else:
-        message = f"The database {path.name} could not be used ({error.orig})."
+        message = f"The database {path.name} could not be used ({original})."
     return StorageError(message, detail=str(error))
 
 
@@ -49,15 +57,38 @@ class Store:
 
     def __init__(self, path: Path) -> None:
         self.path = path
-        self.engine = make_engine(path)
-        self._read = sessionmaker(self.engine, expire_on_commit=False)
-        self._write = sessionmaker(writer(self.engine), expire_on_commit=False)
+        self._lock = threading.Lock()
+        self._engine: Engine | None = None
+        self._read: sessionmaker[Session] | None = None
+        self._write: sessionmaker[Session] | None = None
+
+    @property
+    def engine(self) -> Engine:
+        """The SQLAlchemy engine, made on first use."""
+        self._sessions()
+        assert self._engine is not None
+        return self._engine
+
+    def _sessions(self) -> tuple[sessionmaker[Session], sessionmaker[Session]]:
+        with self._lock:
+            if self._read is None or self._write is None:
+                from sqlalchemy.orm import sessionmaker
+
+                from am_desktop.db.engine import make_engine, writer
+
+                self._engine = make_engine(self.path)
+                self._read = sessionmaker(self._engine, expire_on_commit=False)
+                self._write = sessionmaker(writer(self._engine), expire_on_commit=False)
+            return self._read, self._write
 
     @contextmanager
     def read(self) -> Iterator[Session]:
         """A session for queries; nothing it does is committed."""
+        from sqlalchemy import exc as sa_exc
+
+        factory, _ = self._sessions()
         try:
-            with self._read() as session:
+            with factory() as session:
                 yield session
         except sa_exc.DatabaseError as error:
             raise storage_error(error, self.path) from error
@@ -65,17 +96,57 @@ class Store:
     @contextmanager
     def write(self) -> Iterator[Session]:
         """A session whose work is committed as one transaction, or not at all."""
+        from sqlalchemy import exc as sa_exc
+
+        _, factory = self._sessions()
         try:
-            with self._write.begin() as session:
+            with factory.begin() as session:
                 yield session
         except sa_exc.IntegrityError:
             raise  # a rule of the data was broken: the service explains it
         except sa_exc.DatabaseError as error:
             raise storage_error(error, self.path) from error
 
+    @contextmanager
+    def raw(self, *, write: bool = False) -> Iterator[sqlite3.Connection]:
+        """A plain ``sqlite3`` connection for hand-written SQL, without SQLAlchemy.
+
+        Args:
+            write: hold the write lock (``BEGIN IMMEDIATE``) and commit at the end.
+        """
+        try:
+            connection = db_connection.connect(self.path)
+        except sqlite3.Error as error:
+            raise storage_error(error, self.path) from error
+        try:
+            connection.execute("BEGIN IMMEDIATE" if write else "BEGIN")
+            yield connection
+            connection.execute("COMMIT" if write else "ROLLBACK")
+        except sqlite3.DatabaseError as error:
+            _rollback(connection)
+            raise storage_error(error, self.path) from error
+        except BaseException:
+            _rollback(connection)
+            raise
+        finally:
+            connection.close()
+
     def close(self) -> None:
         """Release every connection (the file can then be moved or deleted)."""
-        self.engine.dispose()
+        if self._engine is not None:
+            self._engine.dispose()
+
+
+def _rollback(connection: sqlite3.Connection) -> None:
+    if connection.in_transaction:
+        connection.execute("ROLLBACK")
+
+
+def driver_connection(session: Any) -> sqlite3.Connection:
+    """The ``sqlite3`` connection under a SQLAlchemy session (same transaction)."""
+    driver = session.connection().connection.driver_connection
+    assert isinstance(driver, sqlite3.Connection)
+    return driver
 
 
 def open_store(path: Path) -> Store:

@@ -7,10 +7,18 @@ inside the same transaction; :func:`ensure_fresh` rebuilds every row when the da
 
 from __future__ import annotations
 
+import sqlite3
 from collections.abc import Iterable
 from datetime import date
+from typing import TYPE_CHECKING, TypeAlias
 
-from sqlalchemy.orm import Session
+from am_desktop.services.store import driver_connection
+
+if TYPE_CHECKING:
+    from sqlalchemy.orm import Session
+
+#: A plain connection (the fast path) or a SQLAlchemy session (inside a service's work).
+Database: TypeAlias = "sqlite3.Connection | Session"
 
 _CHUNK = 500
 
@@ -37,12 +45,17 @@ LEFT JOIN (
 """
 
 
-def refresh(session: Session, today: date, account_ids: Iterable[int] | None = None) -> None:
+def _driver(database: Database) -> sqlite3.Connection:
+    return database if isinstance(database, sqlite3.Connection) else driver_connection(database)
+
+
+def refresh(database: Database, today: date, account_ids: Iterable[int] | None = None) -> None:
     """Recompute the summaries of ``account_ids`` (every account when None)."""
-    connection = session.connection()
+    connection = _driver(database)
+    params = {"today": today.isoformat()}
     if account_ids is None:
         sql = _REFRESH.format(movement_filter="", contract_filter="", account_filter="")
-        connection.exec_driver_sql(sql.replace(":today", "?"), (today.isoformat(),) * 3)
+        connection.execute(sql, params)
         return
     ids = sorted(set(account_ids))
     for start in range(0, len(ids), _CHUNK):
@@ -53,22 +66,22 @@ def refresh(session: Session, today: date, account_ids: Iterable[int] | None = N
             contract_filter=f"AND c.account_id IN ({marks})",
             account_filter=f"WHERE a.id IN ({marks})",
         )
-        connection.exec_driver_sql(sql.replace(":today", "?"), (today.isoformat(),) * 3)
+        connection.execute(sql, params)
 
 
-def is_stale(session: Session, today: date) -> bool:
+def is_stale(database: Database, today: date) -> bool:
     """Whether any account lacks a summary for ``today``."""
-    found = session.connection().exec_driver_sql(
+    found = _driver(database).execute(
         "SELECT 1 FROM account a LEFT JOIN account_summary s ON s.account_id = a.id "
         "WHERE s.as_of IS NULL OR s.as_of <> ? LIMIT 1",
         (today.isoformat(),),
     )
-    return found.first() is not None
+    return found.fetchone() is not None
 
 
-def ensure_fresh(session: Session, today: date) -> bool:
+def ensure_fresh(database: Database, today: date) -> bool:
     """Rebuild every summary if any is missing or from another day; returns whether it did."""
-    if not is_stale(session, today):
+    if not is_stale(database, today):
         return False
-    refresh(session, today)
+    refresh(database, today)
     return True

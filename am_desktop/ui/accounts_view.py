@@ -161,7 +161,8 @@ class AccountTableModel(QAbstractTableModel):
         """Show these accounts, in this order."""
         self.beginResetModel()
         self._ids = ids
-        self._rows = {i: r for i, r in self._rows.items() if i in set(ids)}
+        kept = set(ids)
+        self._rows = {i: r for i, r in self._rows.items() if i in kept}
         self.endResetModel()
 
     def refresh_rows(self) -> None:

@@ -2,11 +2,12 @@
 
 from __future__ import annotations
 
+import importlib
 from collections.abc import Callable
 from datetime import datetime
 from typing import Any
 
-from PySide6.QtCore import QByteArray, Qt, Slot
+from PySide6.QtCore import QByteArray, Qt, QTimer, Slot
 from PySide6.QtGui import QAction, QCloseEvent, QKeySequence, QUndoStack
 from PySide6.QtWidgets import (
     QLabel,
@@ -21,7 +22,7 @@ from PySide6.QtWidgets import (
 )
 
 from am_desktop.domain.portfolio import PortfolioQuery, SavedFilter
-from am_desktop.services import catalog, portfolio
+from am_desktop.services import portfolio
 from am_desktop.ui.accounts_view import AccountsView, AccountTableModel
 from am_desktop.ui.bus import Level
 from am_desktop.ui.context import AppContext
@@ -61,6 +62,8 @@ VIEWS: tuple[tuple[str, str, str, str], ...] = (
     ),
 )
 _ROLE_VIEW = Qt.ItemDataRole.UserRole + 1
+#: When to load the editing machinery after the list first shows (ms).
+WARM_UP_DELAY_MS = 1500
 _ROLE_FILTER = Qt.ItemDataRole.UserRole + 2
 
 
@@ -82,6 +85,7 @@ class MainWindow(QMainWindow):
         self.undo_stack = QUndoStack(self)
         self._workspace_factory = workspace_factory
         self._query_generation = 0
+        self._warmed = False
         self._workspaces: dict[int, QWidget] = {}
         self.setWindowTitle(f"AM Desktop — {context.store.path.name}")
         self.setMinimumSize(900, 560)
@@ -377,12 +381,27 @@ class MainWindow(QMainWindow):
         def answered(ids: list[int]) -> None:
             if generation == self._query_generation:  # a newer query is on its way
                 self.accounts.show_ids(ids)
+                self._warm_up()
 
         self.context.tasks.submit(
             lambda _p: portfolio.account_ids(self.context.store, query, today),
             lane=Lane.READ,
             on_done=answered,
         )
+
+    def _warm_up(self) -> None:
+        """Once the list shows: load SQLAlchemy off the GUI thread, so the first edit does not
+        wait a quarter of a second for the import (the list itself never needs it)."""
+        if not self._warmed:
+            self._warmed = True
+            # After the first paint: an import holds the GIL and would stall painting.
+            QTimer.singleShot(
+                WARM_UP_DELAY_MS,
+                lambda: self.context.tasks.submit(
+                    lambda _p: importlib.import_module("am_desktop.services.catalog"),
+                    lane=Lane.READ,
+                ),
+            )
 
     @Slot(object)
     def _on_counts_ready(self, counts: dict[SavedFilter, int]) -> None:
@@ -404,6 +423,7 @@ class MainWindow(QMainWindow):
 
     @Slot(list, bool)
     def _on_accounts_archive_requested(self, ids: list[int], archive: bool) -> None:
+        from am_desktop.services import catalog
         from am_desktop.ui.commands import ArchiveCommand
 
         self.undo_stack.push(

@@ -6,9 +6,9 @@ from collections.abc import Iterator
 from datetime import timedelta
 
 import pytest
+from PySide6.QtCore import Qt
 from pytestqt.modeltest import ModelTester
 from pytestqt.qtbot import QtBot
-from PySide6.QtCore import Qt
 
 from am_desktop.domain.portfolio import SavedFilter
 from am_desktop.services import catalog

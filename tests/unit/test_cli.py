@@ -11,7 +11,7 @@ from pathlib import Path
 import pytest
 
 from am_desktop import __version__, cli
-from am_desktop.db import engine
+from am_desktop.db import connection
 
 ACCOUNTS = "name,domain,arr\nAcme,acme.com,1200\nGlobex,globex.com,500\n"
 
@@ -112,7 +112,7 @@ def test_a_locked_database_is_explained(
     db = tmp_path / "am.sqlite3"
     (tmp_path / "a.csv").write_text(ACCOUNTS)
     assert run(capsys, "import", "accounts", str(tmp_path / "a.csv"), "--db", str(db))[0] == 0
-    monkeypatch.setattr(engine, "BUSY_TIMEOUT_MS", 50)
+    monkeypatch.setattr(connection, "BUSY_TIMEOUT_MS", 50)
     other = sqlite3.connect(db, isolation_level=None)
     other.execute("BEGIN IMMEDIATE")  # another program is writing
     try:

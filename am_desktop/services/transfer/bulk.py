@@ -22,7 +22,7 @@ from sqlalchemy import Table
 from sqlalchemy.orm import Session
 
 from am_desktop.db.base import Base, utcnow
-from am_desktop.db.types import datetime_to_db
+from am_desktop.db.connection import datetime_to_db
 
 Row = dict[str, Any]
 

@@ -1,0 +1,139 @@
+"""GUI figures: start-up to a filled account list, filter keystrokes, workspace open, memory.
+
+Start-up runs in child processes (a fresh interpreter each time, as a user starts the app),
+beside a bare PySide6 window started the same way. Everything runs offscreen.
+"""
+
+from __future__ import annotations
+
+import os
+import statistics
+import subprocess
+import sys
+import time
+from pathlib import Path
+from typing import Any
+
+_BARE = """
+import sys, time
+from PySide6.QtWidgets import QApplication, QMainWindow
+app = QApplication(sys.argv)
+window = QMainWindow(); window.resize(1366, 768); window.show(); window.repaint()
+app.processEvents()
+print(time.monotonic())
+"""
+
+_APP = """
+import sys, time
+from pathlib import Path
+from PySide6.QtWidgets import QApplication
+from am_desktop.app import build_window
+from am_desktop.ui.theme import apply_theme
+app = QApplication(sys.argv)
+apply_theme(app)
+window = build_window(Path(sys.argv[1]))
+window.resize(1366, 768)
+window.show()
+window.start()
+while window.model.rowCount() == 0:
+    app.processEvents()
+    time.sleep(0.001)
+window.repaint()
+app.processEvents()
+print(time.monotonic())
+print("matplotlib" in sys.modules, file=sys.stderr)
+window.context.tasks.shutdown()
+"""
+
+
+def _child_seconds(code: str, *args: str) -> tuple[float, str]:
+    env = {**os.environ, "QT_QPA_PLATFORM": "offscreen"}
+    start = time.monotonic()
+    done = subprocess.run(
+        [sys.executable, "-c", code, *args], capture_output=True, text=True, env=env, check=True
+    )
+    return float(done.stdout.strip().splitlines()[-1]) - start, done.stderr
+
+
+def startup(db: Path, runs: int = 5) -> dict[str, Any]:
+    """Median seconds from process start to a painted window, app and bare, same run."""
+    _child_seconds(_APP, str(db))  # warm the OS file cache once
+    bare = statistics.median(_child_seconds(_BARE)[0] for _ in range(runs))
+    results = [_child_seconds(_APP, str(db)) for _ in range(runs)]
+    app = statistics.median(seconds for seconds, _ in results)
+    heavy = any("True" in err for _, err in results)
+    return {"app": app, "bare": bare, "matplotlib_before_paint": heavy}
+
+
+def interactive(db: Path) -> dict[str, float]:
+    """Filter keystrokes, workspace opening and memory, in this process."""
+    os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
+    from PySide6.QtWidgets import QApplication
+
+    from am_desktop.domain.portfolio import PortfolioQuery
+    from am_desktop.services.store import open_store
+    from am_desktop.ui.bus import DataBus, MessageBus
+    from am_desktop.ui.context import AppContext
+    from am_desktop.ui.main_window import MainWindow
+    from am_desktop.ui.settings import AppSettings
+    from am_desktop.ui.tasks import InlineTaskRunner
+
+    app = QApplication.instance() or QApplication(sys.argv)
+    messages = MessageBus()
+    settings = AppSettings(db.with_suffix(".ini"))
+    context = AppContext(
+        open_store(db), InlineTaskRunner(messages.failure), messages, DataBus(), settings
+    )
+    window = MainWindow(context)
+    window.resize(1366, 768)
+    window.show()
+    window.start()
+    app.processEvents()
+    keystrokes = []
+    for text in (
+        "n",
+        "no",
+        "nor",
+        "nort",
+        "north",
+        "northw",
+        "",
+        "a",
+        "ac",
+        "acm",
+        "s",
+        "so",
+        "sof",
+    ):
+        start = time.perf_counter()
+        window._on_accounts_query_changed(PortfolioQuery(text=text))
+        window.accounts.table.viewport().repaint()
+        keystrokes.append(time.perf_counter() - start)
+    ids = window.model.ids()
+    opening = []
+    for account_id in ids[:10]:
+        start = time.perf_counter()
+        window.open_account(account_id)
+        window.tabs.currentWidget().repaint()
+        opening.append(time.perf_counter() - start)
+    window.show_view("accounts")
+    for row in range(0, min(len(ids), 3000), 25):  # scroll through the list
+        window.accounts.table.scrollTo(window.model.index(row, 0))
+        window.accounts.table.viewport().repaint()
+    rss = _rss_mb()
+    window.close()
+    context.store.close()
+    return {
+        "filter_p95_ms": 1000 * sorted(keystrokes)[int(0.95 * (len(keystrokes) - 1))],
+        "filter_max_ms": 1000 * max(keystrokes),
+        "workspace_median_ms": 1000 * statistics.median(opening),
+        "workspace_max_ms": 1000 * max(opening),
+        "rss_mb": rss,
+    }
+
+
+def _rss_mb() -> float:
+    for line in Path("/proc/self/status").read_text().splitlines():
+        if line.startswith("VmRSS:"):
+            return int(line.split()[1]) / 1024
+    return float("nan")

@@ -205,6 +205,7 @@ class MainWindow(QMainWindow):
         # shared buses
         self.context.messages.posted.connect(self._on_message_posted)
         self.context.data.changed.connect(self._on_data_changed)
+        self.context.settings.changed.connect(self._on_settings_changed)
 
     # ------------------------------------------------------------------------------ views
 
@@ -460,6 +461,16 @@ class MainWindow(QMainWindow):
             refresh = getattr(workspace, "refresh", None)
             if refresh is not None:
                 refresh()
+
+    @Slot(str)
+    def _on_settings_changed(self, key: str) -> None:
+        if key == "currency":
+            self.model.currency = self.context.settings.preference("currency")
+            self.model.refresh_rows()
+            for workspace in self._workspaces.values():
+                refresh = getattr(workspace, "refresh", None)
+                if refresh is not None:
+                    refresh()
 
     # ------------------------------------------------------------------------------ data
 

@@ -166,3 +166,29 @@ def test_the_last_view_is_remembered(window: MainWindow, context: AppContext, qt
     qtbot.addWidget(second)
     assert second.current_view() == "renewals"
     second.close()
+
+
+def test_changing_the_currency_preference_relabels_money(window: MainWindow) -> None:
+    window.context.settings.set_preference("currency", "EUR")
+    assert window.model.data(window.model.index(0, 4)) == "€5,000"
+
+
+def test_a_bug_is_logged_and_shown_once(
+    qtbot: QtBot, monkeypatch: pytest.MonkeyPatch, tmp_path, caplog: pytest.LogCaptureFixture
+) -> None:  # type: ignore[no-untyped-def]
+    import sys
+    import threading
+
+    from am_desktop.ui import crash
+
+    shown: list[object] = []
+    monkeypatch.setattr(crash, "_show", shown.append)
+    monkeypatch.setattr(sys, "excepthook", sys.excepthook)
+    monkeypatch.setattr(threading, "excepthook", threading.excepthook)
+    crash.install(tmp_path / "am.log")
+    try:
+        raise RuntimeError("boom")
+    except RuntimeError:
+        sys.excepthook(*sys.exc_info())  # type: ignore[arg-type]
+    qtbot.waitUntil(lambda: shown == [tmp_path / "am.log"], timeout=2000)
+    assert "RuntimeError: boom" in caplog.text

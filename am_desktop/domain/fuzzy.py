@@ -14,8 +14,9 @@ from collections.abc import Sequence
 #: Score bands: any prefix match outranks any word-start match, which outranks any other.
 _PREFIX, _WORD_START, _SCATTERED = 3.0, 2.0, 1.0
 
-#: Points per matched character, for the finer score within a band.
-_MATCH, _AT_WORD_START, _CONSECUTIVE = 1, 2, 2
+#: Points per matched character, for the finer score within a band. A word start counts more
+#: than a run, so initials ("ibm" → International Business Machines) beat a run inside a word.
+_MATCH, _AT_WORD_START, _CONSECUTIVE = 1, 3, 2
 _BEST_CHAR = _MATCH + _AT_WORD_START + _CONSECUTIVE
 
 
@@ -133,7 +134,7 @@ def _fine(positions: Sequence[int], lowered: str, shape: str) -> float:
     quality = points / (count * _BEST_CHAR)
     tightness = count / (positions[-1] - positions[0] + 1)
     brevity = count / len(lowered)
-    return 0.7 * quality + 0.2 * tightness + 0.09 * brevity
+    return 0.8 * quality + 0.1 * tightness + 0.09 * brevity
 
 
 def _fold(query: str) -> str:

@@ -1,0 +1,147 @@
+"""Edit → Preferences: the few choices the app remembers, and where its files are.
+
+Nothing is written until OK, so Cancel always leaves the settings as they were.
+"""
+
+from __future__ import annotations
+
+import re
+from typing import Any
+
+from PySide6.QtCore import Qt, Slot
+from PySide6.QtWidgets import (
+    QComboBox,
+    QDialog,
+    QDialogButtonBox,
+    QDoubleSpinBox,
+    QFormLayout,
+    QGroupBox,
+    QLabel,
+    QSpinBox,
+    QVBoxLayout,
+    QWidget,
+)
+
+from am_desktop.ui.context import AppContext
+
+#: Offered in the currency list; any other three-letter ISO 4217 code may be typed.
+CURRENCIES = ("USD", "EUR", "GBP", "CHF", "CAD", "AUD", "JPY")
+_CURRENCY_CODE = re.compile(r"[A-Z]{3}")
+
+
+def currency_code(text: str) -> str | None:
+    """The currency code ``text`` names (spaces and case forgiven), or None if it is not one."""
+    code = text.strip().upper()
+    return code if _CURRENCY_CODE.fullmatch(code) else None
+
+
+class PreferencesDialog(QDialog):
+    """The preferences form; OK saves every value, Cancel saves nothing.
+
+    Args:
+        context: the shared services (the settings edited, the paths shown).
+        parent: the dialog's parent.
+    """
+
+    def __init__(self, context: AppContext, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.context = context
+        settings = context.settings
+        self.setWindowTitle("Preferences")
+        self.setMinimumWidth(480)
+
+        self.currency = QComboBox()
+        self.currency.setEditable(True)
+        self.currency.setInsertPolicy(QComboBox.InsertPolicy.NoInsert)
+        self.currency.addItems(CURRENCIES)
+        self.currency.setCurrentText(str(settings.preference("currency")))
+        self.currency.setToolTip("The currency amounts are shown in, as a three-letter code.")
+        self.currency_error = QLabel("Enter a three-letter currency code, such as USD or EUR.")
+        self.currency_error.setObjectName("fieldError")
+        self.currency_error.setWordWrap(True)
+        self.currency_error.hide()
+
+        self.cadence = QSpinBox()
+        self.cadence.setRange(1, 365)
+        self.cadence.setSuffix(" days")
+        self.cadence.setValue(int(settings.preference("default_checkin_cadence_days")))
+        self.cadence.setToolTip("How often new accounts should be checked in with.")
+
+        self.gross_margin = QDoubleSpinBox()
+        self.gross_margin.setRange(0.0, 100.0)
+        self.gross_margin.setDecimals(1)
+        self.gross_margin.setSuffix(" %")
+        self.gross_margin.setValue(float(settings.preference("gross_margin")) * 100)
+        self.gross_margin.setToolTip(
+            "The share of revenue kept as profit, used for lifetime value."
+        )
+
+        self.backups = QSpinBox()
+        self.backups.setRange(1, 60)
+        self.backups.setValue(int(settings.preference("daily_backups_kept")))
+        self.backups.setToolTip("How many daily copies of the database to keep.")
+
+        self.database_path = self._path_label(str(context.store.path))
+        self.settings_path = self._path_label(settings.file_name)
+        self.buttons = QDialogButtonBox(
+            QDialogButtonBox.StandardButton.Ok | QDialogButtonBox.StandardButton.Cancel
+        )
+        self._lay_out()
+        self._connect_signals()
+
+    @staticmethod
+    def _path_label(path: str) -> QLabel:
+        label = QLabel(path)
+        label.setWordWrap(True)
+        label.setTextInteractionFlags(
+            Qt.TextInteractionFlag.TextSelectableByMouse
+            | Qt.TextInteractionFlag.TextSelectableByKeyboard
+        )
+        return label
+
+    def _lay_out(self) -> None:
+        form = QFormLayout()
+        form.addRow("Currency", self.currency)
+        form.addRow("", self.currency_error)
+        form.addRow("Default check-in cadence", self.cadence)
+        form.addRow("Gross margin for CLV", self.gross_margin)
+        form.addRow("Daily backups kept", self.backups)
+        data = QGroupBox("Data")
+        paths = QFormLayout(data)
+        paths.addRow("Database", self.database_path)
+        paths.addRow("Settings file", self.settings_path)
+        layout = QVBoxLayout(self)
+        layout.addLayout(form)
+        layout.addWidget(data)
+        layout.addStretch(1)
+        layout.addWidget(self.buttons)
+
+    def _connect_signals(self) -> None:
+        self.currency.currentTextChanged.connect(self._on_currency_text_changed)
+        self.buttons.accepted.connect(self._on_buttons_accepted)
+        self.buttons.rejected.connect(self.reject)
+
+    def values(self) -> dict[str, Any]:
+        """The form's values, keyed as the settings store them (the currency may be None)."""
+        return {
+            "currency": currency_code(self.currency.currentText()),
+            "default_checkin_cadence_days": self.cadence.value(),
+            "gross_margin": round(self.gross_margin.value() / 100, 4),
+            "daily_backups_kept": self.backups.value(),
+        }
+
+    @Slot(str)
+    def _on_currency_text_changed(self, text: str) -> None:
+        valid = currency_code(text) is not None
+        self.currency_error.setVisible(not valid)
+        ok = self.buttons.button(QDialogButtonBox.StandardButton.Ok)
+        ok.setEnabled(valid)
+
+    @Slot()
+    def _on_buttons_accepted(self) -> None:
+        values = self.values()
+        if values["currency"] is None:  # OK is disabled then; Enter must not slip through
+            return
+        for key, value in values.items():
+            self.context.settings.set_preference(key, value)
+        self.accept()

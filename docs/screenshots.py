@@ -13,16 +13,87 @@ import sys
 import tempfile
 from datetime import date
 from pathlib import Path
+from typing import Any
 
 os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
 
-from PySide6.QtWidgets import QApplication
+from PySide6.QtGui import QPainter, QPixmap
+from PySide6.QtWidgets import QApplication, QWidget
 
 OUT = Path(__file__).parent / "screenshots"
 TODAY = date(2026, 11, 22)
+IMPORT_SAMPLE = (
+    "Company Name,First Name,Last Name,Email Address,Job Title,Shoe size\n"
+    "Northwind Media,Ada,Byron,ada.byron@northwind.example,CFO,38\n"
+    "Nowhere Inc,Bo,Chen,bo@nowhere.example,CTO,41\n"
+    "Northwind Media,Cy,Dee,not-an-email,VP Sales,44\n"
+)
+
+
+def pause(app: QApplication, seconds: float = 0.3) -> None:
+    """Let the window settle (layouts, pending paints)."""
+    from am_desktop.app import _wait
+
+    _wait(app, lambda: False, seconds)
+
+
+def composite(window: QWidget, popup: QWidget) -> QPixmap:
+    """The window with a popup drawn where it sits (grabbing a window misses its popups)."""
+    shot = window.grab()
+    painter = QPainter(shot)
+    painter.drawPixmap(popup.pos() - window.pos(), popup.grab())
+    painter.end()
+    return shot
+
+
+def views(app: QApplication, window: Any, theme: str) -> None:
+    """The sidebar's views and an account workspace."""
+    from am_desktop.app import _wait
+
+    for key in ("today", "accounts", "renewals"):
+        window.show_view(key)
+        pause(app)
+        window.grab().save(str(OUT / f"{key}-{theme}.png"))
+    window.show_view("accounts")
+    window.open_account(window.model.ids()[0])
+    workspace = window.tabs.currentWidget()
+    _wait(app, lambda: workspace.overview is not None)
+    pause(app)
+    window.grab().save(str(OUT / f"workspace-{theme}.png"))
+    workspace.show_tab("Opportunities")
+    pause(app)
+    window.grab().save(str(OUT / f"opportunities-{theme}.png"))
+
+
+def palette(app: QApplication, window: Any, theme: str) -> None:
+    """Ctrl+K with a fuzzy query typed."""
+    window.show_view("accounts")
+    window.show_palette()
+    popup = next(w for w in app.topLevelWidgets() if type(w).__name__ == "AccountPalette")
+    pause(app)
+    popup.search.setText("nwm")
+    pause(app)
+    composite(window, popup).save(str(OUT / f"palette-{theme}.png"))
+    popup.close()
+
+
+def import_preview(app: QApplication, window: Any, folder: Path) -> None:
+    """File → Import CSV with a HubSpot-style file holding two invalid rows."""
+    from am_desktop.app import _wait
+    from am_desktop.ui.dialogs.import_dialog import ImportDialog
+
+    source = folder / "contacts.csv"
+    source.write_text(IMPORT_SAMPLE)
+    dialog = ImportDialog(window.context, source, parent=window)
+    dialog.show()
+    _wait(app, lambda: dialog.preview is not None)
+    pause(app)
+    dialog.grab().save(str(OUT / "import-preview.png"))
+    dialog.close()
 
 
 def main() -> None:
+    """Seed a demo portfolio and photograph the window in both themes."""
     folder = Path(tempfile.mkdtemp(prefix="am-shots-"))
     os.environ["XDG_CONFIG_HOME"] = str(folder / "config")
     from am_desktop.app import _wait, build_window
@@ -44,19 +115,10 @@ def main() -> None:
         window.show()
         window.start()
         _wait(app, lambda w=window: w.model.rowCount() > 0)
-        for key in ("today", "accounts", "renewals"):
-            window.show_view(key)
-            _wait(app, lambda: False, 0.3)
-            window.grab().save(str(OUT / f"{key}-{theme}.png"))
-        window.show_view("accounts")
-        window.open_account(window.model.ids()[0])
-        workspace = window.tabs.currentWidget()
-        _wait(app, lambda w=workspace: w.overview is not None)
-        _wait(app, lambda: False, 0.3)
-        window.grab().save(str(OUT / f"workspace-{theme}.png"))
-        workspace.show_tab("Opportunities")
-        _wait(app, lambda: False, 0.2)
-        window.grab().save(str(OUT / f"opportunities-{theme}.png"))
+        views(app, window, theme)
+        palette(app, window, theme)
+        if not dark:
+            import_preview(app, window, folder)
         window.close()
         window.context.store.close()
     print(f"screenshots written to {OUT}")

@@ -63,7 +63,7 @@ VIEWS: tuple[tuple[str, str, str, str], ...] = (
 )
 _ROLE_VIEW = Qt.ItemDataRole.UserRole + 1
 #: When to load the editing machinery after the list first shows (ms).
-WARM_UP_DELAY_MS = 1500
+WARM_UP_DELAY_MS = 300
 _ROLE_FILTER = Qt.ItemDataRole.UserRole + 2
 
 

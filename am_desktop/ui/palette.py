@@ -14,6 +14,7 @@ from PySide6.QtCore import (
     QObject,
     QPersistentModelIndex,
     QPoint,
+    QSize,
     Qt,
     Signal,
     Slot,
@@ -58,6 +59,10 @@ class _MatchDelegate(QStyledItemDelegate):
 
     Rows without a domain (and the message rows) are drawn as plain items.
     """
+
+    def sizeHint(self, option: QStyleOptionViewItem, index: Index) -> QSize:
+        hint = super().sizeHint(option, index)
+        return QSize(hint.width(), hint.height() + 10)  # room to aim with the mouse
 
     def paint(self, painter: QPainter, option: QStyleOptionViewItem, index: Index) -> None:
         domain = index.data(DOMAIN_ROLE)

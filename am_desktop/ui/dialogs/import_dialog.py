@@ -156,6 +156,8 @@ class ImportDialog(QDialog):
             self._show_summary(error.user_message, problems=[])
             return
         kind = self.kind()
+        self.mapping_table.clearContents()  # drops the previous kind's drop-downs too
+        self.mapping_table.setRowCount(0)
         self.mapping_table.setRowCount(len(headers))
         for row, header in enumerate(headers):
             item = QTableWidgetItem(header)

@@ -14,6 +14,7 @@ import sqlite3
 import threading
 from collections.abc import Iterator
 from contextlib import contextmanager
+from datetime import date
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
@@ -147,6 +148,24 @@ def driver_connection(session: Any) -> sqlite3.Connection:
     driver = session.connection().connection.driver_connection
     assert isinstance(driver, sqlite3.Connection)
     return driver
+
+
+def daily_backup(store: Store, today: date, keep: int) -> Path | None:
+    """Today's backup copy unless taken already; only the ``keep`` newest are kept.
+
+    Raises:
+        StorageError: the copy could not be written (the database itself is untouched).
+    """
+    from am_desktop.db.backup import rotate_daily_backup
+
+    try:
+        return rotate_daily_backup(store.path, today, keep=keep)
+    except (OSError, sqlite3.Error) as error:
+        raise StorageError(
+            f"Today's backup of {store.path.name} could not be written ({error}). "
+            "Your data is safe; check the free space and permissions of its 'backups' folder.",
+            detail=str(error),
+        ) from error
 
 
 def open_store(path: Path) -> Store:

@@ -11,6 +11,7 @@ from typing import Any
 
 from PySide6.QtGui import QUndoCommand
 
+from am_desktop.errors import ValidationError
 from am_desktop.services.entities import EntityService
 from am_desktop.ui.context import AppContext
 from am_desktop.ui.tasks import Lane
@@ -29,6 +30,8 @@ class ServiceCommand(QUndoCommand):
         self.context = context
         self.kind = kind
         self._skip_redo = already_done
+        #: Where a refused value is explained (next to the field); else the MessageBus.
+        self.explain: Callable[[ValidationError], None] | None = None
 
     def run(self, work: Callable[[], Any]) -> None:
         """Write on the WRITE lane, then announce the change."""
@@ -41,7 +44,10 @@ class ServiceCommand(QUndoCommand):
 
     def _on_failed(self, error: BaseException) -> None:
         self.setObsolete(True)
-        self.context.messages.failure(error)
+        if isinstance(error, ValidationError) and self.explain is not None:
+            self.explain(error)
+        else:
+            self.context.messages.failure(error)
         self.context.data.changed.emit(self.kind, self)  # views show what is really stored
 
     def redo(self) -> None:

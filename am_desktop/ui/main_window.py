@@ -395,6 +395,7 @@ class MainWindow(QMainWindow):
         wait a quarter of a second for the import (the list itself never needs it)."""
         if not self._warmed:
             self._warmed = True
+            self._take_daily_backup()
             # After the first paint: an import holds the GIL and would stall painting.
             QTimer.singleShot(
                 WARM_UP_DELAY_MS,
@@ -403,6 +404,16 @@ class MainWindow(QMainWindow):
                     lane=Lane.READ,
                 ),
             )
+
+    def _take_daily_backup(self) -> None:
+        """One copy a day in the 'backups' folder, in the background (PRODUCT.md §6)."""
+        from am_desktop.services.store import daily_backup
+
+        keep = int(self.context.settings.preference("daily_backups_kept"))
+        today = self.context.today()
+        self.context.tasks.submit(
+            lambda _p: daily_backup(self.context.store, today, keep), lane=Lane.NET
+        )
 
     @Slot(object)
     def _on_counts_ready(self, counts: dict[SavedFilter, int]) -> None:

@@ -229,6 +229,10 @@ class RecordTable(QWidget):
         self.empty = QLabel(empty_text, self)
         self.empty.setObjectName("muted")
         self.empty.setWordWrap(True)
+        self.error = QLabel(self)
+        self.error.setObjectName("fieldError")
+        self.error.setWordWrap(True)
+        self.error.hide()
         self.view = QTableView(self)
         self.view.setModel(self.model)
         self.view.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
@@ -262,11 +266,14 @@ class RecordTable(QWidget):
         layout.addLayout(self.buttons)
         layout.addWidget(self.empty)
         layout.addWidget(self.view, 1)
+        layout.addWidget(self.error)
         self._connect_signals()
 
     def _connect_signals(self) -> None:
         self.add_button.clicked.connect(self.add_requested)
         self.archive_button.clicked.connect(self._on_archive_clicked)
+        # Clear the last complaint first: the forwarded edit may fail and explain itself again.
+        self.model.edit_requested.connect(lambda *_: self.show_error(""))
         self.model.edit_requested.connect(self.edit_requested)
         self.view.selectionModel().selectionChanged.connect(self._on_selection_changed)
         self.model.modelReset.connect(self._on_selection_changed)
@@ -278,6 +285,11 @@ class RecordTable(QWidget):
         self.buttons.insertWidget(self.buttons.count() - 1, button)
         self._selection_buttons = [*getattr(self, "_selection_buttons", []), button]
         return button
+
+    def show_error(self, text: str) -> None:
+        """Explain a refused edit under the table (cleared by the next edit)."""
+        self.error.setText(text)
+        self.error.setVisible(bool(text))
 
     def set_records(self, records: Sequence[StoredRecord]) -> None:
         """Show these records (an empty list shows the empty-state line)."""

@@ -192,7 +192,9 @@ class AccountWorkspace(QWidget):
     def _connect_signals(self) -> None:
         for table, service in self._tables.items():
             table.edit_requested.connect(
-                lambda record_id, name, value, s=service: self._edit(s, record_id, name, value)
+                lambda record_id, name, value, s=service, t=table: self._edit(
+                    s, t, record_id, name, value
+                )
             )
             table.archive_requested.connect(
                 lambda ids, s=service: self.undo.push(
@@ -264,12 +266,17 @@ class AccountWorkspace(QWidget):
     # ------------------------------------------------------------------------------ edits
 
     def _edit(
-        self, service: EntityService[Any, Any], record_id: int, name: str, value: object
+        self,
+        service: EntityService[Any, Any],
+        table: RecordTable,
+        record_id: int,
+        name: str,
+        value: object,
     ) -> None:
         current = self._current_value(service, record_id, name)
-        self.undo.push(
-            EditCommand(self.context, service, record_id, {name: current}, {name: value})
-        )
+        command = EditCommand(self.context, service, record_id, {name: current}, {name: value})
+        command.explain = lambda error: table.show_error(error.user_message)  # beside the table
+        self.undo.push(command)
 
     def _current_value(self, service: EntityService[Any, Any], record_id: int, name: str) -> object:
         for table, table_service in self._tables.items():

@@ -140,13 +140,7 @@ def test_winning_an_opportunity_writes_the_ledger(window: MainWindow) -> None:
     assert workspace.figures["ARR"].text() == "$5,000"
 
 
-def test_an_invalid_edit_is_explained_and_not_kept(
-    window: MainWindow, qtbot: QtBot, monkeypatch: pytest.MonkeyPatch
-) -> None:
-    shown: list[str] = []
-    monkeypatch.setattr(
-        "am_desktop.ui.main_window.QMessageBox.warning", lambda *a: shown.append(a[2])
-    )
+def test_an_invalid_edit_is_explained_beside_the_table_and_not_kept(window: MainWindow) -> None:
     acme = catalog.accounts.find(window.context.store, name="Acme")[0].id
     catalog.opportunities.create(window.context.store, {"account_id": acme, "name": "Seats"})
     window.open_account(acme)
@@ -154,8 +148,13 @@ def test_an_invalid_edit_is_explained_and_not_kept(
     assert isinstance(workspace, AccountWorkspace)
     model = workspace.opportunities.model
     model.setData(model.index(0, 3), "lots")
-    assert shown and "is not an amount" in shown[0]
+    assert "is not an amount" in workspace.opportunities.error.text()
+    assert not workspace.opportunities.error.isHidden()
     assert workspace.overview.opportunities[0].amount_cents == 0
+    assert window.undo_stack.count() == 0  # a refused edit leaves nothing to undo
+    model.setData(model.index(0, 3), "1,500")
+    assert workspace.opportunities.error.isHidden()
+    assert workspace.overview.opportunities[0].amount_cents == 150000
 
 
 def test_the_last_view_is_remembered(window: MainWindow, context: AppContext, qtbot: QtBot) -> None:
@@ -192,3 +191,10 @@ def test_a_bug_is_logged_and_shown_once(
         sys.excepthook(*sys.exc_info())  # type: ignore[arg-type]
     qtbot.waitUntil(lambda: shown == [tmp_path / "am.log"], timeout=2000)
     assert "RuntimeError: boom" in caplog.text
+
+
+def test_a_daily_backup_is_taken_once_the_list_shows(window: MainWindow) -> None:
+    backups = list(
+        (window.context.store.path.parent / "backups").glob("*-daily-2026-11-22.sqlite3")
+    )
+    assert len(backups) == 1

@@ -63,6 +63,9 @@ def views(app: QApplication, window: Any, theme: str) -> None:
     workspace.show_tab("Opportunities")
     pause(app)
     window.grab().save(str(OUT / f"opportunities-{theme}.png"))
+    workspace.show_tab("Contacts")
+    pause(app)
+    window.grab().save(str(OUT / f"contacts-{theme}.png"))
 
 
 def palette(app: QApplication, window: Any, theme: str) -> None:

@@ -21,6 +21,8 @@ PREFERENCE_DEFAULTS: dict[str, Any] = {
     "default_checkin_cadence_days": 30,
     "gross_margin": 0.80,
     "daily_backups_kept": 7,
+    #: Coverage warns when no contact is this senior (a Seniority: 3 is vice president).
+    "coverage_senior_level": 3,
 }
 
 

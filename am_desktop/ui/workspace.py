@@ -18,6 +18,8 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from am_desktop.domain.contact_graph import ContactGraph
+from am_desktop.domain.coverage import CoverageWarning
 from am_desktop.domain.enums import (
     EscalationStatus,
     ObjectiveStatus,
@@ -27,11 +29,12 @@ from am_desktop.domain.enums import (
     Severity,
     WhitespaceStatus,
 )
-from am_desktop.services import catalog, pipeline
+from am_desktop.services import catalog, contact_map, pipeline
 from am_desktop.services.entities import EntityService
 from am_desktop.services.workspace import AccountOverview, account_overview
 from am_desktop.ui import format as fmt
 from am_desktop.ui.commands import ArchiveCommand, CallCommand, CreateCommand, EditCommand
+from am_desktop.ui.contact_map.contacts_tab import ContactsTab
 from am_desktop.ui.context import AppContext
 from am_desktop.ui.record_table import Field, RecordTable
 from am_desktop.ui.tasks import Lane
@@ -76,8 +79,6 @@ ISSUE_FIELDS = (
 
 #: Tabs filled by later versions, and what they will show.
 _COMING = {
-    "Contacts": "The buying committee as an org chart: roles, sentiment, influence and "
-    "coverage warnings. Contacts imported from CSV are already kept.",
     "Notes": "Meeting notes with action items, and the account's activity timeline.",
     "Renewals": "Contracts and their renewals, with stages, likelihood and notice deadlines.",
     "Health": "The health score, each of its components, and the NPS, CSAT and usage history.",
@@ -104,6 +105,9 @@ class AccountWorkspace(QWidget):
         self.name_label.setObjectName("accountName")
         self.facts_label = QLabel(self)
         self.facts_label.setObjectName("muted")
+        self.coverage_label = QLabel(self)
+        self.coverage_label.setTextFormat(Qt.TextFormat.RichText)
+        self.coverage_label.hide()
         self.figures = {key: QLabel("—", self) for key in ("ARR", "Health", "Renewal")}
         self.edit_button = QPushButton("Edit account…", self)
         self.archive_button = QPushButton("Archive", self)
@@ -141,6 +145,7 @@ class AccountWorkspace(QWidget):
             "Log issue",
         )
         self.resolve_button = self.issues.add_button_for("Resolve")
+        self.contacts = ContactsTab(context, account_id, undo)
         self._tables: dict[RecordTable, EntityService[Any, Any]] = {
             self.objectives: catalog.objectives,
             self.risks: catalog.risks,
@@ -156,6 +161,7 @@ class AccountWorkspace(QWidget):
         header = QGridLayout()
         header.addWidget(self.name_label, 0, 0)
         header.addWidget(self.facts_label, 1, 0)
+        header.addWidget(self.coverage_label, 2, 0, 1, 4)
         for column, (key, label) in enumerate(self.figures.items(), start=1):
             caption = QLabel(key, self)
             caption.setObjectName("muted")
@@ -178,7 +184,7 @@ class AccountWorkspace(QWidget):
         scroll.setWidgetResizable(True)
         scroll.setWidget(overview)
         self.tabs.addTab(scroll, "Overview")
-        self.tabs.addTab(EmptyState(title="Contacts", text=_COMING["Contacts"]), "Contacts")
+        self.tabs.addTab(self.contacts, "Contacts")
         self.tabs.addTab(EmptyState(title="Notes", text=_COMING["Notes"]), "Notes")
         self.tabs.addTab(_padded(self.opportunities), "Opportunities")
         self.tabs.addTab(EmptyState(title="Renewals", text=_COMING["Renewals"]), "Renewals")
@@ -211,6 +217,8 @@ class AccountWorkspace(QWidget):
         self.resolve_button.clicked.connect(self._on_resolve_clicked)
         self.edit_button.clicked.connect(self._on_edit_clicked)
         self.archive_button.clicked.connect(self._on_archive_clicked)
+        self.contacts.warnings_changed.connect(self._on_contacts_warnings_changed)
+        self.coverage_label.linkActivated.connect(lambda _link: self.show_tab("Contacts"))
 
     # ------------------------------------------------------------------------------ data
 
@@ -222,12 +230,35 @@ class AccountWorkspace(QWidget):
             lane=Lane.READ,
             on_done=self._on_overview_loaded,
         )
+        self.context.tasks.submit(
+            lambda _p: contact_map.contact_graph(self.context.store, self.account_id),
+            lane=Lane.READ,
+            on_done=self._on_contacts_loaded,
+        )
 
     def show_tab(self, name: str) -> None:
         """Bring a tab forward by its name."""
         for index in range(self.tabs.count()):
             if self.tabs.tabText(index) == name:
                 self.tabs.setCurrentIndex(index)
+
+    @Slot(object)
+    def _on_contacts_loaded(self, graph: ContactGraph) -> None:
+        self.contacts.set_graph(graph, self.context.today())
+
+    @Slot(object)
+    def _on_contacts_warnings_changed(self, warnings: list[CoverageWarning]) -> None:
+        if not warnings:
+            self.coverage_label.hide()
+            return
+        count = f"{len(warnings)} coverage warnings" if len(warnings) > 1 else "Coverage warning"
+        first = warnings[0].message
+        more = f" (and {len(warnings) - 1} more)" if len(warnings) > 1 else ""
+        self.coverage_label.setText(
+            f"<span style='color:#b3261e'>⚠ {count}:</span> {first}{more} "
+            "<a href='contacts'>See the contact map</a>"
+        )
+        self.coverage_label.show()
 
     @Slot(object)
     def _on_overview_loaded(self, overview: AccountOverview) -> None:

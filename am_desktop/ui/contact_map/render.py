@@ -1,0 +1,125 @@
+"""The contact map as a PNG or SVG file: the same scene the window shows, drawn whole.
+
+The GUI's File menu and ``am-desktop map ACCOUNT --out FILE`` both come here, so an exported
+map looks exactly like the one on screen.
+"""
+
+from __future__ import annotations
+
+import os
+import tempfile
+from datetime import date
+from pathlib import Path
+
+from PySide6.QtCore import QRectF, QSize, Qt
+from PySide6.QtGui import QColor, QImage, QPainter, QPalette
+from PySide6.QtSvg import QSvgGenerator
+
+from am_desktop.domain.contact_graph import ContactGraph
+from am_desktop.errors import ExportError
+from am_desktop.ui.contact_map.scene import ContactMapScene
+
+#: The formats an export can take, by file suffix.
+FORMATS = {".png": "PNG image", ".svg": "SVG drawing"}
+
+_MARGIN = 32.0
+#: PNGs are drawn at twice the screen's scale, so they stay sharp in a slide deck.
+_PNG_SCALE = 2.0
+#: A PNG wider or taller than this is drawn smaller (a 200-contact map is still readable).
+_PNG_MAX_SIDE = 12_000
+
+
+def export_map(scene: ContactMapScene, path: Path, title: str = "") -> Path:
+    """Write the whole map to ``path`` (.png or .svg), atomically.
+
+    Raises:
+        ExportError: an unknown suffix, or the file could not be written.
+    """
+    suffix = path.suffix.lower()
+    if suffix not in FORMATS:
+        raise ExportError(f"Choose a file name ending in .png or .svg (not {path.name}).")
+    selected = scene.selected_ids()
+    scene.select_ids([])
+    scene.set_export_mode(True)
+    try:
+        source = scene.itemsBoundingRect().adjusted(-_MARGIN, -_MARGIN, _MARGIN, _MARGIN)
+        if source.isEmpty():
+            source = QRectF(0, 0, 320, 120)
+        temporary = _temporary_beside(path)
+        try:
+            if suffix == ".svg":
+                _write_svg(scene, source, temporary, title)
+            else:
+                _write_png(scene, source, temporary)
+            temporary.replace(path)
+        except OSError as error:
+            temporary.unlink(missing_ok=True)
+            raise ExportError(f"The map could not be saved to {path}: {error.strerror}.") from None
+    finally:
+        scene.set_export_mode(False)
+        scene.select_ids(selected)
+    return path
+
+
+def _temporary_beside(path: Path) -> Path:
+    try:
+        handle, name = tempfile.mkstemp(
+            prefix=f".{path.stem}-", suffix=path.suffix, dir=path.parent
+        )
+    except OSError as error:
+        raise ExportError(f"The map could not be saved to {path}: {error.strerror}.") from None
+    os.close(handle)
+    return Path(name)
+
+
+def _background(scene: ContactMapScene) -> QColor:
+    return scene.palette().color(QPalette.ColorRole.Base)
+
+
+def _write_svg(scene: ContactMapScene, source: QRectF, path: Path, title: str) -> None:
+    generator = QSvgGenerator()
+    generator.setFileName(str(path))
+    generator.setSize(QSize(round(source.width()), round(source.height())))
+    generator.setViewBox(QRectF(0, 0, source.width(), source.height()))
+    generator.setTitle(title or "Contact map")
+    generator.setDescription("Exported from AM Desktop")
+    painter = QPainter(generator)
+    try:
+        painter.fillRect(QRectF(0, 0, source.width(), source.height()), _background(scene))
+        scene.render(painter, QRectF(0, 0, source.width(), source.height()), source)
+    finally:
+        painter.end()
+    if not path.exists() or path.stat().st_size == 0:
+        raise OSError(5, "nothing was written")
+
+
+def _write_png(scene: ContactMapScene, source: QRectF, path: Path) -> None:
+    scale = min(_PNG_SCALE, _PNG_MAX_SIDE / max(source.width(), source.height()))
+    size = QSize(round(source.width() * scale), round(source.height() * scale))
+    image = QImage(size, QImage.Format.Format_ARGB32_Premultiplied)
+    image.fill(_background(scene))
+    painter = QPainter(image)
+    try:
+        painter.setRenderHints(
+            QPainter.RenderHint.Antialiasing | QPainter.RenderHint.TextAntialiasing
+        )
+        scene.render(
+            painter,
+            QRectF(0, 0, size.width(), size.height()),
+            source,
+            Qt.AspectRatioMode.KeepAspectRatio,
+        )
+    finally:
+        painter.end()
+    if not image.save(str(path), b"PNG"):
+        raise OSError(5, "the image could not be encoded")
+
+
+def export_graph(graph: ContactGraph, today: date, path: Path) -> Path:
+    """Lay out and draw a contact graph straight to a file (the command line's ``map``)."""
+    scene = ContactMapScene()
+    try:
+        scene.set_graph(graph, today)
+        return export_map(scene, path, f"{graph.account_name}: contact map")
+    finally:
+        scene.deleteLater()

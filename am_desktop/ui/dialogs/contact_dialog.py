@@ -1,0 +1,151 @@
+"""Create or edit a contact: who they are, their part in the decision, and their manager."""
+
+from __future__ import annotations
+
+from datetime import UTC, date, datetime, time
+
+from PySide6.QtCore import QDate
+from PySide6.QtGui import QUndoStack
+from PySide6.QtWidgets import (
+    QCheckBox,
+    QComboBox,
+    QDateEdit,
+    QHBoxLayout,
+    QLineEdit,
+    QSpinBox,
+    QWidget,
+)
+
+from am_desktop.domain.contact_graph import ContactGraph
+from am_desktop.domain.enums import ContactRole, Sentiment
+from am_desktop.domain.records import ContactRecord
+from am_desktop.services import catalog
+from am_desktop.ui.context import AppContext
+from am_desktop.ui.dialogs.form import RecordForm, choice_box, qdate, select_data
+
+
+def _scale_box() -> QSpinBox:
+    """1 to 5, with 0 shown as "—" (not assessed)."""
+    box = QSpinBox()
+    box.setRange(0, 5)
+    box.setSpecialValueText("—")
+    box.setSuffix(" / 5")
+    return box
+
+
+class ContactDialog(RecordForm):
+    """The contact form.
+
+    Args:
+        graph: the account's contacts, offered as managers.
+        contact: the contact to edit (None: a new one at ``graph``'s account).
+        manager_id: the manager a new contact starts with.
+    """
+
+    def __init__(
+        self,
+        context: AppContext,
+        graph: ContactGraph,
+        contact: ContactRecord | None = None,
+        undo: QUndoStack | None = None,
+        *,
+        parent: QWidget | None = None,
+        manager_id: int | None = None,
+    ) -> None:
+        super().__init__(
+            context,
+            catalog.contacts,
+            contact,
+            undo,
+            parent=parent,
+            fixed={"account_id": graph.account_id},
+        )
+        self.contact = contact
+        self.first_name = QLineEdit()
+        self.last_name = QLineEdit()
+        self.title = QLineEdit()
+        self.title.setPlaceholderText("VP Finance")
+        self.email = QLineEdit()
+        self.phone = QLineEdit()
+        self.role = choice_box(ContactRole)
+        self.sentiment = choice_box(Sentiment, none_label="Unknown")
+        self.influence = _scale_box()
+        self.strength = _scale_box()
+        self.contacted_known = QCheckBox("Known")
+        self.contacted = QDateEdit()
+        self.contacted.setCalendarPopup(True)
+        self.contacted.setDisplayFormat("d MMM yyyy")
+        self.contacted.setDate(QDate.currentDate())
+        self.contacted.setMaximumDate(QDate.currentDate())
+        self.manager = QComboBox()
+        self.manager.addItem("Nobody (top of the chart)", None)
+        own_id = contact.id if contact else None
+        for node in sorted(graph.nodes, key=lambda n: n.name.casefold()):
+            if node.id != own_id:
+                label = f"{node.name} — {node.title}" if node.title else node.name
+                self.manager.addItem(label, node.id)
+        contacted_row = QHBoxLayout()
+        contacted_row.addWidget(self.contacted_known)
+        contacted_row.addWidget(self.contacted, 1)
+        self.lay_out(
+            [
+                ("first_name", "First name", self.first_name),
+                ("last_name", "Last name", self.last_name),
+                ("title", "Job title", self.title),
+                ("role", "Role in the deal", self.role),
+                ("sentiment", "Sentiment", self.sentiment),
+                ("influence", "Influence", self.influence),
+                ("relationship_strength", "Relationship", self.strength),
+                ("reports_to_id", "Reports to", self.manager),
+                ("last_contacted_at", "Last contacted", contacted_row),
+                ("email", "E-mail", self.email),
+                ("phone", "Phone", self.phone),
+            ]
+        )
+        if contact is not None:
+            self._fill(contact)
+        else:
+            select_data(self.manager, manager_id)
+        self.contacted.setEnabled(self.contacted_known.isChecked())
+        self.contacted_known.toggled.connect(self.contacted.setEnabled)
+
+    def _fill(self, contact: ContactRecord) -> None:
+        self.first_name.setText(contact.first_name or "")
+        self.last_name.setText(contact.last_name)
+        self.title.setText(contact.title or "")
+        self.email.setText(contact.email or "")
+        self.phone.setText(contact.phone or "")
+        select_data(self.role, contact.role)
+        select_data(self.sentiment, contact.sentiment)
+        self.influence.setValue(contact.influence or 0)
+        self.strength.setValue(contact.relationship_strength or 0)
+        select_data(self.manager, contact.reports_to_id)
+        if contact.last_contacted_at is not None:
+            self.contacted_known.setChecked(True)
+            self.contacted.setDate(qdate(contact.last_contacted_at.astimezone().date()))
+
+    def values(self) -> dict[str, object]:
+        """What the form says; an unchanged last-contacted day keeps its stored time."""
+        return {
+            "first_name": self.first_name.text(),
+            "last_name": self.last_name.text(),
+            "title": self.title.text(),
+            "email": self.email.text(),
+            "phone": self.phone.text(),
+            "role": self.role.currentData() or "",
+            "sentiment": self.sentiment.currentData() or "",
+            "influence": self.influence.value() or None,
+            "relationship_strength": self.strength.value() or None,
+            "reports_to_id": self.manager.currentData(),
+            "last_contacted_at": self._contacted_value(),
+        }
+
+    def _contacted_value(self) -> datetime | None:
+        if not self.contacted_known.isChecked():
+            return None
+        day = self.contacted.date().toPython()
+        assert isinstance(day, date)
+        stored = self.contact.last_contacted_at if self.contact else None
+        if stored is not None and stored.astimezone().date() == day:
+            return stored
+        return datetime.combine(day, time(12, 0)).astimezone(UTC)

@@ -14,6 +14,7 @@ import tempfile
 import time
 from collections.abc import Callable
 from pathlib import Path
+from typing import Any
 
 from am_desktop.db.location import (
     APP_NAME,
@@ -25,6 +26,9 @@ from am_desktop.db.location import (
 from am_desktop.errors import AppError
 
 log = logging.getLogger("am_desktop")
+
+
+PROG_NAME = "am-desktop"
 
 
 def log_file_path() -> Path:
@@ -148,6 +152,10 @@ def run_self_test(db: str | None) -> int:
             checks.append(
                 ("account workspace filled", _wait(app, lambda: workspace.overview is not None))
             )
+            workspace.show_tab("Contacts")
+            checks.append(
+                ("contact map drawn", _wait(app, lambda: bool(workspace.contacts.scene.cards())))
+            )
         window.close()
         window.context.store.close()
     failed = [name for name, ok in checks if not ok]
@@ -155,3 +163,27 @@ def run_self_test(db: str | None) -> int:
         print(f"{'ok  ' if ok else 'FAIL'} {name}")
     print("self-test passed" if not failed else f"self-test failed: {', '.join(failed)}")
     return 1 if failed else 0
+
+
+def export_contact_map(store: Any, account: str, out: Path) -> Any:
+    """Draw an account's contact map to ``out`` (.svg or .png) without a window.
+
+    Args:
+        store: an open Store.
+        account: the account's name or web domain.
+
+    Returns:
+        The ContactGraph drawn.
+    """
+    os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
+    from datetime import date
+
+    from PySide6.QtWidgets import QApplication
+
+    from am_desktop.services.contact_map import contact_graph, find_account
+    from am_desktop.ui.contact_map.render import export_graph
+
+    graph = contact_graph(store, find_account(store, account))
+    _app = QApplication.instance() or QApplication([PROG_NAME])
+    export_graph(graph, date.today(), out)
+    return graph

@@ -18,7 +18,7 @@ from typing import TYPE_CHECKING, TextIO
 
 from am_desktop import __version__
 from am_desktop.domain.csv_formats import KINDS
-from am_desktop.errors import AppError, Cancelled, ImportRejected
+from am_desktop.errors import AppError, Cancelled, ExportError, ImportRejected
 
 if TYPE_CHECKING:
     from am_desktop.services.store import Store
@@ -111,6 +111,13 @@ def build_parser() -> argparse.ArgumentParser:
     exp.add_argument("--format", choices=("csv", "json"), default="csv")
     exp.add_argument("--out", type=Path, metavar="FILE", help="write to FILE (default: stdout)")
     _add_db(exp)
+
+    cmap = commands.add_parser("map", help="save an account's contact map as SVG or PNG")
+    cmap.add_argument("account", metavar="ACCOUNT", help="the account's name or web domain")
+    cmap.add_argument(
+        "--out", type=Path, metavar="FILE", required=True, help="FILE.svg or FILE.png"
+    )
+    _add_db(cmap)
     return parser
 
 
@@ -193,6 +200,24 @@ def run_export(args: argparse.Namespace) -> int:
     return EXIT_OK
 
 
+def run_map(args: argparse.Namespace) -> int:
+    """``am-desktop map ACCOUNT --out FILE``: the contact map, drawn as in the window."""
+    from am_desktop.app import export_contact_map
+
+    if args.out.suffix.lower() not in (".svg", ".png"):
+        raise ExportError(f"Name the output FILE.svg or FILE.png (not {args.out.name}).")
+    store = _open(args)
+    try:
+        graph = export_contact_map(store, args.account, args.out)
+    finally:
+        store.close()
+    print(
+        f"Contact map of {graph.account_name} ({len(graph)} contacts) saved to {args.out}.",
+        file=sys.stderr,
+    )
+    return EXIT_OK
+
+
 def run_window(args: argparse.Namespace) -> int:
     """No command: the desktop window."""
     from am_desktop.app import run_gui
@@ -213,6 +238,7 @@ COMMANDS: dict[str | None, Callable[[argparse.Namespace], int]] = {
     "import": run_import,
     "export": run_export,
     "self-test": run_self_test,
+    "map": run_map,
 }
 
 

@@ -478,6 +478,7 @@ class MainWindow(QMainWindow):
         if key == "currency":
             self.model.currency = self.context.settings.preference("currency")
             self.model.refresh_rows()
+        if key in ("currency", "coverage_senior_level"):
             for workspace in self._workspaces.values():
                 refresh = getattr(workspace, "refresh", None)
                 if refresh is not None:

@@ -156,3 +156,44 @@ def test_export_to_a_missing_folder_is_explained(
         str(tmp_path / "nope" / "x.csv"),
     )
     assert code == 1 and "There is no folder" in err
+
+
+def test_map_draws_an_account_as_svg_or_png(
+    capsys: pytest.CaptureFixture[str], tmp_path: Path
+) -> None:
+    db = str(tmp_path / "am.sqlite3")
+    accounts, contacts = tmp_path / "accounts.csv", tmp_path / "contacts.csv"
+    accounts.write_text(ACCOUNTS)
+    contacts.write_text(
+        "account,first_name,last_name,email,title,role,reports_to\n"
+        "acme.com,Ada,Boss,ada@acme.com,CEO,economic_buyer,\n"
+        "Acme,Bo,Report,bo@acme.com,Analyst,user,ada@acme.com\n"
+    )
+    assert run(capsys, "import", "accounts", str(accounts), "--db", db)[0] == 0
+    assert run(capsys, "import", "contacts", str(contacts), "--db", db)[0] == 0
+
+    code, _, err = run(capsys, "map", "ACME.COM", "--out", str(tmp_path / "acme.svg"), "--db", db)
+    assert code == 0 and "2 contacts" in err
+    svg = (tmp_path / "acme.svg").read_text()
+    assert "Ada Boss" in svg and "Bo Report" in svg
+    code, _, _ = run(capsys, "map", "Acme", "--out", str(tmp_path / "acme.png"), "--db", db)
+    assert code == 0 and (tmp_path / "acme.png").read_bytes()[:4] == b"\x89PNG"
+
+
+@pytest.mark.parametrize(
+    ("account", "out", "message"),
+    [
+        ("Nobody", "map.svg", "No account is named"),
+        ("Acme", "map.pdf", "FILE.svg or FILE.png"),
+    ],
+)
+def test_map_explains_what_it_cannot_do(
+    capsys: pytest.CaptureFixture[str], tmp_path: Path, account: str, out: str, message: str
+) -> None:
+    db = str(tmp_path / "am.sqlite3")
+    source = tmp_path / "accounts.csv"
+    source.write_text(ACCOUNTS)
+    run(capsys, "import", "accounts", str(source), "--db", db)
+    code, _, err = run(capsys, "map", account, "--out", str(tmp_path / out), "--db", db)
+    assert code == 1
+    assert message in err and "Traceback" not in err

@@ -111,7 +111,7 @@ def _write_png(scene: ContactMapScene, source: QRectF, path: Path) -> None:
         )
     finally:
         painter.end()
-    if not image.save(str(path), b"PNG"):
+    if not image.save(str(path)):  # the format follows the .png suffix
         raise OSError(5, "the image could not be encoded")
 
 

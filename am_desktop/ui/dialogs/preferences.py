@@ -22,6 +22,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from am_desktop.domain.coverage import Seniority
 from am_desktop.ui.context import AppContext
 
 #: Offered in the currency list; any other three-letter ISO 4217 code may be typed.
@@ -81,6 +82,16 @@ class PreferencesDialog(QDialog):
         self.backups.setValue(int(settings.preference("daily_backups_kept")))
         self.backups.setToolTip("How many daily copies of the database to keep.")
 
+        self.senior_level = QComboBox()
+        for level in reversed(Seniority):
+            self.senior_level.addItem(level.label, int(level))
+        self.senior_level.setCurrentIndex(
+            max(0, self.senior_level.findData(int(settings.preference("coverage_senior_level"))))
+        )
+        self.senior_level.setToolTip(
+            "The contact map warns when nobody at an account is this senior or more."
+        )
+
         self.database_path = self._path_label(str(context.store.path))
         self.settings_path = self._path_label(settings.file_name)
         self.buttons = QDialogButtonBox(
@@ -106,6 +117,7 @@ class PreferencesDialog(QDialog):
         form.addRow("Default check-in cadence", self.cadence)
         form.addRow("Gross margin for CLV", self.gross_margin)
         form.addRow("Daily backups kept", self.backups)
+        form.addRow("Expect a contact at least at", self.senior_level)
         data = QGroupBox("Data")
         paths = QFormLayout(data)
         paths.addRow("Database", self.database_path)
@@ -128,6 +140,7 @@ class PreferencesDialog(QDialog):
             "default_checkin_cadence_days": self.cadence.value(),
             "gross_margin": round(self.gross_margin.value() / 100, 4),
             "daily_backups_kept": self.backups.value(),
+            "coverage_senior_level": self.senior_level.currentData(),
         }
 
     @Slot(str)

@@ -581,20 +581,36 @@ class ContactsTab(QWidget):
             self.save_map(Path(path))
 
     def save_map(self, path: Path) -> None:
-        """Write the map to ``path`` (the suffix picks the format; PNG when there is none)."""
-        from am_desktop.ui.contact_map.render import export_map
+        """Write the map to ``path`` (the suffix picks the format; PNG when there is none).
+
+        The scene is drawn here (it lives on the GUI thread); encoding and writing the file,
+        which takes a second for a large PNG, runs in the background.
+        """
+        from am_desktop.ui.contact_map.render import draw_map, write_drawing
 
         if path.suffix.lower() not in (".png", ".svg"):
             path = path.with_name(path.name + ".png")
         title = f"{self.graph.account_name}: contact map" if self.graph else ""
         try:
-            export_map(self.scene, path, title)
+            drawing = draw_map(self.scene, path, title)
         except AppError as error:
             self._say(error.user_message)
-        except Exception as error:
-            self.context.messages.failure(error)
+            return
+        self.context.tasks.submit(
+            lambda _p: write_drawing(drawing, path),
+            lane=Lane.NET,  # file work stays off the database lanes, as the export dialog's
+            on_done=self._on_map_saved,
+            on_error=self._on_map_save_failed,
+        )
+
+    def _on_map_saved(self, path: Path) -> None:
+        self.context.messages.info(f"Contact map saved to {path}.")
+
+    def _on_map_save_failed(self, error: BaseException) -> None:
+        if isinstance(error, AppError):
+            self._say(error.user_message)
         else:
-            self.context.messages.info(f"Contact map saved to {path}.")
+            self.context.messages.failure(error)
 
 
 def _escape(text: str) -> str:

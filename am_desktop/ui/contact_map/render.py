@@ -11,13 +11,16 @@ import tempfile
 from datetime import date
 from pathlib import Path
 
-from PySide6.QtCore import QRectF, QSize, Qt
+from PySide6.QtCore import QBuffer, QIODevice, QRectF, QSize, Qt
 from PySide6.QtGui import QColor, QImage, QPainter, QPalette
 from PySide6.QtSvg import QSvgGenerator
 
 from am_desktop.domain.contact_graph import ContactGraph
 from am_desktop.errors import ExportError
 from am_desktop.ui.contact_map.scene import ContactMapScene
+
+#: What :func:`draw_map` makes: a PNG's image or an SVG's bytes.
+Drawing = QImage | bytes
 
 #: The formats an export can take, by file suffix.
 FORMATS = {".png": "PNG image", ".svg": "SVG drawing"}
@@ -26,14 +29,26 @@ _MARGIN = 32.0
 #: PNGs are drawn at twice the screen's scale, so they stay sharp in a slide deck.
 _PNG_SCALE = 2.0
 #: A PNG wider or taller than this is drawn smaller (a 200-contact map is still readable).
-_PNG_MAX_SIDE = 12_000
+_PNG_MAX_SIDE = 8_000
 
 
 def export_map(scene: ContactMapScene, path: Path, title: str = "") -> Path:
-    """Write the whole map to ``path`` (.png or .svg), atomically.
+    """Write the whole map to ``path`` (.png or .svg), atomically, on this thread.
 
     Raises:
         ExportError: an unknown suffix, or the file could not be written.
+    """
+    return write_drawing(draw_map(scene, path, title), path)
+
+
+def draw_map(scene: ContactMapScene, path: Path, title: str = "") -> Drawing:
+    """Draw the whole map for ``path``'s format (on the GUI thread: the scene lives there).
+
+    Returns:
+        The drawing, to be written by :func:`write_drawing` on any thread.
+
+    Raises:
+        ExportError: the suffix is neither .png nor .svg.
     """
     suffix = path.suffix.lower()
     if suffix not in FORMATS:
@@ -45,23 +60,20 @@ def export_map(scene: ContactMapScene, path: Path, title: str = "") -> Path:
         source = scene.itemsBoundingRect().adjusted(-_MARGIN, -_MARGIN, _MARGIN, _MARGIN)
         if source.isEmpty():
             source = QRectF(0, 0, 320, 120)
-        temporary = _temporary_beside(path)
-        try:
-            if suffix == ".svg":
-                _write_svg(scene, source, temporary, title)
-            else:
-                _write_png(scene, source, temporary)
-            temporary.replace(path)
-        except OSError as error:
-            temporary.unlink(missing_ok=True)
-            raise ExportError(f"The map could not be saved to {path}: {error.strerror}.") from None
+        if suffix == ".svg":
+            return _svg(scene, source, title)
+        return _png(scene, source)
     finally:
         scene.set_export_mode(False)
         scene.select_ids(selected)
-    return path
 
 
-def _temporary_beside(path: Path) -> Path:
+def write_drawing(drawing: Drawing, path: Path) -> Path:
+    """Write a drawing to ``path`` atomically (encoding a PNG takes a while: off the GUI thread).
+
+    Raises:
+        ExportError: the file could not be written.
+    """
     try:
         handle, name = tempfile.mkstemp(
             prefix=f".{path.stem}-", suffix=path.suffix, dir=path.parent
@@ -69,16 +81,29 @@ def _temporary_beside(path: Path) -> Path:
     except OSError as error:
         raise ExportError(f"The map could not be saved to {path}: {error.strerror}.") from None
     os.close(handle)
-    return Path(name)
+    temporary = Path(name)
+    try:
+        if isinstance(drawing, QImage):
+            if not drawing.save(str(temporary)):  # the format follows the .png suffix
+                raise OSError(5, "the image could not be encoded")
+        else:
+            temporary.write_bytes(drawing)
+        temporary.replace(path)
+    except OSError as error:
+        temporary.unlink(missing_ok=True)
+        raise ExportError(f"The map could not be saved to {path}: {error.strerror}.") from None
+    return path
 
 
 def _background(scene: ContactMapScene) -> QColor:
     return scene.palette().color(QPalette.ColorRole.Base)
 
 
-def _write_svg(scene: ContactMapScene, source: QRectF, path: Path, title: str) -> None:
+def _svg(scene: ContactMapScene, source: QRectF, title: str) -> bytes:
+    buffer = QBuffer()
+    buffer.open(QIODevice.OpenModeFlag.WriteOnly)
     generator = QSvgGenerator()
-    generator.setFileName(str(path))
+    generator.setOutputDevice(buffer)
     generator.setSize(QSize(round(source.width()), round(source.height())))
     generator.setViewBox(QRectF(0, 0, source.width(), source.height()))
     generator.setTitle(title or "Contact map")
@@ -89,11 +114,10 @@ def _write_svg(scene: ContactMapScene, source: QRectF, path: Path, title: str) -
         scene.render(painter, QRectF(0, 0, source.width(), source.height()), source)
     finally:
         painter.end()
-    if not path.exists() or path.stat().st_size == 0:
-        raise OSError(5, "nothing was written")
+    return bytes(buffer.data().data())
 
 
-def _write_png(scene: ContactMapScene, source: QRectF, path: Path) -> None:
+def _png(scene: ContactMapScene, source: QRectF) -> QImage:
     scale = min(_PNG_SCALE, _PNG_MAX_SIDE / max(source.width(), source.height()))
     size = QSize(round(source.width() * scale), round(source.height() * scale))
     image = QImage(size, QImage.Format.Format_ARGB32_Premultiplied)
@@ -103,16 +127,11 @@ def _write_png(scene: ContactMapScene, source: QRectF, path: Path) -> None:
         painter.setRenderHints(
             QPainter.RenderHint.Antialiasing | QPainter.RenderHint.TextAntialiasing
         )
-        scene.render(
-            painter,
-            QRectF(0, 0, size.width(), size.height()),
-            source,
-            Qt.AspectRatioMode.KeepAspectRatio,
-        )
+        target = QRectF(0, 0, size.width(), size.height())
+        scene.render(painter, target, source, Qt.AspectRatioMode.KeepAspectRatio)
     finally:
         painter.end()
-    if not image.save(str(path)):  # the format follows the .png suffix
-        raise OSError(5, "the image could not be encoded")
+    return image
 
 
 def export_graph(graph: ContactGraph, today: date, path: Path) -> Path:

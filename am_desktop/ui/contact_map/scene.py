@@ -14,6 +14,7 @@ from datetime import date
 from PySide6.QtCore import QPointF, Qt, Signal
 from PySide6.QtGui import QFont, QKeyEvent, QPalette
 from PySide6.QtWidgets import (
+    QGraphicsItem,
     QGraphicsPathItem,
     QGraphicsScene,
     QGraphicsSceneContextMenuEvent,
@@ -202,8 +203,14 @@ class ContactMapScene(QGraphicsScene):
 
     def set_export_mode(self, exporting: bool) -> None:
         """Full names on cards (no eliding) and no selection, for PNG and SVG exports."""
+        cache = (
+            QGraphicsItem.CacheMode.NoCache  # cached pixmaps would put pictures in an SVG
+            if exporting
+            else QGraphicsItem.CacheMode.DeviceCoordinateCache
+        )
         for card in self._item_for_node.values():
             card.full_text = exporting
+            card.setCacheMode(cache)
             card.update()
 
     def set_drop_target(self, card: ContactCard | None) -> None:

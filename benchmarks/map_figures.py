@@ -56,7 +56,7 @@ def committee(size: int, seed: int = 7) -> list[dict[str, Any]]:
                     "title": rng.choice(titles),
                     "role": role,
                     "sentiment": rng.choices(_SENTIMENTS, (2, 4, 3, 2, 1))[0],
-                    "influence": max(1, 5 - level + rng.choice((-1, 0, 0, 1))),
+                    "influence": max(1, min(5, 5 - level + rng.choice((-1, 0, 0, 1)))),
                     "relationship_strength": rng.randint(1, 5),
                     "last_contacted_at": now - timedelta(days=rng.randint(0, 120)),
                 }

@@ -63,9 +63,17 @@ def views(app: QApplication, window: Any, theme: str) -> None:
     workspace.show_tab("Opportunities")
     pause(app)
     window.grab().save(str(OUT / f"opportunities-{theme}.png"))
-    workspace.show_tab("Contacts")
-    pause(app)
-    window.grab().save(str(OUT / f"contacts-{theme}.png"))
+
+    for name, key in (
+        ("Big Committee Inc", "contact-map-60"),
+        ("Small Committee Ltd", "contact-map-5"),
+    ):
+        window.open_account(ACCOUNT_IDS[name])
+        workspace = window.tabs.currentWidget()
+        _wait(app, lambda w=workspace: w.contacts.graph is not None)
+        workspace.show_tab("Contacts")
+        pause(app)
+        window.grab().save(str(OUT / f"{key}-{theme}.png"))
 
 
 def palette(app: QApplication, window: Any, theme: str) -> None:
@@ -95,6 +103,22 @@ def import_preview(app: QApplication, window: Any, folder: Path) -> None:
     dialog.close()
 
 
+#: Accounts added to the demo portfolio to show the contact map at two sizes.
+ACCOUNT_IDS: dict[str, int] = {}
+
+
+def add_committees(store: Any) -> None:
+    """A 60-contact and a 5-contact buying committee, as the issue asks to look at."""
+    sys.path.insert(0, str(Path(__file__).parent.parent))
+    from am_desktop.services import catalog
+    from benchmarks.map_figures import add_committee
+
+    for name, size in (("Big Committee Inc", 60), ("Small Committee Ltd", 5)):
+        account = catalog.accounts.create(store, {"name": name, "tier": "strategic"}).id
+        add_committee(store, account, size, seed=3)
+        ACCOUNT_IDS[name] = account
+
+
 def main() -> None:
     """Seed a demo portfolio and photograph the window in both themes."""
     folder = Path(tempfile.mkdtemp(prefix="am-shots-"))
@@ -108,6 +132,7 @@ def main() -> None:
     path = folder / "demo.sqlite3"
     store = open_store(path)
     seed_database(store, SCALES["small"], seed=1, today=TODAY)
+    add_committees(store)
     store.close()
     OUT.mkdir(exist_ok=True)
     for theme, dark in (("light", False), ("dark", True)):

@@ -164,7 +164,7 @@ class ContactsTab(QWidget):
         splitter.addWidget(self.map_pages)
         splitter.setStretchFactor(0, 2)
         splitter.setStretchFactor(1, 3)
-        splitter.setSizes([420, 700])
+        splitter.setSizes([360, 760])
         self._add_actions()
         self.legend.setText(
             "  ".join(
@@ -297,13 +297,13 @@ class ContactsTab(QWidget):
         self.map_actions["export"].setEnabled(bool(len(graph)))
         if not self._fitted and self.isVisible() and len(graph):
             self._fitted = True
-            self.view.fit()
+            self.view.fit(readable=True)
 
     def showEvent(self, event: QShowEvent) -> None:
         super().showEvent(event)
         if not self._fitted and self.graph is not None and len(self.graph):
             self._fitted = True
-            self.view.fit()
+            self.view.fit(readable=True)
 
     def selected_ids(self) -> list[int]:
         """The selected contacts."""

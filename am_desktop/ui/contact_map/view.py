@@ -12,6 +12,8 @@ from am_desktop.ui.contact_map.scene import ContactMapScene
 
 MIN_ZOOM = 0.15
 MAX_ZOOM = 3.0
+#: Below this zoom a card's name is hard to read; a map first opens no smaller.
+READABLE_ZOOM = 0.6
 _STEP = 1.2
 
 
@@ -54,16 +56,25 @@ class ContactMapView(QGraphicsView):
     def zoom_out(self) -> None:
         self.set_zoom(self.zoom / _STEP)
 
-    def fit(self) -> None:
-        """Show every card; never zoom in past 100 % for a small committee."""
+    def fit(self, readable: bool = False) -> None:
+        """Show every card; never zoom in past 100 % for a small committee.
+
+        Args:
+            readable: never zoom out below :data:`READABLE_ZOOM` either; a large map then
+                opens on the top of its chart, names readable, the rest a scroll away.
+        """
         rect = self.map_scene.itemsBoundingRect()
         if rect.isEmpty():
             return
-        self.fitInView(rect.adjusted(-24, -24, 24, 24), Qt.AspectRatioMode.KeepAspectRatio)
+        self.fitInView(self.sceneRect(), Qt.AspectRatioMode.KeepAspectRatio)
+        floor = READABLE_ZOOM if readable else MIN_ZOOM
         if self.zoom > 1.0:
             self.set_zoom(1.0)
-        elif self.zoom < MIN_ZOOM:
-            self.set_zoom(MIN_ZOOM)
+        elif self.zoom < floor:
+            self.set_zoom(floor)
+            self.centerOn(rect.center().x(), rect.top() + self.viewport().height() / floor / 2)
+            self.zoom_changed.emit(self.zoom)
+            return
         self.centerOn(rect.center())
         self.zoom_changed.emit(self.zoom)
 

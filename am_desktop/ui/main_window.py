@@ -159,6 +159,9 @@ class MainWindow(QMainWindow):
         file_menu.addSeparator()
         self.import_action = self._action(file_menu, "&Import CSV…", "Ctrl+I", self.import_csv)
         self.export_action = self._action(file_menu, "&Export…", "Ctrl+E", self.export_csv)
+        self.export_map_action = self._action(
+            file_menu, "Export contact &map…", "Ctrl+Shift+E", self.export_contact_map
+        )
         file_menu.addSeparator()
         self._action(file_menu, "&Quit", QKeySequence.StandardKey.Quit, self.close)
 
@@ -290,6 +293,18 @@ class MainWindow(QMainWindow):
         from am_desktop.ui.dialogs.export_dialog import ExportDialog
 
         ExportDialog(self.context, parent=self).exec()
+
+    @Slot()
+    def export_contact_map(self) -> None:
+        """File → Export contact map: the current account's map, as PNG or SVG."""
+        workspace = self.tabs.currentWidget()
+        contacts = getattr(workspace, "contacts", None)
+        if contacts is None:
+            self.context.messages.info(
+                "Open an account first: its contact map is what gets exported."
+            )
+            return
+        contacts.export_map()
 
     @Slot()
     def show_preferences(self) -> None:

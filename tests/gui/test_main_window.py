@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 from datetime import timedelta
+from pathlib import Path
 
 import pytest
 from PySide6.QtCore import Qt
@@ -198,3 +199,31 @@ def test_a_daily_backup_is_taken_once_the_list_shows(window: MainWindow) -> None
         (window.context.store.path.parent / "backups").glob("*-daily-2026-11-22.sqlite3")
     )
     assert len(backups) == 1
+
+
+def test_the_header_warns_about_coverage_and_file_menu_exports_the_map(
+    window: MainWindow, monkeypatch: pytest.MonkeyPatch, tmp_path: Path
+) -> None:
+    messages: list[str] = []
+    window.context.messages.posted.connect(lambda _level, text: messages.append(text))
+    window.export_map_action.trigger()  # no account open: explained, nothing written
+    assert any("Open an account first" in m for m in messages)
+
+    acme = catalog.accounts.find(window.context.store, name="Acme")[0].id
+    catalog.contacts.create(
+        window.context.store, {"account_id": acme, "last_name": "Lee", "title": "Analyst"}
+    )
+    window.open_account(acme)
+    workspace = window.tabs.currentWidget()
+    assert isinstance(workspace, AccountWorkspace)
+    assert not workspace.coverage_label.isHidden()
+    assert "coverage warnings" in workspace.coverage_label.text()
+    assert len(workspace.contacts.scene.cards()) == 1
+
+    target = tmp_path / "acme.svg"
+    monkeypatch.setattr(
+        "am_desktop.ui.contact_map.contacts_tab.QFileDialog.getSaveFileName",
+        lambda *_args, **_kw: (str(target), ""),
+    )
+    window.export_map_action.trigger()
+    assert "Lee" in target.read_text()

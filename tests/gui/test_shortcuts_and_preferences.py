@@ -7,6 +7,7 @@ from PySide6.QtGui import QAction, QKeySequence
 from PySide6.QtWidgets import QDialogButtonBox, QMainWindow
 from pytestqt.qtbot import QtBot
 
+from am_desktop.ui.contact_map.contacts_tab import MAP_SHORTCUTS
 from am_desktop.ui.context import AppContext
 from am_desktop.ui.dialogs.preferences import PreferencesDialog
 from am_desktop.ui.dialogs.shortcuts import ShortcutsDialog, plain_text
@@ -41,7 +42,9 @@ def test_the_shortcuts_dialog_lists_menu_actions_with_shortcuts(qtbot: QtBot) ->
         ("Go to account…", _native("Ctrl+K")),
         ("Redo", f"{_native('Ctrl+Shift+Z')}, {_native('Ctrl+Y')}"),
         ("Filter the account list", _native("Ctrl+L")),
+        *((label, _native(keys)) for label, keys in MAP_SHORTCUTS.values()),
     ]
+    assert ("Contact map: fit the whole map", _native("Ctrl+0")) in dialog.rows()
     assert dialog.table.editTriggers() == dialog.table.EditTrigger.NoEditTriggers
     dialog.buttons.button(QDialogButtonBox.StandardButton.Close).click()
     assert dialog.result() == dialog.DialogCode.Rejected

@@ -56,6 +56,18 @@ from am_desktop.ui.widgets import EmptyState
 
 Positions = dict[int, tuple[float, float] | None]
 
+#: The map's own keys (active while the Contacts tab has focus), for Help → Keyboard shortcuts.
+MAP_SHORTCUTS: dict[str, tuple[str, str]] = {
+    "add": ("Contact map: add a contact", "Ctrl+Shift+C"),
+    "link": ("Contact map: add an influence link from the selected contact", "Ctrl+Shift+L"),
+    "relayout": ("Contact map: re-layout (undo dragged positions)", "Ctrl+Shift+R"),
+    "zoom_in": ("Contact map: zoom in (or Ctrl+wheel)", "Ctrl+="),
+    "zoom_out": ("Contact map: zoom out", "Ctrl+-"),
+    "fit": ("Contact map: fit the whole map", "Ctrl+0"),
+    "edit": ("Contact map: edit the selected contact", "Return"),
+    "archive": ("Contact map: archive the selected contacts", "Delete"),
+}
+
 
 def warnings_for(context: AppContext, graph: ContactGraph, today: date) -> list[CoverageWarning]:
     """The coverage warnings at the level of seniority the user expects (a preference)."""
@@ -191,14 +203,14 @@ class ContactsTab(QWidget):
             (
                 "add",
                 "Add contact…",
-                "Ctrl+Shift+A",
+                MAP_SHORTCUTS["add"][1],
                 self.add_contact,
                 "Add a contact at this account",
             ),
             (
                 "link",
                 "Add influence link",
-                "Ctrl+Shift+L",
+                MAP_SHORTCUTS["link"][1],
                 self._start_link,
                 "Draw a dashed arrow from the selected contact to the one they sway "
                 "(or Shift+drag from card to card)",
@@ -206,7 +218,7 @@ class ContactsTab(QWidget):
             (
                 "relayout",
                 "Re-layout",
-                "Ctrl+Shift+R",
+                MAP_SHORTCUTS["relayout"][1],
                 self.relayout,
                 "Put every card back where the automatic layout places it",
             ),
@@ -224,11 +236,11 @@ class ContactsTab(QWidget):
                 self.view.zoom_out,
                 "Zoom out",
             ),
-            ("fit", "Fit", "Ctrl+0", self.view.fit, "Show the whole map"),
+            ("fit", "Fit", MAP_SHORTCUTS["fit"][1], self.view.fit, "Show the whole map"),
             (
                 "export",
                 "Export map…",
-                "Ctrl+Shift+E",
+                None,  # File → Export contact map has Ctrl+Shift+E, for the whole window
                 self.export_map,
                 "Save the map as PNG or SVG",
             ),

@@ -20,8 +20,13 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from am_desktop.ui.contact_map.contacts_tab import MAP_SHORTCUTS
+
 #: Shortcuts that belong to a view rather than a menu: (what it does, key sequence).
-EXTRA_SHORTCUTS: tuple[tuple[str, str], ...] = (("Filter the account list", "Ctrl+L"),)
+EXTRA_SHORTCUTS: tuple[tuple[str, str], ...] = (
+    ("Filter the account list", "Ctrl+L"),
+    *MAP_SHORTCUTS.values(),
+)
 
 
 def plain_text(text: str) -> str:

@@ -108,3 +108,45 @@ def test_self_test_passes_offscreen(tmp_path: Path) -> None:
     )
     assert done.returncode == 0, done.stdout + done.stderr
     assert "self-test passed" in done.stdout
+
+
+def test_the_contact_dialog_refuses_a_bad_email_and_a_reporting_loop(
+    qtbot: QtBot, context: AppContext
+) -> None:
+    from PySide6.QtGui import QUndoStack
+
+    from am_desktop.services.contact_map import contact_graph
+    from am_desktop.ui.dialogs.contact_dialog import ContactDialog
+
+    store = context.store
+    account = catalog.accounts.create(store, {"name": "Acme"}).id
+    boss = catalog.contacts.create(store, {"account_id": account, "last_name": "Boss"})
+    report = catalog.contacts.create(
+        store, {"account_id": account, "last_name": "Report", "reports_to_id": boss.id}
+    )
+    undo = QUndoStack()
+
+    new = ContactDialog(context, contact_graph(store, account), None, undo, manager_id=boss.id)
+    qtbot.addWidget(new)
+    assert new.manager.currentData() == boss.id
+    new.last_name.setText("Lee")
+    new.email.setText("not-an-email")
+    new.buttons.accepted.emit()
+    assert not new.errors["email"].isHidden()
+    new.email.setText("lee@acme.com")
+    new.influence.setValue(4)
+    new.role.setCurrentIndex(new.role.findData("champion"))
+    new.buttons.accepted.emit()
+    assert new.result() == new.DialogCode.Accepted
+    saved = catalog.contacts.get(store, new.saved_id or 0)
+    assert (saved.reports_to_id, saved.influence, saved.role.value) == (boss.id, 4, "champion")
+    assert undo.count() == 1
+
+    edit = ContactDialog(context, contact_graph(store, account), boss, undo)
+    qtbot.addWidget(edit)
+    assert edit.manager.findData(boss.id) == -1  # nobody is offered as their own manager
+    edit.manager.setCurrentIndex(edit.manager.findData(report.id))
+    edit.buttons.accepted.emit()
+    assert "reporting loop" in edit.errors["reports_to_id"].text()
+    assert catalog.contacts.get(store, boss.id).reports_to_id is None
+    assert undo.count() == 1

@@ -71,7 +71,7 @@ class ContactCard(QGraphicsItem):
     def __init__(self, node: ContactNode) -> None:
         super().__init__()
         self.node = node
-        self.lines: list[ReportsLine | InfluenceArrow] = []
+        self.lines: list[CardLine] = []
         self.quiet_days: int | None = None
         self.cadence_days = 0
         self.drop_target = False
@@ -240,27 +240,39 @@ class ContactCard(QGraphicsItem):
             painter.drawEllipse(centre, 3.2, 3.2)
 
 
-class ReportsLine(QGraphicsPathItem):
-    """A solid line from a manager's card down to a report's card."""
+class CardLine(QGraphicsPathItem):
+    """A line between two cards that follows them while they are dragged."""
 
-    def __init__(self, manager: ContactCard, report: ContactCard, *, side: bool) -> None:
+    def __init__(self, start: ContactCard, end: ContactCard, z: float) -> None:
         super().__init__()
-        self.manager, self.report, self.side = manager, report, side
-        self.setZValue(0)
-        for card in (manager, report):
+        self.start, self.end = start, end
+        self.setZValue(z)
+        for card in (start, end):
             card.lines.append(self)
-        self.follow()
 
     def detach(self) -> None:
-        for card in (self.manager, self.report):
+        """Stop following the cards (the line is being removed)."""
+        for card in (self.start, self.end):
             if self in card.lines:
                 card.lines.remove(self)
 
     def follow(self) -> None:
         """Redraw between the cards' current positions."""
+        raise NotImplementedError
+
+
+class ReportsLine(CardLine):
+    """A solid line from a manager's card (``start``) down to a report's card (``end``)."""
+
+    def __init__(self, manager: ContactCard, report: ContactCard, *, side: bool) -> None:
+        super().__init__(manager, report, 0)
+        self.side = side
+        self.follow()
+
+    def follow(self) -> None:
         points = reports_route(
-            _rect_tuple(self.manager.rect()),
-            _rect_tuple(self.report.rect()),
+            _rect_tuple(self.start.rect()),
+            _rect_tuple(self.end.rect()),
             bus_drop=METRICS.level_gap / 2,
             gutter=METRICS.sibling_gap,
             side=self.side,
@@ -271,25 +283,17 @@ class ReportsLine(QGraphicsPathItem):
         self.setPath(path)
 
 
-class InfluenceArrow(QGraphicsPathItem):
-    """A dashed arrow: one contact sways another outside the reporting line."""
+class InfluenceArrow(CardLine):
+    """A dashed arrow: ``start`` sways ``end`` outside the reporting line."""
 
     def __init__(self, source: ContactCard, target: ContactCard, link_id: int) -> None:
-        super().__init__()
-        self.source, self.target, self.link_id = source, target, link_id
-        self.setZValue(0.5)
-        for card in (source, target):
-            card.lines.append(self)
+        super().__init__(source, target, 0.5)
+        self.link_id = link_id
         self.follow()
 
-    def detach(self) -> None:
-        for card in (self.source, self.target):
-            if self in card.lines:
-                card.lines.remove(self)
-
     def follow(self) -> None:
-        target = self.target.rect()
-        self.setPath(arrow_path(self.source.rect(), target.center(), target))
+        target = self.end.rect()
+        self.setPath(arrow_path(self.start.rect(), target.center(), target))
 
 
 def arrow_path(source: QRectF, target_point: QPointF, target: QRectF | None = None) -> QPainterPath:

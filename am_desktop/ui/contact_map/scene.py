@@ -27,6 +27,7 @@ from am_desktop.domain.contact_graph import ContactGraph
 from am_desktop.domain.graph_layout import Layout, tidy_layout
 from am_desktop.domain.ids import ContactId
 from am_desktop.ui.contact_map.items import (
+    CardLine,
     ContactCard,
     InfluenceArrow,
     ReportsLine,
@@ -91,7 +92,7 @@ class ContactMapScene(QGraphicsScene):
         self.layout_result: Layout[ContactId] | None = None
         self.interaction: _LinkInteraction | None = None
         self._item_for_node: dict[int, ContactCard] = {}
-        self._lines: list[ReportsLine | InfluenceArrow] = []
+        self._lines: list[CardLine] = []
         self._pressed: dict[ContactCard, QPointF] = {}
         self._drop_target: ContactCard | None = None
         self._caption = QGraphicsSimpleTextItem()

@@ -2,12 +2,9 @@
 
 from __future__ import annotations
 
-from PySide6.QtCore import QDate, Slot
+from PySide6.QtCore import Slot
 from PySide6.QtGui import QUndoStack
 from PySide6.QtWidgets import (
-    QCheckBox,
-    QDateEdit,
-    QHBoxLayout,
     QLineEdit,
     QSpinBox,
     QWidget,
@@ -18,7 +15,7 @@ from am_desktop.domain.records import AccountRecord
 from am_desktop.errors import ValidationError
 from am_desktop.services import catalog
 from am_desktop.ui.context import AppContext
-from am_desktop.ui.dialogs.form import RecordForm, choice_box, qdate, select_data
+from am_desktop.ui.dialogs.form import OptionalDate, RecordForm, choice_box, select_data
 
 
 class AccountDialog(RecordForm):
@@ -40,19 +37,12 @@ class AccountDialog(RecordForm):
         self.segment = choice_box(Segment)
         self.tier = choice_box(Tier, none_label=None)
         self.owner = QLineEdit()
-        self.since_known = QCheckBox("Known")
-        self.since = QDateEdit()
-        self.since.setCalendarPopup(True)
-        self.since.setDisplayFormat("d MMM yyyy")
-        self.since.setDate(QDate.currentDate())
+        self.since = OptionalDate()
         self.cadence = QSpinBox()
         self.cadence.setRange(1, 365)
         self.cadence.setSuffix(" days")
         self.cadence.setValue(int(context.settings.preference("default_checkin_cadence_days")))
         self.external_id = QLineEdit()
-        since_row = QHBoxLayout()
-        since_row.addWidget(self.since_known)
-        since_row.addWidget(self.since, 1)
         self.lay_out(
             [
                 ("name", "Name", self.name),
@@ -61,15 +51,13 @@ class AccountDialog(RecordForm):
                 ("segment", "Segment", self.segment),
                 ("tier", "Tier", self.tier),
                 ("owner", "Owner", self.owner),
-                ("customer_since", "Customer since", since_row),
+                ("customer_since", "Customer since", self.since),
                 ("checkin_cadence_days", "Check-in every", self.cadence),
                 ("external_id", "CRM id", self.external_id),
             ]
         )
         if account is not None:
             self._fill(account)
-        self.since.setEnabled(self.since_known.isChecked())
-        self.since_known.toggled.connect(self.since.setEnabled)
         self.domain.editingFinished.connect(self._on_domain_editing_finished)
 
     def _fill(self, account: AccountRecord) -> None:
@@ -79,9 +67,7 @@ class AccountDialog(RecordForm):
         select_data(self.segment, account.segment)
         select_data(self.tier, account.tier)
         self.owner.setText(account.owner or "")
-        if account.customer_since is not None:
-            self.since_known.setChecked(True)
-            self.since.setDate(qdate(account.customer_since))
+        self.since.set_value(account.customer_since)
         self.cadence.setValue(account.checkin_cadence_days)
         self.external_id.setText(account.external_id or "")
 
@@ -94,7 +80,7 @@ class AccountDialog(RecordForm):
             "segment": self.segment.currentData() or "",
             "tier": self.tier.currentData(),
             "owner": self.owner.text(),
-            "customer_since": self.since.date().toPython() if self.since_known.isChecked() else "",
+            "customer_since": self.since.value() or "",
             "checkin_cadence_days": self.cadence.value(),
             "external_id": self.external_id.text(),
         }

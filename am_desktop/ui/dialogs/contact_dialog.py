@@ -2,15 +2,11 @@
 
 from __future__ import annotations
 
-from datetime import UTC, date, datetime, time
+from datetime import UTC, datetime, time
 
-from PySide6.QtCore import QDate
 from PySide6.QtGui import QUndoStack
 from PySide6.QtWidgets import (
-    QCheckBox,
     QComboBox,
-    QDateEdit,
-    QHBoxLayout,
     QLineEdit,
     QSpinBox,
     QWidget,
@@ -21,7 +17,7 @@ from am_desktop.domain.enums import ContactRole, Sentiment
 from am_desktop.domain.records import ContactRecord
 from am_desktop.services import catalog
 from am_desktop.ui.context import AppContext
-from am_desktop.ui.dialogs.form import RecordForm, choice_box, qdate, select_data
+from am_desktop.ui.dialogs.form import OptionalDate, RecordForm, choice_box, select_data
 
 
 def _scale_box() -> QSpinBox:
@@ -71,12 +67,7 @@ class ContactDialog(RecordForm):
         self.sentiment = choice_box(Sentiment, none_label="Unknown")
         self.influence = _scale_box()
         self.strength = _scale_box()
-        self.contacted_known = QCheckBox("Known")
-        self.contacted = QDateEdit()
-        self.contacted.setCalendarPopup(True)
-        self.contacted.setDisplayFormat("d MMM yyyy")
-        self.contacted.setDate(QDate.currentDate())
-        self.contacted.setMaximumDate(QDate.currentDate())
+        self.contacted = OptionalDate(latest_today=True)
         self.manager = QComboBox()
         self.manager.addItem("Nobody (top of the chart)", None)
         own_id = contact.id if contact else None
@@ -84,9 +75,6 @@ class ContactDialog(RecordForm):
             if node.id != own_id:
                 label = f"{node.name} — {node.title}" if node.title else node.name
                 self.manager.addItem(label, node.id)
-        contacted_row = QHBoxLayout()
-        contacted_row.addWidget(self.contacted_known)
-        contacted_row.addWidget(self.contacted, 1)
         self.lay_out(
             [
                 ("first_name", "First name", self.first_name),
@@ -97,7 +85,7 @@ class ContactDialog(RecordForm):
                 ("influence", "Influence", self.influence),
                 ("relationship_strength", "Relationship", self.strength),
                 ("reports_to_id", "Reports to", self.manager),
-                ("last_contacted_at", "Last contacted", contacted_row),
+                ("last_contacted_at", "Last contacted", self.contacted),
                 ("email", "E-mail", self.email),
                 ("phone", "Phone", self.phone),
             ]
@@ -106,8 +94,6 @@ class ContactDialog(RecordForm):
             self._fill(contact)
         else:
             select_data(self.manager, manager_id)
-        self.contacted.setEnabled(self.contacted_known.isChecked())
-        self.contacted_known.toggled.connect(self.contacted.setEnabled)
 
     def _fill(self, contact: ContactRecord) -> None:
         self.first_name.setText(contact.first_name or "")
@@ -120,9 +106,8 @@ class ContactDialog(RecordForm):
         self.influence.setValue(contact.influence or 0)
         self.strength.setValue(contact.relationship_strength or 0)
         select_data(self.manager, contact.reports_to_id)
-        if contact.last_contacted_at is not None:
-            self.contacted_known.setChecked(True)
-            self.contacted.setDate(qdate(contact.last_contacted_at.astimezone().date()))
+        moment = contact.last_contacted_at
+        self.contacted.set_value(moment.astimezone().date() if moment else None)
 
     def values(self) -> dict[str, object]:
         """What the form says; an unchanged last-contacted day keeps its stored time."""
@@ -141,10 +126,9 @@ class ContactDialog(RecordForm):
         }
 
     def _contacted_value(self) -> datetime | None:
-        if not self.contacted_known.isChecked():
+        day = self.contacted.value()
+        if day is None:
             return None
-        day = self.contacted.date().toPython()
-        assert isinstance(day, date)
         stored = self.contact.last_contacted_at if self.contact else None
         if stored is not None and stored.astimezone().date() == day:
             return stored

@@ -7,15 +7,19 @@ stack only once it is written (a refused value never lands there).
 
 from __future__ import annotations
 
+from datetime import date
 from typing import Any
 
 from PySide6.QtCore import QDate, Slot
 from PySide6.QtGui import QUndoStack
 from PySide6.QtWidgets import (
+    QCheckBox,
     QComboBox,
+    QDateEdit,
     QDialog,
     QDialogButtonBox,
     QFormLayout,
+    QHBoxLayout,
     QLabel,
     QVBoxLayout,
     QWidget,
@@ -149,6 +153,40 @@ class RecordForm(QDialog):
             self.show_error(error.field, error.user_message)
         else:
             self.context.messages.failure(error)
+
+
+class OptionalDate(QWidget):
+    """A day that may be unknown: a "Known" box beside a calendar field."""
+
+    def __init__(self, latest_today: bool = False, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.known = QCheckBox("Known", self)
+        self.date = QDateEdit(self)
+        self.date.setCalendarPopup(True)
+        self.date.setDisplayFormat("d MMM yyyy")
+        self.date.setDate(QDate.currentDate())
+        if latest_today:
+            self.date.setMaximumDate(QDate.currentDate())
+        self.date.setEnabled(False)
+        self.known.toggled.connect(self.date.setEnabled)
+        layout = QHBoxLayout(self)
+        layout.setContentsMargins(0, 0, 0, 0)
+        layout.addWidget(self.known)
+        layout.addWidget(self.date, 1)
+
+    def value(self) -> date | None:
+        """The day, or None when not known."""
+        if not self.known.isChecked():
+            return None
+        day = self.date.date().toPython()
+        assert isinstance(day, date)
+        return day
+
+    def set_value(self, day: date | None) -> None:
+        """Show a day (None: unknown)."""
+        self.known.setChecked(day is not None)
+        if day is not None:
+            self.date.setDate(qdate(day))
 
 
 def choice_box(choices: type[Choice], none_label: str | None = "—") -> QComboBox:

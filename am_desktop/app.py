@@ -23,7 +23,7 @@ from am_desktop.db.location import (
     resolve_db_path,
     user_data_dir,
 )
-from am_desktop.errors import AppError
+from am_desktop.errors import AppError, ExportError
 
 log = logging.getLogger("am_desktop")
 
@@ -175,7 +175,8 @@ def export_contact_map(store: Any, account: str, out: Path) -> Any:
     Returns:
         The ContactGraph drawn.
     """
-    os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
+    # Drawing to a file needs no screen; a display setting without a display would abort.
+    os.environ["QT_QPA_PLATFORM"] = "offscreen"
     from datetime import date
 
     from PySide6.QtWidgets import QApplication
@@ -184,6 +185,11 @@ def export_contact_map(store: Any, account: str, out: Path) -> Any:
     from am_desktop.ui.contact_map.render import export_graph
 
     graph = contact_graph(store, find_account(store, account))
+    if not len(graph):
+        raise ExportError(
+            f"{graph.account_name} has no contacts yet, so there is no map to draw. "
+            "Add them in the window or import a contacts CSV first."
+        )
     _app = QApplication.instance() or QApplication([PROG_NAME])
     export_graph(graph, date.today(), out)
     return graph

@@ -49,10 +49,11 @@ class ContactNode:
     version: int = 1
 
     def days_since_contact(self, today: date) -> int | None:
-        """Whole days since the last contact (None: never contacted)."""
+        """Whole days since the last contact, by the local calendar as the list shows it
+        (None: never contacted)."""
         if self.last_contacted_at is None:
             return None
-        return (today - self.last_contacted_at.date()).days
+        return (today - self.last_contacted_at.astimezone().date()).days
 
     def is_quiet(self, today: date, cadence_days: int) -> bool:
         """Not contacted within the account's check-in cadence (or never)."""

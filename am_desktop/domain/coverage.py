@@ -37,6 +37,17 @@ class Seniority(enum.IntEnum):
     EXECUTIVE = 4
 
     @property
+    def phrase(self) -> str:
+        """As a sentence names the level: "No contact at vice-president level or above"."""
+        return {
+            Seniority.INDIVIDUAL: "any level",
+            Seniority.MANAGER: "manager level",
+            Seniority.DIRECTOR: "director level",
+            Seniority.VP: "vice-president level",
+            Seniority.EXECUTIVE: "C-level",
+        }[self]
+
+    @property
     def label(self) -> str:
         return {
             Seniority.INDIVIDUAL: "Individual contributor",
@@ -47,15 +58,19 @@ class Seniority(enum.IntEnum):
         }[self]
 
 
-# Checked in this order: "Vice President" is a VP before it is a president, "Managing
-# Director" an executive before it is a director.
+# Checked in this order: an assistant to the CEO is not the CEO, "Vice President" is a VP
+# before it is a president, "Managing Director" an executive before it is a director.
 _TITLE_LEVELS: tuple[tuple[Seniority, re.Pattern[str]], ...] = tuple(
     (level, re.compile(pattern, re.IGNORECASE))
     for level, pattern in (
+        (
+            Seniority.INDIVIDUAL,
+            r"\b(executive|personal|administrative) assistant\b|\bassistant to\b",
+        ),
         (Seniority.VP, r"\b(vice[\s-]+president|[sea]?vp)\b"),
         (
             Seniority.EXECUTIVE,
-            r"\b(chief|c[a-z]?[eiotfmrps]o|president|founder|co-founder|owner|"
+            r"\b(chief|c[a-z]?[eiotfmrps]o|president|founder|co-founder|business owner|"
             r"managing director|general manager|managing partner)\b",
         ),
         (Seniority.DIRECTOR, r"\b(director|head of|head)\b"),
@@ -184,15 +199,14 @@ def _single_threaded(
         message = (
             f"Single-threaded: only {engaged[0].name} was contacted in the last {window} days."
         )
+        advice = (
+            "Meet a second stakeholder before the next renewal step, so one departure "
+            "cannot cost you the account."
+        )
     else:
         message = f"Nobody at the account was contacted in the last {window} days."
-    return CoverageWarning(
-        CoverageRule.SINGLE_THREADED,
-        message,
-        "Meet a second stakeholder before the next renewal step, so one departure "
-        "cannot cost you the account.",
-        _ids(engaged),
-    )
+        advice = "Book a check-in with your champion, and ask who else should join it."
+    return CoverageWarning(CoverageRule.SINGLE_THREADED, message, advice, _ids(engaged))
 
 
 def _quiet_champions(
@@ -205,11 +219,10 @@ def _quiet_champions(
     ]
     if not quiet:
         return None
-    verb = "has" if len(quiet) == 1 else "have"
+    noun, verb = ("Champion", "has") if len(quiet) == 1 else ("Champions", "have")
     return CoverageWarning(
         CoverageRule.CHAMPION_QUIET,
-        f"Champion {_names(quiet)} {verb} not been contacted within the "
-        f"{cadence_days}-day cadence.",
+        f"{noun} {_names(quiet)} {verb} not been contacted within the {cadence_days}-day cadence.",
         "Book a check-in: a champion who goes quiet may have changed priorities or left.",
         _ids(quiet),
     )
@@ -220,7 +233,7 @@ def _no_senior_contact(contacts: list[ContactNode], level: Seniority) -> Coverag
         return None
     return CoverageWarning(
         CoverageRule.NO_SENIOR_CONTACT,
-        f"No contact at {level.label.lower()} level or above.",
+        f"No contact at {level.phrase} or above.",
         "Ask your champion or economic buyer to introduce you to their leadership, "
         "so the account is known at the top.",
     )

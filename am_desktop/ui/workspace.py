@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import html
+from collections.abc import Callable
 from functools import partial
 from typing import Any
 
@@ -100,6 +102,7 @@ class AccountWorkspace(QWidget):
         self.account_id = account_id
         self.undo = undo
         self.overview: AccountOverview | None = None
+        self._reads = 0
         self.title = "…"
         self.name_label = QLabel("…", self)
         self.name_label.setObjectName("accountName")
@@ -225,16 +228,23 @@ class AccountWorkspace(QWidget):
     def refresh(self) -> None:
         """Read the account again (after any change announced on the DataBus)."""
         today = self.context.today()
+        self._reads += 1
+        read = self._reads  # reads run on a pool: an older answer must not replace a newer one
         self.context.tasks.submit(
             lambda _p: account_overview(self.context.store, self.account_id, today),
             lane=Lane.READ,
-            on_done=self._on_overview_loaded,
+            on_done=lambda overview: self._latest(read, self._on_overview_loaded, overview),
         )
         self.context.tasks.submit(
             lambda _p: contact_map.contact_graph(self.context.store, self.account_id),
             lane=Lane.READ,
-            on_done=self._on_contacts_loaded,
+            on_done=lambda graph: self._latest(read, self._on_contacts_loaded, graph),
         )
+
+    def _latest(self, read: int, deliver: Callable[[Any], None], result: object) -> None:
+        """Hand over a read's result unless a newer read was asked for since."""
+        if read == self._reads:
+            deliver(result)
 
     def show_tab(self, name: str) -> None:
         """Bring a tab forward by its name."""
@@ -252,11 +262,16 @@ class AccountWorkspace(QWidget):
             self.coverage_label.hide()
             return
         count = f"{len(warnings)} coverage warnings" if len(warnings) > 1 else "Coverage warning"
-        first = warnings[0].message
+        first = html.escape(warnings[0].message)
         more = f" (and {len(warnings) - 1} more)" if len(warnings) > 1 else ""
         self.coverage_label.setText(
             f"<span style='color:#b3261e'>⚠ {count}:</span> {first}{more} "
             "<a href='contacts'>See the contact map</a>"
+        )
+        self.coverage_label.setToolTip(
+            "<br>".join(
+                f"<b>{html.escape(w.message)}</b> {html.escape(w.advice)}" for w in warnings
+            )
         )
         self.coverage_label.show()
 

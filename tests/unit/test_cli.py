@@ -197,3 +197,15 @@ def test_map_explains_what_it_cannot_do(
     code, _, err = run(capsys, "map", account, "--out", str(tmp_path / out), "--db", db)
     assert code == 1
     assert message in err and "Traceback" not in err
+
+
+def test_map_of_an_account_without_contacts_says_so(
+    capsys: pytest.CaptureFixture[str], tmp_path: Path
+) -> None:
+    db = str(tmp_path / "am.sqlite3")
+    source = tmp_path / "accounts.csv"
+    source.write_text(ACCOUNTS)
+    run(capsys, "import", "accounts", str(source), "--db", db)
+    code, _, err = run(capsys, "map", "Acme", "--out", str(tmp_path / "acme.svg"), "--db", db)
+    assert code == 1 and "no contacts yet" in err
+    assert not (tmp_path / "acme.svg").exists()

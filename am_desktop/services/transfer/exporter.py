@@ -10,7 +10,6 @@ from __future__ import annotations
 import csv
 import enum
 import json
-import tempfile
 from collections.abc import Callable, Iterator
 from datetime import date, datetime
 from pathlib import Path
@@ -32,7 +31,8 @@ from am_desktop.db.models import (
 from am_desktop.domain.cancel import CancelToken
 from am_desktop.domain.csv_formats import FORMATS, neutralise_formula
 from am_desktop.domain.values import format_money
-from am_desktop.errors import ExportError, ValidationError
+from am_desktop.errors import ValidationError
+from am_desktop.services.files import replacing
 from am_desktop.services.ledger import SIGNED_CENTS
 from am_desktop.services.store import Store
 
@@ -298,28 +298,6 @@ def export_to_file(
     Raises:
         ExportError: the folder is missing or the file cannot be written.
     """
-    target = path.expanduser()
-    if not target.parent.is_dir():
-        raise ExportError(f"There is no folder {target.parent} to write to.")
-    try:
-        handle = tempfile.NamedTemporaryFile(  # noqa: SIM115 - renamed below on success
-            "w",
-            encoding="utf-8",
-            newline="",
-            dir=target.parent,
-            prefix=f".{target.name}.",
-            delete=False,
-        )
-    except OSError as error:
-        raise ExportError(f"{target} could not be written: {error.strerror}.") from error
-    try:
-        with handle:
-            count = export_records(store, kind, handle, fmt=fmt, cancel=cancel)
-        Path(handle.name).replace(target)
-    except OSError as error:
-        Path(handle.name).unlink(missing_ok=True)
-        raise ExportError(f"{target} could not be written: {error.strerror}.") from error
-    except BaseException:
-        Path(handle.name).unlink(missing_ok=True)
-        raise
+    with replacing(path) as temporary, temporary.open("w", encoding="utf-8", newline="") as out:
+        count = export_records(store, kind, out, fmt=fmt, cancel=cancel)
     return count

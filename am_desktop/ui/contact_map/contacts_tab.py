@@ -6,12 +6,14 @@ and the map follow the graph that is read back (issue 4).
 
 from __future__ import annotations
 
+import html
 from collections.abc import Callable
 from datetime import date
 from functools import partial
 from pathlib import Path
 from typing import Any
 
+import shiboken6
 from PySide6.QtCore import (
     QItemSelection,
     QItemSelectionModel,
@@ -21,7 +23,7 @@ from PySide6.QtCore import (
     Signal,
     Slot,
 )
-from PySide6.QtGui import QAction, QKeySequence, QShowEvent, QUndoStack
+from PySide6.QtGui import QAction, QKeySequence, QPalette, QShowEvent, QUndoStack
 from PySide6.QtWidgets import (
     QAbstractItemView,
     QFileDialog,
@@ -38,7 +40,7 @@ from PySide6.QtWidgets import (
 from am_desktop.domain.contact_graph import ContactGraph
 from am_desktop.domain.coverage import CoverageWarning, Seniority, coverage_warnings
 from am_desktop.domain.enums import Sentiment
-from am_desktop.errors import AppError
+from am_desktop.errors import AppError, ValidationError
 from am_desktop.services import catalog, contact_map
 from am_desktop.ui.commands import ArchiveCommand, CallCommand, EditCommand
 from am_desktop.ui.contact_map.contact_table import (
@@ -71,7 +73,10 @@ MAP_SHORTCUTS: dict[str, tuple[str, str]] = {
 
 def warnings_for(context: AppContext, graph: ContactGraph, today: date) -> list[CoverageWarning]:
     """The coverage warnings at the level of seniority the user expects (a preference)."""
-    level = Seniority(int(context.settings.preference("coverage_senior_level")))
+    try:
+        level = Seniority(int(context.settings.preference("coverage_senior_level")))
+    except ValueError:  # a hand-edited settings file: the default, not an error every refresh
+        level = Seniority.VP
     return coverage_warnings(graph, today, level)
 
 
@@ -99,13 +104,14 @@ class CoverageBanner(QWidget):
     def show_warnings(self, warnings: list[CoverageWarning]) -> None:
         """Show these warnings (hidden when there are none)."""
         self.warnings = warnings
+        muted = self.palette().color(QPalette.ColorRole.PlaceholderText).name()
         lines = []
         for index, warning in enumerate(warnings):
             show = f" <a href='{index}'>Show</a>" if warning.contact_ids else ""
+            message, advice = html.escape(warning.message), html.escape(warning.advice)
             lines.append(
-                f"<span style='color:#b3261e'>⚠</span> <b>{_escape(warning.message)}</b> "
-                f"<span style='color:palette(placeholder-text)'>{_escape(warning.advice)}</span>"
-                f"{show}"
+                f"<span style='color:#b3261e'>⚠</span> <b>{message}</b> "
+                f"<span style='color:{muted}'>{advice}</span>{show}"
             )
         self.label.setText("<br>".join(lines))
         self.setVisible(bool(warnings))
@@ -128,6 +134,9 @@ class ContactsTab(QWidget):
         super().__init__()
         self.context, self.account_id, self.undo = context, account_id, undo
         self.graph: ContactGraph | None = None
+        #: Each card's pinned position as last written (or queued to be): what undo restores,
+        #: even when a second drag comes before the map is read back.
+        self._pins: Positions = {}
         self._fitted = False
         self._syncing = False
         self.banner = CoverageBanner(self)
@@ -293,10 +302,12 @@ class ContactsTab(QWidget):
         """Show the account's contacts (after every change, from the workspace's refresh)."""
         selected = self.scene.selected_ids()
         self.graph = graph
+        self._pins = {node.id: node.pinned for node in graph}
         self._syncing = True
         try:
             self.model.set_graph(graph, today)
             self.scene.set_graph(graph, today)
+            self.scene.flag(set())
         finally:
             self._syncing = False
         self.map_pages.setCurrentWidget(self.view if len(graph) else self.empty)
@@ -305,7 +316,7 @@ class ContactsTab(QWidget):
         self.warnings_changed.emit(warnings)
         self._select([i for i in selected if i in graph])
         self.map_actions["link"].setEnabled(len(graph) > 1)
-        self.map_actions["relayout"].setEnabled(any(node.pinned for node in graph))
+        self.map_actions["relayout"].setEnabled(any(self._pins.values()))
         self.map_actions["export"].setEnabled(bool(len(graph)))
         if not self._fitted and self.isVisible() and len(graph):
             self._fitted = True
@@ -347,6 +358,7 @@ class ContactsTab(QWidget):
     @Slot()
     def _on_scene_selection_changed(self) -> None:
         if not self._syncing:
+            self.scene.flag(set())  # a "Show" outline lasts until the user picks something
             self._syncing = True
             try:
                 self._select_rows(self.scene.selected_ids())
@@ -383,45 +395,45 @@ class ContactsTab(QWidget):
 
     def _push(self, command: CallCommand | EditCommand | ArchiveCommand) -> None:
         self._say("")
-        command.explain = lambda error: self._say(error.user_message)
+        command.explain = self._explain
         self.undo.push(command)
+
+    def _explain(self, error: ValidationError) -> None:
+        """Show a refusal beside the map, or as a message once the tab was closed."""
+        if shiboken6.isValid(self.notice):
+            self._say(error.user_message)
+        else:
+            self.context.messages.warning(error.user_message)
 
     def _call(self, text: str, kind: str, do: Callable[[], Any], undo: Callable[[], Any]) -> None:
         self._push(CallCommand(self.context, text, kind, do, undo))
 
     def _pinned(self, ids: list[int]) -> Positions:
-        assert self.graph is not None
-        return {i: self.graph.node(i).pinned for i in ids if i in self.graph}  # type: ignore[arg-type]
+        return {i: self._pins[i] for i in ids if i in self._pins}
 
-    @Slot(object, object)
-    def _on_scene_cards_moved(self, old: Positions, new: Positions) -> None:
-        del old  # cards that followed the automatic layout go back to it on undo
+    def _place(self, text: str, before: Positions, after: Positions) -> None:
+        """Pin or unpin cards as one undoable step."""
         store = self.context.store
-        before = self._pinned(list(new))
-        noun = "card" if len(new) == 1 else f"{len(new)} cards"
+        self._pins.update(after)
         self._call(
-            f"Move {noun}",
-            "contact",
-            partial(contact_map.place_contacts, store, new),
-            partial(contact_map.place_contacts, store, before),
-        )
-
-    def relayout(self) -> None:
-        """Every dragged card back to the automatic layout (one step to undo)."""
-        if self.graph is None:
-            return
-        before: Positions = {n.id: n.pinned for n in self.graph if n.pinned is not None}
-        if not before:
-            return
-        store = self.context.store
-        after: Positions = dict.fromkeys(before)
-        self._call(
-            "Re-layout the map",
+            text,
             "contact",
             partial(contact_map.place_contacts, store, after),
             partial(contact_map.place_contacts, store, before),
         )
-        self._fitted = False
+
+    @Slot(object, object)
+    def _on_scene_cards_moved(self, old: Positions, new: Positions) -> None:
+        del old  # a card that followed the automatic layout goes back to it on undo
+        noun = "card" if len(new) == 1 else f"{len(new)} cards"
+        self._place(f"Move {noun}", self._pinned(list(new)), new)
+
+    def relayout(self) -> None:
+        """Every dragged card back to the automatic layout (one step to undo)."""
+        before: Positions = {i: p for i, p in self._pins.items() if p is not None}
+        if before:
+            self._place("Re-layout the map", before, dict.fromkeys(before))
+            self._fitted = False
 
     @Slot(int, int)
     def _on_scene_reparent_requested(self, contact_id: int, manager_id: int) -> None:
@@ -441,7 +453,8 @@ class ContactsTab(QWidget):
             return
         if node.reports_to_id == manager_id:
             return
-        x, y = node.pinned or (None, None)
+        x, y = self._pins.get(node.id) or (None, None)
+        self._pins[node.id] = None
         before = {"reports_to_id": node.reports_to_id, "map_x": x, "map_y": y}
         after = {"reports_to_id": manager_id, "map_x": None, "map_y": None}
         command = EditCommand(self.context, catalog.contacts, contact_id, before, after)
@@ -450,7 +463,7 @@ class ContactsTab(QWidget):
 
     @Slot(int, int)
     def _on_scene_link_requested(self, from_id: int, to_id: int) -> None:
-        if self.graph is None:
+        if self.graph is None or from_id not in self.graph or to_id not in self.graph:
             return
         source, target = self.graph.node(from_id), self.graph.node(to_id)  # type: ignore[arg-type]
         if self.graph.has_link(source.id, target.id):
@@ -522,18 +535,13 @@ class ContactsTab(QWidget):
     def _unpin(self, ids: list[int]) -> None:
         before: Positions = {i: p for i, p in self._pinned(ids).items() if p is not None}
         if before:
-            store = self.context.store
-            self._call(
-                "Back to automatic layout",
-                "contact",
-                partial(contact_map.place_contacts, store, dict.fromkeys(before)),
-                partial(contact_map.place_contacts, store, before),
-            )
+            self._place("Back to automatic layout", before, dict.fromkeys(before))
 
     # ------------------------------------------------------------------------------ menus
 
     def _menu_for(self, contact_id: int | None) -> QMenu:
         menu = QMenu(self)
+        menu.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)  # one menu per right-click
         graph = self.graph
         if contact_id is None or graph is None or contact_id not in graph:
             menu.addAction(self.map_actions["add"])
@@ -556,7 +564,7 @@ class ContactsTab(QWidget):
             menu.addAction(
                 "Move to the top (no manager)", partial(self.set_manager, contact_id, None)
             )
-        if any(graph.node(i).pinned for i in ids if i in graph):  # type: ignore[arg-type]
+        if any(self._pins.get(i) for i in ids):
             menu.addAction("Back to automatic layout", partial(self._unpin, ids))
         menu.addSeparator()
         noun = "contact" if len(ids) == 1 else f"{len(ids)} contacts"
@@ -623,10 +631,6 @@ class ContactsTab(QWidget):
             self._say(error.user_message)
         else:
             self.context.messages.failure(error)
-
-
-def _escape(text: str) -> str:
-    return text.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
 
 
 def _file_stem(name: str) -> str:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import functools
+import html
 import math
 from datetime import date
 from typing import Any
@@ -55,6 +56,8 @@ ROLE_COLOURS: dict[ContactRole, str] = {
 }
 
 _QUIET_COLOUR = "#e37400"
+#: The outline of cards a coverage warning is about (the warning sign's red).
+_FLAG_COLOUR = "#b3261e"
 _RADIUS = 7.0
 _STRIPE = 6.0
 _PAD = 10.0
@@ -110,9 +113,9 @@ class ContactCard(QGraphicsItem):
 
     def _tooltip(self, today: date, quiet: bool) -> str:
         node = self.node
-        lines = [f"<b>{_escape(node.name)}</b>"]
+        lines = [f"<b>{html.escape(node.name)}</b>"]
         if node.title:
-            lines.append(_escape(node.title))
+            lines.append(html.escape(node.title))
         facts = [
             node.role.label if node.role else "No role set",
             node.sentiment.label if node.sentiment else "Sentiment unknown",
@@ -164,7 +167,7 @@ class ContactCard(QGraphicsItem):
         if self.isSelected():
             outline = QPen(palette.color(QPalette.ColorRole.Highlight), 2.5)
         elif self.flagged:
-            outline = QPen(QColor(_QUIET_COLOUR), 2)
+            outline = QPen(QColor(_FLAG_COLOUR), 2.5)
         if self.drop_target:
             outline = QPen(palette.color(QPalette.ColorRole.Highlight), 2.5, Qt.PenStyle.DashLine)
         painter.setPen(outline)
@@ -357,10 +360,6 @@ def _mix(base: QColor, tint: QColor, amount: float) -> QColor:
 
 def _rect_tuple(rect: QRectF) -> tuple[float, float, float, float]:
     return (rect.x(), rect.y(), rect.width(), rect.height())
-
-
-def _escape(text: str) -> str:
-    return text.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
 
 
 def pen_for_reports(palette: QPalette) -> QPen:

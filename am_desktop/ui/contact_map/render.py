@@ -6,8 +6,6 @@ map looks exactly like the one on screen.
 
 from __future__ import annotations
 
-import os
-import tempfile
 from datetime import date
 from pathlib import Path
 
@@ -17,6 +15,7 @@ from PySide6.QtSvg import QSvgGenerator
 
 from am_desktop.domain.contact_graph import ContactGraph
 from am_desktop.errors import ExportError
+from am_desktop.services.files import replacing
 from am_desktop.ui.contact_map.scene import ContactMapScene
 
 #: What :func:`draw_map` makes: a PNG's image or an SVG's bytes.
@@ -74,24 +73,12 @@ def write_drawing(drawing: Drawing, path: Path) -> Path:
     Raises:
         ExportError: the file could not be written.
     """
-    try:
-        handle, name = tempfile.mkstemp(
-            prefix=f".{path.stem}-", suffix=path.suffix, dir=path.parent
-        )
-    except OSError as error:
-        raise ExportError(f"The map could not be saved to {path}: {error.strerror}.") from None
-    os.close(handle)
-    temporary = Path(name)
-    try:
+    with replacing(path) as temporary:
         if isinstance(drawing, QImage):
-            if not drawing.save(str(temporary)):  # the format follows the .png suffix
+            if not drawing.save(str(temporary), "PNG"):  # type: ignore[call-overload]
                 raise OSError(5, "the image could not be encoded")
         else:
             temporary.write_bytes(drawing)
-        temporary.replace(path)
-    except OSError as error:
-        temporary.unlink(missing_ok=True)
-        raise ExportError(f"The map could not be saved to {path}: {error.strerror}.") from None
     return path
 
 

@@ -105,6 +105,8 @@ class ContactMapScene(QGraphicsScene):
     def set_graph(self, graph: ContactGraph, today: date) -> None:
         """Show ``graph``: cards are kept by contact id, added, updated or removed."""
         self.graph = graph
+        if self.interaction is not None and self.interaction.source.contact_id not in graph:
+            self.interaction.cancel()  # the contact the link started from is gone (undo)
         layout = tidy_layout(graph.managers(), order=lambda i: graph.node(i).sort_key)
         self.layout_result = layout
         for contact_id in [i for i in self._item_for_node if i not in graph]:

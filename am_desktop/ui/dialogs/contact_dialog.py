@@ -71,6 +71,9 @@ class ContactDialog(RecordForm):
         self.manager = QComboBox()
         self.manager.addItem("Nobody (top of the chart)", None)
         own_id = contact.id if contact else None
+        if contact is not None and contact.reports_to_id and contact.reports_to_id not in graph:
+            # Keep a manager who was archived: saving another field must not drop them.
+            self.manager.addItem("Their manager (archived)", contact.reports_to_id)
         for node in sorted(graph.nodes, key=lambda n: n.name.casefold()):
             if node.id != own_id:
                 label = f"{node.name} — {node.title}" if node.title else node.name

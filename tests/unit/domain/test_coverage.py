@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from datetime import UTC, date, datetime, timedelta
+from datetime import UTC, date, datetime, time, timedelta
 
 import pytest
 
@@ -15,7 +15,8 @@ TODAY = date(2026, 11, 22)
 
 
 def contacted(days_ago: int) -> datetime:
-    return datetime.combine(TODAY - timedelta(days=days_ago), datetime.min.time(), UTC)
+    """Noon, local time (days are counted by the local calendar, as the contact list shows)."""
+    return datetime.combine(TODAY - timedelta(days=days_ago), time(12)).astimezone(UTC)
 
 
 def node(contact_id: int, name: str, **fields: object) -> ContactNode:
@@ -69,7 +70,10 @@ def test_single_threaded_when_only_one_contact_is_engaged() -> None:
 
 def test_nobody_engaged_is_single_threaded_too() -> None:
     nodes = [node(1, "Eve", title="CFO", role=ContactRole.ECONOMIC_BUYER)]
-    assert CoverageRule.SINGLE_THREADED in rules(nodes)
+    graph = ContactGraph(AccountId(1), "Acme", 30, tuple(nodes))
+    (warning,) = coverage_warnings(graph, TODAY)
+    assert warning.rule is CoverageRule.SINGLE_THREADED
+    assert warning.message.startswith("Nobody") and "champion" in warning.advice
 
 
 def test_a_champion_quiet_for_longer_than_the_cadence() -> None:
@@ -82,6 +86,10 @@ def test_a_champion_quiet_for_longer_than_the_cadence() -> None:
     assert warning.rule is CoverageRule.CHAMPION_QUIET
     assert "30-day" in warning.message and warning.contact_ids == (2,)
     assert rules(nodes, cadence=60) == []  # within a longer cadence all is well
+    nodes.append(node(4, "Chris Champion", title="Lead", role=ContactRole.CHAMPION))
+    graph = ContactGraph(AccountId(1), "Acme", 30, tuple(nodes))
+    (warning,) = coverage_warnings(graph, TODAY)
+    assert warning.message.startswith("Champions Cal Champion and Chris Champion have")
 
 
 @pytest.mark.parametrize(
@@ -112,7 +120,10 @@ def test_no_contact_at_the_expected_level() -> None:
              last_contacted_at=contacted(1)),
         node(2, "Cal", title="Analyst", role=ContactRole.CHAMPION, last_contacted_at=contacted(1)),
     ]  # fmt: skip
-    assert rules(nodes) == [CoverageRule.NO_SENIOR_CONTACT]
+    graph = ContactGraph(AccountId(1), "Acme", 30, tuple(nodes))
+    (warning,) = coverage_warnings(graph, TODAY)
+    assert warning.rule is CoverageRule.NO_SENIOR_CONTACT
+    assert warning.message == "No contact at vice-president level or above."
     assert rules(nodes, senior_level=Seniority.MANAGER) == []
 
 
@@ -128,6 +139,9 @@ def test_no_contact_at_the_expected_level() -> None:
         ("Head of Procurement", Seniority.DIRECTOR),
         ("Procurement Manager", Seniority.MANAGER),
         ("Data Analyst", Seniority.INDIVIDUAL),
+        ("Product Owner", Seniority.INDIVIDUAL),
+        ("Executive Assistant to the CEO", Seniority.INDIVIDUAL),
+        ("Business Owner", Seniority.EXECUTIVE),
         ("", None),
         (None, None),
     ],

@@ -298,3 +298,30 @@ def test_the_expected_seniority_is_a_preference(context: AppContext, tab: Contac
     context.settings.set_preference("coverage_senior_level", 1)
     context.data.changed.emit("contact", None)
     assert "or above" not in tab.banner.label.text()
+
+
+def test_ctrl_wheel_and_ctrl_equals_zoom(qtbot: QtBot, tab: ContactsTab) -> None:
+    from PySide6.QtCore import QPointF
+    from PySide6.QtGui import QWheelEvent
+    from PySide6.QtWidgets import QApplication
+
+    tab.view.set_zoom(1.0)
+    wheel = QWheelEvent(
+        QPointF(50, 50),
+        QPointF(tab.view.viewport().mapToGlobal(QPoint(50, 50))),
+        QPoint(0, 0),
+        QPoint(0, 120),
+        Qt.MouseButton.NoButton,
+        Qt.KeyboardModifier.ControlModifier,
+        Qt.ScrollPhase.NoScrollPhase,
+        False,
+    )
+    QApplication.sendEvent(tab.view.viewport(), wheel)
+    assert tab.view.zoom == pytest.approx(1.2)
+    tab.activateWindow()
+    tab.view.setFocus()
+    qtbot.waitUntil(tab.view.hasFocus)
+    QTest.keyClick(tab.view, Qt.Key.Key_Minus, Qt.KeyboardModifier.ControlModifier)
+    assert tab.view.zoom == pytest.approx(1.0)
+    QTest.keyClick(tab.view, Qt.Key.Key_Equal, Qt.KeyboardModifier.ControlModifier)
+    assert tab.view.zoom == pytest.approx(1.2)

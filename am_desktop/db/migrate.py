@@ -17,9 +17,9 @@ if TYPE_CHECKING:
     from alembic.config import Config
 
 #: The newest migration; a test keeps it equal to Alembic's head.
-HEAD_REVISION = "0002_account_summary"
+HEAD_REVISION = "0003_note_search"
 #: Every revision this version of the app knows, oldest first; a test keeps it equal to Alembic's.
-KNOWN_REVISIONS = ("0001_initial", "0002_account_summary")
+KNOWN_REVISIONS = ("0001_initial", "0002_account_summary", "0003_note_search")
 
 MIGRATIONS_PACKAGE = "am_desktop.db.migrations"
 

@@ -185,6 +185,7 @@ class OpportunityRecord(StoredRecord):
     probability: int
     close_date: date | None
     notes: str | None
+    note_id: int | None
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)

@@ -354,8 +354,9 @@ OPPORTUNITY = EntityKind(
         "probability": Rule(f.percent()),
         "close_date": Rule(f.day(), label="Close date"),
         "notes": Rule(f.long_text(10_000)),
+        "note_id": Rule(f.reference()),
     },
-    parents={"account_id": Account},
+    parents={"account_id": Account, "note_id": Note},
 )
 
 ESCALATION = EntityKind(

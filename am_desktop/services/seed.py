@@ -18,6 +18,7 @@ from sqlalchemy import Table, func, select
 from sqlalchemy.orm import Session
 
 from am_desktop.db import models as m
+from am_desktop.db import search_index
 from am_desktop.db.base import Base
 from am_desktop.domain.cancel import CancelToken, Progress, no_progress
 from am_desktop.domain.enums import (
@@ -41,7 +42,7 @@ from am_desktop.domain.enums import (
 from am_desktop.errors import ValidationError
 from am_desktop.services import seed_vocabulary as v
 from am_desktop.services import summaries
-from am_desktop.services.store import Store
+from am_desktop.services.store import Store, driver_connection
 from am_desktop.services.transfer.bulk import (
     UidSource,
     bulk_cache,
@@ -131,8 +132,14 @@ _CONTRACT_NAMES = (
 class _Batches:
     """Rows waiting to be written, per table; flushed parents first."""
 
-    def __init__(self, session: Session, uids: UidSource, now: datetime) -> None:
-        self.session, self.uids, self.now = session, uids, now
+    def __init__(
+        self,
+        session: Session,
+        uids: UidSource,
+        now: datetime,
+        indexer: search_index.BackgroundIndexer | None = None,
+    ) -> None:
+        self.session, self.uids, self.now, self.indexer = session, uids, now, indexer
         self.rows: dict[type[Base], list[Row]] = {model: [] for model in _TABLE_ORDER}
         self.tables: dict[type[Base], Table] = {model: table_of(model) for model in _TABLE_ORDER}
         self.next_ids = {model: 1 for model in _TABLE_ORDER}
@@ -149,7 +156,9 @@ class _Batches:
         return row_id
 
     def flush(self) -> None:
-        """Write every queued row."""
+        """Write every queued row; the new notes are indexed while the next batch is made."""
+        if self.indexer is not None:
+            self.indexer.wait()  # the connection is the indexer's until then
         for model in _TABLE_ORDER:
             rows = self.rows[model]
             if rows:
@@ -157,6 +166,8 @@ class _Batches:
                 self.counts[model] += len(rows)
                 rows.clear()
         self.pending = 0
+        if self.indexer is not None:
+            self.indexer.index_through(self.next_ids[m.Note] - 1)
 
 
 class _Generator:
@@ -771,14 +782,19 @@ def seed_database(
     today = today or date.today()
     rng = Random(seed)
     now = datetime.combine(today, time(6), UTC)
-    with no_garbage_collection(), store.write() as session, bulk_cache(session):
+    with (
+        no_garbage_collection(),
+        store.write() as session,
+        bulk_cache(session),
+        search_index.indexed_in_background(driver_connection(session)) as indexer,
+    ):
         existing = session.scalar(select(func.count()).select_from(m.Account))
         if existing:
             raise ValidationError(
                 f"{store.path.name} already holds {existing:,} accounts; "
                 "seed a new database file instead (for example --db demo.sqlite3)."
             )
-        out = _Batches(session, UidSource(seed), now)
+        out = _Batches(session, UidSource(seed), now, indexer)
         generator = _Generator(scale, rng, today, out)
         for index in range(scale.accounts):
             generator.account()
@@ -788,6 +804,8 @@ def seed_database(
                 if cancel:
                     cancel.raise_if_cancelled()
         out.flush()
+        if indexer is not None:
+            indexer.wait()
         summaries.refresh(session, today)
         progress(scale.accounts, scale.accounts, "Creating the demo portfolio")
     return {

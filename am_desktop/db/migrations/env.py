@@ -9,6 +9,11 @@ import am_desktop.db.models  # noqa: F401 - registers every table on Base.metada
 from am_desktop.db.base import Base
 
 
+def _modelled(name: str | None, type_: str, _parents: object) -> bool:
+    """The full-text index (note_fts and its shadow tables) is SQL of its own, not a model."""
+    return not (type_ == "table" and name is not None and name.startswith("note_fts"))
+
+
 def run_migrations(connection: Connection) -> None:
     """Migrate on ``connection``; SQLite needs batch ("move and copy") ALTERs."""
     context.configure(
@@ -16,6 +21,7 @@ def run_migrations(connection: Connection) -> None:
         target_metadata=Base.metadata,
         render_as_batch=True,
         compare_type=True,
+        include_name=_modelled,
     )
     with context.begin_transaction():
         context.run_migrations()

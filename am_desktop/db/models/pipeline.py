@@ -31,6 +31,8 @@ class Opportunity(Record):
     probability: Mapped[int] = mapped_column(default=10)
     close_date: Mapped[date | None]
     notes: Mapped[str | None] = mapped_column(Text)
+    #: The note whose ``#expansion`` line made this opportunity.
+    note_id: Mapped[int | None] = mapped_column(ForeignKey("note.id", ondelete="SET NULL"))
 
 
 class Escalation(Record):

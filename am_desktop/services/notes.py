@@ -1,0 +1,390 @@
+"""Meeting notes: create, save (with what the text asks to be recorded), list, tick actions.
+
+Saving a note is one unit of work: the note, its attendees, the action items, risks,
+opportunity stubs and feedback its lines ask for, the attendees' last-contacted dates and the
+account's last touch (issue 5). Search lives in :mod:`am_desktop.services.note_search`.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Mapping, Sequence
+from dataclasses import dataclass
+from datetime import UTC, date, datetime, time, timedelta
+from typing import Any
+
+from sqlalchemy import delete, func, select
+from sqlalchemy.orm import Session
+
+from am_desktop.db.base import Record, utcnow
+from am_desktop.db.models import (
+    Account,
+    AccountRisk,
+    ActionItem,
+    Contact,
+    Note,
+    NoteAttendee,
+    Opportunity,
+    ProductFeedback,
+)
+from am_desktop.domain import note_text
+from am_desktop.domain.enums import ActionItemStatus, NoteKind
+from am_desktop.domain.note_text import NoteStructure, Tag, text_key
+from am_desktop.domain.records import ActionItemRecord, NoteRecord
+from am_desktop.errors import NotFoundError, StaleRecordError, ValidationError
+from am_desktop.services import catalog
+from am_desktop.services.store import Store
+from am_desktop.services.transfer.bulk import advance_timestamps
+
+#: The most a list of notes holds at once (the list fetches more as it scrolls).
+PAGE = 200
+_PREVIEW = 160
+
+
+class NoteConflict(StaleRecordError):  # noqa: N818 - reads as what happened
+    """The note changed elsewhere (a sync, another window) since the editor loaded it.
+
+    ``stored`` is the note as it is now, so the user can keep theirs, take it, or keep both.
+    """
+
+    def __init__(self, stored: NoteRecord) -> None:
+        super().__init__(
+            "This note was changed elsewhere while you were editing it. "
+            "Choose which version to keep."
+        )
+        self.stored = stored
+
+
+@dataclass(frozen=True, slots=True)
+class Attendee:
+    """Someone at the meeting: a contact of the account, or only an e-mail address."""
+
+    contact_id: int | None
+    name: str
+    email: str | None
+
+
+@dataclass(frozen=True, slots=True)
+class NoteDetail:
+    """A note with its attendees and what it recorded, as the editor shows it."""
+
+    note: NoteRecord
+    account_name: str
+    attendees: tuple[Attendee, ...]
+    actions: tuple[ActionItemRecord, ...]
+
+
+@dataclass(frozen=True, slots=True)
+class NoteRow:
+    """A note in a list: enough to show and open it."""
+
+    id: int
+    account_id: int
+    account_name: str
+    kind: NoteKind
+    occurred_at: datetime
+    title: str | None
+    preview: str
+
+
+@dataclass(frozen=True, slots=True)
+class NoteFilter:
+    """Which notes a list shows (None: any)."""
+
+    account_id: int | None = None
+    kind: NoteKind | None = None
+    since: date | None = None
+    until: date | None = None
+    tag: Tag | None = None
+
+
+# --------------------------------------------------------------------------- reading
+
+
+def note_detail(store: Store, note_id: int) -> NoteDetail:
+    """One note for the editor."""
+    with store.read() as session:
+        note = session.get(Note, note_id)
+        if note is None:
+            raise NotFoundError("That note no longer exists.")
+        account = session.get(Account, note.account_id)
+        rows = session.execute(
+            select(
+                NoteAttendee.contact_id, NoteAttendee.email, Contact.first_name, Contact.last_name
+            )
+            .outerjoin(Contact, Contact.id == NoteAttendee.contact_id)
+            .where(NoteAttendee.note_id == note_id)
+            .order_by(NoteAttendee.id)
+        ).all()
+        attendees = tuple(
+            Attendee(contact_id, _person(first, last) if last else (email or "?"), email)
+            for contact_id, email, first, last in rows
+        )
+        actions = session.scalars(
+            select(ActionItem)
+            .where(ActionItem.note_id == note_id, ActionItem.archived_at.is_(None))
+            .order_by(ActionItem.id)
+        ).all()
+        return NoteDetail(
+            catalog.NOTE.to_record(note),
+            account.name if account else "",
+            attendees,
+            tuple(catalog.ACTION_ITEM.to_record(a) for a in actions),
+        )
+
+
+def list_notes(
+    store: Store, where: NoteFilter, *, limit: int = PAGE, offset: int = 0
+) -> list[NoteRow]:
+    """Notes newest first, filtered; a page at a time."""
+    query = (
+        select(
+            Note.id,
+            Note.account_id,
+            Account.name,
+            Note.kind,
+            Note.occurred_at,
+            Note.title,
+            func.substr(Note.body, 1, _PREVIEW),
+        )
+        .join(Account, Account.id == Note.account_id)
+        .where(Note.archived_at.is_(None))
+    )
+    if where.account_id is not None:
+        query = query.where(Note.account_id == where.account_id)
+    if where.kind is not None:
+        query = query.where(Note.kind == where.kind)
+    if where.since is not None:
+        query = query.where(Note.occurred_at >= _local_midnight(where.since))
+    if where.until is not None:
+        query = query.where(Note.occurred_at < _local_midnight(where.until + timedelta(days=1)))
+    if where.tag is not None:
+        query = query.where(Note.body.contains(f"#{where.tag.value}"))
+    query = query.order_by(Note.occurred_at.desc(), Note.id.desc()).limit(limit).offset(offset)
+    with store.read() as session:
+        return [
+            NoteRow(i, a, name, kind, when, title, _preview(body or ""))
+            for i, a, name, kind, when, title, body in session.execute(query)
+        ]
+
+
+# --------------------------------------------------------------------------- writing
+
+
+def create_note(
+    store: Store,
+    values: Mapping[str, object],
+    attendee_ids: Sequence[int] = (),
+) -> NoteRecord:
+    """A new note (``values`` as catalog.NOTE's rules take them), recorded as it is saved."""
+    checked = catalog.NOTE.check(values, creating=True)
+    with store.write() as session:
+        if session.get(Account, checked["account_id"]) is None:
+            raise ValidationError("That account no longer exists.", "account_id")
+        note = Note(**checked)
+        session.add(note)
+        session.flush()
+        _record(session, note, attendee_ids)
+        return catalog.NOTE.to_record(note)
+
+
+def save_note(
+    store: Store,
+    note_id: int,
+    changes: Mapping[str, object],
+    base_version: int | None,
+    attendee_ids: Sequence[int] | None = None,
+) -> NoteRecord:
+    """Save an edit of a note.
+
+    Args:
+        changes: the fields that changed (catalog.NOTE's rules).
+        base_version: the version the editor loaded; another one raises :class:`NoteConflict`
+            and writes nothing.
+        attendee_ids: the contacts who attended (None: unchanged).
+    """
+    checked = catalog.NOTE.check(changes, creating=False)
+    with store.write() as session:
+        note = session.get(Note, note_id)
+        if note is None:
+            raise NotFoundError("That note no longer exists; its text is still in the editor.")
+        if base_version is not None and note.version != base_version:
+            raise NoteConflict(catalog.NOTE.to_record(note))
+        for name, value in checked.items():
+            if getattr(note, name) != value:
+                setattr(note, name, value)
+        session.flush()
+        _record(session, note, attendee_ids)
+        return catalog.NOTE.to_record(note)
+
+
+def set_action_done(store: Store, item_id: int, done: bool) -> ActionItemRecord:
+    """Tick or untick an action item, and its ``- [ ]`` line in the note it came from."""
+    with store.write() as session:
+        item = session.get(ActionItem, item_id)
+        if item is None:
+            raise NotFoundError("That action item no longer exists.")
+        status = ActionItemStatus.DONE if done else ActionItemStatus.OPEN
+        if item.status != status:
+            item.status = status
+            item.done_at = utcnow() if done else None
+        if item.note_id is not None:
+            note = session.get(Note, item.note_id)
+            if note is not None:
+                body = note_text.set_done(note.body, item.text, done)
+                if body != note.body:
+                    note.body = body
+        session.flush()
+        return catalog.ACTION_ITEM.to_record(item)
+
+
+# --------------------------------------------------------------------------- what a save records
+
+
+def _record(session: Session, note: Note, attendee_ids: Sequence[int] | None) -> None:
+    """Everything a saved note asks to be recorded, in the note's unit of work."""
+    if attendee_ids is not None:
+        _set_attendees(session, note, attendee_ids)
+    structure = note_text.parse(note.body)
+    for reconcile in _RECONCILERS:
+        reconcile(session, note, structure)
+    attended = [
+        contact_id
+        for contact_id in session.scalars(
+            select(NoteAttendee.contact_id).where(NoteAttendee.note_id == note.id)
+        )
+        if contact_id is not None
+    ]
+    if note.archived_at is None:
+        advance_timestamps(
+            session, "contact", "last_contacted_at", dict.fromkeys(attended, note.occurred_at)
+        )
+        catalog.touch_account(session, note.account_id)
+
+
+def _set_attendees(session: Session, note: Note, contact_ids: Sequence[int]) -> None:
+    wanted = list(dict.fromkeys(contact_ids))
+    found = session.execute(
+        select(Contact.id, Contact.email).where(
+            Contact.id.in_(wanted), Contact.account_id == note.account_id
+        )
+    ).all()
+    emails: dict[int, str | None] = {contact_id: email for contact_id, email in found}
+    missing = [i for i in wanted if i not in emails]
+    if missing:
+        raise ValidationError("An attendee is not a contact of this account.", "attendees")
+    session.execute(delete(NoteAttendee).where(NoteAttendee.note_id == note.id))
+    session.add_all(NoteAttendee(note_id=note.id, contact_id=i, email=emails[i]) for i in wanted)
+
+
+@dataclass(frozen=True)
+class _Derived:
+    """One kind of record a note line makes: how to find, make and update it."""
+
+    model: type[Record]
+    text_field: str
+    make: Callable[[Note, Any], dict[str, object]]
+    lines: Callable[[NoteStructure], Sequence[Any]]
+    update: Callable[[Any, Any], None] | None = None
+
+    def __call__(self, session: Session, note: Note, structure: NoteStructure) -> None:
+        model: Any = self.model
+        existing = session.scalars(
+            select(model).where(model.note_id == note.id, model.archived_at.is_(None))
+        ).all()
+        by_key = {text_key(getattr(row, self.text_field)): row for row in existing}
+        seen: set[str] = set()
+        for line in self.lines(structure):
+            values = self.make(note, line)
+            key = text_key(str(values[self.text_field]))
+            if key in seen:
+                continue
+            seen.add(key)
+            row = by_key.get(key)
+            if row is None:
+                session.add(model(**values))
+            elif self.update is not None:
+                self.update(row, line)
+        for key, row in by_key.items():
+            # A line that went away takes its record along, unless someone has worked on the
+            # record since the note made it (then it is theirs: kept).
+            if key not in seen and row.version == 1:
+                row.archived_at = utcnow()
+
+
+def _action_values(note: Note, line: note_text.ActionLine) -> dict[str, object]:
+    return {
+        "account_id": note.account_id,
+        "note_id": note.id,
+        "text": line.text[:2000],
+        "owner": line.owner[:100] if line.owner else None,
+        "due_date": line.due,
+        "status": ActionItemStatus.DONE if line.done else ActionItemStatus.OPEN,
+        "done_at": utcnow() if line.done else None,
+    }
+
+
+def _update_action(row: ActionItem, line: note_text.ActionLine) -> None:
+    owner = line.owner[:100] if line.owner else None
+    status = ActionItemStatus.DONE if line.done else ActionItemStatus.OPEN
+    if row.owner != owner:
+        row.owner = owner
+    if row.due_date != line.due:
+        row.due_date = line.due
+    if row.status != status:
+        row.status = status
+        row.done_at = utcnow() if line.done else None
+
+
+def _tagged(tag: Tag) -> Callable[[NoteStructure], Sequence[note_text.TaggedLine]]:
+    return lambda structure: [line for line in structure.tagged if line.tag is tag]
+
+
+_RECONCILERS: tuple[_Derived, ...] = (
+    _Derived(ActionItem, "text", _action_values, lambda s: s.actions, _update_action),
+    _Derived(
+        AccountRisk,
+        "description",
+        lambda note, line: {
+            "account_id": note.account_id,
+            "note_id": note.id,
+            "description": line.text[:10_000],
+        },
+        _tagged(Tag.RISK),
+    ),
+    _Derived(
+        Opportunity,
+        "name",
+        lambda note, line: {
+            "account_id": note.account_id,
+            "note_id": note.id,
+            "name": line.text[:200],
+        },
+        _tagged(Tag.EXPANSION),
+    ),
+    _Derived(
+        ProductFeedback,
+        "text",
+        lambda note, line: {
+            "account_id": note.account_id,
+            "note_id": note.id,
+            "text": line.text[:10_000],
+        },
+        _tagged(Tag.FEEDBACK),
+    ),
+)
+
+
+# --------------------------------------------------------------------------- helpers
+
+
+def _person(first: str | None, last: str) -> str:
+    return f"{first} {last}" if first else last
+
+
+def _preview(body: str) -> str:
+    return " ".join(body.split())[:_PREVIEW]
+
+
+def _local_midnight(day: date) -> datetime:
+    """The start of a day on the user's calendar, in UTC (as timestamps are stored)."""
+    return datetime.combine(day, time()).astimezone(UTC)

@@ -8,6 +8,7 @@ what it needs when it runs. User errors print one plain sentence on stderr and e
 from __future__ import annotations
 
 import argparse
+import json
 import logging
 import os
 import sys
@@ -18,7 +19,7 @@ from typing import TYPE_CHECKING, TextIO
 
 from am_desktop import __version__
 from am_desktop.domain.csv_formats import KINDS
-from am_desktop.errors import AppError, Cancelled, ExportError, ImportRejected
+from am_desktop.errors import AppError, Cancelled, ExportError, ImportRejected, ValidationError
 
 if TYPE_CHECKING:
     from am_desktop.services.store import Store
@@ -112,6 +113,12 @@ def build_parser() -> argparse.ArgumentParser:
     exp.add_argument("--out", type=Path, metavar="FILE", help="write to FILE (default: stdout)")
     _add_db(exp)
 
+    find = commands.add_parser("search", help='search every note (words, "phrases", prefix*)')
+    find.add_argument("query", metavar="QUERY")
+    find.add_argument("--limit", type=int, default=20, metavar="N", help="at most N results")
+    find.add_argument("--json", action="store_true", help="one JSON document on stdout")
+    _add_db(find)
+
     cmap = commands.add_parser("map", help="save an account's contact map as SVG or PNG")
     cmap.add_argument("account", metavar="ACCOUNT", help="the account's name or web domain")
     cmap.add_argument(
@@ -200,6 +207,50 @@ def run_export(args: argparse.Namespace) -> int:
     return EXIT_OK
 
 
+def run_search(args: argparse.Namespace) -> int:
+    """``am-desktop search QUERY``: the same ranked search as the window's Ctrl+F."""
+    from am_desktop.services.note_search import search_notes
+
+    if args.limit < 1:
+        raise ValidationError("--limit must be 1 or more.")
+    store = _open(args)
+    try:
+        results = search_notes(store, args.query, limit=args.limit)
+    finally:
+        store.close()
+    if args.json:
+        document = {
+            "query": args.query,
+            "results": [
+                {
+                    "note_id": hit.note_id,
+                    "account_id": hit.account_id,
+                    "account": hit.account_name,
+                    "kind": hit.kind.value,
+                    "occurred_at": hit.occurred_at.isoformat(),
+                    "title": hit.title,
+                    "snippet": hit.snippet_text("[", "]"),
+                }
+                for hit in results.hits
+            ],
+        }
+        if results.message:
+            document["message"] = results.message
+        json.dump(document, sys.stdout, ensure_ascii=False, indent=2)
+        print()
+        return EXIT_OK
+    if results.message:
+        print(results.message, file=sys.stderr)
+    elif not results.hits:
+        print(f'No note matches "{args.query}".', file=sys.stderr)
+    for hit in results.hits:
+        when = hit.occurred_at.astimezone().strftime("%Y-%m-%d %H:%M")
+        title = f" — {hit.title}" if hit.title else ""
+        print(f"{when}  {hit.account_name}  ({hit.kind.label}){title}")
+        print(f"    {hit.snippet_text()}")
+    return EXIT_OK
+
+
 def run_map(args: argparse.Namespace) -> int:
     """``am-desktop map ACCOUNT --out FILE``: the contact map, drawn as in the window."""
     from am_desktop.app import export_contact_map
@@ -239,6 +290,7 @@ COMMANDS: dict[str | None, Callable[[argparse.Namespace], int]] = {
     "export": run_export,
     "self-test": run_self_test,
     "map": run_map,
+    "search": run_search,
 }
 
 

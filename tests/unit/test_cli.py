@@ -209,3 +209,25 @@ def test_map_of_an_account_without_contacts_says_so(
     code, _, err = run(capsys, "map", "Acme", "--out", str(tmp_path / "acme.svg"), "--db", db)
     assert code == 1 and "no contacts yet" in err
     assert not (tmp_path / "acme.svg").exists()
+
+
+def test_search_prints_ranked_snippets_or_json(
+    capsys: pytest.CaptureFixture[str], tmp_path: Path
+) -> None:
+    db = str(tmp_path / "am.sqlite3")
+    accounts, notes_file = tmp_path / "accounts.csv", tmp_path / "notes.csv"
+    accounts.write_text(ACCOUNTS)
+    notes_file.write_text(
+        "account,occurred_at,kind,title,body\n"
+        "Acme,2026-11-20T10:00:00Z,call,Renewal call,The renewal budget is approved\n"
+        "Globex,2026-11-21T10:00:00Z,qbr,QBR,Adoption is up\n"
+    )
+    assert run(capsys, "import", "accounts", str(accounts), "--db", db)[0] == 0
+    assert run(capsys, "import", "notes", str(notes_file), "--db", db)[0] == 0
+    code, out, _ = run(capsys, "search", "budg*", "--db", db)
+    assert code == 0 and "Acme" in out and "[budget]" in out and "Globex" not in out
+    code, out, _ = run(capsys, "search", "adoption", "--db", db, "--json")
+    document = json.loads(out)
+    assert [r["account"] for r in document["results"]] == ["Globex"]
+    code, out, err = run(capsys, "search", '"((', "--db", db, "--json")
+    assert code == 0 and json.loads(out)["results"] == [] and "Traceback" not in err

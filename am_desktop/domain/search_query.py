@@ -1,8 +1,8 @@
 """What a person types in the search box, as an SQLite FTS5 query that cannot fail (issue 5).
 
 Words must all appear (in any order); ``"a phrase"`` must appear as written; ``word*`` matches
-every word starting so (three letters at least: a shorter one is taken whole, as the index
-keeps three-letter prefixes); ``OR`` between two terms accepts either. Everything else — a stray
+every word starting so (three letters at least: a shorter one is taken whole, as it would
+stand for too many words); ``OR`` between two terms accepts either. Everything else — a stray
 quote, brackets, ``NEAR``, ``column:`` prefixes, ``^`` — is read as plain text, because every
 term reaches FTS5 inside double quotes, where its operators mean nothing.
 """

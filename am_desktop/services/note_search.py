@@ -6,7 +6,7 @@ word's weight); instead the search reads the newest matches in the index's own o
 window of them: rowids only, under a millisecond), and scores just those here, BM25-style
 within the window, halved for every year of age. A rare word's matches all fit in the window,
 so its ranking is complete; a common word's best answers are among its recent matches, which
-is what an account manager looks for. A prefix of four letters or more is expanded into the
+is what an account manager looks for. A prefix (three letters at least) is expanded into the
 index's own words that start so (cached per three-letter stem until the index changes), since
 FTS5 would otherwise merge every matching word's full list before the first answer.
 """
@@ -145,12 +145,12 @@ class _Note:
 
 
 def _expanded(connection: sqlite3.Connection, db: str, terms: list[Term | str]) -> list[Term | str]:
-    """Terms with each single-word prefix of four letters or more as an OR of whole words."""
+    """Terms with each single-word prefix as an OR of the whole words it stands for."""
     result: list[Term | str] = []
     for term in terms:
         if isinstance(term, Term) and term.prefix and len(term.words) == 1:
             prefix = term.words[0]
-            if len(prefix) > MIN_PREFIX:
+            if len(prefix) >= MIN_PREFIX:
                 words = [w for w in _stem_words(connection, db, prefix) if w.startswith(prefix)]
                 if 0 < len(words) <= MAX_EXPANSION:
                     result.append("(" + " OR ".join(f'"{w}"' for w in words) + ")")

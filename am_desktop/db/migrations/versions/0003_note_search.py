@@ -5,7 +5,8 @@ every way a note is written (the editor, an import, a sync) updates it in the sa
 transaction. Its rows are keyed by time (see ``KEY``): search reads the newest matches first.
 The index reads the notes through the ``note_search`` view only to rebuild itself; snippets are
 made from the few notes a search returns, so the view needs no index of its own.
-Its prefix index makes a three-letter prefix (``bud*``) cheap; search leaves shorter words whole. Built from the notes already there when
+It keeps no prefix indexes (they doubled the time to build it): search expands a prefix into
+the index's own words. Built from the notes already there when
 the migration runs (about a minute for a million notes).
 
 Revision ID: 0003_note_search
@@ -37,7 +38,7 @@ FTS_STATEMENTS = (
     "FROM note",
     """CREATE VIRTUAL TABLE note_fts USING fts5(
         title, body, content='note_search', content_rowid='key',
-        tokenize='unicode61 remove_diacritics 2', prefix='3')""",
+        tokenize='unicode61 remove_diacritics 2')""",
     f"""CREATE TRIGGER note_fts_after_insert AFTER INSERT ON note BEGIN
         INSERT INTO note_fts(rowid, title, body)
         VALUES ({KEY.format(t="new.")}, new.title, new.body);

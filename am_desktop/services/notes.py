@@ -71,6 +71,8 @@ class NoteDetail:
     account_name: str
     attendees: tuple[Attendee, ...]
     actions: tuple[ActionItemRecord, ...]
+    #: (contact id, name) of everyone at the account who could attend.
+    people: tuple[tuple[int, str], ...] = ()
 
 
 @dataclass(frozen=True, slots=True)
@@ -129,7 +131,32 @@ def note_detail(store: Store, note_id: int) -> NoteDetail:
             account.name if account else "",
             attendees,
             tuple(catalog.ACTION_ITEM.to_record(a) for a in actions),
+            _people(session, note.account_id),
         )
+
+
+def account_name(store: Store, account_id: int) -> str:
+    """An account's name (for a window title)."""
+    with store.read() as session:
+        account = session.get(Account, account_id)
+        if account is None:
+            raise NotFoundError("That account no longer exists.")
+        return account.name
+
+
+def account_people(store: Store, account_id: int) -> tuple[tuple[int, str], ...]:
+    """(contact id, name) of an account's live contacts, by name: who can attend a meeting."""
+    with store.read() as session:
+        return _people(session, account_id)
+
+
+def _people(session: Session, account_id: int) -> tuple[tuple[int, str], ...]:
+    rows = session.execute(
+        select(Contact.id, Contact.first_name, Contact.last_name).where(
+            Contact.account_id == account_id, Contact.archived_at.is_(None)
+        )
+    ).all()
+    return tuple(sorted(((i, _person(f, last)) for i, f, last in rows), key=lambda p: p[1]))
 
 
 def list_notes(

@@ -18,6 +18,7 @@ from PySide6.QtWidgets import (
     QTabWidget,
     QTreeWidget,
     QTreeWidgetItem,
+    QVBoxLayout,
     QWidget,
 )
 
@@ -87,6 +88,8 @@ class MainWindow(QMainWindow):
         self._query_generation = 0
         self._warmed = False
         self._workspaces: dict[int, QWidget] = {}
+        self.notes_view: Any = None
+        self._search_dialog: Any = None
         self.setWindowTitle(f"AM Desktop — {context.store.path.name}")
         self.setMinimumSize(900, 560)
 
@@ -123,7 +126,14 @@ class MainWindow(QMainWindow):
 
     def _build_views(self) -> None:
         for key, label, shortcut, promise in VIEWS:
-            page = self.accounts if key == "accounts" else EmptyState(title=label, text=promise)
+            page: QWidget
+            if key == "accounts":
+                page = self.accounts
+            elif key == "notes":
+                page = self._notes_page = QWidget()  # filled on first show: see _notes_view
+                QVBoxLayout(page).setContentsMargins(0, 0, 0, 0)
+            else:
+                page = EmptyState(title=label, text=promise)
             self.views.addWidget(page)
             self._view_pages[key] = page
             item = QTreeWidgetItem(self.sidebar, [label])
@@ -182,6 +192,11 @@ class MainWindow(QMainWindow):
             self._action(go_menu, label, shortcut, lambda _checked=False, k=key: self.show_view(k))
         go_menu.addSeparator()
         self._action(go_menu, "&Close tab", "Ctrl+W", self.close_current_tab)
+
+        notes_menu = bar.addMenu("&Notes")
+        self._action(notes_menu, "&New note", "Ctrl+N", self.new_note)
+        self._action(notes_menu, "&Quick note…", "Ctrl+Shift+N", self.quick_note)
+        self._action(notes_menu, "&Search notes…", "Ctrl+F", self.search_notes)
 
         help_menu = bar.addMenu("&Help")
         self._action(help_menu, "&Keyboard shortcuts", "F1", self.show_shortcuts)
@@ -384,6 +399,9 @@ class MainWindow(QMainWindow):
         self.tabs.setTabText(0, dict((k, lbl) for k, lbl, _, _ in VIEWS)[key])
         self.tabs.setCurrentIndex(0)
         saved = current.data(0, _ROLE_FILTER)
+        if key == "notes":
+            self._notes_view().load_accounts()
+            self._notes_view().refresh()
         if key == "accounts":
             self.accounts.set_saved_filter(SavedFilter(saved) if saved else SavedFilter.ALL)
         self.context.settings.set_state_text("last_view", key)
@@ -443,10 +461,9 @@ class MainWindow(QMainWindow):
     @Slot(int)
     def _on_accounts_new_note_requested(self, account_id: int) -> None:
         self.open_account(account_id)
-        workspace = self._workspaces[account_id]
-        show_tab = getattr(workspace, "show_tab", None)
-        if show_tab is not None:
-            show_tab("Notes")
+        new_note = getattr(self._workspaces[account_id], "new_note", None)
+        if new_note is not None:
+            new_note()
 
     @Slot(list, bool)
     def _on_accounts_archive_requested(self, ids: list[int], archive: bool) -> None:
@@ -486,7 +503,9 @@ class MainWindow(QMainWindow):
         for workspace in self._workspaces.values():
             refresh = getattr(workspace, "refresh", None)
             if refresh is not None:
-                refresh()
+                refresh(kind)
+        if kind in ("note", "import") and self.notes_view is not None:
+            self.notes_view.refresh()
 
     @Slot(str)
     def _on_settings_changed(self, key: str) -> None:
@@ -536,7 +555,68 @@ class MainWindow(QMainWindow):
         settings.set_state_text("last_view", self.current_view())
         settings.sync()
 
+    # ------------------------------------------------------------------------------ notes
+
+    def _notes_view(self) -> Any:
+        """The Notes view, built the first time it is shown (its code loads the ORM)."""
+        if self.notes_view is None:
+            from am_desktop.ui.notes.panel import NotesPanel
+
+            self.notes_view = NotesPanel(self.context, None, undo=self.undo_stack)
+            layout = self._notes_page.layout()
+            assert layout is not None
+            layout.addWidget(self.notes_view)
+        return self.notes_view
+
+    def _notes_panels(self) -> list[Any]:
+        panels = [getattr(w, "notes", None) for w in self._workspaces.values()]
+        return [p for p in [*panels, self.notes_view] if p is not None]
+
+    @Slot()
+    def new_note(self) -> None:
+        """Ctrl+N: a note for the account in front, or (in the Notes view) the filtered one."""
+        workspace = self.tabs.currentWidget()
+        if hasattr(workspace, "new_note"):
+            workspace.new_note()
+        elif self.current_view() == "notes":
+            self._notes_view().new_note()
+        else:
+            self.quick_note()
+
+    @Slot()
+    def quick_note(self) -> None:
+        """Ctrl+Shift+N: a small note window for the account in front, or one you pick."""
+        from am_desktop.ui.notes.quick_capture import QuickCapture
+
+        workspace = self.tabs.currentWidget()
+        account_id = getattr(workspace, "account_id", None)
+        QuickCapture.open(self.context, account_id, parent=self)
+
+    @Slot()
+    def search_notes(self) -> None:
+        """Ctrl+F: search every note."""
+        from am_desktop.ui.notes.search import SearchDialog
+
+        if self._search_dialog is None:
+            self._search_dialog = SearchDialog(self.context, parent=self)
+            self._search_dialog.note_chosen.connect(self.open_note)
+        dialog = self._search_dialog
+        dialog.show()
+        dialog.raise_()
+        dialog.activateWindow()
+        dialog.search.setFocus()
+
+    @Slot(int, int)
+    def open_note(self, account_id: int, note_id: int) -> None:
+        """Open a note in its account's workspace."""
+        self.open_account(account_id)
+        open_note = getattr(self._workspaces[account_id], "open_note", None)
+        if open_note is not None:
+            open_note(note_id)
+
     def closeEvent(self, event: QCloseEvent) -> None:
+        for panel in self._notes_panels():
+            panel.flush()  # the last keystrokes are saved before the write lane drains
         self.save_state()
         self.context.tasks.shutdown()
         super().closeEvent(event)

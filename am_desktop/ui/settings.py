@@ -73,6 +73,25 @@ class AppSettings(QObject):
             self._qt.setValue(f"prefs/{key}", value)
             self.changed.emit(key)
 
+    # -- note templates ----------------------------------------------------------------------
+
+    def note_templates(self) -> dict[str, str]:
+        """The note templates: the built-in ones, as the user changed them."""
+        from am_desktop.domain.note_templates import DEFAULT_TEMPLATES
+
+        return {
+            name: str(self._qt.value(f"prefs/templates/{name}", text))
+            for name, text in DEFAULT_TEMPLATES.items()
+        }
+
+    def set_note_template(self, name: str, text: str) -> None:
+        """Change a template (an empty text brings back the built-in one)."""
+        if text.strip():
+            self._qt.setValue(f"prefs/templates/{name}", text)
+        else:
+            self._qt.remove(f"prefs/templates/{name}")
+        self.changed.emit("note_templates")
+
     # -- remembered state ------------------------------------------------------------------
 
     def state_bytes(self, key: str) -> QByteArray | None:

@@ -38,6 +38,7 @@ from am_desktop.ui import format as fmt
 from am_desktop.ui.commands import ArchiveCommand, CallCommand, CreateCommand, EditCommand
 from am_desktop.ui.contact_map.contacts_tab import ContactsTab
 from am_desktop.ui.context import AppContext
+from am_desktop.ui.notes.panel import NotesPanel
 from am_desktop.ui.record_table import Field, RecordTable
 from am_desktop.ui.tasks import Lane
 from am_desktop.ui.widgets import EmptyState
@@ -81,7 +82,6 @@ ISSUE_FIELDS = (
 
 #: Tabs filled by later versions, and what they will show.
 _COMING = {
-    "Notes": "Meeting notes with action items, and the account's activity timeline.",
     "Renewals": "Contracts and their renewals, with stages, likelihood and notice deadlines.",
     "Health": "The health score, each of its components, and the NPS, CSAT and usage history.",
 }
@@ -149,6 +149,7 @@ class AccountWorkspace(QWidget):
         )
         self.resolve_button = self.issues.add_button_for("Resolve")
         self.contacts = ContactsTab(context, account_id, undo)
+        self.notes = NotesPanel(context, account_id, undo=undo)
         self._tables: dict[RecordTable, EntityService[Any, Any]] = {
             self.objectives: catalog.objectives,
             self.risks: catalog.risks,
@@ -188,7 +189,7 @@ class AccountWorkspace(QWidget):
         scroll.setWidget(overview)
         self.tabs.addTab(scroll, "Overview")
         self.tabs.addTab(self.contacts, "Contacts")
-        self.tabs.addTab(EmptyState(title="Notes", text=_COMING["Notes"]), "Notes")
+        self.tabs.addTab(self.notes, "Notes")
         self.tabs.addTab(_padded(self.opportunities), "Opportunities")
         self.tabs.addTab(EmptyState(title="Renewals", text=_COMING["Renewals"]), "Renewals")
         self.tabs.addTab(_padded(self.issues), "Issues")
@@ -225,8 +226,13 @@ class AccountWorkspace(QWidget):
 
     # ------------------------------------------------------------------------------ data
 
-    def refresh(self) -> None:
-        """Read the account again (after any change announced on the DataBus)."""
+    def refresh(self, kind: str | None = None) -> None:
+        """Read the account again (after a change announced on the DataBus).
+
+        Args:
+            kind: what changed; a note being typed (saved every second or so) leaves the
+                contact map alone.
+        """
         today = self.context.today()
         self._reads += 1
         read = self._reads  # reads run on a pool: an older answer must not replace a newer one
@@ -235,6 +241,9 @@ class AccountWorkspace(QWidget):
             lane=Lane.READ,
             on_done=lambda overview: self._latest(read, self._on_overview_loaded, overview),
         )
+        self.notes.refresh()
+        if kind == "note" and self.contacts.graph is not None:
+            return
         self.context.tasks.submit(
             lambda _p: contact_map.contact_graph(self.context.store, self.account_id),
             lane=Lane.READ,
@@ -245,6 +254,16 @@ class AccountWorkspace(QWidget):
         """Hand over a read's result unless a newer read was asked for since."""
         if read == self._reads:
             deliver(result)
+
+    def new_note(self) -> None:
+        """Ctrl+N: a new note for this account, in its Notes tab."""
+        self.show_tab("Notes")
+        self.notes.new_note()
+
+    def open_note(self, note_id: int) -> None:
+        """Show one of the account's notes (from search or the timeline)."""
+        self.show_tab("Notes")
+        self.notes.open_after_refresh(note_id)
 
     def show_tab(self, name: str) -> None:
         """Bring a tab forward by its name."""

@@ -1,0 +1,47 @@
+"""The note templates an account manager starts a call from (editable in preferences)."""
+
+from __future__ import annotations
+
+#: Name → Markdown. Lines with ``- [ ]`` become action items when the note is saved.
+DEFAULT_TEMPLATES: dict[str, str] = {
+    "Check-in": (
+        "## Check-in\n\n"
+        "**Since last time**\n- \n\n"
+        "**Adoption and usage**\n- \n\n"
+        "**Concerns** (tag a line #risk)\n- \n\n"
+        "**Next steps**\n- [ ] \n"
+    ),
+    "QBR": (
+        "## Quarterly business review\n\n"
+        "**Objectives and results**\n- \n\n"
+        "**Value delivered** (metrics the customer agrees with)\n- \n\n"
+        "**Roadmap and feedback** (tag product asks #feedback)\n- \n\n"
+        "**Expansion** (tag ideas #expansion)\n- \n\n"
+        "**Risks** (#risk)\n- \n\n"
+        "**Agreed next steps**\n- [ ] \n"
+    ),
+    "Renewal negotiation": (
+        "## Renewal negotiation\n\n"
+        "**Their position** (budget, term, price, decision date)\n- \n\n"
+        "**Our position and give-gets**\n- \n\n"
+        "**Decision process** (who signs, procurement, legal)\n- \n\n"
+        "**Risks** (#risk)\n- \n\n"
+        "**Next steps**\n- [ ] Send the revised proposal @me due:\n"
+    ),
+    "Escalation": (
+        "## Escalation\n\n"
+        "**What happened and impact**\n- \n\n"
+        "**Customer expectation**\n- \n\n"
+        "**Owner and plan** (internal)\n- \n\n"
+        "**Commitments made**\n- [ ] \n\n"
+        "Tag what threatens the renewal #risk\n"
+    ),
+    "Handoff from sales": (
+        "## Handoff from sales\n\n"
+        "**Why they bought** (goals, success criteria)\n- \n\n"
+        "**Who's who** (champion, economic buyer, users)\n- \n\n"
+        "**Promises made in the sale**\n- \n\n"
+        "**Onboarding plan**\n- [ ] Kick-off call\n\n"
+        "**Open risks** (#risk)\n- \n"
+    ),
+}

@@ -1,0 +1,74 @@
+"""Quick capture (Ctrl+Shift+N): a small note window, already in the text, from anywhere.
+
+For the account in front; with none in front it first asks which (the fuzzy account palette).
+It saves as it goes like any note, and stays on top while the call goes on.
+"""
+
+from __future__ import annotations
+
+from PySide6.QtCore import Qt
+from PySide6.QtGui import QCloseEvent, QKeySequence, QShortcut
+from PySide6.QtWidgets import QLabel, QVBoxLayout, QWidget
+
+from am_desktop.services import notes
+from am_desktop.ui.context import AppContext
+from am_desktop.ui.notes.editor import NoteEditor
+from am_desktop.ui.tasks import Lane
+
+
+class QuickCapture(QWidget):
+    """A note window for one account."""
+
+    def __init__(self, context: AppContext, parent: QWidget | None = None) -> None:
+        super().__init__(parent, Qt.WindowType.Window | Qt.WindowType.WindowStaysOnTopHint)
+        self.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
+        self.context = context
+        self.setWindowTitle("Quick note")
+        self.resize(560, 420)
+        self.heading = QLabel(self)
+        self.heading.setObjectName("sectionTitle")
+        self.editor = NoteEditor(context, self)
+        self.editor.set_templates(context.settings.note_templates())
+        hint = QLabel("Saves as you type. Esc closes; the note stays with the account.", self)
+        hint.setObjectName("muted")
+        layout = QVBoxLayout(self)
+        layout.addWidget(self.heading)
+        layout.addWidget(self.editor, 1)
+        layout.addWidget(hint)
+        QShortcut(QKeySequence(Qt.Key.Key_Escape), self, self.close)
+
+    @classmethod
+    def open(cls, context: AppContext, account_id: int | None, parent: QWidget | None) -> None:
+        """Open for ``account_id``, or ask which account first."""
+        if account_id is not None:
+            cls(context, parent).start(account_id)
+            return
+        from am_desktop.ui.palette import AccountPalette
+
+        palette = AccountPalette(context, parent=parent)
+        palette.setWindowTitle("Quick note for which account?")
+        palette.account_chosen.connect(lambda chosen: cls(context, parent).start(chosen))
+        palette.popup()
+
+    def start(self, account_id: int) -> None:
+        """Show the window with a new note for the account, the cursor in the text."""
+        self.context.tasks.submit(
+            lambda _p: (
+                notes.account_people(self.context.store, account_id),
+                notes.account_name(self.context.store, account_id),
+            ),
+            lane=Lane.READ,
+            on_done=lambda loaded: self._on_loaded(account_id, *loaded),
+        )
+
+    def _on_loaded(self, account_id: int, people: tuple[tuple[int, str], ...], name: str) -> None:
+        self.heading.setText(f"Note for {name}")
+        self.editor.new_note(account_id, list(people))
+        self.show()
+        self.raise_()
+        self.activateWindow()
+        self.editor.body.setFocus()
+
+    def closeEvent(self, event: QCloseEvent) -> None:
+        self.editor.flush()
+        super().closeEvent(event)

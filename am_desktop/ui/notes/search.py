@@ -1,0 +1,243 @@
+"""Ctrl+F: search every note as you type; Enter opens the note in its account.
+
+Results are ranked by relevance and recency (services.note_search), matched words in bold.
+A query is never an error: stray quotes or operators are read as words.
+"""
+
+from __future__ import annotations
+
+import html
+from typing import Any
+
+from PySide6.QtCore import (
+    QAbstractListModel,
+    QModelIndex,
+    QPersistentModelIndex,
+    QRectF,
+    QSize,
+    Qt,
+    QTimer,
+    Signal,
+    Slot,
+)
+from PySide6.QtGui import QPainter, QPalette, QTextDocument
+from PySide6.QtWidgets import (
+    QComboBox,
+    QDialog,
+    QHBoxLayout,
+    QLabel,
+    QLineEdit,
+    QListView,
+    QStyle,
+    QStyledItemDelegate,
+    QStyleOptionViewItem,
+    QVBoxLayout,
+    QWidget,
+)
+
+from am_desktop.services import portfolio
+from am_desktop.services.note_search import (
+    MARK_END,
+    MARK_START,
+    SearchHit,
+    SearchResults,
+    search_notes,
+)
+from am_desktop.ui import format as fmt
+from am_desktop.ui.context import AppContext
+from am_desktop.ui.dialogs.form import OptionalDate
+from am_desktop.ui.tasks import Lane
+
+Index = QModelIndex | QPersistentModelIndex
+HtmlRole = Qt.ItemDataRole.UserRole + 1
+#: Searching waits this long after a keystroke (typing fast searches once).
+DEBOUNCE_MS = 150
+
+
+def hit_html(hit: SearchHit) -> str:
+    """A result as rich text: title and where, then the snippet with matches in bold."""
+    snippet = html.escape(hit.snippet).replace(MARK_START, "<b>").replace(MARK_END, "</b>")
+    title = html.escape(hit.title or hit.kind.label)
+    where = html.escape(f"{hit.account_name} · {hit.kind.label} · {fmt.day(hit.occurred_at)}")
+    return f"<b>{title}</b> <span style='color:gray'>{where}</span><br>{snippet}"
+
+
+class ResultModel(QAbstractListModel):
+    """Search hits, best first."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.hits: tuple[SearchHit, ...] = ()
+
+    def set_hits(self, hits: tuple[SearchHit, ...]) -> None:
+        self.beginResetModel()
+        self.hits = hits
+        self.endResetModel()
+
+    def rowCount(self, parent: Index = QModelIndex()) -> int:  # noqa: B008
+        return 0 if parent.isValid() else len(self.hits)
+
+    def data(self, index: Index, role: int = Qt.ItemDataRole.DisplayRole) -> Any:
+        if not index.isValid():
+            return None
+        hit = self.hits[index.row()]
+        if role == Qt.ItemDataRole.DisplayRole:
+            return f"{hit.title or hit.kind.label} — {hit.snippet_text('', '')}"
+        if role == HtmlRole:
+            return hit_html(hit)
+        return None
+
+
+class HtmlDelegate(QStyledItemDelegate):
+    """Draws an item's HtmlRole as rich text."""
+
+    def paint(self, painter: QPainter, option: QStyleOptionViewItem, index: Index) -> None:
+        self.initStyleOption(option, index)
+        style = option.widget.style() if option.widget else None
+        option.text = ""
+        if style is not None:
+            style.drawControl(QStyle.ControlElement.CE_ItemViewItem, option, painter, option.widget)
+        document = self._document(option, index)
+        painter.save()
+        painter.translate(option.rect.topLeft())
+        document.drawContents(painter, QRectF(0, 0, option.rect.width(), option.rect.height()))
+        painter.restore()
+
+    def sizeHint(self, option: QStyleOptionViewItem, index: Index) -> QSize:
+        document = self._document(option, index)
+        return QSize(int(document.idealWidth()), int(document.size().height()) + 4)
+
+    def _document(self, option: QStyleOptionViewItem, index: Index) -> QTextDocument:
+        document = QTextDocument()
+        document.setDefaultFont(option.font)
+        colour = option.palette.color(
+            QPalette.ColorRole.HighlightedText
+            if option.state & QStyle.StateFlag.State_Selected
+            else QPalette.ColorRole.Text
+        )
+        document.setDefaultStyleSheet(f"body {{ color: {colour.name()}; }}")
+        document.setHtml(f"<body>{index.data(HtmlRole) or ''}</body>")
+        document.setTextWidth(max(200, option.rect.width()))
+        return document
+
+
+class SearchDialog(QDialog):
+    """The note search window (the main window keeps one between uses).
+
+    Signals:
+        note_chosen(account_id, note_id): open this note.
+    """
+
+    note_chosen = Signal(int, int)
+
+    def __init__(self, context: AppContext, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.context = context
+        self.setWindowTitle("Search notes")
+        self.resize(760, 560)
+        self.search = QLineEdit(self)
+        self.search.setPlaceholderText('Words, "a phrase", budg* or renewal OR churn')
+        self.search.setClearButtonEnabled(True)
+        self.account = QComboBox(self)
+        self.account.addItem("All accounts", None)
+        self.since = OptionalDate(parent=self)
+        self.until = OptionalDate(parent=self)
+        self.results = QListView(self)
+        self.model = ResultModel()
+        self.results.setModel(self.model)
+        self.results.setItemDelegate(HtmlDelegate(self.results))
+        self.results.setAlternatingRowColors(True)
+        self.results.setWordWrap(True)
+        self.status = QLabel("Type to search every note.", self)
+        self.status.setObjectName("muted")
+        self._debounce = QTimer(self)
+        self._debounce.setSingleShot(True)
+        self._debounce.setInterval(DEBOUNCE_MS)
+        self._asked = 0
+        filters = QHBoxLayout()
+        filters.addWidget(self.account, 1)
+        for label, field in (("From", self.since), ("to", self.until)):
+            caption = QLabel(label, self)
+            caption.setObjectName("muted")
+            filters.addWidget(caption)
+            filters.addWidget(field)
+        layout = QVBoxLayout(self)
+        layout.addWidget(self.search)
+        layout.addLayout(filters)
+        layout.addWidget(self.results, 1)
+        layout.addWidget(self.status)
+        self._connect_signals()
+        self._load_accounts()
+
+    def _connect_signals(self) -> None:
+        self.search.textChanged.connect(self._debounce.start)
+        self.account.currentIndexChanged.connect(self.run)
+        for field in (self.since, self.until):
+            field.known.toggled.connect(self.run)
+            field.date.dateChanged.connect(self._debounce.start)
+        self._debounce.timeout.connect(self.run)
+        self.results.activated.connect(self._on_results_activated)
+        self.search.returnPressed.connect(self._open_first)
+
+    def _load_accounts(self) -> None:
+        self.context.tasks.submit(
+            lambda _p: portfolio.account_names(self.context.store),
+            lane=Lane.READ,
+            on_done=self._on_accounts_loaded,
+        )
+
+    def _on_accounts_loaded(self, names: list[tuple[int, str, str | None]]) -> None:
+        for account_id, name, _domain in sorted(names, key=lambda n: n[1].casefold()):
+            self.account.addItem(name, account_id)
+
+    @Slot()
+    def run(self) -> None:
+        """Search now with what is typed and chosen."""
+        self._debounce.stop()
+        query, account_id = self.search.text(), self.account.currentData()
+        since, until = self.since.value(), self.until.value()
+        today = self.context.today()
+        self._asked += 1
+        asked = self._asked  # an older, slower answer must not replace a newer one
+        self.context.tasks.submit(
+            lambda _p: search_notes(
+                self.context.store,
+                query,
+                account_id=account_id,
+                since=since,
+                until=until,
+                prefix_last=True,
+                today=today,
+            ),
+            lane=Lane.READ,
+            on_done=lambda results: self._on_results(asked, results),
+        )
+
+    def _on_results(self, asked: int, results: SearchResults) -> None:
+        if asked != self._asked:
+            return
+        self.model.set_hits(results.hits)
+        if results.message:
+            self.status.setText(results.message)
+        elif not results.hits:
+            self.status.setText("No note matches. Try fewer words, or a prefix such as budg*.")
+        else:
+            many = len(results.hits)
+            self.status.setText(
+                f"{many} best match{'es' if many > 1 else ''}, most relevant and recent first. "
+                "Enter opens the note."
+            )
+        if results.hits:
+            self.results.setCurrentIndex(self.model.index(0))
+
+    @Slot(QModelIndex)
+    def _on_results_activated(self, index: QModelIndex) -> None:
+        hit = self.model.hits[index.row()]
+        self.note_chosen.emit(hit.account_id, hit.note_id)
+        self.hide()
+
+    @Slot()
+    def _open_first(self) -> None:
+        index = self.results.currentIndex()
+        if index.isValid():
+            self._on_results_activated(index)

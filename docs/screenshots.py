@@ -50,7 +50,7 @@ def views(app: QApplication, window: Any, theme: str) -> None:
     """The sidebar's views and an account workspace."""
     from am_desktop.app import _wait
 
-    for key in ("today", "accounts", "renewals"):
+    for key in ("today", "accounts", "renewals", "notes"):
         window.show_view(key)
         pause(app)
         window.grab().save(str(OUT / f"{key}-{theme}.png"))
@@ -63,6 +63,19 @@ def views(app: QApplication, window: Any, theme: str) -> None:
     workspace.show_tab("Opportunities")
     pause(app)
     window.grab().save(str(OUT / f"opportunities-{theme}.png"))
+    workspace.show_tab("Notes")
+    _wait(app, lambda: workspace.notes.model.rowCount() > 0)
+    workspace.notes.list.setCurrentIndex(workspace.notes.model.index(0))
+    _wait(app, lambda: workspace.notes.editor.note is not None)
+    pause(app)
+    window.grab().save(str(OUT / f"account-notes-{theme}.png"))
+    window.search_notes()
+    dialog = window._search_dialog
+    dialog.search.setText("renewal budg*")
+    _wait(app, lambda: dialog.model.rowCount() > 0)
+    pause(app)
+    dialog.grab().save(str(OUT / f"search-{theme}.png"))
+    dialog.hide()
 
     for name, key in (
         ("Big Committee Inc", "contact-map-60"),

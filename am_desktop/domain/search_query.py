@@ -50,8 +50,18 @@ def to_fts(query: str, *, prefix_last: bool = False) -> str | None:
 
 
 def fts_expression(terms: Sequence[Term | str]) -> str:
-    """Terms as one FTS5 MATCH expression (all of them, or either side of an OR)."""
-    return " ".join(term if isinstance(term, str) else term.fts() for term in terms)
+    """Terms as one FTS5 MATCH expression (all of them, or either side of an OR).
+
+    A ``str`` term other than ``"OR"`` is taken as written (an already built group); AND is
+    spelled out, since FTS5 allows the implicit one only between plain phrases.
+    """
+    parts: list[str] = []
+    for term in terms:
+        text = term if isinstance(term, str) else term.fts()
+        if parts and text != "OR" and parts[-1] != "OR":
+            parts.append("AND")
+        parts.append(text)
+    return " ".join(parts)
 
 
 def parse_terms(query: str, *, prefix_last: bool = False) -> list[Term | str]:

@@ -19,6 +19,7 @@ import sqlite3
 from dataclasses import dataclass
 from datetime import UTC, date, datetime, time, timedelta
 
+from am_desktop import log
 from am_desktop.db.connection import datetime_from_db
 from am_desktop.domain.enums import NoteKind
 from am_desktop.domain.search_query import (
@@ -103,10 +104,16 @@ def search_notes(
     )
     with store.raw() as connection:
         expression = fts_expression(_expanded(connection, str(store.path), terms))
-        if account_id is not None:
-            keys = _account_keys(connection, expression, account_id, bounds)
-        else:
-            keys = _window_keys(connection, expression, bounds)
+        try:
+            if account_id is not None:
+                keys = _account_keys(connection, expression, account_id, bounds)
+            else:
+                keys = _window_keys(connection, expression, bounds)
+        except sqlite3.OperationalError as error:
+            if "fts5" not in str(error):
+                raise
+            log.db.warning("search %r as %r refused: %s", query, expression, error)
+            return SearchResults((), "That search could not be read; try plain words.")
         notes = _live_notes(connection, keys)
     ranked = _ranked(notes, [t for t in terms if isinstance(t, Term)], bounds.now)
     return SearchResults(tuple(_hit(note, score, terms) for note, score in ranked[:limit]))

@@ -158,9 +158,12 @@ class RecordForm(QDialog):
 class OptionalDate(QWidget):
     """A day that may be unknown: a "Known" box beside a calendar field."""
 
-    def __init__(self, latest_today: bool = False, parent: QWidget | None = None) -> None:
+    def __init__(
+        self, latest_today: bool = False, parent: QWidget | None = None, known_text: str = "Known"
+    ) -> None:
         super().__init__(parent)
-        self.known = QCheckBox("Known", self)
+        self.known = QCheckBox(known_text, self)
+        self.known.setToolTip("Tick to use this date")
         self.date = QDateEdit(self)
         self.date.setCalendarPopup(True)
         self.date.setDisplayFormat("d MMM yyyy")

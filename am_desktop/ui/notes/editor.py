@@ -34,6 +34,7 @@ from am_desktop.domain.records import NoteRecord
 from am_desktop.errors import AppError
 from am_desktop.services import notes
 from am_desktop.services.notes import NoteConflict, NoteDetail
+from am_desktop.ui import format as fmt
 from am_desktop.ui.context import AppContext
 from am_desktop.ui.notes.autosave import MAX_WAIT_MS, PAUSE_MS, Autosave
 from am_desktop.ui.notes.highlighter import MarkdownHighlighter
@@ -471,4 +472,6 @@ class NoteEditor(QWidget):
 
 
 def _clock(moment: datetime) -> str:
-    return moment.astimezone().strftime("%H:%M")
+    """10:42 today, else the day it was."""
+    local = moment.astimezone()
+    return local.strftime("%H:%M") if local.date() == datetime.now().date() else fmt.day(local)

@@ -135,8 +135,8 @@ class NotesPanel(QWidget):
         self.account_filter = QComboBox(self)
         self.kind_filter = QComboBox(self)
         self.tag_filter = QComboBox(self)
-        self.since = OptionalDate(latest_today=False, parent=self)
-        self.until = OptionalDate(latest_today=False, parent=self)
+        self.since = OptionalDate(known_text="", parent=self)
+        self.until = OptionalDate(known_text="", parent=self)
         self._build()
         self._connect_signals()
         self._pending_open: int | None = None
@@ -152,6 +152,8 @@ class NotesPanel(QWidget):
         filters = QHBoxLayout()
         if self.account_id is None:
             filters.addWidget(self.account_filter)
+        else:
+            self.account_filter.hide()
         filters.addWidget(self.kind_filter)
         filters.addWidget(self.tag_filter)
         for label, field in (("From", self.since), ("to", self.until)):

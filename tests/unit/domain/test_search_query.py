@@ -6,21 +6,21 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from am_desktop.domain.search_query import parse_terms, snippet, to_fts
+from am_desktop.domain.search_query import fts_expression, parse_terms, snippet, to_fts
 
 
 @pytest.mark.parametrize(
     ("query", "expected"),
     [
-        ("renewal budget", '"renewal" "budget"'),
-        ('"pricing deck" renewal', '"pricing deck" "renewal"'),
+        ("renewal budget", '"renewal" AND "budget"'),
+        ('"pricing deck" renewal', '"pricing deck" AND "renewal"'),
         ("budg*", '"budg"*'),
         ("re*", '"re"'),  # shorter than three letters: the whole word
         ("renewal OR churn", '"renewal" OR "churn"'),
         ("OR renewal OR", '"renewal"'),
         ("Café", '"café"'),
-        ('"unbalanced quote', '"unbalanced" "quote"'),
-        ("NEAR(a b) title:x ^y -z", '"near a" "b" "title x" "y" "z"'),
+        ('"unbalanced quote', '"unbalanced" AND "quote"'),
+        ("NEAR(a b) title:x ^y -z", '"near a" AND "b" AND "title x" AND "y" AND "z"'),
         ("", None),
         ("(( )) -- ** \" '", None),
     ],
@@ -30,8 +30,8 @@ def test_queries_become_safe_fts_expressions(query: str, expected: str | None) -
 
 
 def test_the_last_word_is_a_prefix_while_typing() -> None:
-    assert to_fts("budget rene", prefix_last=True) == '"budget" "rene"*'
-    assert to_fts("budget rene ", prefix_last=True) == '"budget" "rene"'
+    assert to_fts("budget rene", prefix_last=True) == '"budget" AND "rene"*'
+    assert to_fts("budget rene ", prefix_last=True) == '"budget" AND "rene"'
     assert to_fts('"pricing deck"', prefix_last=True) == '"pricing deck"'
 
 
@@ -39,9 +39,12 @@ def test_the_last_word_is_a_prefix_while_typing() -> None:
 def test_any_text_gives_an_expression_sqlite_accepts(query: str) -> None:
     import sqlite3
 
-    expression = to_fts(query, prefix_last=True)
-    if expression is None:
+    terms = parse_terms(query, prefix_last=True)
+    if not terms:
         return
+    # as the search sends it: a prefix may come back as a group of whole words
+    grouped = [t if isinstance(t, str) or not t.prefix else '("ab" OR "abc")' for t in terms]
+    expression = fts_expression(grouped)
     connection = sqlite3.connect(":memory:")
     connection.execute("CREATE VIRTUAL TABLE t USING fts5(body)")
     connection.execute("INSERT INTO t VALUES ('anything at all')")

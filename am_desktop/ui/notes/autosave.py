@@ -62,8 +62,12 @@ class Autosave(QObject):
         """Save now if anything is unsaved."""
         self._pause.stop()
         self._deadline.stop()
-        if self.dirty and self._save():
-            self.dirty = False
+        if not self.dirty:
+            return
+        self.dirty = False  # before saving: a save that fails at once marks it dirty again
+        if not self._save():
+            self.dirty = True  # a save is running: this one goes out when it ends
+        elif not self.dirty:
             self.dirty_changed.emit(False)
 
     def saved_with_later_changes(self) -> None:

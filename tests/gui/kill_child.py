@@ -1,0 +1,66 @@
+"""A child process for the kill test: types into a note, then keeps typing until killed.
+
+    python -m tests.gui.kill_child DB ACCOUNT_ID
+
+Prints ``paused`` after typing the first text and pausing, then types one character every
+50 ms, printing ``typing`` once started. The parent kills it with SIGKILL.
+"""
+
+from __future__ import annotations
+
+import os
+import sys
+import time
+from pathlib import Path
+
+os.environ["QT_QPA_PLATFORM"] = "offscreen"
+
+from PySide6.QtTest import QTest
+from PySide6.QtWidgets import QApplication
+
+from am_desktop.services.store import open_store
+from am_desktop.ui.bus import DataBus, MessageBus
+from am_desktop.ui.context import AppContext
+from am_desktop.ui.notes.editor import NoteEditor
+from am_desktop.ui.settings import AppSettings
+from am_desktop.ui.tasks import ThreadTaskRunner
+
+FIRST = "Budget approved for next year."
+SECOND = "abcdefghijklmnopqrstuvwxyz" * 4
+
+
+def spin(app: QApplication, seconds: float) -> None:
+    end = time.monotonic() + seconds
+    while time.monotonic() < end:
+        app.processEvents()
+        time.sleep(0.005)
+
+
+def main() -> None:
+    app = QApplication(sys.argv)
+    db, account = Path(sys.argv[1]), int(sys.argv[2])
+    messages = MessageBus()
+    context = AppContext(
+        open_store(db),
+        ThreadTaskRunner(messages.failure),
+        messages,
+        DataBus(),
+        AppSettings(db.with_suffix(".ini")),
+    )
+    editor = NoteEditor(context)  # the app's own timing: PAUSE_MS, MAX_WAIT_MS
+    editor.resize(600, 400)
+    editor.show()
+    editor.new_note(account, [])
+    QTest.keyClicks(editor.body, FIRST)
+    spin(app, 2.0)
+    print("paused", flush=True)
+    for index, char in enumerate(SECOND):
+        QTest.keyClicks(editor.body, char)
+        if index == 0:
+            print("typing", flush=True)
+        spin(app, 0.05)
+    spin(app, 60)
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,249 @@
+"""Notes in the window: autosave (and a real kill), the list and editor, search, quick notes."""
+
+from __future__ import annotations
+
+import re
+import signal
+import subprocess
+import sys
+import time
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+from PySide6.QtGui import QUndoStack
+from PySide6.QtTest import QTest
+from pytestqt.qtbot import QtBot
+
+from am_desktop.services import catalog, notes
+from am_desktop.ui.context import AppContext
+from am_desktop.ui.notes.editor import NoteEditor
+from am_desktop.ui.notes.panel import NotesPanel
+from am_desktop.ui.notes.search import SearchDialog
+from tests.gui import kill_child
+
+pytestmark = pytest.mark.qt_log_ignore(
+    r"This plugin does not support (propagateSizeHints\(\)|raise\(\)|grabbing the keyboard)"
+)
+
+
+@pytest.fixture
+def acme(context: AppContext) -> int:
+    return catalog.accounts.create(context.store, {"name": "Acme"}).id
+
+
+@pytest.fixture
+def editor(qtbot: QtBot, context: AppContext) -> Iterator[NoteEditor]:
+    widget = NoteEditor(context, pause_ms=30, max_wait_ms=80)
+    qtbot.addWidget(widget)
+    widget.show()
+    yield widget
+    widget.close()
+
+
+def stored_bodies(context: AppContext, account: int) -> list[str]:
+    return [n.body for n in catalog.notes.find(context.store, account_id=account)]
+
+
+def test_a_pause_in_typing_saves_and_the_status_says_so(
+    qtbot: QtBot, context: AppContext, editor: NoteEditor, acme: int
+) -> None:
+    editor.new_note(acme, [])
+    assert stored_bodies(context, acme) == []  # nothing typed: nothing saved
+    QTest.keyClicks(editor.body, "Budget approved")
+    qtbot.waitUntil(lambda: stored_bodies(context, acme) == ["Budget approved"], timeout=2000)
+    assert editor.status.text().startswith("Saved")
+    QTest.keyClicks(editor.body, " for 2027")
+    qtbot.waitUntil(lambda: stored_bodies(context, acme) == ["Budget approved for 2027"])
+    assert len(stored_bodies(context, acme)) == 1  # one note, saved twice
+
+
+def test_continuous_typing_is_saved_by_the_deadline(
+    qtbot: QtBot, context: AppContext, editor: NoteEditor, acme: int
+) -> None:
+    editor.autosave._pause.setInterval(10_000)  # never pauses long enough
+    editor.new_note(acme, [])
+    QTest.keyClicks(editor.body, "still typing")
+    qtbot.waitUntil(lambda: stored_bodies(context, acme) == ["still typing"], timeout=2000)
+
+
+def test_switching_notes_and_leaving_the_editor_save_at_once(
+    context: AppContext, editor: NoteEditor, acme: int
+) -> None:
+    editor.autosave._pause.setInterval(10_000)
+    editor.autosave._deadline.setInterval(10_000)
+    editor.new_note(acme, [])
+    QTest.keyClicks(editor.body, "first")
+    editor.new_note(acme, [])  # switching flushes
+    assert stored_bodies(context, acme) == ["first"]
+    QTest.keyClicks(editor.body, "second")
+    editor.title.setFocus()
+    editor.body.setFocus()
+    editor.title.setFocus()  # focus-out of the body flushes
+    assert sorted(stored_bodies(context, acme)) == ["first", "second"]
+
+
+def test_a_failed_save_keeps_the_text_and_offers_retry(
+    context: AppContext, editor: NoteEditor, acme: int, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from am_desktop.errors import StorageError
+
+    def refuse(*_args: object, **_kwargs: object) -> None:
+        raise StorageError("The disk is full, so nothing was saved.")
+
+    monkeypatch.setattr(notes, "create_note", refuse)
+    editor.new_note(acme, [])
+    QTest.keyClicks(editor.body, "precious words")
+    editor.flush()
+    assert editor.status.text() == "Not saved" and not editor.retry.isHidden()
+    assert editor.body.toPlainText() == "precious words"
+    monkeypatch.undo()
+    editor.retry.click()
+    assert stored_bodies(context, acme) == ["precious words"]
+    assert editor.retry.isHidden()
+
+
+def test_a_conflict_can_keep_both_versions(
+    context: AppContext, editor: NoteEditor, acme: int, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from PySide6.QtWidgets import QMessageBox
+
+    record = notes.create_note(
+        context.store, {"account_id": acme, "occurred_at": "2026-11-20T10:00Z", "body": "v1"}
+    )
+    editor.show_note(notes.note_detail(context.store, record.id), [])
+    notes.save_note(context.store, record.id, {"body": "theirs"}, record.version)
+    monkeypatch.setattr(QMessageBox, "exec", lambda box: box.buttons()[-1].click() or 0)
+    editor.body.setPlainText("mine")
+    editor.flush()
+    editor.flush()
+    assert sorted(stored_bodies(context, acme)) == ["mine", "theirs"]
+
+
+def test_attendees_and_structure_are_recorded_from_the_editor(
+    context: AppContext, editor: NoteEditor, acme: int
+) -> None:
+    ana = catalog.contacts.create(context.store, {"account_id": acme, "last_name": "Ana"}).id
+    editor.new_note(acme, [(ana, "Ana")])
+    editor.attendees._on_completer_activated("ana")
+    editor.body.setPlainText("- [ ] Send deck @me due:2026-12-01\nBudget frozen #risk\n")
+    editor.flush()
+    assert editor.note is not None
+    detail = notes.note_detail(context.store, editor.note.id)
+    assert [a.name for a in detail.attendees] == ["Ana"]
+    assert [a.text for a in detail.actions] == ["Send deck"]
+    assert [r.description for r in catalog.risks.find(context.store, account_id=acme)] == [
+        "Budget frozen"
+    ]
+
+
+def test_templates_and_the_time_go_in_at_the_cursor(
+    context: AppContext, editor: NoteEditor, acme: int
+) -> None:
+    editor.new_note(acme, [])
+    editor.set_templates({"Check-in": "## Check-in\n"})
+    menu = editor.template_button.menu()
+    assert menu is not None
+    menu.actions()[0].trigger()
+    editor.insert_time_action.trigger()
+    text = editor.body.toPlainText()
+    assert re.fullmatch(r"## Check-in\n\d\d:\d\d ", text), text
+
+
+def test_the_call_timer_writes_the_call_length(editor: NoteEditor, acme: int) -> None:
+    editor.new_note(acme, [])
+    editor.timer.toggle()
+    editor.timer.toggle()
+    assert "Call length: 1 min" in editor.body.toPlainText()
+
+
+def test_nothing_typed_more_than_a_second_ago_is_lost_when_killed(
+    context: AppContext, acme: int, tmp_path: Path
+) -> None:
+    context.store.close()
+    child = subprocess.Popen(
+        [sys.executable, "-m", "tests.gui.kill_child", str(context.store.path), str(acme)],
+        stdout=subprocess.PIPE,
+        text=True,
+        cwd=Path(__file__).parent.parent.parent,
+    )
+    try:
+        assert child.stdout is not None
+        assert child.stdout.readline().strip() == "paused"
+        assert child.stdout.readline().strip() == "typing"
+        started = time.monotonic()
+        time.sleep(2.0)  # typing goes on
+        typed_for = time.monotonic() - started
+        child.send_signal(signal.SIGKILL)
+        child.wait(timeout=10)
+    finally:
+        if child.poll() is None:
+            child.kill()
+            child.wait(timeout=10)
+        if child.stdout is not None:
+            child.stdout.close()
+    (body,) = stored_bodies(context, acme)
+    assert body.startswith(kill_child.FIRST)  # typed, then a pause: saved
+    kept = len(body) - len(kill_child.FIRST)
+    # One character every 50 ms: what was typed more than a second before the kill is kept.
+    assert kept >= int((typed_for - 1.0) / 0.05 * 0.5), (kept, typed_for)
+
+
+def test_the_notes_tab_lists_opens_and_starts_notes(
+    qtbot: QtBot, context: AppContext, acme: int
+) -> None:
+    first = notes.create_note(
+        context.store,
+        {"account_id": acme, "occurred_at": "2026-11-20T10:00Z", "title": "QBR", "body": "x"},
+    )
+    panel = NotesPanel(context, acme, undo=QUndoStack())
+    qtbot.addWidget(panel)
+    panel.refresh()
+    assert panel.model.rowCount() == 1
+    panel.list.setCurrentIndex(panel.model.index(0))
+    assert panel.editor.note is not None and panel.editor.note.id == first.id
+    assert panel.editor.title.text() == "QBR"
+    panel.new_note()
+    assert panel.editor.note is None and panel.editor.isEnabled()
+    panel.editor.body.setPlainText("a new one")
+    panel.flush()
+    panel.refresh()
+    assert panel.model.rowCount() == 2
+    panel._on_archive_clicked()
+    panel.refresh()
+    assert panel.model.rowCount() == 1
+
+
+def test_the_notes_view_filters_by_kind(qtbot: QtBot, context: AppContext, acme: int) -> None:
+    for kind in ("call", "qbr"):
+        notes.create_note(
+            context.store,
+            {"account_id": acme, "occurred_at": "2026-11-20T10:00Z", "kind": kind, "body": kind},
+        )
+    panel = NotesPanel(context, None, undo=QUndoStack())
+    qtbot.addWidget(panel)
+    panel.load_accounts()
+    assert panel.account_filter.findText("Acme") >= 0
+    panel.kind_filter.setCurrentIndex(panel.kind_filter.findData("qbr"))
+    assert [row.kind.value for row in panel.model.rows] == ["qbr"]
+
+
+def test_search_as_you_type_lists_ranked_hits_and_opens_one(
+    qtbot: QtBot, context: AppContext, acme: int
+) -> None:
+    note = notes.create_note(
+        context.store,
+        {"account_id": acme, "occurred_at": "2026-11-20T10:00Z", "body": "renewal budget set"},
+    )
+    dialog = SearchDialog(context)
+    qtbot.addWidget(dialog)
+    dialog.search.setText("budg")
+    dialog.run()
+    assert [h.note_id for h in dialog.model.hits] == [note.id]
+    assert "<b>budget</b>" in dialog.model.data(dialog.model.index(0), 257)
+    with qtbot.waitSignal(dialog.note_chosen) as chosen:
+        dialog._open_first()
+    assert chosen.args == [acme, note.id]
+    dialog.search.setText('"((')
+    dialog.run()
+    assert dialog.model.rowCount() == 0 and dialog.status.text()

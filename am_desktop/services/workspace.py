@@ -19,6 +19,7 @@ from am_desktop.db.models import (
 from am_desktop.domain import records as r
 from am_desktop.errors import NotFoundError
 from am_desktop.services import catalog, portfolio
+from am_desktop.services.activity import ActivityItem, account_activity
 from am_desktop.services.entities import EntityKind
 from am_desktop.services.store import Store
 
@@ -40,6 +41,7 @@ class AccountOverview:
     whitespace: tuple[r.WhitespaceRecord, ...]
     opportunities: tuple[r.OpportunityRecord, ...]
     escalations: tuple[r.EscalationRecord, ...]
+    activity: tuple[ActivityItem, ...] = ()
 
 
 def account_overview(store: Store, account_id: int, today: date) -> AccountOverview:
@@ -54,6 +56,7 @@ def account_overview(store: Store, account_id: int, today: date) -> AccountOverv
         whitespace = _live(session, catalog.WHITESPACE, account_id)
         opportunities = _live(session, catalog.OPPORTUNITY, account_id, Opportunity.close_date)
         escalations = _live(session, catalog.ESCALATION, account_id, Escalation.opened_on.desc())
+        activity = tuple(account_activity(session, account_id))
     row = portfolio.account_rows(store, [account_id], today).get(account_id)
     return AccountOverview(
         account=record,
@@ -66,6 +69,7 @@ def account_overview(store: Store, account_id: int, today: date) -> AccountOverv
         whitespace=whitespace,
         opportunities=opportunities,
         escalations=escalations,
+        activity=activity,
     )
 
 

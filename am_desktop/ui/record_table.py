@@ -302,6 +302,14 @@ class RecordTable(QWidget):
         rows = sorted({i.row() for i in self.view.selectionModel().selectedRows()})
         return [self.model.record_at(r).id for r in rows]
 
+    def select_id(self, record_id: int) -> None:
+        """Select a record's row and scroll to it (from the activity timeline)."""
+        for row in range(self.model.rowCount()):
+            if self.model.record_at(row).id == record_id:
+                self.view.selectRow(row)
+                self.view.scrollTo(self.model.index(row, 0))
+                return
+
     def _on_archive_clicked(self) -> None:
         ids = self.selected_ids()
         if ids:

@@ -13,8 +13,11 @@ from PySide6.QtWidgets import (
     QGridLayout,
     QHBoxLayout,
     QLabel,
+    QListWidget,
+    QListWidgetItem,
     QPushButton,
     QScrollArea,
+    QSplitter,
     QTabWidget,
     QVBoxLayout,
     QWidget,
@@ -32,6 +35,7 @@ from am_desktop.domain.enums import (
     WhitespaceStatus,
 )
 from am_desktop.services import catalog, contact_map, pipeline
+from am_desktop.services.activity import ActivityItem
 from am_desktop.services.entities import EntityService
 from am_desktop.services.workspace import AccountOverview, account_overview
 from am_desktop.ui import format as fmt
@@ -150,6 +154,11 @@ class AccountWorkspace(QWidget):
         self.resolve_button = self.issues.add_button_for("Resolve")
         self.contacts = ContactsTab(context, account_id, undo)
         self.notes = NotesPanel(context, account_id, undo=undo)
+        self.timeline = QListWidget(self)
+        self.timeline.setObjectName("timeline")
+        self.timeline.setWordWrap(True)
+        self.timeline.setAlternatingRowColors(True)
+        self.timeline.setToolTip("Double-click an entry to open it")
         self._tables: dict[RecordTable, EntityService[Any, Any]] = {
             self.objectives: catalog.objectives,
             self.risks: catalog.risks,
@@ -187,7 +196,20 @@ class AccountWorkspace(QWidget):
         scroll = QScrollArea()
         scroll.setWidgetResizable(True)
         scroll.setWidget(overview)
-        self.tabs.addTab(scroll, "Overview")
+        timeline = QWidget()
+        timeline_layout = QVBoxLayout(timeline)
+        timeline_layout.setContentsMargins(4, 10, 0, 0)
+        caption = QLabel("Activity", timeline)
+        caption.setObjectName("sectionTitle")
+        timeline_layout.addWidget(caption)
+        timeline_layout.addWidget(self.timeline, 1)
+        split = QSplitter(Qt.Orientation.Horizontal)
+        split.addWidget(scroll)
+        split.addWidget(timeline)
+        split.setStretchFactor(0, 3)
+        split.setStretchFactor(1, 1)
+        split.setSizes([760, 360])
+        self.tabs.addTab(split, "Overview")
         self.tabs.addTab(self.contacts, "Contacts")
         self.tabs.addTab(self.notes, "Notes")
         self.tabs.addTab(_padded(self.opportunities), "Opportunities")
@@ -222,6 +244,7 @@ class AccountWorkspace(QWidget):
         self.edit_button.clicked.connect(self._on_edit_clicked)
         self.archive_button.clicked.connect(self._on_archive_clicked)
         self.contacts.warnings_changed.connect(self._on_contacts_warnings_changed)
+        self.timeline.itemActivated.connect(self._on_timeline_item_activated)
         self.coverage_label.linkActivated.connect(lambda _link: self.show_tab("Contacts"))
 
     # ------------------------------------------------------------------------------ data
@@ -327,6 +350,40 @@ class AccountWorkspace(QWidget):
         self.whitespace.set_records(overview.whitespace)
         self.opportunities.set_records(overview.opportunities)
         self.issues.set_records(overview.escalations)
+        self._show_activity(overview.activity)
+
+    def _show_activity(self, activity: tuple[ActivityItem, ...]) -> None:
+        self.timeline.clear()
+        if not activity:
+            empty = QListWidgetItem("Nothing yet: notes, action items, renewals, opportunities "
+                                    "and issues appear here as they happen.")  # fmt: skip
+            empty.setFlags(Qt.ItemFlag.NoItemFlags)
+            self.timeline.addItem(empty)
+            return
+        for event in activity:
+            when = fmt.day(event.when)
+            detail = f" · {event.detail}" if event.detail else ""
+            item = QListWidgetItem(f"{_ACTIVITY_MARKS[event.kind]} {event.title}\n{when}{detail}")
+            item.setData(Qt.ItemDataRole.UserRole, (event.kind, event.ref_id))
+            item.setToolTip(f"{event.title}\n{when}{detail}")
+            self.timeline.addItem(item)
+
+    @Slot(QListWidgetItem)
+    def _on_timeline_item_activated(self, item: QListWidgetItem) -> None:
+        reference = item.data(Qt.ItemDataRole.UserRole)
+        if not reference:
+            return
+        kind, ref_id = reference
+        if kind in ("note", "action", "done") and ref_id:
+            self.open_note(ref_id)
+        elif kind == "opportunity":
+            self.show_tab("Opportunities")
+            self.opportunities.select_id(ref_id)
+        elif kind == "issue":
+            self.show_tab("Issues")
+            self.issues.select_id(ref_id)
+        elif kind == "renewal":
+            self.show_tab("Renewals")
 
     # ------------------------------------------------------------------------------ edits
 
@@ -427,6 +484,17 @@ class AccountWorkspace(QWidget):
                     self.context, catalog.accounts, [self.account_id], archive, "account"
                 )
             )
+
+
+#: A sign for each kind of event on the timeline.
+_ACTIVITY_MARKS = {
+    "note": "✎",
+    "action": "☐",
+    "done": "☑",
+    "renewal": "↻",
+    "opportunity": "↗",
+    "issue": "⚠",
+}
 
 
 def _padded(widget: QWidget) -> QWidget:

@@ -227,3 +227,29 @@ def test_the_header_warns_about_coverage_and_file_menu_exports_the_map(
     )
     window.export_map_action.trigger()
     assert "Lee" in target.read_text()
+
+
+def test_notes_menu_starts_a_note_and_the_timeline_opens_it(window: MainWindow) -> None:
+    from am_desktop.services import notes
+
+    acme = catalog.accounts.find(window.context.store, name="Acme")[0].id
+    note = notes.create_note(
+        window.context.store,
+        {"account_id": acme, "occurred_at": "2026-11-20T10:00Z", "title": "Kick-off", "body": "x"},
+    )
+    window.open_account(acme)
+    workspace = window.tabs.currentWidget()
+    assert isinstance(workspace, AccountWorkspace)
+    item = workspace.timeline.item(0)
+    assert item is not None and "Kick-off" in item.text()
+    workspace.timeline.itemActivated.emit(item)
+    assert workspace.tabs.tabText(workspace.tabs.currentIndex()) == "Notes"
+    editor = workspace.notes.editor
+    assert editor.note is not None and editor.note.id == note.id
+    window.new_note()  # Ctrl+N in a workspace: a new note for its account
+    assert editor.note is None and editor.account_id == acme
+    editor.body.setPlainText("Follow-up #risk")
+    editor.flush()
+    assert [r.description for r in catalog.risks.find(window.context.store, account_id=acme)] == [
+        "Follow-up"
+    ]

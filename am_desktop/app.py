@@ -145,6 +145,10 @@ def run_self_test(db: str | None) -> int:
         for key in ("today", "accounts", "renewals", "notes", "dashboard"):
             window.show_view(key)
             checks.append((f"view {key} shown", window.current_view() == key))
+            if key == "notes":
+                checks.append(
+                    ("notes listed", _wait(app, lambda: window.notes_view.model.rowCount() > 0))
+                )
         ids = window.model.ids()
         if ids:
             window.open_account(ids[0])

@@ -118,3 +118,22 @@ def test_cancel_stores_nothing(qtbot: QtBot, context: AppContext) -> None:
     assert dialog.result() == dialog.DialogCode.Rejected
     for key, default in PREFERENCE_DEFAULTS.items():
         assert context.settings.preference(key) == default
+
+
+def test_note_templates_are_edited_in_preferences(qtbot: QtBot, context: AppContext) -> None:
+    dialog = PreferencesDialog(context)
+    qtbot.addWidget(dialog)
+    dialog.template_name.setCurrentText("QBR")
+    assert dialog.template_text.toPlainText().startswith("## Quarterly business review")
+    dialog.template_text.setPlainText("## Our QBR\n- [ ] \n")
+    dialog.template_name.setCurrentText("Check-in")
+    dialog.template_name.setCurrentText("QBR")
+    assert dialog.template_text.toPlainText() == "## Our QBR\n- [ ] \n"  # kept while choosing
+    dialog.buttons.accepted.emit()
+    assert context.settings.note_templates()["QBR"] == "## Our QBR\n- [ ] \n"
+    again = PreferencesDialog(context)
+    qtbot.addWidget(again)
+    again.template_name.setCurrentText("QBR")
+    again.template_reset.click()
+    again.buttons.accepted.emit()
+    assert context.settings.note_templates()["QBR"].startswith("## Quarterly business review")

@@ -16,7 +16,10 @@ from PySide6.QtWidgets import (
     QDoubleSpinBox,
     QFormLayout,
     QGroupBox,
+    QHBoxLayout,
     QLabel,
+    QPlainTextEdit,
+    QPushButton,
     QSpinBox,
     QVBoxLayout,
     QWidget,
@@ -92,6 +95,17 @@ class PreferencesDialog(QDialog):
             "The contact map warns when nobody at an account is this senior or more."
         )
 
+        self.templates = settings.note_templates()
+        self.template_name = QComboBox()
+        self.template_name.addItems(list(self.templates))
+        self.template_text = QPlainTextEdit()
+        self.template_text.setPlainText(self.templates[self.template_name.currentText()])
+        self.template_text.setToolTip(
+            "Markdown. A line '- [ ] …' becomes an action item; #risk, #expansion and "
+            "#feedback lines go to the account plan."
+        )
+        self.template_reset = QPushButton("Restore the original")
+
         self.database_path = self._path_label(str(context.store.path))
         self.settings_path = self._path_label(settings.file_name)
         self.buttons = QDialogButtonBox(
@@ -118,20 +132,30 @@ class PreferencesDialog(QDialog):
         form.addRow("Gross margin for CLV", self.gross_margin)
         form.addRow("Daily backups kept", self.backups)
         form.addRow("Expect a contact at least at", self.senior_level)
+        templates = QGroupBox("Note templates")
+        template_layout = QVBoxLayout(templates)
+        chooser = QHBoxLayout()
+        chooser.addWidget(self.template_name, 1)
+        chooser.addWidget(self.template_reset)
+        template_layout.addLayout(chooser)
+        template_layout.addWidget(self.template_text)
         data = QGroupBox("Data")
         paths = QFormLayout(data)
         paths.addRow("Database", self.database_path)
         paths.addRow("Settings file", self.settings_path)
         layout = QVBoxLayout(self)
         layout.addLayout(form)
+        layout.addWidget(templates, 1)
         layout.addWidget(data)
-        layout.addStretch(1)
         layout.addWidget(self.buttons)
 
     def _connect_signals(self) -> None:
         self.currency.currentTextChanged.connect(self._on_currency_text_changed)
         self.buttons.accepted.connect(self._on_buttons_accepted)
         self.buttons.rejected.connect(self.reject)
+        self.template_name.currentTextChanged.connect(self._on_template_name_changed)
+        self.template_text.textChanged.connect(self._on_template_text_changed)
+        self.template_reset.clicked.connect(self._on_template_reset_clicked)
 
     def values(self) -> dict[str, Any]:
         """The form's values, keyed as the settings store them (the currency may be None)."""
@@ -142,6 +166,22 @@ class PreferencesDialog(QDialog):
             "daily_backups_kept": self.backups.value(),
             "coverage_senior_level": self.senior_level.currentData(),
         }
+
+    @Slot(str)
+    def _on_template_name_changed(self, name: str) -> None:
+        self.template_text.blockSignals(True)
+        self.template_text.setPlainText(self.templates[name])
+        self.template_text.blockSignals(False)
+
+    @Slot()
+    def _on_template_text_changed(self) -> None:
+        self.templates[self.template_name.currentText()] = self.template_text.toPlainText()
+
+    @Slot()
+    def _on_template_reset_clicked(self) -> None:
+        from am_desktop.domain.note_templates import DEFAULT_TEMPLATES
+
+        self.template_text.setPlainText(DEFAULT_TEMPLATES[self.template_name.currentText()])
 
     @Slot(str)
     def _on_currency_text_changed(self, text: str) -> None:
@@ -157,4 +197,8 @@ class PreferencesDialog(QDialog):
             return
         for key, value in values.items():
             self.context.settings.set_preference(key, value)
+        stored = self.context.settings.note_templates()
+        for name, text in self.templates.items():
+            if text != stored[name]:
+                self.context.settings.set_note_template(name, text)
         self.accept()

@@ -191,6 +191,7 @@ class NotesPanel(QWidget):
             field.known.toggled.connect(self.refresh)
             field.date.dateChanged.connect(self.refresh)
         self.editor.saved.connect(self._on_editor_saved)
+        self.context.settings.changed.connect(self._on_settings_changed)
 
     # ------------------------------------------------------------------------------ data
 
@@ -303,6 +304,11 @@ class NotesPanel(QWidget):
         self.list.selectionModel().clearCurrentIndex()
         self.editor.new_note(account_id, list(people), template)
         self._show_page()
+
+    @Slot(str)
+    def _on_settings_changed(self, key: str) -> None:
+        if key == "note_templates":
+            self.editor.set_templates(self.context.settings.note_templates())
 
     @Slot(object)
     def _on_editor_saved(self, _record: object) -> None:

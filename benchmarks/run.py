@@ -260,6 +260,26 @@ def measure_search(db: Path) -> list[Figure]:
             "≤ 50 ms",
         ),
         Figure("note search p95, first run", m["search_first_run_p95_ms"], "ms", target="≤ 50 ms"),
+        *measure_notes(db),
+    ]
+
+
+def measure_notes(db: Path) -> list[Figure]:
+    """The note editor on the seeded database, in a fresh process (issue: meeting notes)."""
+    env = {**os.environ, "QT_QPA_PLATFORM": "offscreen"}
+    done = subprocess.run(
+        [sys.executable, "-m", "benchmarks.notes_figures", str(db)],
+        capture_output=True,
+        text=True,
+        env=env,
+        check=True,
+        cwd=Path(__file__).parent.parent,
+    )
+    m = json.loads(done.stdout.strip().splitlines()[-1])
+    return [
+        Figure("note save, GUI-thread time (max)", m["save_gui_max_ms"], "ms", target="≤ 5 ms"),
+        Figure("open a note (median)", m["open_median_ms"], "ms", target="≤ 50 ms"),
+        Figure("open a note (max)", m["open_max_ms"], "ms", target="≤ 50 ms"),
     ]
 
 

@@ -68,7 +68,7 @@ def measure(db: Path, samples: int = 40) -> dict[str, Any]:
         start = time.perf_counter()
         editor.flush()  # what the autosave timer calls
         saving.append(time.perf_counter() - start)
-        spin(lambda: not editor._in_flight)
+        spin(lambda: editor.status.text().startswith("Saved"))
     context.tasks.shutdown()
     store.close()
     return {

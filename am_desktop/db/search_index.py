@@ -16,7 +16,7 @@ from contextlib import contextmanager
 
 _TRIGGER = "note_fts_after_insert"
 #: A note's key in the index (as migration 0003 defines it).
-_KEY = "(CAST(strftime('%s', occurred_at) AS INTEGER) * 100000000 + id % 100000000)"
+_KEY = "(CAST(strftime('%s', occurred_at) AS INTEGER) * 10000000 + id % 10000000)"
 
 
 class BackgroundIndexer:

@@ -33,7 +33,7 @@ from am_desktop.domain.search_query import (
 from am_desktop.services.store import Store
 
 #: Ids are the index key modulo this (see migration 0003).
-KEY_SPAN = 100_000_000
+KEY_SPAN = 10_000_000
 #: How many of the newest matches are scored.
 WINDOW = 500
 #: A match this many days old counts half as much as one from today, relevance being equal.
@@ -103,8 +103,8 @@ def search_notes(
         now=datetime.combine(today or date.today(), time(23, 59), UTC).timestamp(),
     )
     with store.raw() as connection:
-        expression = fts_expression(_expanded(connection, str(store.path), terms))
         try:
+            expression = fts_expression(_expanded(connection, str(store.path), terms))
             if account_id is not None:
                 keys = _account_keys(connection, expression, account_id, bounds)
             else:
@@ -112,7 +112,7 @@ def search_notes(
         except sqlite3.OperationalError as error:
             if "fts5" not in str(error):
                 raise
-            log.db.warning("search %r as %r refused: %s", query, expression, error)
+            log.db.warning("search %r refused: %s", query, error)
             return SearchResults((), "That search could not be read; try plain words.")
         notes = _live_notes(connection, keys)
     ranked = _ranked(notes, [t for t in terms if isinstance(t, Term)], bounds.now)
@@ -194,7 +194,7 @@ def _account_keys(
 ) -> list[int]:
     """Every match among one account's notes (a few hundred keys at most)."""
     keys = [
-        int(datetime_from_db(occurred_at).timestamp()) * KEY_SPAN + note_id % KEY_SPAN
+        math.floor(datetime_from_db(occurred_at).timestamp()) * KEY_SPAN + note_id % KEY_SPAN
         for note_id, occurred_at in connection.execute(
             "SELECT id, occurred_at FROM note WHERE account_id = ? AND archived_at IS NULL",
             (account_id,),

@@ -204,6 +204,8 @@ def create_note(
 ) -> NoteRecord:
     """A new note (``values`` as catalog.NOTE's rules take them), recorded as it is saved."""
     checked = catalog.NOTE.check(values, creating=True)
+    if checked.get("body") is None:
+        checked["body"] = ""
     with store.write() as session:
         if session.get(Account, checked["account_id"]) is None:
             raise ValidationError("That account no longer exists.", "account_id")
@@ -236,11 +238,14 @@ def save_note(
             raise NotFoundError("That note no longer exists; its text is still in the editor.")
         if base_version is not None and note.version != base_version:
             raise NoteConflict(catalog.NOTE.to_record(note))
+        previous_body = note.body
+        if "body" in checked and checked["body"] is None:
+            checked["body"] = ""  # an emptied note is an empty text, not a missing one
         for name, value in checked.items():
             if getattr(note, name) != value:
                 setattr(note, name, value)
         session.flush()
-        _record(session, note, attendee_ids)
+        _record(session, note, attendee_ids, previous_body)
         return catalog.NOTE.to_record(note)
 
 
@@ -267,13 +272,19 @@ def set_action_done(store: Store, item_id: int, done: bool) -> ActionItemRecord:
 # --------------------------------------------------------------------------- what a save records
 
 
-def _record(session: Session, note: Note, attendee_ids: Sequence[int] | None) -> None:
-    """Everything a saved note asks to be recorded, in the note's unit of work."""
+def _record(
+    session: Session, note: Note, attendee_ids: Sequence[int] | None, previous_body: str = ""
+) -> None:
+    """Everything a saved note asks to be recorded, in the note's unit of work.
+
+    Args:
+        previous_body: the text before this save (what the note's records were made from).
+    """
     if attendee_ids is not None:
         _set_attendees(session, note, attendee_ids)
-    structure = note_text.parse(note.body)
+    structure, previous = note_text.parse(note.body), note_text.parse(previous_body)
     for reconcile in _RECONCILERS:
-        reconcile(session, note, structure)
+        reconcile(session, note, structure, previous)
     attended = [
         contact_id
         for contact_id in session.scalars(
@@ -305,20 +316,30 @@ def _set_attendees(session: Session, note: Note, contact_ids: Sequence[int]) -> 
 
 @dataclass(frozen=True)
 class _Derived:
-    """One kind of record a note line makes: how to find, make and update it."""
+    """One kind of record a note line makes: how to find, make and update it.
+
+    A record is the note's to change while it still reads as the note last wrote it (its
+    line was in the previous text, with the same owner and due date). Once someone changes
+    it elsewhere, or archives it, it is theirs: the note ticks it, nothing more.
+    """
 
     model: type[Record]
     text_field: str
     make: Callable[[Note, Any], dict[str, object]]
     lines: Callable[[NoteStructure], Sequence[Any]]
-    update: Callable[[Any, Any], None] | None = None
+    update: Callable[[Any, Any, bool], None] | None = None
+    #: Whether a record still holds what a line of the previous text set (None: always).
+    unchanged: Callable[[Any, Any], bool] | None = None
 
-    def __call__(self, session: Session, note: Note, structure: NoteStructure) -> None:
+    def __call__(
+        self, session: Session, note: Note, structure: NoteStructure, previous: NoteStructure
+    ) -> None:
         model: Any = self.model
-        existing = session.scalars(
-            select(model).where(model.note_id == note.id, model.archived_at.is_(None))
+        rows = session.scalars(
+            select(model).where(model.note_id == note.id).order_by(model.archived_at.is_(None))
         ).all()
-        by_key = {text_key(getattr(row, self.text_field)): row for row in existing}
+        by_key = {text_key(getattr(row, self.text_field)): row for row in rows}  # live wins
+        before = {self._key(note, line): line for line in self.lines(previous)}
         seen: set[str] = set()
         for line in self.lines(structure):
             values = self.make(note, line)
@@ -329,13 +350,24 @@ class _Derived:
             row = by_key.get(key)
             if row is None:
                 session.add(model(**values))
+            elif row.archived_at is not None:
+                if key not in before:  # the note archived it when its line went: back it comes
+                    row.archived_at = None
+                    if self.update is not None:
+                        self.update(row, line, True)
             elif self.update is not None:
-                self.update(row, line)
+                self.update(row, line, self._ours(row, before.get(key)))
         for key, row in by_key.items():
-            # A line that went away takes its record along, unless someone has worked on the
-            # record since the note made it (then it is theirs: kept).
-            if key not in seen and row.version == 1:
-                row.archived_at = utcnow()
+            if key not in seen and row.archived_at is None and self._ours(row, before.get(key)):
+                row.archived_at = utcnow()  # its line went away, and nobody else touched it
+
+    def _key(self, note: Note, line: Any) -> str:
+        return text_key(str(self.make(note, line)[self.text_field]))
+
+    def _ours(self, row: Any, previous_line: Any) -> bool:
+        if previous_line is None:
+            return False
+        return self.unchanged is None or self.unchanged(row, previous_line)
 
 
 def _action_values(note: Note, line: note_text.ActionLine) -> dict[str, object]:
@@ -350,12 +382,18 @@ def _action_values(note: Note, line: note_text.ActionLine) -> dict[str, object]:
     }
 
 
-def _update_action(row: ActionItem, line: note_text.ActionLine) -> None:
+def _action_unchanged(row: ActionItem, line: note_text.ActionLine) -> bool:
+    owner = line.owner[:100] if line.owner else None
+    return row.owner == owner and row.due_date == line.due
+
+
+def _update_action(row: ActionItem, line: note_text.ActionLine, ours: bool) -> None:
+    """Owner and due date follow the line while the item is the note's; ticking always does."""
     owner = line.owner[:100] if line.owner else None
     status = ActionItemStatus.DONE if line.done else ActionItemStatus.OPEN
-    if row.owner != owner:
+    if ours and row.owner != owner:
         row.owner = owner
-    if row.due_date != line.due:
+    if ours and row.due_date != line.due:
         row.due_date = line.due
     if row.status != status:
         row.status = status
@@ -367,7 +405,14 @@ def _tagged(tag: Tag) -> Callable[[NoteStructure], Sequence[note_text.TaggedLine
 
 
 _RECONCILERS: tuple[_Derived, ...] = (
-    _Derived(ActionItem, "text", _action_values, lambda s: s.actions, _update_action),
+    _Derived(
+        ActionItem,
+        "text",
+        _action_values,
+        lambda s: s.actions,
+        _update_action,
+        _action_unchanged,
+    ),
     _Derived(
         AccountRisk,
         "description",

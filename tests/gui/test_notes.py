@@ -186,7 +186,7 @@ def test_nothing_typed_more_than_a_second_ago_is_lost_when_killed(
     assert body.startswith(kill_child.FIRST)  # typed, then a pause: saved
     kept = len(body) - len(kill_child.FIRST)
     # One character every 50 ms: what was typed more than a second before the kill is kept.
-    assert kept >= int((typed_for - 1.0) / 0.05 * 0.5), (kept, typed_for)
+    assert kept >= int((typed_for - 1.0) / 0.05 * 0.8), (kept, typed_for)
 
 
 def test_the_notes_tab_lists_opens_and_starts_notes(
@@ -247,3 +247,89 @@ def test_search_as_you_type_lists_ranked_hits_and_opens_one(
     dialog.search.setText('"((')
     dialog.run()
     assert dialog.model.rowCount() == 0 and dialog.status.text()
+
+
+@pytest.fixture
+def threaded(context: AppContext) -> Iterator[AppContext]:
+    """The app's real thread pools, so a save is still running when the user moves on."""
+    from am_desktop.ui.tasks import ThreadTaskRunner
+
+    runner = ThreadTaskRunner(context.messages.failure)
+    yield AppContext(context.store, runner, context.messages, context.data, context.settings)
+    runner.shutdown()
+
+
+def slow(monkeypatch: pytest.MonkeyPatch, name: str) -> None:
+    real = getattr(notes, name)
+
+    def slowly(*args: object, **kwargs: object) -> object:
+        time.sleep(0.3)
+        return real(*args, **kwargs)
+
+    monkeypatch.setattr(notes, name, slowly)
+
+
+def test_a_new_note_never_takes_over_one_still_saving(
+    qtbot: QtBot, threaded: AppContext, acme: int, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    slow(monkeypatch, "create_note")
+    slow(monkeypatch, "save_note")
+    editor = NoteEditor(threaded, pause_ms=10_000, max_wait_ms=10_000)
+    qtbot.addWidget(editor)
+    editor.new_note(acme, [])
+    QTest.keyClicks(editor.body, "note A")
+    editor.new_note(acme, [])  # A's first save is still running
+    QTest.keyClicks(editor.body, "note B")
+    editor.flush()
+    qtbot.waitUntil(
+        lambda: sorted(stored_bodies(threaded, acme)) == ["note A", "note B"], timeout=5000
+    )
+    QTest.keyClicks(editor.body, " more")
+    editor.flush()
+    qtbot.waitUntil(
+        lambda: sorted(stored_bodies(threaded, acme)) == ["note A", "note B more"], timeout=5000
+    )
+
+
+def test_typing_during_a_save_is_kept_when_switching_at_once(
+    qtbot: QtBot, threaded: AppContext, acme: int, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    record = notes.create_note(
+        threaded.store, {"account_id": acme, "occurred_at": "2026-11-20T10:00Z", "body": "one"}
+    )
+    slow(monkeypatch, "save_note")
+    said: list[str] = []
+    threaded.messages.posted.connect(lambda _level, text: said.append(text))
+    editor = NoteEditor(threaded, pause_ms=10_000, max_wait_ms=10_000)
+    qtbot.addWidget(editor)
+    editor.show_note(notes.note_detail(threaded.store, record.id), [])
+    editor.body.moveCursor(editor.body.textCursor().MoveOperation.End)
+    QTest.keyClicks(editor.body, " two")
+    editor.flush()  # a save starts
+    QTest.keyClicks(editor.body, " three")
+    editor.new_note(acme, [])  # switch at once: the rest must follow the first save
+    qtbot.waitUntil(lambda: stored_bodies(threaded, acme) == ["one two three"], timeout=5000)
+    assert said == []  # no conflict, no failure on the way
+
+
+def test_take_theirs_asks_for_the_stored_note_again(
+    context: AppContext, editor: NoteEditor, acme: int, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from PySide6.QtWidgets import QMessageBox
+
+    record = notes.create_note(
+        context.store, {"account_id": acme, "occurred_at": "2026-11-20T10:00Z", "body": "v1"}
+    )
+    editor.show_note(notes.note_detail(context.store, record.id), [])
+    notes.save_note(context.store, record.id, {"body": "theirs"}, record.version)
+    monkeypatch.setattr(
+        QMessageBox,
+        "exec",
+        lambda box: next(b for b in box.buttons() if b.text() == "Take theirs").click() or 0,
+    )
+    reloads: list[int] = []
+    editor.reload_requested.connect(reloads.append)
+    editor.body.setPlainText("mine")
+    editor.flush()
+    assert reloads == [record.id]
+    assert stored_bodies(context, acme) == ["theirs"]

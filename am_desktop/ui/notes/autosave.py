@@ -70,14 +70,6 @@ class Autosave(QObject):
         elif not self.dirty:
             self.dirty_changed.emit(False)
 
-    def saved_with_later_changes(self) -> None:
-        """A save ended but the text moved on meanwhile: the rest goes out soon."""
-        if not self.dirty:
-            self.dirty = True
-            self.dirty_changed.emit(True)
-        if not self._pause.isActive():
-            self._pause.start()
-
     def failed(self) -> None:
         """A save failed: the text stays unsaved (the editor offers Retry)."""
         self._pause.stop()

@@ -11,6 +11,7 @@ from datetime import UTC, datetime
 from functools import partial
 from typing import Any
 
+import shiboken6
 from PySide6.QtCore import QDateTime, QEvent, QObject, Qt, QTimer, Signal, Slot
 from PySide6.QtGui import QAction, QFont, QKeySequence, QTextCursor
 from PySide6.QtWidgets import (
@@ -34,6 +35,7 @@ from am_desktop.domain.records import NoteRecord
 from am_desktop.errors import AppError
 from am_desktop.services import notes
 from am_desktop.services.notes import NoteConflict, NoteDetail
+from am_desktop.services.store import Store
 from am_desktop.ui import format as fmt
 from am_desktop.ui.context import AppContext
 from am_desktop.ui.notes.autosave import MAX_WAIT_MS, PAUSE_MS, Autosave
@@ -157,6 +159,40 @@ class CallTimer(QWidget):
             self.label.setText(f"{seconds // 60:02d}:{seconds % 60:02d}")
 
 
+class _Target:
+    """One note's saves: its id once created and the version the last save left.
+
+    Saves run one after another on the WRITE lane, so each reads what the previous one set,
+    even when the editor has moved on (switching notes never drops a queued save). After a
+    conflict, the saves still queued for the note are skipped until the user decides.
+    """
+
+    def __init__(self, note_id: int | None, version: int | None = None) -> None:
+        self.note_id, self.version = note_id, version
+        self.conflicted = False
+
+    def save(
+        self, store: Store, values: dict[str, Any], attendees: list[int], account_id: int
+    ) -> NoteRecord | None:
+        """Create the note or save over the last version (runs on the write lane)."""
+        if self.conflicted:
+            return None
+        try:
+            if self.note_id is None:
+                record = notes.create_note(store, {"account_id": account_id, **values}, attendees)
+            else:
+                record = notes.save_note(store, self.note_id, values, self.version, attendees)
+        except NoteConflict:
+            self.conflicted = True
+            raise
+        self.note_id, self.version = record.id, record.version
+        return record
+
+    def resume(self, stored: NoteRecord) -> None:
+        """Go on saving over ``stored`` (the user kept their text)."""
+        self.version, self.conflicted = stored.version, False
+
+
 class NoteEditor(QWidget):
     """Edits one note at a time, saving by itself.
 
@@ -170,6 +206,8 @@ class NoteEditor(QWidget):
 
     saved = Signal(object)
     status_changed = Signal(str)
+    #: (note_id): show the stored version of this note again (after "Take theirs").
+    reload_requested = Signal(int)
 
     def __init__(
         self,
@@ -183,7 +221,8 @@ class NoteEditor(QWidget):
         self.context = context
         self.account_id: int | None = None
         self.note: NoteRecord | None = None
-        self._in_flight = False
+        #: Where this note's saves go; each save, in order on the write lane, advances it.
+        self._target: _Target | None = None
         self._loading = False
         self.autosave = Autosave(self._start_save, pause_ms, max_wait_ms, self)
         self.title = QLineEdit(self)
@@ -280,6 +319,7 @@ class NoteEditor(QWidget):
         """Start a note for an account (saved once something is typed)."""
         self.flush()
         self.account_id, self.note = account_id, None
+        self._target = _Target(None)
         self._fill(
             title="",
             kind=NoteKind.CALL,
@@ -296,6 +336,7 @@ class NoteEditor(QWidget):
         """Show a stored note."""
         self.flush()
         self.account_id, self.note = detail.note.account_id, detail.note
+        self._target = _Target(detail.note.id, detail.note.version)
         self._fill(
             title=detail.note.title or "",
             kind=detail.note.kind,
@@ -310,6 +351,7 @@ class NoteEditor(QWidget):
         """Show no note."""
         self.flush()
         self.account_id, self.note = None, None
+        self._target = None
         self._loading = True
         try:
             self.title.clear()
@@ -363,7 +405,7 @@ class NoteEditor(QWidget):
 
     @Slot(bool)
     def _on_autosave_dirty_changed(self, dirty: bool) -> None:
-        if dirty and not self._in_flight:
+        if dirty:
             self._set_status("Editing…")
 
     # ------------------------------------------------------------------------------ saving
@@ -380,49 +422,41 @@ class NoteEditor(QWidget):
         }
 
     def _start_save(self) -> bool:
-        if self._in_flight:
-            return False
-        account_id = self.account_id
-        if account_id is None:
+        target, account_id = self._target, self.account_id
+        if target is None or account_id is None:
             return True
         values, attendees = self.values(), list(self.attendees.ids)
-        note, store = self.note, self.context.store
-        self._in_flight = True
+        store = self.context.store
         self.retry.hide()
         self._set_status("Saving…")
-        if note is None:
-            self.context.tasks.submit(
-                lambda _p: notes.create_note(
-                    store, {"account_id": account_id, **values}, attendees
-                ),
-                lane=Lane.WRITE,
-                on_done=self._on_saved,
-                on_error=self._on_save_failed,
-            )
-        else:
-            self.context.tasks.submit(
-                lambda _p: notes.save_note(store, note.id, values, note.version, attendees),
-                lane=Lane.WRITE,
-                on_done=self._on_saved,
-                on_error=self._on_save_failed,
-            )
+        self.context.tasks.submit(
+            lambda _p: target.save(store, values, attendees, account_id),
+            lane=Lane.WRITE,
+            on_done=lambda record: self._on_saved(target, record),
+            on_error=lambda error: self._on_save_failed(target, error),
+        )
         return True
 
-    def _on_saved(self, record: NoteRecord) -> None:
-        self._in_flight = False
-        if self.note is None or self.note.id == record.id:
-            self.note = record
+    def _on_saved(self, target: _Target, record: NoteRecord | None) -> None:
+        if record is None or not shiboken6.isValid(self):
+            return  # skipped after a conflict, or the window closed: the text is stored
+        self.context.data.changed.emit("note", self)
+        if target is not self._target:
+            return  # a save of the note shown before: stored, nothing to show
+        self.note = record
         self._set_status(f"Saved {_clock(record.updated_at)}")
         self.saved.emit(record)
-        self.context.data.changed.emit("note", self)
-        if self.autosave.dirty:
-            self.autosave.saved_with_later_changes()
 
-    def _on_save_failed(self, error: BaseException) -> None:
-        self._in_flight = False
+    def _on_save_failed(self, target: _Target, error: BaseException) -> None:
+        if not shiboken6.isValid(self):
+            self.context.messages.failure(error)
+            return
+        if target is not self._target:
+            self.context.messages.failure(error)  # an earlier note's save: say so loudly
+            return
         self.autosave.failed()
         if isinstance(error, NoteConflict):
-            self._resolve_conflict(error)
+            self._resolve_conflict(target, error)
             return
         message = error.user_message if isinstance(error, AppError) else "Not saved"
         self._set_status("Not saved")
@@ -431,7 +465,7 @@ class NoteEditor(QWidget):
         if not isinstance(error, AppError):
             self.context.messages.failure(error)
 
-    def _resolve_conflict(self, conflict: NoteConflict) -> None:
+    def _resolve_conflict(self, target: _Target, conflict: NoteConflict) -> None:
         box = QMessageBox(self)
         box.setIcon(QMessageBox.Icon.Question)
         box.setWindowTitle("This note changed elsewhere")
@@ -448,21 +482,17 @@ class NoteEditor(QWidget):
         clicked = box.clickedButton()
         stored = conflict.stored
         if clicked is mine:
-            self.note = stored  # saving again over the version now stored
+            target.resume(stored)  # the next save goes over the version now stored
+            self.autosave.changed()
             self.autosave.flush()
         elif clicked is theirs:
             self.autosave.forget()
-            self.note = stored
-            self._loading = True
-            try:
-                self.title.setText(stored.title or "")
-                self.body.setPlainText(stored.body)
-            finally:
-                self._loading = False
-            self._set_status(f"Saved {_clock(stored.updated_at)}")
+            self.reload_requested.emit(stored.id)
         else:
-            self.note = None  # the next save creates a new note with this text
+            self._target = _Target(None)  # the next save makes a new note with this text
+            self.note = None
             self.title.setText(f"{self.title.text() or 'Note'} (my copy)")
+            self.autosave.changed()
             self.autosave.flush()
 
     def _set_status(self, text: str) -> None:

@@ -126,7 +126,10 @@ class NotesPanel(QWidget):
         self.empty = EmptyState(
             title="No notes yet",
             text="Press Ctrl+N to start a note for this account; it saves itself as you type. "
-            "Notes imported from CSV appear here too.",
+            "Notes imported from CSV appear here too."
+            if account_id is not None
+            else "No note matches these filters. Choose an account and press Ctrl+N to start "
+            "one, or Ctrl+Shift+N for a quick note from anywhere.",
         )
         self.pages = QStackedWidget(self)
         self.new_button = QPushButton("New note", self)
@@ -191,6 +194,7 @@ class NotesPanel(QWidget):
             field.known.toggled.connect(self.refresh)
             field.date.dateChanged.connect(self.refresh)
         self.editor.saved.connect(self._on_editor_saved)
+        self.editor.reload_requested.connect(lambda note_id: self.open_note(note_id, again=True))
         self.context.settings.changed.connect(self._on_settings_changed)
 
     # ------------------------------------------------------------------------------ data
@@ -262,14 +266,19 @@ class NotesPanel(QWidget):
 
     # ------------------------------------------------------------------------------ notes
 
-    def open_note(self, note_id: int) -> None:
-        """Show a note in the editor (once it is read)."""
-        if self.editor.note is not None and self.editor.note.id == note_id:
+    def open_note(self, note_id: int, *, again: bool = False) -> None:
+        """Show a note in the editor (once it is read).
+
+        Args:
+            again: read it even if it is the note shown (after "Take theirs").
+        """
+        if not again and self.editor.note is not None and self.editor.note.id == note_id:
             return
         self.editor.flush()
+        # Read on the write lane: behind any save still queued, never before it.
         self.context.tasks.submit(
             lambda _p: notes.note_detail(self.context.store, note_id),
-            lane=Lane.READ,
+            lane=Lane.WRITE,
             on_done=self._on_note_loaded,
         )
 

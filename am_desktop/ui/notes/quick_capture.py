@@ -36,6 +36,7 @@ class QuickCapture(QWidget):
         layout.addWidget(self.editor, 1)
         layout.addWidget(hint)
         QShortcut(QKeySequence(Qt.Key.Key_Escape), self, self.close)
+        self.editor.reload_requested.connect(self._on_editor_reload_requested)
 
     @classmethod
     def open(cls, context: AppContext, account_id: int | None, parent: QWidget | None) -> None:
@@ -68,6 +69,13 @@ class QuickCapture(QWidget):
         self.raise_()
         self.activateWindow()
         self.editor.body.setFocus()
+
+    def _on_editor_reload_requested(self, note_id: int) -> None:
+        self.context.tasks.submit(
+            lambda _p: notes.note_detail(self.context.store, note_id),
+            lane=Lane.WRITE,
+            on_done=lambda detail: self.editor.show_note(detail, list(detail.people)),
+        )
 
     def closeEvent(self, event: QCloseEvent) -> None:
         self.editor.flush()

@@ -99,3 +99,17 @@ def test_the_naive_ranking_finds_the_same_notes_for_a_rare_word(store: Store, ac
     wanted = {add(store, acme, f"zebra note {i}") for i in range(5)}
     add(store, acme, "nothing")
     assert set(search_naive(store, "zebra")) == wanted == set(ids(store, "zebra"))
+
+
+def test_notes_far_in_the_future_or_past_are_indexed_and_found(store: Store, acme: int) -> None:
+    for year in (1905, 9999):
+        notes.create_note(
+            store,
+            {
+                "account_id": acme,
+                "occurred_at": datetime(year, 6, 1, 10, 0, 0, 500_000, tzinfo=UTC),
+                "body": f"timeless {year}",
+            },
+        )
+    assert len(ids(store, "timeless")) == 2
+    assert len(ids(store, "timeless", account_id=acme)) == 2

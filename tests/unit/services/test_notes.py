@@ -124,3 +124,55 @@ def test_lists_filter_by_account_kind_date_and_tag(store: Store, acme: int) -> N
     assert [r.preview for r in notes.list_notes(store, NoteFilter(tag=Tag.RISK))] == [
         "at risk #risk"
     ]
+
+
+def test_templates_record_nothing_until_typed_into() -> None:
+    from am_desktop.domain.note_templates import DEFAULT_TEMPLATES
+    from am_desktop.domain.note_text import parse
+
+    for name, text in DEFAULT_TEMPLATES.items():
+        assert parse(text).actions == () and parse(text).tagged == (), name
+
+
+def test_a_record_archived_elsewhere_stays_archived(store: Store, acme: int) -> None:
+    note = new_note(store, acme, "Budget frozen #risk\n")
+    (risk,) = catalog.risks.find(store, account_id=acme)
+    catalog.risks.archive(store, risk.id)
+    version = catalog.notes.get(store, note).version
+    notes.save_note(store, note, {"body": "Budget frozen #risk\nmore words\n"}, version)
+    assert catalog.risks.find(store, account_id=acme) == []  # not brought back, not copied
+
+
+def test_a_line_removed_and_typed_again_brings_its_item_back(store: Store, acme: int) -> None:
+    note = new_note(store, acme, "- [ ] Send deck\n")
+    notes.save_note(store, note, {"body": "typing…"}, None)
+    assert catalog.action_items.find(store, account_id=acme) == []
+    notes.save_note(store, note, {"body": "- [ ] Send deck\n"}, None)
+    assert [a.text for a in catalog.action_items.find(store, account_id=acme)] == ["Send deck"]
+    assert len(catalog.action_items.find(store, include_archived=True, account_id=acme)) == 1
+
+
+def test_editing_an_action_line_does_not_leave_a_duplicate(store: Store, acme: int) -> None:
+    note = new_note(store, acme, "- [ ] Send deck @ma\n")
+    for body in ("- [ ] Send deck @maya\n", "- [x] Send deck @maya due:2026-12-01\n"):
+        notes.save_note(store, note, {"body": body}, None)
+    (action,) = catalog.action_items.find(store, account_id=acme)
+    assert (action.owner, action.due_date, action.status) == (
+        "maya",
+        date(2026, 12, 1),
+        ActionItemStatus.DONE,
+    )
+
+
+def test_a_due_date_changed_elsewhere_is_not_overwritten(store: Store, acme: int) -> None:
+    note = new_note(store, acme, "- [ ] Send deck due:2026-12-01\n")
+    (action,) = catalog.action_items.find(store, account_id=acme)
+    catalog.action_items.update(store, action.id, {"due_date": date(2026, 12, 15)})
+    notes.save_note(store, note, {"body": "- [x] Send deck due:2026-12-01\n"}, None)
+    saved = catalog.action_items.get(store, action.id)
+    assert (saved.due_date, saved.status) == (date(2026, 12, 15), ActionItemStatus.DONE)
+
+
+def test_a_note_can_be_emptied(store: Store, acme: int) -> None:
+    note = new_note(store, acme, "something")
+    assert notes.save_note(store, note, {"body": ""}, None).body == ""

@@ -28,9 +28,9 @@ depends_on: str | Sequence[str] | None = None
 
 #: A note's key in the index: its time (seconds) then its id, so the index's own order is
 #: newest first and a search can rank the newest matches without reading every match. The id
-#: is the key modulo ``KEY_SPAN``.
-KEY_SPAN = 100_000_000
-KEY = "(CAST(strftime('%s', {t}occurred_at) AS INTEGER) * 100000000 + {t}id % 100000000)"
+#: is the key modulo ``KEY_SPAN`` (ten million notes; a key fits 64 bits up to year 29000).
+KEY_SPAN = 10_000_000
+KEY = "(CAST(strftime('%s', {t}occurred_at) AS INTEGER) * 10000000 + {t}id % 10000000)"
 
 #: The index, its triggers and the first fill; the shadow tables FTS5 makes are named note_fts_*.
 FTS_STATEMENTS = (

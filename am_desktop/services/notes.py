@@ -185,7 +185,9 @@ def list_notes(
     if where.until is not None:
         query = query.where(Note.occurred_at < _local_midnight(where.until + timedelta(days=1)))
     if where.tag is not None:
-        query = query.where(Note.body.contains(f"#{where.tag.value}"))
+        # "#risk" as a whole tag ("#risky" is not it), in any case, as the note parser reads it
+        body, tag = func.lower(Note.body), f"#{where.tag.value}"
+        query = query.where(body.op("GLOB")(f"*{tag}[^a-z0-9_]*") | body.op("GLOB")(f"*{tag}"))
     query = query.order_by(Note.occurred_at.desc(), Note.id.desc()).limit(limit).offset(offset)
     with store.read() as session:
         return [

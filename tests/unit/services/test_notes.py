@@ -176,3 +176,11 @@ def test_a_due_date_changed_elsewhere_is_not_overwritten(store: Store, acme: int
 def test_a_note_can_be_emptied(store: Store, acme: int) -> None:
     note = new_note(store, acme, "something")
     assert notes.save_note(store, note, {"body": ""}, None).body == ""
+
+
+def test_the_tag_filter_wants_the_whole_tag(store: Store, acme: int) -> None:
+    new_note(store, acme, "a #risky idea")
+    new_note(store, acme, "Budget #Risk.")
+    assert [r.preview for r in notes.list_notes(store, NoteFilter(tag=Tag.RISK))] == [
+        "Budget #Risk."
+    ]

@@ -333,3 +333,23 @@ def test_take_theirs_asks_for_the_stored_note_again(
     editor.flush()
     assert reloads == [record.id]
     assert stored_bodies(context, acme) == ["theirs"]
+
+
+def test_the_editor_round_trips_markdown_untouched(
+    context: AppContext, editor: NoteEditor, acme: int
+) -> None:
+    body = (
+        "# Heading\n\n**bold** *italic* `code` [link](https://example.com)\n"
+        "- [ ] task @maya due:2026-12-01\n- [x] done\n1. first\n\n```\nraw #risk\n```\n"
+        "Trailing spaces   \n\ttab\n"
+    )
+    record = notes.create_note(
+        context.store, {"account_id": acme, "occurred_at": "2026-11-20T10:00Z", "body": body}
+    )
+    editor.show_note(notes.note_detail(context.store, record.id), [])
+    assert editor.values()["body"] == record.body
+    editor.flush()  # nothing typed: nothing written
+    assert catalog.notes.get(context.store, record.id).version == record.version
+    editor.body.setPlainText(editor.body.toPlainText())
+    editor.flush()
+    assert catalog.notes.get(context.store, record.id).body == record.body

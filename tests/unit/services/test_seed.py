@@ -80,3 +80,23 @@ def test_seeding_refuses_a_database_that_holds_accounts(store: Store) -> None:
     with pytest.raises(ValidationError, match="already holds 1 accounts"):
         seed_database(store, TINY, today=TODAY)
     assert [a.name for a in catalog.accounts.find(store)] == ["Real customer"]
+
+
+def test_the_seeded_notes_are_all_in_the_search_index(store: Store) -> None:
+    from am_desktop.services.seed import SCALES, seed_database
+
+    seed_database(store, SCALES["small"], seed=3)
+    with store.raw() as connection:
+        notes = connection.execute("SELECT count(*) FROM note").fetchone()[0]
+        indexed = connection.execute("SELECT count(*) FROM note_fts_docsize").fetchone()[0]
+        connection.execute("INSERT INTO note_fts(note_fts, rank) VALUES ('integrity-check', 1)")
+        triggers = {
+            row[0]
+            for row in connection.execute("SELECT name FROM sqlite_master WHERE type = 'trigger'")
+        }
+        automerge = connection.execute(
+            "SELECT v FROM note_fts_config WHERE k = 'automerge'"
+        ).fetchone()
+    assert notes > 1000 and indexed == notes
+    assert "note_fts_after_insert" in triggers  # back after the load
+    assert automerge == (4,)

@@ -5,6 +5,7 @@ from __future__ import annotations
 import importlib
 from collections.abc import Callable
 from datetime import datetime
+from functools import partial
 from typing import Any
 
 from PySide6.QtCore import QByteArray, Qt, QTimer, Slot
@@ -433,10 +434,29 @@ class MainWindow(QMainWindow):
             QTimer.singleShot(
                 WARM_UP_DELAY_MS,
                 lambda: self.context.tasks.submit(
-                    lambda _p: importlib.import_module("am_desktop.services.catalog"),
+                    partial(self._warm_services, self.model.ids()[:1]),
                     lane=Lane.READ,
+                    on_done=self._warm_widgets,
                 ),
             )
+
+    def _warm_services(self, ids: list[int], _progress: object) -> None:
+        """Off the GUI thread: the ORM and the workspace's queries, compiled once on an
+        account, so the first workspace opens as fast as the next."""
+        importlib.import_module("am_desktop.services.catalog")
+        overview = importlib.import_module("am_desktop.services.workspace")
+        graphs = importlib.import_module("am_desktop.services.contact_map")
+        notes = importlib.import_module("am_desktop.services.notes")
+        if ids:
+            store, today = self.context.store, self.context.today()
+            overview.account_overview(store, ids[0], today)
+            graphs.contact_graph(store, ids[0])
+            notes.list_notes(store, notes.NoteFilter(account_id=ids[0]), limit=1)
+
+    def _warm_widgets(self, _result: object) -> None:
+        """Back on the GUI thread, idle by now: the workspace's widget code (defining Qt
+        classes belongs on this thread)."""
+        importlib.import_module("am_desktop.ui.workspace")
 
     def _take_daily_backup(self) -> None:
         """One copy a day in the 'backups' folder, in the background (PRODUCT.md §6)."""

@@ -119,6 +119,13 @@ def build_parser() -> argparse.ArgumentParser:
     find.add_argument("--json", action="store_true", help="one JSON document on stdout")
     _add_db(find)
 
+    ren = commands.add_parser("renewals", help="list upcoming renewals")
+    ren.add_argument(
+        "--within", type=int, default=90, metavar="DAYS", help="ending within DAYS (default 90)"
+    )
+    ren.add_argument("--json", action="store_true", help="one JSON document on stdout")
+    _add_db(ren)
+
     cmap = commands.add_parser("map", help="save an account's contact map as SVG or PNG")
     cmap.add_argument("account", metavar="ACCOUNT", help="the account's name or web domain")
     cmap.add_argument(
@@ -251,6 +258,37 @@ def run_search(args: argparse.Namespace) -> int:
     return EXIT_OK
 
 
+def run_renewals(args: argparse.Namespace) -> int:
+    """``am-desktop renewals``: open renewals of contracts ending within the window."""
+    from datetime import date
+
+    from am_desktop.services.renewal_queries import upcoming
+
+    if args.within < 0:
+        raise ValidationError("--within must be 0 or more days.")
+    today = date.today()
+    store = _open(args)
+    try:
+        rows = upcoming(store, today, args.within)
+    finally:
+        store.close()
+    if args.json:
+        json.dump([row.as_json(today) for row in rows], sys.stdout, ensure_ascii=False, indent=2)
+        print()
+        return EXIT_OK
+    if not rows:
+        print(f"No open renewal in the next {args.within} days.", file=sys.stderr)
+    for row in rows:
+        deadline = row.notice_deadline
+        notice = f"  notice by {deadline.isoformat()}" if deadline else ""
+        print(
+            f"{row.end_date.isoformat()}  in {row.days_left(today):>3} days  "
+            f"{row.account} — {row.contract}  {row.arr_cents / 100:,.0f} {row.currency}  "
+            f"{row.stage.label}, {row.likelihood}%{notice}"
+        )
+    return EXIT_OK
+
+
 def run_map(args: argparse.Namespace) -> int:
     """``am-desktop map ACCOUNT --out FILE``: the contact map, drawn as in the window."""
     from am_desktop.app import export_contact_map
@@ -291,6 +329,7 @@ COMMANDS: dict[str | None, Callable[[argparse.Namespace], int]] = {
     "self-test": run_self_test,
     "map": run_map,
     "search": run_search,
+    "renewals": run_renewals,
 }
 
 

@@ -231,3 +231,38 @@ def test_search_prints_ranked_snippets_or_json(
     assert [r["account"] for r in document["results"]] == ["Globex"]
     code, out, err = run(capsys, "search", '"((', "--db", db, "--json")
     assert code == 0 and json.loads(out)["results"] == [] and "Traceback" not in err
+
+
+def test_renewals_json_lists_open_renewals_within_the_window(
+    capsys: pytest.CaptureFixture[str], tmp_path: Path
+) -> None:
+    from datetime import date, timedelta
+
+    from am_desktop.services import catalog
+    from am_desktop.services.store import open_store
+
+    db = tmp_path / "am.sqlite3"
+    store = open_store(db)
+    account = catalog.accounts.create(store, {"name": "Acme"}).id
+    for ends_in in (10, 200):
+        end = date.today() + timedelta(days=ends_in)
+        made = catalog.contracts.create(
+            store,
+            {
+                "account_id": account,
+                "start_date": end - timedelta(days=364),
+                "end_date": end,
+                "arr_cents": 120_000,
+                "notice_days": 30,
+            },
+        )
+        catalog.renewals.create(store, {"contract_id": made.id})
+    store.close()
+    code, out, _ = run(capsys, "renewals", "--within", "90", "--json", "--db", str(db))
+    (row,) = json.loads(out)
+    assert code == 0 and row["days_left"] == 10 and row["arr"] == 1200.0
+    assert row["stage"] == "not_started" and set(row) == {
+        "account", "contract", "end_date", "notice_deadline", "days_left", "arr", "stage", "likelihood",
+    }  # fmt: skip
+    code, _, err = run(capsys, "renewals", "--within", "-1", "--db", str(db))
+    assert code == 1 and "--within" in err

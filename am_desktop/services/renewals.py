@@ -6,6 +6,7 @@ The reads (upcoming renewals, the timeline, the forecast) are in
 
 from __future__ import annotations
 
+from dataclasses import dataclass, fields
 from datetime import date, timedelta
 
 from sqlalchemy import select
@@ -15,7 +16,7 @@ from am_desktop.db.base import utcnow
 from am_desktop.db.models import ArrMovement, Contract, Renewal
 from am_desktop.domain.enums import MovementType, RenewalStage
 from am_desktop.domain.records import RenewalRecord
-from am_desktop.domain.timeline import add_months
+from am_desktop.domain.timeline import add_months, notice_deadline
 from am_desktop.errors import NotFoundError, ValidationError
 from am_desktop.services import catalog, ledger, summaries
 from am_desktop.services.store import Store
@@ -158,6 +159,62 @@ def reopen_renewal(
         session.flush()
         summaries.refresh(session, date.today(), [contract.account_id])
         return catalog.RENEWAL.to_record(renewal)
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class RenewalLine(RenewalRecord):
+    """A renewal with its contract's name and dates, as the account's Renewals tab lists it."""
+
+    contract: str
+    ends: date
+    notice_by: date | None
+
+    @property
+    def days_to_renewal(self) -> int | None:
+        """Days between the close and the contract's end (positive = early); None while open."""
+        return days_to_renewal(self.close_date, self.ends) if self.close_date else None
+
+
+def account_renewals(session: Session, account_id: int) -> tuple[RenewalLine, ...]:
+    """An account's live renewals with their contracts, latest term first (inside a read)."""
+    rows = session.execute(
+        select(Renewal, Contract)
+        .join(Contract, Contract.id == Renewal.contract_id)
+        .where(
+            Contract.account_id == account_id,
+            Contract.archived_at.is_(None),
+            Renewal.archived_at.is_(None),
+        )
+        .order_by(Contract.end_date.desc(), Contract.id.desc())
+    ).all()
+    return tuple(
+        RenewalLine(
+            **{f.name: getattr(renewal, f.name) for f in fields(RenewalRecord)},
+            contract=contract.name or f"Contract ending {contract.end_date:%d %b %Y}",
+            ends=contract.end_date,
+            notice_by=notice_deadline(contract.end_date, contract.notice_days),
+        )
+        for renewal, contract in rows
+    )
+
+
+def add_contract(store: Store, account_id: int, today: date) -> int:
+    """A new one-year contract starting today, with its renewal not started; its id."""
+    end = add_months(today, 12) - timedelta(days=1)
+    with store.write() as session:
+        contract = Contract(
+            account_id=account_id,
+            name=f"Contract {today.year}",
+            start_date=today,
+            end_date=end,
+            arr_cents=0,
+        )
+        session.add(contract)
+        session.flush()
+        session.add(Renewal(contract_id=contract.id))
+        session.flush()
+        summaries.refresh(session, date.today(), [account_id])
+        return contract.id
 
 
 def days_to_renewal(close_date: date, end_date: date) -> int:

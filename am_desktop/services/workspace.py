@@ -13,6 +13,7 @@ from am_desktop.db.base import Record
 from am_desktop.db.models import (
     Account,
     AccountObjective,
+    Contract,
     Escalation,
     Opportunity,
 )
@@ -21,6 +22,7 @@ from am_desktop.errors import NotFoundError
 from am_desktop.services import catalog, portfolio
 from am_desktop.services.activity import ActivityItem, account_activity
 from am_desktop.services.entities import EntityKind
+from am_desktop.services.renewals import RenewalLine, account_renewals
 from am_desktop.services.store import Store
 
 M = TypeVar("M", bound=Record)
@@ -42,6 +44,8 @@ class AccountOverview:
     opportunities: tuple[r.OpportunityRecord, ...]
     escalations: tuple[r.EscalationRecord, ...]
     activity: tuple[ActivityItem, ...] = ()
+    contracts: tuple[r.ContractRecord, ...] = ()
+    renewals: tuple[RenewalLine, ...] = ()
 
 
 def account_overview(store: Store, account_id: int, today: date) -> AccountOverview:
@@ -57,6 +61,8 @@ def account_overview(store: Store, account_id: int, today: date) -> AccountOverv
         opportunities = _live(session, catalog.OPPORTUNITY, account_id, Opportunity.close_date)
         escalations = _live(session, catalog.ESCALATION, account_id, Escalation.opened_on.desc())
         activity = tuple(account_activity(session, account_id))
+        contracts = _live(session, catalog.CONTRACT, account_id, Contract.end_date.desc())
+        renewal_lines = account_renewals(session, account_id)
     row = portfolio.account_rows(store, [account_id], today).get(account_id)
     return AccountOverview(
         account=record,
@@ -70,6 +76,8 @@ def account_overview(store: Store, account_id: int, today: date) -> AccountOverv
         opportunities=opportunities,
         escalations=escalations,
         activity=activity,
+        contracts=contracts,
+        renewals=renewal_lines,
     )
 
 

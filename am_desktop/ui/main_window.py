@@ -90,6 +90,7 @@ class MainWindow(QMainWindow):
         self._warmed = False
         self._workspaces: dict[int, QWidget] = {}
         self.notes_view: Any = None
+        self.renewals_view: Any = None
         self._search_dialog: Any = None
         self.setWindowTitle(f"AM Desktop — {context.store.path.name}")
         self.setMinimumSize(900, 560)
@@ -132,6 +133,9 @@ class MainWindow(QMainWindow):
                 page = self.accounts
             elif key == "notes":
                 page = self._notes_page = QWidget()  # filled on first show: see _notes_view
+                QVBoxLayout(page).setContentsMargins(0, 0, 0, 0)
+            elif key == "renewals":
+                page = self._renewals_page = QWidget()  # filled on first show
                 QVBoxLayout(page).setContentsMargins(0, 0, 0, 0)
             else:
                 page = EmptyState(title=label, text=promise)
@@ -403,6 +407,8 @@ class MainWindow(QMainWindow):
         if key == "notes":
             self._notes_view().load_accounts()
             self._notes_view().refresh()
+        if key == "renewals":
+            self._renewals_view().refresh()
         if key == "accounts":
             self.accounts.set_saved_filter(SavedFilter(saved) if saved else SavedFilter.ALL)
         self.context.settings.set_state_text("last_view", key)
@@ -526,6 +532,9 @@ class MainWindow(QMainWindow):
                 refresh(kind)
         if kind in ("note", "import") and self.notes_view is not None:
             self.notes_view.refresh()
+        renewal_kinds = ("renewal", "contract", "account", "import", "ARR movement")
+        if kind in renewal_kinds and self.renewals_view is not None:
+            self.renewals_view.refresh()
 
     @Slot(str)
     def _on_settings_changed(self, key: str) -> None:
@@ -587,6 +596,27 @@ class MainWindow(QMainWindow):
             assert layout is not None
             layout.addWidget(self.notes_view)
         return self.notes_view
+
+    def _renewals_view(self) -> Any:
+        """The Renewals view, built the first time it is shown."""
+        if self.renewals_view is None:
+            from am_desktop.ui.renewals.view import RenewalsView
+
+            self.renewals_view = RenewalsView(self.context)
+            self.renewals_view.renewal_activated.connect(self.open_renewal)
+            layout = self._renewals_page.layout()
+            assert layout is not None
+            layout.addWidget(self.renewals_view)
+        return self.renewals_view
+
+    @Slot(int, int)
+    def open_renewal(self, account_id: int, renewal_id: int) -> None:
+        """Open a renewal in its account's Renewals tab."""
+        self.open_account(account_id)
+        workspace = self._workspaces[account_id]
+        open_renewal = getattr(workspace, "open_renewal", None)
+        if open_renewal is not None:
+            open_renewal(renewal_id)
 
     def _notes_panels(self) -> list[Any]:
         panels = [getattr(w, "notes", None) for w in self._workspaces.values()]

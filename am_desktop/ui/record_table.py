@@ -48,7 +48,7 @@ RecordIdRole = Qt.ItemDataRole.UserRole + 1
 class Field:
     """A column: the record field, its header and how it is shown and edited.
 
-    ``kind`` is one of text, choice, date, money, percent, number.
+    ``kind`` is one of text, choice, date, money, percent, number, bool (typed yes or no).
     """
 
     name: str
@@ -137,6 +137,8 @@ class RecordTableModel(QAbstractTableModel):
     def _shown(self, field: Field, value: Any) -> str:
         if value is None or value == "":
             return "—"
+        if isinstance(value, bool):
+            return "Yes" if value else "No"
         if field.kind == "money":
             return fmt.money(int(value), self.currency)
         if field.kind == "percent":
@@ -151,6 +153,8 @@ class RecordTableModel(QAbstractTableModel):
     def _editable(field: Field, value: Any) -> Any:
         if value is None:
             return ""
+        if isinstance(value, bool):
+            return "yes" if value else "no"
         if field.kind == "money":
             return format_money(int(value))
         if isinstance(value, Choice):

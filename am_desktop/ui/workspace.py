@@ -30,13 +30,15 @@ from am_desktop.domain.enums import (
     ObjectiveStatus,
     OpportunityKind,
     OpportunityStage,
+    RenewalStage,
     RiskStatus,
     Severity,
     WhitespaceStatus,
 )
-from am_desktop.services import catalog, contact_map, pipeline
+from am_desktop.services import catalog, contact_map, pipeline, renewals
 from am_desktop.services.activity import ActivityItem
 from am_desktop.services.entities import EntityService
+from am_desktop.services.renewals import RenewalLine
 from am_desktop.services.workspace import AccountOverview, account_overview
 from am_desktop.ui import format as fmt
 from am_desktop.ui.commands import ArchiveCommand, CallCommand, CreateCommand, EditCommand
@@ -84,9 +86,29 @@ ISSUE_FIELDS = (
     Field("resolution", "Resolution", width=220),
 )
 
+CONTRACT_FIELDS = (
+    Field("name", "Contract", width=200),
+    Field("start_date", "Starts", "date", width=105),
+    Field("end_date", "Ends", "date", width=105),
+    Field("arr_cents", "ARR", "money", width=110),
+    Field("currency", "Currency", width=70),
+    Field("auto_renew", "Auto-renew", "bool", width=85),
+    Field("notice_days", "Notice (days)", "number", width=95),
+)
+RENEWAL_FIELDS = (
+    Field("contract", "Contract", width=190, editable=False),
+    Field("ends", "Ends", "date", width=100, editable=False),
+    Field("notice_by", "Notice by", "date", width=100, editable=False),
+    Field("stage", "Stage", "choice", RenewalStage, width=110),
+    Field("likelihood", "Likelihood", "percent", width=85),
+    Field("proposed_arr_cents", "Proposed ARR", "money", width=110),
+    Field("risk_notes", "Risk notes", width=200),
+    Field("outcome_arr_cents", "Outcome ARR", "money", width=110, editable=False),
+    Field("close_date", "Closed", "date", width=100, editable=False),
+)
+
 #: Tabs filled by later versions, and what they will show.
 _COMING = {
-    "Renewals": "Contracts and their renewals, with stages, likelihood and notice deadlines.",
     "Health": "The health score, each of its components, and the NPS, CSAT and usage history.",
 }
 
@@ -152,6 +174,20 @@ class AccountWorkspace(QWidget):
             "Log issue",
         )
         self.resolve_button = self.issues.add_button_for("Resolve")
+        self.contracts = RecordTable(
+            "Contracts",
+            CONTRACT_FIELDS,
+            "No contracts yet. Add the current term so its renewal shows on the timeline.",
+            "Add contract",
+        )
+        self.renewals = RecordTable(
+            "Renewals",
+            RENEWAL_FIELDS,
+            "Each contract's renewal appears here once the contract is added.",
+            "",
+        )
+        self.close_renewal_button = self.renewals.add_button_for("Close renewal…")
+        self.reopen_button = self.renewals.add_button_for("Re-open")
         self.contacts = ContactsTab(context, account_id, undo)
         self.notes = NotesPanel(context, account_id, undo=undo)
         self.timeline = QListWidget(self)
@@ -165,6 +201,8 @@ class AccountWorkspace(QWidget):
             self.whitespace: catalog.whitespace,
             self.opportunities: catalog.opportunities,
             self.issues: catalog.escalations,
+            self.contracts: catalog.contracts,
+            self.renewals: catalog.renewals,
         }
         self._build()
         self._connect_signals()
@@ -188,6 +226,25 @@ class AccountWorkspace(QWidget):
         header.setColumnStretch(0, 1)
         header.setHorizontalSpacing(28)
 
+        self.tabs.addTab(self._overview_page(), "Overview")
+        self.tabs.addTab(self.contacts, "Contacts")
+        self.tabs.addTab(self.notes, "Notes")
+        self.tabs.addTab(_padded(self.opportunities), "Opportunities")
+        renewals_page = QWidget()
+        renewals_layout = QVBoxLayout(renewals_page)
+        renewals_layout.setContentsMargins(10, 10, 10, 10)
+        renewals_layout.addWidget(self.contracts, 2)
+        renewals_layout.addWidget(self.renewals, 3)
+        self.tabs.addTab(renewals_page, "Renewals")
+        self.tabs.addTab(_padded(self.issues), "Issues")
+        self.tabs.addTab(EmptyState(title="Health", text=_COMING["Health"]), "Health")
+        layout = QVBoxLayout(self)
+        layout.setContentsMargins(16, 14, 16, 10)
+        layout.addLayout(header)
+        layout.addWidget(self.tabs, 1)
+
+    def _overview_page(self) -> QSplitter:
+        """The account plan (scrolling) beside the activity timeline."""
         overview = QWidget()
         overview_layout = QVBoxLayout(overview)
         for table in (self.objectives, self.risks, self.whitespace):
@@ -209,17 +266,7 @@ class AccountWorkspace(QWidget):
         split.setStretchFactor(0, 3)
         split.setStretchFactor(1, 1)
         split.setSizes([760, 360])
-        self.tabs.addTab(split, "Overview")
-        self.tabs.addTab(self.contacts, "Contacts")
-        self.tabs.addTab(self.notes, "Notes")
-        self.tabs.addTab(_padded(self.opportunities), "Opportunities")
-        self.tabs.addTab(EmptyState(title="Renewals", text=_COMING["Renewals"]), "Renewals")
-        self.tabs.addTab(_padded(self.issues), "Issues")
-        self.tabs.addTab(EmptyState(title="Health", text=_COMING["Health"]), "Health")
-        layout = QVBoxLayout(self)
-        layout.setContentsMargins(16, 14, 16, 10)
-        layout.addLayout(header)
-        layout.addWidget(self.tabs, 1)
+        return split
 
     def _connect_signals(self) -> None:
         for table, service in self._tables.items():
@@ -241,6 +288,9 @@ class AccountWorkspace(QWidget):
         self.won_button.clicked.connect(lambda: self._close_opportunities(won=True))
         self.lost_button.clicked.connect(lambda: self._close_opportunities(won=False))
         self.resolve_button.clicked.connect(self._on_resolve_clicked)
+        self.contracts.add_requested.connect(self._on_contracts_add_requested)
+        self.close_renewal_button.clicked.connect(self._on_close_renewal_clicked)
+        self.reopen_button.clicked.connect(self._on_reopen_clicked)
         self.edit_button.clicked.connect(self._on_edit_clicked)
         self.archive_button.clicked.connect(self._on_archive_clicked)
         self.contacts.warnings_changed.connect(self._on_contacts_warnings_changed)
@@ -350,6 +400,8 @@ class AccountWorkspace(QWidget):
         self.whitespace.set_records(overview.whitespace)
         self.opportunities.set_records(overview.opportunities)
         self.issues.set_records(overview.escalations)
+        self.contracts.set_records(overview.contracts)
+        self.renewals.set_records(overview.renewals)
         self._show_activity(overview.activity)
 
     def _show_activity(self, activity: tuple[ActivityItem, ...]) -> None:
@@ -395,6 +447,12 @@ class AccountWorkspace(QWidget):
         name: str,
         value: object,
     ) -> None:
+        if service is catalog.renewals and name == "stage" and RenewalStage(str(value)).is_closed:
+            table.show_error(
+                "Use Close renewal… to mark it renewed or churned: closing writes the ARR ledger."
+            )
+            self.refresh()
+            return
         current = self._current_value(service, record_id, name)
         command = EditCommand(self.context, service, record_id, {name: current}, {name: value})
         command.explain = lambda error: table.show_error(error.user_message)  # beside the table
@@ -457,6 +515,89 @@ class AccountWorkspace(QWidget):
                     partial(pipeline.reopen_opportunity, store, record_id, stage),
                 )
             )
+
+    def open_renewal(self, renewal_id: int) -> None:
+        """Show a renewal in the Renewals tab (from the timeline or the upcoming list)."""
+        self.show_tab("Renewals")
+        self.renewals.select_id(renewal_id)
+
+    @Slot()
+    def _on_contracts_add_requested(self) -> None:
+        today, store = self.context.today(), self.context.store
+        self.context.tasks.submit(
+            lambda _p: renewals.add_contract(store, self.account_id, today),
+            lane=Lane.WRITE,
+            on_done=lambda contract_id: self._on_created(catalog.contracts, contract_id),
+        )
+
+    def _selected_renewal(self) -> RenewalLine | None:
+        ids = self.renewals.selected_ids()
+        if len(ids) != 1 or self.overview is None:
+            self.renewals.show_error("Select one renewal first.")
+            return None
+        return next((r for r in self.overview.renewals if r.id == ids[0]), None)
+
+    @Slot()
+    def _on_close_renewal_clicked(self) -> None:
+        from am_desktop.ui.renewals.close_dialog import CloseRenewalDialog
+
+        line = self._selected_renewal()
+        if line is None or self.overview is None:
+            return
+        if line.stage.is_closed:
+            self.renewals.show_error("This renewal is closed already; Re-open it to change it.")
+            return
+        contract = next(c for c in self.overview.contracts if c.id == line.contract_id)
+        dialog = CloseRenewalDialog(
+            line.contract, contract.arr_cents, contract.currency, self.context.today(), self
+        )
+        if not dialog.exec():
+            return
+        renewed, arr, on, next_term = dialog.outcome()
+        store = self.context.store
+        command = CallCommand(
+            self.context,
+            "Close renewal",
+            "renewal",
+            partial(
+                renewals.close_renewal,
+                store,
+                line.id,
+                renewed=renewed,
+                on=on,
+                outcome_arr_cents=arr,
+                next_term=next_term,
+            ),
+            partial(renewals.reopen_renewal, store, line.id, line.stage),
+        )
+        command.explain = lambda error: self.renewals.show_error(error.user_message)
+        self.undo.push(command)
+
+    @Slot()
+    def _on_reopen_clicked(self) -> None:
+        line = self._selected_renewal()
+        if line is None:
+            return
+        if not line.stage.is_closed:
+            self.renewals.show_error("This renewal is still open.")
+            return
+        store = self.context.store
+        command = CallCommand(
+            self.context,
+            "Re-open renewal",
+            "renewal",
+            partial(renewals.reopen_renewal, store, line.id),
+            partial(
+                renewals.close_renewal,
+                store,
+                line.id,
+                renewed=line.stage is RenewalStage.RENEWED,
+                on=line.close_date or self.context.today(),
+                outcome_arr_cents=line.outcome_arr_cents,
+            ),
+        )
+        command.explain = lambda error: self.renewals.show_error(error.user_message)
+        self.undo.push(command)
 
     @Slot()
     def _on_resolve_clicked(self) -> None:

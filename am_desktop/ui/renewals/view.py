@@ -1,0 +1,440 @@
+"""The Renewals view: the timeline, the upcoming renewals and the quarterly forecast (issue 6)."""
+
+from __future__ import annotations
+
+import csv
+from collections.abc import Callable
+from dataclasses import dataclass
+from datetime import date, timedelta
+from pathlib import Path
+from typing import Any
+
+from PySide6.QtCore import (
+    QAbstractTableModel,
+    QModelIndex,
+    QPersistentModelIndex,
+    QPointF,
+    QRectF,
+    QSortFilterProxyModel,
+    Qt,
+    Signal,
+    Slot,
+)
+from PySide6.QtGui import QColor, QPainter, QPaintEvent, QPalette
+from PySide6.QtWidgets import (
+    QAbstractItemView,
+    QButtonGroup,
+    QComboBox,
+    QFileDialog,
+    QHBoxLayout,
+    QLabel,
+    QPushButton,
+    QSplitter,
+    QTableView,
+    QTableWidget,
+    QTableWidgetItem,
+    QVBoxLayout,
+    QWidget,
+)
+
+from am_desktop.domain.enums import RenewalStage
+from am_desktop.domain.timeline import SPANS, add_months
+from am_desktop.services.files import replacing
+from am_desktop.services.renewal_queries import (
+    QuarterForecast,
+    RenewalRow,
+    forecast,
+    timeline_rows,
+    upcoming,
+)
+from am_desktop.ui import format as fmt
+from am_desktop.ui.context import AppContext
+from am_desktop.ui.renewals.timeline import AFTER_MONTHS, BEFORE_MONTHS, RenewalTimeline
+from am_desktop.ui.tasks import Lane
+
+Index = QModelIndex | QPersistentModelIndex
+IdRole = Qt.ItemDataRole.UserRole + 1
+SortKeyRole = Qt.ItemDataRole.UserRole + 2
+_RIGHT = Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter
+WINDOWS = ((30, "30 days"), (60, "60 days"), (90, "90 days"), (180, "180 days"), (None, "All"))
+
+
+@dataclass(frozen=True)
+class _Column:
+    header: str
+    text: Callable[[RenewalRow, date, str], str]
+    key: Callable[[RenewalRow, date], Any]
+    numeric: bool = False
+
+
+COLUMNS: tuple[_Column, ...] = (
+    _Column("Account", lambda r, _t, _c: r.account, lambda r, _t: r.account.casefold()),
+    _Column("Contract", lambda r, _t, _c: r.contract, lambda r, _t: r.contract.casefold()),
+    _Column("Ends", lambda r, _t, _c: fmt.day(r.end_date), lambda r, _t: r.end_date.toordinal()),
+    _Column(
+        "Notice by",
+        lambda r, _t, _c: fmt.day(r.notice_deadline),
+        lambda r, _t: (r.notice_deadline or r.end_date).toordinal(),
+    ),
+    _Column("Days left", lambda r, t, _c: str(r.days_left(t)), lambda r, t: r.days_left(t), True),
+    _Column("ARR", lambda r, _t, c: fmt.money(r.arr_cents, c), lambda r, _t: r.arr_cents, True),
+    _Column(
+        "Stage", lambda r, _t, _c: r.stage.label, lambda r, _t: list(RenewalStage).index(r.stage)
+    ),
+    _Column("Likelihood", lambda r, _t, _c: f"{r.likelihood}%", lambda r, _t: r.likelihood, True),
+    _Column(
+        "Forecast ARR",
+        lambda r, _t, c: fmt.money(r.forecast_cents, c),
+        lambda r, _t: r.forecast_cents,
+        True,
+    ),
+)
+
+
+class UpcomingModel(QAbstractTableModel):
+    """Open renewals, filtered by window and stage."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.all: list[RenewalRow] = []
+        self.rows: list[RenewalRow] = []
+        self.today = date.today()
+        self.currency = "USD"
+        self.window: int | None = 90
+        self.stage: RenewalStage | None = None
+
+    def set_rows(self, rows: list[RenewalRow], today: date) -> None:
+        self.all, self.today = rows, today
+        self._filter()
+
+    def set_filter(self, window: int | None, stage: RenewalStage | None) -> None:
+        self.window, self.stage = window, stage
+        self._filter()
+
+    def _filter(self) -> None:
+        self.beginResetModel()
+        self.rows = [
+            r
+            for r in self.all
+            if (self.window is None or r.days_left(self.today) <= self.window)
+            and (self.stage is None or r.stage is self.stage)
+        ]
+        self.endResetModel()
+
+    def rowCount(self, parent: Index = QModelIndex()) -> int:  # noqa: B008
+        return 0 if parent.isValid() else len(self.rows)
+
+    def columnCount(self, parent: Index = QModelIndex()) -> int:  # noqa: B008
+        return 0 if parent.isValid() else len(COLUMNS)
+
+    def headerData(
+        self, section: int, orientation: Qt.Orientation, role: int = Qt.ItemDataRole.DisplayRole
+    ) -> Any:
+        if orientation == Qt.Orientation.Horizontal and role == Qt.ItemDataRole.DisplayRole:
+            return COLUMNS[section].header
+        return None
+
+    def data(self, index: Index, role: int = Qt.ItemDataRole.DisplayRole) -> Any:
+        if not index.isValid():
+            return None
+        row, column = self.rows[index.row()], COLUMNS[index.column()]
+        if role == Qt.ItemDataRole.DisplayRole:
+            return column.text(row, self.today, row.currency)
+        if role == SortKeyRole:
+            return column.key(row, self.today)
+        if role == IdRole:
+            return (row.account_id, row.renewal_id)
+        if role == Qt.ItemDataRole.TextAlignmentRole and column.numeric:
+            return int(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)
+        if role == Qt.ItemDataRole.ForegroundRole and index.column() == 3:
+            deadline = row.notice_deadline
+            if deadline is not None and deadline <= self.today + timedelta(days=30):
+                return QColor("#d93025")
+        return None
+
+
+class ForecastChart(QWidget):
+    """Bars per quarter: total, weighted and committed ARR renewing."""
+
+    SERIES = (("Total", "#9aa5b1"), ("Weighted", "#4f86c6"), ("Committed", "#3a9a5b"))
+
+    def __init__(self, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.quarters: list[QuarterForecast] = []
+        self.setMinimumHeight(150)
+
+    def set_quarters(self, quarters: list[QuarterForecast]) -> None:
+        self.quarters = quarters
+        self.update()
+
+    def paintEvent(self, event: QPaintEvent) -> None:
+        del event
+        painter = QPainter(self)
+        painter.setRenderHint(QPainter.RenderHint.Antialiasing)
+        palette = self.palette()
+        width, height = float(self.width()), float(self.height())
+        top, bottom = 22.0, height - 22.0
+        highest = max((q.total_cents for q in self.quarters), default=0) or 1
+        slot = (width - 20) / max(1, len(self.quarters))
+        bar = min(22.0, slot / 4)
+        for index, (label, colour) in enumerate(self.SERIES):
+            painter.fillRect(QRectF(10 + index * 90, 6, 10, 10), QColor(colour))
+            painter.setPen(palette.color(QPalette.ColorRole.Text))
+            painter.drawText(QPointF(24 + index * 90, 15), label)
+        for index, quarter in enumerate(self.quarters):
+            left = 10 + index * slot + (slot - 3 * bar) / 2
+            values = (quarter.total_cents, quarter.weighted_cents, quarter.committed_cents)
+            for series, (value, (_label, colour)) in enumerate(
+                zip(values, self.SERIES, strict=True)
+            ):
+                h = (bottom - top) * value / highest
+                painter.fillRect(
+                    QRectF(left + series * bar, bottom - h, bar - 2, h), QColor(colour)
+                )
+            painter.setPen(palette.color(QPalette.ColorRole.Text))
+            painter.drawText(
+                QRectF(10 + index * slot, bottom + 2, slot, 18),
+                Qt.AlignmentFlag.AlignCenter,
+                quarter.label,
+            )
+        painter.end()
+
+
+class RenewalsView(QWidget):
+    """The timeline above, upcoming renewals and the forecast below.
+
+    Signals:
+        renewal_activated(account_id, renewal_id): open this renewal.
+    """
+
+    renewal_activated = Signal(int, int)
+
+    def __init__(self, context: AppContext, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.context = context
+        self.timeline = RenewalTimeline(self, context.today())
+        self.spans = QButtonGroup(self)
+        self.group = QComboBox(self)
+        for key, label in (("none", "No grouping"), ("tier", "By tier"), ("owner", "By owner")):
+            self.group.addItem(label, key)
+        self.today_button = QPushButton("Today", self)
+        self.today_button.setToolTip("Back to today (Home)")
+        self.window_filter = QComboBox(self)
+        for days, label in WINDOWS:
+            self.window_filter.addItem(f"Ending within {label}" if days else "All upcoming", days)
+        self.window_filter.setCurrentIndex(2)
+        self.stage = QComboBox(self)
+        self.stage.addItem("Any stage", None)
+        for stage in RenewalStage:
+            if not stage.is_closed:
+                self.stage.addItem(stage.label, stage.value)
+        self.model = UpcomingModel()
+        self.proxy = QSortFilterProxyModel(self)
+        self.proxy.setSourceModel(self.model)
+        self.proxy.setSortRole(SortKeyRole)
+        self.table = QTableView(self)
+        self.forecast_table = QTableWidget(0, 5, self)
+        self.chart = ForecastChart(self)
+        self.export_button = QPushButton("Export forecast CSV…", self)
+        self.summary = QLabel(self)
+        self.summary.setObjectName("muted")
+        self.quarters: list[QuarterForecast] = []
+        self._build()
+        self._connect_signals()
+
+    def _build(self) -> None:
+        self.table.setModel(self.proxy)
+        self.table.setSortingEnabled(True)
+        self.table.sortByColumn(2, Qt.SortOrder.AscendingOrder)
+        self.table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
+        self.table.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
+        self.table.verticalHeader().hide()
+        self.table.setAlternatingRowColors(True)
+        for column, width in enumerate((180, 170, 95, 95, 75, 95, 95, 80, 100)):
+            self.table.setColumnWidth(column, width)
+        self.forecast_table.setHorizontalHeaderLabels(
+            ["Quarter", "Renewals", "Total ARR", "Weighted", "Committed"]
+        )
+        self.forecast_table.verticalHeader().hide()
+        self.forecast_table.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
+        split = QSplitter(Qt.Orientation.Vertical, self)
+        split.addWidget(self.timeline)
+        split.addWidget(self._lower())
+        split.setSizes([330, 300])
+        layout = QVBoxLayout(self)
+        layout.setContentsMargins(10, 8, 10, 8)
+        layout.addLayout(self._toolbar())
+        layout.addWidget(split, 1)
+
+    def _toolbar(self) -> QHBoxLayout:
+        bar = QHBoxLayout()
+        for months in SPANS:
+            button = QPushButton(f"{months} months", self)
+            button.setCheckable(True)
+            button.setChecked(months == 12)
+            self.spans.addButton(button, months)
+            bar.addWidget(button)
+        bar.addWidget(self.today_button)
+        bar.addWidget(self.group)
+        bar.addStretch(1)
+        legend = QLabel(
+            "<span style='color:#d93025'>|</span> today · shaded: 90 / 60 / 30 days · "
+            "● renewal · ◆ notice deadline · red outline: likelihood under 50%",
+            self,
+        )
+        legend.setObjectName("muted")
+        bar.addWidget(legend)
+        return bar
+
+    def _lower(self) -> QSplitter:
+        upcoming_box = QWidget(self)
+        upcoming_layout = QVBoxLayout(upcoming_box)
+        upcoming_layout.setContentsMargins(0, 0, 0, 0)
+        filters = QHBoxLayout()
+        title = QLabel("Upcoming renewals", self)
+        title.setObjectName("sectionTitle")
+        filters.addWidget(title)
+        filters.addWidget(self.window_filter)
+        filters.addWidget(self.stage)
+        filters.addStretch(1)
+        filters.addWidget(self.summary)
+        upcoming_layout.addLayout(filters)
+        upcoming_layout.addWidget(self.table)
+        forecast_box = QWidget(self)
+        forecast_layout = QVBoxLayout(forecast_box)
+        forecast_layout.setContentsMargins(0, 0, 0, 0)
+        heading = QHBoxLayout()
+        forecast_title = QLabel("Forecast by quarter", self)
+        forecast_title.setObjectName("sectionTitle")
+        heading.addWidget(forecast_title)
+        heading.addStretch(1)
+        heading.addWidget(self.export_button)
+        forecast_layout.addLayout(heading)
+        forecast_layout.addWidget(self.chart)
+        forecast_layout.addWidget(self.forecast_table)
+        below = QSplitter(Qt.Orientation.Horizontal, self)
+        below.addWidget(upcoming_box)
+        below.addWidget(forecast_box)
+        below.setSizes([760, 380])
+        return below
+
+    def _connect_signals(self) -> None:
+        self.spans.idClicked.connect(self.timeline.set_span)
+        self.today_button.clicked.connect(self.timeline.go_to_today)
+        self.group.currentIndexChanged.connect(
+            lambda _i: self.timeline.set_group_by(self.group.currentData())
+        )
+        self.window_filter.currentIndexChanged.connect(self._on_filter_changed)
+        self.stage.currentIndexChanged.connect(self._on_filter_changed)
+        self.timeline.renewal_activated.connect(self.renewal_activated)
+        self.table.doubleClicked.connect(self._on_table_double_clicked)
+        self.export_button.clicked.connect(self._on_export_clicked)
+
+    # ------------------------------------------------------------------------------ data
+
+    def refresh(self) -> None:
+        """Read the contracts, the upcoming renewals and the forecast (READ lane)."""
+        store, today = self.context.store, self.context.today()
+        first, last = add_months(today, -BEFORE_MONTHS), add_months(today, AFTER_MONTHS)
+        self.context.tasks.submit(
+            lambda _p: (
+                timeline_rows(store, first, last),
+                upcoming(store, today),
+                forecast(store, today),
+            ),
+            lane=Lane.READ,
+            on_done=lambda loaded: self._on_loaded(today, *loaded),
+        )
+
+    def _on_loaded(
+        self,
+        today: date,
+        rows: list[RenewalRow],
+        coming: list[RenewalRow],
+        quarters: list[QuarterForecast],
+    ) -> None:
+        self.timeline.set_rows(rows, today)
+        self.model.currency = self.context.settings.preference("currency")
+        self.model.set_rows(coming, today)
+        self._show_summary()
+        self.quarters = quarters
+        self.chart.set_quarters(quarters)
+        self.forecast_table.setRowCount(len(quarters))
+        currency = self.context.settings.preference("currency")
+        for row, quarter in enumerate(quarters):
+            cells = (
+                quarter.label,
+                str(quarter.renewals),
+                fmt.money(quarter.total_cents, currency),
+                fmt.money(quarter.weighted_cents, currency),
+                fmt.money(quarter.committed_cents, currency),
+            )
+            for column, text in enumerate(cells):
+                item = QTableWidgetItem(text)
+                if column:
+                    item.setTextAlignment(
+                        Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter
+                    )
+                self.forecast_table.setItem(row, column, item)
+
+    def _show_summary(self) -> None:
+        rows = self.model.rows
+        total = sum(r.arr_cents for r in rows)
+        currency = self.context.settings.preference("currency")
+        self.summary.setText(
+            f"{len(rows)} renewal{'s' if len(rows) != 1 else ''} · "
+            f"{fmt.money(total, currency)} ARR · "
+            f"{fmt.money(sum(r.forecast_cents for r in rows), currency)} weighted"
+        )
+
+    @Slot()
+    def _on_filter_changed(self) -> None:
+        stage = self.stage.currentData()
+        self.model.set_filter(
+            self.window_filter.currentData(), RenewalStage(stage) if stage else None
+        )
+        self._show_summary()
+
+    @Slot(QModelIndex)
+    def _on_table_double_clicked(self, index: QModelIndex) -> None:
+        account_id, renewal_id = self.proxy.data(index, IdRole)
+        self.renewal_activated.emit(account_id, renewal_id)
+
+    @Slot()
+    def _on_export_clicked(self) -> None:
+        path, _ = QFileDialog.getSaveFileName(
+            self, "Export forecast", str(Path.home() / "renewal forecast.csv"), "CSV (*.csv)"
+        )
+        if path:
+            self.export_forecast(Path(path))
+
+    def export_forecast(self, path: Path) -> None:
+        """Write the forecast table as CSV (in the background)."""
+        quarters = list(self.quarters)
+        self.context.tasks.submit(
+            lambda _p: write_forecast_csv(quarters, path),
+            lane=Lane.NET,
+            on_done=lambda _r: self.context.messages.info(f"Forecast saved to {path}."),
+        )
+
+
+def write_forecast_csv(quarters: list[QuarterForecast], path: Path) -> Path:
+    """The forecast as CSV: quarter, dates, renewals, total, weighted and committed ARR."""
+    with replacing(path) as temporary, temporary.open("w", newline="", encoding="utf-8") as out:
+        writer = csv.writer(out)
+        writer.writerow(
+            ["quarter", "start", "end", "renewals", "total_arr", "weighted_arr", "committed_arr"]
+        )
+        for q in quarters:
+            writer.writerow(
+                [
+                    q.label,
+                    q.start.isoformat(),
+                    q.end.isoformat(),
+                    q.renewals,
+                    f"{q.total_cents / 100:.2f}",
+                    f"{q.weighted_cents / 100:.2f}",
+                    f"{q.committed_cents / 100:.2f}",
+                ]
+            )
+    return path

@@ -53,6 +53,9 @@ def views(app: QApplication, window: Any, theme: str) -> None:
     for key in ("today", "accounts", "renewals", "notes"):
         window.show_view(key)
         pause(app)
+        if key == "renewals":
+            _wait(app, lambda: window.renewals_view.model.rowCount() > 0)
+            pause(app)
         window.grab().save(str(OUT / f"{key}-{theme}.png"))
     window.show_view("accounts")
     window.open_account(window.model.ids()[0])
@@ -63,6 +66,9 @@ def views(app: QApplication, window: Any, theme: str) -> None:
     workspace.show_tab("Opportunities")
     pause(app)
     window.grab().save(str(OUT / f"opportunities-{theme}.png"))
+    workspace.show_tab("Renewals")
+    pause(app)
+    window.grab().save(str(OUT / f"account-renewals-{theme}.png"))
     workspace.show_tab("Notes")
     _wait(app, lambda: workspace.notes.model.rowCount() > 0)
     workspace.notes.list.setCurrentIndex(workspace.notes.model.index(0))

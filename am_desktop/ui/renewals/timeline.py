@@ -101,6 +101,14 @@ class RenewalTimeline(QAbstractScrollArea):
         self.today = today
         self.rows = rows
         self._arrange()
+        self.scroll_to_current()
+
+    def scroll_to_current(self) -> None:
+        """Scroll down past the contracts that ended before the view starts."""
+        for index, line in enumerate(self.lines):
+            if line.row is not None and line.row.end_date >= self.scale.start:
+                self.verticalScrollBar().setValue(int(max(0, index - 1) * ROW_HEIGHT))
+                return
 
     def set_group_by(self, group_by: str) -> None:
         """Group rows by "tier", "owner" or "none"."""

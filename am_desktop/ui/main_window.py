@@ -9,7 +9,7 @@ from functools import partial
 from typing import Any
 
 from PySide6.QtCore import QByteArray, Qt, QTimer, Slot
-from PySide6.QtGui import QAction, QCloseEvent, QKeySequence, QUndoStack
+from PySide6.QtGui import QAction, QCloseEvent, QKeySequence, QResizeEvent, QUndoStack
 from PySide6.QtWidgets import (
     QLabel,
     QMainWindow,
@@ -17,6 +17,7 @@ from PySide6.QtWidgets import (
     QSplitter,
     QStackedWidget,
     QTabWidget,
+    QToolButton,
     QTreeWidget,
     QTreeWidgetItem,
     QVBoxLayout,
@@ -91,6 +92,10 @@ class MainWindow(QMainWindow):
         self._workspaces: dict[int, QWidget] = {}
         self.notes_view: Any = None
         self.renewals_view: Any = None
+        self.alerts_panel: Any = None
+        self._alerts_checked_on: Any = None
+        self._alerts_clock = QTimer(self)
+        self._alerts_clock.setInterval(60 * 60 * 1000)  # hourly: a new day brings new alerts
         self._search_dialog: Any = None
         self.setWindowTitle(f"AM Desktop — {context.store.path.name}")
         self.setMinimumSize(900, 560)
@@ -161,6 +166,11 @@ class MainWindow(QMainWindow):
         )
         self.pending_label = QLabel("No local changes waiting")
         self.saved_label = QLabel("")
+        self.alerts_button = QToolButton(self)
+        self.alerts_button.setAutoRaise(True)
+        self.alerts_button.setToolTip("Renewals entering the 90/60/30-day bands, notice deadlines")
+        self.alerts_button.hide()
+        bar.addPermanentWidget(self.alerts_button)
         for label in (self.saved_label, self.pending_label, self.sync_label):
             label.setObjectName("muted")
             bar.addPermanentWidget(label)
@@ -436,6 +446,9 @@ class MainWindow(QMainWindow):
         if not self._warmed:
             self._warmed = True
             self._take_daily_backup()
+            self.check_alerts()
+            self._alerts_clock.timeout.connect(self._on_alerts_clock)
+            self._alerts_clock.start()
             # After the first paint: an import holds the GIL and would stall painting.
             QTimer.singleShot(
                 WARM_UP_DELAY_MS,
@@ -597,6 +610,50 @@ class MainWindow(QMainWindow):
             layout.addWidget(self.notes_view)
         return self.notes_view
 
+    # ------------------------------------------------------------------------------ alerts
+
+    def check_alerts(self) -> None:
+        """Work out the renewal alerts (on start-up, then once a day while open)."""
+        today = self.context.today()
+        self._alerts_checked_on = today
+        store = self.context.store
+
+        def work(_progress: object) -> Any:
+            from am_desktop.domain.alerts import renewal_alerts
+            from am_desktop.services.renewal_queries import upcoming
+
+            return renewal_alerts(upcoming(store, today), today)
+
+        self.context.tasks.submit(
+            work, lane=Lane.READ, on_done=lambda alerts: self._on_alerts(alerts, today)
+        )
+
+    def _on_alerts(self, alerts: list[Any], today: Any) -> None:
+        from am_desktop.ui.renewals.alerts_panel import AlertsPanel
+
+        if self.alerts_panel is None:
+            self.alerts_panel = AlertsPanel(self.context.settings, self)
+            self.alerts_panel.renewal_opened.connect(self.open_renewal)
+            self.alerts_panel.count_changed.connect(self._on_alerts_count_changed)
+            self.alerts_button.clicked.connect(self.show_alerts)
+        self.alerts_panel.set_alerts(alerts, today)
+        if self.alerts_panel.shown():
+            self.show_alerts()
+
+    def show_alerts(self) -> None:
+        """Show the alerts panel (the bell in the status bar)."""
+        if self.alerts_panel is not None and self.alerts_panel.shown():
+            self.alerts_panel.place()
+            self.alerts_panel.show()
+
+    def _on_alerts_count_changed(self, count: int) -> None:
+        self.alerts_button.setText(f"🔔 {count} renewal alert{'s' if count != 1 else ''}")
+        self.alerts_button.setVisible(count > 0)
+
+    def _on_alerts_clock(self) -> None:
+        if self.context.today() != self._alerts_checked_on:
+            self.check_alerts()
+
     def _renewals_view(self) -> Any:
         """The Renewals view, built the first time it is shown."""
         if self.renewals_view is None:
@@ -663,6 +720,11 @@ class MainWindow(QMainWindow):
         open_note = getattr(self._workspaces[account_id], "open_note", None)
         if open_note is not None:
             open_note(note_id)
+
+    def resizeEvent(self, event: QResizeEvent) -> None:
+        super().resizeEvent(event)
+        if self.alerts_panel is not None and self.alerts_panel.isVisible():
+            self.alerts_panel.place()
 
     def closeEvent(self, event: QCloseEvent) -> None:
         for panel in self._notes_panels():

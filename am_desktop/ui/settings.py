@@ -6,6 +6,7 @@ and column layouts, the last view. One accessor per key, one table of defaults.
 
 from __future__ import annotations
 
+from datetime import date, timedelta
 from pathlib import Path
 from typing import Any
 
@@ -111,6 +112,38 @@ class AppSettings(QObject):
     def set_state_text(self, key: str, value: str) -> None:
         """Remember a word."""
         self._qt.setValue(f"state/{key}", value)
+
+    # -- renewal alerts --------------------------------------------------------------------
+
+    def dismissed_alerts(self) -> set[str]:
+        """The keys of the alerts the user dismissed (they never come back)."""
+        text = self.state_text("alerts/dismissed")
+        return {key for key in text.split("\n") if key}
+
+    def dismiss_alert(self, key: str) -> None:
+        """Never show this alert again."""
+        keys = sorted(self.dismissed_alerts() | {key})[-2000:]  # bounded: old terms fall off
+        self.set_state_text("alerts/dismissed", "\n".join(keys))
+
+    def snoozed_alerts(self) -> dict[str, date]:
+        """Alerts hidden until a day: key → the day they come back."""
+        snoozed: dict[str, date] = {}
+        for line in self.state_text("alerts/snoozed").split("\n"):
+            key, _, until = line.rpartition(" ")
+            try:
+                snoozed[key] = date.fromisoformat(until)
+            except ValueError:
+                continue
+        return snoozed
+
+    def snooze_alert(self, key: str, until: date) -> None:
+        """Hide an alert until ``until``."""
+        oldest = until - timedelta(days=60)  # long past snoozes fall off
+        snoozed = {k: d for k, d in self.snoozed_alerts().items() if d >= oldest}
+        snoozed[key] = until
+        self.set_state_text(
+            "alerts/snoozed", "\n".join(f"{k} {d.isoformat()}" for k, d in snoozed.items())
+        )
 
     def sync(self) -> None:
         """Write to disk now."""

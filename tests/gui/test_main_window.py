@@ -253,3 +253,46 @@ def test_notes_menu_starts_a_note_and_the_timeline_opens_it(window: MainWindow) 
     assert [r.description for r in catalog.risks.find(window.context.store, account_id=acme)] == [
         "Follow-up"
     ]
+
+
+@pytest.mark.qt_log_ignore(r"This plugin does not support propagateSizeHints\(\)")
+def test_renewal_alerts_show_and_a_dismissal_is_remembered(
+    qtbot: QtBot, context: AppContext
+) -> None:
+    account = catalog.accounts.create(context.store, {"name": "Acme"}).id
+    end = TODAY + timedelta(days=25)
+    contract = catalog.contracts.create(
+        context.store,
+        {"account_id": account, "start_date": end - timedelta(days=364), "end_date": end,
+         "arr_cents": 100, "notice_days": 10},
+    )  # fmt: skip
+    renewal = catalog.renewals.create(context.store, {"contract_id": contract.id}).id
+
+    def opened() -> MainWindow:
+        window = MainWindow(context)
+        qtbot.addWidget(window)
+        window.resize(1366, 768)
+        window.show()
+        window.start()
+        return window
+
+    first = opened()
+    qtbot.waitUntil(lambda: first.alerts_panel is not None)
+    panel = first.alerts_panel
+    assert [a.key.split(":")[1] for a in panel.shown()] == ["notice", "band-30"]
+    assert panel.isVisible() and "2 renewal alerts" in first.alerts_button.text()
+    for alert in panel.shown():
+        if alert.is_notice:
+            panel.dismiss(alert.key)
+        else:
+            panel.snooze(alert.key)
+    assert panel.shown() == [] and not panel.isVisible()
+    first.close()
+    second = opened()
+    qtbot.waitUntil(lambda: second.alerts_panel is not None)
+    assert second.alerts_panel.shown() == []  # remembered across a restart
+    second.alerts_panel.renewal_opened.emit(account, renewal)
+    workspace = second.tabs.currentWidget()
+    assert isinstance(workspace, AccountWorkspace)
+    assert workspace.renewals.selected_ids() == [renewal]
+    second.close()

@@ -261,6 +261,27 @@ def measure_search(db: Path) -> list[Figure]:
         ),
         Figure("note search p95, first run", m["search_first_run_p95_ms"], "ms", target="≤ 50 ms"),
         *measure_notes(db),
+        *measure_renewals(db),
+    ]
+
+
+def measure_renewals(db: Path) -> list[Figure]:
+    """The renewal timeline and the renewals command (issue: renewals), in a fresh process."""
+    env = {**os.environ, "QT_QPA_PLATFORM": "offscreen"}
+    done = subprocess.run(
+        [sys.executable, "-m", "benchmarks.renewals_figures", str(db)],
+        capture_output=True,
+        text=True,
+        env=env,
+        check=True,
+        cwd=Path(__file__).parent.parent,
+    )
+    m = json.loads(done.stdout.strip().splitlines()[-1])
+    return [
+        Figure("timeline repaint p95 (all contracts)", m["repaint_p95_ms"], "ms", target="≤ 16 ms"),
+        Figure(
+            "renewals --within 90 --json (wall)", m["renewals_json_median_s"], "s", target="≤ 0.3 s"
+        ),
     ]
 
 

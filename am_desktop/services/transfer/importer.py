@@ -28,6 +28,7 @@ from am_desktop.db.models import (
     Contract,
     Note,
     NoteAttendee,
+    Renewal,
     SurveyResponse,
     UsageSample,
 )
@@ -537,6 +538,13 @@ class ContractsImport(NaturalKeyImport):
         for row, *_ in plan.inserts + plan.updates:
             if row.values["end_date"] < row.values["start_date"]:
                 self.source.problem(row, "end_date", "is before the start date")
+
+    def after_write(self, plan: Plan, ids: dict[int, int]) -> None:
+        """Every new contract gets its renewal, not started, as contracts made in the window do."""
+        new = [ids[row.number] for row, _ in plan.inserts]
+        if new:
+            renewals = [{"contract_id": contract_id} for contract_id in new]
+            bulk.insert_rows(self.session, bulk.table_of(Renewal), renewals)
 
 
 # ------------------------------------------------------------------------------ ARR ledger

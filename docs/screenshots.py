@@ -162,6 +162,10 @@ def main() -> None:
         window.show()
         window.start()
         _wait(app, lambda w=window: w.model.rowCount() > 0)
+        _wait(app, lambda w=window: w.alerts_panel is not None and w.alerts_panel.isVisible())
+        pause(app)
+        window.grab().save(str(OUT / f"alerts-{theme}.png"))
+        window.alerts_panel.hide()  # out of the way of the other views
         views(app, window, theme)
         palette(app, window, theme)
         if not dark:

@@ -80,7 +80,7 @@ def renewal_alerts(renewals: Iterable[RenewalLike], today: date) -> list[Alert]:
                     row.renewal_id,
                     row.account_id,
                     f"{row.account} — {row.contract}: the notice deadline is {when} "
-                    f"({deadline:%d %b %Y}).",
+                    f"({deadline.day} {deadline:%b %Y}).",
                     deadline,
                 )
             )

@@ -647,7 +647,7 @@ class MainWindow(QMainWindow):
             self.alerts_panel.show()
 
     def _on_alerts_count_changed(self, count: int) -> None:
-        self.alerts_button.setText(f"🔔 {count} renewal alert{'s' if count != 1 else ''}")
+        self.alerts_button.setText(f"⚑ {count} renewal alert{'s' if count != 1 else ''}")
         self.alerts_button.setVisible(count > 0)
 
     def _on_alerts_clock(self) -> None:

@@ -282,11 +282,15 @@ def run_renewals(args: argparse.Namespace) -> int:
         deadline = row.notice_deadline
         notice = f"  notice by {deadline.isoformat()}" if deadline else ""
         print(
-            f"{row.end_date.isoformat()}  in {row.days_left(today):>3} days  "
+            f"{row.end_date.isoformat()}  {_in_days(row.days_left(today)):>12}  "
             f"{row.account} — {row.contract}  {row.arr_cents / 100:,.0f} {row.currency}  "
             f"{row.stage.label}, {row.likelihood}%{notice}"
         )
     return EXIT_OK
+
+
+def _in_days(days: int) -> str:
+    return "today" if days == 0 else f"in {days} day{'s' if days != 1 else ''}"
 
 
 def run_map(args: argparse.Namespace) -> int:

@@ -27,6 +27,27 @@ def add_months(day: date, months: int) -> date:
     return date(year, month, min(day.day, last))
 
 
+def term_end(start: date, months: int) -> date:
+    """The last day of a term of ``months`` starting on ``start``.
+
+    One day before the same date ``months`` later (1 Mar → 28 Feb); when that date does not
+    exist the month's last day ends the term (29 Feb 2024 + 12 months ends 28 Feb 2025).
+    """
+    following = add_months(start, months)
+    return following if following.day < start.day else following - timedelta(days=1)
+
+
+def next_term(start: date, end: date) -> tuple[date, date]:
+    """The term after ``start``…``end``: the same number of months when the term is whole
+    months (give or take the month-end clamping), else the same number of days."""
+    days = (end - start).days + 1
+    months = round(days / 30.4375)
+    following = end + timedelta(days=1)
+    if months >= 1 and abs((term_end(start, months) - end).days) <= 3:
+        return following, term_end(following, months)
+    return following, following + timedelta(days=days - 1)
+
+
 def _days_in_month(year: int, month: int) -> int:
     following = date(year + (month == 12), month % 12 + 1, 1)
     return (following - timedelta(days=1)).day

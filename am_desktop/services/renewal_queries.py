@@ -171,7 +171,8 @@ def _forecast_rows(
     connection: sqlite3.Connection, first: date, last: date
 ) -> list[tuple[date, int, int, str]]:
     sql = (
-        "SELECT c.end_date, c.arr_cents, r.likelihood, r.stage FROM renewal r "
+        "SELECT c.end_date, CASE WHEN r.stage = 'renewed' THEN coalesce(r.outcome_arr_cents, "
+        "c.arr_cents) ELSE c.arr_cents END, r.likelihood, r.stage FROM renewal r "
         "JOIN contract c ON c.id = r.contract_id JOIN account a ON a.id = c.account_id "
         "WHERE r.archived_at IS NULL AND c.archived_at IS NULL AND a.archived_at IS NULL "
         "AND r.stage <> 'churned' AND c.end_date BETWEEN ? AND ?"

@@ -6,8 +6,9 @@ The reads (upcoming renewals, the timeline, the forecast) are in
 
 from __future__ import annotations
 
+import dataclasses
 from dataclasses import dataclass, fields
-from datetime import date, timedelta
+from datetime import date
 
 from sqlalchemy import select
 from sqlalchemy.orm import Session
@@ -16,7 +17,7 @@ from am_desktop.db.base import utcnow
 from am_desktop.db.models import ArrMovement, Contract, Renewal
 from am_desktop.domain.enums import MovementType, RenewalStage
 from am_desktop.domain.records import RenewalRecord
-from am_desktop.domain.timeline import add_months, notice_deadline
+from am_desktop.domain.timeline import next_term, notice_deadline, term_end
 from am_desktop.errors import NotFoundError, ValidationError
 from am_desktop.services import catalog, ledger, summaries
 from am_desktop.services.store import Store
@@ -100,12 +101,7 @@ def _movement(
 
 def _start_next_term(session: Session, contract: Contract, arr: int) -> None:
     """The following term: the same length, starting the day after, at the renewed ARR."""
-    start = contract.end_date + timedelta(days=1)
-    months = (start.year - contract.start_date.year) * 12 + start.month - contract.start_date.month
-    if months > 0 and add_months(contract.start_date, months) == start:
-        end = add_months(start, months) - timedelta(days=1)  # a term of whole months
-    else:
-        end = start + (contract.end_date - contract.start_date)  # the same number of days
+    start, end = next_term(contract.start_date, contract.end_date)
     following = Contract(
         account_id=contract.account_id,
         name=contract.name,
@@ -122,10 +118,32 @@ def _start_next_term(session: Session, contract: Contract, arr: int) -> None:
     session.add(Renewal(contract_id=following.id))
 
 
+@dataclass(frozen=True, slots=True)
+class Reopened:
+    """What a re-open undid, so undoing the re-open can put exactly that back."""
+
+    renewal_id: int
+    stage: RenewalStage
+    likelihood: int
+    outcome_arr_cents: int | None
+    close_date: date | None
+    movement_ids: tuple[int, ...]
+    contract_ids: tuple[int, ...]
+    renewal_ids: tuple[int, ...]
+
+
 def reopen_renewal(
-    store: Store, renewal_id: int, stage: RenewalStage = RenewalStage.NEGOTIATION
-) -> RenewalRecord:
-    """Undo a close: its ledger movement and an untouched next term are archived."""
+    store: Store,
+    renewal_id: int,
+    stage: RenewalStage = RenewalStage.NEGOTIATION,
+    likelihood: int = 50,
+) -> Reopened:
+    """Undo a close: its ledger movement and the next term it started are archived.
+
+    Raises:
+        ValidationError: the next term has been worked on since (edited, or its own renewal
+            closed): re-opening would leave it beside this one, or undo that work.
+    """
     if stage.is_closed:
         raise ValidationError("Re-open to an open stage.", "stage")
     with store.write() as session:
@@ -134,29 +152,77 @@ def reopen_renewal(
             raise NotFoundError("That renewal no longer exists.")
         contract = session.get(Contract, renewal.contract_id)
         assert contract is not None
-        now = utcnow()
-        for movement in session.scalars(
-            select(ArrMovement).where(
-                ArrMovement.renewal_id == renewal.id, ArrMovement.archived_at.is_(None)
-            )
-        ):
-            movement.archived_at = now
-        for following in session.scalars(
+        before = Reopened(
+            renewal.id,
+            renewal.stage,
+            renewal.likelihood,
+            renewal.outcome_arr_cents,
+            renewal.close_date,
+            (),
+            (),
+            (),
+        )
+        terms = session.scalars(
             select(Contract).where(
                 Contract.previous_contract_id == contract.id, Contract.archived_at.is_(None)
             )
-        ):
-            if following.version == 1:  # made by the close, not worked on since
-                following.archived_at = now
-                for next_renewal in session.scalars(
-                    select(Renewal).where(Renewal.contract_id == following.id)
-                ):
-                    next_renewal.archived_at = now
+        ).all()
+        renewals_of_terms = session.scalars(
+            select(Renewal).where(
+                Renewal.contract_id.in_([t.id for t in terms]), Renewal.archived_at.is_(None)
+            )
+        ).all()
+        touched = [t for t in terms if t.version > 1] + [
+            r for r in renewals_of_terms if r.version > 1 or r.stage.is_closed
+        ]
+        if touched:
+            name = terms[0].name or "the next term"
+            raise ValidationError(
+                f"The next term ({name}) has been worked on since this renewal closed. "
+                "Re-open or archive it first, so nothing is lost or doubled."
+            )
+        now = utcnow()
+        movements = session.scalars(
+            select(ArrMovement).where(
+                ArrMovement.renewal_id == renewal.id, ArrMovement.archived_at.is_(None)
+            )
+        ).all()
+        for row in [*movements, *terms, *renewals_of_terms]:
+            row.archived_at = now
         renewal.stage = stage
-        renewal.likelihood = 50
+        renewal.likelihood = likelihood
         renewal.outcome_arr_cents = None
         renewal.close_date = None
         session.flush()
+        summaries.refresh(session, date.today(), [contract.account_id])
+        return dataclasses.replace(
+            before,
+            movement_ids=tuple(m.id for m in movements),
+            contract_ids=tuple(t.id for t in terms),
+            renewal_ids=tuple(r.id for r in renewals_of_terms),
+        )
+
+
+def restore_close(store: Store, reopened: Reopened) -> RenewalRecord:
+    """Undo a re-open: the close, its movement and its next term, exactly as they were."""
+    with store.write() as session:
+        renewal = session.get(Renewal, reopened.renewal_id)
+        if renewal is None:
+            raise NotFoundError("That renewal no longer exists.")
+        for model, ids in (
+            (ArrMovement, reopened.movement_ids),
+            (Contract, reopened.contract_ids),
+            (Renewal, reopened.renewal_ids),
+        ):
+            for row in session.scalars(select(model).where(model.id.in_(ids))):
+                row.archived_at = None
+        renewal.stage = reopened.stage
+        renewal.likelihood = reopened.likelihood
+        renewal.outcome_arr_cents = reopened.outcome_arr_cents
+        renewal.close_date = reopened.close_date
+        session.flush()
+        contract = session.get(Contract, renewal.contract_id)
+        assert contract is not None
         summaries.refresh(session, date.today(), [contract.account_id])
         return catalog.RENEWAL.to_record(renewal)
 
@@ -200,7 +266,7 @@ def account_renewals(session: Session, account_id: int) -> tuple[RenewalLine, ..
 
 def add_contract(store: Store, account_id: int, today: date) -> int:
     """A new one-year contract starting today, with its renewal not started; its id."""
-    end = add_months(today, 12) - timedelta(days=1)
+    end = term_end(today, 12)
     with store.write() as session:
         contract = Contract(
             account_id=account_id,

@@ -548,6 +548,8 @@ class MainWindow(QMainWindow):
         renewal_kinds = ("renewal", "contract", "account", "import", "ARR movement")
         if kind in renewal_kinds and self.renewals_view is not None:
             self.renewals_view.refresh()
+        if kind in renewal_kinds and self._alerts_checked_on is not None:
+            self.check_alerts()  # a closed renewal's alert goes at once
 
     @Slot(str)
     def _on_settings_changed(self, key: str) -> None:

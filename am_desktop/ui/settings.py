@@ -117,13 +117,15 @@ class AppSettings(QObject):
 
     def dismissed_alerts(self) -> set[str]:
         """The keys of the alerts the user dismissed (they never come back)."""
-        text = self.state_text("alerts/dismissed")
-        return {key for key in text.split("\n") if key}
+        return set(self._dismissed_in_order())
+
+    def _dismissed_in_order(self) -> list[str]:
+        return [key for key in self.state_text("alerts/dismissed").split("\n") if key]
 
     def dismiss_alert(self, key: str) -> None:
         """Never show this alert again."""
-        keys = sorted(self.dismissed_alerts() | {key})[-2000:]  # bounded: old terms fall off
-        self.set_state_text("alerts/dismissed", "\n".join(keys))
+        keys = [k for k in self._dismissed_in_order() if k != key] + [key]
+        self.set_state_text("alerts/dismissed", "\n".join(keys[-2000:]))  # the oldest fall off
 
     def snoozed_alerts(self) -> dict[str, date]:
         """Alerts hidden until a day: key → the day they come back."""

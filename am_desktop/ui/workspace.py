@@ -105,6 +105,7 @@ RENEWAL_FIELDS = (
     Field("risk_notes", "Risk notes", width=200),
     Field("outcome_arr_cents", "Outcome ARR", "money", width=110, editable=False),
     Field("close_date", "Closed", "date", width=100, editable=False),
+    Field("days_to_renewal", "Days early", "number", width=85, editable=False),
 )
 
 #: Tabs filled by later versions, and what they will show.
@@ -568,7 +569,7 @@ class AccountWorkspace(QWidget):
                 outcome_arr_cents=arr,
                 next_term=next_term,
             ),
-            partial(renewals.reopen_renewal, store, line.id, line.stage),
+            partial(renewals.reopen_renewal, store, line.id, line.stage, line.likelihood),
         )
         command.explain = lambda error: self.renewals.show_error(error.user_message)
         self.undo.push(command)
@@ -582,19 +583,17 @@ class AccountWorkspace(QWidget):
             self.renewals.show_error("This renewal is still open.")
             return
         store = self.context.store
+        undone: dict[str, renewals.Reopened] = {}
+
+        def reopen() -> None:
+            undone["close"] = renewals.reopen_renewal(store, line.id)
+
         command = CallCommand(
             self.context,
             "Re-open renewal",
             "renewal",
-            partial(renewals.reopen_renewal, store, line.id),
-            partial(
-                renewals.close_renewal,
-                store,
-                line.id,
-                renewed=line.stage is RenewalStage.RENEWED,
-                on=line.close_date or self.context.today(),
-                outcome_arr_cents=line.outcome_arr_cents,
-            ),
+            reopen,
+            lambda: renewals.restore_close(store, undone["close"]),
         )
         command.explain = lambda error: self.renewals.show_error(error.user_message)
         self.undo.push(command)

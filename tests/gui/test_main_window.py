@@ -296,3 +296,27 @@ def test_renewal_alerts_show_and_a_dismissal_is_remembered(
     assert isinstance(workspace, AccountWorkspace)
     assert workspace.renewals.selected_ids() == [renewal]
     second.close()
+
+
+@pytest.mark.qt_log_ignore(r"This plugin does not support propagateSizeHints\(\)")
+def test_closing_a_renewal_takes_its_alert_away_at_once(qtbot: QtBot, context: AppContext) -> None:
+    from am_desktop.services import renewals
+
+    account = catalog.accounts.create(context.store, {"name": "Acme"}).id
+    end = TODAY + timedelta(days=25)
+    contract = catalog.contracts.create(
+        context.store,
+        {"account_id": account, "start_date": end - timedelta(days=364), "end_date": end,
+         "arr_cents": 100},
+    )  # fmt: skip
+    renewal = catalog.renewals.create(context.store, {"contract_id": contract.id}).id
+    window = MainWindow(context)
+    qtbot.addWidget(window)
+    window.show()
+    window.start()
+    qtbot.waitUntil(lambda: window.alerts_panel is not None)
+    assert len(window.alerts_panel.shown()) == 1
+    renewals.close_renewal(context.store, renewal, renewed=True, on=TODAY)
+    context.data.changed.emit("renewal", None)
+    assert window.alerts_panel.shown() == [] and window.alerts_button.isHidden()
+    window.close()

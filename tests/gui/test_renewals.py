@@ -149,8 +149,19 @@ def test_closing_a_renewal_in_the_workspace_writes_the_ledger_and_undo_reopens(
     assert moves == [MovementType.NEW, MovementType.EXPANSION]
     undo.undo()
     assert workspace.overview.renewals[0].stage is RenewalStage.PROPOSAL
+    assert workspace.overview.renewals[0].likelihood == 80  # as it was before the close
     moves = [m.type for m in ledger.account_movements(context.store, accounts[0]) if not m.archived]
     assert moves == [MovementType.NEW]
+    undo.redo()
+    assert workspace.overview.renewals[0].stage is RenewalStage.RENEWED
+    workspace.renewals.select_id(renewal.id)
+    workspace.reopen_button.click()  # Re-open, then undo it: the close comes back as it was
+    assert workspace.overview.renewals[0].stage is RenewalStage.NEGOTIATION
+    undo.undo()
+    line = workspace.overview.renewals[0]
+    assert (line.stage, line.outcome_arr_cents) == (RenewalStage.RENEWED, 12_500_00)
+    moves = [m.type for m in ledger.account_movements(context.store, accounts[0]) if not m.archived]
+    assert moves == [MovementType.NEW, MovementType.EXPANSION]
 
 
 def test_a_stage_edit_cannot_close_a_renewal_behind_the_ledgers_back(
@@ -173,4 +184,5 @@ def test_an_empty_timeline_says_what_to_do(qtbot: QtBot, context: AppContext) ->
     qtbot.addWidget(widget)
     widget.refresh()
     assert widget.timeline.lines == [] and widget.model.rowCount() == 0
-    assert LABEL_WIDTH > 0
+    image = widget.timeline.viewport().grab().toImage()  # paints its empty state, no error
+    assert not image.isNull() and image.width() > LABEL_WIDTH

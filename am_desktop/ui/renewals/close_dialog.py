@@ -90,7 +90,8 @@ class CloseRenewalDialog(QDialog):
         self.error.hide()
         if not renewed:
             self.effect.setText(
-                f"Writes a churn of {fmt.money(self.arr_cents, self.currency)} to the ARR ledger."
+                f"Writes a churn of {fmt.money(self.arr_cents, self.currency)} to the ARR ledger "
+                "(no more than the account has left)."
             )
             return
         try:

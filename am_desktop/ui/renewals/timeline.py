@@ -8,6 +8,7 @@ time, Home goes back to today; a click opens the renewal.
 
 from __future__ import annotations
 
+import html
 from dataclasses import dataclass
 from datetime import date, timedelta
 
@@ -88,6 +89,7 @@ class RenewalTimeline(QAbstractScrollArea):
         self.rows: list[RenewalRow] = []
         self.lines: list[_Line] = []
         self.scale = Scale.fitting(add_months(self.today, -1), self.months, 800.0)
+        self._sized = False
         self.viewport().setMouseTracking(True)
         self.setFocusPolicy(Qt.FocusPolicy.StrongFocus)
         self.horizontalScrollBar().valueChanged.connect(self._on_horizontal_scrolled)
@@ -177,6 +179,7 @@ class RenewalTimeline(QAbstractScrollArea):
         bar.setSingleStep(7)
         bar.setValue((self.scale.start - start).days)
         bar.blockSignals(False)
+        self.scale = Scale(start + timedelta(days=bar.value()), self.scale.px_per_day)
         height = self.viewport().height() - HEADER_HEIGHT
         vertical = self.verticalScrollBar()
         vertical.setRange(0, max(0, int(len(self.lines) * ROW_HEIGHT - height)))
@@ -224,7 +227,7 @@ class RenewalTimeline(QAbstractScrollArea):
 
     def _paint_bands(self, painter: QPainter, chart: float, height: float) -> None:
         for days, _label in BANDS:
-            span = self.scale.span(self.today, self.today + timedelta(days=days - 1), chart)
+            span = self.scale.span(self.today, self.today + timedelta(days=days), chart)
             if span is not None:
                 colour = QColor(_RISK)
                 colour.setAlpha(_BAND_ALPHAS[days])
@@ -351,7 +354,7 @@ class RenewalTimeline(QAbstractScrollArea):
     def _tooltip(self, row: RenewalRow) -> str:
         deadline = row.notice_deadline
         lines = [
-            f"<b>{row.account}</b> — {row.contract}",
+            f"<b>{html.escape(row.account)}</b> — {html.escape(row.contract)}",
             f"{fmt.day(row.start_date)} to {fmt.day(row.end_date)} "
             f"({fmt.days_from(self.today, row.end_date)})",
             f"{fmt.money(row.arr_cents, row.currency)} · {row.stage.label} · {row.likelihood}%",
@@ -362,7 +365,8 @@ class RenewalTimeline(QAbstractScrollArea):
         return "<br>".join(lines)
 
     def wheelEvent(self, event: QWheelEvent) -> None:
-        steps = event.angleDelta().y() / 120
+        delta = event.angleDelta()
+        steps = (delta.y() or delta.x()) / 120  # Shift turns the wheel sideways on macOS
         if event.modifiers() & Qt.KeyboardModifier.ControlModifier:
             self.zoom(1.25**steps, event.position().x() - LABEL_WIDTH)
             event.accept()
@@ -391,5 +395,7 @@ class RenewalTimeline(QAbstractScrollArea):
 
     def resizeEvent(self, event: QResizeEvent) -> None:
         super().resizeEvent(event)
-        self.scale = Scale.fitting(self.scale.start, self.months, self.chart_width)
+        if not self._sized:  # the first real width fits the span; later ones keep the zoom
+            self._sized = True
+            self.scale = Scale.fitting(self.scale.start, self.months, self.chart_width)
         self._update_scroll_bars()

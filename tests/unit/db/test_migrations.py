@@ -143,3 +143,26 @@ def test_connections_use_wal_foreign_keys_and_a_busy_timeout(store) -> None:  # 
         assert connection.exec_driver_sql("PRAGMA journal_mode").scalar() == "wal"
         assert connection.exec_driver_sql("PRAGMA foreign_keys").scalar() == 1
         assert connection.exec_driver_sql("PRAGMA busy_timeout").scalar() >= 1000
+
+
+def test_contracts_without_a_renewal_get_one(tmp_path: Path) -> None:
+    path = tmp_path / "db.sqlite3"
+    prepare_db_file(path)
+    _alembic(path, "upgrade", "0003_note_search")
+    connection = sqlite3.connect(path)
+    connection.execute(
+        "INSERT INTO account (id, uid, version, created_at, updated_at, name, tier, "
+        "checkin_cadence_days) VALUES (1, 'a', 1, '2026-01-01 00:00:00.000000', "
+        "'2026-01-01 00:00:00.000000', 'Acme', 'standard', 30)"
+    )
+    connection.execute(
+        "INSERT INTO contract (id, uid, version, created_at, updated_at, account_id, start_date, "
+        "end_date, arr_cents, currency, auto_renew, notice_days) VALUES (1, 'c', 1, "
+        "'2026-01-01 00:00:00.000000', '2026-01-01 00:00:00.000000', 1, '2026-01-01', "
+        "'2026-12-31', 100, 'USD', 0, 30)"
+    )
+    connection.commit()
+    connection.close()
+    migrate.prepare_database(path)
+    row = sqlite3.connect(path).execute("SELECT contract_id, stage, uid FROM renewal").fetchone()
+    assert row[:2] == (1, "not_started") and len(row[2]) == 36

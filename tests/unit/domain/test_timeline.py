@@ -93,3 +93,30 @@ def test_groups_start_where_the_key_changes() -> None:
         (2, "Strategic"),
         (3, "Standard"),
     ]
+
+
+@pytest.mark.parametrize(
+    ("start", "end", "expected"),
+    [
+        (date(2026, 1, 1), date(2026, 12, 31), (date(2027, 1, 1), date(2027, 12, 31))),
+        (date(2024, 2, 29), date(2025, 2, 28), (date(2025, 3, 1), date(2026, 2, 28))),
+        (date(2025, 8, 31), date(2026, 2, 28), (date(2026, 3, 1), date(2026, 8, 31))),
+        (date(2026, 1, 1), date(2026, 3, 31), (date(2026, 4, 1), date(2026, 6, 30))),
+        (date(2026, 3, 15), date(2027, 3, 14), (date(2027, 3, 15), date(2028, 3, 14))),
+        (date(2026, 1, 10), date(2026, 2, 20), (date(2026, 2, 21), date(2026, 4, 3))),
+    ],
+)
+def test_the_next_term_keeps_the_terms_length(
+    start: date, end: date, expected: tuple[date, date]
+) -> None:
+    from am_desktop.domain.timeline import next_term
+
+    assert next_term(start, end) == expected
+
+
+def test_a_year_from_the_last_of_february_ends_on_the_last_of_february() -> None:
+    from am_desktop.domain.timeline import term_end
+
+    assert term_end(date(2024, 2, 29), 12) == date(2025, 2, 28)
+    assert term_end(date(2026, 3, 1), 12) == date(2027, 2, 28)
+    assert term_end(date(2027, 3, 1), 12) == date(2028, 2, 29)

@@ -108,10 +108,11 @@ def test_closing_writes_the_ledger_and_reopening_takes_it_back(
     assert closed.stage is (RenewalStage.RENEWED if renewed else RenewalStage.CHURNED)
     assert closed.close_date == TODAY
     assert movements(store, acme) == written
-    assert renewals.days_to_renewal(TODAY, TODAY + timedelta(days=30)) == 30
     with pytest.raises(ValidationError, match="already"):
         renewals.close_renewal(store, renewal, renewed=True, on=TODAY)
-    reopened = renewals.reopen_renewal(store, renewal)
+    undone = renewals.reopen_renewal(store, renewal)
+    assert undone.stage is closed.stage and undone.close_date == TODAY  # what was undone
+    reopened = catalog.renewals.get(store, renewal)
     assert reopened.stage is RenewalStage.NEGOTIATION and reopened.close_date is None
     assert movements(store, acme) == []
 
@@ -181,3 +182,60 @@ def test_the_next_term_has_the_same_length(
     renewals.close_renewal(store, renewal, renewed=True, on=end, next_term=True)
     (following,) = catalog.contracts.find(store, previous_contract_id=made.id)
     assert (following.start_date, following.end_date) == (end + timedelta(days=1), next_end)
+
+
+def test_reopening_refuses_when_the_next_term_was_worked_on(store: Store, acme: int) -> None:
+    first, renewal = contract(store, acme, 30)
+    renewals.close_renewal(store, renewal, renewed=True, on=TODAY, next_term=True)
+    (term,) = catalog.contracts.find(store, previous_contract_id=first)
+    (next_renewal,) = catalog.renewals.find(store, contract_id=term.id)
+    catalog.renewals.update(store, next_renewal.id, {"risk_notes": "Budget review in May"})
+    with pytest.raises(ValidationError, match="worked on"):
+        renewals.reopen_renewal(store, renewal)
+    assert catalog.renewals.get(store, renewal).stage is RenewalStage.RENEWED  # nothing changed
+
+
+def test_reopening_refuses_when_the_next_term_closed_too(store: Store, acme: int) -> None:
+    first, renewal = contract(store, acme, 30)
+    renewals.close_renewal(store, renewal, renewed=True, on=TODAY, next_term=True)
+    (term,) = catalog.contracts.find(store, previous_contract_id=first)
+    (next_renewal,) = catalog.renewals.find(store, contract_id=term.id)
+    renewals.close_renewal(
+        store, next_renewal.id, renewed=True, on=TODAY, outcome_arr_cents=15_000_00
+    )
+    with pytest.raises(ValidationError, match="worked on"):
+        renewals.reopen_renewal(store, renewal)
+    assert movements(store, acme) == [(MovementType.EXPANSION, 5_000_00)]
+
+
+def test_undoing_a_reopen_restores_the_close_exactly(store: Store, acme: int) -> None:
+    first, renewal = contract(store, acme, 30, likelihood=90)
+    renewals.close_renewal(
+        store, renewal, renewed=True, on=TODAY, outcome_arr_cents=12_000_00, next_term=True
+    )
+    undone = renewals.reopen_renewal(store, renewal, RenewalStage.PROPOSAL, 90)
+    assert catalog.renewals.get(store, renewal).likelihood == 90
+    assert catalog.contracts.find(store, previous_contract_id=first) == []
+    restored = renewals.restore_close(store, undone)
+    assert (restored.stage, restored.outcome_arr_cents, restored.close_date) == (
+        RenewalStage.RENEWED,
+        12_000_00,
+        TODAY,
+    )
+    assert len(catalog.contracts.find(store, previous_contract_id=first)) == 1
+    assert movements(store, acme) == [(MovementType.EXPANSION, 2_000_00)]
+
+
+def test_the_forecast_counts_a_renewed_contract_at_its_new_arr(store: Store, acme: int) -> None:
+    _contract, renewal = contract(store, acme, 5, arr=10_000_00)
+    renewals.close_renewal(store, renewal, renewed=True, on=TODAY, outcome_arr_cents=12_500_00)
+    (q4, *_rest) = forecast(store, TODAY)
+    assert (q4.total_cents, q4.committed_cents) == (12_500_00, 12_500_00)
+
+
+def test_a_closed_renewal_records_its_time_to_renewal(store: Store, acme: int) -> None:
+    _contract, renewal = contract(store, acme, 30)
+    renewals.close_renewal(store, renewal, renewed=True, on=TODAY)
+    with store.read() as session:
+        (line,) = renewals.account_renewals(session, acme)
+    assert line.days_to_renewal == 30  # closed a month early

@@ -14,6 +14,7 @@ import os
 import sys
 import time
 from collections.abc import Callable, Sequence
+from datetime import date
 from pathlib import Path
 from typing import TYPE_CHECKING, TextIO
 
@@ -125,6 +126,12 @@ def build_parser() -> argparse.ArgumentParser:
     )
     ren.add_argument("--json", action="store_true", help="one JSON document on stdout")
     _add_db(ren)
+
+    kpi = commands.add_parser("kpis", help="the portfolio's KPIs for a period")
+    kpi.add_argument("--from", dest="start", metavar="DATE", help="first day (YYYY-MM-DD)")
+    kpi.add_argument("--to", dest="end", metavar="DATE", help="last day (default: today)")
+    kpi.add_argument("--json", action="store_true", help="one JSON document on stdout")
+    _add_db(kpi)
 
     cmap = commands.add_parser("map", help="save an account's contact map as SVG or PNG")
     cmap.add_argument("account", metavar="ACCOUNT", help="the account's name or web domain")
@@ -289,6 +296,41 @@ def run_renewals(args: argparse.Namespace) -> int:
     return EXIT_OK
 
 
+def _day_argument(text: str | None, name: str) -> date | None:
+    from am_desktop.domain.values import parse_date
+
+    if text is None:
+        return None
+    try:
+        return parse_date(text)
+    except ValueError:
+        raise ValidationError(f"{name} wants a date such as 2026-01-31, not “{text}”.") from None
+
+
+def run_kpis(args: argparse.Namespace) -> int:
+    """``am-desktop kpis``: the KPIs of PRODUCT.md §3 for a period (default: twelve months)."""
+    from am_desktop.domain.kpis import default_period
+    from am_desktop.services.kpis import period_kpis
+
+    start, end = default_period(date.today())
+    end = _day_argument(args.end, "--to") or end
+    start = _day_argument(args.start, "--from") or (default_period(end)[0] if args.end else start)
+    store = _open(args)
+    try:
+        kpis = period_kpis(store, start, end)
+    finally:
+        store.close()
+    document = kpis.as_json()
+    if args.json:
+        json.dump(document, sys.stdout, indent=2)
+        print()
+        return EXIT_OK
+    for key, value in document.items():
+        shown = "—" if value is None else f"{value:,.2f}" if isinstance(value, float) else value
+        print(f"{key:<18} {shown}")
+    return EXIT_OK
+
+
 def _in_days(days: int) -> str:
     return "today" if days == 0 else f"in {days} day{'s' if days != 1 else ''}"
 
@@ -334,6 +376,7 @@ COMMANDS: dict[str | None, Callable[[argparse.Namespace], int]] = {
     "map": run_map,
     "search": run_search,
     "renewals": run_renewals,
+    "kpis": run_kpis,
 }
 
 

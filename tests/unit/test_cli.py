@@ -266,3 +266,20 @@ def test_renewals_json_lists_open_renewals_within_the_window(
     }  # fmt: skip
     code, _, err = run(capsys, "renewals", "--within", "-1", "--db", str(db))
     assert code == 1 and "--within" in err
+
+
+def test_kpis_json_has_the_products_keys_and_refuses_a_bad_date(
+    capsys: pytest.CaptureFixture[str], tmp_path: Path
+) -> None:
+    db = str(tmp_path / "am.sqlite3")
+    source = tmp_path / "accounts.csv"
+    source.write_text(ACCOUNTS)
+    run(capsys, "import", "accounts", str(source), "--db", db)
+    code, out, _ = run(
+        capsys, "kpis", "--from", "2026-01-01", "--to", "2026-12-31", "--json", "--db", db
+    )
+    document = json.loads(out)
+    assert code == 0 and document["from"] == "2026-01-01" and document["to"] == "2026-12-31"
+    assert {"nrr", "grr", "clv", "accounts_at_end"} <= set(document)
+    code, _, err = run(capsys, "kpis", "--from", "yesterday", "--db", db)
+    assert code == 1 and "--from" in err and "Traceback" not in err

@@ -1,0 +1,144 @@
+"""The Today view's lists: what needs the account manager today (issue 7).
+
+Renewals within 90 days, notice deadlines within 30, check-ins overdue, action items due (or
+overdue), open escalations. Plain SQL: the Today view is the first thing the window shows.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date, timedelta
+
+from am_desktop.domain.enums import Severity
+from am_desktop.services.renewal_queries import RenewalRow, upcoming
+from am_desktop.services.store import Store
+
+#: Action items due this many days ahead are listed with the overdue ones.
+ACTIONS_AHEAD_DAYS = 7
+#: Renewals this close are listed; notice deadlines this close too.
+RENEWALS_WITHIN_DAYS, NOTICE_WITHIN_DAYS = 90, 30
+
+
+@dataclass(frozen=True, slots=True)
+class CheckIn:
+    """An account whose last touch is older than its check-in cadence."""
+
+    account_id: int
+    account: str
+    last_touch: date | None
+    due: date | None
+
+    def overdue_days(self, today: date) -> int | None:
+        """Days past the check-in (None: never touched)."""
+        return (today - self.due).days if self.due else None
+
+
+@dataclass(frozen=True, slots=True)
+class DueAction:
+    """An open action item due soon or overdue."""
+
+    id: int
+    account_id: int
+    account: str
+    note_id: int | None
+    text: str
+    owner: str | None
+    due: date
+
+
+@dataclass(frozen=True, slots=True)
+class OpenIssue:
+    """An escalation not yet resolved."""
+
+    id: int
+    account_id: int
+    account: str
+    title: str
+    severity: Severity
+    opened: date
+
+
+@dataclass(frozen=True, slots=True)
+class TodayLists:
+    """Everything the Today view lists: the first ``limit`` of each, and how many in all."""
+
+    renewals: tuple[RenewalRow, ...]
+    notices: tuple[RenewalRow, ...]
+    check_ins: tuple[CheckIn, ...]
+    actions: tuple[DueAction, ...]
+    issues: tuple[OpenIssue, ...]
+    totals: dict[str, int]
+
+
+_SEVERITY_ORDER = (
+    "CASE e.severity WHEN 'critical' THEN 0 WHEN 'high' THEN 1 WHEN 'medium' THEN 2 ELSE 3 END"
+)
+
+
+def today_lists(store: Store, today: date, limit: int = 50) -> TodayLists:
+    """What needs doing today, each list soonest (or most serious) first."""
+    coming = upcoming(store, today)
+    renewals = tuple(r for r in coming if r.days_left(today) <= RENEWALS_WITHIN_DAYS)
+    horizon = today + timedelta(days=NOTICE_WITHIN_DAYS)
+    notices = tuple(
+        sorted(
+            (r for r in coming if r.notice_deadline and today <= r.notice_deadline <= horizon),
+            key=lambda r: r.notice_deadline or r.end_date,
+        )
+    )
+    totals = {"renewals": len(renewals), "notices": len(notices)}
+    with store.raw() as connection:
+        totals["check_ins"] = connection.execute(
+            "SELECT count(*) FROM account WHERE archived_at IS NULL AND (last_touch_at IS NULL "
+            "OR date(last_touch_at, '+' || checkin_cadence_days || ' days') < ?)",
+            (today.isoformat(),),
+        ).fetchone()[0]
+        soon = (today + timedelta(days=ACTIONS_AHEAD_DAYS)).isoformat()
+        totals["actions"] = connection.execute(
+            "SELECT count(*) FROM action_item ai JOIN account a ON a.id = ai.account_id "
+            "WHERE ai.archived_at IS NULL AND a.archived_at IS NULL AND ai.status = 'open' "
+            "AND ai.due_date IS NOT NULL AND ai.due_date <= ?",
+            (soon,),
+        ).fetchone()[0]
+        totals["issues"] = connection.execute(
+            "SELECT count(*) FROM escalation e JOIN account a ON a.id = e.account_id "
+            "WHERE e.archived_at IS NULL AND a.archived_at IS NULL AND e.status <> 'resolved'"
+        ).fetchone()[0]
+        check_ins = tuple(
+            CheckIn(
+                account_id,
+                name,
+                date.fromisoformat(touched[:10]) if touched else None,
+                date.fromisoformat(due) if due else None,
+            )
+            for account_id, name, touched, due in connection.execute(
+                "SELECT id, name, last_touch_at, "
+                "date(last_touch_at, '+' || checkin_cadence_days || ' days') AS due "
+                "FROM account WHERE archived_at IS NULL AND (last_touch_at IS NULL OR "
+                "date(last_touch_at, '+' || checkin_cadence_days || ' days') < ?) "
+                "ORDER BY due IS NULL, due, name LIMIT ?",
+                (today.isoformat(), limit),
+            )
+        )
+        actions = tuple(
+            DueAction(i, a, name, note, text, owner, date.fromisoformat(due))
+            for i, a, name, note, text, owner, due in connection.execute(
+                "SELECT ai.id, ai.account_id, a.name, ai.note_id, ai.text, ai.owner, ai.due_date "
+                "FROM action_item ai JOIN account a ON a.id = ai.account_id "
+                "WHERE ai.archived_at IS NULL AND a.archived_at IS NULL AND ai.status = 'open' "
+                "AND ai.due_date IS NOT NULL AND ai.due_date <= ? ORDER BY ai.due_date, a.name "
+                "LIMIT ?",
+                (soon, limit),
+            )
+        )
+        issues = tuple(
+            OpenIssue(i, a, name, title, Severity(severity), date.fromisoformat(opened))
+            for i, a, name, title, severity, opened in connection.execute(
+                "SELECT e.id, e.account_id, a.name, e.title, e.severity, e.opened_on "
+                "FROM escalation e JOIN account a ON a.id = e.account_id "
+                "WHERE e.archived_at IS NULL AND a.archived_at IS NULL "
+                f"AND e.status <> 'resolved' ORDER BY {_SEVERITY_ORDER}, e.opened_on LIMIT ?",
+                (limit,),
+            )
+        )
+    return TodayLists(renewals[:limit], notices[:limit], check_ins, actions, issues, totals)

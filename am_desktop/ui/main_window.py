@@ -30,6 +30,7 @@ from am_desktop.ui.accounts_view import AccountsView, AccountTableModel
 from am_desktop.ui.bus import Level
 from am_desktop.ui.context import AppContext
 from am_desktop.ui.tasks import Lane
+from am_desktop.ui.today import TodayView
 from am_desktop.ui.widgets import EmptyState
 
 #: The views of the sidebar: key, label, shortcut, and what the empty state promises.
@@ -139,6 +140,9 @@ class MainWindow(QMainWindow):
             elif key == "notes":
                 page = self._notes_page = QWidget()  # filled on first show: see _notes_view
                 QVBoxLayout(page).setContentsMargins(0, 0, 0, 0)
+            elif key == "today":
+                page = self.today_view = TodayView(self.context)
+                self.today_view.open_requested.connect(self._on_today_open_requested)
             elif key == "renewals":
                 page = self._renewals_page = QWidget()  # filled on first show
                 QVBoxLayout(page).setContentsMargins(0, 0, 0, 0)
@@ -419,6 +423,8 @@ class MainWindow(QMainWindow):
             self._notes_view().refresh()
         if key == "renewals":
             self._renewals_view().refresh()
+        if key == "today":
+            self.today_view.refresh()
         if key == "accounts":
             self.accounts.set_saved_filter(SavedFilter(saved) if saved else SavedFilter.ALL)
         self.context.settings.set_state_text("last_view", key)
@@ -548,6 +554,8 @@ class MainWindow(QMainWindow):
         renewal_kinds = ("renewal", "contract", "account", "import", "ARR movement")
         if kind in renewal_kinds and self.renewals_view is not None:
             self.renewals_view.refresh()
+        if self.current_view() == "today" and kind != "note":
+            self.today_view.refresh()
         if kind in renewal_kinds and self._alerts_checked_on is not None:
             self.check_alerts()  # a closed renewal's alert goes at once
 
@@ -586,8 +594,8 @@ class MainWindow(QMainWindow):
         header = self.accounts.table.horizontalHeader()
         column, order = header.sortIndicatorSection(), header.sortIndicatorOrder()
         self.model.sort(column, order)
-        last = settings.state_text("last_view", "accounts")
-        self.show_view(last if last in self._view_pages else "accounts")
+        last = settings.state_text("last_view", "today")  # the day starts on Today
+        self.show_view(last if last in self._view_pages else "today")
 
     def save_state(self) -> None:
         """Remember geometry, splitter, columns, sort order and the view."""
@@ -667,6 +675,24 @@ class MainWindow(QMainWindow):
             assert layout is not None
             layout.addWidget(self.renewals_view)
         return self.renewals_view
+
+    @Slot(str, int, int)
+    def _on_today_open_requested(self, kind: str, account_id: int, item_id: int) -> None:
+        if kind in ("renewal", "notice"):
+            self.open_renewal(account_id, item_id)
+        elif kind == "note":
+            self.open_note(account_id, item_id)
+        else:
+            self.open_account(account_id)
+            if kind == "issue":
+                workspace = self._workspaces[account_id]
+                show_tab, issues = (
+                    getattr(workspace, "show_tab", None),
+                    getattr(workspace, "issues", None),
+                )
+                if show_tab is not None and issues is not None:
+                    show_tab("Issues")
+                    issues.select_id(item_id)
 
     @Slot(int, int)
     def open_renewal(self, account_id: int, renewal_id: int) -> None:

@@ -320,3 +320,37 @@ def test_closing_a_renewal_takes_its_alert_away_at_once(qtbot: QtBot, context: A
     context.data.changed.emit("renewal", None)
     assert window.alerts_panel.shown() == [] and window.alerts_button.isHidden()
     window.close()
+
+
+@pytest.mark.qt_log_ignore(r"This plugin does not support propagateSizeHints\(\)")
+def test_the_today_view_lists_the_days_work_and_ticks_actions_off(
+    qtbot: QtBot, context: AppContext
+) -> None:
+    from am_desktop.services import notes
+
+    account = catalog.accounts.create(context.store, {"name": "Acme"}).id
+    note = notes.create_note(
+        context.store,
+        {"account_id": account, "occurred_at": "2026-11-20T10:00Z",
+         "body": f"- [ ] Send the deck due:{TODAY + timedelta(days=2)}\n"},
+    )  # fmt: skip
+    catalog.escalations.create(
+        context.store,
+        {"account_id": account, "title": "Outage", "opened_on": TODAY, "severity": "high"},
+    )
+    window = MainWindow(context)
+    qtbot.addWidget(window)
+    window.show()
+    window.start()
+    assert window.current_view() == "today"  # the day starts here
+    today = window.today_view
+    actions = today.trees["actions"]
+    assert actions.topLevelItem(0).text(0) == "Send the deck"  # type: ignore[union-attr]
+    assert today.trees["issues"].topLevelItem(0).text(0) == "Outage"  # type: ignore[union-attr]
+    assert today.captions["check_ins"].text() == "Check-ins overdue"  # the note touched it
+    actions.topLevelItem(0).setCheckState(0, Qt.CheckState.Checked)  # type: ignore[union-attr]
+    assert catalog.notes.get(context.store, note.id).body.startswith("- [x] Send the deck")
+    assert "Nothing due" in actions.topLevelItem(0).text(0)  # type: ignore[union-attr]
+    today.snooze("issue", catalog.escalations.find(context.store)[0].id)
+    assert "No open escalations" in today.trees["issues"].topLevelItem(0).text(0)  # type: ignore[union-attr]
+    window.close()

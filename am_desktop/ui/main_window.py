@@ -249,6 +249,8 @@ class MainWindow(QMainWindow):
     def start(self) -> None:
         """Load the first data (after the window is shown: the first paint comes first)."""
         self.context.messages.flush_to_listeners()
+        if self.current_view() == "today":
+            self.today_view.refresh()  # with the date the window was given, now
         today = self.context.today()
         self.context.tasks.submit(
             lambda _p: portfolio.refresh_if_stale(self.context.store, today),

@@ -1,0 +1,51 @@
+"""Health scores from the database: every input read, a snapshot kept per recomputation."""
+
+from __future__ import annotations
+
+from datetime import UTC, date, datetime
+
+from am_desktop.domain.enums import HealthBand
+from am_desktop.services import catalog, health
+from am_desktop.services.store import Store
+
+TODAY = date(2026, 11, 22)
+
+
+def test_scores_are_computed_kept_and_explained(store: Store) -> None:
+    acme = catalog.accounts.create(
+        store, {"name": "Acme", "last_touch_at": datetime(2026, 11, 20, tzinfo=UTC)}
+    ).id
+    catalog.contacts.create(
+        store, {"account_id": acme, "last_name": "Lee", "sentiment": "advocate",
+                "role": "economic_buyer", "title": "CFO"},
+    )  # fmt: skip
+    catalog.surveys.create(
+        store, {"account_id": acme, "responded_on": TODAY, "kind": "nps", "score": 9}
+    )
+    catalog.usage.create(
+        store,
+        {"account_id": acme, "sampled_on": TODAY, "active_users": 50, "licensed_seats": 100},
+    )
+    catalog.escalations.create(
+        store, {"account_id": acme, "title": "Bug", "opened_on": TODAY, "severity": "high"}
+    )
+    assert health.stale(store, TODAY)
+    results = health.compute_all(store, TODAY)
+    assert results[acme].band is not None
+    score, band, components = health.latest(store, acme)  # type: ignore[misc]
+    assert band == results[acme].band.value  # type: ignore[union-attr]
+    by_key = {c["key"]: c for c in components}
+    assert by_key["surveys"]["value"] == 90.0 and by_key["usage"]["value"] == 50.0
+    assert by_key["issues"]["value"] == 75.0 and "1 open" in str(by_key["issues"]["why"])
+    assert not health.stale(store, date.today())
+    health.compute_all(store, TODAY, account_ids=[acme])
+    assert [s for _, s in health.trend(store, acme)] == [score, score]  # two snapshots kept
+
+
+def test_the_account_list_shows_the_latest_band(store: Store) -> None:
+    from am_desktop.services import portfolio
+
+    quiet = catalog.accounts.create(store, {"name": "Quiet"}).id  # never touched, no data
+    health.compute_all(store, TODAY)
+    row = portfolio.account_rows(store, [quiet], TODAY)[quiet]
+    assert row.health_band is HealthBand.AT_RISK and row.health_score == 37.5  # 0 x 25, 100 x 15

@@ -455,6 +455,7 @@ class MainWindow(QMainWindow):
             self._warmed = True
             self._take_daily_backup()
             self.check_alerts()
+            self._score_health()
             self._alerts_clock.timeout.connect(self._on_alerts_clock)
             self._alerts_clock.start()
             # After the first paint: an import holds the GIL and would stall painting.
@@ -544,7 +545,15 @@ class MainWindow(QMainWindow):
     @Slot(str, object)
     def _on_data_changed(self, kind: str, _initiator: object) -> None:
         self.saved_label.setText(f"Saved {datetime.now():%H:%M}")
-        if kind in ("account", "movement", "contract", "renewal", "import", "opportunity"):
+        if kind in (
+            "account",
+            "movement",
+            "contract",
+            "renewal",
+            "import",
+            "opportunity",
+            "health",
+        ):
             self.model.refresh_rows()
             self.reload_accounts()
         for workspace in self._workspaces.values():
@@ -621,6 +630,24 @@ class MainWindow(QMainWindow):
             assert layout is not None
             layout.addWidget(self.notes_view)
         return self.notes_view
+
+    def _score_health(self) -> None:
+        """Once a day: every account's health score, then the list shows the new bands."""
+        today, store = self.context.today(), self.context.store
+
+        def work(_progress: object) -> bool:
+            from am_desktop.services import health
+
+            if not health.stale(store, today):
+                return False
+            health.compute_all(store, today)
+            return True
+
+        self.context.tasks.submit(work, lane=Lane.WRITE, on_done=self._on_health_scored)
+
+    def _on_health_scored(self, scored: bool) -> None:
+        if scored:
+            self.context.data.changed.emit("health", self)
 
     # ------------------------------------------------------------------------------ alerts
 

@@ -44,10 +44,10 @@ from am_desktop.ui import format as fmt
 from am_desktop.ui.commands import ArchiveCommand, CallCommand, CreateCommand, EditCommand
 from am_desktop.ui.contact_map.contacts_tab import ContactsTab
 from am_desktop.ui.context import AppContext
+from am_desktop.ui.health_tab import HealthTab
 from am_desktop.ui.notes.panel import NotesPanel
 from am_desktop.ui.record_table import Field, RecordTable
 from am_desktop.ui.tasks import Lane
-from am_desktop.ui.widgets import EmptyState
 
 OBJECTIVE_FIELDS = (
     Field("title", "Objective", width=360),
@@ -107,11 +107,6 @@ RENEWAL_FIELDS = (
     Field("close_date", "Closed", "date", width=100, editable=False),
     Field("days_to_renewal", "Days early", "number", width=85, editable=False),
 )
-
-#: Tabs filled by later versions, and what they will show.
-_COMING = {
-    "Health": "The health score, each of its components, and the NPS, CSAT and usage history.",
-}
 
 
 class AccountWorkspace(QWidget):
@@ -191,6 +186,7 @@ class AccountWorkspace(QWidget):
         self.reopen_button = self.renewals.add_button_for("Re-open")
         self.contacts = ContactsTab(context, account_id, undo)
         self.notes = NotesPanel(context, account_id, undo=undo)
+        self.health = HealthTab(context, account_id)
         self.timeline = QListWidget(self)
         self.timeline.setObjectName("timeline")
         self.timeline.setWordWrap(True)
@@ -238,7 +234,7 @@ class AccountWorkspace(QWidget):
         renewals_layout.addWidget(self.renewals, 3)
         self.tabs.addTab(renewals_page, "Renewals")
         self.tabs.addTab(_padded(self.issues), "Issues")
-        self.tabs.addTab(EmptyState(title="Health", text=_COMING["Health"]), "Health")
+        self.tabs.addTab(self.health, "Health")
         layout = QVBoxLayout(self)
         layout.setContentsMargins(16, 14, 16, 10)
         layout.addLayout(header)
@@ -316,6 +312,8 @@ class AccountWorkspace(QWidget):
             on_done=lambda overview: self._latest(read, self._on_overview_loaded, overview),
         )
         self.notes.refresh()
+        if kind != "note":
+            self.health.refresh()
         if kind == "note" and self.contacts.graph is not None:
             return
         self.context.tasks.submit(
@@ -388,6 +386,7 @@ class AccountWorkspace(QWidget):
         self.figures["Health"].setText(
             "—" if overview.health_score is None else f"{overview.health_score:.0f}"
         )
+        self.figures["Health"].setToolTip("See the Health tab for each component and why")
         today = self.context.today()
         self.figures["Renewal"].setText(
             f"{fmt.days_from(today, overview.next_renewal_on)}" if overview.next_renewal_on else "—"

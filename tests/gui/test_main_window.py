@@ -354,3 +354,23 @@ def test_the_today_view_lists_the_days_work_and_ticks_actions_off(
     today.snooze("issue", catalog.escalations.find(context.store)[0].id)
     assert "No open escalations" in today.trees["issues"].topLevelItem(0).text(0)  # type: ignore[union-attr]
     window.close()
+
+
+def test_the_health_tab_explains_the_score_and_recomputes(window: MainWindow) -> None:
+    acme = catalog.accounts.find(window.context.store, name="Acme")[0].id
+    catalog.surveys.create(
+        window.context.store,
+        {"account_id": acme, "responded_on": TODAY, "kind": "nps", "score": 9},
+    )
+    window.open_account(acme)
+    workspace = window.tabs.currentWidget()
+    assert isinstance(workspace, AccountWorkspace)
+    tab = workspace.health
+    assert tab.components.item(2, 1).text() == "no data"  # type: ignore[union-attr]  # scored at start
+    tab.recompute.click()
+    assert tab.components.rowCount() == 5
+    labels = [tab.components.item(r, 0).text() for r in range(5)]  # type: ignore[union-attr]
+    assert labels == ["Engagement", "Stakeholders", "NPS / CSAT", "Usage", "Open issues"]
+    assert tab.components.item(2, 1).text() == "90"  # type: ignore[union-attr]
+    assert tab.surveys.rowCount() == 1
+    assert workspace.figures["Health"].text() != "—"  # the header follows

@@ -1,0 +1,163 @@
+"""An account's Health tab: the score, each component with its weight and its reason, the
+trend, and the NPS/CSAT and usage history behind it (issue 7)."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from PySide6.QtCore import Qt, Slot
+from PySide6.QtWidgets import (
+    QAbstractItemView,
+    QHBoxLayout,
+    QHeaderView,
+    QLabel,
+    QPushButton,
+    QTableWidget,
+    QTableWidgetItem,
+    QVBoxLayout,
+    QWidget,
+)
+
+from am_desktop.domain.health import LABELS
+from am_desktop.ui import format as fmt
+from am_desktop.ui.context import AppContext
+from am_desktop.ui.tasks import Lane
+
+_RIGHT = Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter
+_BAND_COLOURS = {"healthy": "#1e8e3e", "watch": "#e37400", "at_risk": "#d93025"}
+_BAND_LABELS = {"healthy": "Healthy", "watch": "Watch", "at_risk": "At risk"}
+
+
+def _table(headers: list[str]) -> QTableWidget:
+    table = QTableWidget(0, len(headers))
+    table.setHorizontalHeaderLabels(headers)
+    table.verticalHeader().hide()
+    table.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
+    table.setAlternatingRowColors(True)
+    table.horizontalHeader().setSectionResizeMode(len(headers) - 1, QHeaderView.ResizeMode.Stretch)
+    return table
+
+
+class HealthTab(QWidget):
+    """The health of one account."""
+
+    def __init__(self, context: AppContext, account_id: int, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.context, self.account_id = context, account_id
+        self.score = QLabel("—", self)
+        self.score.setObjectName("figure")
+        self.explain = QLabel(self)
+        self.explain.setObjectName("muted")
+        self.explain.setWordWrap(True)
+        self.recompute = QPushButton("Recompute now", self)
+        self.recompute.setToolTip("Score this account again from what is stored now")
+        self.components = _table(["Component", "Value", "Weight", "Why"])
+        self.trend = QLabel(self)
+        self.trend.setWordWrap(True)
+        self.surveys = _table(["Date", "Kind", "Score", "Comment"])
+        self.usage = _table(["Date", "Active users", "Licensed seats", "Adoption"])
+        top = QHBoxLayout()
+        top.addWidget(self.score)
+        top.addWidget(self.explain, 1)
+        top.addWidget(self.recompute)
+        history = QHBoxLayout()
+        for title, table in (("NPS and CSAT answers", self.surveys), ("Usage", self.usage)):
+            box = QVBoxLayout()
+            caption = QLabel(title, self)
+            caption.setObjectName("sectionTitle")
+            box.addWidget(caption)
+            box.addWidget(table)
+            history.addLayout(box)
+        layout = QVBoxLayout(self)
+        layout.setContentsMargins(10, 10, 10, 10)
+        layout.addLayout(top)
+        layout.addWidget(self.components)
+        layout.addWidget(self.trend)
+        layout.addLayout(history, 1)
+        self.recompute.clicked.connect(self._on_recompute_clicked)
+
+    def refresh(self) -> None:
+        """Read the latest score, its trend and the history (READ lane)."""
+        store, account = self.context.store, self.account_id
+
+        def read(_progress: object) -> Any:
+            from am_desktop.services import catalog, health
+
+            return (
+                health.latest(store, account),
+                health.trend(store, account, 12),
+                catalog.surveys.find(store, account_id=account)[-20:],
+                catalog.usage.find(store, account_id=account)[-20:],
+            )
+
+        self.context.tasks.submit(read, lane=Lane.READ, on_done=self._on_loaded)
+
+    def _on_loaded(self, loaded: Any) -> None:
+        latest, trend, surveys, usage = loaded
+        if latest is None:
+            self.score.setText("—")
+            self.explain.setText(
+                "Not scored yet: the app scores every account once a day. Press Recompute "
+                "now to score this one."
+            )
+            self.components.setRowCount(0)
+        else:
+            value, band, components = latest
+            colour = _BAND_COLOURS.get(band, "#888")
+            self.score.setText(
+                f"<span style='color:{colour}'>{value:.0f} · {_BAND_LABELS.get(band, band)}</span>"
+            )
+            self.explain.setText(
+                "A weighted mean of the components below (missing ones are left out and the "
+                "others reweighted); 70 and above is healthy, 40 to 69 watch, under 40 at risk."
+            )
+            self.components.setRowCount(len(components))
+            for row, part in enumerate(components):
+                shown = "no data" if part["value"] is None else f"{part['value']:.0f}"
+                cells = (LABELS.get(part["key"], part["key"]), shown, f"{part['weight']:.0f}",
+                         part["why"])  # fmt: skip
+                for column, text in enumerate(cells):
+                    self.components.setItem(row, column, QTableWidgetItem(str(text)))
+            self.components.resizeColumnsToContents()
+        points = " → ".join(f"{s:.0f}" for _when, s in trend)
+        self.trend.setText(f"Trend (oldest to newest): {points}" if len(trend) > 1 else "")
+        self._fill(
+            self.surveys,
+            [
+                (fmt.day(s.responded_on), s.kind.label, str(s.score), s.comment or "")
+                for s in surveys
+            ],
+        )
+        self._fill(
+            self.usage,
+            [
+                (fmt.day(u.sampled_on), str(u.active_users), str(u.licensed_seats),
+                 f"{100 * u.active_users / u.licensed_seats:.0f} %" if u.licensed_seats else "—")
+                for u in usage
+            ],
+        )  # fmt: skip
+
+    @staticmethod
+    def _fill(table: QTableWidget, rows: list[tuple[str, ...]]) -> None:
+        table.setRowCount(len(rows))
+        for row, cells in enumerate(reversed(rows)):  # newest first
+            for column, text in enumerate(cells):
+                item = QTableWidgetItem(text)
+                if column and text[:1].isdigit():
+                    item.setTextAlignment(
+                        Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter
+                    )
+                table.setItem(row, column, item)
+
+    @Slot()
+    def _on_recompute_clicked(self) -> None:
+        store, account, today = self.context.store, self.account_id, self.context.today()
+
+        def work(_progress: object) -> Any:
+            from am_desktop.services import health
+
+            return health.compute_all(store, today, account_ids=[account])
+
+        self.context.tasks.submit(
+            work, lane=Lane.WRITE, on_done=lambda _r: self.context.data.changed.emit("health", self)
+        )

@@ -7,9 +7,10 @@ overdue), open escalations. Plain SQL: the Today view is the first thing the win
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import date, timedelta
+from datetime import UTC, date, datetime, time, timedelta
 
-from am_desktop.domain.enums import Severity
+from am_desktop.db.connection import datetime_to_db
+from am_desktop.domain.enums import HealthBand, Severity
 from am_desktop.services.renewal_queries import RenewalRow, upcoming
 from am_desktop.services.store import Store
 
@@ -59,6 +60,32 @@ class OpenIssue:
 
 
 @dataclass(frozen=True, slots=True)
+class HealthDrop:
+    """An account whose health band is worse than a week ago."""
+
+    account_id: int
+    account: str
+    was: HealthBand
+    now: HealthBand
+    score: float
+
+
+_BAND_RANK = "CASE {} WHEN 'healthy' THEN 0 WHEN 'watch' THEN 1 ELSE 2 END"
+_HEALTH_DROPS = f"""
+WITH latest AS (
+  SELECT account_id, band, score, max(computed_at) FROM health_snapshot GROUP BY account_id
+), before AS (
+  SELECT account_id, band, max(computed_at) FROM health_snapshot WHERE computed_at < ?
+  GROUP BY account_id
+)
+SELECT a.id, a.name, b.band, l.band, l.score FROM latest l
+JOIN before b ON b.account_id = l.account_id JOIN account a ON a.id = l.account_id
+WHERE a.archived_at IS NULL AND {_BAND_RANK.format("l.band")} > {_BAND_RANK.format("b.band")}
+ORDER BY l.score, a.name
+"""
+
+
+@dataclass(frozen=True, slots=True)
 class TodayLists:
     """Everything the Today view lists: the first ``limit`` of each, and how many in all."""
 
@@ -68,6 +95,7 @@ class TodayLists:
     actions: tuple[DueAction, ...]
     issues: tuple[OpenIssue, ...]
     totals: dict[str, int]
+    health_drops: tuple[HealthDrop, ...] = ()
 
 
 _SEVERITY_ORDER = (
@@ -141,4 +169,14 @@ def today_lists(store: Store, today: date, limit: int = 50) -> TodayLists:
                 (limit,),
             )
         )
-    return TodayLists(renewals[:limit], notices[:limit], check_ins, actions, issues, totals)
+        week_ago = datetime.combine(today - timedelta(days=7), time()).astimezone(UTC)
+        drops = tuple(
+            HealthDrop(i, name, HealthBand(was), HealthBand(now), float(score))
+            for i, name, was, now, score in connection.execute(
+                _HEALTH_DROPS, (datetime_to_db(week_ago),)
+            )
+        )
+    totals["health_drops"] = len(drops)
+    return TodayLists(
+        renewals[:limit], notices[:limit], check_ins, actions, issues, totals, drops[:limit]
+    )

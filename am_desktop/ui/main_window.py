@@ -713,6 +713,10 @@ class MainWindow(QMainWindow):
             self.open_note(account_id, item_id)
         else:
             self.open_account(account_id)
+            if kind == "health":
+                health_of: Any = self._workspaces[account_id]
+                if hasattr(health_of, "show_tab"):
+                    health_of.show_tab("Health")
             if kind == "issue":
                 workspace = self._workspaces[account_id]
                 show_tab, issues = (

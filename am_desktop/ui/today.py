@@ -42,6 +42,8 @@ _SECTIONS: tuple[tuple[str, str, tuple[str, ...], str], ...] = (
      "Every account has been touched within its cadence."),
     ("issues", "Open escalations", ("Issue", "Account", "Severity", "Opened"),
      "No open escalations."),
+    ("health_drops", "Health dropped since last week", ("Account", "Was", "Now", "Score"),
+     "No account's health band fell this week."),
 )  # fmt: skip
 
 
@@ -86,8 +88,8 @@ class TodayView(QWidget):
             )
             if key == "actions":
                 tree.itemChanged.connect(self._on_action_changed)
-            column = 0 if index < 2 else 1
-            row = (index if index < 2 else index - 2) * 2
+            column = 0 if index in (0, 1, 5) else 1
+            row = {0: 0, 1: 1, 5: 2, 2: 0, 3: 1, 4: 2}[index] * 2
             grid.addWidget(label, row, column)
             grid.addWidget(tree, row + 1, column)
             self.trees[key], self.captions[key] = tree, label
@@ -156,6 +158,11 @@ class TodayView(QWidget):
                 ((i.title, i.account, i.severity.label, fmt.day(i.opened)),
                  ("issue", i.account_id, i.id))
                 for i in lists.issues if not hidden("issue", i.id)
+            ],
+            "health_drops": [
+                ((h.account, h.was.label, h.now.label, f"{h.score:.0f}"),
+                 ("health", h.account_id, h.account_id))
+                for h in lists.health_drops if not hidden("health", h.account_id)
             ],
         }  # fmt: skip
         for key, caption, _headers, empty in _SECTIONS:

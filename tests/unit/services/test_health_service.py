@@ -49,3 +49,27 @@ def test_the_account_list_shows_the_latest_band(store: Store) -> None:
     health.compute_all(store, TODAY)
     row = portfolio.account_rows(store, [quiet], TODAY)[quiet]
     assert row.health_band is HealthBand.AT_RISK and row.health_score == 37.5  # 0 x 25, 100 x 15
+
+
+def test_today_lists_accounts_whose_band_fell_since_last_week(store: Store) -> None:
+    from datetime import timedelta
+
+    from am_desktop.db.connection import datetime_to_db
+    from am_desktop.services.today import today_lists
+
+    acme = catalog.accounts.create(store, {"name": "Acme"}).id
+    with store.raw(write=True) as connection:
+        for days_ago, band, score in ((10, "healthy", 80.0), (0, "watch", 55.0)):
+            when = datetime.combine(TODAY - timedelta(days=days_ago), datetime.min.time(), UTC)
+            connection.execute(
+                "INSERT INTO health_snapshot (account_id, computed_at, score, band, components) "
+                "VALUES (?, ?, ?, ?, '[]')",
+                (acme, datetime_to_db(when), score, band),
+            )
+    (drop,) = today_lists(store, TODAY).health_drops
+    assert (drop.account, drop.was, drop.now, drop.score) == (
+        "Acme",
+        HealthBand.HEALTHY,
+        HealthBand.WATCH,
+        55.0,
+    )

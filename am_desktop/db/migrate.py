@@ -17,13 +17,14 @@ if TYPE_CHECKING:
     from alembic.config import Config
 
 #: The newest migration; a test keeps it equal to Alembic's head.
-HEAD_REVISION = "0004_contract_renewals"
+HEAD_REVISION = "0005_live_ledger_index"
 #: Every revision this version of the app knows, oldest first; a test keeps it equal to Alembic's.
 KNOWN_REVISIONS = (
     "0001_initial",
     "0002_account_summary",
     "0003_note_search",
     "0004_contract_renewals",
+    "0005_live_ledger_index",
 )
 
 MIGRATIONS_PACKAGE = "am_desktop.db.migrations"

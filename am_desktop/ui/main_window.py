@@ -93,6 +93,7 @@ class MainWindow(QMainWindow):
         self._workspaces: dict[int, QWidget] = {}
         self.notes_view: Any = None
         self.renewals_view: Any = None
+        self.dashboard_view: Any = None
         self.alerts_panel: Any = None
         self._alerts_checked_on: Any = None
         self._alerts_clock = QTimer(self)
@@ -143,6 +144,9 @@ class MainWindow(QMainWindow):
             elif key == "today":
                 page = self.today_view = TodayView(self.context)
                 self.today_view.open_requested.connect(self._on_today_open_requested)
+            elif key == "dashboard":
+                page = self._dashboard_page = QWidget()  # filled on first show (matplotlib)
+                QVBoxLayout(page).setContentsMargins(0, 0, 0, 0)
             elif key == "renewals":
                 page = self._renewals_page = QWidget()  # filled on first show
                 QVBoxLayout(page).setContentsMargins(0, 0, 0, 0)
@@ -427,6 +431,8 @@ class MainWindow(QMainWindow):
             self._renewals_view().refresh()
         if key == "today":
             self.today_view.refresh()
+        if key == "dashboard":
+            self._dashboard_view().refresh()
         if key == "accounts":
             self.accounts.set_saved_filter(SavedFilter(saved) if saved else SavedFilter.ALL)
         self.context.settings.set_state_text("last_view", key)
@@ -565,6 +571,9 @@ class MainWindow(QMainWindow):
         renewal_kinds = ("renewal", "contract", "account", "import", "ARR movement")
         if kind in renewal_kinds and self.renewals_view is not None:
             self.renewals_view.refresh()
+        dashboard_kinds = (*renewal_kinds, "health", "survey response")
+        if kind in dashboard_kinds and self.current_view() == "dashboard":
+            self.dashboard_view.refresh()
         if self.current_view() == "today" and kind != "note":
             self.today_view.refresh()
         if kind in renewal_kinds and self._alerts_checked_on is not None:
@@ -692,6 +701,17 @@ class MainWindow(QMainWindow):
     def _on_alerts_clock(self) -> None:
         if self.context.today() != self._alerts_checked_on:
             self.check_alerts()
+
+    def _dashboard_view(self) -> Any:
+        """The Dashboard, built the first time it is shown."""
+        if self.dashboard_view is None:
+            from am_desktop.ui.dashboard import DashboardView
+
+            self.dashboard_view = DashboardView(self.context)
+            layout = self._dashboard_page.layout()
+            assert layout is not None
+            layout.addWidget(self.dashboard_view)
+        return self.dashboard_view
 
     def _renewals_view(self) -> Any:
         """The Renewals view, built the first time it is shown."""

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from datetime import date
 
-from sqlalchemy import CheckConstraint, ForeignKey, Index, String, Text
+from sqlalchemy import CheckConstraint, ForeignKey, Index, String, Text, text
 from sqlalchemy.orm import Mapped, mapped_column
 
 from am_desktop.db.base import Record
@@ -19,6 +19,16 @@ class ArrMovement(Record):
     __table_args__ = (
         CheckConstraint("amount_cents > 0", name="amount_positive"),
         Index("ix_arr_movement_account_date", "account_id", "occurred_on"),
+        # The live ledger in date order with what the KPIs and charts sum: read from the index
+        # alone, a third of the table's size (the Dashboard's figures, issue 7).
+        Index(
+            "ix_arr_movement_live_ledger",
+            "occurred_on",
+            "account_id",
+            "type",
+            "amount_cents",
+            sqlite_where=text("archived_at IS NULL"),
+        ),
     )
 
     account_id: Mapped[int] = mapped_column(ForeignKey("account.id"))

@@ -1,0 +1,148 @@
+"""The Dashboard's charts as matplotlib Figures (issue 7): ARR bridge, ARR by month, the
+renewal forecast, the health distribution and the accounts at risk.
+
+Built with ``Figure`` directly (never pyplot: no global state, safe on a worker); the screen
+embeds them, exports save them — one code path. Amounts arrive in cents.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from datetime import date
+
+from matplotlib.axes import Axes
+from matplotlib.figure import Figure
+from matplotlib.ticker import FuncFormatter
+
+from am_desktop.domain.kpis import Kpis
+from am_desktop.services.dashboard import AtRisk
+from am_desktop.services.renewal_queries import QuarterForecast
+
+GREY, BLUE, GREEN, RED, AMBER = "#8d99a6", "#4f86c6", "#2e7d32", "#d93025", "#e37400"
+BAND_COLOURS = {"healthy": "#1e8e3e", "watch": AMBER, "at_risk": RED}
+BAND_LABELS = {"healthy": "Healthy", "watch": "Watch", "at_risk": "At risk"}
+
+
+def money_label(cents: float, symbol: str = "$") -> str:
+    """Compact amounts for axes: $1.2M, $350k, $900."""
+    value = cents / 100
+    if abs(value) >= 1_000_000:
+        return f"{symbol}{value / 1_000_000:.1f}M"
+    if abs(value) >= 10_000:
+        return f"{symbol}{value / 1_000:.0f}k"
+    return f"{symbol}{value:,.0f}"
+
+
+def _figure(title: str, subtitle: str, size: tuple[float, float]) -> tuple[Figure, Axes]:
+    figure = Figure(figsize=size, dpi=100, layout="constrained")
+    axes = figure.add_subplot()
+    figure.suptitle(title, x=0.02, ha="left", fontsize=12, fontweight="bold")
+    axes.set_title(subtitle, loc="left", fontsize=9, color=GREY)
+    for side in ("top", "right"):
+        axes.spines[side].set_visible(False)
+    axes.tick_params(labelsize=8)
+    axes.grid(axis="y", color="#e6e6e6", linewidth=0.8)
+    axes.set_axisbelow(True)
+    return figure, axes
+
+
+def arr_bridge(kpis: Kpis, subtitle: str, size: tuple[float, float] = (6.4, 3.2)) -> Figure:
+    """Starting ARR → expansion → contraction → churn → new → ending (any rest shown apart)."""
+    figure, axes = _figure("ARR bridge", subtitle, size)
+    other = kpis.ending_arr - (
+        kpis.starting_arr + kpis.expansion - kpis.contraction - kpis.churn + kpis.new_arr
+    )
+    steps = [
+        ("Start", kpis.starting_arr, "total"),
+        ("Expansion", kpis.expansion, "up"),
+        ("Contraction", -kpis.contraction, "down"),
+        ("Churn", -kpis.churn, "down"),
+        ("New", kpis.new_arr, "up"),
+    ]
+    if other:
+        steps.append(("Other", other, "up" if other > 0 else "down"))
+    steps.append(("End", kpis.ending_arr, "total"))
+    level = 0.0
+    for index, (_label, amount, kind) in enumerate(steps):
+        if kind == "total":
+            bottom, height, colour = 0.0, float(amount), BLUE
+            level = float(amount)
+        else:
+            bottom = level if amount >= 0 else level + amount
+            height, colour = abs(float(amount)), GREEN if amount >= 0 else RED
+            level += amount
+        axes.bar(index, height, bottom=bottom, color=colour, width=0.6)
+        axes.annotate(
+            money_label(amount), (index, bottom + height), ha="center", va="bottom", fontsize=7
+        )
+    axes.set_xticks(range(len(steps)), [s[0] for s in steps])
+    axes.yaxis.set_major_formatter(FuncFormatter(lambda v, _p: money_label(v)))
+    return figure
+
+
+def arr_by_month(
+    series: Sequence[tuple[date, int]], subtitle: str, size: tuple[float, float] = (6.4, 3.2)
+) -> Figure:
+    """ARR at each month's end."""
+    figure, axes = _figure("ARR by month", subtitle, size)
+    if series:
+        xs = [f"{d:%b %y}" for d, _ in series]
+        axes.plot(xs, [v for _, v in series], color=BLUE, marker="o", markersize=3)
+        axes.tick_params(axis="x", labelrotation=45)
+    axes.yaxis.set_major_formatter(FuncFormatter(lambda v, _p: money_label(v)))
+    return figure
+
+
+def renewal_forecast(
+    quarters: Sequence[QuarterForecast], subtitle: str, size: tuple[float, float] = (6.4, 3.2)
+) -> Figure:
+    """ARR renewing per quarter: total, weighted by likelihood, committed."""
+    figure, axes = _figure("Renewal forecast", subtitle, size)
+    width = 0.26
+    series = (
+        ("Total", GREY, [q.total_cents for q in quarters]),
+        ("Weighted", BLUE, [q.weighted_cents for q in quarters]),
+        ("Committed", GREEN, [q.committed_cents for q in quarters]),
+    )
+    for offset, (label, colour, values) in enumerate(series):
+        axes.bar(
+            [i + (offset - 1) * width for i in range(len(quarters))],
+            values,
+            width=width,
+            color=colour,
+            label=label,
+        )
+    axes.set_xticks(range(len(quarters)), [q.label for q in quarters])
+    axes.yaxis.set_major_formatter(FuncFormatter(lambda v, _p: money_label(v)))
+    axes.legend(fontsize=7, frameon=False)
+    return figure
+
+
+def health_distribution(
+    bands: dict[str, int], subtitle: str, size: tuple[float, float] = (6.4, 3.2)
+) -> Figure:
+    """How many accounts are in each health band."""
+    figure, axes = _figure("Health", subtitle, size)
+    keys = ["healthy", "watch", "at_risk"]
+    counts = [bands.get(k, 0) for k in keys]
+    axes.bar([BAND_LABELS[k] for k in keys], counts, color=[BAND_COLOURS[k] for k in keys])
+    for index, count in enumerate(counts):
+        axes.annotate(str(count), (index, count), ha="center", va="bottom", fontsize=8)
+    return figure
+
+
+def accounts_at_risk(
+    accounts: Sequence[AtRisk], subtitle: str, size: tuple[float, float] = (6.4, 3.2)
+) -> Figure:
+    """The ten largest accounts at risk, by ARR."""
+    figure, axes = _figure("Accounts at risk", subtitle, size)
+    top = list(accounts[:10])[::-1]
+    if top:
+        axes.barh([a.name[:28] for a in top], [a.arr_cents for a in top], color=RED)
+        axes.xaxis.set_major_formatter(FuncFormatter(lambda v, _p: money_label(v)))
+        axes.grid(axis="x", color="#e6e6e6", linewidth=0.8)
+    else:
+        axes.text(0.5, 0.5, "No account is at risk.", ha="center", va="center", fontsize=10,
+                  transform=axes.transAxes, color=GREY)  # fmt: skip
+        axes.set_axis_off()
+    return figure

@@ -149,6 +149,13 @@ def run_self_test(db: str | None) -> int:
                 checks.append(
                     ("notes listed", _wait(app, lambda: window.notes_view.model.rowCount() > 0))
                 )
+            if key == "dashboard":
+                checks.append(
+                    (
+                        "dashboard charts drawn",
+                        _wait(app, lambda: bool(window.dashboard_view.canvases)),
+                    )
+                )
         ids = window.model.ids()
         if ids:
             window.open_account(ids[0])

@@ -50,9 +50,12 @@ def views(app: QApplication, window: Any, theme: str) -> None:
     """The sidebar's views and an account workspace."""
     from am_desktop.app import _wait
 
-    for key in ("today", "accounts", "renewals", "notes"):
+    for key in ("today", "accounts", "renewals", "notes", "dashboard"):
         window.show_view(key)
         pause(app)
+        if key == "dashboard":
+            _wait(app, lambda: bool(window.dashboard_view.canvases))
+            pause(app, 1.0)
         if key == "renewals":
             _wait(app, lambda: window.renewals_view.model.rowCount() > 0)
             pause(app)

@@ -26,11 +26,12 @@ BAND_LABELS = {"healthy": "Healthy", "watch": "Watch", "at_risk": "At risk"}
 def money_label(cents: float, symbol: str = "$") -> str:
     """Compact amounts for axes: $1.2M, $350k, $900."""
     value = cents / 100
-    if abs(value) >= 1_000_000:
-        return f"{symbol}{value / 1_000_000:.1f}M"
-    if abs(value) >= 10_000:
-        return f"{symbol}{value / 1_000:.0f}k"
-    return f"{symbol}{value:,.0f}"
+    sign, value = ("−" if value < 0 else ""), abs(value)
+    if value >= 1_000_000:
+        return f"{sign}{symbol}{value / 1_000_000:.1f}M"
+    if value >= 10_000:
+        return f"{sign}{symbol}{value / 1_000:.0f}k"
+    return f"{sign}{symbol}{value:,.0f}"
 
 
 def _figure(title: str, subtitle: str, size: tuple[float, float]) -> tuple[Figure, Axes]:

@@ -374,3 +374,16 @@ def test_the_health_tab_explains_the_score_and_recomputes(window: MainWindow) ->
     assert tab.components.item(2, 1).text() == "90"  # type: ignore[union-attr]
     assert tab.surveys.rowCount() == 1
     assert workspace.figures["Health"].text() != "—"  # the header follows
+
+
+def test_the_dashboard_shows_the_periods_kpis_and_charts(qtbot: QtBot, window: MainWindow) -> None:
+    window.show_view("dashboard")
+    view = window.dashboard_view
+    qtbot.waitUntil(lambda: len(view.canvases) == 5)
+    assert view.tiles["arr"].text() == "$14k"  # the three accounts' ARR: 5,000 + 9,000 + 100
+    view.period.setCurrentIndex(view.period.findData("last_year"))
+    start, end = view.dates()
+    assert (start.month, start.day, end.month, end.day) == (1, 1, 12, 31)
+    assert end.year == TODAY.year - 1
+    qtbot.waitUntil(lambda: view.tiles["arr"].text() == "$0")  # the ledger starts in 2026
+    assert view.tiles["nrr"].text() == "—"  # no cohort, no ratio

@@ -16,7 +16,7 @@ import time
 from collections.abc import Callable, Sequence
 from datetime import date
 from pathlib import Path
-from typing import TYPE_CHECKING, TextIO
+from typing import TYPE_CHECKING, Any, TextIO
 
 from am_desktop import __version__
 from am_desktop.domain.csv_formats import KINDS
@@ -127,11 +127,7 @@ def build_parser() -> argparse.ArgumentParser:
     ren.add_argument("--json", action="store_true", help="one JSON document on stdout")
     _add_db(ren)
 
-    kpi = commands.add_parser("kpis", help="the portfolio's KPIs for a period")
-    kpi.add_argument("--from", dest="start", metavar="DATE", help="first day (YYYY-MM-DD)")
-    kpi.add_argument("--to", dest="end", metavar="DATE", help="last day (default: today)")
-    kpi.add_argument("--json", action="store_true", help="one JSON document on stdout")
-    _add_db(kpi)
+    _add_reports(commands)
 
     cmap = commands.add_parser("map", help="save an account's contact map as SVG or PNG")
     cmap.add_argument("account", metavar="ACCOUNT", help="the account's name or web domain")
@@ -140,6 +136,25 @@ def build_parser() -> argparse.ArgumentParser:
     )
     _add_db(cmap)
     return parser
+
+
+def _add_reports(commands: Any) -> None:
+    """The commands that read the portfolio back: kpis and qbr."""
+    kpi = commands.add_parser("kpis", help="the portfolio's KPIs for a period")
+    kpi.add_argument("--from", dest="start", metavar="DATE", help="first day (YYYY-MM-DD)")
+    kpi.add_argument("--to", dest="end", metavar="DATE", help="last day (default: today)")
+    kpi.add_argument("--json", action="store_true", help="one JSON document on stdout")
+    _add_db(kpi)
+
+    qbr = commands.add_parser("qbr", help="export a business review (PDF deck, PNG, SVG)")
+    target = qbr.add_mutually_exclusive_group(required=True)
+    target.add_argument("account", nargs="?", metavar="ACCOUNT", help="name or web domain")
+    target.add_argument("--portfolio", action="store_true", help="the whole portfolio")
+    qbr.add_argument("--out", type=Path, metavar="DIR", required=True, help="folder to write to")
+    qbr.add_argument("--format", default="pdf,png,svg", metavar="LIST", help="pdf,png,svg")
+    qbr.add_argument("--from", dest="start", metavar="DATE", help="first day (YYYY-MM-DD)")
+    qbr.add_argument("--to", dest="end", metavar="DATE", help="last day (default: today)")
+    _add_db(qbr)
 
 
 def _open(args: argparse.Namespace) -> Store:
@@ -309,12 +324,9 @@ def _day_argument(text: str | None, name: str) -> date | None:
 
 def run_kpis(args: argparse.Namespace) -> int:
     """``am-desktop kpis``: the KPIs of PRODUCT.md §3 for a period (default: twelve months)."""
-    from am_desktop.domain.kpis import default_period
     from am_desktop.services.kpis import period_kpis
 
-    start, end = default_period(date.today())
-    end = _day_argument(args.end, "--to") or end
-    start = _day_argument(args.start, "--from") or (default_period(end)[0] if args.end else start)
+    start, end = _period(args)
     store = _open(args)
     try:
         kpis = period_kpis(store, start, end)
@@ -328,6 +340,44 @@ def run_kpis(args: argparse.Namespace) -> int:
     for key, value in document.items():
         shown = "—" if value is None else f"{value:,.2f}" if isinstance(value, float) else value
         print(f"{key:<18} {shown}")
+    return EXIT_OK
+
+
+def _period(args: argparse.Namespace) -> tuple[date, date]:
+    from am_desktop.domain.kpis import default_period
+
+    start, end = default_period(date.today())
+    end = _day_argument(args.end, "--to") or end
+    start = _day_argument(args.start, "--from") or (default_period(end)[0] if args.end else start)
+    return start, end
+
+
+def run_qbr(args: argparse.Namespace) -> int:
+    """``am-desktop qbr``: a business review deck and its charts, for an account or all."""
+    from am_desktop.charts.review import FORMATS, write_review
+    from am_desktop.services.review import review_data
+
+    formats = [f.strip().lower() for f in args.format.split(",") if f.strip()]
+    unknown = [f for f in formats if f not in FORMATS]
+    if unknown or not formats:
+        raise ValidationError(f"--format takes pdf, png and svg (not {', '.join(unknown)}).")
+    if not args.out.is_dir():
+        raise ExportError(f"There is no folder {args.out} to write to.")
+    start, end = _period(args)
+    store = _open(args)
+    try:
+        account_id = None
+        if not args.portfolio:
+            from am_desktop.services.contact_map import find_account
+
+            account_id = find_account(store, args.account)
+        data = review_data(store, start, end, account_id=account_id)
+    finally:
+        store.close()
+    written = write_review(data, args.out, date.today(), formats=formats)
+    for path in written:
+        print(path)
+    print(f"Business review of {data.title}: {len(written)} files in {args.out}.", file=sys.stderr)
     return EXIT_OK
 
 
@@ -377,6 +427,7 @@ COMMANDS: dict[str | None, Callable[[argparse.Namespace], int]] = {
     "search": run_search,
     "renewals": run_renewals,
     "kpis": run_kpis,
+    "qbr": run_qbr,
 }
 
 

@@ -283,3 +283,32 @@ def test_kpis_json_has_the_products_keys_and_refuses_a_bad_date(
     assert {"nrr", "grr", "clv", "accounts_at_end"} <= set(document)
     code, _, err = run(capsys, "kpis", "--from", "yesterday", "--db", db)
     assert code == 1 and "--from" in err and "Traceback" not in err
+
+
+def test_qbr_writes_a_deck_with_a_page_per_chart_and_the_charts(
+    capsys: pytest.CaptureFixture[str], tmp_path: Path
+) -> None:
+    db = str(tmp_path / "am.sqlite3")
+    accounts = tmp_path / "accounts.csv"
+    accounts.write_text(ACCOUNTS)
+    run(capsys, "import", "accounts", str(accounts), "--db", db)
+    out = tmp_path / "deck"
+    out.mkdir()
+    code, printed, _ = run(capsys, "qbr", "acme.com", "--out", str(out), "--db", db)
+    assert code == 0
+    deck = out / "Acme - business review.pdf"
+    assert str(deck) in printed
+    pages = deck.read_bytes().count(b"/Type /Page\n") or deck.read_bytes().count(b"/Type /Page ")
+    assert (
+        pages == 8 or deck.read_bytes().count(b"/Type /Page") - 1 == 8
+    )  # title, summary, 6 charts
+    png = (out / "Acme - arr.png").read_bytes()
+    width, height = int.from_bytes(png[16:20], "big"), int.from_bytes(png[20:24], "big")
+    assert (width, height) == (1650, 928)  # 11 by 6.19 inches at 150 dpi
+    assert "<svg" in (out / "Acme - issues.svg").read_text()
+    code, _, _ = run(capsys, "qbr", "--portfolio", "--out", str(out), "--format", "pdf", "--db", db)
+    assert code == 0 and (out / "Portfolio - business review.pdf").exists()
+    code, _, err = run(
+        capsys, "qbr", "--portfolio", "--out", str(out), "--format", "gif", "--db", db
+    )
+    assert code == 1 and "--format" in err

@@ -1,0 +1,216 @@
+"""The business review deck: a title page, a KPI summary, then one chart a page — as a PDF,
+and each chart as PNG and SVG files (issue 7). The same Figures as any screen would show.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Sequence
+from datetime import date
+from pathlib import Path
+from typing import Any
+
+from matplotlib.axes import Axes
+from matplotlib.dates import date2num
+from matplotlib.figure import Figure
+from matplotlib.ticker import FuncFormatter, MaxNLocator
+
+from am_desktop.charts.kpi import BLUE, GREEN, GREY, RED, _figure, money_label
+from am_desktop.domain.cancel import Progress, no_progress
+from am_desktop.services.files import replacing
+from am_desktop.services.review import ReviewData
+
+#: Slide proportions (16:9), in inches.
+PAGE = (11.0, 6.1875)
+CHARTS = ("arr", "health", "surveys", "usage", "pipeline", "issues")
+FORMATS = ("pdf", "png", "svg")
+
+
+def _days(days: Sequence[date]) -> Any:
+    """Days as matplotlib's date numbers (the axis shows them as dates)."""
+    return date2num(list(days))  # type: ignore[no-untyped-call]
+
+
+def _money_axis(axes: Axes, axis: str = "y") -> None:
+    target = axes.yaxis if axis == "y" else axes.xaxis
+    target.set_major_formatter(FuncFormatter(lambda v, _p: money_label(v)))
+
+
+def _empty(axes: Axes, text: str) -> None:
+    axes.text(0.5, 0.5, text, ha="center", va="center", transform=axes.transAxes, color=GREY)
+    axes.set_axis_off()
+
+
+def arr_history(data: ReviewData) -> Figure:
+    figure, axes = _figure(f"{data.title}: ARR", data.period_label, PAGE)
+    if data.arr_by_month:
+        axes.xaxis_date()
+        axes.plot(_days([d for d, _ in data.arr_by_month]), [v for _, v in data.arr_by_month],
+                  color=BLUE, marker="o", markersize=3, label="ARR at month end")  # fmt: skip
+        for day, kind, signed in data.movements:
+            x = float(_days([day])[0])
+            colour = GREEN if signed > 0 else RED
+            axes.axvline(x, color=colour, alpha=0.25, linewidth=1)
+            axes.annotate(kind, (x, 0), xycoords=("data", "axes fraction"), fontsize=6,
+                          rotation=90, va="bottom", color=GREY)  # fmt: skip
+        _money_axis(axes)
+    else:
+        _empty(axes, "No ARR recorded.")
+    return figure
+
+
+def health_trend(data: ReviewData) -> Figure:
+    figure, axes = _figure(f"{data.title}: health", "Score 0–100; bands at 40 and 70", PAGE)
+    if data.health_trend:
+        axes.xaxis_date()
+        axes.plot(_days([d for d, _ in data.health_trend]), [v for _, v in data.health_trend],
+                  color=GREEN, marker="o", markersize=3)  # fmt: skip
+        axes.axhspan(70, 100, color=GREEN, alpha=0.06)
+        axes.axhspan(0, 40, color=RED, alpha=0.06)
+        axes.set_ylim(0, 100)
+    else:
+        _empty(
+            axes, "No health scores yet (the portfolio review shows the bands on the dashboard)."
+        )
+    return figure
+
+
+def survey_trend(data: ReviewData) -> Figure:
+    figure, axes = _figure(f"{data.title}: NPS and CSAT", data.period_label, PAGE)
+    if data.surveys:
+        for kind, colour, scale in (("nps", BLUE, 10), ("csat", GREEN, 25)):
+            points = [(d, s * scale if kind == "nps" else (s - 1) * scale)
+                      for d, k, s in data.surveys if k == kind]  # fmt: skip
+            if points:
+                axes.xaxis_date()
+                axes.scatter(_days([d for d, _ in points]), [v for _, v in points], color=colour,
+                             label=f"{kind.upper()} answers, on 0–100", s=18)  # fmt: skip
+        axes.set_ylim(-5, 105)
+        axes.legend(fontsize=8, frameon=False)
+    else:
+        _empty(axes, "No NPS or CSAT answers in this period.")
+    return figure
+
+
+def usage_trend(data: ReviewData) -> Figure:
+    figure, axes = _figure(f"{data.title}: usage and adoption", data.period_label, PAGE)
+    if data.usage:
+        axes.xaxis_date()
+        days = _days([d for d, _, _ in data.usage])
+        axes.plot(days, [a for _, a, _ in data.usage], color=BLUE, label="Active users")
+        axes.plot(days, [s for _, _, s in data.usage], color=GREY, linestyle="--",
+                  label="Licensed seats")  # fmt: skip
+        axes.legend(fontsize=8, frameon=False)
+    else:
+        _empty(axes, "No usage samples in this period.")
+    return figure
+
+
+def pipeline(data: ReviewData) -> Figure:
+    figure, axes = _figure(f"{data.title}: renewal and expansion pipeline", "Open, by stage", PAGE)
+    if data.pipeline:
+        labels = [f"{kind.title()}: {stage.replace('_', ' ')}" for kind, stage, _ in data.pipeline]
+        values = [cents for _, _, cents in data.pipeline]
+        colours = [BLUE if kind == "renewal" else GREEN for kind, _, _ in data.pipeline]
+        axes.barh(labels, values, color=colours)
+        _money_axis(axes, "x")
+    else:
+        _empty(axes, "Nothing open.")
+    return figure
+
+
+def issues(data: ReviewData) -> Figure:
+    figure, axes = _figure(f"{data.title}: issues opened", data.period_label, PAGE)
+    order = ("critical", "high", "medium", "low")
+    counts = [data.issues.get(s, 0) for s in order]
+    if any(counts):
+        axes.bar([s.title() for s in order], counts, color=[RED, "#e37400", BLUE, GREY])
+        axes.yaxis.set_major_locator(MaxNLocator(integer=True))
+    else:
+        _empty(axes, "No issue opened in this period.")
+    return figure
+
+
+BUILDERS: dict[str, Callable[[ReviewData], Figure]] = {
+    "arr": arr_history,
+    "health": health_trend,
+    "surveys": survey_trend,
+    "usage": usage_trend,
+    "pipeline": pipeline,
+    "issues": issues,
+}
+
+
+def title_page(data: ReviewData, today: date) -> Figure:
+    figure = Figure(figsize=PAGE, dpi=100)
+    figure.text(0.06, 0.62, data.title, fontsize=30, fontweight="bold")
+    figure.text(0.06, 0.52, "Business review", fontsize=18, color=GREY)
+    figure.text(0.06, 0.44, data.period_label, fontsize=14)
+    figure.text(0.06, 0.08, f"Prepared {today:%d %b %Y} with AM Desktop", fontsize=9, color=GREY)
+    return figure
+
+
+def summary_page(data: ReviewData) -> Figure:
+    k = data.kpis
+
+    def ratio(value: float | None) -> str:
+        return "—" if value is None else f"{value * 100:.1f} %"
+
+    rows = [
+        ("Starting ARR", money_label(k.starting_arr)),
+        ("Expansion", money_label(k.expansion)),
+        ("Contraction", money_label(k.contraction)),
+        ("Churn", money_label(k.churn)),
+        ("New ARR", money_label(k.new_arr)),
+        ("Ending ARR", money_label(k.ending_arr)),
+        ("Net revenue retention", ratio(k.nrr)),
+        ("Gross revenue retention", ratio(k.grr)),
+        ("Logo retention", ratio(k.logo_retention)),
+        ("NPS", "—" if k.nps is None else f"{k.nps:.0f}"),
+        ("CSAT", "—" if k.csat is None else f"{k.csat:.0f}"),
+    ]
+    figure = Figure(figsize=PAGE, dpi=100)
+    figure.text(0.06, 0.9, f"{data.title}: summary", fontsize=16, fontweight="bold")
+    figure.text(0.06, 0.84, data.period_label, fontsize=10, color=GREY)
+    axes = figure.add_axes((0.06, 0.06, 0.6, 0.74))
+    axes.set_axis_off()
+    table = axes.table(cellText=rows, colLabels=["Measure", "Value"], loc="upper left",
+                       colLoc="left", cellLoc="left")  # fmt: skip
+    table.auto_set_font_size(False)
+    table.set_fontsize(10)
+    table.scale(1, 1.5)
+    return figure
+
+
+def write_review(
+    data: ReviewData,
+    folder: Path,
+    today: date,
+    *,
+    formats: Sequence[str] = FORMATS,
+    charts: Sequence[str] = CHARTS,
+    progress: Progress = no_progress,
+) -> list[Path]:
+    """Write the deck (PDF) and each chart (PNG, SVG) into ``folder``; the files written."""
+    from matplotlib.backends.backend_pdf import PdfPages
+
+    stem = "".join(c if c.isalnum() or c in " -_" else "_" for c in data.title).strip() or "review"
+    figures = [(name, BUILDERS[name](data)) for name in charts]
+    written: list[Path] = []
+    steps = len(figures) * len([f for f in formats if f != "pdf"]) + ("pdf" in formats)
+    done = 0
+    for name, figure in figures:
+        for kind in (f for f in formats if f in ("png", "svg")):
+            target = folder / f"{stem} - {name}.{kind}"
+            with replacing(target) as temporary:
+                figure.savefig(temporary, format=kind, dpi=150 if kind == "png" else 100)
+            written.append(target)
+            done += 1
+            progress(done, steps, "Drawing the charts")
+    if "pdf" in formats:
+        target = folder / f"{stem} - business review.pdf"
+        with replacing(target) as temporary, PdfPages(temporary) as deck:
+            for page in (title_page(data, today), summary_page(data), *(f for _, f in figures)):
+                deck.savefig(page)
+        written.append(target)
+        progress(steps, steps, "Writing the deck")
+    return written

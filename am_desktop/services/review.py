@@ -1,0 +1,127 @@
+"""The data of a business review (QBR) for one account or the whole portfolio over a period
+(issue 7): KPIs, ARR history with its movements, health, NPS/CSAT and usage trends, the
+renewal and expansion pipeline, and the issues. Plain data: the charts and the deck follow.
+"""
+
+from __future__ import annotations
+
+from collections import Counter
+from dataclasses import dataclass
+from datetime import date
+
+from am_desktop.domain.kpis import Kpis
+from am_desktop.services import health
+from am_desktop.services.dashboard import month_ends
+from am_desktop.services.kpis import period_kpis
+from am_desktop.services.store import Store
+
+
+@dataclass(frozen=True, slots=True)
+class ReviewData:
+    """Everything a business review shows."""
+
+    title: str
+    start: date
+    end: date
+    kpis: Kpis
+    arr_by_month: tuple[tuple[date, int], ...]
+    movements: tuple[tuple[date, str, int], ...]  # (day, type, signed cents) in the period
+    health_trend: tuple[tuple[date, float], ...]
+    surveys: tuple[tuple[date, str, int], ...]  # (day, kind, score)
+    usage: tuple[tuple[date, int, int], ...]  # (day, active users, licensed seats)
+    pipeline: tuple[tuple[str, str, int], ...]  # (kind: renewal|expansion, stage, cents)
+    issues: dict[str, int]  # severity -> opened in the period
+
+    @property
+    def period_label(self) -> str:
+        return f"{self.start:%d %b %Y} – {self.end:%d %b %Y}"
+
+
+def review_data(
+    store: Store,
+    start: date,
+    end: date,
+    *,
+    account_id: int | None = None,
+    gross_margin: float = 0.8,
+) -> ReviewData:
+    """The review of one account (or the portfolio, ``account_id`` None) for ``start``…``end``."""
+    kpis = period_kpis(store, start, end, account_id=account_id, gross_margin=gross_margin)
+    only = "AND account_id = ?" if account_id is not None else ""
+    extra: tuple[int, ...] = (account_id,) if account_id is not None else ()
+    period = (start.isoformat(), end.isoformat())
+    contract_only = only.replace("account_id", "c.account_id")
+    with store.raw() as connection:
+        title = "Portfolio"
+        if account_id is not None:
+            row = connection.execute("SELECT name FROM account WHERE id = ?", extra).fetchone()
+            title = row[0] if row else "Account"
+        by_day = connection.execute(
+            "SELECT occurred_on, sum(CASE WHEN type IN ('contraction', 'churn') THEN "
+            "-amount_cents ELSE amount_cents END) FROM arr_movement WHERE archived_at IS NULL "
+            f"AND occurred_on <= ? {only} GROUP BY occurred_on ORDER BY occurred_on",
+            (end.isoformat(), *extra),
+        ).fetchall()
+        movements = tuple(
+            (date.fromisoformat(day), kind, int(signed))
+            for day, kind, signed in connection.execute(
+                "SELECT occurred_on, type, CASE WHEN type IN ('contraction', 'churn') THEN "
+                "-amount_cents ELSE amount_cents END FROM arr_movement WHERE archived_at IS NULL "
+                f"AND occurred_on BETWEEN ? AND ? {only} ORDER BY occurred_on",
+                (*period, *extra),
+            )
+        )
+        surveys = tuple(
+            (date.fromisoformat(day), kind, int(score))
+            for day, kind, score in connection.execute(
+                "SELECT responded_on, kind, score FROM survey_response WHERE archived_at IS NULL "
+                f"AND responded_on BETWEEN ? AND ? {only} ORDER BY responded_on",
+                (*period, *extra),
+            )
+        )
+        usage = tuple(
+            (date.fromisoformat(day), int(active), int(seats))
+            for day, active, seats in connection.execute(
+                "SELECT sampled_on, sum(active_users), sum(licensed_seats) FROM usage_sample "
+                f"WHERE archived_at IS NULL AND sampled_on BETWEEN ? AND ? {only} "
+                "GROUP BY sampled_on ORDER BY sampled_on",
+                (*period, *extra),
+            )
+        )
+        renewals_open = connection.execute(
+            "SELECT r.stage, sum(c.arr_cents) FROM renewal r JOIN contract c ON c.id = "
+            "r.contract_id WHERE r.archived_at IS NULL AND c.archived_at IS NULL AND r.stage NOT "
+            f"IN ('renewed', 'churned') AND c.end_date >= ? {contract_only} "
+            "GROUP BY r.stage",
+            (start.isoformat(), *extra),
+        ).fetchall()
+        expansions = connection.execute(
+            "SELECT stage, sum(amount_cents) FROM opportunity WHERE archived_at IS NULL "
+            f"AND stage NOT IN ('won', 'lost') {only} GROUP BY stage",
+            extra,
+        ).fetchall()
+        issues = Counter(
+            dict(
+                connection.execute(
+                    "SELECT severity, count(*) FROM escalation WHERE archived_at IS NULL "
+                    f"AND opened_on BETWEEN ? AND ? {only} GROUP BY severity",
+                    (*period, *extra),
+                ).fetchall()
+            )
+        )
+    running, index, series = 0, 0, []
+    for point in month_ends(start, end):
+        while index < len(by_day) and by_day[index][0] <= point.isoformat():
+            running += int(by_day[index][1])
+            index += 1
+        series.append((point, running))
+    trend: tuple[tuple[date, float], ...] = ()
+    if account_id is not None:
+        trend = tuple((when.date(), value) for when, value in health.trend(store, account_id, 365))
+    pipeline = tuple(("renewal", stage, int(cents)) for stage, cents in renewals_open) + tuple(
+        ("expansion", stage, int(cents or 0)) for stage, cents in expansions
+    )
+    return ReviewData(
+        title, start, end, kpis, tuple(series), movements, trend, surveys, usage, pipeline,
+        dict(issues),
+    )  # fmt: skip

@@ -9,8 +9,10 @@ from __future__ import annotations
 from datetime import date, timedelta
 from typing import Any
 
-from PySide6.QtCore import QDate, Slot
+from PySide6.QtCore import QDate, Qt, Slot
+from PySide6.QtGui import QAction
 from PySide6.QtWidgets import (
+    QApplication,
     QComboBox,
     QDateEdit,
     QFrame,
@@ -74,6 +76,11 @@ def build_figures(data: Any, subtitle: str) -> list[Any]:
         kpi.health_distribution(data.bands, "Accounts by band, latest scores"),
         kpi.accounts_at_risk(data.at_risk, "Largest by ARR"),
     ]
+
+
+def copy_chart(canvas: QWidget) -> None:
+    """Put a chart on the clipboard as an image (for slides and mails)."""
+    QApplication.clipboard().setImage(canvas.grab().toImage())
 
 
 class DashboardView(QWidget):
@@ -218,6 +225,11 @@ class DashboardView(QWidget):
         for index, figure in enumerate(figures):
             canvas = FigureCanvasQTAgg(figure)  # type: ignore[no-untyped-call]
             canvas.setMinimumHeight(300)
+            canvas.setContextMenuPolicy(Qt.ContextMenuPolicy.ActionsContextMenu)
+            copy = QAction("Copy chart", canvas)
+            copy.triggered.connect(lambda _c=False, c=canvas: copy_chart(c))
+            canvas.addAction(copy)
+            canvas.setToolTip("Right-click to copy the chart")
             self.chart_grid.addWidget(canvas, index // 2, index % 2)
             self.canvases.append(canvas)
         self.status.setText(

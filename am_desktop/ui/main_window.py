@@ -195,6 +195,9 @@ class MainWindow(QMainWindow):
         self.export_map_action = self._action(
             file_menu, "Export contact &map…", "Ctrl+Shift+E", self.export_contact_map
         )
+        self.export_review_action = self._action(
+            file_menu, "Export business &review…", "Ctrl+Shift+B", self.export_review
+        )
         file_menu.addSeparator()
         self._action(file_menu, "&Quit", QKeySequence.StandardKey.Quit, self.close)
 
@@ -345,6 +348,22 @@ class MainWindow(QMainWindow):
             )
             return
         contacts.export_map()
+
+    @Slot()
+    def export_review(self) -> None:
+        """File → Export business review: the account in front, or the portfolio."""
+        account_id = getattr(self.tabs.currentWidget(), "account_id", None)
+        self.context.tasks.submit(
+            lambda _p: portfolio.account_names(self.context.store),
+            lane=Lane.READ,
+            on_done=lambda names: self._open_review_dialog(names, account_id),
+        )
+
+    def _open_review_dialog(self, names: list[tuple[int, str, Any]], account_id: Any) -> None:
+        from am_desktop.ui.dialogs.review_dialog import ReviewDialog
+
+        accounts = sorted(((i, n) for i, n, _d in names), key=lambda p: p[1].casefold())
+        ReviewDialog(self.context, accounts, account_id, parent=self).exec()
 
     @Slot()
     def show_preferences(self) -> None:

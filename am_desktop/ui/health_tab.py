@@ -152,11 +152,17 @@ class HealthTab(QWidget):
     @Slot()
     def _on_recompute_clicked(self) -> None:
         store, account, today = self.context.store, self.account_id, self.context.today()
+        weights, bands = (
+            self.context.settings.health_weights(),
+            self.context.settings.health_bands(),
+        )
 
         def work(_progress: object) -> Any:
             from am_desktop.services import health
 
-            return health.compute_all(store, today, account_ids=[account])
+            return health.compute_all(
+                store, today, account_ids=[account], weights=weights, bands=bands
+            )
 
         self.context.tasks.submit(
             work, lane=Lane.WRITE, on_done=lambda _r: self.context.data.changed.emit("health", self)

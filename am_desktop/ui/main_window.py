@@ -603,6 +603,8 @@ class MainWindow(QMainWindow):
         if key == "currency":
             self.model.currency = self.context.settings.preference("currency")
             self.model.refresh_rows()
+        if key in ("health_weights", "health_bands"):
+            self._score_health(force=True)  # new rules: every account scored again now
         if key in ("currency", "coverage_senior_level"):
             for workspace in self._workspaces.values():
                 refresh = getattr(workspace, "refresh", None)
@@ -659,16 +661,20 @@ class MainWindow(QMainWindow):
             layout.addWidget(self.notes_view)
         return self.notes_view
 
-    def _score_health(self) -> None:
+    def _score_health(self, force: bool = False) -> None:
         """Once a day: every account's health score, then the list shows the new bands."""
         today, store = self.context.today(), self.context.store
+        weights, bands = (
+            self.context.settings.health_weights(),
+            self.context.settings.health_bands(),
+        )
 
         def work(_progress: object) -> bool:
             from am_desktop.services import health
 
-            if not health.stale(store, today):
+            if not force and not health.stale(store, today):
                 return False
-            health.compute_all(store, today)
+            health.compute_all(store, today, weights=weights, bands=bands)
             return True
 
         self.context.tasks.submit(work, lane=Lane.WRITE, on_done=self._on_health_scored)

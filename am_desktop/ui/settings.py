@@ -24,6 +24,10 @@ PREFERENCE_DEFAULTS: dict[str, Any] = {
     "daily_backups_kept": 7,
     #: Coverage warns when no contact is this senior (a Seniority: 3 is vice president).
     "coverage_senior_level": 3,
+    #: Health: the components' weights (engagement, stakeholders, surveys, usage, issues) and
+    #: the bands' lower bounds (healthy, watch), as "25,20,20,20,15" and "70,40".
+    "health_weights": "25,20,20,20,15",
+    "health_bands": "70,40",
 }
 
 
@@ -73,6 +77,22 @@ class AppSettings(QObject):
         if self.preference(key) != value:
             self._qt.setValue(f"prefs/{key}", value)
             self.changed.emit(key)
+
+    # -- health ------------------------------------------------------------------------------
+
+    def health_weights(self) -> dict[str, float]:
+        """The health components' weights (the defaults when the stored text is damaged)."""
+        from am_desktop.domain.health import DEFAULT_WEIGHTS
+
+        numbers = _numbers(self.preference("health_weights"), len(DEFAULT_WEIGHTS))
+        return dict(zip(DEFAULT_WEIGHTS, numbers, strict=True)) if numbers else DEFAULT_WEIGHTS
+
+    def health_bands(self) -> tuple[float, float]:
+        """The lower bounds of the healthy and watch bands."""
+        numbers = _numbers(self.preference("health_bands"), 2)
+        if numbers and numbers[0] > numbers[1]:
+            return numbers[0], numbers[1]
+        return 70.0, 40.0
 
     # -- note templates ----------------------------------------------------------------------
 
@@ -150,3 +170,14 @@ class AppSettings(QObject):
     def sync(self) -> None:
         """Write to disk now."""
         self._qt.sync()
+
+
+def _numbers(text: str, count: int) -> list[float] | None:
+    """``count`` non-negative numbers from "25,20,…" (None when the text is not that)."""
+    try:
+        numbers = [float(part) for part in text.split(",")]
+    except ValueError:
+        return None
+    if len(numbers) != count or any(n < 0 for n in numbers):
+        return None
+    return numbers

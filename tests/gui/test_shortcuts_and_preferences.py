@@ -137,3 +137,16 @@ def test_note_templates_are_edited_in_preferences(qtbot: QtBot, context: AppCont
     again.template_reset.click()
     again.buttons.accepted.emit()
     assert context.settings.note_templates()["QBR"].startswith("## Quarterly business review")
+
+
+def test_health_weights_and_bands_are_preferences(qtbot: QtBot, context: AppContext) -> None:
+    dialog = PreferencesDialog(context)
+    qtbot.addWidget(dialog)
+    assert [box.value() for box in dialog.weights.values()] == [25, 20, 20, 20, 15]
+    dialog.weights["usage"].setValue(0)
+    dialog.healthy_from.setValue(80)
+    dialog.buttons.accepted.emit()
+    assert context.settings.health_weights()["usage"] == 0
+    assert context.settings.health_bands() == (80.0, 40.0)
+    context.settings.set_preference("health_bands", "30,60")  # upside down: the defaults
+    assert context.settings.health_bands() == (70.0, 40.0)

@@ -26,6 +26,7 @@ from PySide6.QtWidgets import (
 )
 
 from am_desktop.domain.coverage import Seniority
+from am_desktop.domain.health import LABELS
 from am_desktop.ui.context import AppContext
 
 #: Offered in the currency list; any other three-letter ISO 4217 code may be typed.
@@ -106,6 +107,8 @@ class PreferencesDialog(QDialog):
         )
         self.template_reset = QPushButton("Restore the original")
 
+        self._make_health_fields(settings)
+
         self.database_path = self._path_label(str(context.store.path))
         self.settings_path = self._path_label(settings.file_name)
         self.buttons = QDialogButtonBox(
@@ -113,6 +116,20 @@ class PreferencesDialog(QDialog):
         )
         self._lay_out()
         self._connect_signals()
+
+    def _make_health_fields(self, settings: Any) -> None:
+        self.weights: dict[str, QSpinBox] = {}
+        for key, weight in settings.health_weights().items():
+            box = QSpinBox()
+            box.setRange(0, 100)
+            box.setValue(round(weight))
+            box.setToolTip("How much this part counts in the health score (0 leaves it out)")
+            self.weights[key] = box
+        healthy, watch = settings.health_bands()
+        self.healthy_from, self.watch_from = QSpinBox(), QSpinBox()
+        for box, value in ((self.healthy_from, healthy), (self.watch_from, watch)):
+            box.setRange(1, 99)
+            box.setValue(round(value))
 
     @staticmethod
     def _path_label(path: str) -> QLabel:
@@ -132,6 +149,18 @@ class PreferencesDialog(QDialog):
         form.addRow("Gross margin for CLV", self.gross_margin)
         form.addRow("Daily backups kept", self.backups)
         form.addRow("Expect a contact at least at", self.senior_level)
+        weights = QHBoxLayout()
+        for key, box in self.weights.items():
+            weights.addWidget(QLabel(LABELS[key]))
+            weights.addWidget(box)
+        form.addRow("Health weights", weights)
+        bands = QHBoxLayout()
+        bands.addWidget(QLabel("healthy from"))
+        bands.addWidget(self.healthy_from)
+        bands.addWidget(QLabel("watch from"))
+        bands.addWidget(self.watch_from)
+        bands.addStretch(1)
+        form.addRow("Health bands", bands)
         templates = QGroupBox("Note templates")
         template_layout = QVBoxLayout(templates)
         chooser = QHBoxLayout()
@@ -165,6 +194,8 @@ class PreferencesDialog(QDialog):
             "gross_margin": round(self.gross_margin.value() / 100, 4),
             "daily_backups_kept": self.backups.value(),
             "coverage_senior_level": self.senior_level.currentData(),
+            "health_weights": ",".join(str(box.value()) for box in self.weights.values()),
+            "health_bands": f"{self.healthy_from.value()},{self.watch_from.value()}",
         }
 
     @Slot(str)

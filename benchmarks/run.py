@@ -262,6 +262,31 @@ def measure_search(db: Path) -> list[Figure]:
         Figure("note search p95, first run", m["search_first_run_p95_ms"], "ms", target="≤ 50 ms"),
         *measure_notes(db),
         *measure_renewals(db),
+        *measure_reviews(db),
+    ]
+
+
+def measure_reviews(db: Path) -> list[Figure]:
+    """KPIs, the Dashboard and a business-review deck (issue: KPIs and reviews)."""
+    from am_desktop.services import health
+    from am_desktop.services.store import open_store
+    from benchmarks import review_figures
+
+    store = open_store(db)
+    health.compute_all(store, date.today())  # the app scores every account once a day
+    store.close()
+    m = review_figures.measure(db)
+    return [
+        Figure("KPIs over the ledger", m["kpis_ms"], "ms", target="≤ 200 ms"),
+        Figure("dashboard period change", m["dashboard_period_change_ms"], "ms", target="≤ 300 ms"),
+        Figure(
+            "one account's PDF deck",
+            m["deck_s"],
+            "s",
+            m["plain_deck_s"],
+            "plain matplotlib, as many pages",
+            "≤ 3 s and ≤ 1.3×",
+        ),
     ]
 
 

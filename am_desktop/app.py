@@ -153,7 +153,7 @@ def run_self_test(db: str | None) -> int:
                 checks.append(
                     (
                         "dashboard charts drawn",
-                        _wait(app, lambda: bool(window.dashboard_view.canvases)),
+                        _wait(app, window.dashboard_view.ready),
                     )
                 )
         ids = window.model.ids()

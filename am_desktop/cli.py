@@ -20,6 +20,7 @@ from typing import TYPE_CHECKING, Any, TextIO
 
 from am_desktop import __version__
 from am_desktop.domain.csv_formats import KINDS
+from am_desktop.domain.values import counted
 from am_desktop.errors import AppError, Cancelled, ExportError, ImportRejected, ValidationError
 
 if TYPE_CHECKING:
@@ -359,8 +360,10 @@ def run_qbr(args: argparse.Namespace) -> int:
 
     formats = [f.strip().lower() for f in args.format.split(",") if f.strip()]
     unknown = [f for f in formats if f not in FORMATS]
-    if unknown or not formats:
+    if unknown:
         raise ValidationError(f"--format takes pdf, png and svg (not {', '.join(unknown)}).")
+    if not formats:
+        raise ValidationError("--format needs at least one of pdf, png and svg.")
     if not args.out.is_dir():
         raise ExportError(f"There is no folder {args.out} to write to.")
     start, end = _period(args)
@@ -377,7 +380,10 @@ def run_qbr(args: argparse.Namespace) -> int:
     written = write_review(data, args.out, date.today(), formats=formats)
     for path in written:
         print(path)
-    print(f"Business review of {data.title}: {len(written)} files in {args.out}.", file=sys.stderr)
+    print(
+        f"Business review of {data.title}: {counted(len(written), 'file')} in {args.out}.",
+        file=sys.stderr,
+    )
     return EXIT_OK
 
 

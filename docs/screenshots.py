@@ -54,7 +54,7 @@ def views(app: QApplication, window: Any, theme: str) -> None:
         window.show_view(key)
         pause(app)
         if key == "dashboard":
-            _wait(app, lambda: bool(window.dashboard_view.canvases))
+            _wait(app, window.dashboard_view.ready)
             pause(app, 1.0)
         if key == "renewals":
             _wait(app, lambda: window.renewals_view.model.rowCount() > 0)

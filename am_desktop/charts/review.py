@@ -14,7 +14,17 @@ from matplotlib.dates import date2num
 from matplotlib.figure import Figure
 from matplotlib.ticker import FuncFormatter, MaxNLocator
 
-from am_desktop.charts.kpi import BLUE, GREEN, GREY, RED, _figure, money_label
+from am_desktop.charts.kpi import (
+    BLUE,
+    GREEN,
+    GREY,
+    RED,
+    label_room,
+    margins,
+    money_label,
+    new_chart,
+    text_scale,
+)
 from am_desktop.domain.cancel import Progress, no_progress
 from am_desktop.services.files import replacing
 from am_desktop.services.review import ReviewData
@@ -30,28 +40,47 @@ def _days(days: Sequence[date]) -> Any:
     return date2num(list(days))  # type: ignore[no-untyped-call]
 
 
+def _time_axis(axes: Axes, data: ReviewData) -> None:
+    """Dates along x, spanning the whole period (so every chart of a deck lines up)."""
+    axes.xaxis_date()
+    axes.set_xlim(*_days([data.start, data.end]))
+
+
 def _money_axis(axes: Axes, axis: str = "y") -> None:
     target = axes.yaxis if axis == "y" else axes.xaxis
     target.set_major_formatter(FuncFormatter(lambda v, _p: money_label(v)))
 
 
 def _empty(axes: Axes, text: str) -> None:
-    axes.text(0.5, 0.5, text, ha="center", va="center", transform=axes.transAxes, color=GREY)
+    axes.text(0.5, 0.5, text, ha="center", va="center", transform=axes.transAxes, color=GREY,
+              fontsize=12)  # fmt: skip
     axes.set_axis_off()
 
 
+#: Beyond this many movements the ARR chart marks them without words (a portfolio has hundreds).
+LABELLED_MOVEMENTS = 24
+
+
 def arr_history(data: ReviewData) -> Figure:
-    figure, axes = _figure(f"{data.title}: ARR", data.period_label, PAGE)
-    if data.arr_by_month:
-        axes.xaxis_date()
+    moved = len(data.movements)
+    subtitle = data.period_label
+    if moved > LABELLED_MOVEMENTS:
+        up = sum(signed for _, _, signed in data.movements if signed > 0)
+        down = -sum(signed for _, _, signed in data.movements if signed < 0)
+        subtitle += f" · {moved:,} movements: +{money_label(up)}, −{money_label(down)}"
+    figure, axes = new_chart(f"{data.title}: ARR", subtitle, PAGE)
+    if data.movements or any(value for _, value in data.arr_by_month):
+        _time_axis(axes, data)
         axes.plot(_days([d for d, _ in data.arr_by_month]), [v for _, v in data.arr_by_month],
                   color=BLUE, marker="o", markersize=3, label="ARR at month end")  # fmt: skip
-        for day, kind, signed in data.movements:
-            x = float(_days([day])[0])
-            colour = GREEN if signed > 0 else RED
-            axes.axvline(x, color=colour, alpha=0.25, linewidth=1)
-            axes.annotate(kind, (x, 0), xycoords=("data", "axes fraction"), fontsize=6,
-                          rotation=90, va="bottom", color=GREY)  # fmt: skip
+        if moved <= LABELLED_MOVEMENTS:
+            small = 6 * text_scale(figure)
+            for day, kind, signed in data.movements:
+                x = float(_days([day])[0])
+                colour = GREEN if signed > 0 else RED
+                axes.axvline(x, color=colour, alpha=0.25, linewidth=1)
+                axes.annotate(kind, (x, 0), xycoords=("data", "axes fraction"), fontsize=small,
+                              rotation=90, va="bottom", color=GREY)  # fmt: skip
         _money_axis(axes)
     else:
         _empty(axes, "No ARR recorded.")
@@ -59,59 +88,63 @@ def arr_history(data: ReviewData) -> Figure:
 
 
 def health_trend(data: ReviewData) -> Figure:
-    figure, axes = _figure(f"{data.title}: health", "Score 0–100; bands at 40 and 70", PAGE)
+    healthy, watch = data.bands
+    whose = "Average score of the accounts" if data.account_id is None else "Score"
+    figure, axes = new_chart(
+        f"{data.title}: health", f"{whose}, 0–100; bands at {watch:g} and {healthy:g}", PAGE
+    )
     if data.health_trend:
-        axes.xaxis_date()
+        _time_axis(axes, data)
         axes.plot(_days([d for d, _ in data.health_trend]), [v for _, v in data.health_trend],
                   color=GREEN, marker="o", markersize=3)  # fmt: skip
-        axes.axhspan(70, 100, color=GREEN, alpha=0.06)
-        axes.axhspan(0, 40, color=RED, alpha=0.06)
+        axes.axhspan(healthy, 100, color=GREEN, alpha=0.06)
+        axes.axhspan(0, watch, color=RED, alpha=0.06)
         axes.set_ylim(0, 100)
     else:
-        _empty(
-            axes, "No health scores yet (the portfolio review shows the bands on the dashboard)."
-        )
+        _empty(axes, "No health scores in this period: the app scores every account once a day.")
     return figure
 
 
 def survey_trend(data: ReviewData) -> Figure:
-    figure, axes = _figure(f"{data.title}: NPS and CSAT", data.period_label, PAGE)
+    figure, axes = new_chart(f"{data.title}: NPS and CSAT", data.period_label, PAGE)
     if data.surveys:
         for kind, colour, scale in (("nps", BLUE, 10), ("csat", GREEN, 25)):
             points = [(d, s * scale if kind == "nps" else (s - 1) * scale)
                       for d, k, s in data.surveys if k == kind]  # fmt: skip
             if points:
-                axes.xaxis_date()
+                _time_axis(axes, data)
                 axes.scatter(_days([d for d, _ in points]), [v for _, v in points], color=colour,
                              label=f"{kind.upper()} answers, on 0–100", s=18)  # fmt: skip
         axes.set_ylim(-5, 105)
-        axes.legend(fontsize=8, frameon=False)
+        axes.legend(fontsize=8 * text_scale(figure), frameon=False)
     else:
         _empty(axes, "No NPS or CSAT answers in this period.")
     return figure
 
 
 def usage_trend(data: ReviewData) -> Figure:
-    figure, axes = _figure(f"{data.title}: usage and adoption", data.period_label, PAGE)
+    figure, axes = new_chart(f"{data.title}: usage and adoption", data.period_label, PAGE)
     if data.usage:
-        axes.xaxis_date()
+        _time_axis(axes, data)
         days = _days([d for d, _, _ in data.usage])
         axes.plot(days, [a for _, a, _ in data.usage], color=BLUE, label="Active users")
         axes.plot(days, [s for _, _, s in data.usage], color=GREY, linestyle="--",
                   label="Licensed seats")  # fmt: skip
-        axes.legend(fontsize=8, frameon=False)
+        axes.legend(fontsize=8 * text_scale(figure), frameon=False)
     else:
         _empty(axes, "No usage samples in this period.")
     return figure
 
 
 def pipeline(data: ReviewData) -> Figure:
-    figure, axes = _figure(f"{data.title}: renewal and expansion pipeline", "Open, by stage", PAGE)
+    title = f"{data.title}: renewal and expansion pipeline"
+    figure, axes = new_chart(title, "Open, by stage", PAGE)
     if data.pipeline:
         labels = [f"{kind.title()}: {stage.replace('_', ' ')}" for kind, stage, _ in data.pipeline]
         values = [cents for _, _, cents in data.pipeline]
         colours = [BLUE if kind == "renewal" else GREEN for kind, _, _ in data.pipeline]
         axes.barh(labels, values, color=colours)
+        margins(figure, left=label_room(labels))
         _money_axis(axes, "x")
     else:
         _empty(axes, "Nothing open.")
@@ -119,7 +152,7 @@ def pipeline(data: ReviewData) -> Figure:
 
 
 def issues(data: ReviewData) -> Figure:
-    figure, axes = _figure(f"{data.title}: issues opened", data.period_label, PAGE)
+    figure, axes = new_chart(f"{data.title}: issues opened", data.period_label, PAGE)
     order = ("critical", "high", "medium", "low")
     counts = [data.issues.get(s, 0) for s in order]
     if any(counts):
@@ -176,8 +209,8 @@ def summary_page(data: ReviewData) -> Figure:
     table = axes.table(cellText=rows, colLabels=["Measure", "Value"], loc="upper left",
                        colLoc="left", cellLoc="left")  # fmt: skip
     table.auto_set_font_size(False)
-    table.set_fontsize(10)
-    table.scale(1, 1.5)
+    table.set_fontsize(12)
+    table.scale(1, 1.8)
     return figure
 
 
@@ -196,21 +229,23 @@ def write_review(
     stem = "".join(c if c.isalnum() or c in " -_" else "_" for c in data.title).strip() or "review"
     figures = [(name, BUILDERS[name](data)) for name in charts]
     written: list[Path] = []
-    steps = len(figures) * len([f for f in formats if f != "pdf"]) + ("pdf" in formats)
-    done = 0
+    files = [kind for kind in formats if kind in ("png", "svg")]
+    pages = 2 + len(figures) if "pdf" in formats else 0
+    steps, done = len(figures) * len(files) + pages, 0
     for name, figure in figures:
-        for kind in (f for f in formats if f in ("png", "svg")):
+        for kind in files:
             target = folder / f"{stem} - {name}.{kind}"
             with replacing(target) as temporary:
                 figure.savefig(temporary, format=kind, dpi=150 if kind == "png" else 100)
             written.append(target)
             done += 1
-            progress(done, steps, "Drawing the charts")
-    if "pdf" in formats:
+            progress(done, steps, "Drawing the charts")  # where a Cancel stops the export
+    if pages:
         target = folder / f"{stem} - business review.pdf"
         with replacing(target) as temporary, PdfPages(temporary) as deck:
             for page in (title_page(data, today), summary_page(data), *(f for _, f in figures)):
                 deck.savefig(page)
+                done += 1
+                progress(done, steps, "Writing the deck")
         written.append(target)
-        progress(steps, steps, "Writing the deck")
     return written

@@ -12,6 +12,7 @@ from dataclasses import dataclass
 from datetime import date
 
 from am_desktop.domain.enums import HealthBand, Sentiment, Severity, SurveyKind
+from am_desktop.domain.values import counted
 
 #: The components, their default weights and their names on screen.
 DEFAULT_WEIGHTS: dict[str, float] = {
@@ -96,7 +97,9 @@ def engagement(inputs: HealthInputs) -> tuple[float, str]:
     days = (inputs.today - inputs.last_touch).days
     cadence = max(1, inputs.cadence_days)
     value = 100.0 * min(1.0, max(0.0, 1 - (days - cadence) / (2 * cadence)))
-    return value, f"Last touch {days} days ago; the check-in cadence is {cadence} days."
+    return value, (
+        f"Last touch {counted(days, 'day')} ago; the check-in cadence is {counted(cadence, 'day')}."
+    )
 
 
 def stakeholders(inputs: HealthInputs) -> tuple[float | None, str]:

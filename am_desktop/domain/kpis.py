@@ -158,7 +158,7 @@ def compute(
     cohort = sums.cohort
     starting = sum(sums.arr_before[a] for a in cohort)
     retained = sum(1 for a in cohort if sums.arr_at_end.get(a, 0) > 0)
-    ending = sum(arr for arr in sums.arr_at_end.values() if arr > 0)
+    ending = sum(sums.arr_at_end.values())  # every account's ARR, as §3 says
     at_end = sum(1 for arr in sums.arr_at_end.values() if arr > 0)
     expansion, contraction, churn = (
         sums.cohort_expansion,

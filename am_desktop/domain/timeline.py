@@ -27,6 +27,17 @@ def add_months(day: date, months: int) -> date:
     return date(year, month, min(day.day, last))
 
 
+def month_ends(start: date, end: date) -> list[date]:
+    """The last day of each month from ``start``'s to ``end``'s (``end`` itself for the last)."""
+    ends: list[date] = []
+    first = date(start.year, start.month, 1)
+    while first <= end:
+        last = add_months(first, 1) - timedelta(days=1)
+        ends.append(min(last, end))
+        first = add_months(first, 1)
+    return ends
+
+
 def term_end(start: date, months: int) -> date:
     """The last day of a term of ``months`` starting on ``start``.
 

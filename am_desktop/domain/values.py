@@ -176,3 +176,8 @@ def to_utc(moment: datetime) -> datetime:
     if moment.tzinfo is None:
         return moment.replace(tzinfo=UTC)
     return moment.astimezone(UTC)
+
+
+def counted(number: int, noun: str, plural: str | None = None) -> str:
+    """``1 account``, ``2 accounts``, ``1,200 files``: a number with its noun agreed."""
+    return f"{number:,} {noun if number == 1 else plural or noun + 's'}"

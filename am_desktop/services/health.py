@@ -10,7 +10,7 @@ from __future__ import annotations
 import json
 from collections import defaultdict
 from collections.abc import Iterable, Mapping, Sequence
-from datetime import UTC, date, datetime
+from datetime import UTC, date, datetime, timedelta
 from typing import Any
 
 from am_desktop.db.connection import datetime_from_db, datetime_to_db
@@ -20,6 +20,13 @@ from am_desktop.domain.enums import ContactRole, Sentiment, Severity, SurveyKind
 from am_desktop.domain.health import DEFAULT_BANDS, Health, HealthInputs, score
 from am_desktop.domain.ids import AccountId, ContactId
 from am_desktop.services.store import Store
+
+#: The id of an account's newest snapshot (``{when}``: an extra condition on computed_at).
+#: One index seek an account, whatever the length of the history (10,000 rows a day).
+LATEST_SNAPSHOT = (
+    "(SELECT id FROM health_snapshot WHERE account_id = a.id {when} "
+    "ORDER BY computed_at DESC, id DESC LIMIT 1)"
+)
 
 
 def compute_all(
@@ -90,7 +97,7 @@ def compute_all(
             inputs = HealthInputs(
                 today=today,
                 cadence_days=cadence,
-                last_touch=datetime_from_db(touched).date() if touched else None,
+                last_touch=datetime_from_db(touched).astimezone().date() if touched else None,
                 sentiments=[p.sentiment for p in people],
                 coverage_warnings=len(coverage_warnings(graph, today)) if people else 0,
                 latest_survey=(SurveyKind(survey[0]), int(survey[1])) if survey else None,
@@ -143,12 +150,15 @@ def latest(store: Store, account_id: int) -> tuple[float, str, list[dict[str, ob
     return float(row[0]), str(row[1]), list(json.loads(row[2]))
 
 
-def trend(store: Store, account_id: int, limit: int = 90) -> list[tuple[datetime, float]]:
-    """An account's scores over time, oldest first (the trend chart)."""
+def trend(
+    store: Store, account_id: int, limit: int = 90, *, until: date | None = None
+) -> list[tuple[datetime, float]]:
+    """An account's latest ``limit`` scores (computed on or before ``until``), oldest first."""
+    before = (until + timedelta(days=1)).isoformat() if until is not None else "9999"
     with store.raw() as connection:
         rows = connection.execute(
             "SELECT computed_at, score FROM health_snapshot WHERE account_id = ? "
-            "ORDER BY computed_at DESC, id DESC LIMIT ?",
-            (account_id, limit),
+            "AND computed_at < ? ORDER BY computed_at DESC, id DESC LIMIT ?",
+            (account_id, before, limit),
         ).fetchall()
     return [(datetime_from_db(when), float(value)) for when, value in reversed(rows)]

@@ -22,7 +22,7 @@ _LATEST_HEALTH = (
 )
 _HEALTH_SCORE = _LATEST_HEALTH.format(column="score")
 _HEALTH_BAND = _LATEST_HEALTH.format(column="band")
-_NEXT_CHECKIN = "date(a.last_touch_at, '+' || a.checkin_cadence_days || ' days')"
+_NEXT_CHECKIN = "date(a.last_touch_at, 'localtime', '+' || a.checkin_cadence_days || ' days')"
 
 #: How each column sorts: the value, and whether empty values must stay at the end.
 _SORT_SQL: dict[SortKey, tuple[str, bool]] = {

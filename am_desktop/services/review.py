@@ -7,12 +7,12 @@ from __future__ import annotations
 
 from collections import Counter
 from dataclasses import dataclass
-from datetime import date
+from datetime import date, timedelta
 
+from am_desktop.domain.health import DEFAULT_BANDS
 from am_desktop.domain.kpis import Kpis
 from am_desktop.services import health
-from am_desktop.services.dashboard import month_ends
-from am_desktop.services.kpis import period_kpis
+from am_desktop.services.kpis import period_figures
 from am_desktop.services.store import Store
 
 
@@ -31,6 +31,8 @@ class ReviewData:
     usage: tuple[tuple[date, int, int], ...]  # (day, active users, licensed seats)
     pipeline: tuple[tuple[str, str, int], ...]  # (kind: renewal|expansion, stage, cents)
     issues: dict[str, int]  # severity -> opened in the period
+    bands: tuple[float, float] = DEFAULT_BANDS  # the healthy and watch bands' lower bounds
+    account_id: int | None = None  # None: the portfolio
 
     @property
     def period_label(self) -> str:
@@ -44,9 +46,12 @@ def review_data(
     *,
     account_id: int | None = None,
     gross_margin: float = 0.8,
+    bands: tuple[float, float] = DEFAULT_BANDS,
 ) -> ReviewData:
     """The review of one account (or the portfolio, ``account_id`` None) for ``start``…``end``."""
-    kpis = period_kpis(store, start, end, account_id=account_id, gross_margin=gross_margin)
+    kpis, ledger = period_figures(
+        store, start, end, account_id=account_id, gross_margin=gross_margin
+    )
     only = "AND account_id = ?" if account_id is not None else ""
     extra: tuple[int, ...] = (account_id,) if account_id is not None else ()
     period = (start.isoformat(), end.isoformat())
@@ -56,12 +61,6 @@ def review_data(
         if account_id is not None:
             row = connection.execute("SELECT name FROM account WHERE id = ?", extra).fetchone()
             title = row[0] if row else "Account"
-        by_day = connection.execute(
-            "SELECT occurred_on, sum(CASE WHEN type IN ('contraction', 'churn') THEN "
-            "-amount_cents ELSE amount_cents END) FROM arr_movement WHERE archived_at IS NULL "
-            f"AND occurred_on <= ? {only} GROUP BY occurred_on ORDER BY occurred_on",
-            (end.isoformat(), *extra),
-        ).fetchall()
         movements = tuple(
             (date.fromisoformat(day), kind, int(signed))
             for day, kind, signed in connection.execute(
@@ -109,19 +108,29 @@ def review_data(
                 ).fetchall()
             )
         )
-    running, index, series = 0, 0, []
-    for point in month_ends(start, end):
-        while index < len(by_day) and by_day[index][0] <= point.isoformat():
-            running += int(by_day[index][1])
-            index += 1
-        series.append((point, running))
-    trend: tuple[tuple[date, float], ...] = ()
-    if account_id is not None:
-        trend = tuple((when.date(), value) for when, value in health.trend(store, account_id, 365))
+    if account_id is None:
+        trend = _portfolio_health(store, start, end)
+    else:
+        trend = tuple(
+            (when.date(), value)
+            for when, value in health.trend(store, account_id, 400, until=end)
+            if when.date() >= start
+        )
     pipeline = tuple(("renewal", stage, int(cents)) for stage, cents in renewals_open) + tuple(
         ("expansion", stage, int(cents or 0)) for stage, cents in expansions
     )
     return ReviewData(
-        title, start, end, kpis, tuple(series), movements, trend, surveys, usage, pipeline,
-        dict(issues),
+        title, start, end, kpis, ledger.arr_by_month(), movements, trend, surveys, usage, pipeline,
+        dict(issues), bands, account_id,
     )  # fmt: skip
+
+
+def _portfolio_health(store: Store, start: date, end: date) -> tuple[tuple[date, float], ...]:
+    """The mean score of the scored accounts on each day the app scored them."""
+    with store.raw() as connection:
+        rows = connection.execute(
+            "SELECT substr(computed_at, 1, 10), avg(score) FROM health_snapshot "
+            "WHERE computed_at >= ? AND computed_at < ? GROUP BY 1 ORDER BY 1",
+            (start.isoformat(), (end + timedelta(days=1)).isoformat()),
+        ).fetchall()
+    return tuple((date.fromisoformat(day), float(score)) for day, score in rows)

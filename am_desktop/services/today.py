@@ -11,6 +11,7 @@ from datetime import UTC, date, datetime, time, timedelta
 
 from am_desktop.db.connection import datetime_to_db
 from am_desktop.domain.enums import HealthBand, Severity
+from am_desktop.services.health import LATEST_SNAPSHOT
 from am_desktop.services.renewal_queries import RenewalRow, upcoming
 from am_desktop.services.store import Store
 
@@ -72,14 +73,9 @@ class HealthDrop:
 
 _BAND_RANK = "CASE {} WHEN 'healthy' THEN 0 WHEN 'watch' THEN 1 ELSE 2 END"
 _HEALTH_DROPS = f"""
-WITH latest AS (
-  SELECT account_id, band, score, max(computed_at) FROM health_snapshot GROUP BY account_id
-), before AS (
-  SELECT account_id, band, max(computed_at) FROM health_snapshot WHERE computed_at < ?
-  GROUP BY account_id
-)
-SELECT a.id, a.name, b.band, l.band, l.score FROM latest l
-JOIN before b ON b.account_id = l.account_id JOIN account a ON a.id = l.account_id
+SELECT a.id, a.name, b.band, l.band, l.score FROM account a
+JOIN health_snapshot l ON l.id = {LATEST_SNAPSHOT.format(when="")}
+JOIN health_snapshot b ON b.id = {LATEST_SNAPSHOT.format(when="AND computed_at < ?")}
 WHERE a.archived_at IS NULL AND {_BAND_RANK.format("l.band")} > {_BAND_RANK.format("b.band")}
 ORDER BY l.score, a.name
 """
@@ -118,7 +114,7 @@ def today_lists(store: Store, today: date, limit: int = 50) -> TodayLists:
     with store.raw() as connection:
         totals["check_ins"] = connection.execute(
             "SELECT count(*) FROM account WHERE archived_at IS NULL AND (last_touch_at IS NULL "
-            "OR date(last_touch_at, '+' || checkin_cadence_days || ' days') < ?)",
+            "OR date(last_touch_at, 'localtime', '+' || checkin_cadence_days || ' days') < ?)",
             (today.isoformat(),),
         ).fetchone()[0]
         soon = (today + timedelta(days=ACTIONS_AHEAD_DAYS)).isoformat()
@@ -141,9 +137,9 @@ def today_lists(store: Store, today: date, limit: int = 50) -> TodayLists:
             )
             for account_id, name, touched, due in connection.execute(
                 "SELECT id, name, last_touch_at, "
-                "date(last_touch_at, '+' || checkin_cadence_days || ' days') AS due "
+                "date(last_touch_at, 'localtime', '+' || checkin_cadence_days || ' days') AS due "
                 "FROM account WHERE archived_at IS NULL AND (last_touch_at IS NULL OR "
-                "date(last_touch_at, '+' || checkin_cadence_days || ' days') < ?) "
+                "date(last_touch_at, 'localtime', '+' || checkin_cadence_days || ' days') < ?) "
                 "ORDER BY due IS NULL, due, name LIMIT ?",
                 (today.isoformat(), limit),
             )

@@ -1,18 +1,18 @@
 """The Dashboard: KPI tiles for a period and the charts behind them (issue 7).
 
-The figures are built on a worker from plain data (``charts.kpi``, never pyplot) and shown in
-matplotlib's Qt canvas on the GUI thread, so a period change never freezes the window.
+The figures are built and drawn on a worker from plain data (``charts.kpi``, never pyplot, the
+same functions as the exports) and shown as images, so a period change never freezes the window.
 """
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from datetime import date, timedelta
-from typing import Any
+from functools import partial
+from typing import TYPE_CHECKING, Any
 
-from PySide6.QtCore import QDate, Qt, Slot
-from PySide6.QtGui import QAction
+from PySide6.QtCore import QDate, Signal, Slot
 from PySide6.QtWidgets import (
-    QApplication,
     QComboBox,
     QDateEdit,
     QFrame,
@@ -26,9 +26,14 @@ from PySide6.QtWidgets import (
 
 from am_desktop.domain.kpis import default_period
 from am_desktop.domain.timeline import add_months
+from am_desktop.domain.values import counted
 from am_desktop.ui import format as fmt
+from am_desktop.ui.chart_view import ChartView, FigureFactory, render
 from am_desktop.ui.context import AppContext
 from am_desktop.ui.tasks import Lane
+
+if TYPE_CHECKING:
+    from am_desktop.services.dashboard import PeriodData, StandingData
 
 PERIODS = (
     ("trailing", "Trailing 12 months"),
@@ -65,31 +70,45 @@ def period_of(key: str, today: date) -> tuple[date, date]:
     return default_period(today)
 
 
-def build_figures(data: Any, subtitle: str) -> list[Any]:
-    """The Dashboard's five figures (runs on a worker: Figures, not canvases)."""
+def period_charts(data: PeriodData, subtitle: str) -> list[FigureFactory]:
+    """The charts that follow the period: the ARR bridge and ARR by month."""
     from am_desktop.charts import kpi
 
     return [
-        kpi.arr_bridge(data.kpis, subtitle),
-        kpi.arr_by_month(data.arr_by_month, subtitle),
-        kpi.renewal_forecast(data.forecast, "ARR renewing per quarter"),
-        kpi.health_distribution(data.bands, "Accounts by band, latest scores"),
-        kpi.accounts_at_risk(data.at_risk, "Largest by ARR"),
+        partial(kpi.arr_bridge, data.kpis, subtitle),
+        partial(kpi.arr_by_month, data.arr_by_month, subtitle),
     ]
 
 
-def copy_chart(canvas: QWidget) -> None:
-    """Put a chart on the clipboard as an image (for slides and mails)."""
-    QApplication.clipboard().setImage(canvas.grab().toImage())
+def standing_charts(data: StandingData) -> list[FigureFactory]:
+    """The charts of today: the renewal forecast, health bands and accounts at risk."""
+    from am_desktop.charts import kpi
+
+    return [
+        partial(kpi.renewal_forecast, data.forecast, "ARR renewing per quarter"),
+        partial(kpi.health_distribution, data.bands, "Accounts by band, latest scores"),
+        partial(kpi.accounts_at_risk, data.at_risk, "Largest by ARR"),
+    ]
 
 
 class DashboardView(QWidget):
-    """KPI tiles and charts for a chosen period."""
+    """KPI tiles and charts for a chosen period.
+
+    A period change reads and redraws only what follows the period (the KPIs, the bridge, ARR by
+    month); the forecast, the health bands and the accounts at risk are read again on
+    :meth:`refresh` (when the data changes). The charts are drawn on the worker that read their
+    data, at the size they have on screen, so the GUI thread only shows images.
+    """
+
+    #: The newest figures and charts are on screen.
+    updated = Signal()
 
     def __init__(self, context: AppContext, parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self.context = context
-        self.data: Any = None
+        self.period_figures: PeriodData | None = None
+        self.standing: StandingData | None = None
+        self._asked = self._shown = 0  # the newest read and the one shown; older ones are dropped
         self.period = QComboBox(self)
         for key, label in PERIODS:
             self.period.addItem(label, key)
@@ -101,8 +120,7 @@ class DashboardView(QWidget):
         self.status = QLabel(self)
         self.status.setObjectName("muted")
         self.tiles: dict[str, QLabel] = {}
-        self.canvases: list[QWidget] = []
-        self.chart_grid = QGridLayout()
+        self.charts = [ChartView(context.tasks, self) for _ in range(5)]
         self._build()
         self._set_dates(*period_of("trailing", context.today()))
         self.period.currentIndexChanged.connect(self._on_period_changed)
@@ -138,7 +156,10 @@ class DashboardView(QWidget):
         layout.addLayout(bar)
         layout.addWidget(self.status)
         layout.addLayout(tiles)
-        layout.addLayout(self.chart_grid)
+        charts = QGridLayout()
+        for index, chart in enumerate(self.charts):
+            charts.addWidget(chart, index // 2, index % 2)
+        layout.addLayout(charts)
         layout.addStretch(1)
         scroll = QScrollArea(self)
         scroll.setWidgetResizable(True)
@@ -169,15 +190,19 @@ class DashboardView(QWidget):
             self._set_dates(*period_of(key, self.context.today()))
         else:
             self._set_dates(*self.dates())
-        self.refresh()
+        self.refresh(standing=False)
 
     @Slot()
     def _on_custom_changed(self) -> None:
         if self.period.currentData() == "custom":
-            self.refresh()
+            self.refresh(standing=False)
 
-    def refresh(self) -> None:
-        """Read the period's figures and draw the charts (on a worker)."""
+    def ready(self) -> bool:
+        """Whether the newest figures and every chart are on screen."""
+        return self._shown == self._asked and all(c.current for c in self.charts)
+
+    def refresh(self, *, standing: bool = True) -> None:
+        """Read the period's figures (and, with ``standing``, today's) and draw their charts."""
         start, end = self.dates()
         if end < start:
             self.status.setText("The period ends before it starts: choose the dates again.")
@@ -185,22 +210,35 @@ class DashboardView(QWidget):
         store, today = self.context.store, self.context.today()
         margin = float(self.context.settings.preference("gross_margin"))
         subtitle = f"{fmt.day(start)} to {fmt.day(end)}"
+        standing = standing or self.standing is None
+        shown = self.charts if standing else self.charts[:2]
+        sizes = [(c.width(), c.height(), c.devicePixelRatioF()) for c in shown]
+        self._asked += 1
+        request = self._asked
 
-        def work(_progress: object) -> Any:
-            from am_desktop.services.dashboard import dashboard
+        def work(_progress: object) -> Loaded:
+            from am_desktop.services.dashboard import period_data, standing_data
 
-            data = dashboard(store, start, end, today, gross_margin=margin)
-            return data, build_figures(data, subtitle)
+            period = period_data(store, start, end, gross_margin=margin)
+            now = standing_data(store, today) if standing else None
+            factories = period_charts(period, subtitle)
+            if now is not None:
+                factories += standing_charts(now)
+            images = [render(f, *size) for f, size in zip(factories, sizes, strict=True)]
+            return Loaded(request, period, now, factories, images)
 
         self.status.setText("Working out the figures…")
         self.context.tasks.submit(work, lane=Lane.READ, on_done=self._on_loaded)
 
-    def _on_loaded(self, loaded: Any) -> None:
-        from matplotlib.backends.backend_qtagg import FigureCanvasQTAgg
-
-        data, figures = loaded
-        self.data = data
-        kpis = data.kpis
+    def _on_loaded(self, loaded: Loaded) -> None:
+        if loaded.request < self._asked:
+            return  # the period changed again while this was read
+        self._shown = loaded.request
+        self.period_figures = kpis_data = loaded.period
+        if loaded.standing is not None:
+            self.standing = loaded.standing
+        assert self.standing is not None
+        kpis = kpis_data.kpis
         currency = self.context.settings.preference("currency")
 
         def ratio(value: float | None) -> str:
@@ -214,25 +252,27 @@ class DashboardView(QWidget):
             "expansion": fmt.money(kpis.expansion, currency, compact=True),
             "nps": "—" if kpis.nps is None else f"{kpis.nps:.0f}",
             "csat": "—" if kpis.csat is None else f"{kpis.csat:.0f}",
-            "at_risk": fmt.money(data.arr_at_risk_cents, currency, compact=True),
+            "at_risk": fmt.money(self.standing.arr_at_risk_cents, currency, compact=True),
         }
         for key, text in shown.items():
             self.tiles[key].setText(text)
-        for canvas in self.canvases:
-            self.chart_grid.removeWidget(canvas)
-            canvas.deleteLater()
-        self.canvases = []
-        for index, figure in enumerate(figures):
-            canvas = FigureCanvasQTAgg(figure)  # type: ignore[no-untyped-call]
-            canvas.setMinimumHeight(300)
-            canvas.setContextMenuPolicy(Qt.ContextMenuPolicy.ActionsContextMenu)
-            copy = QAction("Copy chart", canvas)
-            copy.triggered.connect(lambda _c=False, c=canvas: copy_chart(c))
-            canvas.addAction(copy)
-            canvas.setToolTip("Right-click to copy the chart")
-            self.chart_grid.addWidget(canvas, index // 2, index % 2)
-            self.canvases.append(canvas)
+        drawn = zip(loaded.factories, loaded.images, strict=True)
+        for chart, (factory, image) in zip(self.charts, drawn, strict=False):
+            chart.show_chart(factory, image)
         self.status.setText(
-            f"{fmt.day(kpis.start)} to {fmt.day(kpis.end)} · {kpis.accounts_at_start} accounts "
-            f"at the start, {kpis.accounts_at_end} at the end"
+            f"{fmt.day(kpis.start)} to {fmt.day(kpis.end)} · "
+            f"{counted(kpis.accounts_at_start, 'account')} at the start, "
+            f"{kpis.accounts_at_end:,} at the end"
         )
+        self.updated.emit()
+
+
+@dataclass(frozen=True, slots=True)
+class Loaded:
+    """What a worker read and drew for the Dashboard."""
+
+    request: int
+    period: PeriodData
+    standing: StandingData | None
+    factories: list[FigureFactory]
+    images: list[Any]

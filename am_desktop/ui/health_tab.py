@@ -107,9 +107,11 @@ class HealthTab(QWidget):
             self.score.setText(
                 f"<span style='color:{colour}'>{value:.0f} · {_BAND_LABELS.get(band, band)}</span>"
             )
+            healthy, watch = self.context.settings.health_bands()
             self.explain.setText(
                 "A weighted mean of the components below (missing ones are left out and the "
-                "others reweighted); 70 and above is healthy, 40 to 69 watch, under 40 at risk."
+                f"others reweighted); {healthy:g} and above is healthy, {watch:g} to under "
+                f"{healthy:g} watch, under {watch:g} at risk."
             )
             self.components.setRowCount(len(components))
             for row, part in enumerate(components):

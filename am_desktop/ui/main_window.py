@@ -724,8 +724,9 @@ class MainWindow(QMainWindow):
         self.alerts_button.setVisible(count > 0)
 
     def _on_alerts_clock(self) -> None:
-        if self.context.today() != self._alerts_checked_on:
+        if self.context.today() != self._alerts_checked_on:  # a new day while the window is open
             self.check_alerts()
+            self._score_health()
 
     def _dashboard_view(self) -> Any:
         """The Dashboard, built the first time it is shown."""

@@ -85,7 +85,9 @@ class AppSettings(QObject):
         from am_desktop.domain.health import DEFAULT_WEIGHTS
 
         numbers = _numbers(self.preference("health_weights"), len(DEFAULT_WEIGHTS))
-        return dict(zip(DEFAULT_WEIGHTS, numbers, strict=True)) if numbers else DEFAULT_WEIGHTS
+        if not numbers or not any(numbers):  # all zero would score nothing
+            return dict(DEFAULT_WEIGHTS)
+        return dict(zip(DEFAULT_WEIGHTS, numbers, strict=True))
 
     def health_bands(self) -> tuple[float, float]:
         """The lower bounds of the healthy and watch bands."""

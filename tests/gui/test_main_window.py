@@ -5,6 +5,7 @@ from __future__ import annotations
 from collections.abc import Iterator
 from datetime import timedelta
 from pathlib import Path
+from typing import Any
 
 import pytest
 from PySide6.QtCore import Qt
@@ -379,7 +380,8 @@ def test_the_health_tab_explains_the_score_and_recomputes(window: MainWindow) ->
 def test_the_dashboard_shows_the_periods_kpis_and_charts(qtbot: QtBot, window: MainWindow) -> None:
     window.show_view("dashboard")
     view = window.dashboard_view
-    qtbot.waitUntil(lambda: len(view.canvases) == 5)
+    qtbot.waitUntil(view.ready)
+    assert all(chart.image is not None and not chart.image.isNull() for chart in view.charts)
     assert view.tiles["arr"].text() == "$14k"  # the three accounts' ARR: 5,000 + 9,000 + 100
     view.period.setCurrentIndex(view.period.findData("last_year"))
     start, end = view.dates()
@@ -387,3 +389,52 @@ def test_the_dashboard_shows_the_periods_kpis_and_charts(qtbot: QtBot, window: M
     assert end.year == TODAY.year - 1
     qtbot.waitUntil(lambda: view.tiles["arr"].text() == "$0")  # the ledger starts in 2026
     assert view.tiles["nrr"].text() == "—"  # no cohort, no ratio
+
+
+def test_a_late_result_for_an_earlier_period_does_not_replace_the_newer_one(
+    qtbot: QtBot, window: MainWindow
+) -> None:
+    import dataclasses
+
+    window.show_view("dashboard")
+    view = window.dashboard_view
+    qtbot.waitUntil(view.ready)
+    held: list[tuple[Any, Any]] = []
+
+    class Holding:
+        """Keeps the jobs, so the test decides the order their results arrive in."""
+
+        def submit(self, work: Any, *, on_done: Any = None, **_options: Any) -> None:
+            held.append((work, on_done))
+
+        def shutdown(self) -> None:
+            pass
+
+    view.context = dataclasses.replace(view.context, tasks=Holding())
+    view.period.setCurrentIndex(view.period.findData("last_year"))  # slow to come back
+    view.period.setCurrentIndex(view.period.findData("trailing"))
+    assert len(held) == 2
+    for work, on_done in reversed(held):  # the newer result arrives first
+        on_done(work(None))
+    assert view.tiles["arr"].text() == "$14k"  # the trailing year's, not last year's $0
+    assert view.ready()
+
+
+def test_a_chart_draws_again_at_its_new_size(qtbot: QtBot, context: AppContext) -> None:
+    from functools import partial
+
+    from am_desktop.charts.kpi import health_distribution
+    from am_desktop.ui.chart_view import ChartView
+
+    chart = ChartView(context.tasks)
+    qtbot.addWidget(chart)
+    chart.resize(400, 300)
+    chart.show()
+    qtbot.waitExposed(chart)
+    chart.show_chart(partial(health_distribution, {"healthy": 2}, "now"))
+    assert chart.current and chart.image is not None
+    assert chart.image.deviceIndependentSize().toSize().width() == 400
+    chart.resize(600, 300)
+    assert not chart.current  # the old image, stretched, until the new one is drawn
+    qtbot.waitUntil(lambda: chart.current)
+    assert chart.image.deviceIndependentSize().toSize().width() == 600

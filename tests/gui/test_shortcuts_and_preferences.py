@@ -150,3 +150,21 @@ def test_health_weights_and_bands_are_preferences(qtbot: QtBot, context: AppCont
     assert context.settings.health_bands() == (80.0, 40.0)
     context.settings.set_preference("health_bands", "30,60")  # upside down: the defaults
     assert context.settings.health_bands() == (70.0, 40.0)
+
+
+def test_preferences_refuse_health_weights_that_score_nothing(
+    qtbot: QtBot, context: AppContext
+) -> None:
+    dialog = PreferencesDialog(context)
+    qtbot.addWidget(dialog)
+    for box in dialog.weights.values():
+        box.setValue(0)
+    dialog.buttons.accepted.emit()
+    assert "at least one part" in dialog.health_error.text()
+    assert context.settings.health_weights()["engagement"] == 25  # nothing was saved
+    dialog.weights["usage"].setValue(10)
+    dialog.watch_from.setValue(80)  # above "healthy from" (70)
+    dialog.buttons.accepted.emit()
+    assert "below the healthy band" in dialog.health_error.text()
+    context.settings.set_preference("health_weights", "0,0,0,0,0")  # written by hand
+    assert sum(context.settings.health_weights().values()) == 100  # the defaults

@@ -130,6 +130,18 @@ class PreferencesDialog(QDialog):
         for box, value in ((self.healthy_from, healthy), (self.watch_from, watch)):
             box.setRange(1, 99)
             box.setValue(round(value))
+        self.health_error = QLabel()
+        self.health_error.setObjectName("fieldError")
+        self.health_error.setWordWrap(True)
+        self.health_error.hide()
+
+    def health_problem(self) -> str:
+        """What is wrong with the health weights and bands, in words ("" when nothing)."""
+        if not any(box.value() for box in self.weights.values()):
+            return "Give at least one part of the health score a weight above 0."
+        if self.watch_from.value() >= self.healthy_from.value():
+            return "The watch band must start below the healthy band."
+        return ""
 
     @staticmethod
     def _path_label(path: str) -> QLabel:
@@ -161,6 +173,7 @@ class PreferencesDialog(QDialog):
         bands.addWidget(self.watch_from)
         bands.addStretch(1)
         form.addRow("Health bands", bands)
+        form.addRow("", self.health_error)
         templates = QGroupBox("Note templates")
         template_layout = QVBoxLayout(templates)
         chooser = QHBoxLayout()
@@ -225,6 +238,11 @@ class PreferencesDialog(QDialog):
     def _on_buttons_accepted(self) -> None:
         values = self.values()
         if values["currency"] is None:  # OK is disabled then; Enter must not slip through
+            return
+        problem = self.health_problem()
+        self.health_error.setText(problem)
+        self.health_error.setVisible(bool(problem))
+        if problem:
             return
         for key, value in values.items():
             self.context.settings.set_preference(key, value)

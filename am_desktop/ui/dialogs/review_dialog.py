@@ -26,6 +26,7 @@ from PySide6.QtWidgets import (
 
 from am_desktop.domain.cancel import CancelToken
 from am_desktop.domain.kpis import default_period
+from am_desktop.domain.values import counted
 from am_desktop.errors import Cancelled
 from am_desktop.ui.context import AppContext
 from am_desktop.ui.tasks import Lane
@@ -152,6 +153,7 @@ class ReviewDialog(QDialog):
         self.cancel = CancelToken()
         cancel, store, today = self.cancel, self.context.store, self.context.today()
         margin = float(self.context.settings.preference("gross_margin"))
+        bands = self.context.settings.health_bands()
 
         def work(progress: Any) -> list[Path]:
             from am_desktop.charts.review import write_review
@@ -160,7 +162,7 @@ class ReviewDialog(QDialog):
             progress(0, 1, "Reading the figures")
             data = review_data(
                 store, chosen["start"], chosen["end"], account_id=chosen["account_id"],
-                gross_margin=margin,
+                gross_margin=margin, bands=bands,
             )  # fmt: skip
             cancel.raise_if_cancelled()
             return write_review(
@@ -189,7 +191,7 @@ class ReviewDialog(QDialog):
     def _on_done(self, written: list[Path]) -> None:
         self.written = written
         self.context.messages.info(
-            f"Business review exported: {len(written)} files in {written[0].parent}."
+            f"Business review exported: {counted(len(written), 'file')} in {written[0].parent}."
             if written
             else "Nothing was exported."
         )

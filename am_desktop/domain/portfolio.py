@@ -28,6 +28,8 @@ class AccountRow:
     last_touch_at: datetime | None
     next_checkin_on: date | None
     archived: bool
+    #: Points gained (or lost, below 0) since the score of a week ago; None without both.
+    health_change: float | None = None
 
     def checkin_overdue(self, today: date) -> bool:
         """No touch yet, or the cadence ran out before today."""

@@ -21,6 +21,13 @@ _LATEST_HEALTH = (
     "ORDER BY h.computed_at DESC LIMIT 1)"
 )
 _HEALTH_SCORE = _LATEST_HEALTH.format(column="score")
+#: The score a week ago (the newest computed before the day given as the query's first value).
+_HEALTH_BEFORE = (
+    "(SELECT h.score FROM health_snapshot h WHERE h.account_id = a.id AND h.computed_at < ? "
+    "ORDER BY h.computed_at DESC LIMIT 1)"
+)
+#: How many days back the health trend looks.
+TREND_DAYS = 7
 _HEALTH_BAND = _LATEST_HEALTH.format(column="band")
 _NEXT_CHECKIN = "date(a.last_touch_at, 'localtime', '+' || a.checkin_cadence_days || ' days')"
 
@@ -113,7 +120,8 @@ def filter_counts(store: Store, today: date) -> dict[SavedFilter, int]:
 _ROW_SQL = (
     "SELECT a.id, a.name, a.domain, a.industry, a.tier, a.segment, a.owner, "
     f"COALESCE(s.arr_cents, 0), {_HEALTH_SCORE}, {_HEALTH_BAND}, s.next_renewal_on, "
-    f"a.last_touch_at, {_NEXT_CHECKIN}, a.archived_at IS NOT NULL {_FROM} WHERE a.id IN "
+    f"a.last_touch_at, {_NEXT_CHECKIN}, a.archived_at IS NOT NULL, {_HEALTH_BEFORE} "
+    f"{_FROM} WHERE a.id IN "
 )
 
 
@@ -135,6 +143,7 @@ def _row(record: Sequence[Any], today: date) -> AccountRow:
         last_touch_at=datetime_from_db(record[11]) if record[11] else None,
         next_checkin_on=date.fromisoformat(record[12]) if record[12] else None,
         archived=bool(record[13]),
+        health_change=record[8] - record[14] if None not in (record[8], record[14]) else None,
     )
 
 
@@ -145,7 +154,8 @@ def account_rows(store: Store, ids: Sequence[int], today: date) -> dict[int, Acc
         for start in range(0, len(ids), 500):
             chunk = [int(i) for i in ids[start : start + 500]]
             sql = _ROW_SQL + f"({', '.join('?' * len(chunk))})"
-            for record in connection.execute(sql, chunk):
+            week_ago = (today - timedelta(days=TREND_DAYS - 1)).isoformat()
+            for record in connection.execute(sql, [week_ago, *chunk]):
                 found[record[0]] = _row(record, today)
     return found
 

@@ -18,6 +18,7 @@ from am_desktop.db.models import (
     Opportunity,
 )
 from am_desktop.domain import records as r
+from am_desktop.domain.enums import HealthBand
 from am_desktop.errors import NotFoundError
 from am_desktop.services import catalog, portfolio
 from am_desktop.services.activity import ActivityItem, account_activity
@@ -46,6 +47,8 @@ class AccountOverview:
     activity: tuple[ActivityItem, ...] = ()
     contracts: tuple[r.ContractRecord, ...] = ()
     renewals: tuple[RenewalLine, ...] = ()
+    health_band: HealthBand | None = None
+    health_change: float | None = None
 
 
 def account_overview(store: Store, account_id: int, today: date) -> AccountOverview:
@@ -78,6 +81,8 @@ def account_overview(store: Store, account_id: int, today: date) -> AccountOverv
         activity=activity,
         contracts=contracts,
         renewals=renewal_lines,
+        health_band=row.health_band if row else None,
+        health_change=row.health_change if row else None,
     )
 
 

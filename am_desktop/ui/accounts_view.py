@@ -60,7 +60,7 @@ class Column:
 def _health(row: AccountRow, _today: date, _currency: str) -> str:
     if row.health_score is None or row.health_band is None:
         return "—"
-    return f"{row.health_score:.0f} · {row.health_band.label}"
+    return f"{row.health_score:.0f} · {row.health_band.label}{fmt.trend(row.health_change)}"
 
 
 COLUMNS: tuple[Column, ...] = (
@@ -213,6 +213,8 @@ class AccountTableModel(QAbstractTableModel):
             return "Check-in overdue: the last touch is older than this account's cadence."
         if column.key is SortKey.HEALTH and row.health_band is None:
             return "No health score yet."
+        if column.key is SortKey.HEALTH:
+            return fmt.trend_words(row.health_change)
         if column.key is SortKey.NAME and row.domain:
             return f"{row.name} · {row.domain} · {row.industry or 'no industry'}"
         return None

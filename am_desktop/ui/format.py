@@ -58,3 +58,20 @@ def ago(today: date, moment: datetime | None) -> str:
     if moment is None:
         return "never"
     return days_from(today, moment.astimezone().date())
+
+
+def trend(change: float | None) -> str:
+    """`` ▲4`` / `` ▼6`` after a score (nothing when it moved less than a point or is unknown)."""
+    if change is None or abs(change) < 1:
+        return ""
+    return f" {'▲' if change > 0 else '▼'}{abs(change):.0f}"
+
+
+def trend_words(change: float | None) -> str:
+    """The trend as a sentence, for tooltips."""
+    if change is None:
+        return "No score from a week ago to compare with yet."
+    if abs(change) < 1:
+        return "About the same as a week ago."
+    points = f"{abs(change):.0f} point{'s' if round(abs(change)) != 1 else ''}"
+    return f"{'Up' if change > 0 else 'Down'} {points} since a week ago."

@@ -61,11 +61,22 @@ class HealthTab(QWidget):
         top.addWidget(self.explain, 1)
         top.addWidget(self.recompute)
         history = QHBoxLayout()
-        for title, table in (("NPS and CSAT answers", self.surveys), ("Usage", self.usage)):
+        self.import_buttons: dict[str, QPushButton] = {}
+        for kind, title, table in (
+            ("surveys", "NPS and CSAT answers", self.surveys),
+            ("usage", "Usage", self.usage),
+        ):
             box = QVBoxLayout()
+            heading = QHBoxLayout()
             caption = QLabel(title, self)
             caption.setObjectName("sectionTitle")
-            box.addWidget(caption)
+            heading.addWidget(caption, 1)
+            button = QPushButton("Import CSV…", self)
+            button.setToolTip(f"Add {title.lower()} from a CSV file (each row names its account)")
+            button.clicked.connect(lambda _c=False, k=kind: self.import_csv(k))
+            self.import_buttons[kind] = button
+            heading.addWidget(button)
+            box.addLayout(heading)
             box.addWidget(table)
             history.addLayout(box)
         layout = QVBoxLayout(self)
@@ -75,6 +86,12 @@ class HealthTab(QWidget):
         layout.addWidget(self.trend)
         layout.addLayout(history, 1)
         self.recompute.clicked.connect(self._on_recompute_clicked)
+
+    def import_csv(self, kind: str) -> None:
+        """Open the import wizard for survey answers or usage samples."""
+        from am_desktop.ui.dialogs.import_dialog import ImportDialog
+
+        ImportDialog(self.context, parent=self, kind=kind).exec()
 
     def refresh(self) -> None:
         """Read the latest score, its trend and the history (READ lane)."""

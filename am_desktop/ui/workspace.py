@@ -383,10 +383,15 @@ class AccountWorkspace(QWidget):
         ]
         self.facts_label.setText("  ·  ".join(f for f in facts if f))
         self.figures["ARR"].setText(fmt.money(overview.arr_cents, currency))
-        self.figures["Health"].setText(
-            "—" if overview.health_score is None else f"{overview.health_score:.0f}"
+        health = "—"
+        if overview.health_score is not None:
+            band = f" · {overview.health_band.label}" if overview.health_band else ""
+            health = f"{overview.health_score:.0f}{band}{fmt.trend(overview.health_change)}"
+        self.figures["Health"].setText(health)
+        self.figures["Health"].setToolTip(
+            f"{fmt.trend_words(overview.health_change)} See the Health tab for each component "
+            "and why."
         )
-        self.figures["Health"].setToolTip("See the Health tab for each component and why")
         today = self.context.today()
         self.figures["Renewal"].setText(
             f"{fmt.days_from(today, overview.next_renewal_on)}" if overview.next_renewal_on else "—"

@@ -375,6 +375,23 @@ def test_the_health_tab_explains_the_score_and_recomputes(window: MainWindow) ->
     assert tab.components.item(2, 1).text() == "90"  # type: ignore[union-attr]
     assert tab.surveys.rowCount() == 1
     assert workspace.figures["Health"].text() != "—"  # the header follows
+    assert "·" in workspace.figures["Health"].text()  # with its band
+
+
+def test_the_health_tab_imports_surveys_and_usage_from_csv(
+    qtbot: QtBot, window: MainWindow, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from am_desktop.ui.dialogs.import_dialog import ImportDialog
+
+    acme = catalog.accounts.find(window.context.store, name="Acme")[0].id
+    window.open_account(acme)
+    workspace = window.tabs.currentWidget()
+    assert isinstance(workspace, AccountWorkspace)
+    opened: list[str] = []
+    monkeypatch.setattr(ImportDialog, "exec", lambda dialog: opened.append(dialog.kind()) or 0)
+    workspace.health.import_buttons["usage"].click()
+    workspace.health.import_buttons["surveys"].click()
+    assert opened == ["usage", "surveys"]
 
 
 def test_the_dashboard_shows_the_periods_kpis_and_charts(qtbot: QtBot, window: MainWindow) -> None:

@@ -39,7 +39,12 @@ class ImportDialog(QDialog):
     """The import wizard, on one page."""
 
     def __init__(
-        self, context: AppContext, path: Path | None = None, parent: QWidget | None = None
+        self,
+        context: AppContext,
+        path: Path | None = None,
+        parent: QWidget | None = None,
+        *,
+        kind: str | None = None,
     ) -> None:
         super().__init__(parent)
         self.context = context
@@ -54,8 +59,8 @@ class ImportDialog(QDialog):
         self.file_edit.setPlaceholderText("Choose a CSV file…")
         self.browse_button = QPushButton("Choose…")
         self.kind_combo = QComboBox()
-        for kind in KINDS:
-            self.kind_combo.addItem(kind.capitalize() if kind != "arr" else "ARR movements", kind)
+        for each in KINDS:
+            self.kind_combo.addItem(each.capitalize() if each != "arr" else "ARR movements", each)
         self.mapping_table = QTableWidget(0, 2)
         self.mapping_table.setHorizontalHeaderLabels(["Column in the file", "Imported as"])
         self.mapping_table.horizontalHeader().setStretchLastSection(True)
@@ -81,6 +86,8 @@ class ImportDialog(QDialog):
         self.import_button.setEnabled(False)
         self._lay_out()
         self._connect_signals()
+        if kind is not None:
+            self.kind_combo.setCurrentIndex(self.kind_combo.findData(kind))
         if path is not None:
             self.set_file(path)
 

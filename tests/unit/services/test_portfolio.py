@@ -115,3 +115,29 @@ def test_rows_carry_the_figures_of_the_list(store: Store, accounts: dict[str, in
     assert row.next_checkin_on == TODAY - timedelta(days=2) + timedelta(days=30)
     assert not row.checkin_overdue(TODAY)
     assert row.health_band is None and row.health_score is None
+
+
+def test_rows_carry_the_health_trend_since_a_week_ago(
+    store: Store, accounts: dict[str, int]
+) -> None:
+    from am_desktop.ui import format as fmt
+
+    acme, globex = accounts["Acme"], accounts["Globex"]
+
+    def at(days: int) -> str:
+        return (datetime.now(UTC) - timedelta(days=days)).strftime("%Y-%m-%d %H:%M:%S.%f")
+
+    with store.raw(write=True) as connection:
+        connection.executemany(
+            "INSERT INTO health_snapshot (account_id, computed_at, score, band, components) "
+            "VALUES (?, ?, ?, ?, '[]')",
+            [(acme, at(10), 70, "healthy"), (acme, at(8), 60, "watch"),
+             (acme, at(3), 99, "healthy"), (acme, at(0), 52, "watch"),
+             (globex, at(0), 80, "healthy")],
+        )  # fmt: skip
+    rows = portfolio.account_rows(store, [acme, globex], TODAY)
+    assert rows[acme].health_score == 52 and rows[acme].health_change == -8  # vs 8 days ago
+    assert rows[globex].health_change is None  # nothing a week old to compare with
+    assert fmt.trend(rows[acme].health_change) == " ▼8"
+    assert fmt.trend_words(rows[acme].health_change) == "Down 8 points since a week ago."
+    assert fmt.trend(0.4) == "" and fmt.trend(None) == ""

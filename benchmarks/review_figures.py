@@ -108,7 +108,7 @@ def _period_changes(db: Path, changes: int = 12) -> list[float]:
     return times
 
 
-def measure(db: Path, runs: int = 5) -> dict[str, Any]:
+def measure(db: Path, runs: int = 9) -> dict[str, Any]:
     """Medians (ms or s) of the KPIs, a dashboard period change and a one-account deck."""
     from am_desktop.charts.review import write_review
     from am_desktop.domain.kpis import default_period

@@ -284,7 +284,7 @@ def measure_reviews(db: Path) -> list[Figure]:
             m["deck_s"],
             "s",
             m["plain_deck_s"],
-            "plain matplotlib, as many pages",
+            "plain matplotlib, the same pages",
             "≤ 3 s and ≤ 1.3×",
         ),
     ]

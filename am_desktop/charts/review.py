@@ -10,7 +10,7 @@ from pathlib import Path
 from typing import Any
 
 from matplotlib.axes import Axes
-from matplotlib.dates import date2num
+from matplotlib.dates import DateFormatter, MonthLocator, date2num
 from matplotlib.figure import Figure
 from matplotlib.ticker import FuncFormatter, MaxNLocator
 
@@ -42,7 +42,10 @@ def _days(days: Sequence[date]) -> Any:
 
 def _time_axis(axes: Axes, data: ReviewData) -> None:
     """Dates along x, spanning the whole period (so every chart of a deck lines up)."""
-    axes.xaxis_date()
+    months = (data.end.year - data.start.year) * 12 + data.end.month - data.start.month + 1
+    every = max(1, -(-months // 8))  # eight labels at most
+    axes.xaxis.set_major_locator(MonthLocator(interval=every))  # type: ignore[no-untyped-call]
+    axes.xaxis.set_major_formatter(DateFormatter("%b %Y"))  # type: ignore[no-untyped-call]
     axes.set_xlim(*_days([data.start, data.end]))
 
 
@@ -57,14 +60,15 @@ def _empty(axes: Axes, text: str) -> None:
     axes.set_axis_off()
 
 
-#: Beyond this many movements the ARR chart marks them without words (a portfolio has hundreds).
-LABELLED_MOVEMENTS = 24
+#: Beyond this many movements the ARR chart counts them instead of marking each (a portfolio
+#: has hundreds).
+MARKED_MOVEMENTS = 40
 
 
 def arr_history(data: ReviewData) -> Figure:
     moved = len(data.movements)
     subtitle = data.period_label
-    if moved > LABELLED_MOVEMENTS:
+    if moved > MARKED_MOVEMENTS:
         up = sum(signed for _, _, signed in data.movements if signed > 0)
         down = -sum(signed for _, _, signed in data.movements if signed < 0)
         subtitle += f" · {moved:,} movements: +{money_label(up)}, −{money_label(down)}"
@@ -73,14 +77,16 @@ def arr_history(data: ReviewData) -> Figure:
         _time_axis(axes, data)
         axes.plot(_days([d for d, _ in data.arr_by_month]), [v for _, v in data.arr_by_month],
                   color=BLUE, marker="o", markersize=3, label="ARR at month end")  # fmt: skip
-        if moved <= LABELLED_MOVEMENTS:
-            small = 6 * text_scale(figure)
-            for day, kind, signed in data.movements:
-                x = float(_days([day])[0])
-                colour = GREEN if signed > 0 else RED
-                axes.axvline(x, color=colour, alpha=0.25, linewidth=1)
-                axes.annotate(kind, (x, 0), xycoords=("data", "axes fraction"), fontsize=small,
-                              rotation=90, va="bottom", color=GREY)  # fmt: skip
+        if moved <= MARKED_MOVEMENTS:  # a line a movement, green for growth, red for loss
+            along = axes.get_xaxis_transform()
+            days = _days([day for day, _, _ in data.movements])
+            for colour, grew, label in ((GREEN, True, "Growth"), (RED, False, "Loss")):
+                xs = [x for x, (_, _, s) in zip(days, data.movements, strict=True)
+                      if (s > 0) == grew]  # fmt: skip
+                if xs:
+                    axes.vlines(xs, 0, 1, transform=along, colors=colour, alpha=0.3,
+                                linewidth=1.2, label=label)  # fmt: skip
+            axes.legend(fontsize=8 * text_scale(figure), frameon=False, loc="upper left")
         _money_axis(axes)
     else:
         _empty(axes, "No ARR recorded.")

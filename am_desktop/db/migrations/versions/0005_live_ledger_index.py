@@ -1,5 +1,5 @@
-"""An index holding the live ledger in date order with what the KPIs and charts sum, so they
-read it without touching the table.
+"""An index holding the live ledger by account and date with what the KPIs and charts sum, so
+they read it without touching the table or sorting.
 
 Revision ID: 0005_live_ledger_index
 Revises: 0004_contract_renewals
@@ -23,7 +23,7 @@ def upgrade() -> None:
     op.create_index(
         "ix_arr_movement_live_ledger",
         "arr_movement",
-        ["occurred_on", "account_id", "type", "amount_cents"],
+        ["account_id", "occurred_on", "type", "amount_cents"],
         sqlite_where=sa.text("archived_at IS NULL"),
     )
 

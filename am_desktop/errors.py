@@ -62,8 +62,13 @@ class SyncErrorKind(enum.Enum):
     AUTH = "auth"
     NETWORK = "network"
     RATE_LIMIT = "rate_limit"
+    QUOTA = "quota"
     CONFLICT = "conflict"
     SERVER = "server"
+    INSECURE = "insecure"
+    #: A write whose answer was lost: it may or may not have happened (creates are settled by
+    #: looking their uid up before they are sent again).
+    UNCERTAIN = "uncertain"
 
 
 class SyncError(AppError):

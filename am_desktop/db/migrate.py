@@ -17,7 +17,7 @@ if TYPE_CHECKING:
     from alembic.config import Config
 
 #: The newest migration; a test keeps it equal to Alembic's head.
-HEAD_REVISION = "0005_live_ledger_index"
+HEAD_REVISION = "0006_crm_sync"
 #: Every revision this version of the app knows, oldest first; a test keeps it equal to Alembic's.
 KNOWN_REVISIONS = (
     "0001_initial",
@@ -25,6 +25,7 @@ KNOWN_REVISIONS = (
     "0003_note_search",
     "0004_contract_renewals",
     "0005_live_ledger_index",
+    "0006_crm_sync",
 )
 
 MIGRATIONS_PACKAGE = "am_desktop.db.migrations"

@@ -8,6 +8,7 @@ from am_desktop.db.models.note import ActionItem, Note, NoteAttendee, ProductFee
 from am_desktop.db.models.pipeline import Escalation, Opportunity
 from am_desktop.db.models.signals import HealthSnapshot, SurveyResponse, UsageSample
 from am_desktop.db.models.summary import AccountSummary
+from am_desktop.db.models.sync import SyncChange, SyncConflict, SyncLink, SyncOutbox, SyncState
 
 __all__ = [
     "Account",
@@ -27,6 +28,11 @@ __all__ = [
     "ProductFeedback",
     "Renewal",
     "SurveyResponse",
+    "SyncChange",
+    "SyncConflict",
+    "SyncLink",
+    "SyncOutbox",
+    "SyncState",
     "UsageSample",
     "WhitespaceProduct",
 ]

@@ -1,0 +1,49 @@
+"""The local fields CRM sync follows, and the triggers that record their changes (issue 8).
+
+A trigger, not application code, records each change: every path that writes (the window's
+services, the note autosave, an import, a script with the sqlite3 shell) is covered, in the
+same transaction as the change. Recording is on once sync is first used (``tracking``), only
+for records already linked to the CRM (the others are sent whole as creates), and off while
+the sync itself applies what it pulled (``applying``, set inside its own write transaction).
+"""
+
+from __future__ import annotations
+
+#: Table -> the columns whose local changes are pushed to the CRM.
+TRACKED: dict[str, tuple[str, ...]] = {
+    "account": ("name", "domain", "industry", "archived_at"),
+    "contact": ("first_name", "last_name", "email", "title", "phone", "account_id", "archived_at"),
+    "note": ("body", "occurred_at", "account_id", "archived_at"),
+    "opportunity": ("name", "amount_cents", "close_date", "stage", "account_id", "archived_at"),
+    "renewal": ("stage", "proposed_arr_cents", "close_date", "archived_at"),
+}
+
+
+def trigger_name(table: str) -> str:
+    return f"sync_track_{table}"
+
+
+def create_trigger_sql(table: str, fields: tuple[str, ...]) -> str:
+    """One AFTER UPDATE trigger recording each changed field with the value it had (its base)."""
+    statements = []
+    for field in fields:
+        statements.append(
+            "INSERT INTO sync_change (obj, local_id, field, base, seq) "
+            f"SELECT '{table}', NEW.id, '{field}', json_quote(OLD.{field}), "
+            "(SELECT coalesce(max(seq), 0) + 1 FROM sync_change) "
+            f"WHERE OLD.{field} IS NOT NEW.{field} "
+            "ON CONFLICT (obj, local_id, field) DO UPDATE SET seq = excluded.seq;"
+        )
+        # An edit back to the agreed value leaves nothing to send.
+        statements.append(
+            f"DELETE FROM sync_change WHERE obj = '{table}' AND local_id = NEW.id "
+            f"AND field = '{field}' AND base IS json_quote(NEW.{field});"
+        )
+    body = "\n  ".join(statements)
+    return (
+        f"CREATE TRIGGER {trigger_name(table)} AFTER UPDATE ON {table}\n"
+        "WHEN (SELECT value FROM sync_state WHERE key = 'tracking') = '1'\n"
+        " AND (SELECT value FROM sync_state WHERE key = 'applying') IS NOT '1'\n"
+        f" AND EXISTS (SELECT 1 FROM sync_link WHERE obj = '{table}' AND local_id = NEW.id)\n"
+        f"BEGIN\n  {body}\nEND"
+    )

@@ -1,0 +1,1 @@
+"""CRM sync: the connector interface, HubSpot, the engine, credentials (issue 8)."""

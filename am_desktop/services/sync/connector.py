@@ -1,0 +1,103 @@
+"""What the sync engine needs from a CRM, whichever it is (SYNC.md 4.1; issue 8).
+
+Records travel as *canonical* field values named as the local database names them (text
+stripped, e-mails and domains lower-case, amounts in cents, dates ``YYYY-MM-DD``, moments in
+epoch milliseconds), so the merge compares like with like and formatting never looks like a
+change. Each connector translates to and from its CRM's own properties.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator, Mapping, Sequence
+from dataclasses import dataclass, field
+from typing import Any, Protocol
+
+#: The local kinds of record that sync, parents first (a contact needs its company).
+OBJECTS = ("account", "contact", "opportunity", "renewal", "note")
+
+
+@dataclass(frozen=True, slots=True)
+class RemoteRecord:
+    """A CRM record: its id, its properties as the CRM sent them, its last-modified time and our
+    uid if it carries one (:meth:`Connector.fields` reads the properties as a local kind)."""
+
+    remote_id: str
+    props: dict[str, str | None]
+    modified_ms: int
+    uid: str | None = None
+    archived: bool = False
+    #: Ids of associated records by local kind ("account" -> company ids, "contact" -> ...).
+    links: dict[str, list[str]] = field(default_factory=dict)
+
+
+@dataclass(frozen=True, slots=True)
+class CreateItem:
+    """A local record to create remotely, with the remote ids of what it belongs to."""
+
+    local_id: int
+    uid: str
+    fields: dict[str, Any]
+    links: dict[str, list[str]] = field(default_factory=dict)
+
+
+@dataclass(frozen=True, slots=True)
+class WriteResult:
+    """What became of one item of a batch write."""
+
+    local_id: int
+    ok: bool
+    remote_id: str | None = None
+    modified_ms: int | None = None
+    message: str = ""
+
+
+class Connector(Protocol):
+    """A CRM, as the engine sees it."""
+
+    name: str
+
+    def remote_type(self, obj: str) -> str:
+        """The CRM's object type for a local kind (``account`` -> ``companies``)."""
+        ...
+
+    def fields(self, obj: str, record: RemoteRecord) -> dict[str, Any]:
+        """A record's canonical values as a local kind (fields the CRM does not say are left
+        out, such as a deal stage this app has no name for)."""
+        ...
+
+    def changed(self, remote_type: str, since_ms: int | None) -> Iterator[list[RemoteRecord]]:
+        """Pages of records modified at or after ``since_ms`` (everything when None), oldest
+        first, with their associations."""
+        ...
+
+    def archived_ids(self, remote_type: str) -> set[str]:
+        """The ids of the records archived (deleted) in the CRM."""
+        ...
+
+    def read(self, remote_type: str, remote_ids: Sequence[str]) -> dict[str, RemoteRecord]:
+        """Current records by id (missing ones left out)."""
+        ...
+
+    def find_by_uid(self, remote_type: str, uids: Sequence[str]) -> dict[str, RemoteRecord]:
+        """Records carrying these uids of ours (a create whose answer was lost)."""
+        ...
+
+    def create(self, obj: str, items: Sequence[CreateItem]) -> list[WriteResult]:
+        """Create records (one batch; the uid travels with each)."""
+        ...
+
+    def update(
+        self, obj: str, changes: Sequence[tuple[int, str, Mapping[str, Any]]]
+    ) -> list[WriteResult]:
+        """Update ``(local id, remote id, {field: canonical value})``: only the fields given."""
+        ...
+
+    def archive(self, remote_type: str, remote_ids: Sequence[str]) -> None:
+        """Archive records (already archived or missing counts as done)."""
+        ...
+
+    def relink(self, obj: str, remote_id: str, kind: str, old: str | None, new: str) -> None:
+        """Move a record's association to a ``kind`` record (a contact to another company)."""
+        ...
+
+    def close(self) -> None: ...

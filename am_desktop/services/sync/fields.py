@@ -1,0 +1,126 @@
+"""Canonical values for CRM sync: each synced local field, how its stored value and a CRM's
+text read in one form, and how a canonical value is stored back (issue 8).
+
+Comparing canonical values is what keeps formatting ("1200" vs "1200.00", an ISO time vs
+epoch milliseconds, "ACME.com" vs "acme.com") from looking like a change on either side.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from datetime import UTC, date, datetime
+from decimal import Decimal, InvalidOperation
+from typing import Any
+
+from am_desktop.db.connection import DATETIME_FORMAT
+
+#: Local kind -> synced field -> how its values read ("text", "lower", "body", "cents",
+#: "cents0" (none is 0), "date", "moment", "stage").
+KINDS: dict[str, dict[str, str]] = {
+    "account": {"name": "text", "domain": "lower", "industry": "text"},
+    "contact": {
+        "first_name": "text",
+        "last_name": "text",
+        "email": "lower",
+        "title": "text",
+        "phone": "text",
+    },
+    "opportunity": {
+        "name": "text",
+        "amount_cents": "cents0",
+        "close_date": "date",
+        "stage": "stage",
+    },
+    "renewal": {"proposed_arr_cents": "cents", "close_date": "date", "stage": "stage"},
+    "note": {"body": "body", "occurred_at": "moment"},
+}
+
+
+def _text(value: Any) -> str | None:
+    if value is None:
+        return None
+    text = str(value).strip()
+    return text or None
+
+
+def _lower(value: Any) -> str | None:
+    text = _text(value)
+    return text.lower() if text else None
+
+
+def _body(value: Any) -> str:
+    return "" if value is None else str(value).replace("\r\n", "\n").rstrip()
+
+
+def _cents(value: Any) -> int | None:
+    if value is None or value == "":
+        return None
+    if isinstance(value, int):
+        return value
+    try:
+        return int((Decimal(str(value).replace(",", "")) * 100).to_integral_value())
+    except InvalidOperation:
+        return None
+
+
+def _cents0(value: Any) -> int:
+    return _cents(value) or 0
+
+
+def _moment(value: Any) -> int | None:
+    """Epoch milliseconds from epoch ms, an ISO time (with Z or an offset) or a stored time."""
+    if value is None or value == "":
+        return None
+    if isinstance(value, int):
+        return value
+    text = str(value).strip()
+    if text.isdigit():
+        return int(text)
+    try:
+        moment = datetime.fromisoformat(text.replace("Z", "+00:00"))
+    except ValueError:
+        return None
+    if moment.tzinfo is None:
+        moment = moment.replace(tzinfo=UTC)  # stored times are UTC
+    return int(moment.timestamp() * 1000)
+
+
+def _date(value: Any) -> str | None:
+    if value is None or value == "":
+        return None
+    if isinstance(value, date):
+        return value.isoformat()
+    text = str(value).strip()
+    if text.isdigit():
+        return datetime.fromtimestamp(int(text) / 1000, UTC).date().isoformat()
+    return text[:10]
+
+
+CANONICAL: dict[str, Callable[[Any], Any]] = {
+    "text": _text,
+    "lower": _lower,
+    "body": _body,
+    "cents": _cents,
+    "cents0": _cents0,
+    "date": _date,
+    "moment": _moment,
+    "stage": _text,
+}
+
+
+def canonical(obj: str, field: str, value: Any) -> Any:
+    """A value of a synced field in canonical form."""
+    return CANONICAL[KINDS[obj][field]](value)
+
+
+def stored(obj: str, field: str, value: Any) -> Any:
+    """A canonical value as the local database stores it."""
+    if KINDS[obj][field] == "moment" and value is not None:
+        return datetime.fromtimestamp(value / 1000, UTC).strftime(DATETIME_FORMAT)
+    return value
+
+
+def iso_moment(milliseconds: int) -> str:
+    """Epoch ms as ISO-8601 UTC with milliseconds (how CRMs write times)."""
+    moment = datetime.fromtimestamp(milliseconds / 1000, UTC)
+    return moment.strftime("%Y-%m-%dT%H:%M:%S.") + f"{milliseconds % 1000:03d}Z"

@@ -1,0 +1,186 @@
+"""HTTP for CRM sync: one httpx client with a timeout on every request, retries with
+exponential backoff and full jitter for 5xx and network failures, 429 honoured (Retry-After,
+else the rate-limit headers), and errors turned into words a user understands (issue 8).
+
+A request that may already have changed something on the server (a create, an update) is not
+sent again blindly after a lost answer: it raises ``SyncError(UNCERTAIN)`` and the engine
+settles it (a create by looking its uid up). The token is sent in a header and appears in no
+message, exception or log line.
+"""
+
+from __future__ import annotations
+
+import ipaddress
+import random
+import time
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass
+from typing import Any
+from urllib.parse import urlsplit
+
+import httpx
+
+from am_desktop import log
+from am_desktop.errors import SyncError, SyncErrorKind
+
+
+@dataclass(frozen=True, slots=True)
+class RetryPolicy:
+    """How hard to try: the backoff base and cap in seconds, and the attempts in all."""
+
+    base: float = 1.0
+    cap: float = 60.0
+    attempts: int = 6
+    timeout: float = 30.0
+
+
+def check_secure(base_url: str) -> None:
+    """HTTPS only, except loopback addresses (a local test server).
+
+    Raises:
+        SyncError: the address is plain HTTP to another machine, or not an address at all.
+    """
+    parts = urlsplit(base_url)
+    if parts.scheme == "https" and parts.hostname:
+        return
+    if parts.scheme == "http" and parts.hostname:
+        host = parts.hostname
+        try:
+            loopback = host == "localhost" or ipaddress.ip_address(host).is_loopback
+        except ValueError:
+            loopback = False
+        if loopback:
+            return
+    raise SyncError(
+        f"{base_url} is not a secure address: the CRM must be reached over https:// (plain "
+        "http:// is allowed only to this computer, for testing).",
+        SyncErrorKind.INSECURE,
+    )
+
+
+def _message(response: httpx.Response) -> str:
+    try:
+        body = response.json()
+    except ValueError:
+        return ""
+    return str(body.get("message", "")) if isinstance(body, dict) else ""
+
+
+class CrmHttp:
+    """Requests to one CRM with one token."""
+
+    def __init__(
+        self,
+        base_url: str,
+        token: str,
+        *,
+        policy: RetryPolicy | None = None,
+        sleep: Callable[[float], None] = time.sleep,
+        cancelled: Callable[[], None] = lambda: None,
+    ) -> None:
+        check_secure(base_url)
+        self.policy = policy or RetryPolicy()
+        self._sleep = sleep
+        self._cancelled = cancelled
+        self._client = httpx.Client(
+            base_url=base_url.rstrip("/"),
+            headers={"Authorization": f"Bearer {token}", "Accept": "application/json"},
+            timeout=self.policy.timeout,
+        )
+        self.requests = 0
+
+    def close(self) -> None:
+        self._client.close()
+
+    def request(
+        self,
+        method: str,
+        path: str,
+        *,
+        json: Any = None,
+        params: Mapping[str, Any] | None = None,
+        idempotent: bool = True,
+    ) -> httpx.Response:
+        """Send, retrying what is safe to retry; the response of any 2xx or 207.
+
+        Raises:
+            SyncError: authentication refused, daily quota used up, the CRM unreachable or
+                failing after every retry, or (``idempotent`` False) the answer to a write lost.
+        """
+        attempt = 0
+        while True:
+            attempt += 1
+            self._cancelled()
+            started = time.monotonic()
+            try:
+                response = self._client.request(method, path, json=json, params=params)
+            except (httpx.TimeoutException, httpx.NetworkError, httpx.RemoteProtocolError) as error:
+                log.sync.info("%s %s failed: %s (attempt %d)", method, path, type(error).__name__,
+                              attempt)  # fmt: skip
+                if not idempotent:
+                    raise SyncError(
+                        "The CRM did not answer a change in time.", SyncErrorKind.UNCERTAIN
+                    ) from None
+                self._back_off(attempt, None, "The CRM could not be reached")
+                continue
+            self.requests += 1
+            log.sync.debug("%s %s -> %d in %.0f ms", method, path, response.status_code,
+                           1000 * (time.monotonic() - started))  # fmt: skip
+            status = response.status_code
+            if status < 300 or status == 207:
+                return response
+            if status == 429:
+                body = response.json() if response.content else {}
+                if isinstance(body, dict) and body.get("policyName") == "DAILY":
+                    raise SyncError(
+                        "The CRM's daily allowance of requests is used up; sync again tomorrow.",
+                        SyncErrorKind.QUOTA,
+                    )
+                self._back_off(
+                    attempt, self._wait_for(response), "The CRM kept refusing: too many requests"
+                )
+                continue
+            if status in (401, 403):
+                raise SyncError(
+                    "The CRM refused the access token: log in again (am-desktop crm login, or "
+                    "Preferences → CRM).",
+                    SyncErrorKind.AUTH,
+                )
+            if status >= 500:
+                if not idempotent:
+                    raise SyncError(
+                        f"The CRM failed while saving a change ({status}).", SyncErrorKind.UNCERTAIN
+                    )
+                self._back_off(attempt, None, f"The CRM kept failing ({status})")
+                continue
+            return response  # 4xx: the caller reads the item-level reason
+
+    def _wait_for(self, response: httpx.Response) -> float | None:
+        """Seconds a 429 asks us to wait: Retry-After, else a full rate-limit window when none is
+        left, else None (back off)."""
+        retry_after = response.headers.get("Retry-After")
+        if retry_after:
+            try:
+                return max(0.0, float(retry_after))
+            except ValueError:
+                return None
+        if response.headers.get("X-HubSpot-RateLimit-Remaining") == "0":
+            interval = response.headers.get("X-HubSpot-RateLimit-Interval-Milliseconds", "10000")
+            try:
+                return int(interval) / 1000
+            except ValueError:
+                return 10.0
+        return None
+
+    def _back_off(self, attempt: int, wait: float | None, giving_up: str) -> None:
+        if attempt >= self.policy.attempts:
+            raise SyncError(f"{giving_up}; try again later.", SyncErrorKind.SERVER)
+        if wait is None:
+            wait = random.uniform(0, min(self.policy.cap, self.policy.base * 2 ** (attempt - 1)))
+        log.sync.info("waiting %.2f s before attempt %d", wait, attempt + 1)
+        self._sleep(wait)
+
+
+def error_message(response: httpx.Response) -> str:
+    """The CRM's own words for a refused request (for an item's error)."""
+    return _message(response) or f"refused ({response.status_code})"

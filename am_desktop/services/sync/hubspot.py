@@ -1,0 +1,382 @@
+"""The HubSpot connector: CRM v3 objects, v4 associations (PRODUCT.md §5, SYNC.md §1; issue 8).
+
+accounts ↔ companies, contacts ↔ contacts (with their company), renewals and expansion
+opportunities ↔ deals (with their company), notes ↔ notes (with their company and attendees).
+Every record we create carries our uid in the unique property ``am_uid``.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterator, Mapping, Sequence
+from typing import Any
+
+from am_desktop.services.sync.connector import CreateItem, RemoteRecord, WriteResult
+from am_desktop.services.sync.fields import KINDS, canonical, iso_moment
+from am_desktop.services.sync.http import CrmHttp, error_message
+
+DEFAULT_BASE_URL = "https://api.hubapi.com"
+UID = "am_uid"
+BATCH = 100
+SEARCH_PAGE = 200
+#: HubSpot's search stops at 10,000 results: restart from the last time seen before that.
+SEARCH_CAP = 10_000
+
+TYPES = {
+    "account": "companies",
+    "contact": "contacts",
+    "opportunity": "deals",
+    "renewal": "deals",
+    "note": "notes",
+}
+#: Local field -> HubSpot property.
+PROPERTIES: dict[str, dict[str, str]] = {
+    "account": {"name": "name", "domain": "domain", "industry": "industry"},
+    "contact": {
+        "first_name": "firstname",
+        "last_name": "lastname",
+        "email": "email",
+        "title": "jobtitle",
+        "phone": "phone",
+    },
+    "opportunity": {
+        "name": "dealname",
+        "amount_cents": "amount",
+        "close_date": "closedate",
+        "stage": "dealstage",
+    },
+    "renewal": {"proposed_arr_cents": "amount", "close_date": "closedate", "stage": "dealstage"},
+    "note": {"body": "hs_note_body", "occurred_at": "hs_timestamp"},
+}
+#: Local stage -> HubSpot's default sales pipeline stage.
+STAGES: dict[str, dict[str, str]] = {
+    "opportunity": {
+        "identified": "appointmentscheduled",
+        "qualified": "qualifiedtobuy",
+        "proposal": "presentationscheduled",
+        "negotiation": "contractsent",
+        "won": "closedwon",
+        "lost": "closedlost",
+    },
+    "renewal": {
+        "not_started": "appointmentscheduled",
+        "discovery": "qualifiedtobuy",
+        "proposal": "presentationscheduled",
+        "negotiation": "decisionmakerboughtin",
+        "committed": "contractsent",
+        "renewed": "closedwon",
+        "churned": "closedlost",
+    },
+}
+#: (from type, to type) -> HubSpot-defined association type id.
+ASSOCIATION_TYPES = {
+    ("contacts", "companies"): 279,
+    ("deals", "companies"): 341,
+    ("notes", "companies"): 190,
+    ("notes", "contacts"): 202,
+}
+#: Remote type -> the local kinds its associations point at, by remote type.
+LINKED = {
+    "contacts": {"companies": "account"},
+    "deals": {"companies": "account"},
+    "notes": {"companies": "account", "contacts": "contact"},
+}
+_EXISTING = re.compile(r"Existing ID: ?(\d+)")
+
+
+def _modified(record: Mapping[str, Any]) -> int:
+    from am_desktop.services.sync.fields import _moment
+
+    props = record.get("properties") or {}
+    value = props.get("hs_lastmodifieddate") or props.get("lastmodifieddate")
+    return _moment(value or record.get("updatedAt")) or 0
+
+
+def _remote(record: Mapping[str, Any]) -> RemoteRecord:
+    props = dict(record.get("properties") or {})
+    links: dict[str, list[str]] = {}
+    for to_type, block in (record.get("associations") or {}).items():
+        links[to_type] = [str(item["id"]) for item in block.get("results", [])]
+    return RemoteRecord(
+        remote_id=str(record["id"]),
+        props=props,
+        modified_ms=_modified(record),
+        uid=props.get(UID) or None,
+        archived=bool(record.get("archived")),
+        links=links,
+    )
+
+
+class HubSpotConnector:
+    """HubSpot through its public API (or the local test server)."""
+
+    name = "hubspot"
+
+    def __init__(self, http: CrmHttp) -> None:
+        self.http = http
+
+    def close(self) -> None:
+        self.http.close()
+
+    # -- reading ---------------------------------------------------------------------------
+
+    def remote_type(self, obj: str) -> str:
+        return TYPES[obj]
+
+    def _properties(self, remote_type: str) -> list[str]:
+        names = {UID, "hs_lastmodifieddate"}
+        for obj, kind in TYPES.items():
+            if kind == remote_type:
+                names.update(PROPERTIES[obj].values())
+        if remote_type == "deals":
+            names.add("dealname")
+        return sorted(names)
+
+    def fields(self, obj: str, record: RemoteRecord) -> dict[str, Any]:
+        values: dict[str, Any] = {}
+        stages = {remote: local for local, remote in STAGES.get(obj, {}).items()}
+        for field, prop in PROPERTIES[obj].items():
+            if prop not in record.props:
+                continue
+            raw = record.props[prop]
+            if KINDS[obj][field] == "stage":
+                if raw not in stages:
+                    continue  # a stage of another pipeline: no opinion
+                raw = stages[raw]
+            values[field] = canonical(obj, field, raw)
+        return values
+
+    def changed(self, remote_type: str, since_ms: int | None) -> Iterator[list[RemoteRecord]]:
+        if since_ms is None:
+            yield from self._list(remote_type)
+        else:
+            yield from self._search(remote_type, since_ms)
+
+    def _list(self, remote_type: str, *, archived: bool = False) -> Iterator[list[RemoteRecord]]:
+        params: dict[str, Any] = {"limit": BATCH, "archived": str(archived).lower()}
+        if not archived:
+            params["properties"] = ",".join(self._properties(remote_type))
+            if remote_type in LINKED:
+                params["associations"] = ",".join(LINKED[remote_type])
+        else:
+            params["properties"] = "hs_object_id"
+        after: str | None = None
+        while True:
+            query = {**params, **({"after": after} if after else {})}
+            body = self.http.request("GET", f"/crm/v3/objects/{remote_type}", params=query).json()
+            yield [_remote(r) for r in body.get("results", [])]
+            after = ((body.get("paging") or {}).get("next") or {}).get("after")
+            if not after:
+                return
+
+    def _search(self, remote_type: str, since_ms: int) -> Iterator[list[RemoteRecord]]:
+        prop = "lastmodifieddate" if remote_type == "contacts" else "hs_lastmodifieddate"
+        seen: set[tuple[str, int]] = set()
+        start, offset = since_ms, 0
+        while True:
+            body = self.http.request(
+                "POST",
+                f"/crm/v3/objects/{remote_type}/search",
+                json={
+                    "filterGroups": [
+                        {
+                            "filters": [
+                                {"propertyName": prop, "operator": "GTE", "value": str(start)}
+                            ]
+                        }
+                    ],
+                    "sorts": [{"propertyName": prop, "direction": "ASCENDING"}],
+                    "properties": self._properties(remote_type),
+                    "limit": SEARCH_PAGE,
+                    "after": str(offset),
+                },
+            ).json()
+            page = [_remote(r) for r in body.get("results", [])]
+            fresh = [r for r in page if (r.remote_id, r.modified_ms) not in seen]
+            seen.update((r.remote_id, r.modified_ms) for r in fresh)
+            if fresh:
+                self._add_links(remote_type, fresh)
+                yield fresh
+            after = ((body.get("paging") or {}).get("next") or {}).get("after")
+            if not after:
+                return
+            offset = int(after)
+            if offset + SEARCH_PAGE > SEARCH_CAP:  # restart from the newest time seen
+                newest = max(r.modified_ms for r in page)
+                if newest == start:
+                    raise RuntimeError("more than 10,000 records share one modification time")
+                start, offset = newest, 0
+
+    def _add_links(self, remote_type: str, records: list[RemoteRecord]) -> None:
+        """Associations for records found by search (which does not return them)."""
+        for to_type in LINKED.get(remote_type, {}):
+            found = self._association_map(remote_type, to_type, [r.remote_id for r in records])
+            for record in records:
+                record.links[to_type] = found.get(record.remote_id, [])
+
+    def _association_map(
+        self, from_type: str, to_type: str, ids: Sequence[str]
+    ) -> dict[str, list[str]]:
+        found: dict[str, list[str]] = {}
+        for start in range(0, len(ids), BATCH):
+            body = self.http.request(
+                "POST",
+                f"/crm/v4/associations/{from_type}/{to_type}/batch/read",
+                json={"inputs": [{"id": i} for i in ids[start : start + BATCH]]},
+            ).json()
+            for result in body.get("results", []):
+                found[str(result["from"]["id"])] = [str(t["toObjectId"]) for t in result["to"]]
+        return found
+
+    def archived_ids(self, remote_type: str) -> set[str]:
+        return {r.remote_id for page in self._list(remote_type, archived=True) for r in page}
+
+    def read(self, remote_type: str, remote_ids: Sequence[str]) -> dict[str, RemoteRecord]:
+        return self._batch_read(remote_type, list(remote_ids), None)
+
+    def find_by_uid(self, remote_type: str, uids: Sequence[str]) -> dict[str, RemoteRecord]:
+        found = self._batch_read(remote_type, list(uids), UID)
+        return {r.uid: r for r in found.values() if r.uid}
+
+    def _batch_read(
+        self, remote_type: str, keys: list[str], id_property: str | None
+    ) -> dict[str, RemoteRecord]:
+        found: dict[str, RemoteRecord] = {}
+        for start in range(0, len(keys), BATCH):
+            payload: dict[str, Any] = {
+                "inputs": [{"id": key} for key in keys[start : start + BATCH]],
+                "properties": self._properties(remote_type),
+            }
+            if id_property:
+                payload["idProperty"] = id_property
+            response = self.http.request(
+                "POST", f"/crm/v3/objects/{remote_type}/batch/read", json=payload
+            )
+            for record in response.json().get("results", []):
+                remote = _remote(record)
+                found[remote.remote_id] = remote
+        return found
+
+    # -- writing ---------------------------------------------------------------------------
+
+    def properties_for(self, obj: str, fields: Mapping[str, Any]) -> dict[str, str]:
+        """Canonical values as HubSpot properties (text; "" clears)."""
+        props: dict[str, str] = {}
+        for field, value in fields.items():
+            if field == "name" and obj == "renewal":
+                props["dealname"] = str(value)
+                continue
+            prop = PROPERTIES[obj].get(field)
+            if prop is None:
+                continue
+            kind = KINDS[obj][field]
+            if value is None:
+                props[prop] = ""
+            elif kind == "stage":
+                props[prop] = STAGES[obj].get(str(value), str(value))
+            elif kind in ("cents", "cents0"):
+                props[prop] = f"{int(value) / 100:.2f}"
+            elif kind == "moment":
+                props[prop] = iso_moment(int(value))
+            else:
+                props[prop] = str(value)
+        if obj in ("opportunity", "renewal"):
+            props.setdefault("pipeline", "default")
+        return props
+
+    def create(self, obj: str, items: Sequence[CreateItem]) -> list[WriteResult]:
+        remote_type = TYPES[obj]
+        inputs = []
+        for item in items:
+            associations = [
+                {"to": {"id": remote_id}, "types": [{"associationCategory": "HUBSPOT_DEFINED",
+                 "associationTypeId": ASSOCIATION_TYPES[(remote_type, to_type)]}]}
+                for to_type, ids in item.links.items() for remote_id in ids
+            ]  # fmt: skip
+            props: dict[str, str] = {**self.properties_for(obj, item.fields), UID: item.uid}
+            inputs.append(
+                {
+                    "properties": props,
+                    "associations": associations,
+                    "objectWriteTraceId": str(item.local_id),
+                }
+            )
+        response = self.http.request(
+            "POST", f"/crm/v3/objects/{remote_type}/batch/create", json={"inputs": inputs},
+            idempotent=False,
+        )  # fmt: skip
+        body = response.json()
+        by_uid = {item.uid: item.local_id for item in items}
+        results: dict[int, WriteResult] = {}
+        for record in (
+            body.get("results", [])
+            if response.status_code < 300 or response.status_code == 207
+            else []
+        ):
+            remote = _remote(record)
+            if remote.uid in by_uid:
+                local_id = by_uid[remote.uid]
+                results[local_id] = WriteResult(
+                    local_id, True, remote.remote_id, remote.modified_ms
+                )
+        for error in body.get("errors", []) if response.status_code == 207 else []:
+            trace = (error.get("context") or {}).get("objectWriteTraceId") or []
+            message = str(error.get("message", "refused"))
+            existing = _EXISTING.search(message)
+            for local_id in (int(t) for t in trace if str(t).isdigit()):
+                results[local_id] = WriteResult(
+                    local_id, bool(existing), existing.group(1) if existing else None, None,
+                    message,
+                )  # fmt: skip
+        if response.status_code >= 400:
+            message = error_message(response)
+            existing = _EXISTING.search(message)
+            if existing and len(items) == 1:
+                return [WriteResult(items[0].local_id, True, existing.group(1), None, message)]
+            return [WriteResult(item.local_id, False, message=message) for item in items]
+        return [
+            results.get(item.local_id, WriteResult(item.local_id, False, message="not created"))
+            for item in items
+        ]
+
+    def update(
+        self, obj: str, changes: Sequence[tuple[int, str, Mapping[str, Any]]]
+    ) -> list[WriteResult]:
+        remote_type = TYPES[obj]
+        inputs = [
+            {"id": remote_id, "properties": self.properties_for(obj, fields)}
+            for _local, remote_id, fields in changes
+        ]
+        response = self.http.request(
+            "POST", f"/crm/v3/objects/{remote_type}/batch/update", json={"inputs": inputs},
+            idempotent=False,
+        )  # fmt: skip
+        if response.status_code >= 400:
+            message = error_message(response)
+            return [WriteResult(local, False, message=message) for local, _r, _f in changes]
+        done = {str(r["id"]): _modified(r) for r in response.json().get("results", [])}
+        return [
+            WriteResult(
+                local,
+                remote_id in done,
+                remote_id,
+                done.get(remote_id),
+                "" if remote_id in done else "not updated",
+            )
+            for local, remote_id, _fields in changes
+        ]
+
+    def archive(self, remote_type: str, remote_ids: Sequence[str]) -> None:
+        for start in range(0, len(remote_ids), BATCH):
+            self.http.request(
+                "POST",
+                f"/crm/v3/objects/{remote_type}/batch/archive",
+                json={"inputs": [{"id": i} for i in remote_ids[start : start + BATCH]]},
+            )
+
+    def relink(self, obj: str, remote_id: str, kind: str, old: str | None, new: str) -> None:
+        from_type, to_type = TYPES[obj], TYPES[kind]
+        base = f"/crm/v4/objects/{from_type}/{remote_id}/associations"
+        self.http.request("PUT", f"{base}/default/{to_type}/{new}")
+        if old and old != new:
+            self.http.request("DELETE", f"{base}/{to_type}/{old}")

@@ -24,6 +24,7 @@ from am_desktop.db.location import (
     user_data_dir,
 )
 from am_desktop.errors import AppError, ExportError
+from am_desktop.log import install_redaction
 
 log = logging.getLogger("am_desktop")
 
@@ -50,6 +51,7 @@ def setup_logging() -> Path | None:
     root = logging.getLogger()
     root.addHandler(handler)
     root.setLevel(logging.INFO)
+    install_redaction()
     return path
 
 

@@ -18,7 +18,7 @@ from datetime import date
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, TextIO
 
-from am_desktop import __version__
+from am_desktop import __version__, log
 from am_desktop.domain.csv_formats import KINDS
 from am_desktop.domain.values import counted
 from am_desktop.errors import AppError, Cancelled, ExportError, ImportRejected, ValidationError
@@ -136,6 +136,10 @@ def build_parser() -> argparse.ArgumentParser:
         "--out", type=Path, metavar="FILE", required=True, help="FILE.svg or FILE.png"
     )
     _add_db(cmap)
+
+    from am_desktop import cli_crm
+
+    cli_crm.add_commands(commands, _add_db)
     return parser
 
 
@@ -434,7 +438,16 @@ COMMANDS: dict[str | None, Callable[[argparse.Namespace], int]] = {
     "renewals": run_renewals,
     "kpis": run_kpis,
     "qbr": run_qbr,
+    "crm": lambda args: _crm().run_crm(args),
+    "sync": lambda args: _crm().run_sync(args, _open, StderrProgress()),
+    "conflicts": lambda args: _crm().run_conflicts(args, _open),
 }
+
+
+def _crm() -> Any:
+    from am_desktop import cli_crm
+
+    return cli_crm
 
 
 def _report(error: AppError) -> None:
@@ -451,6 +464,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         level=logging.INFO if args.verbose else logging.WARNING,
         format="%(levelname)s %(name)s: %(message)s",
     )
+    log.install_redaction()
     try:
         return COMMANDS[args.command](args)
     except Cancelled:

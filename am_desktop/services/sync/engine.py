@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import sqlite3
 from collections import defaultdict
-from collections.abc import Sequence
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -98,15 +98,36 @@ class SyncEngine:
     def _pull(self, remote_type: str) -> None:
         with self.store.raw() as connection:
             cursor = st.get_state(connection, self._cursor_key(remote_type))
-        since = max(0, int(cursor) - OVERLAP_MS) if cursor else None
-        for page in self.crm.changed(remote_type, since):
+            marks = ", ".join("?" * len(HOLDS[remote_type]))
+            stale = [str(r) for (r,) in connection.execute(
+                f"SELECT remote_id FROM sync_link WHERE obj IN ({marks}) AND "
+                "remote_modified_ms IS NULL", HOLDS[remote_type])]  # fmt: skip
+        if stale:  # records to read again whatever the cursor (a settled conflict)
+            pages = [list(self.crm.read(remote_type, stale).values())]
+            self._apply_pages(remote_type, pages, cursor, advance=False)
+        self._apply_pages(remote_type, self.crm.changed(remote_type, self._since(cursor)), cursor)
+
+    @staticmethod
+    def _since(cursor: str | None) -> int | None:
+        return max(0, int(cursor) - OVERLAP_MS) if cursor else None
+
+    def _apply_pages(
+        self,
+        remote_type: str,
+        pages: Iterable[list[RemoteRecord]],
+        cursor: str | None,
+        *,
+        advance: bool = True,
+    ) -> None:
+        """Apply pages of remote records, each in one transaction with the cursor's advance."""
+        for page in pages:
             if not page:
                 continue
             with self.store.raw(write=not self.dry_run) as connection, st.applying(connection):
                 for record in page:
                     self._apply(connection, remote_type, record)
                 newest = max(r.modified_ms for r in page)
-                if not cursor or newest > int(cursor):
+                if advance and (not cursor or newest > int(cursor)):
                     cursor = str(newest)
                     st.set_state(connection, self._cursor_key(remote_type), cursor)
                 if self.dry_run:

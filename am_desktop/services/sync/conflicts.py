@@ -1,0 +1,173 @@
+"""Conflicts left by CRM sync, and settling them: keep mine, take theirs, or a value of the
+account manager's own (SYNC.md 4.5; issue 8). Nothing is thrown away until they choose.
+
+Settling needs no network: it changes the local record and what the next run sends.
+"""
+
+from __future__ import annotations
+
+import json
+from dataclasses import dataclass
+from typing import Any, Literal
+
+from am_desktop.errors import NotFoundError, ValidationError
+from am_desktop.services.store import Store
+from am_desktop.services.sync import state as st
+from am_desktop.services.sync.fields import KINDS, stored
+
+Take = Literal["local", "remote", "edit"]
+_LABEL = {
+    "account": "SELECT name FROM account WHERE id = ?",
+    "contact": "SELECT trim(coalesce(first_name, '') || ' ' || last_name) FROM contact "
+    "WHERE id = ?",
+    "opportunity": "SELECT name FROM opportunity WHERE id = ?",
+    "renewal": "SELECT a.name || ' renewal' FROM renewal r JOIN contract c ON c.id = r.contract_id "
+    "JOIN account a ON a.id = c.account_id WHERE r.id = ?",
+    "note": "SELECT coalesce(title, substr(body, 1, 40)) FROM note WHERE id = ?",
+}
+
+
+@dataclass(frozen=True, slots=True)
+class Conflict:
+    """One open conflict: a field both sides changed, or a record one side deleted."""
+
+    id: int
+    obj: str
+    local_id: int
+    record: str
+    field: str | None
+    kind: str
+    base: Any
+    local: Any
+    remote: Any
+
+    def as_json(self) -> dict[str, Any]:
+        return {
+            "id": self.id,
+            "record": self.record,
+            "kind": self.obj,
+            "local_id": self.local_id,
+            "field": self.field,
+            "conflict": self.kind,
+            "base": self.base,
+            "local": self.local,
+            "remote": self.remote,
+        }
+
+
+def list_conflicts(
+    store: Store, obj: str | None = None, local_id: int | None = None
+) -> list[Conflict]:
+    """Open conflicts, oldest first (of one record when given)."""
+    where, params = "1", []  # type: tuple[str, list[Any]]
+    if obj is not None and local_id is not None:
+        where, params = "obj = ? AND local_id = ?", [obj, local_id]
+    with store.raw() as connection:
+        rows = connection.execute(
+            "SELECT id, obj, local_id, field, kind, base, local, remote FROM sync_conflict "
+            f"WHERE {where} ORDER BY id",
+            params,
+        ).fetchall()
+        found = []
+        for cid, kind_of, local, field, kind, base, mine, theirs in rows:
+            label = connection.execute(_LABEL[kind_of], (local,)).fetchone()
+            found.append(
+                Conflict(
+                    int(cid),
+                    kind_of,
+                    int(local),
+                    str(label[0]) if label else f"{kind_of} {local}",
+                    field,
+                    kind,
+                    _load(base),
+                    _load(mine),
+                    _load(theirs),
+                )
+            )
+    return found
+
+
+def _load(text: str | None) -> Any:
+    return None if text is None else json.loads(text)
+
+
+def resolve(store: Store, conflict_id: int, take: Take, value: Any = None) -> None:
+    """Settle a conflict.
+
+    Field conflicts: ``local`` keeps my value and sends it next time; ``remote`` takes theirs;
+    ``edit`` stores ``value`` (canonical) and sends it. Record conflicts (``field`` None):
+    after a remote deletion, ``local`` keeps the record and creates it in the CRM again,
+    ``remote`` archives it here; after a local deletion, ``local`` archives it in the CRM,
+    ``remote`` restores it here.
+
+    Raises:
+        NotFoundError: no such open conflict.
+        ValidationError: ``edit`` of a record conflict.
+    """
+    with store.raw(write=True) as connection:
+        row = connection.execute(
+            "SELECT obj, local_id, field, kind, remote FROM sync_conflict WHERE id = ?",
+            (conflict_id,),
+        ).fetchone()
+        if row is None:
+            raise NotFoundError(f"There is no open conflict {conflict_id}.")
+        obj, local_id, field, kind, remote_text = row
+        remote = _load(remote_text)
+        if field is None:
+            if take == "edit":
+                raise ValidationError("A deleted record can be kept or let go, not edited.")
+            _resolve_record(connection, obj, local_id, kind, take)
+        else:
+            _resolve_field(connection, obj, local_id, field, take, remote=remote, value=value)
+        connection.execute("DELETE FROM sync_conflict WHERE id = ?", (conflict_id,))
+
+
+def _resolve_field(
+    connection: Any, obj: str, local_id: int, field: str, take: Take, *, remote: Any, value: Any
+) -> None:
+    stored_remote = stored(obj, field, remote) if field in KINDS[obj] else remote
+    if take == "remote":
+        with st.applying(connection):
+            st.write_fields(connection, obj, local_id, {field: remote})
+        st.clear_change(connection, obj, local_id, field)
+        return
+    if take == "edit":
+        with st.applying(connection):
+            st.write_fields(connection, obj, local_id, {field: value})
+        if value == remote:
+            st.clear_change(connection, obj, local_id, field)
+            return
+    st.set_base(connection, obj, local_id, field, stored_remote)  # theirs is the new base
+
+
+def _resolve_record(connection: Any, obj: str, local_id: int, kind: str, take: Take) -> None:
+    if kind == "deleted_remotely":
+        if take == "local":  # create it again from my copy
+            connection.execute(
+                "DELETE FROM sync_link WHERE obj = ? AND local_id = ?", (obj, local_id)
+            )
+        else:
+            with st.applying(connection):
+                connection.execute(
+                    f"UPDATE {obj} SET archived_at = ? WHERE id = ?", (st.now_text(), local_id)
+                )
+        connection.execute(
+            "DELETE FROM sync_change WHERE obj = ? AND local_id = ?", (obj, local_id)
+        )
+        return
+    # deleted locally while edited remotely
+    if take == "local":  # archive it there too: agree on the remote's latest first
+        connection.execute(
+            "UPDATE sync_link SET remote_modified_ms = NULL WHERE obj = ? AND local_id = ?",
+            (obj, local_id),
+        )
+    else:
+        with st.applying(connection):
+            connection.execute(f"UPDATE {obj} SET archived_at = NULL WHERE id = ?", (local_id,))
+        connection.execute(
+            "DELETE FROM sync_change WHERE obj = ? AND local_id = ?", (obj, local_id)
+        )
+        connection.execute(
+            "UPDATE sync_link SET remote_modified_ms = NULL WHERE obj = ? AND local_id = ?",
+            (obj, local_id),
+        )

@@ -13,8 +13,8 @@ from am_desktop.services import catalog
 from am_desktop.services.store import Store
 from am_desktop.services.sync.conflicts import list_conflicts, resolve
 from am_desktop.services.sync.engine import SyncEngine, SyncReport, pending_changes
-from am_desktop.services.sync.hubspot import HubSpotConnector
 from am_desktop.services.sync.http import CrmHttp, RetryPolicy
+from am_desktop.services.sync.hubspot import HubSpotConnector
 from tests.support.fake_hubspot import FakeHubSpot
 
 TOKEN = "test-token"

@@ -353,6 +353,23 @@ def measure_map() -> list[Figure]:
     ]
 
 
+def measure_sync(scale: str) -> list[Figure]:
+    """CRM sync from the local HubSpot-compatible server (issue: CRM sync)."""
+    from benchmarks import sync_figures
+
+    companies, contacts = (10_000, 100_000) if scale == "large" else (1_000, 10_000)
+    m = sync_figures.measure(companies, contacts)
+    return [
+        Figure(f"sync: first pull {companies:,}+{contacts:,}", m["initial_pull_s"], "s",
+               target="≤ 60 s"),
+        Figure("sync: peak memory of the pull", m["initial_pull_peak_rss_mb"], "MB",
+               target="≤ 300 MB"),
+        Figure("sync: nothing changed", m["nothing_changed_s"], "s", target="≤ 0.5 s"),
+        Figure("sync: writes when nothing changed", m["writes_during_nothing_changed"], "",
+               target="0"),
+    ]  # fmt: skip
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(
         description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter
@@ -369,6 +386,7 @@ def main() -> None:
         figures += measure_gui(db)
         figures += measure_import(db, folder, "contacts", args.rows, contacts_file)
         figures += measure_import(db, folder, "arr", args.rows, arr_file)
+        figures += measure_sync(args.scale)
         if args.keep:
             shutil.copyfile(db, args.keep)
     print(f"{'figure':<34} {'value':>16} {'baseline':>16} {'ratio':>7}  target")

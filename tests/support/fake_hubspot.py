@@ -265,11 +265,11 @@ class _Fault:
         status = rule.get("status")
         if status is not None and status not in FAULT_STATUSES:
             raise ValueError(f"fault status must be one of {sorted(FAULT_STATUSES)}")
-        times = None if rule.get("times", 1) is None else int(rule.get("times", 1))
+        times = rule.get("times", 1)
         return cls(
             method=str(rule.get("method") or "*").upper(),
             path=re.compile(str(rule.get("path_regex") or "")),
-            times=None if times is None or times < 0 else times,
+            times=None if times is None or int(times) < 0 else int(times),
             status=None if status is None else int(status),
             body=rule.get("body"),
             delay=float(rule.get("delay_ms") or 0) / 1000,
@@ -312,7 +312,7 @@ class FakeHubSpot:
         if self._server is None:
             self._server = _Server(self)
             self._thread = threading.Thread(
-                target=self._server.serve_forever, name="fake-hubspot", daemon=True
+                target=self._server.serve_forever, args=(0.05,), name="fake-hubspot", daemon=True
             )
             self._thread.start()
             self.url = f"http://127.0.0.1:{self._server.server_port}"
@@ -465,7 +465,11 @@ class FakeHubSpot:
             self._clock += milliseconds
 
     def set_search_lag(self, milliseconds: int) -> None:
-        """Search sees each record as it was ``milliseconds`` ago on the server clock."""
+        """Search sees records as they were ``milliseconds`` ago on the server clock.
+
+        That clock moves 1 ms per write and by ``advance_clock``, so a test decides exactly when
+        a fresh write becomes searchable (HubSpot's index lags by "a few moments").
+        """
         with self._lock:
             self._search_lag = milliseconds
 
@@ -487,11 +491,7 @@ class FakeHubSpot:
             return self._guard(lambda: self._admin(method, path, raw))
         with self._lock:
             fault = next(
-                (
-                    f
-                    for f in self._faults
-                    if f.method in ("*", method) and f.path.search(path) and f.times != 0
-                ),
+                (f for f in self._faults if f.method in ("*", method) and f.path.search(path)),
                 None,
             )
             if fault is not None and fault.times is not None:
@@ -594,8 +594,9 @@ class FakeHubSpot:
         match [p for p in path.split("/") if p]:
             case ["crm", "v3", "objects", t] if method == "GET":
                 return _Reply(200, self._list(self._type(t), path, params))
-            case ["crm", "v3", "objects", t] if method == "POST":
-                return _Reply(201, self._create_one(self._type(t), _obj(body), source))
+            case ["crm", "v3", "objects", t] if method == "POST":  # a batch of one, no trace id
+                one = _obj(body) | {"objectWriteTraceId": None}
+                return _Reply(201, self._batch_create(self._type(t), [one], source)[0][0])
             case ["crm", "v3", "objects", t, "search"] if method == "POST":
                 return _Reply(200, self._search(self._type(t), _obj(body)))
             case ["crm", "v3", "objects", t, "batch", op] if method == "POST":
@@ -667,15 +668,6 @@ class FakeHubSpot:
         if rec.archived_at is None:  # DELETE archives; repeating it is fine
             self._archive(t, rec)
         return _Reply(204)
-
-    def _create_one(self, t: str, body: dict[str, Any], source: str) -> dict[str, Any]:
-        props = self._validate(t, body.get("properties"), creating=True)
-        links = self._inline_links(t, body.get("associations"))
-        self._check_unique(t, props, None, None)
-        rec = self._insert(t, props, source)
-        for to, tid in links:
-            self._link(t, rec.id, to, tid)
-        return self._view(t, rec, [*DEFAULT_PROPERTIES[t], *props])
 
     def _batch(
         self, t: str, op: str, params: dict[str, list[str]], body: Any, source: str

@@ -193,7 +193,8 @@ class SyncEngine:
                 key = "domain" if obj == "account" else "email"
                 value = self.crm.fields(obj, record).get(key)
                 if value:
-                    found = next(st.local_by(connection, obj, f"lower(t.{key}) = ? AND "
+                    # stored lower-case already: the column's index finds it
+                    found = next(st.local_by(connection, obj, f"t.{key} = ? AND "
                                              + unlinked.format(obj), [value]), None)  # fmt: skip
             if found is not None:
                 st.set_link(connection, obj, found.local_id, record.remote_id, None)

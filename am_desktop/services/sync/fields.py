@@ -14,10 +14,10 @@ from typing import Any
 
 from am_desktop.db.connection import DATETIME_FORMAT
 
-#: Local kind -> synced field -> how its values read ("text", "lower", "body", "cents",
+#: Local kind -> synced field -> how its values read ("text", "lower", "domain", "body", "cents",
 #: "cents0" (none is 0), "date", "moment", "stage").
 KINDS: dict[str, dict[str, str]] = {
-    "account": {"name": "text", "domain": "lower", "industry": "text"},
+    "account": {"name": "text", "domain": "domain", "industry": "text"},
     "contact": {
         "first_name": "text",
         "last_name": "text",
@@ -46,6 +46,19 @@ def _text(value: Any) -> str | None:
 def _lower(value: Any) -> str | None:
     text = _text(value)
     return text.lower() if text else None
+
+
+def _domain(value: Any) -> str | None:
+    """The bare domain, as the app stores it (``https://www.Acme.com/`` -> ``acme.com``)."""
+    from am_desktop.domain.values import parse_domain
+
+    text = _text(value)
+    if text is None:
+        return None
+    try:
+        return parse_domain(text)
+    except ValueError:
+        return text.lower()
 
 
 def _body(value: Any) -> str:
@@ -99,6 +112,7 @@ def _date(value: Any) -> str | None:
 CANONICAL: dict[str, Callable[[Any], Any]] = {
     "text": _text,
     "lower": _lower,
+    "domain": _domain,
     "body": _body,
     "cents": _cents,
     "cents0": _cents0,

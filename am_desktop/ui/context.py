@@ -22,3 +22,6 @@ class AppContext:
     data: DataBus
     settings: AppSettings
     today: Callable[[], date] = field(default=date.today)
+    #: CRM tokens given this session where the keyring could not keep them, by keyring entry
+    #: (``credentials.account_name``). Memory only: never written to settings or disk.
+    session_tokens: dict[str, str] = field(default_factory=dict, repr=False)

@@ -29,6 +29,7 @@ from am_desktop.services import portfolio
 from am_desktop.ui.accounts_view import AccountsView, AccountTableModel
 from am_desktop.ui.bus import Level
 from am_desktop.ui.context import AppContext
+from am_desktop.ui.sync_status import SyncController
 from am_desktop.ui.tasks import Lane
 from am_desktop.ui.today import TodayView
 from am_desktop.ui.widgets import EmptyState
@@ -99,6 +100,7 @@ class MainWindow(QMainWindow):
         self._alerts_clock = QTimer(self)
         self._alerts_clock.setInterval(60 * 60 * 1000)  # hourly: a new day brings new alerts
         self._search_dialog: Any = None
+        self.conflict_dialog: Any = None
         self.setWindowTitle(f"AM Desktop — {context.store.path.name}")
         self.setMinimumSize(900, 560)
 
@@ -168,20 +170,20 @@ class MainWindow(QMainWindow):
 
     def _build_status_bar(self) -> None:
         bar = self.statusBar()
-        self.sync_label = QLabel("Sync not configured")
-        self.sync_label.setToolTip(
-            "Connecting a CRM arrives in a later version; all data is local."
-        )
-        self.pending_label = QLabel("No local changes waiting")
+        self.sync = SyncController(self.context, self)
+        self.sync_label = self.sync.sync_label
+        self.pending_label = self.sync.pending_label
+        self.conflicts_button = self.sync.conflicts_button
         self.saved_label = QLabel("")
+        self.saved_label.setObjectName("muted")
         self.alerts_button = QToolButton(self)
         self.alerts_button.setAutoRaise(True)
         self.alerts_button.setToolTip("Renewals entering the 90/60/30-day bands, notice deadlines")
         self.alerts_button.hide()
         bar.addPermanentWidget(self.alerts_button)
-        for label in (self.saved_label, self.pending_label, self.sync_label):
-            label.setObjectName("muted")
-            bar.addPermanentWidget(label)
+        bar.addPermanentWidget(self.saved_label)
+        for widget in self.sync.widgets():
+            bar.addPermanentWidget(widget)
 
     def _build_menus(self) -> None:
         bar = self.menuBar()
@@ -197,6 +199,13 @@ class MainWindow(QMainWindow):
         )
         self.export_review_action = self._action(
             file_menu, "Export business &review…", "Ctrl+Shift+B", self.export_review
+        )
+        file_menu.addSeparator()
+        self.sync_action = self._action(file_menu, "&Sync now", "Ctrl+Shift+S", self.sync_now)
+        self.cancel_sync_action = self._action(file_menu, "Cancel s&ync", None, self.sync.cancel)
+        self.cancel_sync_action.setEnabled(False)
+        self.conflicts_action = self._action(
+            file_menu, "Sync &conflicts…", None, self.show_conflicts
         )
         file_menu.addSeparator()
         self._action(file_menu, "&Quit", QKeySequence.StandardKey.Quit, self.close)
@@ -250,12 +259,17 @@ class MainWindow(QMainWindow):
         self.context.messages.posted.connect(self._on_message_posted)
         self.context.data.changed.connect(self._on_data_changed)
         self.context.settings.changed.connect(self._on_settings_changed)
+        # CRM sync
+        self.sync.setup_requested.connect(self._on_sync_setup_requested)
+        self.sync.conflicts_requested.connect(self.show_conflicts)
+        self.sync.finished.connect(self._on_sync_finished)
 
     # ------------------------------------------------------------------------------ views
 
     def start(self) -> None:
         """Load the first data (after the window is shown: the first paint comes first)."""
         self.context.messages.flush_to_listeners()
+        self.sync.refresh_summary()
         if self.current_view() == "today":
             self.today_view.refresh()  # with the date the window was given, now
         today = self.context.today()
@@ -368,9 +382,48 @@ class MainWindow(QMainWindow):
     @Slot()
     def show_preferences(self) -> None:
         """Edit → Preferences."""
+        self.show_preferences_at(None)
+
+    def show_preferences_at(self, section: str | None) -> None:
+        """The preferences, opened at a section ("crm") or the first."""
         from am_desktop.ui.dialogs.preferences import PreferencesDialog
 
-        PreferencesDialog(self.context, parent=self).exec()
+        PreferencesDialog(self.context, parent=self, section=section).exec()
+
+    @Slot()
+    def sync_now(self) -> None:
+        """File → Sync now: one run with the CRM (the preferences first when none is set up)."""
+        self.sync.sync_now()
+        running = self.sync.running
+        self.sync_action.setEnabled(not running)
+        self.cancel_sync_action.setEnabled(running)
+
+    @Slot()
+    def _on_sync_setup_requested(self) -> None:
+        self.statusBar().showMessage("Choose a CRM and give its token to sync.", 8000)
+        self.show_preferences_at("crm")
+
+    @Slot(bool)
+    def _on_sync_finished(self, _completed: bool) -> None:
+        self.sync_action.setEnabled(True)
+        self.cancel_sync_action.setEnabled(False)
+
+    @Slot()
+    def show_conflicts(self) -> None:
+        """File → Sync conflicts: every open conflict, in a window beside this one."""
+        self.show_conflicts_of(None, None)
+
+    def show_conflicts_of(self, obj: str | None, local_id: int | None) -> None:
+        """The sync conflicts of one record (every one when None), beside this window."""
+        from am_desktop.ui.dialogs.conflict_dialog import ConflictDialog
+
+        if self.conflict_dialog is not None:
+            self.conflict_dialog.close()
+            self.conflict_dialog.deleteLater()
+        self.conflict_dialog = ConflictDialog(self.context, obj, local_id, parent=self)
+        self.conflict_dialog.show()
+        self.conflict_dialog.raise_()
+        self.conflict_dialog.activateWindow()
 
     @Slot()
     def show_palette(self) -> None:
@@ -416,6 +469,9 @@ class MainWindow(QMainWindow):
                 lambda text, w=workspace: self._on_workspace_title_changed(w, text)
             )
             self._on_workspace_title_changed(workspace, workspace.title)  # type: ignore[attr-defined]
+        conflicts_requested = getattr(workspace, "conflicts_requested", None)
+        if conflicts_requested is not None:
+            conflicts_requested.connect(self.show_conflicts_of)
         self.tabs.setCurrentIndex(index)
 
     def _on_workspace_title_changed(self, workspace: QWidget, text: str) -> None:
@@ -568,9 +624,11 @@ class MainWindow(QMainWindow):
             self.statusBar().showMessage(text, 8000)
 
     @Slot(str, object)
-    def _on_data_changed(self, kind: str, _initiator: object) -> None:
-        self.saved_label.setText(f"Saved {datetime.now():%H:%M}")
+    def _on_data_changed(self, kind: str, initiator: object) -> None:
+        if initiator is not self.sync:  # a sync run saves nothing the user typed
+            self.saved_label.setText(f"Saved {datetime.now():%H:%M}")
         if kind in (
+            "sync",
             "account",
             "movement",
             "contract",
@@ -585,9 +643,9 @@ class MainWindow(QMainWindow):
             refresh = getattr(workspace, "refresh", None)
             if refresh is not None:
                 refresh(kind)
-        if kind in ("note", "import") and self.notes_view is not None:
+        if kind in ("note", "import", "sync") and self.notes_view is not None:
             self.notes_view.refresh()
-        renewal_kinds = ("renewal", "contract", "account", "import", "ARR movement")
+        renewal_kinds = ("renewal", "contract", "account", "import", "sync", "ARR movement")
         if kind in renewal_kinds and self.renewals_view is not None:
             self.renewals_view.refresh()
         dashboard_kinds = (*renewal_kinds, "health", "survey response")
@@ -837,6 +895,10 @@ class MainWindow(QMainWindow):
         for panel in self._notes_panels():
             panel.flush()  # the last keystrokes are saved before the write lane drains
         self.save_state()
+        self.sync.cancel()  # a run stopped between requests resumes cleanly next time
+        self.sync.timer.stop()
+        if self.conflict_dialog is not None:
+            self.conflict_dialog.close()
         self.context.tasks.shutdown()
         super().closeEvent(event)
 

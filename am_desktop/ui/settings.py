@@ -28,6 +28,13 @@ PREFERENCE_DEFAULTS: dict[str, Any] = {
     #: the bands' lower bounds (healthy, watch), as "25,20,20,20,15" and "70,40".
     "health_weights": "25,20,20,20,15",
     "health_bands": "70,40",
+    #: CRM sync (issue 8): which CRM ("" = none: sync is not set up), its API address (the
+    #: connector's DEFAULT_BASE_URL, written out so start-up does not load the HTTP code), and
+    #: minutes between automatic syncs (0 = only when asked). The token is never kept here:
+    #: it lives in the system keyring, or in memory for the session.
+    "crm": "",
+    "crm_base_url": "https://api.hubapi.com",
+    "sync_every_minutes": 0,
 }
 
 

@@ -114,9 +114,12 @@ class AccountWorkspace(QWidget):
 
     Signals:
         title_changed(text): the account's name (for the tab).
+        conflicts_requested(obj, local_id): the header's "Conflict — resolve…" link was clicked.
     """
 
     title_changed = Signal(str)
+    #: (obj, local_id)
+    conflicts_requested = Signal(str, int)
 
     def __init__(self, context: AppContext, account_id: int, undo: QUndoStack) -> None:
         super().__init__()
@@ -133,6 +136,10 @@ class AccountWorkspace(QWidget):
         self.coverage_label = QLabel(self)
         self.coverage_label.setTextFormat(Qt.TextFormat.RichText)
         self.coverage_label.hide()
+        self.sync_state_label = QLabel(self)
+        self.sync_state_label.setTextFormat(Qt.TextFormat.RichText)
+        self.sync_state_label.hide()
+        self.sync_state: object = None
         self.figures = {key: QLabel("—", self) for key in ("ARR", "Health", "Renewal")}
         self.edit_button = QPushButton("Edit account…", self)
         self.archive_button = QPushButton("Archive", self)
@@ -220,6 +227,7 @@ class AccountWorkspace(QWidget):
         buttons.addWidget(self.edit_button)
         buttons.addWidget(self.archive_button)
         header.addLayout(buttons, 0, 4, 2, 1)
+        header.addWidget(self.sync_state_label, 2, 4, Qt.AlignmentFlag.AlignRight)
         header.setColumnStretch(0, 1)
         header.setHorizontalSpacing(28)
 
@@ -293,6 +301,7 @@ class AccountWorkspace(QWidget):
         self.contacts.warnings_changed.connect(self._on_contacts_warnings_changed)
         self.timeline.itemActivated.connect(self._on_timeline_item_activated)
         self.coverage_label.linkActivated.connect(lambda _link: self.show_tab("Contacts"))
+        self.sync_state_label.linkActivated.connect(self._on_sync_state_link_activated)
 
     # ------------------------------------------------------------------------------ data
 
@@ -312,6 +321,7 @@ class AccountWorkspace(QWidget):
             on_done=lambda overview: self._latest(read, self._on_overview_loaded, overview),
         )
         self.notes.refresh()
+        self._read_sync_state(read)
         if kind != "note":
             self.health.refresh()
         if kind == "note" and self.contacts.graph is not None:
@@ -321,6 +331,51 @@ class AccountWorkspace(QWidget):
             lane=Lane.READ,
             on_done=lambda graph: self._latest(read, self._on_contacts_loaded, graph),
         )
+
+    def _read_sync_state(self, read: int) -> None:
+        """Where the account stands with the CRM (shown once sync has been used)."""
+        from am_desktop.services.sync.record_state import record_state
+
+        store, account_id = self.context.store, self.account_id
+        self.context.tasks.submit(
+            lambda _p: record_state(store, "account", account_id),
+            lane=Lane.READ,
+            on_done=lambda state: self._latest(read, self._on_sync_state_loaded, state),
+        )
+
+    def _on_sync_state_loaded(self, state: object) -> None:
+        from am_desktop.services.sync.record_state import RecordState
+
+        self.sync_state = state
+        words = {
+            RecordState.IN_CRM: ("✓ In the CRM", "The CRM has this account as it is here."),
+            RecordState.CHANGED: (
+                "Changes not yet sent",
+                "Changes made here go to the CRM with the next sync (File → Sync now).",
+            ),
+            RecordState.NEW: (
+                "Not in the CRM yet",
+                "The next sync creates this account in the CRM (File → Sync now).",
+            ),
+            RecordState.CONFLICT: (
+                "<span style='color:#b3261e'>⚠</span> <a href='conflicts'>Conflict — resolve…</a>",
+                "This account was changed both here and in the CRM: choose what to keep.",
+            ),
+        }
+        if not isinstance(state, RecordState):
+            self.sync_state_label.hide()
+            return
+        text, tip = words[state]
+        self.sync_state_label.setObjectName("" if state is RecordState.CONFLICT else "muted")
+        self.sync_state_label.style().unpolish(self.sync_state_label)  # the name's style
+        self.sync_state_label.style().polish(self.sync_state_label)
+        self.sync_state_label.setText(text)
+        self.sync_state_label.setToolTip(tip)
+        self.sync_state_label.show()
+
+    @Slot(str)
+    def _on_sync_state_link_activated(self, _link: str) -> None:
+        self.conflicts_requested.emit("account", self.account_id)
 
     def _latest(self, read: int, deliver: Callable[[Any], None], result: object) -> None:
         """Hand over a read's result unless a newer read was asked for since."""

@@ -1,6 +1,9 @@
-"""Edit → Preferences: the few choices the app remembers, and where its files are.
+"""Edit → Preferences: the few choices the app remembers, the CRM to sync with, and where
+its files are.
 
-Nothing is written until OK, so Cancel always leaves the settings as they were.
+Nothing is written to the settings until OK, so Cancel always leaves them as they were. The CRM
+token is the exception by design: "Save token" puts it in the system keyring at once (it is
+never in the settings), or in memory for this session where there is no keyring.
 """
 
 from __future__ import annotations
@@ -15,19 +18,23 @@ from PySide6.QtWidgets import (
     QDialogButtonBox,
     QDoubleSpinBox,
     QFormLayout,
-    QGroupBox,
     QHBoxLayout,
     QLabel,
+    QLineEdit,
     QPlainTextEdit,
     QPushButton,
     QSpinBox,
+    QTabWidget,
     QVBoxLayout,
     QWidget,
 )
 
 from am_desktop.domain.coverage import Seniority
 from am_desktop.domain.health import LABELS
+from am_desktop.errors import AppError
 from am_desktop.ui.context import AppContext
+from am_desktop.ui.sync_status import CRM_NAMES
+from am_desktop.ui.tasks import Lane
 
 #: Offered in the currency list; any other three-letter ISO 4217 code may be typed.
 CURRENCIES = ("USD", "EUR", "GBP", "CHF", "CAD", "AUD", "JPY")
@@ -46,14 +53,17 @@ class PreferencesDialog(QDialog):
     Args:
         context: the shared services (the settings edited, the paths shown).
         parent: the dialog's parent.
+        section: the page to open at: "general", "templates", "crm" or "files".
     """
 
-    def __init__(self, context: AppContext, parent: QWidget | None = None) -> None:
+    def __init__(
+        self, context: AppContext, parent: QWidget | None = None, section: str | None = None
+    ) -> None:
         super().__init__(parent)
         self.context = context
         settings = context.settings
         self.setWindowTitle("Preferences")
-        self.setMinimumWidth(480)
+        self.setMinimumWidth(640)
 
         self.currency = QComboBox()
         self.currency.setEditable(True)
@@ -96,6 +106,23 @@ class PreferencesDialog(QDialog):
             "The contact map warns when nobody at an account is this senior or more."
         )
 
+        self._make_template_fields(settings)
+        self._make_health_fields(settings)
+        self._make_crm_fields(settings)
+
+        self.database_path = self._path_label(str(context.store.path))
+        self.settings_path = self._path_label(settings.file_name)
+        self.buttons = QDialogButtonBox(
+            QDialogButtonBox.StandardButton.Ok | QDialogButtonBox.StandardButton.Cancel
+        )
+        self.pages = QTabWidget(self)
+        self._lay_out()
+        self._connect_signals()
+        self._read_token_state()
+        if section is not None:
+            self.show_section(section)
+
+    def _make_template_fields(self, settings: Any) -> None:
         self.templates = settings.note_templates()
         self.template_name = QComboBox()
         self.template_name.addItems(list(self.templates))
@@ -107,15 +134,45 @@ class PreferencesDialog(QDialog):
         )
         self.template_reset = QPushButton("Restore the original")
 
-        self._make_health_fields(settings)
-
-        self.database_path = self._path_label(str(context.store.path))
-        self.settings_path = self._path_label(settings.file_name)
-        self.buttons = QDialogButtonBox(
-            QDialogButtonBox.StandardButton.Ok | QDialogButtonBox.StandardButton.Cancel
+    def _make_crm_fields(self, settings: Any) -> None:
+        self.crm = QComboBox()
+        self.crm.addItem("None: keep everything on this computer", "")
+        for key, name in CRM_NAMES.items():
+            self.crm.addItem(name, key)
+        self.crm.setCurrentIndex(max(0, self.crm.findData(str(settings.preference("crm")))))
+        self.crm_base_url = QLineEdit(str(settings.preference("crm_base_url")))
+        self.crm_base_url.setToolTip(
+            "The CRM's API address. Leave it as it is unless your company uses another one."
         )
-        self._lay_out()
-        self._connect_signals()
+        self.crm_base_url_error = QLabel()
+        self.crm_base_url_error.setObjectName("fieldError")
+        self.crm_base_url_error.setWordWrap(True)
+        self.crm_base_url_error.hide()
+        self.token = QLineEdit()
+        self.token.setEchoMode(QLineEdit.EchoMode.Password)
+        self.token.setPlaceholderText("Paste the access token")
+        self.token.setToolTip(
+            "A HubSpot private app token with access to companies, contacts, deals and notes."
+        )
+        self.save_token_button = QPushButton("Save token")
+        self.save_token_button.setToolTip("Keep the token in the system keyring")
+        self.token_state = QLabel()
+        self.token_state.setWordWrap(True)
+        self.token_state.setObjectName("muted")
+        self.sync_every = QSpinBox()
+        self.sync_every.setRange(0, 24 * 60)
+        self.sync_every.setSingleStep(5)
+        self.sync_every.setSuffix(" minutes")
+        self.sync_every.setSpecialValueText("Only when asked (File → Sync now)")
+        self.sync_every.setValue(int(settings.preference("sync_every_minutes")))
+        self.sync_every.setToolTip("0 syncs only when you ask, with File → Sync now (Ctrl+Shift+S)")
+
+    def show_section(self, section: str) -> None:
+        """Bring a page forward: "general", "templates", "crm" or "files"."""
+        pages = {"general": 0, "templates": 1, "crm": 2, "files": 3}
+        self.pages.setCurrentIndex(pages.get(section, 0))
+        if section == "crm":
+            self.crm.setFocus()
 
     def _make_health_fields(self, settings: Any) -> None:
         self.weights: dict[str, QSpinBox] = {}
@@ -154,7 +211,8 @@ class PreferencesDialog(QDialog):
         return label
 
     def _lay_out(self) -> None:
-        form = QFormLayout()
+        general = QWidget()
+        form = QFormLayout(general)
         form.addRow("Currency", self.currency)
         form.addRow("", self.currency_error)
         form.addRow("Default check-in cadence", self.cadence)
@@ -174,22 +232,52 @@ class PreferencesDialog(QDialog):
         bands.addStretch(1)
         form.addRow("Health bands", bands)
         form.addRow("", self.health_error)
-        templates = QGroupBox("Note templates")
+        templates = QWidget()
         template_layout = QVBoxLayout(templates)
         chooser = QHBoxLayout()
         chooser.addWidget(self.template_name, 1)
         chooser.addWidget(self.template_reset)
         template_layout.addLayout(chooser)
         template_layout.addWidget(self.template_text)
-        data = QGroupBox("Data")
-        paths = QFormLayout(data)
+        files = QWidget()
+        paths = QFormLayout(files)
         paths.addRow("Database", self.database_path)
         paths.addRow("Settings file", self.settings_path)
+        self.pages.addTab(general, "&General")
+        self.pages.addTab(templates, "&Note templates")
+        self.pages.addTab(self._crm_page(), "C&RM")
+        self.pages.addTab(files, "&Files")
         layout = QVBoxLayout(self)
-        layout.addLayout(form)
-        layout.addWidget(templates, 1)
-        layout.addWidget(data)
+        layout.addWidget(self.pages, 1)
         layout.addWidget(self.buttons)
+
+    def _crm_page(self) -> QWidget:
+        page = QWidget()
+        form = QFormLayout(page)
+        form.addRow("&CRM", self.crm)
+        form.addRow("API &address", self.crm_base_url)
+        form.addRow("", self.crm_base_url_error)
+        token = QHBoxLayout()
+        token.addWidget(self.token, 1)
+        token.addWidget(self.save_token_button)
+        form.addRow("Access &token", token)
+        form.addRow("", self.token_state)
+        form.addRow("Sync &every", self.sync_every)
+        note = QLabel(
+            "The token is kept in the system keyring, never in the settings file. Where there "
+            "is no keyring it is kept in memory until you quit, and asked for next time."
+        )
+        note.setWordWrap(True)
+        note.setObjectName("muted")
+        form.addRow("", note)
+        for label in (self.crm, self.crm_base_url, self.sync_every):
+            buddy = form.labelForField(label)
+            if isinstance(buddy, QLabel):
+                buddy.setBuddy(label)
+        token_label = form.labelForField(token)
+        if isinstance(token_label, QLabel):
+            token_label.setBuddy(self.token)
+        return page
 
     def _connect_signals(self) -> None:
         self.currency.currentTextChanged.connect(self._on_currency_text_changed)
@@ -198,6 +286,10 @@ class PreferencesDialog(QDialog):
         self.template_name.currentTextChanged.connect(self._on_template_name_changed)
         self.template_text.textChanged.connect(self._on_template_text_changed)
         self.template_reset.clicked.connect(self._on_template_reset_clicked)
+        self.crm_base_url.textChanged.connect(self._on_crm_base_url_text_changed)
+        self.crm.currentIndexChanged.connect(self._on_crm_current_index_changed)
+        self.save_token_button.clicked.connect(self._on_save_token_clicked)
+        self.token.returnPressed.connect(self._on_save_token_clicked)
 
     def values(self) -> dict[str, Any]:
         """The form's values, keyed as the settings store them (the currency may be None)."""
@@ -209,7 +301,122 @@ class PreferencesDialog(QDialog):
             "coverage_senior_level": self.senior_level.currentData(),
             "health_weights": ",".join(str(box.value()) for box in self.weights.values()),
             "health_bands": f"{self.healthy_from.value()},{self.watch_from.value()}",
+            "crm": str(self.crm.currentData()),
+            "crm_base_url": self.base_url(),
+            "sync_every_minutes": self.sync_every.value(),
         }
+
+    # -- CRM -------------------------------------------------------------------------------
+
+    def base_url(self) -> str:
+        """The API address typed (the CRM's own when left empty), without a trailing slash."""
+        from am_desktop.ui.settings import PREFERENCE_DEFAULTS
+
+        text = self.crm_base_url.text().strip().rstrip("/")
+        return text or str(PREFERENCE_DEFAULTS["crm_base_url"])
+
+    def base_url_problem(self) -> str:
+        """What is wrong with the API address, in words ("" when nothing)."""
+        from am_desktop.services.sync.http import check_secure
+
+        try:
+            check_secure(self.base_url())
+        except AppError as error:
+            return error.user_message
+        return ""
+
+    def _crm_key(self) -> str:
+        return str(self.crm.currentData()) or next(iter(CRM_NAMES))
+
+    def _read_token_state(self) -> None:
+        """Say whether a token is known for the CRM at this address (read on a worker: a
+        keyring may take a moment to answer)."""
+        from am_desktop.services.sync.credentials import account_name
+
+        if self.base_url_problem():
+            self.token_state.setText("")
+            return
+        crm, base_url = self._crm_key(), self.base_url()
+        if account_name(crm, base_url) in self.context.session_tokens:
+            self.token_state.setText("A token is kept in memory for this session.")
+            return
+
+        def work(_progress: object) -> bool:
+            from am_desktop.services.sync.credentials import load_token
+
+            return bool(load_token(crm, base_url))
+
+        self.context.tasks.submit(work, lane=Lane.NET, on_done=self._on_token_state_read)
+
+    def _on_token_state_read(self, known: bool) -> None:
+        self.token_state.setText(
+            "A token is saved in the system keyring for this address."
+            if known
+            else "No token saved yet: paste one and choose Save token."
+        )
+
+    @Slot()
+    def _on_save_token_clicked(self) -> None:
+        """Keep the token: in the keyring, or in memory for this session when there is none."""
+        from am_desktop import log
+        from am_desktop.services.sync.credentials import account_name
+
+        token = self.token.text().strip()
+        if not token:
+            self.token_state.setText("Paste the token first.")
+            return
+        problem = self.base_url_problem()
+        if problem:
+            self._on_crm_base_url_text_changed(self.crm_base_url.text())
+            return
+        log.Redact.remember(token)
+        if not self.crm.currentData():
+            self.crm.setCurrentIndex(self.crm.findData(self._crm_key()))
+        crm, base_url = self._crm_key(), self.base_url()
+        key = account_name(crm, base_url)
+        self.save_token_button.setEnabled(False)
+
+        def work(_progress: object) -> None:
+            from am_desktop.services.sync.credentials import save_token
+
+            save_token(crm, base_url, token)
+
+        def saved(_result: object) -> None:
+            self.context.session_tokens.pop(key, None)  # the keyring's copy is the one now
+            self.token.clear()
+            self.save_token_button.setEnabled(True)
+            self.token_state.setText("Saved in the system keyring.")
+
+        def failed(error: BaseException) -> None:
+            from am_desktop.services.sync.credentials import KeyringUnavailable
+
+            self.save_token_button.setEnabled(True)
+            if not isinstance(error, KeyringUnavailable):
+                self.context.messages.failure(error)
+                return
+            self.context.session_tokens[key] = token
+            self.token.clear()
+            words = (
+                "This computer has no keyring to keep the token in safely, so it is kept in "
+                "memory until you quit and asked for again next time."
+            )
+            self.token_state.setText(words)
+            if not self.isVisible():  # saved by OK: the dialog is gone, the status bar says it
+                self.context.messages.warning(words)
+
+        self.context.tasks.submit(work, lane=Lane.NET, on_done=saved, on_error=failed)
+
+    @Slot(str)
+    def _on_crm_base_url_text_changed(self, _text: str) -> None:
+        problem = self.base_url_problem()
+        self.crm_base_url_error.setText(problem)
+        self.crm_base_url_error.setVisible(bool(problem))
+        if not problem:
+            self._read_token_state()
+
+    @Slot(int)
+    def _on_crm_current_index_changed(self, _index: int) -> None:
+        self._read_token_state()
 
     @Slot(str)
     def _on_template_name_changed(self, name: str) -> None:
@@ -243,7 +450,17 @@ class PreferencesDialog(QDialog):
         self.health_error.setText(problem)
         self.health_error.setVisible(bool(problem))
         if problem:
+            self.pages.setCurrentIndex(0)
             return
+        url_problem = self.base_url_problem()
+        self.crm_base_url_error.setText(url_problem)
+        self.crm_base_url_error.setVisible(bool(url_problem))
+        if url_problem:
+            self.show_section("crm")
+            self.crm_base_url.setFocus()
+            return
+        if self.token.text().strip():  # typed, then OK without Save token: saved all the same
+            self._on_save_token_clicked()
         for key, value in values.items():
             self.context.settings.set_preference(key, value)
         stored = self.context.settings.note_templates()

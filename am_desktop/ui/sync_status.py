@@ -1,0 +1,408 @@
+"""CRM sync in the window (issue 8 item 7): Sync now on the NET lane with progress and Cancel,
+the periodic run, and the status bar's sync, pending-changes and conflicts indicators.
+
+The token comes from the system keyring, or from memory for this session when the keyring
+cannot keep it (``AppContext.session_tokens``); it is never written to the settings.
+"""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime
+from typing import Any
+
+from PySide6.QtCore import QObject, QTimer, Signal, Slot
+from PySide6.QtWidgets import QInputDialog, QLabel, QLineEdit, QProgressBar, QToolButton, QWidget
+
+from am_desktop.domain.cancel import CancelToken
+from am_desktop.domain.values import counted
+from am_desktop.errors import AppError, Cancelled, SyncError, SyncErrorKind
+from am_desktop.ui.context import AppContext
+from am_desktop.ui.tasks import Lane
+
+#: The CRMs the preferences offer: settings value -> name shown.
+CRM_NAMES = {"hubspot": "HubSpot"}
+#: How long the pending count waits after a change before it is read again (edits come in bursts).
+SUMMARY_DELAY_MS = 400
+#: A few words for the status bar, by why a sync stopped (the whole message goes to a tooltip).
+_SHORT_REASONS = {
+    SyncErrorKind.AUTH: "the CRM refused the token",
+    SyncErrorKind.NETWORK: "the CRM could not be reached",
+    SyncErrorKind.RATE_LIMIT: "the CRM asked to slow down",
+    SyncErrorKind.QUOTA: "the CRM's daily allowance is used up",
+    SyncErrorKind.SERVER: "the CRM is not answering",
+    SyncErrorKind.INSECURE: "the CRM address is not secure",
+    SyncErrorKind.UNCERTAIN: "the CRM did not answer in time",
+}
+_TIME_FORMAT = "%Y-%m-%d %H:%M:%S.%f"
+
+
+class _NeedToken:
+    """What a run returns when no token is known (the window then asks for one)."""
+
+
+NEED_TOKEN = _NeedToken()
+
+
+def synced_words(last_sync: str | None, now: datetime | None = None) -> str:
+    """``Synced 14:32`` (today) or ``Synced 21 Nov 14:32`` from the engine's UTC text.
+
+    Args:
+        last_sync: "YYYY-MM-DD HH:MM:SS.ffffff" in UTC, or None (never synced).
+        now: the local time to compare with (tests).
+    """
+    if not last_sync:
+        return "Not synced yet"
+    try:
+        moment = datetime.strptime(last_sync, _TIME_FORMAT).replace(tzinfo=UTC).astimezone()
+    except ValueError:
+        return "Synced"
+    now = now or datetime.now().astimezone()
+    if moment.date() == now.date():
+        return f"Synced {moment:%H:%M}"
+    return f"Synced {moment.day} {moment:%b %H:%M}"
+
+
+class SyncController(QObject):
+    """Runs syncs and keeps the status bar's sync indicators up to date.
+
+    Args:
+        context: the shared services.
+        window: the parent of the token prompt.
+        summary_delay_ms: how long the pending count waits after a change (tests pass 0).
+
+    Signals:
+        setup_requested(): Sync now was asked for while no CRM is set up (the window opens
+            Preferences at the CRM section).
+        conflicts_requested(): the conflicts button was clicked.
+        finished(ok): a run ended (True when it completed).
+    """
+
+    setup_requested = Signal()
+    conflicts_requested = Signal()
+    #: (completed)
+    finished = Signal(bool)
+
+    def __init__(
+        self, context: AppContext, window: QWidget, summary_delay_ms: int = SUMMARY_DELAY_MS
+    ) -> None:
+        super().__init__(window)
+        self.context = context
+        self._window = window
+        self.cancel_token: CancelToken | None = None
+        self.last_report: Any = None
+        self._failure: str | None = None
+        self._last_sync: str | None = None
+        self.sync_label = QLabel("Sync not configured", window)
+        self.pending_label = QLabel("No local changes waiting", window)
+        for label in (self.sync_label, self.pending_label):
+            label.setObjectName("muted")
+        self.conflicts_button = QToolButton(window)
+        self.conflicts_button.setAutoRaise(True)
+        self.conflicts_button.setToolTip("Records changed both here and in the CRM: settle them")
+        self.conflicts_button.hide()
+        self.progress = QProgressBar(window)
+        self.progress.setMaximumWidth(140)
+        self.progress.setTextVisible(False)
+        self.progress.hide()
+        self.cancel_button = QToolButton(window)
+        self.cancel_button.setText("Cancel")
+        self.cancel_button.setToolTip("Stop the sync; what was already sent or read is kept")
+        self.cancel_button.hide()
+        self.timer = QTimer(self)
+        self._summary_timer = QTimer(self)
+        self._summary_timer.setSingleShot(True)
+        self._summary_timer.setInterval(summary_delay_ms)
+        self._connect_signals()
+        self._apply_settings()
+
+    def _connect_signals(self) -> None:
+        self.cancel_button.clicked.connect(self.cancel)
+        self.conflicts_button.clicked.connect(self.conflicts_requested)
+        self.timer.timeout.connect(self._on_timer_timeout)
+        self._summary_timer.timeout.connect(self.refresh_summary)
+        self.context.data.changed.connect(self._on_data_changed)
+        self.context.settings.changed.connect(self._on_settings_changed)
+
+    def widgets(self) -> list[QWidget]:
+        """The status bar's widgets, left to right."""
+        return [
+            self.conflicts_button,
+            self.pending_label,
+            self.progress,
+            self.cancel_button,
+            self.sync_label,
+        ]
+
+    # ------------------------------------------------------------------------------ state
+
+    def configured(self) -> bool:
+        """Whether a CRM is chosen in the preferences."""
+        return str(self.context.settings.preference("crm")) in CRM_NAMES
+
+    @property
+    def running(self) -> bool:
+        """Whether a run is in progress."""
+        return self.cancel_token is not None
+
+    def _crm(self) -> tuple[str, str]:
+        settings = self.context.settings
+        base_url = str(settings.preference("crm_base_url")).strip().rstrip("/")
+        return str(settings.preference("crm")), base_url
+
+    def _apply_settings(self) -> None:
+        minutes = int(self.context.settings.preference("sync_every_minutes"))
+        if minutes > 0 and self.configured():
+            self.timer.start(minutes * 60_000)
+        else:
+            self.timer.stop()
+        self._show_idle()
+
+    def _show_idle(self) -> None:
+        if self.running:
+            return
+        if not self.configured():
+            self.sync_label.setText("Sync not configured")
+            self.sync_label.setToolTip(
+                "All data is local. To sync with a CRM: Edit → Preferences → CRM."
+            )
+        elif self._failure is not None:
+            self.sync_label.setText(self._failure)
+        else:
+            self.sync_label.setText(synced_words(self._last_sync))
+            self.sync_label.setToolTip("File → Sync now (Ctrl+Shift+S) syncs with the CRM")
+
+    # ------------------------------------------------------------------------------ running
+
+    @Slot()
+    def sync_now(self) -> None:
+        """File → Sync now: one run, asking for the token when none is known."""
+        self.start(interactive=True)
+
+    def start(self, *, interactive: bool) -> None:
+        """Start a run (unless one is running).
+
+        Args:
+            interactive: asked for by the user: a missing CRM opens the preferences, a missing
+                token is asked for, a failure is shown in a message box. Periodic runs only
+                say so in the status bar.
+        """
+        if self.running:
+            if interactive:
+                self.context.messages.info("A sync is already running.")
+            return
+        if not self.configured():
+            if interactive:
+                self.setup_requested.emit()
+            return
+        from am_desktop.services.sync.credentials import account_name
+        from am_desktop.services.sync.http import check_secure
+
+        crm, base_url = self._crm()
+        try:
+            check_secure(base_url)
+        except SyncError as error:
+            self._on_run_failed(error, interactive)
+            return
+        token = self.context.session_tokens.get(account_name(crm, base_url))
+        self._run(crm, base_url, token, interactive)
+
+    def _run(self, crm: str, base_url: str, token: str | None, interactive: bool) -> None:
+        cancel = self.cancel_token = CancelToken()
+        store = self.context.store
+
+        def work(progress: Any) -> Any:
+            from am_desktop import log
+            from am_desktop.services.sync.credentials import load_token
+            from am_desktop.services.sync.engine import SyncEngine
+
+            known = token or load_token(crm, base_url)
+            if not known:
+                return NEED_TOKEN
+            log.Redact.remember(known)
+            connector = _connector(crm, base_url, known, cancel)
+            try:
+                return SyncEngine(store, connector, progress=progress).run()
+            finally:
+                connector.close()
+
+        self._failure = None
+        self.sync_label.setText("Syncing…")
+        self.sync_label.setToolTip("")
+        self.progress.setRange(0, 0)
+        self.progress.show()
+        self.cancel_button.setEnabled(True)
+        self.cancel_button.show()
+        self.context.tasks.submit(
+            work,
+            lane=Lane.NET,
+            on_done=lambda result: self._on_run_done(result, crm, base_url, interactive),
+            on_error=lambda error: self._on_run_failed(error, interactive, crm, base_url),
+            on_progress=self._on_run_progress,
+            cancel=cancel,
+        )
+
+    @Slot()
+    def cancel(self) -> None:
+        """Stop the run in progress at its next step."""
+        if self.cancel_token is not None:
+            self.cancel_token.cancel()
+            self.cancel_button.setEnabled(False)
+            self.sync_label.setText("Stopping the sync…")
+
+    def _end_run(self) -> None:
+        self.cancel_token = None
+        self.progress.hide()
+        self.cancel_button.hide()
+
+    def _on_run_progress(self, done: int, total: int, stage: str) -> None:
+        self.progress.setRange(0, max(1, total))
+        self.progress.setValue(done)
+        self.progress.setToolTip(stage)
+
+    def _on_run_done(self, result: Any, crm: str, base_url: str, interactive: bool) -> None:
+        self._end_run()
+        if result is NEED_TOKEN:
+            self._show_idle()
+            if interactive:
+                self._ask_token(crm, base_url)
+            else:
+                self.sync_label.setText("Sync paused: no CRM token")
+                self.sync_label.setToolTip("Sync now (Ctrl+Shift+S) asks for the token.")
+            return
+        self.last_report = result
+        self._last_sync = datetime.now(UTC).strftime(_TIME_FORMAT)
+        self._show_idle()
+        summary = result.summary()
+        problems = "\n".join(result.problems[:10])
+        self.sync_label.setToolTip(f"Last sync: {summary}." + (f"\n{problems}" if problems else ""))
+        if result.conflicts:
+            self.context.messages.info(
+                f"Sync finished: {counted(result.conflicts, 'conflict')} to settle "
+                "(the button in the status bar)."
+            )
+        self.context.data.changed.emit("sync", self)
+        self.finished.emit(True)
+
+    def _on_run_failed(
+        self,
+        error: BaseException,
+        interactive: bool,
+        crm: str | None = None,
+        base_url: str | None = None,
+    ) -> None:
+        self._end_run()
+        if isinstance(error, Cancelled):
+            self._failure = "Sync cancelled"
+            self.sync_label.setToolTip("What was already sent or read is kept.")
+            self._show_idle()
+            self.context.data.changed.emit("sync", self)  # pages already applied show
+            self.finished.emit(False)
+            return
+        if not isinstance(error, AppError):
+            self.finished.emit(False)
+            self.context.messages.failure(error)  # a bug: the crash dialog
+            return
+        kind = getattr(error, "kind", None)
+        reason = _SHORT_REASONS.get(kind, "") if kind is not None else ""
+        self._failure = f"Sync failed: {reason}" if reason else "Sync failed"
+        self._show_idle()
+        self.sync_label.setToolTip(error.user_message)
+        if kind is SyncErrorKind.AUTH and crm is not None and base_url is not None:
+            self._forget_token(crm, base_url)
+        if interactive:
+            self.context.messages.error(error.user_message)
+        else:
+            self.context.messages.warning(error.user_message)
+        self.context.data.changed.emit("sync", self)
+        self.finished.emit(False)
+
+    def _forget_token(self, crm: str, base_url: str) -> None:
+        """The CRM refused the token: forget it, so the next Sync now asks for a new one."""
+        from am_desktop.services.sync.credentials import account_name, forget_token
+
+        self.context.session_tokens.pop(account_name(crm, base_url), None)
+        self.context.tasks.submit(lambda _p: forget_token(crm, base_url), lane=Lane.NET)
+
+    def _ask_token(self, crm: str, base_url: str) -> None:
+        """No token in the keyring or in memory: ask, and keep the answer for this session."""
+        from am_desktop import log
+        from am_desktop.services.sync.credentials import account_name
+
+        name = CRM_NAMES.get(crm, crm)
+        token, ok = QInputDialog.getText(
+            self._window,
+            f"{name} token",
+            f"Paste the access token for {name} ({base_url}).\n"
+            "It is kept in memory until you quit; Edit → Preferences → CRM saves it.",
+            QLineEdit.EchoMode.Password,
+        )
+        token = token.strip()
+        if not ok or not token:
+            self.sync_label.setText("Not synced: no CRM token")
+            return
+        log.Redact.remember(token)
+        self.context.session_tokens[account_name(crm, base_url)] = token
+        self._run(crm, base_url, token, interactive=True)
+
+    # ------------------------------------------------------------------------------ summary
+
+    def schedule_summary(self) -> None:
+        """Read the pending changes and conflicts again, shortly (changes come in bursts)."""
+        self._summary_timer.start()
+
+    @Slot()
+    def refresh_summary(self) -> None:
+        """Read the pending changes, the conflicts and the last run on a worker."""
+        from am_desktop.services.sync.record_state import sync_summary
+
+        store = self.context.store
+        self.context.tasks.submit(
+            lambda _p: sync_summary(store), lane=Lane.READ, on_done=self._on_summary
+        )
+
+    def _on_summary(self, summary: Any) -> None:
+        self._last_sync = summary.last_sync
+        if summary.tracking:
+            self.pending_label.setText(
+                f"{counted(summary.pending, 'change')} not yet in the CRM"
+                if summary.pending
+                else "Everything is in the CRM"
+            )
+            self.pending_label.setToolTip(
+                "Records added or changed here since the last sync" if summary.pending else ""
+            )
+        else:
+            self.pending_label.setText("No local changes waiting")
+        self.conflicts_button.setText(f"⚠ {counted(summary.conflicts, 'conflict')}")
+        self.conflicts_button.setVisible(summary.conflicts > 0)
+        self._show_idle()
+
+    # ------------------------------------------------------------------------------ slots
+
+    @Slot()
+    def _on_timer_timeout(self) -> None:
+        self.start(interactive=False)
+
+    @Slot(str, object)
+    def _on_data_changed(self, _kind: str, _initiator: object) -> None:
+        self.schedule_summary()
+
+    @Slot(str)
+    def _on_settings_changed(self, key: str) -> None:
+        if key in ("crm", "crm_base_url", "sync_every_minutes"):
+            if key != "sync_every_minutes":
+                self._failure = None
+            self._apply_settings()
+            self.schedule_summary()
+
+
+def _connector(crm: str, base_url: str, token: str, cancel: CancelToken) -> Any:
+    """The CRM's connector, checking ``cancel`` before every request."""
+    from am_desktop.errors import ValidationError
+
+    if crm != "hubspot":
+        raise ValidationError(f"{crm} is not a CRM this version can sync with.")
+    from am_desktop.services.sync.http import CrmHttp
+    from am_desktop.services.sync.hubspot import HubSpotConnector
+
+    return HubSpotConnector(CrmHttp(base_url, token, cancelled=cancel.raise_if_cancelled))

@@ -421,8 +421,7 @@ class MainWindow(QMainWindow):
             self.conflict_dialog.close()
             self.conflict_dialog.deleteLater()
         self.conflict_dialog = ConflictDialog(self.context, obj, local_id, parent=self)
-        self.conflict_dialog.show()
-        self.conflict_dialog.raise_()
+        self.conflict_dialog.show()  # a new window: shown on top, no raise_() needed
         self.conflict_dialog.activateWindow()
 
     @Slot()

@@ -9,6 +9,7 @@ app uses; nothing of the user's (data, settings) is read or written.
 from __future__ import annotations
 
 import os
+import shutil
 import sys
 import tempfile
 from datetime import date
@@ -129,6 +130,69 @@ def import_preview(app: QApplication, window: Any, folder: Path) -> None:
     dialog.close()
 
 
+def add_conflict(store: Any) -> None:
+    """CRM sync in use: every record linked to a CRM record, one account's industry changed both
+    here and in the CRM (one conflict), one contact's title changed here (one change to send)."""
+    from datetime import UTC, datetime, timedelta
+
+    from am_desktop.services.sync import state as st
+
+    with store.raw(write=True) as connection:
+        for obj in ("account", "contact", "opportunity", "renewal", "note"):
+            connection.execute(
+                "INSERT INTO sync_link (obj, local_id, remote_id, remote_modified_ms) "
+                f"SELECT '{obj}', id, '{obj[0]}' || (1000 + id), 1 FROM {obj}"
+            )
+        account_id, industry = connection.execute(
+            "SELECT id, industry FROM account WHERE name = ?", (CONFLICT_ACCOUNT,)
+        ).fetchone()
+        st.set_state(connection, "tracking", "1")
+        last = datetime.now(UTC) - timedelta(minutes=12)
+        st.set_state(connection, "last_sync", last.strftime("%Y-%m-%d %H:%M:%S.%f"))
+        st.set_base(connection, "account", account_id, "industry", industry)
+        connection.execute("UPDATE account SET industry = 'Logistics' WHERE id = ?", (account_id,))
+        st.add_conflict(connection, "account", account_id, "industry", base=industry,
+                        local="Logistics", remote="Retail and wholesale")  # fmt: skip
+        contact_id = connection.execute(
+            "SELECT id FROM contact WHERE account_id = ? ORDER BY id LIMIT 1", (account_id,)
+        ).fetchone()[0]
+        connection.execute("UPDATE contact SET title = 'Head of Operations' WHERE id = ?",
+                           (contact_id,))  # fmt: skip
+        ACCOUNT_IDS[CONFLICT_ACCOUNT] = account_id
+
+
+def conflicts(app: QApplication, path: Path, theme: str) -> None:
+    """The account with a conflict (its header and the status bar), then the conflicts dialog."""
+    from am_desktop.app import _wait, build_window
+
+    window = build_window(path)
+    window.context.today = lambda: TODAY
+    window.context.settings.set_preference("crm", "hubspot")
+    window.resize(1366, 768)
+    window.show()
+    window.start()
+    _wait(app, lambda: window.model.rowCount() > 0)
+    _wait(app, lambda: window.alerts_panel is not None and window.alerts_panel.isVisible())
+    window.alerts_panel.hide()
+    window.open_account(ACCOUNT_IDS[CONFLICT_ACCOUNT])
+    workspace = window.tabs.currentWidget()
+    _wait(app, lambda: workspace.sync_state is not None)
+    _wait(app, lambda: not window.conflicts_button.isHidden())
+    pause(app)
+    window.grab().save(str(OUT / f"sync-status-{theme}.png"))
+    workspace.sync_state_label.linkActivated.emit("conflicts")
+    dialog = window.conflict_dialog
+    _wait(app, lambda: dialog.loaded)
+    pause(app)
+    dialog.grab().save(str(OUT / f"conflicts-{theme}.png"))
+    dialog.close()
+    window.context.settings.set_preference("crm", "")  # the settings file is shared
+    window.close()
+    window.context.store.close()
+
+
+#: The account of the conflict scene (one of the seeded portfolio's).
+CONFLICT_ACCOUNT = ""
 #: Accounts added to the demo portfolio to show the contact map at two sizes.
 ACCOUNT_IDS: dict[str, int] = {}
 
@@ -159,7 +223,17 @@ def main() -> None:
     store = open_store(path)
     seed_database(store, SCALES["small"], seed=1, today=TODAY)
     add_committees(store)
+    global CONFLICT_ACCOUNT  # noqa: PLW0603 - chosen from the seeded data, read by the scenes
+    with store.raw() as connection:
+        CONFLICT_ACCOUNT = connection.execute(
+            "SELECT name FROM account WHERE industry IS NOT NULL ORDER BY id LIMIT 1"
+        ).fetchone()[0]
     store.close()
+    sync_path = folder / "synced.sqlite3"  # the sync scene, apart: the other views show no sync
+    shutil.copyfile(path, sync_path)
+    synced = open_store(sync_path)
+    add_conflict(synced)
+    synced.close()
     OUT.mkdir(exist_ok=True)
     for theme, dark in (("light", False), ("dark", True)):
         apply_theme(app, dark=dark)
@@ -179,6 +253,7 @@ def main() -> None:
             import_preview(app, window, folder)
         window.close()
         window.context.store.close()
+        conflicts(app, sync_path, theme)
     print(f"screenshots written to {OUT}")
 
 

@@ -261,7 +261,7 @@ class ConflictDialog(QDialog):
         self.reload()
 
     def _lay_out(self) -> None:
-        columns = QGridLayout()
+        columns = self._columns = QGridLayout()
         for column, key in enumerate(self.captions):
             self.captions[key].setObjectName("muted")
             columns.addWidget(self.captions[key], 0, column)
@@ -284,10 +284,11 @@ class ConflictDialog(QDialog):
         right.setContentsMargins(8, 0, 0, 0)
         right.addWidget(self.heading)
         right.addWidget(self.explanation)
-        right.addLayout(columns, 1)
+        right.addLayout(columns)
         right.addWidget(self.editor)
         right.addWidget(self.error)
         right.addLayout(choices)
+        right.addStretch(1)
         split = QSplitter(Qt.Orientation.Horizontal)
         split.addWidget(self.list)
         split.addWidget(details)
@@ -364,7 +365,9 @@ class ConflictDialog(QDialog):
         record_level = conflict.field is None
         self.captions["base"].setVisible(not record_level)
         self.values["base"].setVisible(not record_level)
+        self._columns.setColumnStretch(0, 0 if record_level else 1)  # no gap where it was
         self.edit_button.setVisible(not record_level)
+        self._fit_values(tall=record_level or _kind(conflict.obj, conflict.field or "") == "body")
         field = conflict.field
         if field is None:
             self._show_record_conflict(conflict, noun)
@@ -381,6 +384,13 @@ class ConflictDialog(QDialog):
             self.values[key].setPlainText(shown(conflict.obj, field, value))
         self.keep_button.setText("&Keep mine")
         self.take_button.setText("&Take theirs")
+
+    def _fit_values(self, *, tall: bool) -> None:
+        """A value takes three lines; a note's text or a whole record gets the room there is."""
+        lines = 3 if not tall else 9
+        height = self.fontMetrics().lineSpacing() * lines + 14
+        for box in self.values.values():
+            box.setFixedHeight(height)
 
     def _show_record_conflict(self, conflict: Conflict, noun: str) -> None:
         self.heading.setText(f"{conflict.record}: the whole {noun}")

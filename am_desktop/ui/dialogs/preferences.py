@@ -18,6 +18,7 @@ from PySide6.QtWidgets import (
     QDialogButtonBox,
     QDoubleSpinBox,
     QFormLayout,
+    QGridLayout,
     QHBoxLayout,
     QLabel,
     QLineEdit,
@@ -219,10 +220,12 @@ class PreferencesDialog(QDialog):
         form.addRow("Gross margin for CLV", self.gross_margin)
         form.addRow("Daily backups kept", self.backups)
         form.addRow("Expect a contact at least at", self.senior_level)
-        weights = QHBoxLayout()
-        for key, box in self.weights.items():
-            weights.addWidget(QLabel(LABELS[key]))
-            weights.addWidget(box)
+        weights = QGridLayout()  # two a row: five in one row cut their names short
+        for index, (key, box) in enumerate(self.weights.items()):
+            row, column = divmod(index, 2)
+            weights.addWidget(QLabel(LABELS[key]), row, column * 2)
+            weights.addWidget(box, row, column * 2 + 1)
+        weights.setColumnStretch(4, 1)
         form.addRow("Health weights", weights)
         bands = QHBoxLayout()
         bands.addWidget(QLabel("healthy from"))
@@ -253,7 +256,7 @@ class PreferencesDialog(QDialog):
 
     def _crm_page(self) -> QWidget:
         page = QWidget()
-        form = QFormLayout(page)
+        form = QFormLayout()
         form.addRow("&CRM", self.crm)
         form.addRow("API &address", self.crm_base_url)
         form.addRow("", self.crm_base_url_error)
@@ -277,6 +280,9 @@ class PreferencesDialog(QDialog):
         token_label = form.labelForField(token)
         if isinstance(token_label, QLabel):
             token_label.setBuddy(self.token)
+        column = QVBoxLayout(page)
+        column.addLayout(form)
+        column.addStretch(1)  # rows keep their height; the page's spare room goes below
         return page
 
     def _connect_signals(self) -> None:

@@ -39,6 +39,10 @@ def log_file_path() -> Path:
     return Path(platformdirs.user_log_dir(APP_NAME, appauthor=False)) / "am-desktop.log"
 
 
+#: The app icon's one source (packaging/make_icons.py draws the platforms' sizes from it).
+ICON = Path(__file__).parent / "resources" / "am-desktop.svg"
+
+
 def setup_logging() -> Path | None:
     """A rotating private log file; None when it cannot be written (the app still runs)."""
     path = log_file_path()
@@ -58,6 +62,7 @@ def setup_logging() -> Path | None:
 def run_gui(db: str | None, *, demo: bool) -> int:
     """Open the main window on the database (or the demo database) and run until it closes."""
     from PySide6.QtCore import QTimer
+    from PySide6.QtGui import QIcon
     from PySide6.QtWidgets import QApplication, QMessageBox
 
     from am_desktop.ui import crash
@@ -69,6 +74,8 @@ def run_gui(db: str | None, *, demo: bool) -> int:
     app.setOrganizationName("am-desktop")
     app.setApplicationName("am-desktop")
     app.setApplicationDisplayName("AM Desktop")
+    app.setDesktopFileName("am-desktop")  # the .desktop entry: the icon on Wayland docks
+    app.setWindowIcon(QIcon(str(ICON)))
     apply_theme(app)
     crash.install(log_path)
     path = user_data_dir() / DEMO_DB_FILENAME if demo else resolve_db_path(db)
@@ -79,9 +86,21 @@ def run_gui(db: str | None, *, demo: bool) -> int:
         return 1
     window.show()
     QTimer.singleShot(0, window.start)
+    if os.environ.get("AM_DESKTOP_STARTUP_PROBE"):  # packaging's smoke test times start-up
+        QTimer.singleShot(0, lambda: _probe_startup(app, window))
     if demo:
         QTimer.singleShot(0, window.seed_demo_if_empty)
     return app.exec()
+
+
+def _probe_startup(app: Any, window: Any) -> None:
+    """Print the monotonic time once the account list is painted with rows, then quit."""
+    _wait(app, lambda: window.model.rowCount() > 0, seconds=30)
+    window.repaint()
+    app.processEvents()
+    print(time.monotonic(), flush=True)
+    window.close()
+    app.quit()
 
 
 def build_window(path: Path):  # type: ignore[no-untyped-def]  # MainWindow, imported lazily

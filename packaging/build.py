@@ -1,0 +1,179 @@
+"""Build the standalone AM Desktop for this OS, and smoke-test it (issue 9).
+
+    .venv/bin/pip install -e ".[package]"
+    .venv/bin/python packaging/build.py            # build: packaging/build/dist/am-desktop/
+    .venv/bin/python packaging/build.py --smoke    # build, then test the bundle, print figures
+
+On Linux the bundle is also packed as ``am-desktop-<version>-linux-<arch>.tar.gz`` with the
+desktop entry, the AppStream metainfo and the icons (``install.sh`` puts them in ~/.local).
+Windows (Inno Setup) and macOS (.app, DMG) are built the same way on those systems; see
+packaging/README.md.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import platform
+import shutil
+import statistics
+import subprocess
+import sys
+import tarfile
+import tempfile
+import time
+from pathlib import Path
+from typing import Any
+
+HERE = Path(__file__).resolve().parent
+ROOT = HERE.parent
+BUILD = HERE / "build"
+DIST = BUILD / "dist"
+BUNDLE = DIST / "am-desktop"
+sys.path.insert(0, str(ROOT))
+
+
+def version() -> str:
+    from am_desktop import __version__
+
+    return __version__
+
+
+def build() -> Path:
+    """Icons, then PyInstaller; the one-folder bundle's path."""
+    sys.path.insert(0, str(HERE))
+    from make_icons import make_icons
+
+    make_icons(BUILD / "icons")
+    subprocess.run(
+        [sys.executable, "-m", "PyInstaller", "--noconfirm", "--clean", "--log-level", "WARN",
+         "--distpath", str(DIST), "--workpath", str(BUILD / "work"), str(HERE / "am-desktop.spec")],
+        check=True, cwd=ROOT,
+    )  # fmt: skip
+    if sys.platform.startswith("linux"):
+        strip_debug(BUNDLE)
+        tarball = pack_linux()
+        print(f"packed {tarball}")
+    return BUNDLE
+
+
+def strip_debug(bundle: Path) -> None:
+    """Debug symbols out of the shared libraries (tens of MB), except those in ``*.libs``
+    folders: auditwheel patched them, and stripping breaks their loading ("ELF load command
+    address/offset not page-aligned")."""
+    strip = shutil.which("strip")
+    if strip is None:
+        return
+    for library in bundle.rglob("*.so*"):
+        if library.is_symlink() or not library.is_file():
+            continue
+        if any(part.endswith(".libs") for part in library.relative_to(bundle).parts):
+            continue
+        subprocess.run([strip, "--strip-debug", str(library)], check=False,
+                       capture_output=True)  # fmt: skip
+
+
+def pack_linux() -> Path:
+    """The bundle with its desktop entry, metainfo, icons and an installer script."""
+    name = f"am-desktop-{version()}-linux-{platform.machine()}"
+    target = DIST / f"{name}.tar.gz"
+    with tarfile.open(target, "w:gz") as tar:
+        tar.add(BUNDLE, arcname=f"{name}/am-desktop")
+        tar.add(HERE / "linux" / "am-desktop.desktop", arcname=f"{name}/am-desktop.desktop")
+        tar.add(HERE / "linux" / "io.github.amdesktop.AmDesktop.metainfo.xml",
+                arcname=f"{name}/io.github.amdesktop.AmDesktop.metainfo.xml")  # fmt: skip
+        tar.add(HERE / "linux" / "install.sh", arcname=f"{name}/install.sh")
+        tar.add(ROOT / "am_desktop" / "resources" / "am-desktop.svg",
+                arcname=f"{name}/icons/scalable/am-desktop.svg")  # fmt: skip
+        for png in sorted((BUILD / "icons").glob("am-desktop-*.png")):
+            size = png.stem.rsplit("-", 1)[1]
+            tar.add(png, arcname=f"{name}/icons/{size}x{size}/am-desktop.png")
+    return target
+
+
+def _size_mb(path: Path) -> float:
+    """Disk size, each file once (the bundle links some libraries)."""
+    files = (f for f in path.rglob("*") if f.is_file() and not f.is_symlink())
+    return sum(f.stat().st_size for f in files) / 1_000_000
+
+
+def _run(command: list[str], env: dict[str, str], **options: Any) -> subprocess.CompletedProcess[str]:
+    return subprocess.run(command, env=env, capture_output=True, text=True, check=False, **options)
+
+
+def _startup(command: list[str], db: Path, env: dict[str, str], runs: int = 5) -> float:
+    """Median seconds from launch to a painted, filled account list."""
+    times = []
+    probe = {**env, "AM_DESKTOP_STARTUP_PROBE": "1"}
+    _run([*command, "--db", str(db)], probe)  # warm the file cache once
+    for _ in range(runs):
+        began = time.monotonic()
+        done = _run([*command, "--db", str(db)], probe)
+        painted = float(done.stdout.strip().splitlines()[-1])
+        times.append(painted - began)
+    return statistics.median(times)
+
+
+def smoke(bundle: Path) -> dict[str, Any]:
+    """Run the bundle on a fresh data folder: version, self-test, seed, export, start-up."""
+    program = bundle / ("am-desktop.exe" if sys.platform == "win32" else "am-desktop")
+    results: dict[str, Any] = {"bundle": str(bundle), "bundle_mb": round(_size_mb(bundle), 1)}
+    with tempfile.TemporaryDirectory(prefix="am-smoke-") as folder:
+        home = Path(folder)
+        env = {**os.environ, "QT_QPA_PLATFORM": "offscreen", "HOME": str(home),
+               "XDG_DATA_HOME": str(home / "data"), "XDG_CONFIG_HOME": str(home / "config"),
+               "XDG_STATE_HOME": str(home / "state"), "XDG_CACHE_HOME": str(home / "cache")}  # fmt: skip
+        env.pop("AM_DESKTOP_DB", None)
+        checks: dict[str, bool] = {}
+        done = _run([str(program), "--version"], env)
+        checks["--version"] = done.returncode == 0 and version() in done.stdout
+        done = _run([str(program), "self-test"], env)
+        checks["self-test"] = done.returncode == 0
+        results["self_test_output"] = done.stdout.strip().splitlines()[-3:]
+        db = home / "smoke.sqlite3"
+        done = _run([str(program), "seed", "--db", str(db), "--scale", "small"], env)
+        checks["seed"] = done.returncode == 0 and db.exists()
+        done = _run([str(program), "export", "accounts", "--db", str(db)], env)
+        lines = done.stdout.splitlines()
+        checks["export"] = done.returncode == 0 and len(lines) > 10 and "name" in lines[0]
+        done = _run([str(program), "kpis", "--json", "--db", str(db)], env)
+        checks["kpis (matplotlib-free, SQL)"] = done.returncode == 0 and "nrr" in done.stdout
+        out = home / "deck"
+        out.mkdir()
+        done = _run([str(program), "qbr", "--portfolio", "--out", str(out), "--format", "pdf",
+                     "--db", str(db)], env)  # fmt: skip
+        checks["qbr (matplotlib)"] = done.returncode == 0 and any(out.glob("*.pdf"))
+        results["checks"] = checks
+        results["startup_bundle_s"] = round(_startup([str(program)], db, env), 3)
+        results["startup_installed_s"] = round(
+            _startup([sys.executable, "-m", "am_desktop"], db, env), 3
+        )
+        results["startup_ratio"] = round(
+            results["startup_bundle_s"] / results["startup_installed_s"], 2
+        )
+        results["data_folder_used"] = sorted(
+            str(p.relative_to(home)) for p in home.rglob("*") if p.is_dir() and p.parent == home
+        )
+    results["ok"] = all(results["checks"].values())
+    return results
+
+
+def main() -> int:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--smoke", action="store_true", help="test the bundle after building")
+    parser.add_argument("--no-build", action="store_true", help="test the bundle already built")
+    args = parser.parse_args()
+    bundle = BUNDLE if args.no_build else build()
+    print(f"built {bundle} ({_size_mb(bundle):.0f} MB)")
+    if args.smoke or args.no_build:
+        results = smoke(bundle)
+        print(json.dumps(results, indent=2))
+        return 0 if results["ok"] else 1
+    return 0
+
+
+if __name__ == "__main__":
+    if shutil.which("true") is None and sys.platform != "win32":
+        print("warning: a minimal system; the smoke test may lack Qt's libraries", file=sys.stderr)
+    sys.exit(main())

@@ -262,6 +262,7 @@ class MainWindow(QMainWindow):
         # CRM sync
         self.sync.setup_requested.connect(self._on_sync_setup_requested)
         self.sync.conflicts_requested.connect(self.show_conflicts)
+        self.sync.started.connect(self._on_sync_started)
         self.sync.finished.connect(self._on_sync_finished)
 
     # ------------------------------------------------------------------------------ views
@@ -394,14 +395,16 @@ class MainWindow(QMainWindow):
     def sync_now(self) -> None:
         """File → Sync now: one run with the CRM (the preferences first when none is set up)."""
         self.sync.sync_now()
-        running = self.sync.running
-        self.sync_action.setEnabled(not running)
-        self.cancel_sync_action.setEnabled(running)
 
     @Slot()
     def _on_sync_setup_requested(self) -> None:
         self.statusBar().showMessage("Choose a CRM and give its token to sync.", 8000)
         self.show_preferences_at("crm")
+
+    @Slot()
+    def _on_sync_started(self) -> None:
+        self.sync_action.setEnabled(False)
+        self.cancel_sync_action.setEnabled(True)
 
     @Slot(bool)
     def _on_sync_finished(self, _completed: bool) -> None:

@@ -74,11 +74,13 @@ class SyncController(QObject):
         setup_requested(): Sync now was asked for while no CRM is set up (the window opens
             Preferences at the CRM section).
         conflicts_requested(): the conflicts button was clicked.
+        started(): a run started (asked for, or the periodic one).
         finished(ok): a run ended (True when it completed).
     """
 
     setup_requested = Signal()
     conflicts_requested = Signal()
+    started = Signal()
     #: (completed)
     finished = Signal(bool)
 
@@ -92,6 +94,8 @@ class SyncController(QObject):
         self.last_report: Any = None
         self._failure: str | None = None
         self._last_sync: str | None = None
+        self._report_tip = ""
+        self._summary_reads = 0
         self.sync_label = QLabel("Sync not configured", window)
         self.pending_label = QLabel("No local changes waiting", window)
         for label in (self.sync_label, self.pending_label):
@@ -169,7 +173,9 @@ class SyncController(QObject):
             self.sync_label.setText(self._failure)
         else:
             self.sync_label.setText(synced_words(self._last_sync))
-            self.sync_label.setToolTip("File → Sync now (Ctrl+Shift+S) syncs with the CRM")
+            self.sync_label.setToolTip(
+                self._report_tip or "File → Sync now (Ctrl+Shift+S) syncs with the CRM"
+            )
 
     # ------------------------------------------------------------------------------ running
 
@@ -232,6 +238,7 @@ class SyncController(QObject):
         self.progress.show()
         self.cancel_button.setEnabled(True)
         self.cancel_button.show()
+        self.started.emit()  # before submitting: an inline runner has finished on return
         self.context.tasks.submit(
             work,
             lane=Lane.NET,
@@ -263,6 +270,7 @@ class SyncController(QObject):
         self._end_run()
         if result is NEED_TOKEN:
             self._show_idle()
+            self.finished.emit(False)
             if interactive:
                 self._ask_token(crm, base_url)
             else:
@@ -272,9 +280,9 @@ class SyncController(QObject):
         self.last_report = result
         self._last_sync = datetime.now(UTC).strftime(_TIME_FORMAT)
         self._show_idle()
-        summary = result.summary()
         problems = "\n".join(result.problems[:10])
-        self.sync_label.setToolTip(f"Last sync: {summary}." + (f"\n{problems}" if problems else ""))
+        self._report_tip = f"Last sync: {result.summary()}." + (f"\n{problems}" if problems else "")
+        self.sync_label.setToolTip(self._report_tip)
         if result.conflicts:
             self.context.messages.info(
                 f"Sync finished: {counted(result.conflicts, 'conflict')} to settle "
@@ -356,11 +364,17 @@ class SyncController(QObject):
         from am_desktop.services.sync.record_state import sync_summary
 
         store = self.context.store
+        self._summary_reads += 1
+        read = self._summary_reads  # reads run on a pool: an older answer must not win
         self.context.tasks.submit(
-            lambda _p: sync_summary(store), lane=Lane.READ, on_done=self._on_summary
+            lambda _p: sync_summary(store),
+            lane=Lane.READ,
+            on_done=lambda summary: self._on_summary(summary, read),
         )
 
-    def _on_summary(self, summary: Any) -> None:
+    def _on_summary(self, summary: Any, read: int) -> None:
+        if read != self._summary_reads:
+            return
         self._last_sync = summary.last_sync
         if summary.tracking:
             self.pending_label.setText(

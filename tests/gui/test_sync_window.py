@@ -96,21 +96,23 @@ def test_sync_now_sends_the_account_and_the_status_bar_says_synced(
     configure(context, hubspot)
     assert window.sync_label.text() == "Not synced yet"
     assert window.sync_action.shortcut() == QKeySequence("Ctrl+Shift+S")
-    seen: list[tuple[str, bool]] = []
+    seen: list[tuple[str, bool, bool]] = []
     real_progress = window.sync._on_run_progress
 
     def spy(done: int, total: int, stage: str) -> None:
-        seen.append((window.sync_label.text(), not window.sync.progress.isHidden()))
+        shown = not window.sync.progress.isHidden()
+        seen.append((window.sync_label.text(), shown, window.cancel_sync_action.isEnabled()))
         real_progress(done, total, stage)
 
     monkeypatch.setattr(window.sync, "_on_run_progress", spy)
     sync_now(qtbot, window)
-    assert seen and seen[0] == ("Syncing…", True)  # progress shows while it runs
+    assert seen and seen[0] == ("Syncing…", True, True)  # progress and Cancel while it runs
     (company,) = hubspot.records("companies")
     assert company["properties"]["name"] == "Acme"
     assert company["properties"]["domain"] == "acme.com"
     assert window.sync_label.text() == f"Synced {datetime.now():%H:%M}"
     assert window.sync.progress.isHidden() and window.sync.cancel_button.isHidden()
+    assert window.sync_action.isEnabled() and not window.cancel_sync_action.isEnabled()
     qtbot.waitUntil(lambda: window.pending_label.text() == "Everything is in the CRM", timeout=3000)
     assert window.conflicts_button.isHidden()
 

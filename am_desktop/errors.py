@@ -60,6 +60,7 @@ class SyncErrorKind(enum.Enum):
     """Why a CRM sync stopped."""
 
     AUTH = "auth"
+    PERMISSION = "permission"
     NETWORK = "network"
     RATE_LIMIT = "rate_limit"
     QUOTA = "quota"

@@ -23,14 +23,22 @@ def trigger_name(table: str) -> str:
     return f"sync_track_{table}"
 
 
+#: The newest change number, kept in ``sync_state``: it only grows (a number is never reused,
+#: so a push can tell an edit made while it was on its way), and reading it is one lookup.
+NEXT_SEQ = (
+    "INSERT INTO sync_state (key, value) VALUES ('seq', 1) "
+    "ON CONFLICT (key) DO UPDATE SET value = value + 1;"
+)
+CURRENT_SEQ = "(SELECT value FROM sync_state WHERE key = 'seq')"
+
+
 def create_trigger_sql(table: str, fields: tuple[str, ...]) -> str:
     """One AFTER UPDATE trigger recording each changed field with the value it had (its base)."""
-    statements = []
+    statements = [NEXT_SEQ]
     for field in fields:
         statements.append(
             "INSERT INTO sync_change (obj, local_id, field, base, seq) "
-            f"SELECT '{table}', NEW.id, '{field}', json_quote(OLD.{field}), "
-            "(SELECT coalesce(max(seq), 0) + 1 FROM sync_change) "
+            f"SELECT '{table}', NEW.id, '{field}', json_quote(OLD.{field}), {CURRENT_SEQ} "
             f"WHERE OLD.{field} IS NOT NEW.{field} "
             "ON CONFLICT (obj, local_id, field) DO UPDATE SET seq = excluded.seq;"
         )

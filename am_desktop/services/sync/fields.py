@@ -36,6 +36,17 @@ KINDS: dict[str, dict[str, str]] = {
 }
 
 
+#: Fields the local database cannot leave empty: a CRM value that empties one is not taken
+#: (the local value is sent back instead).
+REQUIRED: dict[str, frozenset[str]] = {
+    "account": frozenset({"name"}),
+    "contact": frozenset({"last_name"}),
+    "opportunity": frozenset({"name", "stage"}),
+    "renewal": frozenset({"stage"}),
+    "note": frozenset({"occurred_at"}),
+}
+
+
 def _text(value: Any) -> str | None:
     if value is None:
         return None

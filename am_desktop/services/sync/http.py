@@ -130,7 +130,10 @@ class CrmHttp:
             if status < 300 or status == 207:
                 return response
             if status == 429:
-                body = response.json() if response.content else {}
+                try:
+                    body = response.json() if response.content else {}
+                except ValueError:
+                    body = {}
                 if isinstance(body, dict) and body.get("policyName") == "DAILY":
                     raise SyncError(
                         "The CRM's daily allowance of requests is used up; sync again tomorrow.",
@@ -140,11 +143,17 @@ class CrmHttp:
                     attempt, self._wait_for(response), "The CRM kept refusing: too many requests"
                 )
                 continue
-            if status in (401, 403):
+            if status == 401:
                 raise SyncError(
                     "The CRM refused the access token: log in again (am-desktop crm login, or "
                     "Preferences → CRM).",
                     SyncErrorKind.AUTH,
+                )
+            if status == 403:
+                raise SyncError(
+                    "The CRM accepted the token but it lacks a permission this sync needs "
+                    f"({_message(response) or 'forbidden'}): ask your CRM admin to add it.",
+                    SyncErrorKind.PERMISSION,
                 )
             if status >= 500:
                 if not idempotent:

@@ -11,6 +11,7 @@ import re
 from collections.abc import Iterator, Mapping, Sequence
 from typing import Any
 
+from am_desktop.errors import SyncError, SyncErrorKind
 from am_desktop.services.sync.connector import CreateItem, RemoteRecord, WriteResult
 from am_desktop.services.sync.fields import KINDS, canonical, iso_moment
 from am_desktop.services.sync.http import CrmHttp, error_message
@@ -170,6 +171,9 @@ class HubSpotConnector:
                 return
 
     def _search(self, remote_type: str, since_ms: int) -> Iterator[list[RemoteRecord]]:
+        """Modified at or after ``since_ms``, oldest first, paged by time: each page restarts
+        from the newest time seen (an offset would skip a record when a colleague's edit moves
+        one already read to the end); records already seen are dropped."""
         prop = "lastmodifieddate" if remote_type == "contacts" else "hs_lastmodifieddate"
         seen: set[tuple[str, int]] = set()
         start, offset = since_ms, 0
@@ -197,15 +201,19 @@ class HubSpotConnector:
             if fresh:
                 self._add_links(remote_type, fresh)
                 yield fresh
-            after = ((body.get("paging") or {}).get("next") or {}).get("after")
-            if not after:
+            if not ((body.get("paging") or {}).get("next") or {}).get("after") or not page:
                 return
-            offset = int(after)
-            if offset + SEARCH_PAGE > SEARCH_CAP:  # restart from the newest time seen
-                newest = max(r.modified_ms for r in page)
-                if newest == start:
-                    raise RuntimeError("more than 10,000 records share one modification time")
+            newest = max(r.modified_ms for r in page)
+            if newest > start:
                 start, offset = newest, 0
+            else:  # a whole page shares one time: step through it
+                offset += len(page)
+                if offset + SEARCH_PAGE > SEARCH_CAP:
+                    raise SyncError(
+                        "More than 10,000 CRM records changed in the same millisecond; HubSpot's "
+                        "search cannot page through them. Contact support.",
+                        SyncErrorKind.SERVER,
+                    )
 
     def _add_links(self, remote_type: str, records: list[RemoteRecord]) -> None:
         """Associations for records found by search (which does not return them)."""
@@ -280,8 +288,6 @@ class HubSpotConnector:
                 props[prop] = iso_moment(int(value))
             else:
                 props[prop] = str(value)
-        if obj in ("opportunity", "renewal"):
-            props.setdefault("pipeline", "default")
         return props
 
     def create(self, obj: str, items: Sequence[CreateItem]) -> list[WriteResult]:
@@ -294,6 +300,8 @@ class HubSpotConnector:
                 for to_type, ids in item.links.items() for remote_id in ids
             ]  # fmt: skip
             props: dict[str, str] = {**self.properties_for(obj, item.fields), UID: item.uid}
+            if remote_type == "deals":
+                props.setdefault("pipeline", "default")  # on create only: keep theirs after
             inputs.append(
                 {
                     "properties": props,
@@ -368,15 +376,27 @@ class HubSpotConnector:
 
     def archive(self, remote_type: str, remote_ids: Sequence[str]) -> None:
         for start in range(0, len(remote_ids), BATCH):
-            self.http.request(
+            response = self.http.request(
                 "POST",
                 f"/crm/v3/objects/{remote_type}/batch/archive",
                 json={"inputs": [{"id": i} for i in remote_ids[start : start + BATCH]]},
             )
+            _check(response, "archive")
 
     def relink(self, obj: str, remote_id: str, kind: str, old: str | None, new: str) -> None:
         from_type, to_type = TYPES[obj], TYPES[kind]
         base = f"/crm/v4/objects/{from_type}/{remote_id}/associations"
-        self.http.request("PUT", f"{base}/default/{to_type}/{new}")
+        _check(self.http.request("PUT", f"{base}/default/{to_type}/{new}"), "link")
         if old and old != new:
-            self.http.request("DELETE", f"{base}/{to_type}/{old}")
+            response = self.http.request("DELETE", f"{base}/{to_type}/{old}")
+            if response.status_code != 404:  # already gone is fine
+                _check(response, "unlink")
+
+
+def _check(response: Any, what: str) -> None:
+    """Refused (4xx other than 404 on a delete): stop with the CRM's words."""
+    if response.status_code >= 400 and not (what == "archive" and response.status_code == 404):
+        raise SyncError(
+            f"The CRM refused to {what} a record: {error_message(response)}",
+            SyncErrorKind.SERVER,
+        )

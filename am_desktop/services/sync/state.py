@@ -12,6 +12,7 @@ from datetime import UTC, datetime
 from typing import Any
 
 from am_desktop.db.connection import DATETIME_FORMAT
+from am_desktop.db.sync_tracking import CURRENT_SEQ, NEXT_SEQ
 from am_desktop.services.sync.fields import KINDS, canonical, stored
 
 #: Local kind -> the SELECT of its synced values (id, uid, archived_at, account_id, fields…).
@@ -180,9 +181,10 @@ def set_base(
     connection: sqlite3.Connection, obj: str, local_id: int, field: str, base: Any
 ) -> None:
     """Mark a field changed against ``base`` (stored form), so the next push sends it."""
+    connection.execute(NEXT_SEQ)
     connection.execute(
         "INSERT INTO sync_change (obj, local_id, field, base, seq) VALUES (?, ?, ?, ?, "
-        "(SELECT coalesce(max(seq), 0) + 1 FROM sync_change)) ON CONFLICT (obj, local_id, field) "
+        f"{CURRENT_SEQ}) ON CONFLICT (obj, local_id, field) "
         "DO UPDATE SET base = excluded.base, seq = excluded.seq",
         (obj, local_id, field, json.dumps(base)),
     )

@@ -1,0 +1,333 @@
+"""The pull half of a sync: what changed in the CRM, merged field by field into the local
+database (SYNC.md 4.3 and 4.5; issue 8).
+
+Each page is applied in one transaction with its cursor's advance, and the cursor never moves
+past a record that could not be applied (it is read again next time). A first pull lists
+everything and sets the cursor only once the list is complete.
+"""
+
+from __future__ import annotations
+
+import sqlite3
+from collections.abc import Iterable, Sequence
+from typing import Any
+
+from am_desktop.domain.sync_merge import Action, FieldMerge, merge_record
+from am_desktop.services.store import Store
+from am_desktop.services.sync import state as st
+from am_desktop.services.sync.connector import Connector, RemoteRecord
+from am_desktop.services.sync.fields import KINDS, REQUIRED
+from am_desktop.services.sync.fields import stored as stored_value
+from am_desktop.services.sync.report import SyncReport
+
+#: Re-read this much before the cursor: the CRM's search index lags its writes.
+OVERLAP_MS = 120_000
+#: Remote type -> the local kinds it holds, in the order they are tried.
+HOLDS = {"companies": ("account",), "contacts": ("contact",),
+         "deals": ("opportunity", "renewal"), "notes": ("note",)}  # fmt: skip
+#: ``sync_link.remote_modified_ms`` of a record linked but never agreed on (matched by its
+#: domain or e-mail, or adopted after a create): its differences are asked about, not taken.
+NEVER_AGREED = -1
+
+
+class Puller:
+    """Pulls one CRM's changes into the local database."""
+
+    def __init__(self, store: Store, crm: Connector, report: SyncReport, *, dry_run: bool) -> None:
+        self.store, self.crm, self.report, self.dry_run = store, crm, report, dry_run
+
+    def cursor_key(self, remote_type: str) -> str:
+        return f"cursor:{self.crm.name}:{remote_type}"
+
+    def pull(self, remote_type: str) -> None:
+        """Records read again on purpose, then everything changed since the cursor."""
+        objs = HOLDS[remote_type]
+        with self.store.raw() as connection:
+            cursor = st.get_state(connection, self.cursor_key(remote_type))
+            marks = ", ".join("?" * len(objs))
+            stale = [str(r) for (r,) in connection.execute(
+                f"SELECT remote_id FROM sync_link WHERE obj IN ({marks}) AND (remote_modified_ms "
+                f"IS NULL OR remote_modified_ms = {NEVER_AGREED})", objs)]  # fmt: skip
+        if stale:
+            self._apply_pages(remote_type, [list(self.crm.read(remote_type, stale).values())])
+        if cursor is None:  # first pull, or the cursor was lost: list everything
+            newest = self._apply_pages(remote_type, self.crm.changed(remote_type, None))
+            if newest is not None and not self.dry_run:
+                with self.store.raw(write=True) as connection:
+                    st.set_state(connection, self.cursor_key(remote_type), str(newest))
+            return
+        since = max(0, int(cursor) - OVERLAP_MS)
+        self._apply_pages(remote_type, self.crm.changed(remote_type, since), cursor=int(cursor))
+
+    def _apply_pages(
+        self,
+        remote_type: str,
+        pages: Iterable[list[RemoteRecord]],
+        *,
+        cursor: int | None = None,
+    ) -> int | None:
+        """Apply pages; with ``cursor``, advance it page by page up to the first record that
+        could not be applied. The newest modification time applied."""
+        newest: int | None = None
+        held = False
+        for page in pages:
+            if not page:
+                continue
+            with self.store.raw(write=not self.dry_run) as connection, st.applying(connection):
+                for record in page:
+                    if not self._apply_safely(connection, remote_type, record):
+                        held = True
+                    elif not held:
+                        newest = max(newest or 0, record.modified_ms)
+                if cursor is not None and not held and newest is not None and newest > cursor:
+                    cursor = newest
+                    st.set_state(connection, self.cursor_key(remote_type), str(cursor))
+                if self.dry_run:
+                    connection.rollback()
+                    connection.execute("BEGIN")
+        return None if held else newest
+
+    def _apply_safely(
+        self, connection: sqlite3.Connection, remote_type: str, record: RemoteRecord
+    ) -> bool:
+        """Apply one record; one the local rules refuse is reported, the rest go on."""
+        connection.execute("SAVEPOINT record")
+        try:
+            applied = self._apply(connection, remote_type, record)
+        except sqlite3.IntegrityError as error:
+            connection.execute("ROLLBACK TO record")
+            self.report.problems.append(
+                f"A {remote_type[:-1]} in the CRM ({record.remote_id}) could not be stored here "
+                f"({_reason(error)}); it is read again at the next sync."
+            )
+            applied = False
+        connection.execute("RELEASE record")
+        return applied
+
+    def _apply(
+        self, connection: sqlite3.Connection, remote_type: str, record: RemoteRecord
+    ) -> bool:
+        """Merge one remote record into the local database (False: left for next time)."""
+        objs = HOLDS[remote_type]
+        linked = st.link_of(connection, objs, record.remote_id)
+        if linked and linked[2] is not None and 0 <= record.modified_ms <= linked[2]:
+            return True  # already applied (the overlap re-reads it)
+        first = linked is not None and linked[2] == NEVER_AGREED
+        if linked is None:
+            linked = self._match(connection, objs, record)
+            first = linked is not None
+        if linked is None:
+            return True if record.archived else self._create_local(connection, remote_type, record)
+        obj, local_id, _ = linked
+        local = st.local_records(connection, obj, [local_id]).get(local_id)
+        if local is None:
+            return True
+        self.report.pulled += 1
+        remote = self.crm.fields(obj, record)
+        changes = st.changes_of(connection, obj, local_id)
+        if local.archived and "archived_at" in changes:  # deleted here, edited there: ask
+            st.add_conflict(connection, obj, local_id, None, base=None, local=local.fields,
+                            remote=remote, kind="deleted_locally")  # fmt: skip
+            st.set_link(connection, obj, local_id, record.remote_id, record.modified_ms)
+            return True
+        take = self._merge(connection, local, remote, changes, first=first)
+        account = self._account_of(connection, record)
+        moved = account is not None and account != local.account_id
+        if moved and obj not in ("account", "renewal") and "account_id" not in changes:
+            take["account_id"] = account
+        st.write_fields(connection, obj, local_id, take)
+        st.set_link(connection, obj, local_id, record.remote_id, record.modified_ms)
+        return True
+
+    def _merge(
+        self,
+        connection: sqlite3.Connection,
+        local: st.LocalRecord,
+        remote: dict[str, Any],
+        changes: dict[str, tuple[Any, int]],
+        *,
+        first: bool,
+    ) -> dict[str, Any]:
+        """Merge field by field; the CRM's values to store here."""
+        obj, local_id = local.obj, local.local_id
+        bases = {f: base for f, (base, _seq) in changes.items() if f in KINDS[obj]}
+        held = st.open_conflict_fields(connection, obj, local_id)
+        take: dict[str, Any] = {}
+        for merged in merge_record(local.fields, remote, bases):
+            if first and merged.action is Action.TAKE_REMOTE:
+                self._first_meeting(connection, obj, local_id, merged, take)
+            elif merged.field in held:
+                self._refresh_conflict(connection, obj, local_id, merged)
+            elif (
+                merged.action is Action.TAKE_REMOTE
+                and merged.remote is None
+                and (merged.field in REQUIRED[obj])
+            ):
+                st.set_base(connection, obj, local_id, merged.field, None)  # ours goes back
+            elif merged.action is Action.TAKE_REMOTE:
+                take[merged.field] = merged.remote
+            elif merged.action is Action.CONVERGED:
+                st.clear_change(connection, obj, local_id, merged.field)
+            elif merged.action is Action.CONFLICT:
+                st.add_conflict(connection, obj, local_id, merged.field, base=merged.base,
+                                local=merged.local, remote=merged.remote)  # fmt: skip
+        return take
+
+    @staticmethod
+    def _first_meeting(
+        connection: sqlite3.Connection,
+        obj: str,
+        local_id: int,
+        merged: FieldMerge,
+        take: dict[str, Any],
+    ) -> None:
+        """A record found in both places before they ever agreed: fill what is empty on either
+        side, and ask about the rest (no side's value is assumed older)."""
+        if merged.local in (None, ""):
+            take[merged.field] = merged.remote
+        elif merged.remote in (None, ""):
+            st.set_base(connection, obj, local_id, merged.field, None)  # mine goes out
+        else:
+            st.add_conflict(connection, obj, local_id, merged.field, base=None,
+                            local=merged.local, remote=merged.remote)  # fmt: skip
+
+    @staticmethod
+    def _refresh_conflict(
+        connection: sqlite3.Connection, obj: str, local_id: int, merged: FieldMerge
+    ) -> None:
+        """An open conflict meets the CRM's latest value: still a conflict, or settled."""
+        if merged.action in (Action.CONFLICT, Action.TAKE_REMOTE):
+            st.add_conflict(connection, obj, local_id, merged.field, base=merged.base,
+                            local=merged.local, remote=merged.remote)  # fmt: skip
+            return
+        if merged.action is Action.CONVERGED:
+            st.clear_change(connection, obj, local_id, merged.field)
+        # SAME, CONVERGED, or KEEP_LOCAL (theirs is back at the base: mine goes out)
+        connection.execute(
+            "DELETE FROM sync_conflict WHERE obj = ? AND local_id = ? AND field = ?",
+            (obj, local_id, merged.field),
+        )
+
+    def _account_of(self, connection: sqlite3.Connection, record: RemoteRecord) -> int | None:
+        """The local account a remote record belongs to: its company, else a contact's."""
+        for company in record.links.get("companies", []):
+            found = st.local_id_of(connection, "account", company)
+            if found is not None:
+                return found
+        for contact in record.links.get("contacts", []):
+            found = st.local_id_of(connection, "contact", contact)
+            if found is not None:
+                row = connection.execute(
+                    "SELECT account_id FROM contact WHERE id = ?", (found,)
+                ).fetchone()
+                return int(row[0]) if row else None
+        return None
+
+    def _match(
+        self, connection: sqlite3.Connection, objs: Sequence[str], record: RemoteRecord
+    ) -> tuple[str, int, int | None] | None:
+        """A local record this remote one is: by our uid, else by domain or e-mail."""
+        unlinked = "NOT EXISTS (SELECT 1 FROM sync_link l WHERE l.obj = '{}' AND l.local_id = t.id)"
+        for obj in objs:
+            found = None
+            if record.uid:
+                found = next(st.local_by(connection, obj, "t.uid = ?", [record.uid]), None)
+            if found is None and obj in ("account", "contact"):
+                key = "domain" if obj == "account" else "email"
+                value = self.crm.fields(obj, record).get(key)
+                if value:  # stored lower-case already: the column's index finds it
+                    found = next(st.local_by(connection, obj, f"t.{key} = ? AND "
+                                             + unlinked.format(obj), [value]), None)  # fmt: skip
+            if found is not None:
+                st.set_link(connection, obj, found.local_id, record.remote_id, NEVER_AGREED)
+                return obj, found.local_id, NEVER_AGREED
+        return None
+
+    def _create_local(
+        self, connection: sqlite3.Connection, remote_type: str, record: RemoteRecord
+    ) -> bool:
+        """A record the CRM has and we do not: make it (deals become opportunities)."""
+        obj = HOLDS[remote_type][0]
+        values = {f: stored_value(obj, f, v) for f, v in self.crm.fields(obj, record).items()}
+        account = self._account_of(connection, record)
+        if obj != "account" and account is None:
+            self.report.problems.append(
+                f"A {remote_type[:-1]} in the CRM ({record.remote_id}) belongs to no company "
+                "this app knows yet; it is read again at the next sync."
+            )
+            return False
+        now = st.now_text()
+        common = {"uid": record.uid or _new_uid(), "version": 1, "created_at": now,
+                  "updated_at": now}  # fmt: skip
+        row: dict[str, Any]
+        if obj == "account":
+            row = {**common, "name": values.get("name") or "Unnamed company",
+                   "domain": values.get("domain"), "industry": values.get("industry"),
+                   "tier": "standard", "checkin_cadence_days": 30}  # fmt: skip
+        elif obj == "contact":
+            row = {**common, "account_id": account, "first_name": values.get("first_name"),
+                   "last_name": values.get("last_name") or values.get("first_name")
+                   or values.get("email") or "Unnamed", "email": values.get("email"),
+                   "title": values.get("title"), "phone": values.get("phone")}  # fmt: skip
+        elif obj == "opportunity":
+            row = {**common, "account_id": account, "kind": "upsell",
+                   "name": record.props.get("dealname") or "Deal from the CRM",
+                   "amount_cents": values.get("amount_cents") or 0,
+                   "stage": values.get("stage") or "identified", "probability": 10,
+                   "close_date": values.get("close_date")}  # fmt: skip
+        else:
+            row = {**common, "account_id": account, "kind": "note",
+                   "occurred_at": values.get("occurred_at") or now,
+                   "body": values.get("body") or ""}  # fmt: skip
+        cursor = connection.execute(
+            f"INSERT INTO {obj} ({', '.join(row)}) VALUES ({', '.join('?' * len(row))})",
+            list(row.values()),
+        )
+        st.set_link(connection, obj, int(cursor.lastrowid or 0), record.remote_id,
+                    record.modified_ms)  # fmt: skip
+        self.report.created_locally += 1
+        return True
+
+    def pull_deletions(self, remote_type: str) -> None:
+        """Records archived in the CRM: archived here too, unless edited here (then ask)."""
+        archived = self.crm.archived_ids(remote_type)
+        if not archived:
+            return
+        with self.store.raw(write=not self.dry_run) as connection, st.applying(connection):
+            for obj in HOLDS[remote_type]:
+                rows = connection.execute(
+                    "SELECT local_id, remote_id FROM sync_link WHERE obj = ?", (obj,)
+                ).fetchall()
+                for local_id, remote_id in rows:
+                    if remote_id not in archived:
+                        continue
+                    local = st.local_records(connection, obj, [local_id]).get(local_id)
+                    if local is None or local.archived:
+                        continue
+                    if st.changes_of(connection, obj, local_id):
+                        st.add_conflict(
+                            connection, obj, local_id, None, base=None, local=local.fields,
+                            remote=None, kind="deleted_remotely",
+                        )  # fmt: skip
+                        continue
+                    connection.execute(f"UPDATE {obj} SET archived_at = ? WHERE id = ?",
+                                       (st.now_text(), local_id))  # fmt: skip
+                    self.report.archived += 1
+            if self.dry_run:
+                connection.rollback()
+                connection.execute("BEGIN")
+
+
+def _reason(error: sqlite3.IntegrityError) -> str:
+    text = str(error)
+    if "UNIQUE" in text:
+        return "another record here already has its " + text.rsplit(".", 1)[-1]
+    if "NOT NULL" in text:
+        return "it has no " + text.rsplit(".", 1)[-1].replace("_", " ")
+    return text
+
+
+def _new_uid() -> str:
+    import uuid
+
+    return str(uuid.uuid4())

@@ -1,0 +1,323 @@
+"""The push half of a sync: creates, updates and deletions sent to the CRM (SYNC.md 4.4;
+issue 8).
+
+No request is made while the database is locked for writing: each step plans in one
+transaction, talks to the CRM, then records the outcome in another, so the account manager's
+saves never wait on the network. After a write, what was sent becomes the new base, and any
+edit made while it was on its way stays to be sent.
+"""
+
+from __future__ import annotations
+
+import sqlite3
+from collections.abc import Mapping
+from typing import Any
+
+from am_desktop import log
+from am_desktop.errors import SyncError, SyncErrorKind
+from am_desktop.services.store import Store
+from am_desktop.services.sync import state as st
+from am_desktop.services.sync.connector import Connector, CreateItem, RemoteRecord
+from am_desktop.services.sync.fields import KINDS
+from am_desktop.services.sync.fields import stored as stored_value
+from am_desktop.services.sync.report import SyncReport
+
+BATCH = 100
+#: Creates whose answer was lost this many times in one run wait for the next run.
+MAX_UNCERTAIN = 3
+#: The condition that a record's account is already in the CRM (its parent must exist first).
+_PARENT_LINKED = {
+    "account": "1",
+    "renewal": "EXISTS (SELECT 1 FROM sync_link p WHERE p.obj = 'account' "
+    "AND p.local_id = c.account_id)",
+}
+_PARENT_DEFAULT = (
+    "EXISTS (SELECT 1 FROM sync_link p WHERE p.obj = 'account' AND p.local_id = t.account_id)"
+)
+
+
+class Pusher:
+    """Sends local changes to one CRM."""
+
+    def __init__(self, store: Store, crm: Connector, report: SyncReport) -> None:
+        self.store, self.crm, self.report = store, crm, report
+
+    # -- creates ---------------------------------------------------------------------------
+
+    def push_creates(self, obj: str) -> None:
+        """Every live record not yet in the CRM whose account is, a batch at a time."""
+        remote_type = self.crm.remote_type(obj)
+        self._settle_outbox(obj, remote_type)
+        uncertain = 0
+        while True:
+            with self.store.raw(write=True) as connection:
+                items = self._next_creates(connection, obj)
+                connection.executemany(
+                    "INSERT INTO sync_outbox (obj, local_id, attempts) VALUES (?, ?, 1) "
+                    "ON CONFLICT (obj, local_id) DO UPDATE SET attempts = attempts + 1",
+                    [(obj, i.local_id) for i in items],
+                )
+            if not items:
+                return
+            try:
+                results = self.crm.create(obj, items)
+            except SyncError as error:
+                if error.kind is not SyncErrorKind.UNCERTAIN:
+                    raise
+                uncertain += 1
+                self._settle_outbox(obj, remote_type)  # the answer was lost: look them up
+                if uncertain >= MAX_UNCERTAIN:
+                    raise SyncError(
+                        "The CRM kept failing while saving new records; the next sync tries "
+                        "again (nothing is lost or sent twice).",
+                        SyncErrorKind.SERVER,
+                    ) from None
+                continue
+            sent = {item.local_id: item.fields for item in items}
+            refused = False
+            with self.store.raw(write=True) as connection:
+                for result in results:
+                    if result.ok and result.remote_id:
+                        self._linked(
+                            connection, obj, result.local_id, remote_id=result.remote_id,
+                            modified=result.modified_ms, sent=sent[result.local_id],
+                        )  # fmt: skip
+                    else:
+                        refused = True
+                        self.report.problems.append(f"{obj} {result.local_id}: {result.message}")
+                connection.execute("DELETE FROM sync_outbox WHERE obj = ?", (obj,))
+            if refused:
+                return  # refused items stay unsent; the next run tries them again
+
+    def _next_creates(self, connection: sqlite3.Connection, obj: str) -> list[CreateItem]:
+        parent = _PARENT_LINKED.get(obj, _PARENT_DEFAULT)
+        candidates = st.local_by(
+            connection, obj,
+            f"t.archived_at IS NULL AND {parent} AND NOT EXISTS (SELECT 1 FROM sync_link l "
+            f"WHERE l.obj = '{obj}' AND l.local_id = t.id) AND NOT EXISTS (SELECT 1 FROM "
+            f"sync_outbox o WHERE o.obj = '{obj}' AND o.local_id = t.id) "
+            f"ORDER BY t.id LIMIT {BATCH}", [],
+        )  # fmt: skip
+        return [self._create_item(connection, record) for record in candidates]
+
+    def _linked(
+        self,
+        connection: sqlite3.Connection,
+        obj: str,
+        local_id: int,
+        *,
+        remote_id: str,
+        modified: int | None,
+        sent: Mapping[str, Any],
+    ) -> None:
+        """Store a created record's link; a field edited since it was sent stays to be sent."""
+        connection.execute("SAVEPOINT link")
+        try:
+            st.set_link(connection, obj, local_id, remote_id, modified)
+        except sqlite3.IntegrityError:
+            connection.execute("ROLLBACK TO link")
+            connection.execute("RELEASE link")
+            self.report.problems.append(
+                f"{obj} {local_id} is the same CRM record as another one here (the same "
+                "e-mail?); merge the two, then sync again."
+            )
+            return
+        connection.execute("RELEASE link")
+        self.report.created_remotely += 1
+        local = st.local_records(connection, obj, [local_id]).get(local_id)
+        for field, value in sent.items():
+            if local is not None and field in KINDS[obj] and local.fields.get(field) != value:
+                st.set_base(connection, obj, local_id, field, stored_value(obj, field, value))
+
+    def _settle_outbox(self, obj: str, remote_type: str) -> None:
+        """Creates sent without a stored answer: adopt the ones the CRM has (found by uid)."""
+        with self.store.raw() as connection:
+            waiting = connection.execute(
+                f"SELECT o.local_id, t.uid FROM sync_outbox o JOIN {obj} t ON t.id = o.local_id "
+                "WHERE o.obj = ?",
+                (obj,),
+            ).fetchall()
+        if not waiting:
+            return
+        found = self.crm.find_by_uid(remote_type, [uid for _id, uid in waiting])
+        with self.store.raw(write=True) as connection:
+            for local_id, uid in waiting:
+                if uid in found:
+                    remote = found[uid]
+                    self._linked(
+                        connection, obj, local_id, remote_id=remote.remote_id,
+                        modified=remote.modified_ms, sent=self.crm.fields(obj, remote),
+                    )  # fmt: skip
+            connection.execute("DELETE FROM sync_outbox WHERE obj = ?", (obj,))
+        log.sync.info("settled %d lost creates of %s (%d found)", len(waiting), obj, len(found))
+
+    def _create_item(self, connection: sqlite3.Connection, record: st.LocalRecord) -> CreateItem:
+        links: dict[str, list[str]] = {}
+        fields = dict(record.fields)
+        if record.obj != "account":
+            company = st.remote_id_of(connection, "account", record.account_id)
+            links["companies"] = [company] if company else []
+        if record.obj == "note":
+            contacts = [
+                remote
+                for (contact_id,) in connection.execute(
+                    "SELECT contact_id FROM note_attendee WHERE note_id = ? AND contact_id IS "
+                    "NOT NULL", (record.local_id,))
+                if (remote := st.remote_id_of(connection, "contact", int(contact_id)))
+            ]  # fmt: skip
+            if contacts:
+                links["contacts"] = contacts
+        if record.obj == "renewal":
+            name = connection.execute(
+                "SELECT a.name || ' renewal ' || c.end_date FROM renewal r JOIN contract c ON "
+                "c.id = r.contract_id JOIN account a ON a.id = c.account_id WHERE r.id = ?",
+                (record.local_id,),
+            ).fetchone()
+            fields["name"] = name[0] if name else "Renewal"
+        return CreateItem(record.local_id, record.uid, fields, links)
+
+    # -- updates ---------------------------------------------------------------------------
+
+    def push_updates(self, obj: str) -> None:
+        """Changed fields the CRM still has at their base; conflicts for the others."""
+        with self.store.raw() as connection:
+            rows = connection.execute(
+                "SELECT DISTINCT c.local_id, l.remote_id FROM sync_change c JOIN sync_link l "
+                "ON l.obj = c.obj AND l.local_id = c.local_id WHERE c.obj = ? AND c.field <> "
+                "'archived_at' AND NOT EXISTS (SELECT 1 FROM sync_conflict k WHERE k.obj = c.obj "
+                "AND k.local_id = c.local_id AND (k.field IS NULL OR k.field = c.field))",
+                (obj,),
+            ).fetchall()
+        by_record = {int(local): str(remote) for local, remote in rows}
+        remote_type = self.crm.remote_type(obj)
+        ids = list(by_record)
+        for start in range(0, len(ids), BATCH):
+            chunk = ids[start : start + BATCH]
+            current = self.crm.read(remote_type, [by_record[i] for i in chunk])
+            sending: list[tuple[int, str, dict[str, Any]]] = []
+            moves: list[tuple[int, str, str | None, str, int]] = []
+            with self.store.raw(write=True) as connection:
+                records = st.local_records(connection, obj, chunk)
+                for local_id in chunk:
+                    local, remote = records.get(local_id), current.get(by_record[local_id])
+                    if local is None or remote is None:
+                        continue
+                    outgoing, move = self._plan(connection, local, remote)
+                    if outgoing:
+                        sending.append((local_id, by_record[local_id], outgoing))
+                    if move is not None:
+                        moves.append((local_id, by_record[local_id], *move))
+            self._move(obj, moves)
+            if sending:
+                results = self.crm.update(obj, sending)
+                self._updated(obj, sending, results, current, by_record)
+
+    def _plan(
+        self, connection: sqlite3.Connection, local: st.LocalRecord, remote: RemoteRecord
+    ) -> tuple[dict[str, Any], tuple[str | None, str, int] | None]:
+        """The fields to send (those the CRM still has at their base), and an account move."""
+        obj, local_id = local.obj, local.local_id
+        changes = st.changes_of(connection, obj, local_id)
+        held = st.open_conflict_fields(connection, obj, local_id)
+        theirs = self.crm.fields(obj, remote)
+        outgoing: dict[str, Any] = {}
+        for name, (base, seq) in changes.items():
+            if name not in KINDS[obj] or name in held:
+                continue
+            mine = local.fields.get(name)
+            if name in theirs and theirs[name] == mine:
+                st.clear_change(connection, obj, local_id, name, seq)
+            elif name not in theirs or theirs[name] == base:
+                outgoing[name] = mine
+            else:
+                st.add_conflict(connection, obj, local_id, name, base=base, local=mine,
+                                remote=theirs[name])  # fmt: skip
+        move = None
+        if "account_id" in changes:
+            base, seq = changes["account_id"]
+            new = st.remote_id_of(connection, "account", local.account_id)
+            old = st.remote_id_of(connection, "account", int(base)) if base is not None else None
+            if new is not None:  # else the new company is not in the CRM yet: next run
+                move = (old, new, seq)
+        return outgoing, move
+
+    def _move(self, obj: str, moves: list[tuple[int, str, str | None, str, int]]) -> None:
+        """Records that moved to another account: their company association follows."""
+        done = []
+        for local_id, remote_id, old, new, seq in moves:
+            self.crm.relink(obj, remote_id, "account", old, new)
+            done.append((local_id, seq))
+        if done:
+            with self.store.raw(write=True) as connection:
+                for local_id, seq in done:
+                    st.clear_change(connection, obj, local_id, "account_id", seq)
+
+    def _updated(
+        self,
+        obj: str,
+        sending: list[tuple[int, str, dict[str, Any]]],
+        results: list[Any],
+        before: Mapping[str, RemoteRecord],
+        by_record: Mapping[int, str],
+    ) -> None:
+        """What was sent is the new base; an edit made meanwhile stays to be sent. The link
+        keeps the time read before the write, so a colleague's edit in between is pulled."""
+        sent = {local_id: fields for local_id, _remote, fields in sending}
+        with self.store.raw(write=True) as connection:
+            records = st.local_records(connection, obj, list(sent))
+            for result in results:
+                if not result.ok:
+                    self.report.problems.append(f"{obj} {result.local_id}: {result.message}")
+                    continue
+                local = records.get(result.local_id)
+                for field, value in sent[result.local_id].items():
+                    if local is not None and local.fields.get(field) == value:
+                        st.clear_change(connection, obj, result.local_id, field)
+                    else:
+                        st.set_base(connection, obj, result.local_id, field,
+                                    stored_value(obj, field, value))  # fmt: skip
+                read = before.get(by_record[result.local_id])
+                connection.execute(
+                    "UPDATE sync_link SET remote_modified_ms = ? WHERE obj = ? AND local_id = ?",
+                    (read.modified_ms if read else None, obj, result.local_id),
+                )
+                self.report.pushed += 1
+
+    # -- deletions -------------------------------------------------------------------------
+
+    def push_archives(self, obj: str) -> None:
+        """Records archived here: archived in the CRM, unless edited there since (then ask)."""
+        with self.store.raw() as connection:
+            rows = connection.execute(
+                "SELECT c.local_id, l.remote_id, l.remote_modified_ms FROM sync_change c "
+                "JOIN sync_link l ON l.obj = c.obj AND l.local_id = c.local_id "
+                f"JOIN {obj} t ON t.id = c.local_id WHERE c.obj = ? AND c.field = 'archived_at' "
+                "AND t.archived_at IS NOT NULL AND NOT EXISTS (SELECT 1 FROM sync_conflict k "
+                "WHERE k.obj = c.obj AND k.local_id = c.local_id AND k.field IS NULL)",
+                (obj,),
+            ).fetchall()
+        if not rows:
+            return
+        remote_type = self.crm.remote_type(obj)
+        current = self.crm.read(remote_type, [str(r[1]) for r in rows])
+        gone: list[tuple[int, str]] = []
+        with self.store.raw(write=True) as connection:
+            for local_id, remote_id, agreed in rows:
+                remote = current.get(str(remote_id))
+                if remote is not None and agreed is not None and remote.modified_ms > agreed:
+                    local = st.local_records(connection, obj, [local_id])[local_id]
+                    st.add_conflict(
+                        connection, obj, local_id, None, base=None, local=local.fields,
+                        remote=self.crm.fields(obj, remote), kind="deleted_locally",
+                    )  # fmt: skip
+                else:
+                    gone.append((local_id, str(remote_id)))
+        if not gone:
+            return
+        self.crm.archive(remote_type, [remote_id for _local, remote_id in gone])
+        with self.store.raw(write=True) as connection:
+            connection.executemany(
+                "DELETE FROM sync_change WHERE obj = ? AND local_id = ?",
+                [(obj, local_id) for local_id, _remote in gone],
+            )
+        self.report.pushed += len(gone)

@@ -27,25 +27,25 @@ def _serve(companies: int, contacts: int, pipe: Connection) -> None:
     from tests.support.fake_hubspot import FakeHubSpot
 
     server = FakeHubSpot(TOKEN)
-    # Records modified over months, an hour apart a thousand at a time (a real portal's
-    # history), so the pull's two-minute overlap re-reads only the newest few.
+    # Records modified over months, a hundred every six minutes (a real portal's history), so
+    # the pull's two-minute overlap re-reads only the newest few.
     company_ids: list[str] = []
-    for start in range(0, companies, 1000):
+    for start in range(0, companies, 100):
         company_ids += server.seed_many(
             "companies",
             ({"name": f"Company {n}", "domain": f"company{n}.example", "industry": "Software"}
-             for n in range(start, min(companies, start + 1000))),
+             for n in range(start, min(companies, start + 100))),
         )  # fmt: skip
-        server.advance_clock(3_600_000)
+        server.advance_clock(360_000)
     contact_ids: list[str] = []
-    for start in range(0, contacts, 1000):
+    for start in range(0, contacts, 100):
         contact_ids += server.seed_many(
             "contacts",
             ({"firstname": f"First{n}", "lastname": f"Last{n}", "jobtitle": "Director",
               "email": f"p{n}@company{n % companies}.example"}
-             for n in range(start, min(contacts, start + 1000))),
+             for n in range(start, min(contacts, start + 100))),
         )  # fmt: skip
-        server.advance_clock(3_600_000)
+        server.advance_clock(360_000)
     for n, contact in enumerate(contact_ids):
         server.associate("contacts", contact, "companies", company_ids[n % companies])
     server.advance_clock(600_000)  # the account manager syncs a while after the data was made

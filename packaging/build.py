@@ -98,8 +98,8 @@ def _size_mb(path: Path) -> float:
     return sum(f.stat().st_size for f in files) / 1_000_000
 
 
-def _run(command: list[str], env: dict[str, str], **options: Any) -> subprocess.CompletedProcess[str]:
-    return subprocess.run(command, env=env, capture_output=True, text=True, check=False, **options)
+def _run(command: list[str], env: dict[str, str]) -> subprocess.CompletedProcess[str]:
+    return subprocess.run(command, env=env, capture_output=True, text=True, check=False)
 
 
 def _startup(command: list[str], db: Path, env: dict[str, str], runs: int = 5) -> float:
@@ -121,9 +121,9 @@ def smoke(bundle: Path) -> dict[str, Any]:
     results: dict[str, Any] = {"bundle": str(bundle), "bundle_mb": round(_size_mb(bundle), 1)}
     with tempfile.TemporaryDirectory(prefix="am-smoke-") as folder:
         home = Path(folder)
-        env = {**os.environ, "QT_QPA_PLATFORM": "offscreen", "HOME": str(home),
-               "XDG_DATA_HOME": str(home / "data"), "XDG_CONFIG_HOME": str(home / "config"),
-               "XDG_STATE_HOME": str(home / "state"), "XDG_CACHE_HOME": str(home / "cache")}  # fmt: skip
+        env = {**os.environ, "QT_QPA_PLATFORM": "offscreen", "HOME": str(home)}
+        for name in ("data", "config", "state", "cache"):  # the platform's places, all fresh
+            env[f"XDG_{name.upper()}_HOME"] = str(home / name)
         env.pop("AM_DESKTOP_DB", None)
         checks: dict[str, bool] = {}
         done = _run([str(program), "--version"], env)

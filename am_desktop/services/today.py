@@ -112,6 +112,9 @@ def today_lists(store: Store, today: date, limit: int = 50) -> TodayLists:
     )
     totals = {"renewals": len(renewals), "notices": len(notices)}
     with store.raw() as connection:
+        totals["accounts"] = connection.execute(
+            "SELECT count(*) FROM account WHERE archived_at IS NULL"
+        ).fetchone()[0]
         totals["check_ins"] = connection.execute(
             "SELECT count(*) FROM account WHERE archived_at IS NULL AND (last_touch_at IS NULL "
             "OR date(last_touch_at, 'localtime', '+' || checkin_cadence_days || ' days') < ?)",

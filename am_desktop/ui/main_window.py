@@ -146,6 +146,8 @@ class MainWindow(QMainWindow):
             elif key == "today":
                 page = self.today_view = TodayView(self.context)
                 self.today_view.open_requested.connect(self._on_today_open_requested)
+                self.today_view.demo_requested.connect(self.seed_demo_if_empty)
+                self.today_view.import_requested.connect(self.import_csv)
             elif key == "dashboard":
                 page = self._dashboard_page = QWidget()  # filled on first show (matplotlib)
                 QVBoxLayout(page).setContentsMargins(0, 0, 0, 0)

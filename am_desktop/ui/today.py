@@ -11,10 +11,13 @@ from typing import Any
 from PySide6.QtCore import Qt, Signal, Slot
 from PySide6.QtWidgets import (
     QAbstractItemView,
+    QFrame,
     QGridLayout,
+    QHBoxLayout,
     QHeaderView,
     QLabel,
     QMenu,
+    QPushButton,
     QScrollArea,
     QTreeWidget,
     QTreeWidgetItem,
@@ -55,6 +58,9 @@ class TodayView(QWidget):
     """
 
     open_requested = Signal(str, int, int)
+    #: The welcome's buttons: fill the empty database with the demo portfolio, or import.
+    demo_requested = Signal()
+    import_requested = Signal()
 
     def __init__(self, context: AppContext, parent: QWidget | None = None) -> None:
         super().__init__(parent)
@@ -100,6 +106,7 @@ class TodayView(QWidget):
         inner.setContentsMargins(18, 12, 18, 12)
         inner.addWidget(self.title)
         inner.addWidget(self.subtitle)
+        inner.addWidget(self._welcome())
         inner.addLayout(grid, 1)
         scroll = QScrollArea(self)
         scroll.setWidgetResizable(True)
@@ -107,6 +114,43 @@ class TodayView(QWidget):
         layout = QVBoxLayout(self)
         layout.setContentsMargins(0, 0, 0, 0)
         layout.addWidget(scroll)
+
+    def _welcome(self) -> QFrame:
+        """What a first start shows: the portfolio is empty, and two ways to fill it."""
+        self.welcome = QFrame(self)
+        self.welcome.setObjectName("welcome")
+        self.welcome.setFrameShape(QFrame.Shape.StyledPanel)
+        title = QLabel("Welcome to AM Desktop", self.welcome)
+        title.setObjectName("sectionTitle")
+        text = QLabel(
+            "Your portfolio is empty. Look around with a demo portfolio of 40 accounts (with "
+            "contacts, renewals, notes and health), or import your own accounts from a CSV "
+            "file: a CRM or spreadsheet export works, and you can check every column before "
+            "anything is saved.",
+            self.welcome,
+        )
+        text.setWordWrap(True)
+        self.demo_button = QPushButton("Fill with the demo portfolio", self.welcome)
+        self.import_button = QPushButton("Import a CSV file…", self.welcome)
+        self.demo_button.clicked.connect(self._on_demo_clicked)
+        self.import_button.clicked.connect(self.import_requested)
+        buttons = QHBoxLayout()
+        buttons.addWidget(self.demo_button)
+        buttons.addWidget(self.import_button)
+        buttons.addStretch(1)
+        layout = QVBoxLayout(self.welcome)
+        layout.setContentsMargins(16, 12, 16, 12)
+        layout.addWidget(title)
+        layout.addWidget(text)
+        layout.addLayout(buttons)
+        self.welcome.hide()
+        return self.welcome
+
+    @Slot()
+    def _on_demo_clicked(self) -> None:
+        self.demo_button.setEnabled(False)
+        self.demo_button.setText("Creating the demo portfolio…")
+        self.demo_requested.emit()
 
     # ------------------------------------------------------------------------------ data
 
@@ -121,6 +165,7 @@ class TodayView(QWidget):
 
     def _on_loaded(self, today: date, lists: TodayLists) -> None:
         self.lists = lists
+        self.welcome.setVisible(lists.totals.get("accounts", 1) == 0)
         self.subtitle.setText(
             f"{today:%A} {fmt.day(today)} · double-click opens; right-click to snooze"
         )

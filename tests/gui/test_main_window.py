@@ -455,3 +455,35 @@ def test_a_chart_draws_again_at_its_new_size(qtbot: QtBot, context: AppContext) 
     assert not chart.current  # the old image, stretched, until the new one is drawn
     qtbot.waitUntil(lambda: chart.current)
     assert chart.image.deviceIndependentSize().toSize().width() == 600
+
+
+def test_a_first_start_welcomes_and_fills_the_empty_portfolio_with_the_demo(
+    qtbot: QtBot, context: AppContext
+) -> None:
+    main = MainWindow(context)
+    qtbot.addWidget(main)
+    main.start()
+    main.show_view("today")
+    today = main.today_view
+    assert today is not None
+    qtbot.waitUntil(lambda: today.lists is not None)
+    assert not today.welcome.isHidden()  # an empty portfolio: the welcome
+    today.demo_button.click()  # seeded inline by the test runner
+    qtbot.waitUntil(lambda: len(catalog.accounts.find(context.store)) == 40, timeout=60_000)
+    qtbot.waitUntil(today.welcome.isHidden)
+    main.close()
+
+
+def test_the_welcome_offers_the_import_wizard(
+    qtbot: QtBot, context: AppContext, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    main = MainWindow(context)
+    qtbot.addWidget(main)
+    opened: list[bool] = []
+    monkeypatch.setattr(main, "import_csv", lambda: opened.append(True))
+    main.start()
+    main.show_view("today")
+    qtbot.waitUntil(lambda: main.today_view.lists is not None)
+    main.today_view.import_button.click()
+    main.close()
+    assert opened == [True]

@@ -3,28 +3,12 @@ the daily quota, and canonical values that keep formatting from looking like cha
 
 from __future__ import annotations
 
-from collections.abc import Iterator
-
 import pytest
 
 from am_desktop.errors import SyncError, SyncErrorKind
 from am_desktop.services.sync.connector import RemoteRecord
-from am_desktop.services.sync.http import CrmHttp, RetryPolicy
-from am_desktop.services.sync.hubspot import HubSpotConnector
 from tests.support.fake_hubspot import FakeHubSpot
-
-
-@pytest.fixture
-def hubspot() -> Iterator[FakeHubSpot]:
-    server = FakeHubSpot("test-token")
-    server.start()
-    yield server
-    server.stop()
-
-
-def connector(server: FakeHubSpot, token: str = "test-token") -> HubSpotConnector:
-    policy = RetryPolicy(base=0.001, cap=0.01, attempts=3, timeout=5)
-    return HubSpotConnector(CrmHttp(server.url, token, policy=policy, sleep=lambda _s: None))
+from tests.support.sync_kit import connector
 
 
 def test_an_incremental_pull_gets_past_the_search_cap(hubspot: FakeHubSpot) -> None:

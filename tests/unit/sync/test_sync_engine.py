@@ -4,38 +4,14 @@ answer, 429 storms and 5xx, and nothing written when nothing changed."""
 
 from __future__ import annotations
 
-from collections.abc import Iterator
 from datetime import date
-
-import pytest
 
 from am_desktop.services import catalog
 from am_desktop.services.store import Store
 from am_desktop.services.sync.conflicts import list_conflicts, resolve
-from am_desktop.services.sync.engine import SyncEngine, SyncReport, pending_changes
-from am_desktop.services.sync.http import CrmHttp, RetryPolicy
-from am_desktop.services.sync.hubspot import HubSpotConnector
+from am_desktop.services.sync.engine import pending_changes
 from tests.support.fake_hubspot import FakeHubSpot
-
-TOKEN = "test-token"
-
-
-@pytest.fixture
-def hubspot() -> Iterator[FakeHubSpot]:
-    server = FakeHubSpot(TOKEN)
-    server.start()
-    yield server
-    server.stop()
-
-
-def sync(store: Store, hubspot: FakeHubSpot) -> SyncReport:
-    http = CrmHttp(hubspot.url, TOKEN, policy=RetryPolicy(base=0.001, cap=0.01, timeout=5),
-                   sleep=lambda _s: None)  # fmt: skip
-    connector = HubSpotConnector(http)
-    try:
-        return SyncEngine(store, connector).run()
-    finally:
-        connector.close()
+from tests.support.sync_kit import delete_remotely, edit_remotely, remote_of, run_sync
 
 
 def portfolio(store: Store) -> dict[str, int]:
@@ -53,20 +29,11 @@ def portfolio(store: Store) -> dict[str, int]:
     return {"account": account, "contact": contact, "opportunity": opportunity}
 
 
-def remote_of(store: Store, obj: str, local_id: int) -> str:
-    with store.raw() as connection:
-        row = connection.execute(
-            "SELECT remote_id FROM sync_link WHERE obj = ? AND local_id = ?", (obj, local_id)
-        ).fetchone()
-    assert row is not None, f"{obj} {local_id} is not linked"
-    return str(row[0])
-
-
 def test_a_first_sync_creates_every_record_with_its_uid_and_associations(
     store: Store, hubspot: FakeHubSpot
 ) -> None:
     made = portfolio(store)
-    report = sync(store, hubspot)
+    report = run_sync(store, hubspot)
     assert report.created_remotely == 3 and report.conflicts == 0
     company = hubspot.record("companies", remote_of(store, "account", made["account"]))
     assert company is not None and company["properties"]["domain"] == "acme.com"
@@ -96,7 +63,7 @@ def test_records_made_in_the_crm_arrive_with_their_company(
     note = hubspot.seed("notes", {"hs_note_body": "Called Lee.",
                                   "hs_timestamp": "2026-11-02T10:00:00.000Z"})  # fmt: skip
     hubspot.associate("notes", note, "companies", company)
-    report = sync(store, hubspot)
+    report = run_sync(store, hubspot)
     assert report.created_locally == 4
     (account,) = catalog.accounts.find(store, name="Globex")
     assert account.domain == "globex.com"  # canonical: lower case
@@ -106,22 +73,22 @@ def test_records_made_in_the_crm_arrive_with_their_company(
     assert (opportunity.amount_cents, opportunity.stage.value) == (5000_00, "qualified")
     (note_row,) = catalog.notes.find(store, account_id=account.id)
     assert note_row.body == "Called Lee." and note_row.occurred_at.hour == 10
-    again = sync(store, hubspot)
+    again = run_sync(store, hubspot)
     assert again.created_locally == 0 and again.created_remotely == 0  # no duplicates
 
 
 def test_the_merge_table_field_by_field(store: Store, hubspot: FakeHubSpot) -> None:
     made = portfolio(store)
-    sync(store, hubspot)
+    run_sync(store, hubspot)
     company = remote_of(store, "account", made["account"])
     # remote only: taken; local only: pushed; both differently: conflict; both alike: converged
-    hubspot_patch(hubspot, "companies", company, {"industry": "Energy", "name": "Acme Corp"})
+    edit_remotely(hubspot, "companies", company, {"industry": "Energy", "name": "Acme Corp"})
     catalog.accounts.update(store, made["account"], {"domain": "acme.io", "name": "ACME Inc"})
     contact = remote_of(store, "contact", made["contact"])
-    hubspot_patch(hubspot, "contacts", contact, {"jobtitle": "CEO"})
+    edit_remotely(hubspot, "contacts", contact, {"jobtitle": "CEO"})
     catalog.contacts.update(store, made["contact"], {"title": "CEO"})
     writes = hubspot.write_count()
-    report = sync(store, hubspot)
+    report = run_sync(store, hubspot)
     account = catalog.accounts.get(store, made["account"])
     assert account.industry == "Energy"  # theirs, untouched here
     assert account.name == "ACME Inc"  # mine stays while the conflict is open
@@ -135,36 +102,24 @@ def test_the_merge_table_field_by_field(store: Store, hubspot: FakeHubSpot) -> N
     assert hubspot.write_count() - writes == 1  # one batch update: domain only
     assert pending_changes(store) == 1  # the conflicting name waits
     resolve(store, conflict.id, "local")
-    sync(store, hubspot)
+    run_sync(store, hubspot)
     remote = hubspot.record("companies", company)
     assert remote is not None and remote["properties"]["name"] == "ACME Inc"
     assert list_conflicts(store) == [] and pending_changes(store) == 0
 
 
-def hubspot_patch(server: FakeHubSpot, kind: str, record_id: str, props: dict[str, str]) -> None:
-    """Another user edits the record through the API."""
-    import httpx
-
-    response = httpx.patch(
-        f"{server.url}/crm/v3/objects/{kind}/{record_id}",
-        json={"properties": props},
-        headers={"Authorization": "Bearer other-token"},
-    )
-    assert response.status_code == 200, response.text
-
-
 def test_taking_theirs_settles_a_conflict_locally(store: Store, hubspot: FakeHubSpot) -> None:
     made = portfolio(store)
-    sync(store, hubspot)
-    hubspot_patch(hubspot, "companies", remote_of(store, "account", made["account"]),
+    run_sync(store, hubspot)
+    edit_remotely(hubspot, "companies", remote_of(store, "account", made["account"]),
                   {"name": "Theirs"})  # fmt: skip
     catalog.accounts.update(store, made["account"], {"name": "Mine"})
-    sync(store, hubspot)
+    run_sync(store, hubspot)
     (conflict,) = list_conflicts(store)
     resolve(store, conflict.id, "remote")
     assert catalog.accounts.get(store, made["account"]).name == "Theirs"
     writes = hubspot.write_count()
-    sync(store, hubspot)
+    run_sync(store, hubspot)
     assert hubspot.write_count() == writes  # nothing left to send
 
 
@@ -173,15 +128,15 @@ def test_archives_travel_both_ways_and_a_deleted_edited_record_is_asked_about(
 ) -> None:
     made = portfolio(store)
     second = catalog.contacts.create(store, {"account_id": made["account"], "last_name": "Two"}).id
-    sync(store, hubspot)
+    run_sync(store, hubspot)
     # archived in the CRM, untouched here: archived here
-    delete(hubspot, "contacts", remote_of(store, "contact", made["contact"]))
+    delete_remotely(hubspot, "contacts", remote_of(store, "contact", made["contact"]))
     # archived in the CRM, edited here: a conflict, nothing lost
-    delete(hubspot, "deals", remote_of(store, "opportunity", made["opportunity"]))
+    delete_remotely(hubspot, "deals", remote_of(store, "opportunity", made["opportunity"]))
     catalog.opportunities.update(store, made["opportunity"], {"name": "Renamed here"})
     # archived here: archived in the CRM
     catalog.contacts.archive(store, second)
-    sync(store, hubspot)
+    run_sync(store, hubspot)
     assert catalog.contacts.get(store, made["contact"]).archived_at is not None
     assert catalog.opportunities.get(store, made["opportunity"]).name == "Renamed here"
     (conflict,) = list_conflicts(store)
@@ -190,23 +145,13 @@ def test_archives_travel_both_ways_and_a_deleted_edited_record_is_asked_about(
     assert remote is not None and remote["archived"] is True
 
 
-def delete(server: FakeHubSpot, kind: str, record_id: str) -> None:
-    import httpx
-
-    response = httpx.delete(
-        f"{server.url}/crm/v3/objects/{kind}/{record_id}",
-        headers={"Authorization": "Bearer other-token"},
-    )
-    assert response.status_code == 204
-
-
 def test_a_create_whose_answer_is_lost_is_found_not_duplicated(
     store: Store, hubspot: FakeHubSpot
 ) -> None:
     portfolio(store)
     hubspot.add_faults([{"method": "POST", "path_regex": "/companies/batch/create", "times": 1,
                          "status": 503, "drop_connection": True, "after_commit": True}])  # fmt: skip
-    report = sync(store, hubspot)
+    report = run_sync(store, hubspot)
     assert len(hubspot.records("companies")) == 1  # created once, adopted by its uid
     assert report.created_remotely == 3
     with store.raw() as connection:
@@ -220,24 +165,24 @@ def test_429_storms_and_server_errors_are_waited_out(store: Store, hubspot: Fake
         {"method": "POST", "path_regex": "/contacts/batch/create", "times": 4, "status": 429},
         {"method": "GET", "path_regex": "/crm/v3/objects/deals", "times": 2, "status": 503},
     ])  # fmt: skip
-    report = sync(store, hubspot)
+    report = run_sync(store, hubspot)
     assert report.created_remotely == 3
     assert len(hubspot.records("contacts")) == 1
 
 
 def test_a_sync_with_nothing_changed_writes_nothing(store: Store, hubspot: FakeHubSpot) -> None:
     portfolio(store)
-    sync(store, hubspot)
+    run_sync(store, hubspot)
     hubspot.advance_clock(600_000)
     writes = hubspot.write_count()
-    report = sync(store, hubspot)
+    report = run_sync(store, hubspot)
     assert hubspot.write_count() == writes
     assert (report.pulled, report.pushed, report.created_remotely) == (0, 0, 0)
 
 
 def test_edits_made_while_offline_wait_in_the_database(store: Store, hubspot: FakeHubSpot) -> None:
     made = portfolio(store)
-    sync(store, hubspot)
+    run_sync(store, hubspot)
     catalog.accounts.update(store, made["account"], {"industry": "Media"})
     catalog.accounts.update(store, made["account"], {"industry": "Film"})  # coalesces
     with store.raw() as connection:

@@ -1,0 +1,51 @@
+"""What the CRM sync tests share: a connector and a run against the local HubSpot server, a
+record's remote id, and edits made by "another user" through the API."""
+
+from __future__ import annotations
+
+import httpx
+
+from am_desktop.services.store import Store
+from am_desktop.services.sync.engine import SyncEngine, SyncReport
+from am_desktop.services.sync.http import CrmHttp, RetryPolicy
+from am_desktop.services.sync.hubspot import HubSpotConnector
+from tests.support.fake_hubspot import FakeHubSpot
+
+TOKEN = "test-token"
+#: Another user of the same portal (the fake accepts it too).
+OTHER = {"Authorization": "Bearer other-token"}
+
+
+def connector(server: FakeHubSpot, token: str = TOKEN) -> HubSpotConnector:
+    """A connector that retries at once (tests need not wait out a backoff)."""
+    policy = RetryPolicy(base=0.001, cap=0.01, attempts=6, timeout=5)
+    return HubSpotConnector(CrmHttp(server.url, token, policy=policy, sleep=lambda _s: None))
+
+
+def run_sync(store: Store, server: FakeHubSpot, crm: HubSpotConnector | None = None) -> SyncReport:
+    crm = crm or connector(server)
+    try:
+        return SyncEngine(store, crm).run()
+    finally:
+        crm.close()
+
+
+def remote_of(store: Store, obj: str, local_id: int) -> str:
+    """The CRM id of a linked local record."""
+    with store.raw() as connection:
+        row = connection.execute(
+            "SELECT remote_id FROM sync_link WHERE obj = ? AND local_id = ?", (obj, local_id)
+        ).fetchone()
+    assert row is not None, f"{obj} {local_id} is not linked"
+    return str(row[0])
+
+
+def edit_remotely(server: FakeHubSpot, kind: str, record_id: str, props: dict[str, str]) -> None:
+    response = httpx.patch(f"{server.url}/crm/v3/objects/{kind}/{record_id}",
+                           json={"properties": props}, headers=OTHER)  # fmt: skip
+    assert response.status_code == 200, response.text
+
+
+def delete_remotely(server: FakeHubSpot, kind: str, record_id: str) -> None:
+    response = httpx.delete(f"{server.url}/crm/v3/objects/{kind}/{record_id}", headers=OTHER)
+    assert response.status_code == 204, response.text

@@ -35,6 +35,9 @@ class Puller:
 
     def __init__(self, store: Store, crm: Connector, report: SyncReport, *, dry_run: bool) -> None:
         self.store, self.crm, self.report, self.dry_run = store, crm, report, dry_run
+        #: Opportunities won, lost or reopened in the CRM: (id, stage, close date). They go
+        #: through the app's own service after the page, so the ARR ledger follows.
+        self.decided: list[tuple[int, str, str | None]] = []
 
     def cursor_key(self, remote_type: str) -> str:
         return f"cursor:{self.crm.name}:{remote_type}"
@@ -85,7 +88,39 @@ class Puller:
                 if self.dry_run:
                     connection.rollback()
                     connection.execute("BEGIN")
+            self._decide()
         return None if held else newest
+
+    def _decide(self) -> None:
+        """Win, lose or reopen the opportunities the CRM decided, as the window would: a win
+        writes its expansion to the ledger, a reopen archives it. Refused (a win without an
+        amount): the stage becomes a conflict to settle here."""
+        from datetime import date
+
+        from am_desktop.domain.enums import OpportunityStage
+        from am_desktop.errors import AppError
+        from am_desktop.services.pipeline import close_opportunity, reopen_opportunity
+
+        decided, self.decided = self.decided, []
+        if self.dry_run:
+            return
+        for local_id, stage, closed_on in decided:
+            try:
+                if stage in ("won", "lost"):
+                    on = date.fromisoformat(closed_on) if closed_on else date.today()
+                    close_opportunity(self.store, local_id, won=stage == "won", on=on)
+                else:
+                    reopen_opportunity(self.store, local_id, OpportunityStage(stage))
+            except AppError as error:
+                with self.store.raw(write=True) as connection:
+                    local = st.local_records(connection, "opportunity", [local_id])[local_id]
+                    st.add_conflict(connection, "opportunity", local_id, "stage",
+                                    base=local.fields["stage"], local=local.fields["stage"],
+                                    remote=stage)  # fmt: skip
+                self.report.problems.append(
+                    f"An opportunity was marked {stage} in the CRM but not here: "
+                    f"{error.user_message}"
+                )
 
     def _apply_safely(
         self, connection: sqlite3.Connection, remote_type: str, record: RemoteRecord
@@ -131,6 +166,11 @@ class Puller:
             st.set_link(connection, obj, local_id, record.remote_id, record.modified_ms)
             return True
         take = self._merge(connection, local, remote, changes, first=first)
+        if obj == "opportunity" and "stage" in take:
+            closing = take["stage"] in ("won", "lost")
+            if closing != (local.fields.get("stage") in ("won", "lost")):
+                self.decided.append((local_id, take.pop("stage"),
+                                     take.pop("close_date", remote.get("close_date"))))  # fmt: skip
         account = self._account_of(connection, record)
         moved = account is not None and account != local.account_id
         if moved and obj not in ("account", "renewal") and "account_id" not in changes:

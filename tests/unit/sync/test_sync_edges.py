@@ -200,3 +200,36 @@ def test_a_conflicting_field_is_not_sent_with_another_change(
     run_sync(store, hubspot)
     remote = hubspot.record("companies", remote_id)
     assert remote is not None and remote["properties"]["name"] == "Mine"
+
+
+def test_a_deal_won_in_the_crm_writes_its_expansion_to_the_ledger(
+    store: Store, hubspot: FakeHubSpot
+) -> None:
+    from datetime import date
+
+    account = catalog.accounts.create(store, {"name": "Acme"}).id
+    deal = catalog.opportunities.create(
+        store, {"account_id": account, "name": "Seats", "amount_cents": 5_000_00}
+    ).id
+    empty = catalog.opportunities.create(
+        store, {"account_id": account, "name": "No amount yet", "amount_cents": 0}
+    ).id
+    run_sync(store, hubspot)
+    edit_remotely(hubspot, "deals", remote_of(store, "opportunity", deal),
+                  {"dealstage": "closedwon", "closedate": "2026-11-20T00:00:00.000Z"})  # fmt: skip
+    edit_remotely(hubspot, "deals", remote_of(store, "opportunity", empty),
+                  {"dealstage": "closedwon"})  # fmt: skip
+    report = run_sync(store, hubspot)
+    assert catalog.opportunities.get(store, deal).stage.value == "won"
+    (movement,) = catalog.movements.find(store, account_id=account)
+    assert (movement.type.value, movement.amount_cents) == ("expansion", 5_000_00)
+    assert movement.occurred_on == date(2026, 11, 20)
+    assert catalog.opportunities.get(store, empty).stage.value == "identified"  # refused here
+    (conflict,) = list_conflicts(store)
+    assert (conflict.field, conflict.remote) == ("stage", "won")
+    assert any("amount" in p for p in report.problems)
+    edit_remotely(hubspot, "deals", remote_of(store, "opportunity", deal),
+                  {"dealstage": "contractsent"})  # reopened there  # fmt: skip
+    run_sync(store, hubspot)
+    assert catalog.opportunities.get(store, deal).stage.value == "negotiation"
+    assert catalog.movements.find(store, account_id=account) == []  # the win is undone

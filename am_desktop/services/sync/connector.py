@@ -26,7 +26,7 @@ class RemoteRecord:
     modified_ms: int
     uid: str | None = None
     archived: bool = False
-    #: Ids of associated records by local kind ("account" -> company ids, "contact" -> ...).
+    #: Ids of associated records by the CRM's type ("companies" -> ids, "contacts" -> ids).
     links: dict[str, list[str]] = field(default_factory=dict)
 
 
@@ -66,8 +66,8 @@ class Connector(Protocol):
         ...
 
     def changed(self, remote_type: str, since_ms: int | None) -> Iterator[list[RemoteRecord]]:
-        """Pages of records modified at or after ``since_ms`` (everything when None), oldest
-        first, with their associations."""
+        """Pages of records modified at or after ``since_ms``, oldest first, with their
+        associations; with None, every record in the CRM's own order (a full pull)."""
         ...
 
     def archived_ids(self, remote_type: str) -> set[str]:

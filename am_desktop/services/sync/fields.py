@@ -91,7 +91,7 @@ def _cents0(value: Any) -> int:
     return _cents(value) or 0
 
 
-def _moment(value: Any) -> int | None:
+def moment_ms(value: Any) -> int | None:
     """Epoch milliseconds from epoch ms, an ISO time (with Z or an offset) or a stored time."""
     if value is None or value == "":
         return None
@@ -128,7 +128,7 @@ CANONICAL: dict[str, Callable[[Any], Any]] = {
     "cents": _cents,
     "cents0": _cents0,
     "date": _date,
-    "moment": _moment,
+    "moment": moment_ms,
     "stage": _text,
 }
 

@@ -13,7 +13,7 @@ from typing import Any
 
 from am_desktop.errors import SyncError, SyncErrorKind
 from am_desktop.services.sync.connector import CreateItem, RemoteRecord, WriteResult
-from am_desktop.services.sync.fields import KINDS, canonical, iso_moment
+from am_desktop.services.sync.fields import KINDS, canonical, iso_moment, moment_ms
 from am_desktop.services.sync.http import CrmHttp, error_message
 
 DEFAULT_BASE_URL = "https://api.hubapi.com"
@@ -86,11 +86,9 @@ _EXISTING = re.compile(r"Existing ID: ?(\d+)")
 
 
 def _modified(record: Mapping[str, Any]) -> int:
-    from am_desktop.services.sync.fields import _moment
-
     props = record.get("properties") or {}
     value = props.get("hs_lastmodifieddate") or props.get("lastmodifieddate")
-    return _moment(value or record.get("updatedAt")) or 0
+    return moment_ms(value or record.get("updatedAt")) or 0
 
 
 def _remote(record: Mapping[str, Any]) -> RemoteRecord:

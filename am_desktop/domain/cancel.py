@@ -23,6 +23,11 @@ class CancelToken:
         """Whether :meth:`cancel` was called."""
         return self._event.is_set()
 
+    def wait(self, seconds: float) -> None:
+        """Sleep up to ``seconds``, waking at once when cancelled (then raising)."""
+        self._event.wait(seconds)
+        self.raise_if_cancelled()
+
     def raise_if_cancelled(self) -> None:
         """Stop the job by raising :class:`Cancelled` when cancellation was asked for."""
         if self._event.is_set():

@@ -90,6 +90,7 @@ class ChartView(QWidget):
         self.tasks.submit(
             lambda _progress: render(factory, width, height, ratio),
             lane=Lane.READ,
+            receiver=self,
             on_done=lambda image: self._show(request, image),
         )
 

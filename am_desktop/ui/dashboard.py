@@ -228,7 +228,7 @@ class DashboardView(QWidget):
             return Loaded(request, period, now, factories, images)
 
         self.status.setText("Working out the figures…")
-        self.context.tasks.submit(work, lane=Lane.READ, on_done=self._on_loaded)
+        self.context.tasks.submit(work, lane=Lane.READ, receiver=self, on_done=self._on_loaded)
 
     def _on_loaded(self, loaded: Loaded) -> None:
         if loaded.request < self._asked:

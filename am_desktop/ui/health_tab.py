@@ -107,7 +107,7 @@ class HealthTab(QWidget):
                 catalog.usage.find(store, account_id=account)[-20:],
             )
 
-        self.context.tasks.submit(read, lane=Lane.READ, on_done=self._on_loaded)
+        self.context.tasks.submit(read, lane=Lane.READ, receiver=self, on_done=self._on_loaded)
 
     def _on_loaded(self, loaded: Any) -> None:
         latest, trend, surveys, usage = loaded
@@ -184,5 +184,8 @@ class HealthTab(QWidget):
             )
 
         self.context.tasks.submit(
-            work, lane=Lane.WRITE, on_done=lambda _r: self.context.data.changed.emit("health", self)
+            work,
+            lane=Lane.WRITE,
+            receiver=self,
+            on_done=lambda _r: self.context.data.changed.emit("health", self),
         )

@@ -141,6 +141,7 @@ class AccountPalette(QDialog):
         context.tasks.submit(
             lambda _p: portfolio.account_names(store),
             lane=Lane.READ,
+            receiver=self,
             on_done=self._on_names_loaded,
         )
 

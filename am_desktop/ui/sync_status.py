@@ -7,6 +7,7 @@ cannot keep it (``AppContext.session_tokens``); it is never written to the setti
 
 from __future__ import annotations
 
+import os
 from datetime import UTC, datetime
 from typing import Any
 
@@ -32,6 +33,7 @@ _SHORT_REASONS = {
     SyncErrorKind.SERVER: "the CRM is not answering",
     SyncErrorKind.INSECURE: "the CRM address is not secure",
     SyncErrorKind.UNCERTAIN: "the CRM did not answer in time",
+    SyncErrorKind.PERMISSION: "the token lacks a permission",
 }
 _TIME_FORMAT = "%Y-%m-%d %H:%M:%S.%f"
 
@@ -93,6 +95,7 @@ class SyncController(QObject):
         self.cancel_token: CancelToken | None = None
         self.last_report: Any = None
         self._failure: str | None = None
+        self._conflicts_shown = 0  # open conflicts at the last count (new ones are announced)
         self._last_sync: str | None = None
         self._report_tip = ""
         self._summary_reads = 0
@@ -154,7 +157,10 @@ class SyncController(QObject):
         return str(settings.preference("crm")), base_url
 
     def _apply_settings(self) -> None:
-        minutes = int(self.context.settings.preference("sync_every_minutes"))
+        try:  # a hand-edited settings file may hold anything
+            minutes = max(0, min(1440, int(self.context.settings.preference("sync_every_minutes"))))
+        except (TypeError, ValueError):
+            minutes = 0
         if minutes > 0 and self.configured():
             self.timer.start(minutes * 60_000)
         else:
@@ -213,8 +219,16 @@ class SyncController(QObject):
         self._run(crm, base_url, token, interactive)
 
     def _run(self, crm: str, base_url: str, token: str | None, interactive: bool) -> None:
+        from am_desktop.services.sync.credentials import ENVIRONMENT
+
         cancel = self.cancel_token = CancelToken()
         store = self.context.store
+        # Where the token comes from: a refused one is forgotten only there.
+        source = (
+            "session"
+            if token
+            else ("environment" if os.environ.get(ENVIRONMENT, "").strip() else "keyring")
+        )
 
         def work(progress: Any) -> Any:
             from am_desktop import log
@@ -243,7 +257,7 @@ class SyncController(QObject):
             work,
             lane=Lane.NET,
             on_done=lambda result: self._on_run_done(result, crm, base_url, interactive),
-            on_error=lambda error: self._on_run_failed(error, interactive, crm, base_url),
+            on_error=lambda error: self._on_run_failed(error, interactive, crm, base_url, source),
             on_progress=self._on_run_progress,
             cancel=cancel,
         )
@@ -274,7 +288,8 @@ class SyncController(QObject):
             if interactive:
                 self._ask_token(crm, base_url)
             else:
-                self.sync_label.setText("Sync paused: no CRM token")
+                self._failure = "Sync paused: no CRM token"
+                self._show_idle()
                 self.sync_label.setToolTip("Sync now (Ctrl+Shift+S) asks for the token.")
             return
         self.last_report = result
@@ -283,9 +298,10 @@ class SyncController(QObject):
         problems = "\n".join(result.problems[:10])
         self._report_tip = f"Last sync: {result.summary()}." + (f"\n{problems}" if problems else "")
         self.sync_label.setToolTip(self._report_tip)
-        if result.conflicts:
+        new = result.conflicts - self._conflicts_shown
+        if interactive and new > 0:
             self.context.messages.info(
-                f"Sync finished: {counted(result.conflicts, 'conflict')} to settle "
+                f"Sync finished: {counted(new, 'new conflict')} to settle "
                 "(the button in the status bar)."
             )
         self.context.data.changed.emit("sync", self)
@@ -297,6 +313,7 @@ class SyncController(QObject):
         interactive: bool,
         crm: str | None = None,
         base_url: str | None = None,
+        source: str = "keyring",
     ) -> None:
         self._end_run()
         if isinstance(error, Cancelled):
@@ -307,6 +324,8 @@ class SyncController(QObject):
             self.finished.emit(False)
             return
         if not isinstance(error, AppError):
+            self._failure = "Sync failed: an unexpected error (see the log)"
+            self._show_idle()
             self.finished.emit(False)
             self.context.messages.failure(error)  # a bug: the crash dialog
             return
@@ -315,21 +334,27 @@ class SyncController(QObject):
         self._failure = f"Sync failed: {reason}" if reason else "Sync failed"
         self._show_idle()
         self.sync_label.setToolTip(error.user_message)
-        if kind is SyncErrorKind.AUTH and crm is not None and base_url is not None:
-            self._forget_token(crm, base_url)
+        message = error.user_message
+        if kind is SyncErrorKind.AUTH and source == "environment":
+            message += " (The token came from $AM_DESKTOP_CRM_TOKEN; the saved one is kept.)"
+        elif kind is SyncErrorKind.AUTH and crm is not None and base_url is not None:
+            self._forget_token(crm, base_url, source)
         if interactive:
-            self.context.messages.error(error.user_message)
+            self.context.messages.error(message)
         else:
-            self.context.messages.warning(error.user_message)
+            self.context.messages.warning(message)
         self.context.data.changed.emit("sync", self)
         self.finished.emit(False)
 
-    def _forget_token(self, crm: str, base_url: str) -> None:
-        """The CRM refused the token: forget it, so the next Sync now asks for a new one."""
+    def _forget_token(self, crm: str, base_url: str, source: str) -> None:
+        """The CRM refused the token: forget it where it came from, so the next Sync now asks
+        for a new one."""
         from am_desktop.services.sync.credentials import account_name, forget_token
 
-        self.context.session_tokens.pop(account_name(crm, base_url), None)
-        self.context.tasks.submit(lambda _p: forget_token(crm, base_url), lane=Lane.NET)
+        if source == "session":
+            self.context.session_tokens.pop(account_name(crm, base_url), None)
+        else:
+            self.context.tasks.submit(lambda _p: forget_token(crm, base_url), lane=Lane.NET)
 
     def _ask_token(self, crm: str, base_url: str) -> None:
         """No token in the keyring or in memory: ask, and keep the answer for this session."""
@@ -346,7 +371,8 @@ class SyncController(QObject):
         )
         token = token.strip()
         if not ok or not token:
-            self.sync_label.setText("Not synced: no CRM token")
+            self._failure = "Not synced: no CRM token"
+            self._show_idle()
             return
         log.Redact.remember(token)
         self.context.session_tokens[account_name(crm, base_url)] = token
@@ -387,6 +413,7 @@ class SyncController(QObject):
             )
         else:
             self.pending_label.setText("No local changes waiting")
+        self._conflicts_shown = summary.conflicts
         self.conflicts_button.setText(f"⚠ {counted(summary.conflicts, 'conflict')}")
         self.conflicts_button.setVisible(summary.conflicts > 0)
         self._show_idle()
@@ -419,4 +446,6 @@ def _connector(crm: str, base_url: str, token: str, cancel: CancelToken) -> Any:
     from am_desktop.services.sync.http import CrmHttp
     from am_desktop.services.sync.hubspot import HubSpotConnector
 
-    return HubSpotConnector(CrmHttp(base_url, token, cancelled=cancel.raise_if_cancelled))
+    # Waits (Retry-After, backoff) wake at once on Cancel or when the window closes.
+    http = CrmHttp(base_url, token, cancelled=cancel.raise_if_cancelled, sleep=cancel.wait)
+    return HubSpotConnector(http)

@@ -15,6 +15,7 @@ import logging
 from collections.abc import Callable
 from typing import Any, Protocol, TypeVar
 
+import shiboken6
 from PySide6.QtCore import QObject, QRunnable, QThreadPool, Signal, Slot
 
 from am_desktop.domain.cancel import CancelToken, Progress
@@ -48,6 +49,7 @@ class TaskRunner(Protocol):
         on_error: OnError | None = None,
         on_progress: OnProgress | None = None,
         cancel: CancelToken | None = None,
+        receiver: QObject | None = None,
     ) -> None: ...
 
     def shutdown(self) -> None: ...
@@ -108,8 +110,14 @@ class ThreadTaskRunner(QObject):
         on_error: OnError | None = None,
         on_progress: OnProgress | None = None,
         cancel: CancelToken | None = None,
+        receiver: QObject | None = None,
     ) -> None:
-        """Run ``work`` on ``lane``; callbacks come back on the GUI thread."""
+        """Run ``work`` on ``lane``; callbacks come back on the GUI thread.
+
+        Args:
+            receiver: the widget the callbacks update; once it is deleted (a closed tab or
+                dialog), they are dropped instead of touching it.
+        """
         signals = _Signals(self)
         self._pending.add(signals)
 
@@ -118,10 +126,10 @@ class ThreadTaskRunner(QObject):
             signals.deleteLater()
 
         if on_done is not None:
-            signals.done.connect(on_done)
-        signals.failed.connect(on_error or self._default_error)
+            signals.done.connect(_guarded(on_done, receiver))
+        signals.failed.connect(_guarded(on_error, receiver) if on_error else self._default_error)
         if on_progress is not None:
-            signals.progressed.connect(on_progress)
+            signals.progressed.connect(_guarded(on_progress, receiver))
         signals.done.connect(finished)
         signals.failed.connect(finished)
         self._pools[lane].start(_Job(work, signals, cancel))
@@ -133,6 +141,18 @@ class ThreadTaskRunner(QObject):
         for pool in self._pools.values():
             pool.clear()
             pool.waitForDone(2000)
+
+
+def _guarded(callback: Callable[..., None], receiver: QObject | None) -> Callable[..., None]:
+    """``callback``, skipped once ``receiver`` (the widget it updates) is deleted."""
+    if receiver is None:
+        return callback
+
+    def call(*args: Any) -> None:
+        if shiboken6.isValid(receiver):
+            callback(*args)
+
+    return call
 
 
 class InlineTaskRunner:
@@ -151,6 +171,7 @@ class InlineTaskRunner:
         on_error: OnError | None = None,
         on_progress: OnProgress | None = None,
         cancel: CancelToken | None = None,
+        receiver: QObject | None = None,
     ) -> None:
         """Run ``work`` now and call back before returning."""
         self.submitted.append(lane)

@@ -160,6 +160,7 @@ class TodayView(QWidget):
         self.context.tasks.submit(
             lambda _p: today_lists(store, today),
             lane=Lane.READ,
+            receiver=self,
             on_done=lambda lists: self._on_loaded(today, lists),
         )
 
@@ -273,6 +274,7 @@ class TodayView(QWidget):
         self.context.tasks.submit(
             tick,
             lane=Lane.WRITE,
+            receiver=self,
             on_done=lambda _record: self.context.data.changed.emit("action item", self),
         )
 

@@ -138,6 +138,11 @@ class AccountWorkspace(QWidget):
         self.coverage_label.hide()
         self.sync_state_label = QLabel(self)
         self.sync_state_label.setTextFormat(Qt.TextFormat.RichText)
+        self.sync_state_label.setTextInteractionFlags(  # the link by Tab and Enter too
+            Qt.TextInteractionFlag.LinksAccessibleByMouse
+            | Qt.TextInteractionFlag.LinksAccessibleByKeyboard
+        )
+        self.sync_state_label.setFocusPolicy(Qt.FocusPolicy.TabFocus)
         self.sync_state_label.hide()
         self.sync_state: object = None
         self.figures = {key: QLabel("—", self) for key in ("ARR", "Health", "Renewal")}
@@ -318,6 +323,7 @@ class AccountWorkspace(QWidget):
         self.context.tasks.submit(
             lambda _p: account_overview(self.context.store, self.account_id, today),
             lane=Lane.READ,
+            receiver=self,
             on_done=lambda overview: self._latest(read, self._on_overview_loaded, overview),
         )
         self.notes.refresh()
@@ -329,6 +335,7 @@ class AccountWorkspace(QWidget):
         self.context.tasks.submit(
             lambda _p: contact_map.contact_graph(self.context.store, self.account_id),
             lane=Lane.READ,
+            receiver=self,
             on_done=lambda graph: self._latest(read, self._on_contacts_loaded, graph),
         )
 
@@ -340,6 +347,7 @@ class AccountWorkspace(QWidget):
         self.context.tasks.submit(
             lambda _p: record_state(store, "account", account_id),
             lane=Lane.READ,
+            receiver=self,
             on_done=lambda state: self._latest(read, self._on_sync_state_loaded, state),
         )
 
@@ -532,6 +540,7 @@ class AccountWorkspace(QWidget):
         self.context.tasks.submit(
             lambda _p: service.create(self.context.store, values),
             lane=Lane.WRITE,
+            receiver=self,
             on_done=lambda record: self._on_created(service, record.id),
         )
 
@@ -587,6 +596,7 @@ class AccountWorkspace(QWidget):
         self.context.tasks.submit(
             lambda _p: renewals.add_contract(store, self.account_id, today),
             lane=Lane.WRITE,
+            receiver=self,
             on_done=lambda contract_id: self._on_created(catalog.contracts, contract_id),
         )
 

@@ -11,6 +11,7 @@ from typing import Any
 
 import httpx
 import pytest
+from PySide6.QtCore import Qt
 from PySide6.QtGui import QKeySequence
 from PySide6.QtWidgets import QDialogButtonBox
 from pytestqt.qtbot import QtBot
@@ -429,3 +430,127 @@ def test_the_last_sync_reads_as_local_time() -> None:
     yesterday = (now - timedelta(days=1)).astimezone(UTC)
     assert synced_words(yesterday.strftime("%Y-%m-%d %H:%M:%S.%f"), now) == "Synced 21 Nov 16:00"
     assert synced_words(None) == "Not synced yet"
+
+
+# -- the review's findings, each the test that shows it fixed --------------------------------
+
+
+def test_an_open_conflict_dialog_follows_a_sync_and_settles_what_it_shows(
+    qtbot: QtBot, context: AppContext, window: MainWindow, hubspot: FakeHubSpot, account_id: int
+) -> None:
+    configure(context, hubspot)
+    sync_now(qtbot, window)
+    rid = remote_id(context, "account", account_id)
+    patch_remote(hubspot, "companies", rid, {"name": "Theirs"})
+    catalog.accounts.update(context.store, account_id, {"name": "Mine"})
+    sync_now(qtbot, window)
+    window.show_conflicts()
+    dialog = window.conflict_dialog
+    assert dialog.values["remote"].toPlainText() == "Theirs"
+    patch_remote(hubspot, "companies", rid, {"name": "Theirs v2"})
+    sync_now(qtbot, window)  # a periodic run while the dialog is open
+    qtbot.waitUntil(lambda: dialog.values["remote"].toPlainText() == "Theirs v2")
+    catalog.accounts.update(context.store, account_id, {"name": "Mine, corrected"})
+    context.data.changed.emit("account", None)  # as the window's own edits announce it
+    qtbot.waitUntil(lambda: dialog.values["local"].toPlainText() == "Mine, corrected")
+    with qtbot.waitSignal(dialog.resolved, timeout=3000):
+        dialog.take_button.click()
+    assert catalog.accounts.get(context.store, account_id).name == "Theirs v2"
+
+
+def test_a_paused_periodic_sync_stays_said_after_other_edits(
+    qtbot: QtBot, context: AppContext, window: MainWindow, hubspot: FakeHubSpot
+) -> None:
+    configure(context, hubspot, token=None)
+    context.settings.set_preference("sync_every_minutes", 15)
+    window.sync.timer.timeout.emit()
+    assert window.sync_label.text() == "Sync paused: no CRM token"
+    context.data.changed.emit("account", None)  # any save
+    qtbot.wait(600)
+    assert window.sync_label.text() == "Sync paused: no CRM token"
+
+
+def test_a_refused_script_token_leaves_the_saved_one_alone(  # noqa: PLR0917 - fixtures
+    qtbot: QtBot,
+    context: AppContext,
+    window: MainWindow,
+    hubspot: FakeHubSpot,
+    fake_keyring: Any,
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    configure(context, hubspot)  # the good token is in the keyring
+    monkeypatch.setenv("AM_DESKTOP_CRM_TOKEN", "pat-stale-script-token")
+    dialog = PreferencesDialog(context, section="crm")
+    qtbot.addWidget(dialog)
+    assert "AM_DESKTOP_CRM_TOKEN" in dialog.token_state.text()
+    monkeypatch.setattr(window.context.messages, "error", lambda _text: None)
+    window.sync.sync_now()
+    assert window.sync_label.text().startswith("Sync failed")
+    assert TOKEN in fake_keyring.secrets.values()
+
+
+def test_a_web_page_instead_of_the_crm_is_said_in_words(
+    qtbot: QtBot, context: AppContext, window: MainWindow
+) -> None:
+    import threading
+    from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+
+    class Portal(BaseHTTPRequestHandler):
+        def do_GET(self) -> None:
+            body = b"<html>Please log in to the Wi-Fi</html>"
+            self.send_response(200)
+            self.send_header("Content-Type", "text/html")
+            self.send_header("Content-Length", str(len(body)))
+            self.end_headers()
+            self.wfile.write(body)
+
+        do_POST = do_GET  # noqa: N815 - the standard library's name
+
+        def log_message(self, *_args: Any) -> None:
+            pass
+
+    server = ThreadingHTTPServer(("127.0.0.1", 0), Portal)
+    threading.Thread(target=server.serve_forever, daemon=True).start()
+    url = f"http://127.0.0.1:{server.server_port}"
+    try:
+        context.settings.set_preference("crm", "hubspot")
+        context.settings.set_preference("crm_base_url", url)
+        credentials.save_token("hubspot", url, "pat-some-token")
+        window.sync.timer.timeout.emit()  # a periodic run: no crash dialog, words instead
+    finally:
+        server.shutdown()
+        server.server_close()
+    assert window.sync_label.text() == "Sync failed: the CRM could not be reached"
+    assert "Wi-Fi" in window.sync_label.toolTip()
+    assert not window.sync.running
+
+
+def test_a_hand_edited_interval_cannot_stop_the_window_opening(
+    qtbot: QtBot, context: AppContext, hubspot: FakeHubSpot
+) -> None:
+    configure(context, hubspot)
+    context.settings.set_preference("sync_every_minutes", 100_000)
+    main = MainWindow(context)
+    qtbot.addWidget(main)
+    assert main.sync.timer.interval() == 1440 * 60_000  # a day at most
+
+
+@pytest.mark.qt_log_ignore(r"This plugin does not support propagateSizeHints\(\)")
+def test_enter_in_the_token_field_saves_the_token_without_closing_preferences(
+    qtbot: QtBot, context: AppContext, fake_keyring: Any
+) -> None:
+    dialog = PreferencesDialog(context, section="crm")
+    qtbot.addWidget(dialog)
+    dialog.show()
+    qtbot.waitExposed(dialog)
+    dialog.token.setFocus()
+    dialog.token.setText("pat-na1-secret-123")
+    qtbot.keyClick(dialog.token, Qt.Key.Key_Return)
+    assert dialog.isVisible()
+    assert "pat-na1-secret-123" in fake_keyring.secrets.values()
+    dialog.close()
+    other = PreferencesDialog(context, section="crm")  # CRM "None", a token typed, OK
+    qtbot.addWidget(other)
+    other.token.setText("pat-na1-secret-456")
+    other.buttons.button(other.buttons.StandardButton.Ok).click()
+    assert context.settings.preference("crm") == "hubspot"  # the token chose the CRM

@@ -10,7 +10,7 @@ import json
 from dataclasses import dataclass
 from typing import Any, Literal
 
-from am_desktop.errors import NotFoundError, ValidationError
+from am_desktop.errors import NotFoundError, StaleRecordError, ValidationError
 from am_desktop.services.store import Store
 from am_desktop.services.sync import state as st
 from am_desktop.services.sync.fields import KINDS, stored
@@ -69,8 +69,13 @@ def list_conflicts(
             params,
         ).fetchall()
         found = []
-        for cid, kind_of, local, field, kind, base, mine, theirs in rows:
+        for cid, kind_of, local, field, kind, base, recorded, theirs in rows:
             label = connection.execute(_LABEL[kind_of], (local,)).fetchone()
+            mine = recorded
+            if field is not None:  # "mine" as the record has it now (edited since, perhaps)
+                record = st.local_records(connection, kind_of, [int(local)]).get(int(local))
+                if record is not None and field in record.fields:
+                    mine = json.dumps(record.fields[field])
             found.append(
                 Conflict(
                     int(cid),
@@ -91,7 +96,14 @@ def _load(text: str | None) -> Any:
     return None if text is None else json.loads(text)
 
 
-def resolve(store: Store, conflict_id: int, take: Take, value: Any = None) -> None:
+def resolve(
+    store: Store,
+    conflict_id: int,
+    take: Take,
+    value: Any = None,
+    *,
+    seen: Conflict | None = None,
+) -> None:
     """Settle a conflict.
 
     Field conflicts: ``local`` keeps my value and sends it next time; ``remote`` takes theirs;
@@ -100,17 +112,37 @@ def resolve(store: Store, conflict_id: int, take: Take, value: Any = None) -> No
     ``remote`` archives it here; after a local deletion, ``local`` archives it in the CRM,
     ``remote`` restores it here.
 
+    An opportunity's stage that closes or reopens it goes through the app's own service, so
+    the ARR ledger follows (a refused win stays open, with the service's reason).
+
+    Args:
+        seen: the conflict as the account manager saw it; if the CRM's value or the record
+            changed since, nothing is settled (they should look again).
+
     Raises:
-        NotFoundError: no such open conflict.
-        ValidationError: ``edit`` of a record conflict.
+        NotFoundError: no such open conflict (settled elsewhere).
+        StaleRecordError: ``seen`` is out of date.
+        ValidationError: ``edit`` of a record conflict; a refused stage.
     """
+    if seen is not None:
+        now = next((c for c in list_conflicts(store, seen.obj, seen.local_id) if c.id == seen.id),
+                   None)  # fmt: skip
+        if now is None:
+            raise NotFoundError("This conflict was settled elsewhere in the meantime.")
+        if (now.local, now.remote) != (seen.local, seen.remote):
+            raise StaleRecordError(
+                "This record changed here or in the CRM since you looked: check the values "
+                "again, then choose."
+            )
+    if _settle_stage(store, conflict_id, take, value):
+        return
     with store.raw(write=True) as connection:
         row = connection.execute(
             "SELECT obj, local_id, field, kind, remote FROM sync_conflict WHERE id = ?",
             (conflict_id,),
         ).fetchone()
         if row is None:
-            raise NotFoundError(f"There is no open conflict {conflict_id}.")
+            raise NotFoundError("This conflict was settled elsewhere in the meantime.")
         obj, local_id, field, kind, remote_text = row
         remote = _load(remote_text)
         if field is None:
@@ -120,6 +152,37 @@ def resolve(store: Store, conflict_id: int, take: Take, value: Any = None) -> No
         else:
             _resolve_field(connection, obj, local_id, field, take, remote=remote, value=value)
         connection.execute("DELETE FROM sync_conflict WHERE id = ?", (conflict_id,))
+
+
+def _settle_stage(store: Store, conflict_id: int, take: Take, value: Any) -> bool:
+    """An opportunity's stage conflict whose choice closes or reopens it: through the pipeline
+    service (the ledger follows). False when the conflict is not that."""
+    with store.raw() as connection:
+        row = connection.execute(
+            "SELECT obj, local_id, field, remote FROM sync_conflict WHERE id = ?", (conflict_id,)
+        ).fetchone()
+        if row is None or (row[0], row[2]) != ("opportunity", "stage"):
+            return False
+        local = st.local_records(connection, "opportunity", [int(row[1])]).get(int(row[1]))
+    if local is None:
+        return False
+    chosen = _load(row[3]) if take == "remote" else value if take == "edit" else None
+    closed = ("won", "lost")
+    if chosen is None or (chosen in closed) == (local.fields.get("stage") in closed):
+        return False
+    from datetime import date
+
+    from am_desktop.domain.enums import OpportunityStage
+    from am_desktop.services.pipeline import close_opportunity, reopen_opportunity
+
+    if chosen in closed:
+        close_opportunity(store, local.local_id, won=chosen == "won", on=date.today())
+    else:
+        reopen_opportunity(store, local.local_id, OpportunityStage(chosen))
+    with store.raw(write=True) as connection:
+        st.clear_change(connection, "opportunity", local.local_id, "stage")
+        connection.execute("DELETE FROM sync_conflict WHERE id = ?", (conflict_id,))
+    return True
 
 
 def _resolve_field(

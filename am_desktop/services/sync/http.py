@@ -114,7 +114,7 @@ class CrmHttp:
             started = time.monotonic()
             try:
                 response = self._client.request(method, path, json=json, params=params)
-            except (httpx.TimeoutException, httpx.NetworkError, httpx.RemoteProtocolError) as error:
+            except httpx.TransportError as error:  # timeouts, resets, proxies, bad protocol
                 log.sync.info("%s %s failed: %s (attempt %d)", method, path, type(error).__name__,
                               attempt)  # fmt: skip
                 if not idempotent:
@@ -188,6 +188,23 @@ class CrmHttp:
             wait = random.uniform(0, min(self.policy.cap, self.policy.base * 2 ** (attempt - 1)))
         log.sync.info("waiting %.2f s before attempt %d", wait, attempt + 1)
         self._sleep(wait)
+
+
+def json_of(response: httpx.Response) -> Any:
+    """The body of an answer, which must be the CRM's JSON (a captive Wi-Fi portal or a proxy
+    answers with a web page instead).
+
+    Raises:
+        SyncError: the answer is not JSON.
+    """
+    try:
+        return response.json()
+    except ValueError:
+        raise SyncError(
+            "The CRM's address answered with something other than the CRM (a Wi-Fi login page "
+            "or a proxy?). Check the connection and the address in Preferences → CRM.",
+            SyncErrorKind.NETWORK,
+        ) from None
 
 
 def error_message(response: httpx.Response) -> str:

@@ -14,7 +14,7 @@ from typing import Any
 from am_desktop.errors import SyncError, SyncErrorKind
 from am_desktop.services.sync.connector import CreateItem, RemoteRecord, WriteResult
 from am_desktop.services.sync.fields import KINDS, canonical, iso_moment, moment_ms
-from am_desktop.services.sync.http import CrmHttp, error_message
+from am_desktop.services.sync.http import CrmHttp, error_message, json_of
 
 DEFAULT_BASE_URL = "https://api.hubapi.com"
 UID = "am_uid"
@@ -162,7 +162,7 @@ class HubSpotConnector:
         after: str | None = None
         while True:
             query = {**params, **({"after": after} if after else {})}
-            body = self.http.request("GET", f"/crm/v3/objects/{remote_type}", params=query).json()
+            body = json_of(self.http.request("GET", f"/crm/v3/objects/{remote_type}", params=query))
             yield [_remote(r) for r in body.get("results", [])]
             after = ((body.get("paging") or {}).get("next") or {}).get("after")
             if not after:
@@ -176,23 +176,25 @@ class HubSpotConnector:
         seen: set[tuple[str, int]] = set()
         start, offset = since_ms, 0
         while True:
-            body = self.http.request(
-                "POST",
-                f"/crm/v3/objects/{remote_type}/search",
-                json={
-                    "filterGroups": [
-                        {
-                            "filters": [
-                                {"propertyName": prop, "operator": "GTE", "value": str(start)}
-                            ]
-                        }
-                    ],
-                    "sorts": [{"propertyName": prop, "direction": "ASCENDING"}],
-                    "properties": self._properties(remote_type),
-                    "limit": SEARCH_PAGE,
-                    "after": str(offset),
-                },
-            ).json()
+            body = json_of(
+                self.http.request(
+                    "POST",
+                    f"/crm/v3/objects/{remote_type}/search",
+                    json={
+                        "filterGroups": [
+                            {
+                                "filters": [
+                                    {"propertyName": prop, "operator": "GTE", "value": str(start)}
+                                ]
+                            }
+                        ],
+                        "sorts": [{"propertyName": prop, "direction": "ASCENDING"}],
+                        "properties": self._properties(remote_type),
+                        "limit": SEARCH_PAGE,
+                        "after": str(offset),
+                    },
+                )
+            )
             page = [_remote(r) for r in body.get("results", [])]
             fresh = [r for r in page if (r.remote_id, r.modified_ms) not in seen]
             seen.update((r.remote_id, r.modified_ms) for r in fresh)
@@ -225,11 +227,13 @@ class HubSpotConnector:
     ) -> dict[str, list[str]]:
         found: dict[str, list[str]] = {}
         for start in range(0, len(ids), BATCH):
-            body = self.http.request(
-                "POST",
-                f"/crm/v4/associations/{from_type}/{to_type}/batch/read",
-                json={"inputs": [{"id": i} for i in ids[start : start + BATCH]]},
-            ).json()
+            body = json_of(
+                self.http.request(
+                    "POST",
+                    f"/crm/v4/associations/{from_type}/{to_type}/batch/read",
+                    json={"inputs": [{"id": i} for i in ids[start : start + BATCH]]},
+                )
+            )
             for result in body.get("results", []):
                 found[str(result["from"]["id"])] = [str(t["toObjectId"]) for t in result["to"]]
         return found
@@ -258,7 +262,7 @@ class HubSpotConnector:
             response = self.http.request(
                 "POST", f"/crm/v3/objects/{remote_type}/batch/read", json=payload
             )
-            for record in response.json().get("results", []):
+            for record in json_of(response).get("results", []):
                 remote = _remote(record)
                 found[remote.remote_id] = remote
         return found
@@ -311,7 +315,7 @@ class HubSpotConnector:
             "POST", f"/crm/v3/objects/{remote_type}/batch/create", json={"inputs": inputs},
             idempotent=False,
         )  # fmt: skip
-        body = response.json()
+        body = json_of(response)
         by_uid = {item.uid: item.local_id for item in items}
         results: dict[int, WriteResult] = {}
         for record in (
@@ -360,7 +364,7 @@ class HubSpotConnector:
         if response.status_code >= 400:
             message = error_message(response)
             return [WriteResult(local, False, message=message) for local, _r, _f in changes]
-        done = {str(r["id"]): _modified(r) for r in response.json().get("results", [])}
+        done = {str(r["id"]): _modified(r) for r in json_of(response).get("results", [])}
         return [
             WriteResult(
                 local,

@@ -116,7 +116,7 @@ class Puller:
                     local = st.local_records(connection, "opportunity", [local_id])[local_id]
                     st.add_conflict(connection, "opportunity", local_id, "stage",
                                     base=local.fields["stage"], local=local.fields["stage"],
-                                    remote=stage)  # fmt: skip
+                                    remote=stage, kind="refused_here")  # fmt: skip
                 self.report.problems.append(
                     f"An opportunity was marked {stage} in the CRM but not here: "
                     f"{error.user_message}"

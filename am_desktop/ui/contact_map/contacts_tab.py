@@ -513,6 +513,7 @@ class ContactsTab(QWidget):
         self.context.tasks.submit(
             lambda _p: catalog.contacts.get(self.context.store, contact_id),
             lane=Lane.READ,
+            receiver=self,
             on_done=self._on_contact_loaded,
         )
 

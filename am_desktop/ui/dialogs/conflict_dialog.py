@@ -87,6 +87,8 @@ def what_happened(conflict: Conflict) -> str:
         return "Deleted in the CRM, changed here"
     if conflict.kind == "deleted_locally":
         return "Archived here, changed in the CRM"
+    if conflict.kind == "refused_here":
+        return "Closed in the CRM, refused here"
     words = field_words(conflict.field)
     return f"{words[:1].upper()}{words[1:]} changed on both sides"
 
@@ -210,6 +212,7 @@ class ConflictDialog(QDialog):
         self.conflicts: list[Conflict] = []
         self.loaded = False
         self._busy = False
+        self._error_for: int | None = None  # the conflict whose error stays shown
         self.setWindowTitle("Sync conflicts")
         self.setMinimumSize(820, 460)
         self.intro = QLabel(
@@ -304,6 +307,8 @@ class ConflictDialog(QDialog):
 
     def _connect_signals(self) -> None:
         self.list.currentRowChanged.connect(self._on_list_current_row_changed)
+        # A sync or an edit elsewhere changes what is shown: read it again.
+        self.context.data.changed.connect(self._on_data_changed)
         self.keep_button.clicked.connect(self._on_keep_clicked)
         self.take_button.clicked.connect(self._on_take_clicked)
         self.edit_button.clicked.connect(self._on_edit_clicked)
@@ -320,8 +325,14 @@ class ConflictDialog(QDialog):
         self.context.tasks.submit(
             lambda _p: list_conflicts(store, obj, local_id),
             lane=Lane.READ,
+            receiver=self,
             on_done=self._on_loaded,
         )
+
+    @Slot(str, object)
+    def _on_data_changed(self, _kind: str, initiator: object) -> None:
+        if initiator is not self and not self._busy:
+            self.reload()
 
     def current(self) -> Conflict | None:
         """The conflict selected, or None."""
@@ -358,7 +369,8 @@ class ConflictDialog(QDialog):
     def _on_list_current_row_changed(self, _row: int) -> None:
         conflict = self.current()
         self._end_edit()
-        self.error.hide()
+        if conflict is None or conflict.id != self._error_for:
+            self.error.hide()
         if conflict is None:
             return
         noun = NOUNS.get(conflict.obj, conflict.obj)
@@ -374,11 +386,18 @@ class ConflictDialog(QDialog):
             return
         words = field_words(field)
         self.heading.setText(f"{conflict.record}: {words}")
-        self.explanation.setText(
-            f"The {words} of this {noun} was changed here and in the CRM since the last sync. "
-            "Keep mine sends yours to the CRM; Take theirs puts the CRM's here; Edit… lets you "
-            "write the value both should have."
-        )
+        if conflict.kind == "refused_here":
+            self.explanation.setText(
+                f"This {noun} was closed in the CRM, but the app could not close it here the "
+                "same way (a win needs an amount, which goes to the ARR ledger). Take theirs "
+                "once it has one; Keep mine sends this stage back to the CRM."
+            )
+        else:
+            self.explanation.setText(
+                f"The {words} of this {noun} was changed here and in the CRM since the last "
+                "sync. Keep mine sends yours to the CRM; Take theirs puts the CRM's here; Edit… "
+                "lets you write the value both should have."
+            )
         for key in self.captions:
             value = getattr(conflict, key)
             self.values[key].setPlainText(shown(conflict.obj, field, value))
@@ -425,10 +444,12 @@ class ConflictDialog(QDialog):
         if conflict is None or self._busy:
             return
         self._busy = True
+        self._error_for = None
         store = self.context.store
         self.context.tasks.submit(
-            lambda _p: resolve(store, conflict.id, take, value),
+            lambda _p: resolve(store, conflict.id, take, value, seen=conflict),
             lane=Lane.WRITE,
+            receiver=self,
             on_done=lambda _r: self._on_settled(conflict.id),
             on_error=self._on_settle_failed,
         )
@@ -445,7 +466,9 @@ class ConflictDialog(QDialog):
             return
         self.error.setText(error.user_message)
         self.error.show()
-        self.reload()  # settled elsewhere meanwhile (another window, the command line)
+        current = self.current()
+        self._error_for = current.id if current is not None else None  # kept across the reload
+        self.reload()  # changed or settled elsewhere meanwhile: show what is true now
 
     @Slot()
     def _on_keep_clicked(self) -> None:

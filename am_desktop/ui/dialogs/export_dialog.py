@@ -70,6 +70,7 @@ class ExportDialog(QDialog):
         self.context.tasks.submit(
             lambda _p: export_to_file(self.context.store, kind, path, fmt=fmt, cancel=token),
             lane=Lane.NET,
+            receiver=self,
             on_done=lambda count: self._on_exported(path, count),
             on_error=self._on_export_failed,
         )

@@ -118,6 +118,7 @@ class RecordForm(QDialog):
             self.context.tasks.submit(
                 lambda _p: service.create(store, values),
                 lane=Lane.WRITE,
+                receiver=self,
                 on_done=self._on_saved,
                 on_error=self._on_save_failed,
             )
@@ -127,6 +128,7 @@ class RecordForm(QDialog):
         self.context.tasks.submit(
             lambda _p: service.update(store, record.id, values, record.version),
             lane=Lane.WRITE,
+            receiver=self,
             on_done=lambda saved: self._on_saved(saved, before),
             on_error=self._on_save_failed,
         )

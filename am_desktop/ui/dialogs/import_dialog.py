@@ -202,6 +202,7 @@ class ImportDialog(QDialog):
                 today=self.context.today(),
             ),
             lane=Lane.READ,
+            receiver=self,
             on_done=lambda summary: self._on_preview_ready(generation, summary),
             on_error=lambda error: self._on_preview_failed(generation, error),
         )
@@ -280,6 +281,7 @@ class ImportDialog(QDialog):
                 today=self.context.today(),
             ),
             lane=Lane.WRITE,
+            receiver=self,
             on_done=self._on_import_done,
             on_error=self._on_import_failed,
             on_progress=self._on_import_progress,

@@ -8,10 +8,12 @@ never in the settings), or in memory for this session where there is no keyring.
 
 from __future__ import annotations
 
+import os
 import re
 from typing import Any
 
-from PySide6.QtCore import Qt, Slot
+from PySide6.QtCore import QEvent, QObject, Qt, Slot
+from PySide6.QtGui import QKeyEvent
 from PySide6.QtWidgets import (
     QComboBox,
     QDialog,
@@ -295,7 +297,8 @@ class PreferencesDialog(QDialog):
         self.crm_base_url.textChanged.connect(self._on_crm_base_url_text_changed)
         self.crm.currentIndexChanged.connect(self._on_crm_current_index_changed)
         self.save_token_button.clicked.connect(self._on_save_token_clicked)
-        self.token.returnPressed.connect(self._on_save_token_clicked)
+        # Enter in the token field saves the token (and must not also press OK).
+        self.token.installEventFilter(self)
 
     def values(self) -> dict[str, Any]:
         """The form's values, keyed as the settings store them (the currency may be None)."""
@@ -347,18 +350,24 @@ class PreferencesDialog(QDialog):
             self.token_state.setText("A token is kept in memory for this session.")
             return
 
-        def work(_progress: object) -> bool:
-            from am_desktop.services.sync.credentials import load_token
+        def work(_progress: object) -> str:
+            from am_desktop.services.sync.credentials import ENVIRONMENT, load_token
 
-            return bool(load_token(crm, base_url))
+            if os.environ.get(ENVIRONMENT, "").strip():
+                return "environment"
+            return "keyring" if load_token(crm, base_url) else ""
 
-        self.context.tasks.submit(work, lane=Lane.NET, on_done=self._on_token_state_read)
+        self.context.tasks.submit(
+            work, lane=Lane.NET, on_done=self._on_token_state_read, receiver=self
+        )
 
-    def _on_token_state_read(self, known: bool) -> None:
+    def _on_token_state_read(self, source: str) -> None:
         self.token_state.setText(
-            "A token is saved in the system keyring for this address."
-            if known
-            else "No token saved yet: paste one and choose Save token."
+            {
+                "environment": "The token comes from $AM_DESKTOP_CRM_TOKEN, which overrides "
+                "any saved one.",
+                "keyring": "A token is saved in the system keyring for this address.",
+            }.get(source, "No token saved yet: paste one and choose Save token.")
         )
 
     @Slot()
@@ -447,9 +456,22 @@ class PreferencesDialog(QDialog):
         ok = self.buttons.button(QDialogButtonBox.StandardButton.Ok)
         ok.setEnabled(valid)
 
+    def eventFilter(self, watched: QObject, event: QEvent) -> bool:
+        if (
+            watched is self.token
+            and event.type() == QEvent.Type.KeyPress
+            and isinstance(event, QKeyEvent)
+            and event.key() in (Qt.Key.Key_Return, Qt.Key.Key_Enter)
+        ):
+            self._on_save_token_clicked()
+            return True
+        return super().eventFilter(watched, event)
+
     @Slot()
     def _on_buttons_accepted(self) -> None:
-        values = self.values()
+        if self.token.text().strip() and not self.base_url_problem():
+            self._on_save_token_clicked()  # typed, then OK without Save token: saved anyway
+        values = self.values()  # after the token: saving it may have chosen the CRM
         if values["currency"] is None:  # OK is disabled then; Enter must not slip through
             return
         problem = self.health_problem()
@@ -465,8 +487,6 @@ class PreferencesDialog(QDialog):
             self.show_section("crm")
             self.crm_base_url.setFocus()
             return
-        if self.token.text().strip():  # typed, then OK without Save token: saved all the same
-            self._on_save_token_clicked()
         for key, value in values.items():
             self.context.settings.set_preference(key, value)
         stored = self.context.settings.note_templates()

@@ -177,6 +177,7 @@ class ReviewDialog(QDialog):
         self.context.tasks.submit(
             work,
             lane=Lane.NET,
+            receiver=self,
             on_done=self._on_done,
             on_error=self._on_failed,
             on_progress=self._on_progress,

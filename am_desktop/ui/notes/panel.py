@@ -217,6 +217,7 @@ class NotesPanel(QWidget):
         self.context.tasks.submit(
             lambda _p: portfolio.account_names(self.context.store),
             lane=Lane.READ,
+            receiver=self,
             on_done=self._on_account_names_loaded,
         )
 
@@ -237,6 +238,7 @@ class NotesPanel(QWidget):
         self.context.tasks.submit(
             lambda _p: notes.list_notes(self.context.store, where),
             lane=Lane.READ,
+            receiver=self,
             on_done=lambda rows: self._on_rows_loaded(where, rows),
         )
 
@@ -279,6 +281,7 @@ class NotesPanel(QWidget):
         self.context.tasks.submit(
             lambda _p: notes.note_detail(self.context.store, note_id),
             lane=Lane.WRITE,
+            receiver=self,
             on_done=self._on_note_loaded,
         )
 
@@ -306,6 +309,7 @@ class NotesPanel(QWidget):
         self.context.tasks.submit(
             lambda _p: notes.account_people(self.context.store, account_id),
             lane=Lane.READ,
+            receiver=self,
             on_done=lambda people: self._on_people_loaded(account_id, template, people),
         )
 

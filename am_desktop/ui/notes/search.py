@@ -183,6 +183,7 @@ class SearchDialog(QDialog):
         self.context.tasks.submit(
             lambda _p: portfolio.account_names(self.context.store),
             lane=Lane.READ,
+            receiver=self,
             on_done=self._on_accounts_loaded,
         )
 
@@ -210,6 +211,7 @@ class SearchDialog(QDialog):
                 today=today,
             ),
             lane=Lane.READ,
+            receiver=self,
             on_done=lambda results: self._on_results(asked, results),
         )
 

@@ -343,6 +343,7 @@ class RenewalsView(QWidget):
                 forecast(store, today),
             ),
             lane=Lane.READ,
+            receiver=self,
             on_done=lambda loaded: self._on_loaded(today, *loaded),
         )
 
@@ -414,6 +415,7 @@ class RenewalsView(QWidget):
         self.context.tasks.submit(
             lambda _p: write_forecast_csv(quarters, path),
             lane=Lane.NET,
+            receiver=self,
             on_done=lambda _r: self.context.messages.info(f"Forecast saved to {path}."),
         )
 

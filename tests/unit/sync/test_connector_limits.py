@@ -56,3 +56,24 @@ def test_formatting_is_not_a_change(hubspot: FakeHubSpot) -> None:
     other_pipeline = RemoteRecord("3", {"dealstage": "custom-stage-7"}, 0)
     assert "stage" not in crm.fields("opportunity", other_pipeline)  # no opinion, no change
     crm.close()
+
+
+def test_cancel_wakes_a_run_waiting_out_a_retry_after(hubspot: FakeHubSpot) -> None:
+    import threading
+    import time
+
+    from am_desktop.domain.cancel import CancelToken
+    from am_desktop.errors import Cancelled
+    from am_desktop.services.sync.http import CrmHttp
+
+    hubspot.add_faults([{"method": "GET", "path_regex": "companies", "times": 1, "status": 429,
+                         "retry_after": 30}])  # fmt: skip
+    cancel = CancelToken()
+    http = CrmHttp(hubspot.url, "test-token", cancelled=cancel.raise_if_cancelled,
+                   sleep=cancel.wait)  # fmt: skip
+    threading.Timer(0.2, cancel.cancel).start()
+    began = time.monotonic()
+    with pytest.raises(Cancelled):
+        http.request("GET", "/crm/v3/objects/companies")
+    http.close()
+    assert time.monotonic() - began < 5  # not the 30 s the CRM asked for

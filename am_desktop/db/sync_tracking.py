@@ -55,3 +55,26 @@ def create_trigger_sql(table: str, fields: tuple[str, ...]) -> str:
         f" AND EXISTS (SELECT 1 FROM sync_link WHERE obj = '{table}' AND local_id = NEW.id)\n"
         f"BEGIN\n  {body}\nEND"
     )
+
+
+#: A note's attendees are a set: any change to it marks the note's ``attendees`` as changed
+#: (the push compares the whole set with the CRM's associations).
+ATTENDEE_TRIGGERS = {
+    f"sync_track_note_attendee_{event.lower()}": (event, row)
+    for event, row in (("INSERT", "NEW"), ("DELETE", "OLD"), ("UPDATE", "NEW"))
+}
+
+
+def attendee_trigger_sql(name: str) -> str:
+    """A trigger marking the note of an added, removed or changed attendee."""
+    event, row = ATTENDEE_TRIGGERS[name]
+    return (
+        f"CREATE TRIGGER {name} AFTER {event} ON note_attendee\n"
+        "WHEN (SELECT value FROM sync_state WHERE key = 'tracking') = '1'\n"
+        " AND (SELECT value FROM sync_state WHERE key = 'applying') IS NOT '1'\n"
+        f" AND EXISTS (SELECT 1 FROM sync_link WHERE obj = 'note' AND local_id = {row}.note_id)\n"
+        f"BEGIN\n  {NEXT_SEQ}\n"
+        "  INSERT INTO sync_change (obj, local_id, field, base, seq) "
+        f"VALUES ('note', {row}.note_id, 'attendees', NULL, {CURRENT_SEQ}) "
+        "ON CONFLICT (obj, local_id, field) DO UPDATE SET seq = excluded.seq;\nEND"
+    )

@@ -100,4 +100,9 @@ class Connector(Protocol):
         """Move a record's association to a ``kind`` record (a contact to another company)."""
         ...
 
+    def set_links(self, obj: str, remote_id: str, kind: str, wanted: set[str]) -> None:
+        """Make a record's associations to ``kind`` records exactly ``wanted`` (a note's
+        attendees)."""
+        ...
+
     def close(self) -> None: ...

@@ -51,6 +51,7 @@ class SyncEngine:
                 pusher.push_creates(obj)
                 pusher.push_updates(obj)
                 pusher.push_archives(obj)
+            pusher.push_attendees()
             with self.store.raw(write=True) as connection:
                 st.set_state(connection, "last_sync", st.now_text())
         with self.store.raw() as connection:

@@ -394,6 +394,18 @@ class HubSpotConnector:
             if response.status_code != 404:  # already gone is fine
                 _check(response, "unlink")
 
+    def set_links(self, obj: str, remote_id: str, kind: str, wanted: set[str]) -> None:
+        from_type, to_type = TYPES[obj], TYPES[kind]
+        base = f"/crm/v4/objects/{from_type}/{remote_id}/associations"
+        body = json_of(self.http.request("GET", f"{base}/{to_type}", params={"limit": 500}))
+        current = {str(r["toObjectId"]) for r in body.get("results", [])}
+        for added in sorted(wanted - current):
+            _check(self.http.request("PUT", f"{base}/default/{to_type}/{added}"), "link")
+        for removed in sorted(current - wanted):
+            response = self.http.request("DELETE", f"{base}/{to_type}/{removed}")
+            if response.status_code != 404:
+                _check(response, "unlink")
+
 
 def _check(response: Any, what: str) -> None:
     """Refused (4xx other than 404 on a delete): stop with the CRM's words."""

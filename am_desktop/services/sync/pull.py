@@ -177,7 +177,43 @@ class Puller:
             take["account_id"] = account
         st.write_fields(connection, obj, local_id, take)
         st.set_link(connection, obj, local_id, record.remote_id, record.modified_ms)
+        if obj == "note":
+            self._take_attendees(connection, local_id, record, keep="attendees" in changes)
         return True
+
+    @staticmethod
+    def _take_attendees(
+        connection: sqlite3.Connection, note_id: int, record: RemoteRecord, *, keep: bool
+    ) -> None:
+        """A note's attendees follow its CRM contacts: the missing ones are added, and (unless
+        attendees changed here too) synced contacts no longer there are removed. Attendees
+        who are not synced contacts stay."""
+        if "contacts" not in record.links:
+            return  # the CRM did not say
+        wanted = {
+            found
+            for remote in record.links["contacts"]
+            if (found := st.local_id_of(connection, "contact", remote)) is not None
+        }
+        present = {
+            int(contact)
+            for (contact,) in connection.execute(
+                "SELECT a.contact_id FROM note_attendee a JOIN sync_link l ON l.obj = 'contact' "
+                "AND l.local_id = a.contact_id WHERE a.note_id = ?",
+                (note_id,),
+            )
+        }
+        connection.executemany(
+            "INSERT INTO note_attendee (note_id, contact_id, email) "
+            "SELECT ?, id, email FROM contact WHERE id = ? AND NOT EXISTS (SELECT 1 FROM "
+            "note_attendee WHERE note_id = ? AND contact_id = ?)",
+            [(note_id, c, note_id, c) for c in sorted(wanted - present)],
+        )
+        if not keep:
+            connection.executemany(
+                "DELETE FROM note_attendee WHERE note_id = ? AND contact_id = ?",
+                [(note_id, c) for c in sorted(present - wanted)],
+            )
 
     def _merge(
         self,
@@ -323,8 +359,10 @@ class Puller:
             f"INSERT INTO {obj} ({', '.join(row)}) VALUES ({', '.join('?' * len(row))})",
             list(row.values()),
         )
-        st.set_link(connection, obj, int(cursor.lastrowid or 0), record.remote_id,
-                    record.modified_ms)  # fmt: skip
+        local_id = int(cursor.lastrowid or 0)
+        st.set_link(connection, obj, local_id, record.remote_id, record.modified_ms)
+        if obj == "note":
+            self._take_attendees(connection, local_id, record, keep=False)
         self.report.created_locally += 1
         return True
 

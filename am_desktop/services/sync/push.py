@@ -283,6 +283,26 @@ class Pusher:
                 )
                 self.report.pushed += 1
 
+    def push_attendees(self) -> None:
+        """Notes whose attendees changed here: their contact associations follow (attendees
+        who are not synced contacts, or only an e-mail address, stay local)."""
+        with self.store.raw() as connection:
+            rows = connection.execute(
+                "SELECT c.local_id, c.seq, l.remote_id FROM sync_change c JOIN sync_link l "
+                "ON l.obj = 'note' AND l.local_id = c.local_id WHERE c.obj = 'note' "
+                "AND c.field = 'attendees' AND NOT EXISTS (SELECT 1 FROM sync_conflict k "
+                "WHERE k.obj = 'note' AND k.local_id = c.local_id AND k.field IS NULL)"
+            ).fetchall()
+            plans = [
+                (int(local_id), int(seq), str(remote_id), _attendee_ids(connection, local_id))
+                for local_id, seq, remote_id in rows
+            ]
+        for local_id, seq, remote_id, wanted in plans:
+            self.crm.set_links("note", remote_id, "contact", wanted)
+            with self.store.raw(write=True) as connection:
+                st.clear_change(connection, "note", local_id, "attendees", seq)
+            self.report.pushed += 1
+
     # -- deletions -------------------------------------------------------------------------
 
     def push_archives(self, obj: str) -> None:
@@ -321,3 +341,15 @@ class Pusher:
                 [(obj, local_id) for local_id, _remote in gone],
             )
         self.report.pushed += len(gone)
+
+
+def _attendee_ids(connection: sqlite3.Connection, note_id: int) -> set[str]:
+    """The CRM ids of a note's attendees who are synced contacts."""
+    return {
+        str(remote)
+        for (remote,) in connection.execute(
+            "SELECT l.remote_id FROM note_attendee a JOIN sync_link l ON l.obj = 'contact' "
+            "AND l.local_id = a.contact_id WHERE a.note_id = ?",
+            (note_id,),
+        )
+    }

@@ -233,3 +233,42 @@ def test_a_deal_won_in_the_crm_writes_its_expansion_to_the_ledger(
     run_sync(store, hubspot)
     assert catalog.opportunities.get(store, deal).stage.value == "negotiation"
     assert catalog.movements.find(store, account_id=account) == []  # the win is undone
+
+
+def test_a_notes_attendees_follow_its_contacts_both_ways(
+    store: Store, hubspot: FakeHubSpot
+) -> None:
+    from datetime import UTC, datetime
+
+    from am_desktop.services import notes
+
+    account = catalog.accounts.create(store, {"name": "Acme"}).id
+    ada = catalog.contacts.create(store, {"account_id": account, "last_name": "Byron"}).id
+    lee = catalog.contacts.create(store, {"account_id": account, "last_name": "Ng"}).id
+    kim = catalog.contacts.create(store, {"account_id": account, "last_name": "Park"}).id
+    note = notes.create_note(
+        store, {"account_id": account, "occurred_at": datetime(2026, 11, 2, 10, tzinfo=UTC),
+                "body": "Kick-off"}, [ada],
+    )  # fmt: skip
+    run_sync(store, hubspot)
+    remote_note = remote_of(store, "note", note.id)
+    assert hubspot.associations("notes", remote_note, "contacts") == {
+        remote_of(store, "contact", ada)
+    }
+    notes.save_note(store, note.id, {}, None, [ada, lee])  # Lee joined the call
+    run_sync(store, hubspot)
+    assert hubspot.associations("notes", remote_note, "contacts") == {
+        remote_of(store, "contact", ada), remote_of(store, "contact", lee)}  # fmt: skip
+    # In the CRM: Kim instead of Lee, and the note edited (association edits alone may not
+    # mark a note changed in HubSpot)
+    import httpx
+
+    from tests.support.sync_kit import OTHER
+
+    base = f"{hubspot.url}/crm/v4/objects/notes/{remote_note}/associations"
+    httpx.delete(f"{base}/contacts/{remote_of(store, 'contact', lee)}", headers=OTHER)
+    httpx.put(f"{base}/default/contacts/{remote_of(store, 'contact', kim)}", headers=OTHER)
+    edit_remotely(hubspot, "notes", remote_note, {"hs_note_body": "Kick-off, with Kim"})
+    run_sync(store, hubspot)
+    detail = notes.note_detail(store, note.id)
+    assert {a.contact_id for a in detail.attendees} == {ada, kim}

@@ -13,7 +13,13 @@ from collections.abc import Sequence
 import sqlalchemy as sa
 from alembic import op
 
-from am_desktop.db.sync_tracking import TRACKED, create_trigger_sql, trigger_name
+from am_desktop.db.sync_tracking import (
+    ATTENDEE_TRIGGERS,
+    TRACKED,
+    attendee_trigger_sql,
+    create_trigger_sql,
+    trigger_name,
+)
 
 revision: str = "0006_crm_sync"
 down_revision: str | None = "0005_live_ledger_index"
@@ -69,11 +75,15 @@ def upgrade() -> None:
     )
     for table, fields in TRACKED.items():
         op.execute(create_trigger_sql(table, fields))
+    for name in ATTENDEE_TRIGGERS:
+        op.execute(attendee_trigger_sql(name))
 
 
 def downgrade() -> None:
     for table in TRACKED:
         op.execute(f"DROP TRIGGER IF EXISTS {trigger_name(table)}")
+    for name in ATTENDEE_TRIGGERS:
+        op.execute(f"DROP TRIGGER IF EXISTS {name}")
     op.drop_table("sync_outbox")
     op.drop_table("sync_state")
     op.drop_index("ix_sync_conflict_record", "sync_conflict")

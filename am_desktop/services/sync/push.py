@@ -200,7 +200,13 @@ class Pusher:
                 records = st.local_records(connection, obj, chunk)
                 for local_id in chunk:
                     local, remote = records.get(local_id), current.get(by_record[local_id])
-                    if local is None or remote is None:
+                    if local is None:
+                        continue
+                    if remote is None:  # gone from the CRM (merged away, or purged): ask
+                        st.add_conflict(
+                            connection, obj, local_id, None, base=None, local=local.fields,
+                            remote=None, kind="deleted_remotely",
+                        )  # fmt: skip
                         continue
                     outgoing, move = self._plan(connection, local, remote)
                     if outgoing:

@@ -272,3 +272,22 @@ def test_a_notes_attendees_follow_its_contacts_both_ways(
     run_sync(store, hubspot)
     detail = notes.note_detail(store, note.id)
     assert {a.contact_id for a in detail.attendees} == {ada, kim}
+
+
+def test_a_record_that_vanished_from_the_crm_is_asked_about_and_can_be_sent_again(
+    store: Store, hubspot: FakeHubSpot
+) -> None:
+    from am_desktop.services.sync.conflicts import resolve
+
+    account = catalog.accounts.create(store, {"name": "Acme", "domain": "acme.com"}).id
+    run_sync(store, hubspot)
+    hubspot.purge("companies", remote_of(store, "account", account))  # merged away, say
+    catalog.accounts.update(store, account, {"industry": "Film"})
+    run_sync(store, hubspot)
+    (conflict,) = list_conflicts(store)
+    assert conflict.kind == "deleted_remotely"
+    resolve(store, conflict.id, "local")  # keep it and send it again
+    run_sync(store, hubspot)
+    (company,) = hubspot.records("companies")
+    assert company["properties"]["industry"] == "Film"
+    assert list_conflicts(store) == [] and pending_changes(store) == 0

@@ -620,6 +620,7 @@ class ContactsTab(QWidget):
         self.context.tasks.submit(
             lambda _p: write_drawing(drawing, path),
             lane=Lane.NET,  # file work stays off the database lanes, as the export dialog's
+            receiver=self,
             on_done=self._on_map_saved,
             on_error=self._on_map_save_failed,
         )

@@ -18,7 +18,8 @@ fi
 mkdir -p "$lib" "$bin" "$data/applications" "$data/metainfo"
 rm -rf "$lib" && cp -r "$here/am-desktop" "$lib"
 ln -sf "$lib/am-desktop" "$bin/am-desktop"
-cp "$here/am-desktop.desktop" "$data/applications/"
+# The menu entry runs the program by its full path (~/.local/bin is not on every session's PATH).
+sed "s#^Exec=.*#Exec=$lib/am-desktop#" "$here/am-desktop.desktop" > "$data/applications/am-desktop.desktop"
 cp "$here/io.github.amdesktop.AmDesktop.metainfo.xml" "$data/metainfo/"
 for dir in "$here"/icons/*; do
     size=$(basename "$dir")

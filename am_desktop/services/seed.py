@@ -21,6 +21,7 @@ from am_desktop.db import models as m
 from am_desktop.db import search_index
 from am_desktop.db.base import Base
 from am_desktop.domain.cancel import CancelToken, Progress, no_progress
+from am_desktop.domain.changes import Origin, origin
 from am_desktop.domain.enums import (
     ActionItemStatus,
     ContactRole,
@@ -784,7 +785,8 @@ def seed_database(
     now = datetime.combine(today, time(6), UTC)
     with (
         no_garbage_collection(),
-        store.write() as session,
+        origin(Origin.IMPORT),
+        store.write(bulk=True) as session,
         bulk_cache(session),
         search_index.indexed_in_background(driver_connection(session)) as indexer,
     ):

@@ -6,6 +6,11 @@ account list) use :meth:`Store.raw` and skip SQLAlchemy, which is only imported 
 session is first needed (it costs a quarter of a second; start-up must not wait for it).
 Database trouble from the environment (locked, read-only, full, damaged) surfaces as
 :class:`~am_desktop.errors.StorageError`.
+
+Every committed write is announced on :attr:`Store.changes` as a
+:class:`~am_desktop.domain.changes.ChangeSet` made from what the database recorded
+(:mod:`am_desktop.db.change_capture`); writes by other processes are noticed by
+:meth:`Store.changed_elsewhere`.
 """
 
 from __future__ import annotations
@@ -19,9 +24,10 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from am_desktop import log
+from am_desktop.db import change_capture, migrate
 from am_desktop.db import connection as db_connection
-from am_desktop.db import migrate
 from am_desktop.db.location import prepare_db_file
+from am_desktop.domain.changes import ChangeFeed, ChangeSet, current_origin
 from am_desktop.errors import StorageError
 
 if TYPE_CHECKING:
@@ -62,6 +68,11 @@ class Store:
         self._engine: Engine | None = None
         self._read: sessionmaker[Session] | None = None
         self._write: sessionmaker[Session] | None = None
+        #: Every committed write's change set, published on the thread that committed.
+        self.changes = ChangeFeed()
+        self._watch_lock = threading.Lock()
+        self._watch: sqlite3.Connection | None = None
+        self._seen_version = 0
 
     @property
     def engine(self) -> Engine:
@@ -73,11 +84,13 @@ class Store:
     def _sessions(self) -> tuple[sessionmaker[Session], sessionmaker[Session]]:
         with self._lock:
             if self._read is None or self._write is None:
+                from sqlalchemy import event
                 from sqlalchemy.orm import sessionmaker
 
                 from am_desktop.db.engine import make_engine, writer
 
                 self._engine = make_engine(self.path)
+                event.listen(self._engine, "connect", _record_changes)
                 self._read = sessionmaker(self._engine, expire_on_commit=False)
                 self._write = sessionmaker(writer(self._engine), expire_on_commit=False)
             return self._read, self._write
@@ -95,18 +108,31 @@ class Store:
             raise storage_error(error, self.path) from error
 
     @contextmanager
-    def write(self) -> Iterator[Session]:
-        """A session whose work is committed as one transaction, or not at all."""
+    def write(self, *, bulk: bool = False) -> Iterator[Session]:
+        """A session whose work is committed as one transaction, or not at all.
+
+        Args:
+            bulk: a load of many rows (an import, the demo portfolio): announced as "anything
+                may have changed" instead of record by record, which would cost a row each.
+        """
         from sqlalchemy import exc as sa_exc
 
         _, factory = self._sessions()
         try:
             with factory.begin() as session:
+                if bulk:
+                    change_capture.suspend(driver_connection(session))
                 yield session
+                session.flush()
+                connection = driver_connection(session)
+                touched = change_capture.collect(connection)
+                if bulk:
+                    change_capture.install(connection)  # committed with the load
         except sa_exc.IntegrityError:
             raise  # a rule of the data was broken: the service explains it
         except sa_exc.DatabaseError as error:
             raise storage_error(error, self.path) from error
+        self._announce(ChangeSet.whole(current_origin()) if bulk else touched)
 
     @contextmanager
     def raw(self, *, write: bool = False) -> Iterator[sqlite3.Connection]:
@@ -119,9 +145,14 @@ class Store:
             connection = db_connection.connect(self.path)
         except sqlite3.Error as error:
             raise storage_error(error, self.path) from error
+        touched: list[change_capture.Touched] = []
         try:
+            if write:
+                change_capture.install(connection)
             connection.execute("BEGIN IMMEDIATE" if write else "BEGIN")
             yield connection
+            if write:
+                touched = change_capture.collect(connection)
             connection.execute("COMMIT" if write else "ROLLBACK")
         except sqlite3.DatabaseError as error:
             _rollback(connection)
@@ -131,11 +162,58 @@ class Store:
             raise
         finally:
             connection.close()
+        if write:
+            self._announce(touched)
+
+    def _announce(self, touched: list[change_capture.Touched] | ChangeSet) -> None:
+        """After a commit: what it changed, to every listener (our own commit is not news
+        for :meth:`changed_elsewhere`)."""
+        self._absorb_own_commit()
+        if isinstance(touched, ChangeSet):
+            self.changes.publish(touched)
+        elif touched:
+            self.changes.publish(ChangeSet.of_rows(touched, current_origin()))
+
+    def changed_elsewhere(self) -> bool:
+        """Whether another process (a second window, the command line) committed a write
+        since the last call. Cheap enough for a timer: one ``PRAGMA data_version``."""
+        with self._watch_lock:
+            if self._watch is None:
+                self._watch = sqlite3.connect(
+                    f"{self.path.as_uri()}?mode=ro", uri=True, check_same_thread=False
+                )
+                self._seen_version = self._data_version()
+                return False
+            version = self._data_version()
+            changed, self._seen_version = version != self._seen_version, version
+            return changed
+
+    def _absorb_own_commit(self) -> None:
+        with self._watch_lock:
+            if self._watch is not None:
+                self._seen_version = self._data_version()
+
+    def _data_version(self) -> int:
+        assert self._watch is not None
+        try:
+            row = self._watch.execute("PRAGMA data_version").fetchone()
+        except sqlite3.Error:  # the file went away or is locked: no news is the safe answer
+            return self._seen_version
+        return int(row[0])
 
     def close(self) -> None:
         """Release every connection (the file can then be moved or deleted)."""
         if self._engine is not None:
             self._engine.dispose()
+        with self._watch_lock:
+            if self._watch is not None:
+                self._watch.close()
+                self._watch = None
+
+
+def _record_changes(dbapi_connection: sqlite3.Connection, _record: object) -> None:
+    """Each pooled connection records what its writes touch (the change feed)."""
+    change_capture.install(dbapi_connection)
 
 
 def _rollback(connection: sqlite3.Connection) -> None:

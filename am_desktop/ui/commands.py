@@ -1,5 +1,7 @@
 """Undoable edits (Ctrl+Z / Ctrl+Shift+Z): each command calls a service on the WRITE lane.
 
+Commands announce nothing: the store's change feed tells every screen what was written.
+
 A command's first ``redo`` may be skipped when the change was already written (a dialog saves
 before it closes, so a refused value never lands on the undo stack).
 """
@@ -21,26 +23,19 @@ class ServiceCommand(QUndoCommand):
     """An undo step whose redo and undo are service calls.
 
     Args:
-        kind: what changed, for the DataBus ("account", "opportunity", …).
         already_done: the change was written before the command was pushed.
     """
 
-    def __init__(self, context: AppContext, text: str, kind: str, *, already_done: bool = False):
+    def __init__(self, context: AppContext, text: str, *, already_done: bool = False):
         super().__init__(text)
         self.context = context
-        self.kind = kind
         self._skip_redo = already_done
         #: Where a refused value is explained (next to the field); else the MessageBus.
         self.explain: Callable[[ValidationError], None] | None = None
 
     def run(self, work: Callable[[], Any]) -> None:
-        """Write on the WRITE lane, then announce the change."""
-        self.context.tasks.submit(
-            lambda _p: work(),
-            lane=Lane.WRITE,
-            on_done=lambda _result: self.context.data.changed.emit(self.kind, self),
-            on_error=self._on_failed,
-        )
+        """Write on the WRITE lane (the change feed announces it)."""
+        self.context.tasks.submit(lambda _p: work(), lane=Lane.WRITE, on_error=self._on_failed)
 
     def _on_failed(self, error: BaseException) -> None:
         self.setObsolete(True)
@@ -48,7 +43,6 @@ class ServiceCommand(QUndoCommand):
             self.explain(error)
         else:
             self.context.messages.failure(error)
-        self.context.data.changed.emit(self.kind, self)  # views show what is really stored
 
     def redo(self) -> None:
         if self._skip_redo:
@@ -75,7 +69,7 @@ class EditCommand(ServiceCommand):
         already_done: bool = False,
     ) -> None:
         noun = service.kind.noun
-        super().__init__(context, f"Edit {noun}", noun, already_done=already_done)
+        super().__init__(context, f"Edit {noun}", already_done=already_done)
         self.service, self.record_id = service, record_id
         self.before, self.after = dict(before), dict(after)
 
@@ -93,7 +87,7 @@ class CreateCommand(ServiceCommand):
         self, context: AppContext, service: EntityService[Any, Any], record_id: int
     ) -> None:
         noun = service.kind.noun
-        super().__init__(context, f"Add {noun}", noun, already_done=True)
+        super().__init__(context, f"Add {noun}", already_done=True)
         self.service, self.record_id = service, record_id
 
     def apply(self) -> None:
@@ -112,11 +106,10 @@ class ArchiveCommand(ServiceCommand):
         service: EntityService[Any, Any],
         ids: Sequence[int],
         archive: bool,
-        kind: str,
     ) -> None:
         noun = service.kind.noun
         count = f"{len(ids)} {noun}s" if len(ids) > 1 else noun
-        super().__init__(context, f"{'Archive' if archive else 'Restore'} {count}", kind)
+        super().__init__(context, f"{'Archive' if archive else 'Restore'} {count}")
         self.service, self.ids, self.archive = service, list(ids), archive
 
     def _set(self, archive: bool) -> None:
@@ -137,11 +130,10 @@ class CallCommand(ServiceCommand):
         self,
         context: AppContext,
         text: str,
-        kind: str,
         do: Callable[[], Any],
         undo: Callable[[], Any],
     ) -> None:
-        super().__init__(context, text, kind)
+        super().__init__(context, text)
         self._do, self._undo = do, undo
 
     def apply(self) -> None:

@@ -25,3 +25,6 @@ class AppContext:
     #: CRM tokens given this session where the keyring could not keep them, by keyring entry
     #: (``credentials.account_name``). Memory only: never written to settings or disk.
     session_tokens: dict[str, str] = field(default_factory=dict, repr=False)
+
+    def __post_init__(self) -> None:
+        self.data.follow(self.store)  # every commit on this store reaches the screens

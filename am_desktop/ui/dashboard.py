@@ -24,10 +24,12 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from am_desktop.domain.changes import ChangeSet, Entity
 from am_desktop.domain.kpis import default_period
 from am_desktop.domain.timeline import add_months
 from am_desktop.domain.values import counted
 from am_desktop.ui import format as fmt
+from am_desktop.ui.bus import ChangeFollower
 from am_desktop.ui.chart_view import ChartView, FigureFactory, render
 from am_desktop.ui.context import AppContext
 from am_desktop.ui.tasks import Lane
@@ -90,6 +92,17 @@ def standing_charts(data: StandingData) -> list[FigureFactory]:
         partial(kpi.accounts_at_risk, data.at_risk, "Largest by ARR"),
     ]
 
+#: What the dashboard's figures are read from.
+DASHBOARD_SHOWS = (
+    Entity.ACCOUNT,
+    Entity.CONTRACT,
+    Entity.RENEWAL,
+    Entity.LEDGER_MOVEMENT,
+    Entity.OPPORTUNITY,
+    Entity.HEALTH_SNAPSHOT,
+    Entity.SURVEY,
+)
+
 
 class DashboardView(QWidget):
     """KPI tiles and charts for a chosen period.
@@ -121,6 +134,9 @@ class DashboardView(QWidget):
         self.status.setObjectName("muted")
         self.tiles: dict[str, QLabel] = {}
         self.charts = [ChartView(context.tasks, self) for _ in range(5)]
+        self.follower = ChangeFollower(
+            self, context.data, lambda c: c.touches(*DASHBOARD_SHOWS), self._on_changes
+        )
         self._build()
         self._set_dates(*period_of("trailing", context.today()))
         self.period.currentIndexChanged.connect(self._on_period_changed)
@@ -200,6 +216,9 @@ class DashboardView(QWidget):
     def ready(self) -> bool:
         """Whether the newest figures and every chart are on screen."""
         return self._shown == self._asked and all(c.current for c in self.charts)
+
+    def _on_changes(self, _changes: ChangeSet) -> None:
+        self.refresh()
 
     def refresh(self, *, standing: bool = True) -> None:
         """Read the period's figures (and, with ``standing``, today's) and draw their charts."""

@@ -187,5 +187,4 @@ class HealthTab(QWidget):
             work,
             lane=Lane.WRITE,
             receiver=self,
-            on_done=lambda _r: self.context.data.changed.emit("health", self),
         )

@@ -24,10 +24,11 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from am_desktop.domain.changes import ChangeSet, Entity, Origin, origin
 from am_desktop.domain.portfolio import PortfolioQuery, SavedFilter
 from am_desktop.services import portfolio
 from am_desktop.ui.accounts_view import AccountsView, AccountTableModel
-from am_desktop.ui.bus import Level
+from am_desktop.ui.bus import ChangeFollower, Level
 from am_desktop.ui.context import AppContext
 from am_desktop.ui.sync_status import SyncController
 from am_desktop.ui.tasks import Lane
@@ -66,6 +67,16 @@ VIEWS: tuple[tuple[str, str, str, str], ...] = (
         "here, computed from your ARR ledger.",
     ),
 )
+#: What the account list and the sidebar's counts show (a note touches its account).
+ACCOUNTS_SHOW = (
+    Entity.ACCOUNT,
+    Entity.CONTRACT,
+    Entity.RENEWAL,
+    Entity.LEDGER_MOVEMENT,
+    Entity.HEALTH_SNAPSHOT,
+)
+#: What renewal alerts are worked out from.
+ALERTS_FROM = (Entity.ACCOUNT, Entity.CONTRACT, Entity.RENEWAL)
 _ROLE_VIEW = Qt.ItemDataRole.UserRole + 1
 #: When to load the editing machinery after the list first shows (ms).
 WARM_UP_DELAY_MS = 300
@@ -107,11 +118,17 @@ class MainWindow(QMainWindow):
         self.model = AccountTableModel(self._fetch_rows, context.today())
         self.model.currency = context.settings.preference("currency")
         self.accounts = AccountsView(self.model)
+        self._accounts_follower = ChangeFollower(
+            self.accounts, context.data, _concerns_accounts, self._on_accounts_changed
+        )
         self.sidebar = QTreeWidget()
         self.sidebar.setHeaderHidden(True)
         self.sidebar.setObjectName("sidebar")
         self.sidebar.setRootIsDecorated(False)
         self.sidebar.setIndentation(14)
+        self._counts_follower = ChangeFollower(
+            self.sidebar, context.data, _concerns_accounts, self._reload_counts
+        )
         self.views = QStackedWidget()
         self._view_pages: dict[str, QWidget] = {}
         self._view_items: dict[str, QTreeWidgetItem] = {}
@@ -303,8 +320,6 @@ class MainWindow(QMainWindow):
 
     def _on_demo_seeded(self, seeded: bool) -> None:
         self.statusBar().showMessage("Demo portfolio ready." if seeded else "", 5000)
-        if seeded:
-            self.context.data.changed.emit("import", self)
 
     def show_view(self, key: str, saved: SavedFilter | None = None) -> None:
         """Show a view of the sidebar (and, for Accounts, a saved filter)."""
@@ -322,6 +337,10 @@ class MainWindow(QMainWindow):
     def reload_accounts(self) -> None:
         """Run the accounts query again and refresh the sidebar counts."""
         self._on_accounts_query_changed(self.accounts.query)
+        self._reload_counts()
+
+    def _reload_counts(self, _changes: object = None) -> None:
+        """The number of accounts in each saved filter, beside its name."""
         today = self.context.today()
         self.context.tasks.submit(
             lambda _p: portfolio.filter_counts(self.context.store, today),
@@ -604,7 +623,7 @@ class MainWindow(QMainWindow):
         from am_desktop.ui.commands import ArchiveCommand
 
         self.undo_stack.push(
-            ArchiveCommand(self.context, catalog.accounts, ids, archive, "account")
+            ArchiveCommand(self.context, catalog.accounts, ids, archive)
         )
 
     @Slot(int)
@@ -627,38 +646,16 @@ class MainWindow(QMainWindow):
         else:
             self.statusBar().showMessage(text, 8000)
 
-    @Slot(str, object)
-    def _on_data_changed(self, kind: str, initiator: object) -> None:
-        if initiator is not self.sync:  # a sync run saves nothing the user typed
+    @Slot(object)
+    def _on_data_changed(self, changes: ChangeSet) -> None:
+        if Origin.USER in changes.origins:  # a sync or an import saves nothing the user typed
             self.saved_label.setText(f"Saved {datetime.now():%H:%M}")
-        if kind in (
-            "sync",
-            "account",
-            "movement",
-            "contract",
-            "renewal",
-            "import",
-            "opportunity",
-            "health",
-        ):
-            self.model.refresh_rows()
-            self.reload_accounts()
-        for workspace in self._workspaces.values():
-            refresh = getattr(workspace, "refresh", None)
-            if refresh is not None:
-                refresh(kind)
-        if kind in ("note", "import", "sync") and self.notes_view is not None:
-            self.notes_view.refresh()
-        renewal_kinds = ("renewal", "contract", "account", "import", "sync", "ARR movement")
-        if kind in renewal_kinds and self.renewals_view is not None:
-            self.renewals_view.refresh()
-        dashboard_kinds = (*renewal_kinds, "health", "survey response")
-        if kind in dashboard_kinds and self.current_view() == "dashboard":
-            self.dashboard_view.refresh()
-        if self.current_view() == "today" and kind != "note":
-            self.today_view.refresh()
-        if kind in renewal_kinds and self._alerts_checked_on is not None:
+        if self._alerts_checked_on is not None and changes.touches(*ALERTS_FROM):
             self.check_alerts()  # a closed renewal's alert goes at once
+
+    def _on_accounts_changed(self, _changes: ChangeSet) -> None:
+        self.model.refresh_rows()
+        self.reload_accounts()
 
     @Slot(str)
     def _on_settings_changed(self, key: str) -> None:
@@ -736,14 +733,11 @@ class MainWindow(QMainWindow):
 
             if not force and not health.stale(store, today):
                 return False
-            health.compute_all(store, today, weights=weights, bands=bands)
+            with origin(Origin.JOB):
+                health.compute_all(store, today, weights=weights, bands=bands)
             return True
 
-        self.context.tasks.submit(work, lane=Lane.WRITE, on_done=self._on_health_scored)
-
-    def _on_health_scored(self, scored: bool) -> None:
-        if scored:
-            self.context.data.changed.emit("health", self)
+        self.context.tasks.submit(work, lane=Lane.WRITE)
 
     # ------------------------------------------------------------------------------ alerts
 
@@ -905,6 +899,10 @@ class MainWindow(QMainWindow):
             self.conflict_dialog.close()
         self.context.tasks.shutdown()
         super().closeEvent(event)
+
+
+def _concerns_accounts(changes: ChangeSet) -> bool:
+    return changes.touches(*ACCOUNTS_SHOW)
 
 
 def _default_workspace(context: AppContext, account_id: int, undo: QUndoStack) -> QWidget:

@@ -15,6 +15,7 @@ from PySide6.QtCore import QObject, QTimer, Signal, Slot
 from PySide6.QtWidgets import QInputDialog, QLabel, QLineEdit, QProgressBar, QToolButton, QWidget
 
 from am_desktop.domain.cancel import CancelToken
+from am_desktop.domain.changes import ChangeSet
 from am_desktop.domain.values import counted
 from am_desktop.errors import AppError, Cancelled, SyncError, SyncErrorKind
 from am_desktop.ui.context import AppContext
@@ -304,7 +305,7 @@ class SyncController(QObject):
                 f"Sync finished: {counted(new, 'new conflict')} to settle "
                 "(the button in the status bar)."
             )
-        self.context.data.changed.emit("sync", self)
+        self.schedule_summary()
         self.finished.emit(True)
 
     def _on_run_failed(
@@ -320,7 +321,7 @@ class SyncController(QObject):
             self._failure = "Sync cancelled"
             self.sync_label.setToolTip("What was already sent or read is kept.")
             self._show_idle()
-            self.context.data.changed.emit("sync", self)  # pages already applied show
+            self.schedule_summary()
             self.finished.emit(False)
             return
         if not isinstance(error, AppError):
@@ -343,7 +344,7 @@ class SyncController(QObject):
             self.context.messages.error(message)
         else:
             self.context.messages.warning(message)
-        self.context.data.changed.emit("sync", self)
+        self.schedule_summary()
         self.finished.emit(False)
 
     def _forget_token(self, crm: str, base_url: str, source: str) -> None:
@@ -424,9 +425,9 @@ class SyncController(QObject):
     def _on_timer_timeout(self) -> None:
         self.start(interactive=False)
 
-    @Slot(str, object)
-    def _on_data_changed(self, _kind: str, _initiator: object) -> None:
-        self.schedule_summary()
+    @Slot(object)
+    def _on_data_changed(self, _changes: ChangeSet) -> None:
+        self.schedule_summary()  # any edit may be one more change to send
 
     @Slot(str)
     def _on_settings_changed(self, key: str) -> None:

@@ -26,8 +26,10 @@ from PySide6.QtWidgets import (
 )
 
 from am_desktop.domain.alerts import snooze_until
+from am_desktop.domain.changes import ChangeSet, Entity
 from am_desktop.services.today import TodayLists, today_lists
 from am_desktop.ui import format as fmt
+from am_desktop.ui.bus import ChangeFollower
 from am_desktop.ui.context import AppContext
 from am_desktop.ui.tasks import Lane
 
@@ -48,6 +50,18 @@ _SECTIONS: tuple[tuple[str, str, tuple[str, ...], str], ...] = (
     ("health_drops", "Health dropped since last week", ("Account", "Was", "Now", "Score"),
      "No account's health band fell this week."),
 )  # fmt: skip
+
+#: What Today's lists are made of: renewals and notices, check-ins (accounts' cadence and last
+#: touch, notes), action items, health drops and escalations.
+TODAY_SHOWS = (
+    Entity.ACCOUNT,
+    Entity.NOTE,
+    Entity.ACTION_ITEM,
+    Entity.CONTRACT,
+    Entity.RENEWAL,
+    Entity.HEALTH_SNAPSHOT,
+    Entity.ISSUE,
+)
 
 
 class TodayView(QWidget):
@@ -72,6 +86,7 @@ class TodayView(QWidget):
         self.subtitle.setObjectName("muted")
         self.trees: dict[str, QTreeWidget] = {}
         self.captions: dict[str, QLabel] = {}
+        self.follower = ChangeFollower(self, context.data, _concerns_today, self._on_changes)
         grid = QGridLayout()
         grid.setHorizontalSpacing(18)
         grid.setVerticalSpacing(10)
@@ -153,6 +168,9 @@ class TodayView(QWidget):
         self.demo_requested.emit()
 
     # ------------------------------------------------------------------------------ data
+
+    def _on_changes(self, _changes: ChangeSet) -> None:
+        self.refresh()
 
     def refresh(self) -> None:
         """Read today's lists (READ lane)."""
@@ -271,12 +289,7 @@ class TodayView(QWidget):
 
             return set_action_done(self.context.store, action_id, True)
 
-        self.context.tasks.submit(
-            tick,
-            lane=Lane.WRITE,
-            receiver=self,
-            on_done=lambda _record: self.context.data.changed.emit("action item", self),
-        )
+        self.context.tasks.submit(tick, lane=Lane.WRITE, receiver=self)
 
     def _on_menu_requested(self, tree: QTreeWidget, position: Any) -> None:
         item = tree.itemAt(position)
@@ -295,3 +308,8 @@ class TodayView(QWidget):
         self.context.settings.snooze_alert(f"today:{kind}:{item_id}", snooze_until(today))
         if self.lists is not None:
             self._on_loaded(today, self.lists)
+
+
+def _concerns_today(changes: ChangeSet) -> bool:
+    """Whether a change can move anything on Today's lists."""
+    return changes.touches(*TODAY_SHOWS)

@@ -23,6 +23,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from am_desktop.domain.changes import ChangeSet, Entity
 from am_desktop.domain.contact_graph import ContactGraph
 from am_desktop.domain.coverage import CoverageWarning
 from am_desktop.domain.enums import (
@@ -41,6 +42,7 @@ from am_desktop.services.entities import EntityService
 from am_desktop.services.renewals import RenewalLine
 from am_desktop.services.workspace import AccountOverview, account_overview
 from am_desktop.ui import format as fmt
+from am_desktop.ui.bus import ChangeFollower
 from am_desktop.ui.commands import ArchiveCommand, CallCommand, CreateCommand, EditCommand
 from am_desktop.ui.contact_map.contacts_tab import ContactsTab
 from am_desktop.ui.context import AppContext
@@ -107,6 +109,9 @@ RENEWAL_FIELDS = (
     Field("close_date", "Closed", "date", width=100, editable=False),
     Field("days_to_renewal", "Days early", "number", width=85, editable=False),
 )
+
+#: What the Health tab is worked out from.
+HEALTH_FROM = (Entity.HEALTH_SNAPSHOT, Entity.SURVEY, Entity.USAGE)
 
 
 class AccountWorkspace(QWidget):
@@ -215,6 +220,7 @@ class AccountWorkspace(QWidget):
         }
         self._build()
         self._connect_signals()
+        self.follower = ChangeFollower(self, context.data, self._concerns, self.refresh)
         self.refresh()
 
     def _build(self) -> None:
@@ -287,7 +293,7 @@ class AccountWorkspace(QWidget):
             )
             table.archive_requested.connect(
                 lambda ids, s=service: self.undo.push(
-                    ArchiveCommand(self.context, s, ids, True, s.kind.noun)
+                    ArchiveCommand(self.context, s, ids, True)
                 )
             )
         self.objectives.add_requested.connect(self._on_objectives_add_requested)
@@ -310,13 +316,12 @@ class AccountWorkspace(QWidget):
 
     # ------------------------------------------------------------------------------ data
 
-    def refresh(self, kind: str | None = None) -> None:
-        """Read the account again (after a change announced on the DataBus).
+    def _concerns(self, changes: ChangeSet) -> bool:
+        return changes.touches(account=self.account_id) or changes.touches(Entity.SYNC_STATE)
 
-        Args:
-            kind: what changed; a note being typed (saved every second or so) leaves the
-                contact map alone.
-        """
+    def refresh(self, changes: ChangeSet | None = None) -> None:
+        """Read the account again: all of it (``changes`` None), or what ``changes`` touched
+        (the header and overview always: they sum up everything)."""
         today = self.context.today()
         self._reads += 1
         read = self._reads  # reads run on a pool: an older answer must not replace a newer one
@@ -326,11 +331,14 @@ class AccountWorkspace(QWidget):
             receiver=self,
             on_done=lambda overview: self._latest(read, self._on_overview_loaded, overview),
         )
-        self.notes.refresh()
-        self._read_sync_state(read)
-        if kind != "note":
+        if changes is None:
+            self.notes.refresh()  # then it follows the feed itself
+        if changes is None or changes.touches(Entity.SYNC_STATE, Entity.ACCOUNT):
+            self._read_sync_state(read)
+        if changes is None or changes.touches(*HEALTH_FROM, account=self.account_id):
             self.health.refresh()
-        if kind == "note" and self.contacts.graph is not None:
+        contacts_from = (Entity.CONTACT, Entity.INFLUENCE_LINK)
+        if changes is not None and not changes.touches(*contacts_from, account=self.account_id):
             return
         self.context.tasks.submit(
             lambda _p: contact_map.contact_graph(self.context.store, self.account_id),
@@ -546,7 +554,6 @@ class AccountWorkspace(QWidget):
 
     def _on_created(self, service: EntityService[Any, Any], record_id: int) -> None:
         self.undo.push(CreateCommand(self.context, service, record_id))
-        self.context.data.changed.emit(service.kind.noun, self)
 
     @Slot()
     def _on_objectives_add_requested(self) -> None:
@@ -579,7 +586,6 @@ class AccountWorkspace(QWidget):
                 CallCommand(
                     self.context,
                     "Mark opportunity won" if won else "Mark opportunity lost",
-                    "opportunity",
                     partial(pipeline.close_opportunity, store, record_id, won=won, on=today),
                     partial(pipeline.reopen_opportunity, store, record_id, stage),
                 )
@@ -628,7 +634,6 @@ class AccountWorkspace(QWidget):
         command = CallCommand(
             self.context,
             "Close renewal",
-            "renewal",
             partial(
                 renewals.close_renewal,
                 store,
@@ -660,7 +665,6 @@ class AccountWorkspace(QWidget):
         command = CallCommand(
             self.context,
             "Re-open renewal",
-            "renewal",
             reopen,
             lambda: renewals.restore_close(store, undone["close"]),
         )
@@ -690,7 +694,7 @@ class AccountWorkspace(QWidget):
             archive = not self.overview.account.archived
             self.undo.push(
                 ArchiveCommand(
-                    self.context, catalog.accounts, [self.account_id], archive, "account"
+                    self.context, catalog.accounts, [self.account_id], archive
                 )
             )
 

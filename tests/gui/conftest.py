@@ -24,7 +24,9 @@ def context(qtbot: QtBot, store: Store, tmp_path: Path) -> Iterator[AppContext]:
     messages = MessageBus()
     tasks = InlineTaskRunner(default_error=messages.failure)
     settings = AppSettings(tmp_path / "settings.ini")
-    yield AppContext(store, tasks, messages, DataBus(), settings, today=lambda: TODAY)
+    data = DataBus(debounce_ms=None)  # changes reach the screens at once, like the work
+    yield AppContext(store, tasks, messages, data, settings, today=lambda: TODAY)
+    data.stop()
 
 
 @pytest.fixture(autouse=True)

@@ -13,6 +13,7 @@ from PySide6.QtTest import QTest
 from pytestqt.modeltest import ModelTester
 from pytestqt.qtbot import QtBot
 
+from am_desktop.domain.changes import ChangeSet, Origin
 from am_desktop.services import catalog, contact_map
 from am_desktop.ui.contact_map.contacts_tab import ContactsTab
 from am_desktop.ui.contact_map.items import ContactCard
@@ -176,7 +177,6 @@ def test_long_names_are_written_whole_in_exports(
 ) -> None:
     long_name = "Maximiliana Wolfeschlegelsteinhausenbergerdorff-Vanderbilt"
     catalog.contacts.create(context.store, {"account_id": tab.account_id, "last_name": long_name})
-    context.data.changed.emit("contact", None)
     tab.save_map(tmp_path / "map.svg")
     assert long_name in (tmp_path / "map.svg").read_text()
 
@@ -217,7 +217,7 @@ def test_undo_of_a_second_drag_before_the_map_is_read_back_returns_to_the_first(
     drag(tab, start + QPoint(0, 120), start + QPoint(160, 120))
     tab.undo.undo()
     context.data.blockSignals(False)
-    context.data.changed.emit("contact", None)
+    context.data.changed.emit(ChangeSet.whole(Origin.USER))  # now the map is read back
     assert tab.graph is not None
     assert tab.graph.node(uma).pinned == (first.x(), first.y())  # type: ignore[arg-type]
 
@@ -230,7 +230,6 @@ def test_a_link_whose_first_contact_disappears_is_dropped_quietly(
     tab.map_actions["link"].trigger()
     assert tab.scene.interaction is not None
     catalog.contacts.archive(context.store, uma)
-    context.data.changed.emit("contact", None)
     assert tab.scene.interaction is None
     QTest.mouseClick(tab.view.viewport(), Qt.MouseButton.LeftButton, pos=QPoint(10, 10))
     assert tab.graph is not None and tab.graph.links == ()
@@ -243,7 +242,6 @@ def test_a_contact_whose_manager_was_archived_keeps_them_when_edited(
 
     people = ids(tab)
     catalog.contacts.archive(context.store, people["Finn"])
-    context.data.changed.emit("contact", None)
     ivy = catalog.contacts.get(context.store, people["Ivy"])
     assert tab.graph is not None
     dialog = ContactDialog(context, tab.graph, ivy, tab.undo)
@@ -290,13 +288,12 @@ def test_the_expected_seniority_is_a_preference(context: AppContext, tab: Contac
     people = ids(tab)
     for name in ("Cleo", "Finn"):  # the CEO and CFO leave: an IT manager is the most senior
         catalog.contacts.archive(context.store, people[name])
-    context.data.changed.emit("contact", None)
     assert "No contact at vice-president level or above" in tab.banner.label.text()
     context.settings.set_preference("coverage_senior_level", 4)
-    context.data.changed.emit("contact", None)
+    context.data.changed.emit(ChangeSet.whole(Origin.USER))  # the window re-reads its tabs
     assert "No contact at C-level or above" in tab.banner.label.text()
     context.settings.set_preference("coverage_senior_level", 1)
-    context.data.changed.emit("contact", None)
+    context.data.changed.emit(ChangeSet.whole(Origin.USER))
     assert "or above" not in tab.banner.label.text()
 
 

@@ -9,6 +9,7 @@ run stopped at any point (a crash, a kill, Cancel) resumes without losing or dup
 from __future__ import annotations
 
 from am_desktop.domain.cancel import Progress, no_progress
+from am_desktop.domain.changes import Origin, origin
 from am_desktop.services.store import Store
 from am_desktop.services.sync import state as st
 from am_desktop.services.sync.connector import OBJECTS, Connector
@@ -35,6 +36,10 @@ class SyncEngine:
 
     def run(self) -> SyncReport:
         """Pull, then push (a dry run only reads what would change and writes nothing)."""
+        with origin(Origin.SYNC):
+            return self._run()
+
+    def _run(self) -> SyncReport:
         if not self.dry_run:
             with self.store.raw(write=True) as connection:
                 st.set_state(connection, "tracking", "1")

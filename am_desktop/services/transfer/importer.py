@@ -33,6 +33,7 @@ from am_desktop.db.models import (
     UsageSample,
 )
 from am_desktop.domain.cancel import CancelToken, Progress, no_progress
+from am_desktop.domain.changes import Origin, origin
 from am_desktop.domain.enums import MovementType, SurveyKind
 from am_desktop.errors import ImportRejected, RowProblem
 from am_desktop.services import summaries
@@ -807,7 +808,7 @@ def import_csv(
         ImportRejected: some rows are invalid (and ``skip_invalid`` is off); nothing written.
         ValidationError: the file cannot be read or lacks a required column.
     """
-    with bulk.no_garbage_collection():
+    with bulk.no_garbage_collection(), origin(Origin.IMPORT):
         return _import(
             store,
             kind,
@@ -838,7 +839,7 @@ def _import(
     if cancel:
         cancel.raise_if_cancelled()
     progress(1, 3, "Checking every row")
-    with store.read() if dry_run else store.write() as session, bulk.bulk_cache(session):
+    with store.read() if dry_run else store.write(bulk=True) as session, bulk.bulk_cache(session):
         importer = IMPORTERS[kind](session, source, today or date.today())
         plan, invalid = _plan_all(importer, source, skip_invalid)
         problems = tuple(p for row in invalid for p in row.problems)

@@ -405,8 +405,8 @@ class ContactsTab(QWidget):
         else:
             self.context.messages.warning(error.user_message)
 
-    def _call(self, text: str, kind: str, do: Callable[[], Any], undo: Callable[[], Any]) -> None:
-        self._push(CallCommand(self.context, text, kind, do, undo))
+    def _call(self, text: str, do: Callable[[], Any], undo: Callable[[], Any]) -> None:
+        self._push(CallCommand(self.context, text, do, undo))
 
     def _pinned(self, ids: list[int]) -> Positions:
         return {i: self._pins[i] for i in ids if i in self._pins}
@@ -417,7 +417,6 @@ class ContactsTab(QWidget):
         self._pins.update(after)
         self._call(
             text,
-            "contact",
             partial(contact_map.place_contacts, store, after),
             partial(contact_map.place_contacts, store, before),
         )
@@ -472,7 +471,6 @@ class ContactsTab(QWidget):
         store = self.context.store
         self._call(
             "Add influence link",
-            "influence link",
             partial(contact_map.link_contacts, store, self.account_id, from_id, to_id),
             partial(contact_map.unlink_contacts, store, from_id, to_id),
         )
@@ -482,7 +480,6 @@ class ContactsTab(QWidget):
         store = self.context.store
         self._call(
             "Remove influence link",
-            "influence link",
             partial(contact_map.unlink_contacts, store, from_id, to_id),
             partial(contact_map.link_contacts, store, self.account_id, from_id, to_id),
         )
@@ -531,7 +528,7 @@ class ContactsTab(QWidget):
     def _archive_selected(self) -> None:
         ids = self.scene.selected_ids()
         if ids:
-            self._push(ArchiveCommand(self.context, catalog.contacts, ids, True, "contact"))
+            self._push(ArchiveCommand(self.context, catalog.contacts, ids, True))
 
     def _unpin(self, ids: list[int]) -> None:
         before: Positions = {i: p for i, p in self._pinned(ids).items() if p is not None}

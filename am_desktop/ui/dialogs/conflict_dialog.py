@@ -1,8 +1,8 @@
 """Sync conflicts (issue 8 item 7): what was changed both here and in the CRM, side by side,
 and the account manager's choice for each. Nothing is sent or thrown away until they choose.
 
-Reading runs on the READ lane, settling on the WRITE lane; each settled conflict is announced
-on the DataBus ("sync") so the views and the status bar follow.
+Reading runs on the READ lane, settling on the WRITE lane; the change feed tells the views
+and the status bar what a settled conflict wrote.
 """
 
 from __future__ import annotations
@@ -29,6 +29,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from am_desktop.domain.changes import ChangeSet
 from am_desktop.domain.enums import OpportunityStage, RenewalStage
 from am_desktop.errors import AppError, ValidationError
 from am_desktop.services.sync.conflicts import Conflict, Take, list_conflicts, resolve
@@ -329,9 +330,9 @@ class ConflictDialog(QDialog):
             on_done=self._on_loaded,
         )
 
-    @Slot(str, object)
-    def _on_data_changed(self, _kind: str, initiator: object) -> None:
-        if initiator is not self and not self._busy:
+    @Slot(object)
+    def _on_data_changed(self, _changes: ChangeSet) -> None:
+        if not self._busy:  # a sync or an edit elsewhere: show what is true now
             self.reload()
 
     def current(self) -> Conflict | None:
@@ -456,7 +457,6 @@ class ConflictDialog(QDialog):
 
     def _on_settled(self, conflict_id: int) -> None:
         self.resolved.emit(conflict_id)
-        self.context.data.changed.emit("sync", self)
         self.reload()
 
     def _on_settle_failed(self, error: BaseException) -> None:

@@ -146,7 +146,6 @@ class RecordForm(QDialog):
                             self.context, self.service, record.id, before, after, already_done=True
                         )
                     )
-        self.context.data.changed.emit(self.service.kind.noun, self)
         self.accept()
 
     def _on_save_failed(self, error: BaseException) -> None:

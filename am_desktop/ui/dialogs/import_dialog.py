@@ -295,7 +295,6 @@ class ImportDialog(QDialog):
 
     def _on_import_done(self, summary: ImportSummary) -> None:
         self.cancel_token = None
-        self.context.data.changed.emit("import", self)
         self.context.messages.info(
             f"Imported {summary.kind}: {summary.added:,} added, {summary.updated:,} updated, "
             f"{summary.unchanged:,} unchanged."

@@ -440,7 +440,6 @@ class NoteEditor(QWidget):
     def _on_saved(self, target: _Target, record: NoteRecord | None) -> None:
         if record is None or not shiboken6.isValid(self):
             return  # skipped after a conflict, or the window closed: the text is stored
-        self.context.data.changed.emit("note", self)
         if target is not self._target:
             return  # a save of the note shown before: stored, nothing to show
         self.note = record

@@ -26,11 +26,13 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from am_desktop.domain.changes import ChangeSet, Entity
 from am_desktop.domain.enums import NoteKind
 from am_desktop.domain.note_text import Tag
 from am_desktop.services import catalog, notes, portfolio
 from am_desktop.services.notes import NoteDetail, NoteFilter, NoteRow
 from am_desktop.ui import format as fmt
+from am_desktop.ui.bus import ChangeFollower
 from am_desktop.ui.commands import ArchiveCommand
 from am_desktop.ui.context import AppContext
 from am_desktop.ui.dialogs.form import OptionalDate
@@ -115,6 +117,7 @@ class NotesPanel(QWidget):
         super().__init__()
         self.context, self.account_id, self.undo = context, account_id, undo
         self.model = NoteListModel(context, show_account=account_id is None)
+        self.follower = ChangeFollower(self, context.data, self._concerns, self._on_changes)
         self.list = QListView(self)
         self.list.setModel(self.model)
         self.list.setWordWrap(True)
@@ -232,6 +235,17 @@ class NotesPanel(QWidget):
         self.account_filter.blockSignals(False)
 
     @Slot()
+    def _concerns(self, changes: ChangeSet) -> bool:
+        """Notes (and, in the Notes view, the accounts' names) of what this list shows."""
+        if self.account_id is not None:
+            return changes.touches(Entity.NOTE, account=self.account_id)
+        return changes.touches(Entity.NOTE, Entity.ACCOUNT)
+
+    def _on_changes(self, changes: ChangeSet) -> None:
+        if self.account_id is None and changes.touches(Entity.ACCOUNT):
+            self.load_accounts()
+        self.refresh()
+
     def refresh(self) -> None:
         """Read the list again (filters changed, or a note was written)."""
         where = self.filter()
@@ -338,7 +352,7 @@ class NotesPanel(QWidget):
         if note is None or self.undo is None:
             return
         self.editor.flush()
-        self.undo.push(ArchiveCommand(self.context, catalog.notes, [note.id], True, "note"))
+        self.undo.push(ArchiveCommand(self.context, catalog.notes, [note.id], True))
         self.editor.clear()
 
     def flush(self) -> None:

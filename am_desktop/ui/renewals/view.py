@@ -37,6 +37,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from am_desktop.domain.changes import ChangeSet, Entity
 from am_desktop.domain.enums import RenewalStage
 from am_desktop.domain.timeline import SPANS, add_months
 from am_desktop.services.files import replacing
@@ -48,6 +49,7 @@ from am_desktop.services.renewal_queries import (
     upcoming,
 )
 from am_desktop.ui import format as fmt
+from am_desktop.ui.bus import ChangeFollower
 from am_desktop.ui.context import AppContext
 from am_desktop.ui.renewals.timeline import AFTER_MONTHS, BEFORE_MONTHS, RenewalTimeline
 from am_desktop.ui.tasks import Lane
@@ -199,6 +201,9 @@ class ForecastChart(QWidget):
             )
         painter.end()
 
+#: What the timeline, the upcoming list and the forecast are read from.
+RENEWALS_SHOW = (Entity.ACCOUNT, Entity.CONTRACT, Entity.RENEWAL, Entity.LEDGER_MOVEMENT)
+
 
 class RenewalsView(QWidget):
     """The timeline above, upcoming renewals and the forecast below.
@@ -212,6 +217,9 @@ class RenewalsView(QWidget):
     def __init__(self, context: AppContext, parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self.context = context
+        self.follower = ChangeFollower(
+            self, context.data, lambda c: c.touches(*RENEWALS_SHOW), self._on_changes
+        )
         self.timeline = RenewalTimeline(self, context.today())
         self.spans = QButtonGroup(self)
         self.group = QComboBox(self)
@@ -331,6 +339,9 @@ class RenewalsView(QWidget):
         self.export_button.clicked.connect(self._on_export_clicked)
 
     # ------------------------------------------------------------------------------ data
+
+    def _on_changes(self, _changes: ChangeSet) -> None:
+        self.refresh()
 
     def refresh(self) -> None:
         """Read the contracts, the upcoming renewals and the forecast (READ lane)."""

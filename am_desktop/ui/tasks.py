@@ -4,19 +4,37 @@
 - READ: a small pool for queries.
 - NET: file export and CRM sync.
 
-``on_done`` and ``on_error`` always run on the GUI thread. Work receives a ``progress``
-callable and returns plain data; it never touches a widget.
+``on_done``, ``on_error`` and ``on_progress`` always run on the GUI thread. Work receives a
+``progress`` callable and returns plain data; it never touches a widget.
+
+Object lifetimes across threads are where threaded Qt code crashes, so they are fixed here
+by construction:
+
+- Workers talk to one ``_Mailbox``: a QObject made once, on the GUI thread, and never
+  deleted. No per-job QObject exists, so none can be deleted while a worker still emits
+  on it, nor destroyed twice (a job object parented to a runner whose last reference its
+  own callback held did exactly that: the SIGSEGV of issue 13).
+- Callbacks never leave the GUI thread: they wait in the runner's ``_Ledger``, and a
+  worker holds only a number and a weak reference to that ledger. Dropping a runner
+  therefore frees nothing from a worker thread, and answers for a dropped runner vanish.
+- ``shutdown`` waits for every lane, so no work outlives it.
 """
 
 from __future__ import annotations
 
 import enum
+import functools
+import itertools
 import logging
-from collections.abc import Callable
+import queue
+import threading
+import weakref
+from collections.abc import Callable, Hashable
+from dataclasses import dataclass
 from typing import Any, Protocol, TypeVar
 
 import shiboken6
-from PySide6.QtCore import QObject, QRunnable, QThreadPool, Signal, Slot
+from PySide6.QtCore import QObject, QRunnable, Qt, QThreadPool, Signal, Slot
 
 from am_desktop.domain.cancel import CancelToken, Progress
 
@@ -50,43 +68,199 @@ class TaskRunner(Protocol):
         on_progress: OnProgress | None = None,
         cancel: CancelToken | None = None,
         receiver: QObject | None = None,
-    ) -> None: ...
+        supersede: Hashable | None = None,
+    ) -> None:
+        """Run ``work`` on ``lane`` and answer through the callbacks on the GUI thread.
+
+        Args:
+            receiver: the widget the callbacks update; once it is deleted (a closed tab or
+                dialog), its answers are dropped instead of touching it.
+            supersede: a key (any hashable, e.g. ``(self, "overview")``); answers of this
+                submission (progress, result and error) are dropped once a newer one with
+                an equal key was submitted: the latest request wins.
+        """
+        ...
 
     def shutdown(self) -> None: ...
 
 
-class _Signals(QObject):
-    """Lives on the GUI thread, so emitting from a worker queues delivery there."""
+class _Answer(enum.Enum):
+    PROGRESS = "progress"
+    DONE = "done"
+    FAILED = "failed"
+    SKIPPED = "skipped"  # queued when the runner shut down: never ran
 
-    #: (result)
-    done = Signal(object)
-    #: (exception)
-    failed = Signal(object)
-    #: (done, total, stage)
-    progressed = Signal(int, int, str)
+
+@dataclass(eq=False, slots=True)
+class _Ticket:
+    """One open submission's callbacks (GUI thread only)."""
+
+    on_done: OnDone | None
+    on_error: OnError | None
+    on_progress: OnProgress | None
+    receiver: QObject | None
+    key: Hashable | None
+
+    def reaches(self, callback: object) -> bool:
+        """Whether ``callback`` is set and the widget it updates still exists."""
+        alive = self.receiver is None or shiboken6.isValid(self.receiver)
+        return callback is not None and alive
+
+
+class _Ledger:
+    """A runner's open submissions by number, and the newest number per supersede key.
+
+    GUI thread only. A submission leaves with its final answer, and its key with it when it
+    was the newest, so keys like ``(view, "overview")`` are not kept alive afterwards.
+    """
+
+    def __init__(self, default_error: OnError | None) -> None:
+        self._default_error = default_error
+        self._numbers = itertools.count(1)
+        self._open: dict[int, _Ticket] = {}
+        self._newest: dict[Hashable, int] = {}
+
+    def open(self, ticket: _Ticket) -> int:
+        """Number a submission; it supersedes every open one with an equal key."""
+        number = next(self._numbers)
+        self._open[number] = ticket
+        if ticket.key is not None:
+            self._newest[ticket.key] = number
+        return number
+
+    def deliver(self, number: int, answer: _Answer, payload: Any) -> None:
+        """Call the callback ``answer`` is for, unless superseded, answered or unwanted.
+
+        Raises:
+            BaseException: a failure with no handler at all (only the inline runner).
+        """
+        ticket = self._open.get(number)
+        if ticket is None:  # progress after the final answer
+            return
+        current = ticket.key is None or self._newest.get(ticket.key) == number
+        if answer is _Answer.PROGRESS:
+            if current and ticket.reaches(ticket.on_progress):
+                ticket.on_progress(*payload)  # type: ignore[misc]  # reaches() checked it
+            return
+        del self._open[number]
+        if ticket.key is not None and current:
+            del self._newest[ticket.key]
+        if not current:
+            log.debug("dropped a superseded answer: %s %r", answer.value, payload)
+        elif answer is _Answer.DONE:
+            if ticket.reaches(ticket.on_done):
+                ticket.on_done(payload)  # type: ignore[misc]  # reaches() checked it
+        elif answer is _Answer.FAILED:
+            self._fail(ticket, payload)
+
+    def _fail(self, ticket: _Ticket, error: BaseException) -> None:
+        if ticket.on_error is not None:
+            if ticket.reaches(ticket.on_error):
+                ticket.on_error(error)
+        elif self._default_error is not None:  # reported even if the widget is gone
+            self._default_error(error)
+        else:
+            raise error
+
+    @property
+    def open_count(self) -> int:
+        """Submissions not finally answered yet (tests check none is left behind)."""
+        return len(self._open)
+
+    @property
+    def key_count(self) -> int:
+        """Supersede keys still held (tests check none outlives its submissions)."""
+        return len(self._newest)
+
+
+# ------------------------------------------------------------------------------ threads
+
+Letter = Callable[[], None]
+
+
+class _Mailbox(QObject):
+    """Carries letters from any thread to the GUI thread, where they are opened in order."""
+
+    _arrived = Signal()
+
+    def __init__(self) -> None:
+        super().__init__()
+        self._letters: queue.SimpleQueue[Letter] = queue.SimpleQueue()
+        self._arrived.connect(self._open_letters, Qt.ConnectionType.QueuedConnection)
+
+    def post(self, letter: Letter) -> None:
+        """Deliver ``letter`` on the GUI thread (safe from any thread)."""
+        self._letters.put(letter)
+        self._arrived.emit()
+
+    @Slot()
+    def _open_letters(self) -> None:
+        while True:
+            try:
+                letter = self._letters.get_nowait()
+            except queue.Empty:
+                return
+            try:
+                letter()
+            except BaseException:
+                self._arrived.emit()  # the letters behind a failing callback still arrive
+                raise
+
+
+@functools.cache
+def _gui_mailbox() -> _Mailbox:
+    """The process's one mailbox: made by the first runner, on the GUI thread, kept forever."""
+    return _Mailbox()
+
+
+def _post(
+    mailbox: _Mailbox, ledger: weakref.ref[_Ledger], number: int, answer: _Answer, payload: Any
+) -> None:
+    """From a worker: hand an answer to the GUI thread (bound by ``submit``, see ``_Job``)."""
+    mailbox.post(functools.partial(_deliver, ledger, number, answer, payload))
+
+
+def _deliver(ledger: weakref.ref[_Ledger], number: int, answer: _Answer, payload: Any) -> None:
+    """On the GUI thread: answer, unless the runner was dropped meanwhile."""
+    alive = ledger()
+    if alive is not None:
+        alive.deliver(number, answer, payload)
 
 
 class _Job(QRunnable):
-    def __init__(self, work: Work[Any], signals: _Signals, cancel: CancelToken | None) -> None:
+    """Runs on a pool thread; knows its work and where to post answers, not the callbacks."""
+
+    def __init__(
+        self,
+        work: Work[Any],
+        post: Callable[[_Answer, Any], None],
+        cancel: CancelToken | None,
+        stopping: threading.Event | None,
+    ) -> None:
         super().__init__()
-        self.work, self.signals, self.cancel = work, signals, cancel
+        self._work, self._post, self._cancel, self._stopping = work, post, cancel, stopping
 
     def run(self) -> None:
-        def progress(done: int, total: int, stage: str) -> None:
-            if self.cancel is not None:
-                self.cancel.raise_if_cancelled()
-            self.signals.progressed.emit(done, total, stage)
-
+        if self._stopping is not None and self._stopping.is_set():
+            self._post(_Answer.SKIPPED, None)
+            return
         try:
-            result = self.work(progress)
+            result = self._work(self._progress)
         except BaseException as error:
-            self.signals.failed.emit(error)
+            self._post(_Answer.FAILED, error)
         else:
-            self.signals.done.emit(result)
+            self._post(_Answer.DONE, result)
+
+    def _progress(self, done: int, total: int, stage: str) -> None:
+        if self._cancel is not None:
+            self._cancel.raise_if_cancelled()
+        self._post(_Answer.PROGRESS, (done, total, stage))
 
 
 class ThreadTaskRunner(QObject):
     """The application's task runner, over three thread pools.
+
+    Make it on the GUI thread, and submit from there.
 
     Args:
         default_error: receives failures of work submitted without ``on_error``.
@@ -94,12 +268,14 @@ class ThreadTaskRunner(QObject):
 
     def __init__(self, default_error: OnError, parent: QObject | None = None) -> None:
         super().__init__(parent)
-        self._default_error = default_error
+        self._mailbox = _gui_mailbox()
+        self._ledger = _Ledger(default_error)
+        self._stopping = threading.Event()
+        # Children: a dropped runner's pools wait for their jobs, which never refer back.
         self._pools = {lane: QThreadPool(self) for lane in Lane}
         self._pools[Lane.WRITE].setMaxThreadCount(1)
         self._pools[Lane.READ].setMaxThreadCount(2)
         self._pools[Lane.NET].setMaxThreadCount(2)
-        self._pending: set[_Signals] = set()
 
     def submit(
         self,
@@ -111,55 +287,38 @@ class ThreadTaskRunner(QObject):
         on_progress: OnProgress | None = None,
         cancel: CancelToken | None = None,
         receiver: QObject | None = None,
+        supersede: Hashable | None = None,
     ) -> None:
-        """Run ``work`` on ``lane``; callbacks come back on the GUI thread.
-
-        Args:
-            receiver: the widget the callbacks update; once it is deleted (a closed tab or
-                dialog), they are dropped instead of touching it.
-        """
-        signals = _Signals(self)
-        self._pending.add(signals)
-
-        def finished() -> None:
-            self._pending.discard(signals)
-            signals.deleteLater()
-
-        if on_done is not None:
-            signals.done.connect(_guarded(on_done, receiver))
-        signals.failed.connect(_guarded(on_error, receiver) if on_error else self._default_error)
-        if on_progress is not None:
-            signals.progressed.connect(_guarded(on_progress, receiver))
-        signals.done.connect(finished)
-        signals.failed.connect(finished)
-        self._pools[lane].start(_Job(work, signals, cancel))
+        """Run ``work`` on ``lane``; see ``TaskRunner.submit``."""
+        ticket = _Ticket(on_done, on_error, on_progress, receiver, supersede)
+        number = self._ledger.open(ticket)
+        post = functools.partial(_post, self._mailbox, weakref.ref(self._ledger), number)
+        stopping = None if lane is Lane.WRITE else self._stopping  # writes always run
+        self._pools[lane].start(_Job(work, post, cancel, stopping))
 
     @Slot()
     def shutdown(self) -> None:
-        """Let queued writes finish (nothing typed is lost), then stop."""
-        self._pools[Lane.WRITE].waitForDone()
-        for pool in self._pools.values():
-            pool.clear()
-            pool.waitForDone(2000)
-
-
-def _guarded(callback: Callable[..., None], receiver: QObject | None) -> Callable[..., None]:
-    """``callback``, skipped once ``receiver`` (the widget it updates) is deleted."""
-    if receiver is None:
-        return callback
-
-    def call(*args: Any) -> None:
-        if shiboken6.isValid(receiver):
-            callback(*args)
-
-    return call
+        """Drop queued reads and exports, let queued writes finish (nothing typed is lost),
+        and wait until no work runs."""
+        self._stopping.set()
+        try:
+            for pool in self._pools.values():
+                pool.waitForDone()
+        finally:
+            self._stopping.clear()
 
 
 class InlineTaskRunner:
-    """Runs work at once on the calling thread: deterministic tests (Picard's FakeThreadPool)."""
+    """Runs work at once on the calling thread: deterministic tests (Picard's FakeThreadPool).
+
+    Every answer is delivered before ``submit`` returns, so nothing is ever superseded by a
+    later call; only a submission made *while* work runs (from its progress callback, say)
+    with an equal key drops the answers still to come, as on threads. Callbacks for a deleted
+    ``receiver`` are dropped, and a failure with no handler at all is raised to the caller.
+    """
 
     def __init__(self, default_error: OnError | None = None) -> None:
-        self._default_error = default_error
+        self._ledger = _Ledger(default_error)
         self.submitted: list[Lane] = []
 
     def submit(
@@ -172,26 +331,23 @@ class InlineTaskRunner:
         on_progress: OnProgress | None = None,
         cancel: CancelToken | None = None,
         receiver: QObject | None = None,
+        supersede: Hashable | None = None,
     ) -> None:
         """Run ``work`` now and call back before returning."""
         self.submitted.append(lane)
+        number = self._ledger.open(_Ticket(on_done, on_error, on_progress, receiver, supersede))
 
         def progress(done: int, total: int, stage: str) -> None:
             if cancel is not None:
                 cancel.raise_if_cancelled()
-            if on_progress is not None:
-                on_progress(done, total, stage)
+            self._ledger.deliver(number, _Answer.PROGRESS, (done, total, stage))
 
         try:
             result = work(progress)
         except BaseException as error:
-            handler = on_error or self._default_error
-            if handler is None:
-                raise
-            handler(error)
+            self._ledger.deliver(number, _Answer.FAILED, error)
         else:
-            if on_done is not None:
-                on_done(result)
+            self._ledger.deliver(number, _Answer.DONE, result)
 
     def shutdown(self) -> None:
         """Nothing runs in the background."""

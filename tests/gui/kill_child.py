@@ -3,7 +3,8 @@
     python -m tests.gui.kill_child DB ACCOUNT_ID
 
 Prints ``paused`` after typing the first text and pausing, then types one character every
-50 ms, printing ``typing`` once started. The parent kills it with SIGKILL.
+50 ms (a person typing: this pace models the outside world, it waits for nothing), printing
+``typed <time.monotonic()>`` after each. The parent kills it with SIGKILL.
 """
 
 from __future__ import annotations
@@ -36,6 +37,13 @@ def spin(app: QApplication, seconds: float) -> None:
         time.sleep(0.005)
 
 
+def typed_at(line: str) -> float:
+    """When the child typed the character ``line`` reports (for the parent)."""
+    word, at = line.split()
+    assert word == "typed", line
+    return float(at)
+
+
 def main() -> None:
     app = QApplication(sys.argv)
     db, account = Path(sys.argv[1]), int(sys.argv[2])
@@ -54,10 +62,9 @@ def main() -> None:
     QTest.keyClicks(editor.body, FIRST)
     spin(app, 2.0)
     print("paused", flush=True)
-    for index, char in enumerate(SECOND):
+    for char in SECOND:
         QTest.keyClicks(editor.body, char)
-        if index == 0:
-            print("typing", flush=True)
+        print(f"typed {time.monotonic()}", flush=True)
         spin(app, 0.05)
     spin(app, 60)
 

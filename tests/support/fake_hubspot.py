@@ -302,6 +302,9 @@ class FakeHubSpot:
         self.url = ""
         self.requests: list[dict[str, Any]] = []
         self._lock = threading.RLock()
+        #: Notified whenever an API request arrives or is answered (``wait_until``).
+        self._traffic = threading.Condition(self._lock)
+        self._in_flight: list[str] = []  # paths of API requests arrived and not yet answered
         self._server: _Server | None = None
         self._thread: threading.Thread | None = None
         self.reset()
@@ -482,6 +485,18 @@ class FakeHubSpot:
                 if r["method"] != "GET" and not r["path"].endswith(("/search", "/batch/read"))
             )
 
+    def in_flight(self, path_regex: str) -> int:
+        """API requests to matching paths that arrived and are not answered yet (a fault's
+        delay may be holding them)."""
+        with self._lock:
+            return sum(1 for path in self._in_flight if re.search(path_regex, path))
+
+    def wait_until(self, condition: Callable[[], bool], timeout: float = 30.0) -> bool:
+        """Block until ``condition()`` holds, checked again whenever a request arrives or is
+        answered; False after ``timeout`` seconds."""
+        with self._traffic:
+            return self._traffic.wait_for(condition, timeout)
+
     # ------------------------------------------------------------ dispatch
     def _dispatch(self, method: str, target: str, auth: str | None, raw: bytes) -> _Reply:
         """Faults first (outside the lock while sleeping), then auth, limits and the route."""
@@ -489,6 +504,22 @@ class FakeHubSpot:
         path = split.path
         if path.startswith("/__admin/"):
             return self._guard(lambda: self._admin(method, path, raw))
+        with self._lock:
+            self._in_flight.append(path)
+            self._traffic.notify_all()
+        try:
+            reply = self._answer(method, path, split.query, auth, raw)
+            with self._lock:
+                self.requests.append(
+                    {"method": method, "path": path, "query": split.query, "status": reply.status}
+                )
+            return reply
+        finally:
+            with self._lock:
+                self._in_flight.remove(path)
+                self._traffic.notify_all()
+
+    def _answer(self, method: str, path: str, query: str, auth: str | None, raw: bytes) -> _Reply:
         with self._lock:
             fault = next(
                 (f for f in self._faults if f.method in ("*", method) and f.path.search(path)),
@@ -499,17 +530,12 @@ class FakeHubSpot:
                 if fault.times == 0:
                     self._faults.remove(fault)
         if fault is not None and fault.delay:
-            time.sleep(fault.delay)
+            time.sleep(fault.delay)  # the network is slow: it models the world, waits for nothing
         if fault is not None and not fault.after_commit and (fault.drop or fault.status):
-            reply = _Reply(0, drop=True) if fault.drop else fault.reply(self._retry_after)
-        else:
-            reply = self._guard(lambda: self._api(method, path, split.query, auth, raw))
-            if fault is not None and fault.after_commit and (fault.drop or fault.status):
-                reply = _Reply(0, drop=True) if fault.drop else fault.reply(self._retry_after)
-        with self._lock:
-            self.requests.append(
-                {"method": method, "path": path, "query": split.query, "status": reply.status}
-            )
+            return _Reply(0, drop=True) if fault.drop else fault.reply(self._retry_after)
+        reply = self._guard(lambda: self._api(method, path, query, auth, raw))
+        if fault is not None and fault.after_commit and (fault.drop or fault.status):
+            return _Reply(0, drop=True) if fault.drop else fault.reply(self._retry_after)
         return reply
 
     @staticmethod

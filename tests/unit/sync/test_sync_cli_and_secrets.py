@@ -10,7 +10,6 @@ import os
 import signal
 import subprocess
 import sys
-import time
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -135,12 +134,13 @@ def test_a_sync_killed_mid_push_resumes_without_loss_or_duplicates(
          hubspot.url, "--db", str(db)],
         env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
     )  # fmt: skip
-    deadline = time.monotonic() + 30
-    while len(hubspot.records("contacts")) < 100 and time.monotonic() < deadline:
-        time.sleep(0.05)
-    time.sleep(0.3)
+    batch = "/contacts/batch/create"
+    assert hubspot.wait_until(
+        lambda: len(hubspot.records("contacts")) >= 100 and hubspot.in_flight(batch) > 0
+    )
     child.send_signal(signal.SIGKILL)
     child.wait()
+    assert hubspot.wait_until(lambda: hubspot.in_flight(batch) == 0)  # its answer went nowhere
     created_before = len(hubspot.records("contacts"))
     assert 100 <= created_before < 250  # killed mid-push, with an answer lost
     import httpx

@@ -37,16 +37,11 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from am_desktop.domain.dashboard import QuarterForecast
 from am_desktop.domain.enums import RenewalStage
 from am_desktop.domain.timeline import SPANS, add_months
 from am_desktop.services.files import replacing
-from am_desktop.services.renewal_queries import (
-    QuarterForecast,
-    RenewalRow,
-    forecast,
-    timeline_rows,
-    upcoming,
-)
+from am_desktop.services.renewal_queries import RenewalRow, forecast, timeline_rows, upcoming
 from am_desktop.ui import format as fmt
 from am_desktop.ui.context import AppContext
 from am_desktop.ui.renewals.timeline import AFTER_MONTHS, BEFORE_MONTHS, RenewalTimeline

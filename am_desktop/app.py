@@ -144,6 +144,7 @@ def run_self_test(db: str | None) -> int:
     os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
     from PySide6.QtWidgets import QApplication
 
+    from am_desktop.services.portfolio import is_empty
     from am_desktop.services.seed import SCALES, seed_database
     from am_desktop.services.store import open_store
     from am_desktop.ui.theme import apply_theme
@@ -154,7 +155,7 @@ def run_self_test(db: str | None) -> int:
         os.environ.setdefault("XDG_CONFIG_HOME", folder)  # never touch the user's settings
         path = Path(db) if db else Path(folder) / "self-test.sqlite3"
         store = open_store(path)
-        if not store.engine.connect().exec_driver_sql("SELECT 1 FROM account LIMIT 1").first():
+        if is_empty(store):
             seed_database(store, SCALES["small"], seed=1)
         store.close()
         window = build_window(path)

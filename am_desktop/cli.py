@@ -360,6 +360,7 @@ def _period(args: argparse.Namespace) -> tuple[date, date]:
 def run_qbr(args: argparse.Namespace) -> int:
     """``am-desktop qbr``: a business review deck and its charts, for an account or all."""
     from am_desktop.charts.review import FORMATS, write_review
+    from am_desktop.services.files import writing
     from am_desktop.services.review import review_data
 
     formats = [f.strip().lower() for f in args.format.split(",") if f.strip()]
@@ -381,7 +382,8 @@ def run_qbr(args: argparse.Namespace) -> int:
         data = review_data(store, start, end, account_id=account_id)
     finally:
         store.close()
-    written = write_review(data, args.out, date.today(), formats=formats)
+    names = write_review(data, date.today(), lambda name: writing(args.out / name), formats=formats)
+    written = [args.out / name for name in names]
     for path in written:
         print(path)
     print(

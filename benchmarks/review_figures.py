@@ -112,6 +112,7 @@ def measure(db: Path, runs: int = 9) -> dict[str, Any]:
     """Medians (ms or s) of the KPIs, a dashboard period change and a one-account deck."""
     from am_desktop.charts.review import write_review
     from am_desktop.domain.kpis import default_period
+    from am_desktop.services.files import writing
     from am_desktop.services.kpis import period_kpis
     from am_desktop.services.review import review_data
     from am_desktop.services.store import open_store
@@ -128,7 +129,7 @@ def measure(db: Path, runs: int = 9) -> dict[str, Any]:
             kpis.append(time.perf_counter() - began)
             began = time.perf_counter()
             review = review_data(store, start, end, account_id=account)
-            write_review(review, Path(folder), today, formats=["pdf"])
+            write_review(review, today, lambda n: writing(Path(folder) / n), formats=["pdf"])
             deck.append(time.perf_counter() - began)
             plain.append(plain_deck(review, Path(folder) / "plain.pdf"))
     store.close()

@@ -14,9 +14,8 @@ from matplotlib.axes import Axes
 from matplotlib.figure import Figure
 from matplotlib.ticker import FuncFormatter
 
+from am_desktop.domain.dashboard import AtRisk, QuarterForecast
 from am_desktop.domain.kpis import Kpis
-from am_desktop.services.dashboard import AtRisk
-from am_desktop.services.renewal_queries import QuarterForecast
 
 GREY, BLUE, GREEN, RED, AMBER = "#8d99a6", "#4f86c6", "#2e7d32", "#d93025", "#e37400"
 BAND_COLOURS = {"healthy": "#1e8e3e", "watch": AMBER, "at_risk": RED}

@@ -1,13 +1,17 @@
 """The business review deck: a title page, a KPI summary, then one chart a page — as a PDF,
 and each chart as PNG and SVG files (issue 7). The same Figures as any screen would show.
+
+Charts never touch the file system: :func:`write_review` draws into the binary files its
+caller opens by name, so the caller decides where they go and writes each one atomically
+(``services.files.writing``).
 """
 
 from __future__ import annotations
 
 from collections.abc import Callable, Sequence
+from contextlib import AbstractContextManager
 from datetime import date
-from pathlib import Path
-from typing import Any
+from typing import IO, Any
 
 from matplotlib.axes import Axes
 from matplotlib.dates import DateFormatter, MonthLocator, date2num
@@ -26,13 +30,16 @@ from am_desktop.charts.kpi import (
     text_scale,
 )
 from am_desktop.domain.cancel import Progress, no_progress
-from am_desktop.services.files import replacing
-from am_desktop.services.review import ReviewData
+from am_desktop.domain.review import ReviewData
 
 #: Slide proportions (16:9), in inches.
 PAGE = (11.0, 6.1875)
 CHARTS = ("arr", "health", "surveys", "usage", "pipeline", "issues")
 FORMATS = ("pdf", "png", "svg")
+
+#: Opens the file of this name for writing (binary); the file is kept only if the block ends
+#: without error.
+OpenFile = Callable[[str], AbstractContextManager[IO[bytes]]]
 
 
 def _days(days: Sequence[date]) -> Any:
@@ -222,33 +229,35 @@ def summary_page(data: ReviewData) -> Figure:
 
 def write_review(
     data: ReviewData,
-    folder: Path,
     today: date,
+    open_file: OpenFile,
     *,
     formats: Sequence[str] = FORMATS,
     charts: Sequence[str] = CHARTS,
     progress: Progress = no_progress,
-) -> list[Path]:
-    """Write the deck (PDF) and each chart (PNG, SVG) into ``folder``; the files written."""
+) -> list[str]:
+    """Draw the deck (PDF) and each chart (PNG, SVG) into the files ``open_file`` opens by
+    name; the names written, in order. ``progress`` is called after each file or page (where a
+    Cancel raises), inside the deck's block, so a cancelled deck is never kept half-written."""
     from matplotlib.backends.backend_pdf import PdfPages
 
     stem = "".join(c if c.isalnum() or c in " -_" else "_" for c in data.title).strip() or "review"
     figures = [(name, BUILDERS[name](data)) for name in charts]
-    written: list[Path] = []
+    written: list[str] = []
     files = [kind for kind in formats if kind in ("png", "svg")]
     pages = 2 + len(figures) if "pdf" in formats else 0
     steps, done = len(figures) * len(files) + pages, 0
     for name, figure in figures:
         for kind in files:
-            target = folder / f"{stem} - {name}.{kind}"
-            with replacing(target) as temporary:
-                figure.savefig(temporary, format=kind, dpi=150 if kind == "png" else 100)
+            target = f"{stem} - {name}.{kind}"
+            with open_file(target) as out:
+                figure.savefig(out, format=kind, dpi=150 if kind == "png" else 100)
             written.append(target)
             done += 1
             progress(done, steps, "Drawing the charts")  # where a Cancel stops the export
     if pages:
-        target = folder / f"{stem} - business review.pdf"
-        with replacing(target) as temporary, PdfPages(temporary) as deck:
+        target = f"{stem} - business review.pdf"
+        with open_file(target) as out, PdfPages(out) as deck:
             for page in (title_page(data, today), summary_page(data), *(f for _, f in figures)):
                 deck.savefig(page)
                 done += 1

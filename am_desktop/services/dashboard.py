@@ -1,50 +1,17 @@
 """The Dashboard's data (issue 7): what depends on the chosen period (the KPIs and ARR by
 month) apart from what does not (the renewal forecast, the health bands, the accounts at
-risk), so a period change reads and redraws only the first. Plain data, for the screen and
-the exports."""
+risk), so a period change reads and redraws only the first. The read models live in
+:mod:`am_desktop.domain.dashboard`, where the screen, the exports and the charts take them."""
 
 from __future__ import annotations
 
-from dataclasses import dataclass
 from datetime import date
 
-from am_desktop.domain.kpis import Kpis
+from am_desktop.domain.dashboard import AtRisk, PeriodData, StandingData
 from am_desktop.services.health import LATEST_SNAPSHOT
 from am_desktop.services.kpis import period_figures
-from am_desktop.services.renewal_queries import QuarterForecast, forecast
+from am_desktop.services.renewal_queries import forecast
 from am_desktop.services.store import Store
-
-
-@dataclass(frozen=True, slots=True)
-class AtRisk:
-    """An account in the at-risk band, with its ARR."""
-
-    account_id: int
-    name: str
-    score: float
-    arr_cents: int
-
-
-@dataclass(frozen=True, slots=True)
-class PeriodData:
-    """The figures that follow the chosen period."""
-
-    kpis: Kpis
-    arr_by_month: tuple[tuple[date, int], ...]
-
-
-@dataclass(frozen=True, slots=True)
-class StandingData:
-    """The figures of today, whatever the period: forecast, health bands, accounts at risk."""
-
-    forecast: tuple[QuarterForecast, ...]
-    bands: dict[str, int]
-    at_risk: tuple[AtRisk, ...]
-
-    @property
-    def arr_at_risk_cents(self) -> int:
-        """The ARR of the accounts in the at-risk band."""
-        return sum(a.arr_cents for a in self.at_risk)
 
 
 def period_data(store: Store, start: date, end: date, *, gross_margin: float = 0.80) -> PeriodData:

@@ -7,6 +7,7 @@ import tempfile
 from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
+from typing import IO
 
 from am_desktop.errors import ExportError
 
@@ -50,3 +51,11 @@ def replacing(target: Path) -> Iterator[Path]:
     except BaseException:
         temporary.unlink(missing_ok=True)
         raise
+
+
+@contextmanager
+def writing(target: Path) -> Iterator[IO[bytes]]:
+    """``target`` open for writing in binary, :func:`replacing` it when the block ends without
+    error (a chart or a deck is drawn straight into it)."""
+    with replacing(target) as temporary, temporary.open("wb") as out:
+        yield out

@@ -172,3 +172,10 @@ def account_names(store: Store) -> list[tuple[int, str, str | None]]:
     )
     with store.raw() as connection:
         return [(int(row[0]), str(row[1]), row[2]) for row in connection.execute(sql)]
+
+
+def is_empty(store: Store) -> bool:
+    """Whether the database holds no account at all, archived ones included: a new database,
+    which the self-test fills with sample data."""
+    with store.raw() as connection:
+        return connection.execute("SELECT 1 FROM account LIMIT 1").fetchone() is None

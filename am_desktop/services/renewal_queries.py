@@ -13,6 +13,7 @@ from dataclasses import dataclass
 from datetime import date, timedelta
 from typing import Any
 
+from am_desktop.domain.dashboard import QuarterForecast
 from am_desktop.domain.enums import RenewalStage, Tier
 from am_desktop.domain.timeline import add_months, notice_deadline
 from am_desktop.services.store import Store
@@ -128,19 +129,6 @@ def timeline_rows(store: Store, first: date, last: date) -> list[RenewalRow]:
             _row(values)
             for values in connection.execute(sql, (first.isoformat(), last.isoformat()))
         ]
-
-
-@dataclass(frozen=True, slots=True)
-class QuarterForecast:
-    """ARR renewing in one quarter."""
-
-    start: date
-    end: date
-    label: str
-    renewals: int
-    total_cents: int
-    weighted_cents: int
-    committed_cents: int
 
 
 def forecast(store: Store, today: date, quarters: int = 4) -> list[QuarterForecast]:

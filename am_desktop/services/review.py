@@ -1,42 +1,19 @@
 """The data of a business review (QBR) for one account or the whole portfolio over a period
 (issue 7): KPIs, ARR history with its movements, health, NPS/CSAT and usage trends, the
-renewal and expansion pipeline, and the issues. Plain data: the charts and the deck follow.
+renewal and expansion pipeline, and the issues, as a :class:`~am_desktop.domain.review.ReviewData`
+(plain data: the charts and the deck follow).
 """
 
 from __future__ import annotations
 
 from collections import Counter
-from dataclasses import dataclass
 from datetime import date, timedelta
 
 from am_desktop.domain.health import DEFAULT_BANDS
-from am_desktop.domain.kpis import Kpis
+from am_desktop.domain.review import ReviewData
 from am_desktop.services import health
 from am_desktop.services.kpis import period_figures
 from am_desktop.services.store import Store
-
-
-@dataclass(frozen=True, slots=True)
-class ReviewData:
-    """Everything a business review shows."""
-
-    title: str
-    start: date
-    end: date
-    kpis: Kpis
-    arr_by_month: tuple[tuple[date, int], ...]
-    movements: tuple[tuple[date, str, int], ...]  # (day, type, signed cents) in the period
-    health_trend: tuple[tuple[date, float], ...]
-    surveys: tuple[tuple[date, str, int], ...]  # (day, kind, score)
-    usage: tuple[tuple[date, int, int], ...]  # (day, active users, licensed seats)
-    pipeline: tuple[tuple[str, str, int], ...]  # (kind: renewal|expansion, stage, cents)
-    issues: dict[str, int]  # severity -> opened in the period
-    bands: tuple[float, float] = DEFAULT_BANDS  # the healthy and watch bands' lower bounds
-    account_id: int | None = None  # None: the portfolio
-
-    @property
-    def period_label(self) -> str:
-        return f"{self.start:%d %b %Y} – {self.end:%d %b %Y}"
 
 
 def review_data(

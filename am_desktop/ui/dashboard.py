@@ -35,7 +35,7 @@ from am_desktop.ui.context import AppContext
 from am_desktop.ui.tasks import Lane
 
 if TYPE_CHECKING:
-    from am_desktop.services.dashboard import PeriodData, StandingData
+    from am_desktop.domain.dashboard import PeriodData, StandingData
 
 PERIODS = (
     ("trailing", "Trailing 12 months"),

@@ -157,6 +157,7 @@ class ReviewDialog(QDialog):
 
         def work(progress: Any) -> list[Path]:
             from am_desktop.charts.review import write_review
+            from am_desktop.services.files import writing
             from am_desktop.services.review import review_data
 
             progress(0, 1, "Reading the figures")
@@ -165,10 +166,12 @@ class ReviewDialog(QDialog):
                 gross_margin=margin, bands=bands,
             )  # fmt: skip
             cancel.raise_if_cancelled()
-            return write_review(
-                data, chosen["folder"], today, formats=chosen["formats"],
+            folder: Path = chosen["folder"]
+            names = write_review(
+                data, today, lambda name: writing(folder / name), formats=chosen["formats"],
                 charts=chosen["charts"], progress=progress,
             )  # fmt: skip
+            return [folder / name for name in names]
 
         self.progress.show()
         self.progress.setRange(0, 0)

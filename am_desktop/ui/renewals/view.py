@@ -38,16 +38,11 @@ from PySide6.QtWidgets import (
 )
 
 from am_desktop.domain.changes import ChangeSet, Entity
+from am_desktop.domain.dashboard import QuarterForecast
 from am_desktop.domain.enums import RenewalStage
 from am_desktop.domain.timeline import SPANS, add_months
 from am_desktop.services.files import replacing
-from am_desktop.services.renewal_queries import (
-    QuarterForecast,
-    RenewalRow,
-    forecast,
-    timeline_rows,
-    upcoming,
-)
+from am_desktop.services.renewal_queries import RenewalRow, forecast, timeline_rows, upcoming
 from am_desktop.ui import format as fmt
 from am_desktop.ui.bus import ChangeFollower
 from am_desktop.ui.context import AppContext

@@ -141,3 +141,10 @@ def test_rows_carry_the_health_trend_since_a_week_ago(
     assert fmt.trend(rows[acme].health_change) == " ▼8"
     assert fmt.trend_words(rows[acme].health_change) == "Down 8 points since a week ago."
     assert fmt.trend(0.4) == "" and fmt.trend(None) == ""
+
+
+def test_a_database_is_empty_until_it_holds_an_account_archived_or_not(store: Store) -> None:
+    assert portfolio.is_empty(store)
+    account = catalog.accounts.create(store, {"name": "Acme"})
+    catalog.accounts.archive(store, account.id)
+    assert not portfolio.is_empty(store)

@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
+from contextlib import AbstractContextManager
 from datetime import date
 from pathlib import Path
+from typing import IO
 
 import pytest
 from matplotlib.figure import Figure
@@ -12,6 +14,7 @@ from am_desktop.charts import review as charts
 from am_desktop.errors import Cancelled
 from am_desktop.services import catalog
 from am_desktop.services.dashboard import period_data, standing_data
+from am_desktop.services.files import writing
 from am_desktop.services.review import review_data
 from am_desktop.services.store import Store
 
@@ -130,9 +133,14 @@ def test_cancelling_while_the_deck_is_written_leaves_no_half_deck(
         if stage == "Writing the deck" and done == 3:
             raise Cancelled
 
+    def open_file(name: str) -> AbstractContextManager[IO[bytes]]:
+        return writing(folder / name)
+
     with pytest.raises(Cancelled):
-        charts.write_review(data, folder, END, formats=["pdf"], progress=progress)
+        charts.write_review(data, END, open_file, formats=["pdf"], progress=progress)
     assert list(folder.iterdir()) == []  # no PDF, no temporary file
     assert steps[-1][1] == 8  # a step a page: title, summary, six charts
-    written = charts.write_review(data, folder, END, formats=["pdf"], charts=["arr"])
-    assert [p.name for p in written] == ["Portfolio - business review.pdf"]
+    written = charts.write_review(data, END, open_file, formats=["pdf"], charts=["arr"])
+    assert written == ["Portfolio - business review.pdf"]
+    assert [p.name for p in folder.iterdir()] == written
+    assert (folder / written[0]).read_bytes().startswith(b"%PDF")

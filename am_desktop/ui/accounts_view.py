@@ -7,15 +7,12 @@ answer arriving late is dropped).
 
 from __future__ import annotations
 
-from collections.abc import Callable, Sequence
-from dataclasses import dataclass
+from collections.abc import Callable, Mapping, Sequence
+from dataclasses import replace
 from datetime import date
-from typing import Any
 
 from PySide6.QtCore import (
-    QAbstractTableModel,
     QModelIndex,
-    QPersistentModelIndex,
     QPoint,
     Qt,
     QTimer,
@@ -40,46 +37,8 @@ from PySide6.QtWidgets import (
 from am_desktop.domain.enums import HealthBand
 from am_desktop.domain.portfolio import AccountRow, PortfolioQuery, SavedFilter, SortKey
 from am_desktop.ui import format as fmt
+from am_desktop.ui.table_model import LEFT, RIGHT, Column, ColumnTableModel, Env
 from am_desktop.ui.widgets import EmptyState
-
-IdRole = Qt.ItemDataRole.UserRole + 1
-Index = QModelIndex | QPersistentModelIndex
-_PAGE = 100
-
-
-@dataclass(frozen=True)
-class Column:
-    """One column of the list: its sort key, header, alignment and text."""
-
-    key: SortKey
-    header: str
-    text: Callable[[AccountRow, date, str], str]
-    numeric: bool = False
-
-
-def _health(row: AccountRow, _today: date, _currency: str) -> str:
-    if row.health_score is None or row.health_band is None:
-        return "—"
-    return f"{row.health_score:.0f} · {row.health_band.label}{fmt.trend(row.health_change)}"
-
-
-COLUMNS: tuple[Column, ...] = (
-    Column(SortKey.NAME, "Account", lambda r, _t, _c: r.name),
-    Column(SortKey.TIER, "Tier", lambda r, _t, _c: r.tier.label),
-    Column(SortKey.SEGMENT, "Segment", lambda r, _t, _c: r.segment.label if r.segment else "—"),
-    Column(SortKey.OWNER, "Owner", lambda r, _t, _c: r.owner or "—"),
-    Column(SortKey.ARR, "ARR", lambda r, _t, c: fmt.money(r.arr_cents, c), numeric=True),
-    Column(SortKey.HEALTH, "Health", _health),
-    Column(SortKey.NEXT_RENEWAL, "Next renewal", lambda r, _t, _c: fmt.day(r.next_renewal_on)),
-    Column(
-        SortKey.NEXT_RENEWAL,
-        "Renews",
-        lambda r, t, _c: fmt.days_from(t, r.next_renewal_on),
-        numeric=True,
-    ),
-    Column(SortKey.LAST_TOUCH, "Last touch", lambda r, t, _c: fmt.ago(t, r.last_touch_at)),
-    Column(SortKey.NEXT_CHECKIN, "Next check-in", lambda r, _t, _c: fmt.day(r.next_checkin_on)),
-)
 
 _BAND_COLOURS = {
     HealthBand.HEALTHY: QColor("#2e7d32"),
@@ -89,8 +48,70 @@ _BAND_COLOURS = {
 _OVERDUE = QColor("#c62828")
 
 
-class AccountTableModel(QAbstractTableModel):
+def _health(row: AccountRow, _env: Env) -> str:
+    if row.health_score is None or row.health_band is None:
+        return "—"
+    return f"{row.health_score:.0f} · {row.health_band.label}{fmt.trend(row.health_change)}"
+
+
+def _health_tip(row: AccountRow, _env: Env) -> str:
+    return "No health score yet." if row.health_band is None else fmt.trend_words(row.health_change)
+
+
+def _name_tip(row: AccountRow, _env: Env) -> str | None:
+    return f"{row.name} · {row.domain} · {row.industry or 'no industry'}" if row.domain else None
+
+
+def _checkin_overdue(row: AccountRow, env: Env) -> bool:
+    return row.checkin_overdue(env.today)
+
+
+def _renews_soon(row: AccountRow, _env: Env) -> QColor | None:
+    return _OVERDUE if row.days_to_renewal is not None and row.days_to_renewal <= 30 else None
+
+
+COLUMNS: tuple[Column[AccountRow, Env], ...] = (
+    Column("Account", lambda r, _e: r.name, LEFT, SortKey.NAME, tooltip=_name_tip),
+    Column("Tier", lambda r, _e: r.tier.label, LEFT, SortKey.TIER),
+    Column("Segment", lambda r, _e: r.segment.label if r.segment else "—", LEFT, SortKey.SEGMENT),
+    Column("Owner", lambda r, _e: r.owner or "—", LEFT, SortKey.OWNER),
+    Column("ARR", lambda r, e: fmt.money(r.arr_cents, e.currency), RIGHT, SortKey.ARR),
+    Column(
+        "Health",
+        _health,
+        LEFT,
+        SortKey.HEALTH,
+        foreground=lambda r, _e: _BAND_COLOURS[r.health_band] if r.health_band else None,
+        tooltip=_health_tip,
+    ),
+    Column("Next renewal", lambda r, _e: fmt.day(r.next_renewal_on), LEFT, SortKey.NEXT_RENEWAL),
+    Column(
+        "Renews",
+        lambda r, e: fmt.days_from(e.today, r.next_renewal_on),
+        RIGHT,
+        SortKey.NEXT_RENEWAL,
+        foreground=_renews_soon,
+    ),
+    Column("Last touch", lambda r, e: fmt.ago(e.today, r.last_touch_at), LEFT, SortKey.LAST_TOUCH),
+    Column(
+        "Next check-in",
+        lambda r, _e: fmt.day(r.next_checkin_on),
+        LEFT,
+        SortKey.NEXT_CHECKIN,
+        foreground=lambda r, e: _OVERDUE if _checkin_overdue(r, e) else None,
+        tooltip=lambda r, e: (
+            "Check-in overdue: the last touch is older than this account's cadence."
+            if _checkin_overdue(r, e)
+            else None
+        ),
+    ),
+)
+
+
+class AccountTableModel(ColumnTableModel[AccountRow, int, Env]):
     """The ordered ids of a query; rows fetched a page at a time as the view paints them.
+
+    Sorting is the query's (in SQL), so a header click asks the owner to query again.
 
     Args:
         fetch: reads the rows of some ids (``services.portfolio.account_rows``).
@@ -103,126 +124,32 @@ class AccountTableModel(QAbstractTableModel):
     sort_requested = Signal(object, bool)
 
     def __init__(
-        self, fetch: Callable[[Sequence[int]], dict[int, AccountRow]], today: date
+        self, fetch: Callable[[Sequence[int]], Mapping[int, AccountRow]], today: date
     ) -> None:
-        super().__init__()
-        self._fetch = fetch
-        self._ids: list[int] = []
-        self._rows: dict[int, AccountRow] = {}
-        self.today = today
-        self.currency = "USD"
-
-    # -- Qt model API ---------------------------------------------------------------------------
-
-    def rowCount(self, parent: Index = QModelIndex()) -> int:  # noqa: B008 - Qt's signature
-        return 0 if parent.isValid() else len(self._ids)
-
-    def columnCount(self, parent: Index = QModelIndex()) -> int:  # noqa: B008 - Qt's signature
-        return 0 if parent.isValid() else len(COLUMNS)
-
-    def headerData(
-        self, section: int, orientation: Qt.Orientation, role: int = Qt.ItemDataRole.DisplayRole
-    ) -> Any:
-        if orientation != Qt.Orientation.Horizontal or not 0 <= section < len(COLUMNS):
-            return None
-        column = COLUMNS[section]
-        if role == Qt.ItemDataRole.DisplayRole:
-            return column.header
-        if role == Qt.ItemDataRole.TextAlignmentRole:
-            return _alignment(column)
-        return None
-
-    def data(self, index: Index, role: int = Qt.ItemDataRole.DisplayRole) -> Any:
-        if not index.isValid() or not 0 <= index.row() < len(self._ids):
-            return None
-        if role == IdRole:
-            return self._ids[index.row()]
-        row = self.row_at(index.row())
-        if row is None:
-            return "…" if role == Qt.ItemDataRole.DisplayRole else None
-        column = COLUMNS[index.column()]
-        if role == Qt.ItemDataRole.DisplayRole:
-            return column.text(row, self.today, self.currency)
-        if role == Qt.ItemDataRole.TextAlignmentRole:
-            return _alignment(column)
-        if role == Qt.ItemDataRole.ForegroundRole:
-            return self._colour(row, column)
-        if role == Qt.ItemDataRole.ToolTipRole:
-            return self._tooltip(row, column)
-        return None
+        super().__init__(COLUMNS, lambda row: row.id, Env(today), fetch=fetch, align_headers=True)
 
     def sort(self, column: int, order: Qt.SortOrder = Qt.SortOrder.AscendingOrder) -> None:
-        if 0 <= column < len(COLUMNS):
-            self.sort_requested.emit(COLUMNS[column].key, order == Qt.SortOrder.DescendingOrder)
+        if 0 <= column < len(self.columns):
+            key = self.columns[column].key
+            self.sort_requested.emit(key, order == Qt.SortOrder.DescendingOrder)
 
-    # -- ours ---------------------------------------------------------------------------------
+    @property
+    def today(self) -> date:
+        """The day figures are relative to."""
+        return self.env.today
 
-    def set_ids(self, ids: list[int]) -> None:
-        """Show these accounts, in this order."""
-        self.beginResetModel()
-        self._ids = ids
-        kept = set(ids)
-        self._rows = {i: r for i, r in self._rows.items() if i in kept}
-        self.endResetModel()
+    @today.setter
+    def today(self, today: date) -> None:
+        self.set_env(replace(self.env, today=today))
 
-    def refresh_rows(self) -> None:
-        """Forget cached rows (data changed) and repaint what is visible."""
-        self._rows.clear()
-        if self._ids:
-            self.dataChanged.emit(
-                self.index(0, 0), self.index(len(self._ids) - 1, len(COLUMNS) - 1)
-            )
+    @property
+    def currency(self) -> str:
+        """The currency amounts are shown in."""
+        return self.env.currency
 
-    def ids(self) -> list[int]:
-        """The ids shown, in order."""
-        return list(self._ids)
-
-    def row_of(self, account_id: int) -> int:
-        """The row showing ``account_id``, or -1."""
-        try:
-            return self._ids.index(account_id)
-        except ValueError:
-            return -1
-
-    def row_at(self, position: int) -> AccountRow | None:
-        """The row at ``position``, fetching its page when needed."""
-        account_id = self._ids[position]
-        found = self._rows.get(account_id)
-        if found is None:
-            start = position - position % _PAGE
-            page = [i for i in self._ids[start : start + _PAGE] if i not in self._rows]
-            self._rows.update(self._fetch(page))
-            found = self._rows.get(account_id)
-        return found
-
-    def _colour(self, row: AccountRow, column: Column) -> QColor | None:
-        if column.key is SortKey.HEALTH and row.health_band is not None:
-            return _BAND_COLOURS[row.health_band]
-        if column.key is SortKey.NEXT_CHECKIN and row.checkin_overdue(self.today):
-            return _OVERDUE
-        if (
-            column.header == "Renews"
-            and row.days_to_renewal is not None
-            and row.days_to_renewal <= 30
-        ):
-            return _OVERDUE
-        return None
-
-    def _tooltip(self, row: AccountRow, column: Column) -> str | None:
-        if column.key is SortKey.NEXT_CHECKIN and row.checkin_overdue(self.today):
-            return "Check-in overdue: the last touch is older than this account's cadence."
-        if column.key is SortKey.HEALTH and row.health_band is None:
-            return "No health score yet."
-        if column.key is SortKey.HEALTH:
-            return fmt.trend_words(row.health_change)
-        if column.key is SortKey.NAME and row.domain:
-            return f"{row.name} · {row.domain} · {row.industry or 'no industry'}"
-        return None
-
-
-def _alignment(column: Column) -> Qt.AlignmentFlag:
-    horizontal = Qt.AlignmentFlag.AlignRight if column.numeric else Qt.AlignmentFlag.AlignLeft
-    return horizontal | Qt.AlignmentFlag.AlignVCenter
+    @currency.setter
+    def currency(self, currency: str) -> None:
+        self.set_env(replace(self.env, currency=currency))
 
 
 class AccountsView(QWidget):

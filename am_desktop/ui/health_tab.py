@@ -5,36 +5,69 @@ from __future__ import annotations
 
 from typing import Any
 
-from PySide6.QtCore import Qt, Slot
+from PySide6.QtCore import QAbstractItemModel, Slot
 from PySide6.QtWidgets import (
     QAbstractItemView,
     QHBoxLayout,
     QHeaderView,
     QLabel,
     QPushButton,
-    QTableWidget,
-    QTableWidgetItem,
+    QTableView,
     QVBoxLayout,
     QWidget,
 )
 
 from am_desktop.domain.health import LABELS
+from am_desktop.domain.records import SurveyRecord, UsageRecord
 from am_desktop.ui import format as fmt
 from am_desktop.ui.context import AppContext
+from am_desktop.ui.table_model import RIGHT, Column, ColumnTableModel
 from am_desktop.ui.tasks import Lane
 
-_RIGHT = Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter
 _BAND_COLOURS = {"healthy": "#1e8e3e", "watch": "#e37400", "at_risk": "#d93025"}
 _BAND_LABELS = {"healthy": "Healthy", "watch": "Watch", "at_risk": "At risk"}
+Component = dict[str, Any]
 
 
-def _table(headers: list[str]) -> QTableWidget:
-    table = QTableWidget(0, len(headers))
-    table.setHorizontalHeaderLabels(headers)
+def _component_value(part: Component, _env: None) -> str:
+    return "no data" if part["value"] is None else f"{part['value']:.0f}"
+
+
+def _adoption(sample: UsageRecord, _env: None) -> str:
+    if not sample.licensed_seats:
+        return "—"
+    return f"{100 * sample.active_users / sample.licensed_seats:.0f} %"
+
+
+COMPONENT_COLUMNS: tuple[Column[Component, None], ...] = (
+    Column("Component", lambda p, _e: str(LABELS.get(p["key"], p["key"]))),
+    Column("Value", _component_value),
+    Column("Weight", lambda p, _e: f"{p['weight']:.0f}"),
+    Column("Why", lambda p, _e: str(p["why"])),
+)
+SURVEY_COLUMNS: tuple[Column[SurveyRecord, None], ...] = (
+    Column("Date", lambda s, _e: fmt.day(s.responded_on)),
+    Column("Kind", lambda s, _e: s.kind.label),
+    Column("Score", lambda s, _e: str(s.score), RIGHT),
+    Column("Comment", lambda s, _e: s.comment or ""),
+)
+USAGE_COLUMNS: tuple[Column[UsageRecord, None], ...] = (
+    Column("Date", lambda u, _e: fmt.day(u.sampled_on)),
+    Column("Active users", lambda u, _e: str(u.active_users), RIGHT),
+    Column("Licensed seats", lambda u, _e: str(u.licensed_seats), RIGHT),
+    Column("Adoption", _adoption, RIGHT),
+)
+
+
+def _table(model: QAbstractItemModel) -> QTableView:
+    table = QTableView()
+    table.setModel(model)
     table.verticalHeader().hide()
     table.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
     table.setAlternatingRowColors(True)
-    table.horizontalHeader().setSectionResizeMode(len(headers) - 1, QHeaderView.ResizeMode.Stretch)
+    table.horizontalHeader().setSectionResizeMode(
+        model.columnCount() - 1, QHeaderView.ResizeMode.Stretch
+    )
     return table
 
 
@@ -51,11 +84,20 @@ class HealthTab(QWidget):
         self.explain.setWordWrap(True)
         self.recompute = QPushButton("Recompute now", self)
         self.recompute.setToolTip("Score this account again from what is stored now")
-        self.components = _table(["Component", "Value", "Weight", "Why"])
+        self.component_model: ColumnTableModel[Component, str, None] = ColumnTableModel(
+            COMPONENT_COLUMNS, lambda part: str(part["key"]), None
+        )
+        self.survey_model: ColumnTableModel[SurveyRecord, int, None] = ColumnTableModel(
+            SURVEY_COLUMNS, lambda survey: survey.id, None
+        )
+        self.usage_model: ColumnTableModel[UsageRecord, int, None] = ColumnTableModel(
+            USAGE_COLUMNS, lambda sample: sample.id, None
+        )
+        self.components = _table(self.component_model)
         self.trend = QLabel(self)
         self.trend.setWordWrap(True)
-        self.surveys = _table(["Date", "Kind", "Score", "Comment"])
-        self.usage = _table(["Date", "Active users", "Licensed seats", "Adoption"])
+        self.surveys = _table(self.survey_model)
+        self.usage = _table(self.usage_model)
         top = QHBoxLayout()
         top.addWidget(self.score)
         top.addWidget(self.explain, 1)
@@ -117,7 +159,7 @@ class HealthTab(QWidget):
                 "Not scored yet: the app scores every account once a day. Press Recompute "
                 "now to score this one."
             )
-            self.components.setRowCount(0)
+            self.component_model.set_rows([])
         else:
             value, band, components = latest
             colour = _BAND_COLOURS.get(band, "#888")
@@ -130,43 +172,12 @@ class HealthTab(QWidget):
                 f"others reweighted); {healthy:g} and above is healthy, {watch:g} to under "
                 f"{healthy:g} watch, under {watch:g} at risk."
             )
-            self.components.setRowCount(len(components))
-            for row, part in enumerate(components):
-                shown = "no data" if part["value"] is None else f"{part['value']:.0f}"
-                cells = (LABELS.get(part["key"], part["key"]), shown, f"{part['weight']:.0f}",
-                         part["why"])  # fmt: skip
-                for column, text in enumerate(cells):
-                    self.components.setItem(row, column, QTableWidgetItem(str(text)))
+            self.component_model.set_rows(components)
             self.components.resizeColumnsToContents()
         points = " → ".join(f"{s:.0f}" for _when, s in trend)
         self.trend.setText(f"Trend (oldest to newest): {points}" if len(trend) > 1 else "")
-        self._fill(
-            self.surveys,
-            [
-                (fmt.day(s.responded_on), s.kind.label, str(s.score), s.comment or "")
-                for s in surveys
-            ],
-        )
-        self._fill(
-            self.usage,
-            [
-                (fmt.day(u.sampled_on), str(u.active_users), str(u.licensed_seats),
-                 f"{100 * u.active_users / u.licensed_seats:.0f} %" if u.licensed_seats else "—")
-                for u in usage
-            ],
-        )  # fmt: skip
-
-    @staticmethod
-    def _fill(table: QTableWidget, rows: list[tuple[str, ...]]) -> None:
-        table.setRowCount(len(rows))
-        for row, cells in enumerate(reversed(rows)):  # newest first
-            for column, text in enumerate(cells):
-                item = QTableWidgetItem(text)
-                if column and text[:1].isdigit():
-                    item.setTextAlignment(
-                        Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter
-                    )
-                table.setItem(row, column, item)
+        self.survey_model.set_rows(surveys[::-1])  # newest first
+        self.usage_model.set_rows(usage[::-1])
 
     @Slot()
     def _on_recompute_clicked(self) -> None:

@@ -8,13 +8,12 @@ write is announced.
 from __future__ import annotations
 
 from collections.abc import Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import date
 from typing import Any
 
 from PySide6.QtCore import (
     QAbstractItemModel,
-    QAbstractTableModel,
     QDate,
     QModelIndex,
     QPersistentModelIndex,
@@ -39,9 +38,9 @@ from am_desktop.domain.enums import Choice
 from am_desktop.domain.records import StoredRecord
 from am_desktop.domain.values import format_money
 from am_desktop.ui import format as fmt
+from am_desktop.ui.table_model import RIGHT, Column, ColumnTableModel, Env, SelectionKeeper
 
 Index = QModelIndex | QPersistentModelIndex
-RecordIdRole = Qt.ItemDataRole.UserRole + 1
 
 
 @dataclass(frozen=True)
@@ -59,109 +58,90 @@ class Field:
     editable: bool = True
 
 
-class RecordTableModel(QAbstractTableModel):
-    """Records as rows; edits are requests, not changes.
+_NUMERIC = ("money", "percent", "number")
+
+
+class RecordTableModel(ColumnTableModel[StoredRecord, int, Env]):
+    """Records as rows under their fields; edits are requests, not changes.
 
     Signals:
         edit_requested(record_id, field, value): the user typed or chose a new value.
     """
 
-    edit_requested = Signal(int, str, object)
-
     def __init__(self, fields: Sequence[Field], currency: str = "USD") -> None:
-        super().__init__()
+        super().__init__(
+            [_column(field) for field in fields],
+            lambda record: record.id,
+            Env(date.today(), currency),
+        )
         self.fields = tuple(fields)
-        self.currency = currency
-        self._records: list[StoredRecord] = []
+
+    @property
+    def currency(self) -> str:
+        """The currency money fields are shown in."""
+        return self.env.currency
+
+    @currency.setter
+    def currency(self, currency: str) -> None:
+        self.set_env(replace(self.env, currency=currency))
 
     def set_records(self, records: Sequence[StoredRecord]) -> None:
         """Show these records."""
-        self.beginResetModel()
-        self._records = list(records)
-        self.endResetModel()
+        self.set_rows(records)
 
     def record_at(self, row: int) -> StoredRecord:
         """The record shown in ``row``."""
-        return self._records[row]
+        return self.rows[row]
 
-    def rowCount(self, parent: Index = QModelIndex()) -> int:  # noqa: B008 - Qt's signature
-        return 0 if parent.isValid() else len(self._records)
 
-    def columnCount(self, parent: Index = QModelIndex()) -> int:  # noqa: B008 - Qt's signature
-        return 0 if parent.isValid() else len(self.fields)
+def _column(field: Field) -> Column[StoredRecord, Env]:
+    def value(record: StoredRecord) -> Any:
+        return getattr(record, field.name)
 
-    def headerData(
-        self, section: int, orientation: Qt.Orientation, role: int = Qt.ItemDataRole.DisplayRole
-    ) -> Any:
-        if role == Qt.ItemDataRole.DisplayRole and orientation == Qt.Orientation.Horizontal:
-            return self.fields[section].header if 0 <= section < len(self.fields) else None
-        return None
+    def tooltip(record: StoredRecord, _env: Env) -> str | None:
+        shown = value(record)
+        return str(shown) if field.kind == "text" and shown else None
 
-    def flags(self, index: Index) -> Qt.ItemFlag:
-        base = super().flags(index)
-        if index.isValid() and self.fields[index.column()].editable:
-            return base | Qt.ItemFlag.ItemIsEditable
-        return base
+    return Column(
+        field.header,
+        lambda record, env: _shown(field, value(record), env.currency),
+        RIGHT if field.kind in _NUMERIC else None,
+        field.name,
+        tooltip=tooltip,
+        edit=lambda record, _env: _editable(field, value(record)),
+        editable=field.editable,
+        width=field.width,
+    )
 
-    def data(self, index: Index, role: int = Qt.ItemDataRole.DisplayRole) -> Any:
-        if not index.isValid() or not 0 <= index.row() < len(self._records):
-            return None
-        record = self._records[index.row()]
-        field = self.fields[index.column()]
-        value = getattr(record, field.name)
-        if role == RecordIdRole:
-            return record.id
-        if role == Qt.ItemDataRole.DisplayRole:
-            return self._shown(field, value)
-        if role == Qt.ItemDataRole.EditRole:
-            return self._editable(field, value)
-        if role == Qt.ItemDataRole.TextAlignmentRole and field.kind in (
-            "money",
-            "percent",
-            "number",
-        ):
-            return Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter
-        if role == Qt.ItemDataRole.ToolTipRole and field.kind == "text" and value:
-            return str(value)
-        return None
 
-    def setData(self, index: Index, value: Any, role: int = Qt.ItemDataRole.EditRole) -> bool:
-        if role != Qt.ItemDataRole.EditRole or not index.isValid():
-            return False
-        record = self._records[index.row()]
-        field = self.fields[index.column()]
-        if self._editable(field, getattr(record, field.name)) != value:
-            self.edit_requested.emit(record.id, field.name, value)
-        return True
+def _shown(field: Field, value: Any, currency: str) -> str:
+    if value is None or value == "":
+        return "—"
+    if isinstance(value, bool):
+        return "Yes" if value else "No"
+    if field.kind == "money":
+        return fmt.money(int(value), currency)
+    if field.kind == "percent":
+        return f"{value} %"
+    if field.kind == "date":
+        return fmt.day(value)
+    if isinstance(value, Choice):
+        return value.label
+    return " ".join(str(value).split())
 
-    def _shown(self, field: Field, value: Any) -> str:
-        if value is None or value == "":
-            return "—"
-        if isinstance(value, bool):
-            return "Yes" if value else "No"
-        if field.kind == "money":
-            return fmt.money(int(value), self.currency)
-        if field.kind == "percent":
-            return f"{value} %"
-        if field.kind == "date":
-            return fmt.day(value)
-        if isinstance(value, Choice):
-            return value.label
-        return " ".join(str(value).split())
 
-    @staticmethod
-    def _editable(field: Field, value: Any) -> Any:
-        if value is None:
-            return ""
-        if isinstance(value, bool):
-            return "yes" if value else "no"
-        if field.kind == "money":
-            return format_money(int(value))
-        if isinstance(value, Choice):
-            return value.value
-        if isinstance(value, date):
-            return value.isoformat()
-        return str(value)
+def _editable(field: Field, value: Any) -> Any:
+    if value is None:
+        return ""
+    if isinstance(value, bool):
+        return "yes" if value else "no"
+    if field.kind == "money":
+        return format_money(int(value))
+    if isinstance(value, Choice):
+        return value.value
+    if isinstance(value, date):
+        return value.isoformat()
+    return str(value)
 
 
 class ChoiceDelegate(QStyledItemDelegate):
@@ -239,6 +219,7 @@ class RecordTable(QWidget):
         self.error.hide()
         self.view = QTableView(self)
         self.view.setModel(self.model)
+        self.keeper = SelectionKeeper(self.view, self.model)
         self.view.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
         self.view.setEditTriggers(
             QAbstractItemView.EditTrigger.DoubleClicked
@@ -278,7 +259,7 @@ class RecordTable(QWidget):
         self.archive_button.clicked.connect(self._on_archive_clicked)
         # Clear the last complaint first: the forwarded edit may fail and explain itself again.
         self.model.edit_requested.connect(lambda *_: self.show_error(""))
-        self.model.edit_requested.connect(self.edit_requested)
+        self.model.edit_requested.connect(self._on_model_edit_requested)
         self.view.selectionModel().selectionChanged.connect(self._on_selection_changed)
         self.model.modelReset.connect(self._on_selection_changed)
 
@@ -304,15 +285,17 @@ class RecordTable(QWidget):
     def selected_ids(self) -> list[int]:
         """The ids of the selected records."""
         rows = sorted({i.row() for i in self.view.selectionModel().selectedRows()})
-        return [self.model.record_at(r).id for r in rows]
+        return [self.model.ids()[r] for r in rows]
 
     def select_id(self, record_id: int) -> None:
         """Select a record's row and scroll to it (from the activity timeline)."""
-        for row in range(self.model.rowCount()):
-            if self.model.record_at(row).id == record_id:
-                self.view.selectRow(row)
-                self.view.scrollTo(self.model.index(row, 0))
-                return
+        row = self.model.row_for_id(record_id)
+        if row >= 0:
+            self.view.selectRow(row)
+            self.view.scrollTo(self.model.index(row, 0))
+
+    def _on_model_edit_requested(self, record_id: int, field: str, value: object) -> None:
+        self.edit_requested.emit(record_id, field, value)
 
     def _on_archive_clicked(self) -> None:
         ids = self.selected_ids()

@@ -367,13 +367,13 @@ def test_the_health_tab_explains_the_score_and_recomputes(window: MainWindow) ->
     workspace = window.tabs.currentWidget()
     assert isinstance(workspace, AccountWorkspace)
     tab = workspace.health
-    assert tab.components.item(2, 1).text() == "no data"  # type: ignore[union-attr]  # scored at start
+    assert tab.component_model.index(2, 1).data() == "no data"  # scored at start
     tab.recompute.click()
-    assert tab.components.rowCount() == 5
-    labels = [tab.components.item(r, 0).text() for r in range(5)]  # type: ignore[union-attr]
+    assert tab.component_model.rowCount() == 5
+    labels = [tab.component_model.index(r, 0).data() for r in range(5)]
     assert labels == ["Engagement", "Stakeholders", "NPS / CSAT", "Usage", "Open issues"]
-    assert tab.components.item(2, 1).text() == "90"  # type: ignore[union-attr]
-    assert tab.surveys.rowCount() == 1
+    assert tab.component_model.index(2, 1).data() == "90"
+    assert tab.survey_model.rowCount() == 1
     assert workspace.figures["Health"].text() != "—"  # the header follows
     assert "·" in workspace.figures["Health"].text()  # with its band
 

@@ -20,7 +20,7 @@ from am_desktop.services import catalog, notes
 from am_desktop.ui.context import AppContext
 from am_desktop.ui.notes.editor import NoteEditor
 from am_desktop.ui.notes.panel import NotesPanel
-from am_desktop.ui.notes.search import SearchDialog
+from am_desktop.ui.notes.search import HtmlRole, SearchDialog
 from tests.gui import kill_child
 
 pytestmark = pytest.mark.qt_log_ignore(
@@ -204,7 +204,7 @@ def test_the_notes_tab_lists_opens_and_starts_notes(
     qtbot.addWidget(panel)
     panel.refresh()
     assert panel.model.rowCount() == 1
-    panel.list.setCurrentIndex(panel.model.index(0))
+    panel.list.setCurrentIndex(panel.model.index(0, 0))
     assert panel.editor.note is not None and panel.editor.note.id == first.id
     assert panel.editor.title.text() == "QBR"
     panel.new_note()
@@ -243,8 +243,8 @@ def test_search_as_you_type_lists_ranked_hits_and_opens_one(
     qtbot.addWidget(dialog)
     dialog.search.setText("budg")
     dialog.run()
-    assert [h.note_id for h in dialog.model.hits] == [note.id]
-    assert "<b>budget</b>" in dialog.model.data(dialog.model.index(0), 257)
+    assert dialog.model.ids() == [note.id]
+    assert "<b>budget</b>" in dialog.model.data(dialog.model.index(0, 0), HtmlRole)
     with qtbot.waitSignal(dialog.note_chosen) as chosen:
         dialog._open_first()
     assert chosen.args == [acme, note.id]

@@ -113,7 +113,7 @@ def test_the_upcoming_list_filters_by_window_and_stage(qtbot: QtBot, view: Renew
 
 def test_the_forecast_is_shown_and_exported(view: RenewalsView, tmp_path: Path) -> None:
     assert [q.renewals for q in view.quarters] == [1, 1, 1, 0]  # Q4 2026 … Q3 2027
-    assert view.forecast_table.item(0, 0).text() == "Q4 2026"  # type: ignore[union-attr]
+    assert view.forecast_model.index(0, 0).data() == "Q4 2026"
     target = tmp_path / "forecast.csv"
     view.export_forecast(target)
     lines = target.read_text().splitlines()

@@ -5,14 +5,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from PySide6.QtCore import (
-    QAbstractListModel,
-    QModelIndex,
-    QPersistentModelIndex,
-    Qt,
-    Signal,
-    Slot,
-)
+from PySide6.QtCore import QModelIndex, Qt, Signal, Slot
 from PySide6.QtWidgets import (
     QAbstractItemView,
     QComboBox,
@@ -37,66 +30,23 @@ from am_desktop.ui.commands import ArchiveCommand
 from am_desktop.ui.context import AppContext
 from am_desktop.ui.dialogs.form import OptionalDate
 from am_desktop.ui.notes.editor import NoteEditor
+from am_desktop.ui.table_model import Column, ColumnTableModel, IdRole
 from am_desktop.ui.tasks import Lane
 from am_desktop.ui.widgets import EmptyState
 
-Index = QModelIndex | QPersistentModelIndex
-NoteIdRole = Qt.ItemDataRole.UserRole + 1
+NoteIdRole = IdRole
 
 
-class NoteListModel(QAbstractListModel):
-    """Notes newest first, fetched a page at a time as the list scrolls."""
+def note_columns(*, show_account: bool) -> tuple[Column[NoteRow, None], ...]:
+    """The list's one column: title, (account,) kind and day, then the start of the text."""
 
-    def __init__(self, context: AppContext, *, show_account: bool) -> None:
-        super().__init__()
-        self.context = context
-        self.show_account = show_account
-        self.where = NoteFilter()
-        self.rows: list[NoteRow] = []
-        self._more = False
+    def text(row: NoteRow, _env: None) -> str:
+        where = f"{row.account_name} · " if show_account else ""
+        title = row.title or row.kind.label
+        preview = row.preview[:90] or "(empty)"
+        return f"{title}\n{where}{row.kind.label} · {fmt.day(row.occurred_at)}\n{preview}"
 
-    def set_rows(self, where: NoteFilter, rows: list[NoteRow]) -> None:
-        """Show the first page of a query."""
-        self.beginResetModel()
-        self.where, self.rows = where, rows
-        self._more = len(rows) == notes.PAGE
-        self.endResetModel()
-
-    def row_of(self, note_id: int) -> int:
-        """The row of a note (-1 when not loaded)."""
-        return next((i for i, row in enumerate(self.rows) if row.id == note_id), -1)
-
-    def rowCount(self, parent: Index = QModelIndex()) -> int:  # noqa: B008
-        return 0 if parent.isValid() else len(self.rows)
-
-    def canFetchMore(self, parent: Index) -> bool:
-        return not parent.isValid() and self._more
-
-    def fetchMore(self, parent: Index) -> None:
-        if parent.isValid() or not self._more:
-            return
-        more = notes.list_notes(self.context.store, self.where, offset=len(self.rows))
-        self._more = len(more) == notes.PAGE
-        if more:
-            self.beginInsertRows(QModelIndex(), len(self.rows), len(self.rows) + len(more) - 1)
-            self.rows.extend(more)
-            self.endInsertRows()
-
-    def data(self, index: Index, role: int = Qt.ItemDataRole.DisplayRole) -> Any:
-        if not index.isValid():
-            return None
-        row = self.rows[index.row()]
-        if role == NoteIdRole:
-            return row.id
-        if role == Qt.ItemDataRole.DisplayRole:
-            when = fmt.day(row.occurred_at)
-            where = f"{row.account_name} · " if self.show_account else ""
-            title = row.title or row.kind.label
-            preview = row.preview[:90] or "(empty)"
-            return f"{title}\n{where}{row.kind.label} · {when}\n{preview}"
-        if role == Qt.ItemDataRole.ToolTipRole:
-            return row.preview
-        return None
+    return (Column("Note", text, tooltip=lambda row, _env: row.preview),)
 
 
 class NotesPanel(QWidget):
@@ -116,7 +66,9 @@ class NotesPanel(QWidget):
     ) -> None:
         super().__init__()
         self.context, self.account_id, self.undo = context, account_id, undo
-        self.model = NoteListModel(context, show_account=account_id is None)
+        self.model: ColumnTableModel[NoteRow, int, None] = ColumnTableModel(
+            note_columns(show_account=account_id is None), lambda row: row.id, None
+        )
         self.follower = ChangeFollower(self, context.data, self._concerns, self._on_changes)
         self.list = QListView(self)
         self.list.setModel(self.model)
@@ -258,7 +210,9 @@ class NotesPanel(QWidget):
 
     def _on_rows_loaded(self, where: NoteFilter, rows: list[NoteRow]) -> None:
         showing = self.editor.note.id if self.editor.note else None
-        self.model.set_rows(where, rows)
+        store = self.context.store
+        more = lambda offset: notes.list_notes(store, where, offset=offset)  # noqa: E731
+        self.model.set_rows(rows, more=more, page_size=notes.PAGE)
         wanted = self._pending_open or showing
         if wanted is not None:
             self._select(wanted)
@@ -277,7 +231,7 @@ class NotesPanel(QWidget):
         if row >= 0:
             selection = self.list.selectionModel()
             selection.blockSignals(True)
-            self.list.setCurrentIndex(self.model.index(row))
+            self.list.setCurrentIndex(self.model.index(row, 0))
             selection.blockSignals(False)
 
     # ------------------------------------------------------------------------------ notes

@@ -7,15 +7,12 @@ A query is never an error: stray quotes or operators are read as words.
 from __future__ import annotations
 
 import html
-from typing import Any
 
 from PySide6.QtCore import (
-    QAbstractListModel,
     QModelIndex,
     QPersistentModelIndex,
     QRectF,
     QSize,
-    Qt,
     QTimer,
     Signal,
     Slot,
@@ -46,10 +43,11 @@ from am_desktop.services.note_search import (
 from am_desktop.ui import format as fmt
 from am_desktop.ui.context import AppContext
 from am_desktop.ui.dialogs.form import OptionalDate
+from am_desktop.ui.table_model import Column, ColumnTableModel, SortKeyRole
 from am_desktop.ui.tasks import Lane
 
 Index = QModelIndex | QPersistentModelIndex
-HtmlRole = Qt.ItemDataRole.UserRole + 1
+HtmlRole = SortKeyRole + 1
 #: Searching waits this long after a keystroke (typing fast searches once).
 DEBOUNCE_MS = 150
 
@@ -62,30 +60,13 @@ def hit_html(hit: SearchHit) -> str:
     return f"<b>{title}</b> <span style='color:gray'>{where}</span><br>{snippet}"
 
 
-class ResultModel(QAbstractListModel):
-    """Search hits, best first."""
-
-    def __init__(self) -> None:
-        super().__init__()
-        self.hits: tuple[SearchHit, ...] = ()
-
-    def set_hits(self, hits: tuple[SearchHit, ...]) -> None:
-        self.beginResetModel()
-        self.hits = hits
-        self.endResetModel()
-
-    def rowCount(self, parent: Index = QModelIndex()) -> int:  # noqa: B008
-        return 0 if parent.isValid() else len(self.hits)
-
-    def data(self, index: Index, role: int = Qt.ItemDataRole.DisplayRole) -> Any:
-        if not index.isValid():
-            return None
-        hit = self.hits[index.row()]
-        if role == Qt.ItemDataRole.DisplayRole:
-            return f"{hit.title or hit.kind.label} — {hit.snippet_text('', '')}"
-        if role == HtmlRole:
-            return hit_html(hit)
-        return None
+RESULT_COLUMNS: tuple[Column[SearchHit, None], ...] = (
+    Column(
+        "Note",
+        lambda hit, _env: f"{hit.title or hit.kind.label} — {hit.snippet_text('', '')}",
+        roles={HtmlRole: lambda hit, _env: hit_html(hit)},
+    ),
+)
 
 
 class HtmlDelegate(QStyledItemDelegate):
@@ -143,7 +124,9 @@ class SearchDialog(QDialog):
         self.since = OptionalDate(known_text="", parent=self)
         self.until = OptionalDate(known_text="", parent=self)
         self.results = QListView(self)
-        self.model = ResultModel()
+        self.model: ColumnTableModel[SearchHit, int, None] = ColumnTableModel(
+            RESULT_COLUMNS, lambda hit: hit.note_id, None
+        )
         self.results.setModel(self.model)
         self.results.setItemDelegate(HtmlDelegate(self.results))
         self.results.setAlternatingRowColors(True)
@@ -218,7 +201,7 @@ class SearchDialog(QDialog):
     def _on_results(self, asked: int, results: SearchResults) -> None:
         if asked != self._asked:
             return
-        self.model.set_hits(results.hits)
+        self.model.set_rows(results.hits)
         if results.message:
             self.status.setText(results.message)
         elif not results.hits:
@@ -230,11 +213,11 @@ class SearchDialog(QDialog):
                 "Enter opens the note."
             )
         if results.hits:
-            self.results.setCurrentIndex(self.model.index(0))
+            self.results.setCurrentIndex(self.model.index(0, 0))
 
     @Slot(QModelIndex)
     def _on_results_activated(self, index: QModelIndex) -> None:
-        hit = self.model.hits[index.row()]
+        hit = self.model.rows[index.row()]
         self.note_chosen.emit(hit.account_id, hit.note_id)
         self.hide()
 

@@ -3,16 +3,12 @@
 from __future__ import annotations
 
 import csv
-from collections.abc import Callable
-from dataclasses import dataclass
+from collections.abc import Callable, Sequence
 from datetime import date, timedelta
 from pathlib import Path
-from typing import Any
 
 from PySide6.QtCore import (
-    QAbstractTableModel,
     QModelIndex,
-    QPersistentModelIndex,
     QPointF,
     QRectF,
     QSortFilterProxyModel,
@@ -31,8 +27,6 @@ from PySide6.QtWidgets import (
     QPushButton,
     QSplitter,
     QTableView,
-    QTableWidget,
-    QTableWidgetItem,
     QVBoxLayout,
     QWidget,
 )
@@ -47,107 +41,115 @@ from am_desktop.ui import format as fmt
 from am_desktop.ui.bus import ChangeFollower
 from am_desktop.ui.context import AppContext
 from am_desktop.ui.renewals.timeline import AFTER_MONTHS, BEFORE_MONTHS, RenewalTimeline
+from am_desktop.ui.table_model import (
+    RIGHT,
+    Column,
+    ColumnTableModel,
+    Env,
+    IdRole,
+    SelectionKeeper,
+    SortKeyRole,
+)
 from am_desktop.ui.tasks import Lane
 
-Index = QModelIndex | QPersistentModelIndex
-IdRole = Qt.ItemDataRole.UserRole + 1
-SortKeyRole = Qt.ItemDataRole.UserRole + 2
-_RIGHT = Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter
 WINDOWS = ((30, "30 days"), (60, "60 days"), (90, "90 days"), (180, "180 days"), (None, "All"))
+_SOON = QColor("#d93025")
 
 
-@dataclass(frozen=True)
-class _Column:
-    header: str
-    text: Callable[[RenewalRow, date, str], str]
-    key: Callable[[RenewalRow, date], Any]
-    numeric: bool = False
+def _notice_colour(row: RenewalRow, env: Env) -> QColor | None:
+    deadline = row.notice_deadline
+    return _SOON if deadline is not None and deadline <= env.today + timedelta(days=30) else None
 
 
-COLUMNS: tuple[_Column, ...] = (
-    _Column("Account", lambda r, _t, _c: r.account, lambda r, _t: r.account.casefold()),
-    _Column("Contract", lambda r, _t, _c: r.contract, lambda r, _t: r.contract.casefold()),
-    _Column("Ends", lambda r, _t, _c: fmt.day(r.end_date), lambda r, _t: r.end_date.toordinal()),
-    _Column(
+COLUMNS: tuple[Column[RenewalRow, Env], ...] = (
+    Column("Account", lambda r, _e: r.account, sort_key=lambda r, _e: r.account.casefold()),
+    Column("Contract", lambda r, _e: r.contract, sort_key=lambda r, _e: r.contract.casefold()),
+    Column(
+        "Ends", lambda r, _e: fmt.day(r.end_date), sort_key=lambda r, _e: r.end_date.toordinal()
+    ),
+    Column(
         "Notice by",
-        lambda r, _t, _c: fmt.day(r.notice_deadline),
-        lambda r, _t: (r.notice_deadline or r.end_date).toordinal(),
+        lambda r, _e: fmt.day(r.notice_deadline),
+        sort_key=lambda r, _e: (r.notice_deadline or r.end_date).toordinal(),
+        foreground=_notice_colour,
     ),
-    _Column("Days left", lambda r, t, _c: str(r.days_left(t)), lambda r, t: r.days_left(t), True),
-    _Column("ARR", lambda r, _t, c: fmt.money(r.arr_cents, c), lambda r, _t: r.arr_cents, True),
-    _Column(
-        "Stage", lambda r, _t, _c: r.stage.label, lambda r, _t: list(RenewalStage).index(r.stage)
+    Column(
+        "Days left",
+        lambda r, e: str(r.days_left(e.today)),
+        RIGHT,
+        sort_key=lambda r, e: r.days_left(e.today),
     ),
-    _Column("Likelihood", lambda r, _t, _c: f"{r.likelihood}%", lambda r, _t: r.likelihood, True),
-    _Column(
+    Column(
+        "ARR",
+        lambda r, _e: fmt.money(r.arr_cents, r.currency),
+        RIGHT,
+        sort_key=lambda r, _e: r.arr_cents,
+    ),
+    Column(
+        "Stage",
+        lambda r, _e: r.stage.label,
+        sort_key=lambda r, _e: list(RenewalStage).index(r.stage),
+    ),
+    Column(
+        "Likelihood", lambda r, _e: f"{r.likelihood}%", RIGHT, sort_key=lambda r, _e: r.likelihood
+    ),
+    Column(
         "Forecast ARR",
-        lambda r, _t, c: fmt.money(r.forecast_cents, c),
-        lambda r, _t: r.forecast_cents,
-        True,
+        lambda r, _e: fmt.money(r.forecast_cents, r.currency),
+        RIGHT,
+        sort_key=lambda r, _e: r.forecast_cents,
     ),
 )
 
+FORECAST_COLUMNS: tuple[Column[QuarterForecast, Env], ...] = (
+    Column("Quarter", lambda q, _e: q.label),
+    Column("Renewals", lambda q, _e: str(q.renewals), RIGHT),
+    Column("Total ARR", lambda q, e: fmt.money(q.total_cents, e.currency), RIGHT),
+    Column("Weighted", lambda q, e: fmt.money(q.weighted_cents, e.currency), RIGHT),
+    Column("Committed", lambda q, e: fmt.money(q.committed_cents, e.currency), RIGHT),
+)
 
-class UpcomingModel(QAbstractTableModel):
-    """Open renewals, filtered by window and stage."""
+
+class UpcomingModel(ColumnTableModel[RenewalRow, tuple[int, int], Env]):
+    """Open renewals, filtered by window and stage (an id is ``(account_id, renewal_id)``)."""
 
     def __init__(self) -> None:
-        super().__init__()
+        super().__init__(COLUMNS, lambda r: (r.account_id, r.renewal_id), Env(date.today()))
         self.all: list[RenewalRow] = []
-        self.rows: list[RenewalRow] = []
-        self.today = date.today()
         self.currency = "USD"
         self.window: int | None = 90
         self.stage: RenewalStage | None = None
 
-    def set_rows(self, rows: list[RenewalRow], today: date) -> None:
-        self.all, self.today = rows, today
-        self._filter()
+    def set_rows(
+        self,
+        rows: Sequence[RenewalRow],
+        today: date | None = None,
+        *,
+        more: Callable[[int], Sequence[RenewalRow]] | None = None,
+        page_size: int = 0,
+    ) -> None:
+        """Hold every open renewal (as of ``today``); show those the filter keeps."""
+        self.all = list(rows)
+        if today is not None:
+            self.set_env(Env(today))
+        self._filter(more, page_size)
 
     def set_filter(self, window: int | None, stage: RenewalStage | None) -> None:
+        """Show the renewals ending within ``window`` days (None: any) at ``stage``."""
         self.window, self.stage = window, stage
         self._filter()
 
-    def _filter(self) -> None:
-        self.beginResetModel()
-        self.rows = [
+    def _filter(
+        self, more: Callable[[int], Sequence[RenewalRow]] | None = None, page_size: int = 0
+    ) -> None:
+        today = self.env.today
+        kept = [
             r
             for r in self.all
-            if (self.window is None or r.days_left(self.today) <= self.window)
+            if (self.window is None or r.days_left(today) <= self.window)
             and (self.stage is None or r.stage is self.stage)
         ]
-        self.endResetModel()
-
-    def rowCount(self, parent: Index = QModelIndex()) -> int:  # noqa: B008
-        return 0 if parent.isValid() else len(self.rows)
-
-    def columnCount(self, parent: Index = QModelIndex()) -> int:  # noqa: B008
-        return 0 if parent.isValid() else len(COLUMNS)
-
-    def headerData(
-        self, section: int, orientation: Qt.Orientation, role: int = Qt.ItemDataRole.DisplayRole
-    ) -> Any:
-        if orientation == Qt.Orientation.Horizontal and role == Qt.ItemDataRole.DisplayRole:
-            return COLUMNS[section].header
-        return None
-
-    def data(self, index: Index, role: int = Qt.ItemDataRole.DisplayRole) -> Any:
-        if not index.isValid():
-            return None
-        row, column = self.rows[index.row()], COLUMNS[index.column()]
-        if role == Qt.ItemDataRole.DisplayRole:
-            return column.text(row, self.today, row.currency)
-        if role == SortKeyRole:
-            return column.key(row, self.today)
-        if role == IdRole:
-            return (row.account_id, row.renewal_id)
-        if role == Qt.ItemDataRole.TextAlignmentRole and column.numeric:
-            return int(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)
-        if role == Qt.ItemDataRole.ForegroundRole and index.column() == 3:
-            deadline = row.notice_deadline
-            if deadline is not None and deadline <= self.today + timedelta(days=30):
-                return QColor("#d93025")
-        return None
+        super().set_rows(kept, more=more, page_size=page_size)
 
 
 class ForecastChart(QWidget):
@@ -236,7 +238,10 @@ class RenewalsView(QWidget):
         self.proxy.setSourceModel(self.model)
         self.proxy.setSortRole(SortKeyRole)
         self.table = QTableView(self)
-        self.forecast_table = QTableWidget(0, 5, self)
+        self.forecast_model = ColumnTableModel(
+            FORECAST_COLUMNS, lambda q: q.label, Env(date.today())
+        )
+        self.forecast_table = QTableView(self)
         self.chart = ForecastChart(self)
         self.export_button = QPushButton("Export forecast CSV…", self)
         self.summary = QLabel(self)
@@ -247,6 +252,7 @@ class RenewalsView(QWidget):
 
     def _build(self) -> None:
         self.table.setModel(self.proxy)
+        self.keeper = SelectionKeeper(self.table, self.model)
         self.table.setSortingEnabled(True)
         self.table.sortByColumn(2, Qt.SortOrder.AscendingOrder)
         self.table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
@@ -255,9 +261,7 @@ class RenewalsView(QWidget):
         self.table.setAlternatingRowColors(True)
         for column, width in enumerate((180, 170, 95, 95, 75, 95, 95, 80, 100)):
             self.table.setColumnWidth(column, width)
-        self.forecast_table.setHorizontalHeaderLabels(
-            ["Quarter", "Renewals", "Total ARR", "Weighted", "Committed"]
-        )
+        self.forecast_table.setModel(self.forecast_model)
         self.forecast_table.verticalHeader().hide()
         self.forecast_table.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
         split = QSplitter(Qt.Orientation.Vertical, self)
@@ -366,23 +370,9 @@ class RenewalsView(QWidget):
         self._show_summary()
         self.quarters = quarters
         self.chart.set_quarters(quarters)
-        self.forecast_table.setRowCount(len(quarters))
         currency = self.context.settings.preference("currency")
-        for row, quarter in enumerate(quarters):
-            cells = (
-                quarter.label,
-                str(quarter.renewals),
-                fmt.money(quarter.total_cents, currency),
-                fmt.money(quarter.weighted_cents, currency),
-                fmt.money(quarter.committed_cents, currency),
-            )
-            for column, text in enumerate(cells):
-                item = QTableWidgetItem(text)
-                if column:
-                    item.setTextAlignment(
-                        Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter
-                    )
-                self.forecast_table.setItem(row, column, item)
+        self.forecast_model.set_env(Env(today, currency))
+        self.forecast_model.set_rows(quarters)
 
     def _show_summary(self) -> None:
         rows = self.model.rows

@@ -292,10 +292,10 @@ def test_the_expected_seniority_is_a_preference(context: AppContext, tab: Contac
         catalog.contacts.archive(context.store, people[name])
     context.data.changed.emit("contact", None)
     assert "No contact at vice-president level or above" in tab.banner.label.text()
-    context.settings.set_preference("coverage_senior_level", 4)
+    context.settings.prefs.coverage_senior_level = 4
     context.data.changed.emit("contact", None)
     assert "No contact at C-level or above" in tab.banner.label.text()
-    context.settings.set_preference("coverage_senior_level", 1)
+    context.settings.prefs.coverage_senior_level = 1
     context.data.changed.emit("contact", None)
     assert "or above" not in tab.banner.label.text()
 

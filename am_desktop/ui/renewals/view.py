@@ -355,13 +355,13 @@ class RenewalsView(QWidget):
         quarters: list[QuarterForecast],
     ) -> None:
         self.timeline.set_rows(rows, today)
-        self.model.currency = self.context.settings.preference("currency")
+        self.model.currency = self.context.settings.prefs.currency
         self.model.set_rows(coming, today)
         self._show_summary()
         self.quarters = quarters
         self.chart.set_quarters(quarters)
         self.forecast_table.setRowCount(len(quarters))
-        currency = self.context.settings.preference("currency")
+        currency = self.context.settings.prefs.currency
         for row, quarter in enumerate(quarters):
             cells = (
                 quarter.label,
@@ -381,7 +381,7 @@ class RenewalsView(QWidget):
     def _show_summary(self) -> None:
         rows = self.model.rows
         total = sum(r.arr_cents for r in rows)
-        currency = self.context.settings.preference("currency")
+        currency = self.context.settings.prefs.currency
         self.summary.setText(
             f"{len(rows)} renewal{'s' if len(rows) != 1 else ''} · "
             f"{fmt.money(total, currency)} ARR · "

@@ -167,7 +167,7 @@ def conflicts(app: QApplication, path: Path, theme: str) -> None:
 
     window = build_window(path)
     window.context.today = lambda: TODAY
-    window.context.settings.set_preference("crm", "hubspot")
+    window.context.settings.prefs.crm = "hubspot"
     window.resize(1366, 768)
     window.show()
     window.start()
@@ -186,7 +186,7 @@ def conflicts(app: QApplication, path: Path, theme: str) -> None:
     pause(app)
     dialog.grab().save(str(OUT / f"conflicts-{theme}.png"))
     dialog.close()
-    window.context.settings.set_preference("crm", "")  # the settings file is shared
+    window.context.settings.prefs.crm = ""  # the settings file is shared
     window.close()
     window.context.store.close()
 

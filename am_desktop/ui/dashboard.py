@@ -227,7 +227,7 @@ class DashboardView(QWidget):
             self.status.setText("The period ends before it starts: choose the dates again.")
             return
         store, today = self.context.store, self.context.today()
-        margin = float(self.context.settings.preference("gross_margin"))
+        margin = self.context.settings.prefs.gross_margin
         subtitle = f"{fmt.day(start)} to {fmt.day(end)}"
         standing = standing or self.standing is None
         shown = self.charts if standing else self.charts[:2]
@@ -258,7 +258,7 @@ class DashboardView(QWidget):
             self.standing = loaded.standing
         assert self.standing is not None
         kpis = kpis_data.kpis
-        currency = self.context.settings.preference("currency")
+        currency = self.context.settings.prefs.currency
 
         def ratio(value: float | None) -> str:
             return "—" if value is None else f"{value * 100:.0f} %"

@@ -166,7 +166,7 @@ class HealthTab(QWidget):
             self.score.setText(
                 f"<span style='color:{colour}'>{value:.0f} · {_BAND_LABELS.get(band, band)}</span>"
             )
-            healthy, watch = self.context.settings.health_bands()
+            healthy, watch = self.context.settings.prefs.health_bands
             self.explain.setText(
                 "A weighted mean of the components below (missing ones are left out and the "
                 f"others reweighted); {healthy:g} and above is healthy, {watch:g} to under "
@@ -183,8 +183,8 @@ class HealthTab(QWidget):
     def _on_recompute_clicked(self) -> None:
         store, account, today = self.context.store, self.account_id, self.context.today()
         weights, bands = (
-            self.context.settings.health_weights(),
-            self.context.settings.health_bands(),
+            self.context.settings.prefs.health_weights,
+            self.context.settings.prefs.health_bands,
         )
 
         def work(_progress: object) -> Any:

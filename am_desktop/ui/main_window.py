@@ -30,6 +30,7 @@ from am_desktop.services import portfolio
 from am_desktop.ui.accounts_view import AccountsView, AccountTableModel
 from am_desktop.ui.bus import ChangeFollower, Level
 from am_desktop.ui.context import AppContext
+from am_desktop.ui.settings import Layout, Option, Prefs
 from am_desktop.ui.sync_status import SyncController
 from am_desktop.ui.tasks import Lane
 from am_desktop.ui.today import TodayView
@@ -116,7 +117,7 @@ class MainWindow(QMainWindow):
         self.setMinimumSize(900, 560)
 
         self.model = AccountTableModel(self._fetch_rows, context.today())
-        self.model.currency = context.settings.preference("currency")
+        self.model.currency = context.settings.prefs.currency
         self.accounts = AccountsView(self.model)
         self._accounts_follower = ChangeFollower(
             self.accounts, context.data, _concerns_accounts, self._on_accounts_changed
@@ -533,7 +534,7 @@ class MainWindow(QMainWindow):
             self._dashboard_view().refresh()
         if key == "accounts":
             self.accounts.set_saved_filter(SavedFilter(saved) if saved else SavedFilter.ALL)
-        self.context.settings.set_state_text("last_view", key)
+        self.context.settings.state.last_view = key
 
     @Slot(object)
     def _on_accounts_query_changed(self, query: PortfolioQuery) -> None:
@@ -594,7 +595,7 @@ class MainWindow(QMainWindow):
         """One copy a day in the 'backups' folder, in the background (PRODUCT.md §6)."""
         from am_desktop.services.store import daily_backup
 
-        keep = int(self.context.settings.preference("daily_backups_kept"))
+        keep = self.context.settings.prefs.daily_backups_kept
         today = self.context.today()
         self.context.tasks.submit(
             lambda _p: daily_backup(self.context.store, today, keep), lane=Lane.NET
@@ -657,14 +658,14 @@ class MainWindow(QMainWindow):
         self.model.refresh_rows()
         self.reload_accounts()
 
-    @Slot(str)
-    def _on_settings_changed(self, key: str) -> None:
-        if key == "currency":
-            self.model.currency = self.context.settings.preference("currency")
+    @Slot(object)
+    def _on_settings_changed(self, option: Option[Any]) -> None:
+        if option is Prefs.currency:
+            self.model.currency = self.context.settings.prefs.currency
             self.model.refresh_rows()
-        if key in ("health_weights", "health_bands"):
+        if option in (Prefs.health_weights, Prefs.health_bands):
             self._score_health(force=True)  # new rules: every account scored again now
-        if key in ("currency", "coverage_senior_level"):
+        if option in (Prefs.currency, Prefs.coverage_senior_level):
             for workspace in self._workspaces.values():
                 refresh = getattr(workspace, "refresh", None)
                 if refresh is not None:
@@ -679,14 +680,14 @@ class MainWindow(QMainWindow):
 
     def _restore_state(self) -> None:
         settings = self.context.settings
-        geometry = settings.state_bytes("main_window/geometry")
+        geometry = settings.state_bytes(Layout.MAIN_WINDOW_GEOMETRY)
         if geometry is not None:
             self.restoreGeometry(geometry)
         else:
             self.resize(1366, 768)
         for key, target in (
-            ("main_window/splitter", self.splitter),
-            ("accounts/header", self.accounts.table.horizontalHeader()),
+            (Layout.MAIN_WINDOW_SPLITTER, self.splitter),
+            (Layout.ACCOUNTS_HEADER, self.accounts.table.horizontalHeader()),
         ):
             saved = settings.state_bytes(key)
             if saved is not None:
@@ -694,17 +695,17 @@ class MainWindow(QMainWindow):
         header = self.accounts.table.horizontalHeader()
         column, order = header.sortIndicatorSection(), header.sortIndicatorOrder()
         self.model.sort(column, order)
-        last = settings.state_text("last_view", "today")  # the day starts on Today
+        last = settings.state.last_view  # the day starts on Today (the default)
         self.show_view(last if last in self._view_pages else "today")
 
     def save_state(self) -> None:
         """Remember geometry, splitter, columns, sort order and the view."""
         settings = self.context.settings
-        settings.set_state_bytes("main_window/geometry", QByteArray(self.saveGeometry()))
-        settings.set_state_bytes("main_window/splitter", QByteArray(self.splitter.saveState()))
+        settings.set_state_bytes(Layout.MAIN_WINDOW_GEOMETRY, QByteArray(self.saveGeometry()))
+        settings.set_state_bytes(Layout.MAIN_WINDOW_SPLITTER, QByteArray(self.splitter.saveState()))
         header = self.accounts.table.horizontalHeader()
-        settings.set_state_bytes("accounts/header", QByteArray(header.saveState()))
-        settings.set_state_text("last_view", self.current_view())
+        settings.set_state_bytes(Layout.ACCOUNTS_HEADER, QByteArray(header.saveState()))
+        settings.state.last_view = self.current_view()
         settings.sync()
 
     # ------------------------------------------------------------------------------ notes
@@ -724,8 +725,8 @@ class MainWindow(QMainWindow):
         """Once a day: every account's health score, then the list shows the new bands."""
         today, store = self.context.today(), self.context.store
         weights, bands = (
-            self.context.settings.health_weights(),
-            self.context.settings.health_bands(),
+            self.context.settings.prefs.health_weights,
+            self.context.settings.prefs.health_bands,
         )
 
         def work(_progress: object) -> bool:

@@ -1,41 +1,95 @@
-"""Typed access to QSettings: user preferences apart from remembered window state.
+"""The app's settings: one declarative table of typed options, user preferences apart from
+remembered window state.
 
-``prefs/…`` holds choices made in the preferences dialog; ``state/…`` holds geometry, splitter
-and column layouts, the last view. One accessor per key, one table of defaults.
+``Prefs`` (``prefs/…`` in the file) holds the choices made in the preferences dialog; ``State``
+(``state/…``) the last view and dismissed alerts; ``Layout`` names the geometry, splitter and
+header blobs Qt saves. Call sites read ``settings.prefs.currency``, assign
+``settings.prefs.currency = "EUR"`` and compare ``option is Prefs.currency`` in ``changed``
+slots: no key is ever spelled outside this module.
 """
 
 from __future__ import annotations
 
+import enum
 from datetime import date, timedelta
 from pathlib import Path
 from typing import Any
 
 from PySide6.QtCore import QByteArray, QObject, QSettings, Signal
 
+from am_desktop.domain.coverage import Seniority
+from am_desktop.domain.health import DEFAULT_BANDS, DEFAULT_WEIGHTS
+from am_desktop.domain.note_templates import DEFAULT_TEMPLATES
+from am_desktop.ui.options import (
+    BandsOption,
+    FloatOption,
+    IntOption,
+    Option,
+    Section,
+    TextOption,
+    TextsOption,
+    WeightsOption,
+)
+
 ORGANIZATION = "am-desktop"
 APPLICATION = "am-desktop"
 SCHEMA_VERSION = 1
 
-#: Preferences and their defaults (the preferences dialog edits these).
-PREFERENCE_DEFAULTS: dict[str, Any] = {
-    "currency": "USD",
-    "default_checkin_cadence_days": 30,
-    "gross_margin": 0.80,
-    "daily_backups_kept": 7,
+__all__ = ["AppSettings", "Layout", "Option", "Prefs", "State"]
+
+
+class Prefs(Section):
+    """The preferences the dialog edits, with their defaults and the values they accept."""
+
+    group = "prefs"
+
+    #: The currency amounts are shown in (an ISO 4217 code).
+    currency = TextOption("currency", "USD", pattern=r"[A-Z]{3}")
+    #: How often new accounts should be checked in with.
+    default_checkin_cadence_days = IntOption(
+        "default_checkin_cadence_days", 30, minimum=1, maximum=365
+    )
+    #: The share of revenue kept as profit (lifetime value).
+    gross_margin = FloatOption("gross_margin", 0.80, minimum=0.0, maximum=1.0)
+    daily_backups_kept = IntOption("daily_backups_kept", 7, minimum=1, maximum=60)
     #: Coverage warns when no contact is this senior (a Seniority: 3 is vice president).
-    "coverage_senior_level": 3,
-    #: Health: the components' weights (engagement, stakeholders, surveys, usage, issues) and
-    #: the bands' lower bounds (healthy, watch), as "25,20,20,20,15" and "70,40".
-    "health_weights": "25,20,20,20,15",
-    "health_bands": "70,40",
+    coverage_senior_level = IntOption(
+        "coverage_senior_level", int(Seniority.VP), choices=frozenset(map(int, Seniority))
+    )
+    #: Health: the components' weights and the lower bounds of the healthy and watch bands,
+    #: stored as "25,20,20,20,15" and "70,40".
+    health_weights = WeightsOption("health_weights", dict(DEFAULT_WEIGHTS))
+    health_bands = BandsOption("health_bands", DEFAULT_BANDS)
     #: CRM sync (issue 8): which CRM ("" = none: sync is not set up), its API address (the
     #: connector's DEFAULT_BASE_URL, written out so start-up does not load the HTTP code), and
     #: minutes between automatic syncs (0 = only when asked). The token is never kept here:
     #: it lives in the system keyring, or in memory for the session.
-    "crm": "",
-    "crm_base_url": "https://api.hubapi.com",
-    "sync_every_minutes": 0,
-}
+    crm = TextOption("crm", "", pattern=r"[a-z]*")
+    crm_base_url = TextOption("crm_base_url", "https://api.hubapi.com", pattern=r"https?://\S+")
+    sync_every_minutes = IntOption("sync_every_minutes", 0, minimum=0, maximum=24 * 60)
+    #: The note templates, name → Markdown (stored under "templates/<name>" when edited).
+    note_templates = TextsOption("templates", dict(DEFAULT_TEMPLATES))
+
+
+class State(Section):
+    """What the app remembers between runs without asking (not shown in preferences)."""
+
+    group = "state"
+
+    #: The view shown at the last exit (the day starts on Today).
+    last_view = TextOption("last_view", "today")
+    #: Alerts the user dismissed, one key a line (read through AppSettings.dismissed_alerts).
+    alerts_dismissed = TextOption("alerts/dismissed", "")
+    #: Snoozed alerts, "key YYYY-MM-DD" a line (read through AppSettings.snoozed_alerts).
+    alerts_snoozed = TextOption("alerts/snoozed", "")
+
+
+class Layout(enum.Enum):
+    """The Qt-saved layouts remembered between runs; the value is the key below ``state/``."""
+
+    MAIN_WINDOW_GEOMETRY = "main_window/geometry"
+    MAIN_WINDOW_SPLITTER = "main_window/splitter"
+    ACCOUNTS_HEADER = "accounts/header"
 
 
 class AppSettings(QObject):
@@ -44,11 +98,16 @@ class AppSettings(QObject):
     Args:
         path: a settings file to use instead of the user's (tests, portable runs).
 
+    Attributes:
+        prefs: the preferences, one typed attribute each (``settings.prefs.currency``).
+        state: remembered state, one typed attribute each (``settings.state.last_view``).
+
     Signals:
-        changed(key): a preference changed.
+        changed(option): a preference changed; the ``Option`` itself (``option is
+            Prefs.currency``). Setting the value already stored emits nothing.
     """
 
-    changed = Signal(str)
+    changed = Signal(object)
 
     def __init__(self, path: Path | None = None, parent: QObject | None = None) -> None:
         super().__init__(parent)
@@ -60,87 +119,27 @@ class AppSettings(QObject):
             self._qt = QSettings(str(path), QSettings.Format.IniFormat)
         if self._qt.value("schema_version") is None:
             self._qt.setValue("schema_version", SCHEMA_VERSION)
+        self.prefs = Prefs(self._qt, self._on_pref_changed)
+        self.state = State(self._qt)
 
     @property
     def file_name(self) -> str:
         """Where the settings live (shown in the preferences dialog)."""
         return self._qt.fileName()
 
-    # -- preferences -----------------------------------------------------------------------
+    def _on_pref_changed(self, option: Option[Any]) -> None:
+        self.changed.emit(option)
 
-    def preference(self, key: str) -> Any:
-        """A preference, in its default's type; a damaged value falls back to the default."""
-        default = PREFERENCE_DEFAULTS[key]
-        raw = self._qt.value(f"prefs/{key}", default)
-        try:
-            return type(default)(raw)
-        except (TypeError, ValueError):
-            return default
+    # -- remembered layouts ----------------------------------------------------------------
 
-    def set_preference(self, key: str, value: Any) -> None:
-        """Change a preference and tell listeners."""
-        if key not in PREFERENCE_DEFAULTS:
-            raise KeyError(key)
-        if self.preference(key) != value:
-            self._qt.setValue(f"prefs/{key}", value)
-            self.changed.emit(key)
-
-    # -- health ------------------------------------------------------------------------------
-
-    def health_weights(self) -> dict[str, float]:
-        """The health components' weights (the defaults when the stored text is damaged)."""
-        from am_desktop.domain.health import DEFAULT_WEIGHTS
-
-        numbers = _numbers(self.preference("health_weights"), len(DEFAULT_WEIGHTS))
-        if not numbers or not any(numbers):  # all zero would score nothing
-            return dict(DEFAULT_WEIGHTS)
-        return dict(zip(DEFAULT_WEIGHTS, numbers, strict=True))
-
-    def health_bands(self) -> tuple[float, float]:
-        """The lower bounds of the healthy and watch bands."""
-        numbers = _numbers(self.preference("health_bands"), 2)
-        if numbers and numbers[0] > numbers[1]:
-            return numbers[0], numbers[1]
-        return 70.0, 40.0
-
-    # -- note templates ----------------------------------------------------------------------
-
-    def note_templates(self) -> dict[str, str]:
-        """The note templates: the built-in ones, as the user changed them."""
-        from am_desktop.domain.note_templates import DEFAULT_TEMPLATES
-
-        return {
-            name: str(self._qt.value(f"prefs/templates/{name}", text))
-            for name, text in DEFAULT_TEMPLATES.items()
-        }
-
-    def set_note_template(self, name: str, text: str) -> None:
-        """Change a template (an empty text brings back the built-in one)."""
-        if text.strip():
-            self._qt.setValue(f"prefs/templates/{name}", text)
-        else:
-            self._qt.remove(f"prefs/templates/{name}")
-        self.changed.emit("note_templates")
-
-    # -- remembered state ------------------------------------------------------------------
-
-    def state_bytes(self, key: str) -> QByteArray | None:
-        """Saved Qt state (geometry, header, splitter), or None."""
-        value = self._qt.value(f"state/{key}")
+    def state_bytes(self, key: Layout) -> QByteArray | None:
+        """A saved Qt layout (geometry, header, splitter), or None."""
+        value = self._qt.value(f"{State.group}/{key.value}")
         return value if isinstance(value, QByteArray) else None
 
-    def set_state_bytes(self, key: str, value: QByteArray) -> None:
-        """Remember Qt state."""
-        self._qt.setValue(f"state/{key}", value)
-
-    def state_text(self, key: str, default: str = "") -> str:
-        """A remembered word (the last view, a sort column)."""
-        value = self._qt.value(f"state/{key}", default)
-        return value if isinstance(value, str) else default
-
-    def set_state_text(self, key: str, value: str) -> None:
-        """Remember a word."""
-        self._qt.setValue(f"state/{key}", value)
+    def set_state_bytes(self, key: Layout, value: QByteArray) -> None:
+        """Remember a Qt layout."""
+        self._qt.setValue(f"{State.group}/{key.value}", value)
 
     # -- renewal alerts --------------------------------------------------------------------
 
@@ -149,17 +148,17 @@ class AppSettings(QObject):
         return set(self._dismissed_in_order())
 
     def _dismissed_in_order(self) -> list[str]:
-        return [key for key in self.state_text("alerts/dismissed").split("\n") if key]
+        return [key for key in self.state.alerts_dismissed.split("\n") if key]
 
     def dismiss_alert(self, key: str) -> None:
         """Never show this alert again."""
         keys = [k for k in self._dismissed_in_order() if k != key] + [key]
-        self.set_state_text("alerts/dismissed", "\n".join(keys[-2000:]))  # the oldest fall off
+        self.state.alerts_dismissed = "\n".join(keys[-2000:])  # the oldest fall off
 
     def snoozed_alerts(self) -> dict[str, date]:
         """Alerts hidden until a day: key → the day they come back."""
         snoozed: dict[str, date] = {}
-        for line in self.state_text("alerts/snoozed").split("\n"):
+        for line in self.state.alerts_snoozed.split("\n"):
             key, _, until = line.rpartition(" ")
             try:
                 snoozed[key] = date.fromisoformat(until)
@@ -172,21 +171,8 @@ class AppSettings(QObject):
         oldest = until - timedelta(days=60)  # long past snoozes fall off
         snoozed = {k: d for k, d in self.snoozed_alerts().items() if d >= oldest}
         snoozed[key] = until
-        self.set_state_text(
-            "alerts/snoozed", "\n".join(f"{k} {d.isoformat()}" for k, d in snoozed.items())
-        )
+        self.state.alerts_snoozed = "\n".join(f"{k} {d.isoformat()}" for k, d in snoozed.items())
 
     def sync(self) -> None:
         """Write to disk now."""
         self._qt.sync()
-
-
-def _numbers(text: str, count: int) -> list[float] | None:
-    """``count`` non-negative numbers from "25,20,…" (None when the text is not that)."""
-    try:
-        numbers = [float(part) for part in text.split(",")]
-    except ValueError:
-        return None
-    if len(numbers) != count or any(n < 0 for n in numbers):
-        return None
-    return numbers

@@ -19,6 +19,7 @@ from am_desktop.domain.changes import ChangeSet
 from am_desktop.domain.values import counted
 from am_desktop.errors import AppError, Cancelled, SyncError, SyncErrorKind
 from am_desktop.ui.context import AppContext
+from am_desktop.ui.settings import Option, Prefs
 from am_desktop.ui.tasks import Lane
 
 #: The CRMs the preferences offer: settings value -> name shown.
@@ -145,7 +146,7 @@ class SyncController(QObject):
 
     def configured(self) -> bool:
         """Whether a CRM is chosen in the preferences."""
-        return str(self.context.settings.preference("crm")) in CRM_NAMES
+        return self.context.settings.prefs.crm in CRM_NAMES
 
     @property
     def running(self) -> bool:
@@ -154,14 +155,11 @@ class SyncController(QObject):
 
     def _crm(self) -> tuple[str, str]:
         settings = self.context.settings
-        base_url = str(settings.preference("crm_base_url")).strip().rstrip("/")
-        return str(settings.preference("crm")), base_url
+        base_url = settings.prefs.crm_base_url.strip().rstrip("/")
+        return settings.prefs.crm, base_url
 
     def _apply_settings(self) -> None:
-        try:  # a hand-edited settings file may hold anything
-            minutes = max(0, min(1440, int(self.context.settings.preference("sync_every_minutes"))))
-        except (TypeError, ValueError):
-            minutes = 0
+        minutes = self.context.settings.prefs.sync_every_minutes  # 0 to a day: validated
         if minutes > 0 and self.configured():
             self.timer.start(minutes * 60_000)
         else:
@@ -429,10 +427,10 @@ class SyncController(QObject):
     def _on_data_changed(self, _changes: ChangeSet) -> None:
         self.schedule_summary()  # any edit may be one more change to send
 
-    @Slot(str)
-    def _on_settings_changed(self, key: str) -> None:
-        if key in ("crm", "crm_base_url", "sync_every_minutes"):
-            if key != "sync_every_minutes":
+    @Slot(object)
+    def _on_settings_changed(self, option: Option[Any]) -> None:
+        if option in (Prefs.crm, Prefs.crm_base_url, Prefs.sync_every_minutes):
+            if option is not Prefs.sync_every_minutes:
                 self._failure = None
             self._apply_settings()
             self.schedule_summary()

@@ -189,7 +189,7 @@ class TodayView(QWidget):
             f"{today:%A} {fmt.day(today)} · double-click opens; right-click to snooze"
         )
         snoozed = self.context.settings.snoozed_alerts()
-        currency = self.context.settings.preference("currency")
+        currency = self.context.settings.prefs.currency
 
         def hidden(kind: str, item_id: int) -> bool:
             return snoozed.get(f"today:{kind}:{item_id}", today) > today

@@ -441,7 +441,7 @@ class AccountWorkspace(QWidget):
     def _on_overview_loaded(self, overview: AccountOverview) -> None:
         self.overview = overview
         account = overview.account
-        currency = self.context.settings.preference("currency")
+        currency = self.context.settings.prefs.currency
         self.title = account.name
         self.title_changed.emit(account.name)
         self.name_label.setText(account.name + ("  (archived)" if account.archived else ""))

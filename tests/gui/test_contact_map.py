@@ -289,10 +289,10 @@ def test_the_expected_seniority_is_a_preference(context: AppContext, tab: Contac
     for name in ("Cleo", "Finn"):  # the CEO and CFO leave: an IT manager is the most senior
         catalog.contacts.archive(context.store, people[name])
     assert "No contact at vice-president level or above" in tab.banner.label.text()
-    context.settings.set_preference("coverage_senior_level", 4)
+    context.settings.prefs.coverage_senior_level = 4
     context.data.changed.emit(ChangeSet.whole(Origin.USER))  # the window re-reads its tabs
     assert "No contact at C-level or above" in tab.banner.label.text()
-    context.settings.set_preference("coverage_senior_level", 1)
+    context.settings.prefs.coverage_senior_level = 1
     context.data.changed.emit(ChangeSet.whole(Origin.USER))
     assert "or above" not in tab.banner.label.text()
 

@@ -171,7 +171,7 @@ def test_the_last_view_is_remembered(window: MainWindow, context: AppContext, qt
 
 
 def test_changing_the_currency_preference_relabels_money(window: MainWindow) -> None:
-    window.context.settings.set_preference("currency", "EUR")
+    window.context.settings.prefs.currency = "EUR"
     assert window.model.data(window.model.index(0, 4)) == "€5,000"
 
 

@@ -11,7 +11,8 @@ from am_desktop.ui.contact_map.contacts_tab import MAP_SHORTCUTS
 from am_desktop.ui.context import AppContext
 from am_desktop.ui.dialogs.preferences import PreferencesDialog
 from am_desktop.ui.dialogs.shortcuts import ShortcutsDialog, plain_text
-from am_desktop.ui.settings import PREFERENCE_DEFAULTS
+from am_desktop.ui.settings import Prefs
+from tests.support.settings_file import hand_edit
 
 
 def _native(keys: str) -> str:
@@ -59,7 +60,7 @@ def test_mnemonic_marks_are_removed(text: str, plain: str) -> None:
 
 
 def test_preferences_start_from_the_stored_values(qtbot: QtBot, context: AppContext) -> None:
-    context.settings.set_preference("gross_margin", 0.65)
+    context.settings.prefs.gross_margin = 0.65
     dialog = PreferencesDialog(context)
     qtbot.addWidget(dialog)
     assert dialog.currency.currentText() == "USD"
@@ -68,7 +69,7 @@ def test_preferences_start_from_the_stored_values(qtbot: QtBot, context: AppCont
     assert dialog.backups.value() == 7
     assert dialog.database_path.text() == str(context.store.path)
     assert dialog.settings_path.text() == context.settings.file_name
-    assert set(dialog.values()) == set(PREFERENCE_DEFAULTS)
+    assert set(dialog.values()) == set(Prefs.options())  # the dialog edits every one
 
 
 def test_an_invalid_currency_disables_ok_and_says_why(qtbot: QtBot, context: AppContext) -> None:
@@ -82,7 +83,7 @@ def test_an_invalid_currency_disables_ok_and_says_why(qtbot: QtBot, context: App
     assert not dialog.currency_error.isHidden()
     assert "three-letter" in dialog.currency_error.text()
     dialog.buttons.accepted.emit()  # even if OK were reached, nothing is saved
-    assert context.settings.preference("currency") == "USD"
+    assert context.settings.prefs.currency == "USD"
     line.clear()
     qtbot.keyClicks(line, "sek")  # lower case is forgiven
     assert ok.isEnabled()
@@ -100,10 +101,10 @@ def test_ok_stores_every_value(qtbot: QtBot, context: AppContext) -> None:
         dialog.buttons.button(QDialogButtonBox.StandardButton.Ok).click()
     assert dialog.result() == dialog.DialogCode.Accepted
     settings = context.settings
-    assert settings.preference("currency") == "EUR"
-    assert settings.preference("default_checkin_cadence_days") == 45
-    assert settings.preference("gross_margin") == pytest.approx(0.725)
-    assert settings.preference("daily_backups_kept") == 14
+    assert settings.prefs.currency == "EUR"
+    assert settings.prefs.default_checkin_cadence_days == 45
+    assert settings.prefs.gross_margin == pytest.approx(0.725)
+    assert settings.prefs.daily_backups_kept == 14
 
 
 def test_cancel_stores_nothing(qtbot: QtBot, context: AppContext) -> None:
@@ -116,8 +117,8 @@ def test_cancel_stores_nothing(qtbot: QtBot, context: AppContext) -> None:
     with qtbot.assertNotEmitted(context.settings.changed):
         dialog.buttons.button(QDialogButtonBox.StandardButton.Cancel).click()
     assert dialog.result() == dialog.DialogCode.Rejected
-    for key, default in PREFERENCE_DEFAULTS.items():
-        assert context.settings.preference(key) == default
+    for option in Prefs.options():
+        assert context.settings.prefs.get(option) == option.default
 
 
 def test_note_templates_are_edited_in_preferences(qtbot: QtBot, context: AppContext) -> None:
@@ -130,13 +131,13 @@ def test_note_templates_are_edited_in_preferences(qtbot: QtBot, context: AppCont
     dialog.template_name.setCurrentText("QBR")
     assert dialog.template_text.toPlainText() == "## Our QBR\n- [ ] \n"  # kept while choosing
     dialog.buttons.accepted.emit()
-    assert context.settings.note_templates()["QBR"] == "## Our QBR\n- [ ] \n"
+    assert context.settings.prefs.note_templates["QBR"] == "## Our QBR\n- [ ] \n"
     again = PreferencesDialog(context)
     qtbot.addWidget(again)
     again.template_name.setCurrentText("QBR")
     again.template_reset.click()
     again.buttons.accepted.emit()
-    assert context.settings.note_templates()["QBR"].startswith("## Quarterly business review")
+    assert context.settings.prefs.note_templates["QBR"].startswith("## Quarterly business review")
 
 
 def test_health_weights_and_bands_are_preferences(qtbot: QtBot, context: AppContext) -> None:
@@ -146,10 +147,10 @@ def test_health_weights_and_bands_are_preferences(qtbot: QtBot, context: AppCont
     dialog.weights["usage"].setValue(0)
     dialog.healthy_from.setValue(80)
     dialog.buttons.accepted.emit()
-    assert context.settings.health_weights()["usage"] == 0
-    assert context.settings.health_bands() == (80.0, 40.0)
-    context.settings.set_preference("health_bands", "30,60")  # upside down: the defaults
-    assert context.settings.health_bands() == (70.0, 40.0)
+    assert context.settings.prefs.health_weights["usage"] == 0
+    assert context.settings.prefs.health_bands == (80.0, 40.0)
+    hand_edit(context.settings, "prefs/health_bands", "30,60")  # upside down: the defaults
+    assert context.settings.prefs.health_bands == (70.0, 40.0)
 
 
 def test_preferences_refuse_health_weights_that_score_nothing(
@@ -161,10 +162,10 @@ def test_preferences_refuse_health_weights_that_score_nothing(
         box.setValue(0)
     dialog.buttons.accepted.emit()
     assert "at least one part" in dialog.health_error.text()
-    assert context.settings.health_weights()["engagement"] == 25  # nothing was saved
+    assert context.settings.prefs.health_weights["engagement"] == 25  # nothing was saved
     dialog.weights["usage"].setValue(10)
     dialog.watch_from.setValue(80)  # above "healthy from" (70)
     dialog.buttons.accepted.emit()
     assert "below the healthy band" in dialog.health_error.text()
-    context.settings.set_preference("health_weights", "0,0,0,0,0")  # written by hand
-    assert sum(context.settings.health_weights().values()) == 100  # the defaults
+    hand_edit(context.settings, "prefs/health_weights", "0,0,0,0,0")
+    assert sum(context.settings.prefs.health_weights.values()) == 100  # the defaults

@@ -25,6 +25,7 @@ from am_desktop.ui.dialogs.preferences import PreferencesDialog
 from am_desktop.ui.main_window import MainWindow
 from am_desktop.ui.sync_status import synced_words
 from tests.support.fake_hubspot import FakeHubSpot
+from tests.support.settings_file import hand_edit
 
 TOKEN = "pat-window-test-token"
 
@@ -46,8 +47,8 @@ def account_id(context: AppContext) -> int:
 
 def configure(context: AppContext, hubspot: FakeHubSpot, *, token: str | None = TOKEN) -> None:
     """HubSpot at the local server, its token in the (in-memory) keyring."""
-    context.settings.set_preference("crm", "hubspot")
-    context.settings.set_preference("crm_base_url", hubspot.url)
+    context.settings.prefs.crm = "hubspot"
+    context.settings.prefs.crm_base_url = hubspot.url
     if token is not None:
         credentials.save_token("hubspot", hubspot.url, token)
 
@@ -340,7 +341,7 @@ def test_periodic_sync_runs_quietly_and_never_prompts(
 ) -> None:
     configure(context, hubspot, token=None)
     assert not window.sync.timer.isActive()  # 0: only when asked
-    context.settings.set_preference("sync_every_minutes", 15)
+    context.settings.prefs.sync_every_minutes = 15
     assert window.sync.timer.isActive() and window.sync.timer.interval() == 15 * 60_000
 
     def never(*_args: Any) -> tuple[str, bool]:
@@ -371,16 +372,16 @@ def test_preferences_refuse_plain_http_to_another_machine(
     dialog.buttons.button(QDialogButtonBox.StandardButton.Ok).click()
     assert dialog.result() != dialog.DialogCode.Accepted
     assert dialog.pages.currentIndex() == 2  # brought back to the field
-    assert context.settings.preference("crm_base_url") == "https://api.hubapi.com"
-    assert context.settings.preference("crm") == ""  # nothing saved
+    assert context.settings.prefs.crm_base_url == "https://api.hubapi.com"
+    assert context.settings.prefs.crm == ""  # nothing saved
     dialog.crm_base_url.setText("http://127.0.0.1:8080/")  # this computer: allowed (tests)
     assert dialog.crm_base_url_error.isHidden()
     dialog.sync_every.setValue(30)
     dialog.buttons.button(QDialogButtonBox.StandardButton.Ok).click()
     assert dialog.result() == dialog.DialogCode.Accepted
-    assert context.settings.preference("crm_base_url") == "http://127.0.0.1:8080"
-    assert context.settings.preference("crm") == "hubspot"
-    assert context.settings.preference("sync_every_minutes") == 30
+    assert context.settings.prefs.crm_base_url == "http://127.0.0.1:8080"
+    assert context.settings.prefs.crm == "hubspot"
+    assert context.settings.prefs.sync_every_minutes == 30
 
 
 def test_the_token_goes_to_the_keyring_never_to_the_settings_file(
@@ -461,7 +462,7 @@ def test_a_paused_periodic_sync_stays_said_after_other_edits(
     qtbot: QtBot, context: AppContext, window: MainWindow, hubspot: FakeHubSpot
 ) -> None:
     configure(context, hubspot, token=None)
-    context.settings.set_preference("sync_every_minutes", 15)
+    context.settings.prefs.sync_every_minutes = 15
     window.sync.timer.timeout.emit()
     assert window.sync_label.text() == "Sync paused: no CRM token"
     with qtbot.waitSignal(window.sync._summary_timer.timeout):  # its debounced re-read ran
@@ -512,8 +513,8 @@ def test_a_web_page_instead_of_the_crm_is_said_in_words(
     threading.Thread(target=server.serve_forever, daemon=True).start()
     url = f"http://127.0.0.1:{server.server_port}"
     try:
-        context.settings.set_preference("crm", "hubspot")
-        context.settings.set_preference("crm_base_url", url)
+        context.settings.prefs.crm = "hubspot"
+        context.settings.prefs.crm_base_url = url
         credentials.save_token("hubspot", url, "pat-some-token")
         window.sync.timer.timeout.emit()  # a periodic run: no crash dialog, words instead
     finally:
@@ -528,11 +529,12 @@ def test_a_hand_edited_interval_cannot_stop_the_window_opening(
     qtbot: QtBot, context: AppContext, hubspot: FakeHubSpot
 ) -> None:
     configure(context, hubspot)
-    context.settings.set_preference("sync_every_minutes", 100_000)
+    hand_edit(context.settings, "prefs/sync_every_minutes", "100000")  # over a day
     main = MainWindow(context)
     qtbot.addWidget(main)
     main.show()  # screens follow changes while they are shown (hidden ones catch up on show)
-    assert main.sync.timer.interval() == 1440 * 60_000  # a day at most
+    assert context.settings.prefs.sync_every_minutes == 0  # the default: only when asked
+    assert not main.sync.timer.isActive()
 
 
 @pytest.mark.qt_log_ignore(r"This plugin does not support propagateSizeHints\(\)")
@@ -553,4 +555,4 @@ def test_enter_in_the_token_field_saves_the_token_without_closing_preferences(
     qtbot.addWidget(other)
     other.token.setText("pat-na1-secret-456")
     other.buttons.button(other.buttons.StandardButton.Ok).click()
-    assert context.settings.preference("crm") == "hubspot"  # the token chose the CRM
+    assert context.settings.prefs.crm == "hubspot"  # the token chose the CRM

@@ -73,10 +73,7 @@ MAP_SHORTCUTS: dict[str, tuple[str, str]] = {
 
 def warnings_for(context: AppContext, graph: ContactGraph, today: date) -> list[CoverageWarning]:
     """The coverage warnings at the level of seniority the user expects (a preference)."""
-    try:
-        level = Seniority(int(context.settings.preference("coverage_senior_level")))
-    except ValueError:  # a hand-edited settings file: the default, not an error every refresh
-        level = Seniority.VP
+    level = Seniority(context.settings.prefs.coverage_senior_level)  # validated: a level
     return coverage_warnings(graph, today, level)
 
 

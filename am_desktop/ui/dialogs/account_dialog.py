@@ -41,7 +41,7 @@ class AccountDialog(RecordForm):
         self.cadence = QSpinBox()
         self.cadence.setRange(1, 365)
         self.cadence.setSuffix(" days")
-        self.cadence.setValue(int(context.settings.preference("default_checkin_cadence_days")))
+        self.cadence.setValue(context.settings.prefs.default_checkin_cadence_days)
         self.external_id = QLineEdit()
         self.lay_out(
             [

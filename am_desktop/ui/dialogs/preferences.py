@@ -36,6 +36,7 @@ from am_desktop.domain.coverage import Seniority
 from am_desktop.domain.health import LABELS
 from am_desktop.errors import AppError
 from am_desktop.ui.context import AppContext
+from am_desktop.ui.settings import Option, Prefs
 from am_desktop.ui.sync_status import CRM_NAMES
 from am_desktop.ui.tasks import Lane
 
@@ -72,7 +73,7 @@ class PreferencesDialog(QDialog):
         self.currency.setEditable(True)
         self.currency.setInsertPolicy(QComboBox.InsertPolicy.NoInsert)
         self.currency.addItems(CURRENCIES)
-        self.currency.setCurrentText(str(settings.preference("currency")))
+        self.currency.setCurrentText(settings.prefs.currency)
         self.currency.setToolTip("The currency amounts are shown in, as a three-letter code.")
         self.currency_error = QLabel("Enter a three-letter currency code, such as USD or EUR.")
         self.currency_error.setObjectName("fieldError")
@@ -82,28 +83,28 @@ class PreferencesDialog(QDialog):
         self.cadence = QSpinBox()
         self.cadence.setRange(1, 365)
         self.cadence.setSuffix(" days")
-        self.cadence.setValue(int(settings.preference("default_checkin_cadence_days")))
+        self.cadence.setValue(settings.prefs.default_checkin_cadence_days)
         self.cadence.setToolTip("How often new accounts should be checked in with.")
 
         self.gross_margin = QDoubleSpinBox()
         self.gross_margin.setRange(0.0, 100.0)
         self.gross_margin.setDecimals(1)
         self.gross_margin.setSuffix(" %")
-        self.gross_margin.setValue(float(settings.preference("gross_margin")) * 100)
+        self.gross_margin.setValue(settings.prefs.gross_margin * 100)
         self.gross_margin.setToolTip(
             "The share of revenue kept as profit, used for lifetime value."
         )
 
         self.backups = QSpinBox()
         self.backups.setRange(1, 60)
-        self.backups.setValue(int(settings.preference("daily_backups_kept")))
+        self.backups.setValue(settings.prefs.daily_backups_kept)
         self.backups.setToolTip("How many daily copies of the database to keep.")
 
         self.senior_level = QComboBox()
         for level in reversed(Seniority):
             self.senior_level.addItem(level.label, int(level))
         self.senior_level.setCurrentIndex(
-            max(0, self.senior_level.findData(int(settings.preference("coverage_senior_level"))))
+            max(0, self.senior_level.findData(settings.prefs.coverage_senior_level))
         )
         self.senior_level.setToolTip(
             "The contact map warns when nobody at an account is this senior or more."
@@ -126,7 +127,7 @@ class PreferencesDialog(QDialog):
             self.show_section(section)
 
     def _make_template_fields(self, settings: Any) -> None:
-        self.templates = settings.note_templates()
+        self.templates = settings.prefs.note_templates
         self.template_name = QComboBox()
         self.template_name.addItems(list(self.templates))
         self.template_text = QPlainTextEdit()
@@ -142,8 +143,8 @@ class PreferencesDialog(QDialog):
         self.crm.addItem("None: keep everything on this computer", "")
         for key, name in CRM_NAMES.items():
             self.crm.addItem(name, key)
-        self.crm.setCurrentIndex(max(0, self.crm.findData(str(settings.preference("crm")))))
-        self.crm_base_url = QLineEdit(str(settings.preference("crm_base_url")))
+        self.crm.setCurrentIndex(max(0, self.crm.findData(settings.prefs.crm)))
+        self.crm_base_url = QLineEdit(settings.prefs.crm_base_url)
         self.crm_base_url.setToolTip(
             "The CRM's API address. Leave it as it is unless your company uses another one."
         )
@@ -167,7 +168,7 @@ class PreferencesDialog(QDialog):
         self.sync_every.setSingleStep(5)
         self.sync_every.setSuffix(" minutes")
         self.sync_every.setSpecialValueText("Only when asked (File → Sync now)")
-        self.sync_every.setValue(int(settings.preference("sync_every_minutes")))
+        self.sync_every.setValue(settings.prefs.sync_every_minutes)
         self.sync_every.setToolTip("0 syncs only when you ask, with File → Sync now (Ctrl+Shift+S)")
 
     def show_section(self, section: str) -> None:
@@ -179,13 +180,13 @@ class PreferencesDialog(QDialog):
 
     def _make_health_fields(self, settings: Any) -> None:
         self.weights: dict[str, QSpinBox] = {}
-        for key, weight in settings.health_weights().items():
+        for key, weight in settings.prefs.health_weights.items():
             box = QSpinBox()
             box.setRange(0, 100)
             box.setValue(round(weight))
             box.setToolTip("How much this part counts in the health score (0 leaves it out)")
             self.weights[key] = box
-        healthy, watch = settings.health_bands()
+        healthy, watch = settings.prefs.health_bands
         self.healthy_from, self.watch_from = QSpinBox(), QSpinBox()
         for box, value in ((self.healthy_from, healthy), (self.watch_from, watch)):
             box.setRange(1, 99)
@@ -300,29 +301,28 @@ class PreferencesDialog(QDialog):
         # Enter in the token field saves the token (and must not also press OK).
         self.token.installEventFilter(self)
 
-    def values(self) -> dict[str, Any]:
-        """The form's values, keyed as the settings store them (the currency may be None)."""
+    def values(self) -> dict[Option[Any], Any]:
+        """The form's values by preference (the currency may be None: not a code)."""
         return {
-            "currency": currency_code(self.currency.currentText()),
-            "default_checkin_cadence_days": self.cadence.value(),
-            "gross_margin": round(self.gross_margin.value() / 100, 4),
-            "daily_backups_kept": self.backups.value(),
-            "coverage_senior_level": self.senior_level.currentData(),
-            "health_weights": ",".join(str(box.value()) for box in self.weights.values()),
-            "health_bands": f"{self.healthy_from.value()},{self.watch_from.value()}",
-            "crm": str(self.crm.currentData()),
-            "crm_base_url": self.base_url(),
-            "sync_every_minutes": self.sync_every.value(),
+            Prefs.currency: currency_code(self.currency.currentText()),
+            Prefs.default_checkin_cadence_days: self.cadence.value(),
+            Prefs.gross_margin: round(self.gross_margin.value() / 100, 4),
+            Prefs.daily_backups_kept: self.backups.value(),
+            Prefs.coverage_senior_level: self.senior_level.currentData(),
+            Prefs.health_weights: {key: box.value() for key, box in self.weights.items()},
+            Prefs.health_bands: (self.healthy_from.value(), self.watch_from.value()),
+            Prefs.crm: str(self.crm.currentData()),
+            Prefs.crm_base_url: self.base_url(),
+            Prefs.sync_every_minutes: self.sync_every.value(),
+            Prefs.note_templates: dict(self.templates),
         }
 
     # -- CRM -------------------------------------------------------------------------------
 
     def base_url(self) -> str:
         """The API address typed (the CRM's own when left empty), without a trailing slash."""
-        from am_desktop.ui.settings import PREFERENCE_DEFAULTS
-
         text = self.crm_base_url.text().strip().rstrip("/")
-        return text or str(PREFERENCE_DEFAULTS["crm_base_url"])
+        return text or Prefs.crm_base_url.default
 
     def base_url_problem(self) -> str:
         """What is wrong with the API address, in words ("" when nothing)."""
@@ -472,7 +472,7 @@ class PreferencesDialog(QDialog):
         if self.token.text().strip() and not self.base_url_problem():
             self._on_save_token_clicked()  # typed, then OK without Save token: saved anyway
         values = self.values()  # after the token: saving it may have chosen the CRM
-        if values["currency"] is None:  # OK is disabled then; Enter must not slip through
+        if values[Prefs.currency] is None:  # OK is disabled then; Enter must not slip through
             return
         problem = self.health_problem()
         self.health_error.setText(problem)
@@ -487,10 +487,6 @@ class PreferencesDialog(QDialog):
             self.show_section("crm")
             self.crm_base_url.setFocus()
             return
-        for key, value in values.items():
-            self.context.settings.set_preference(key, value)
-        stored = self.context.settings.note_templates()
-        for name, text in self.templates.items():
-            if text != stored[name]:
-                self.context.settings.set_note_template(name, text)
+        for option, value in values.items():  # each one changed tells its listeners
+            self.context.settings.prefs.set(option, value)
         self.accept()

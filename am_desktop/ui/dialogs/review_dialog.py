@@ -152,8 +152,8 @@ class ReviewDialog(QDialog):
             return
         self.cancel = CancelToken()
         cancel, store, today = self.cancel, self.context.store, self.context.today()
-        margin = float(self.context.settings.preference("gross_margin"))
-        bands = self.context.settings.health_bands()
+        margin = self.context.settings.prefs.gross_margin
+        bands = self.context.settings.prefs.health_bands
 
         def work(progress: Any) -> list[Path]:
             from am_desktop.charts.review import write_review

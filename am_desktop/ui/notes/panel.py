@@ -30,6 +30,7 @@ from am_desktop.ui.commands import ArchiveCommand
 from am_desktop.ui.context import AppContext
 from am_desktop.ui.dialogs.form import OptionalDate
 from am_desktop.ui.notes.editor import NoteEditor
+from am_desktop.ui.settings import Option, Prefs
 from am_desktop.ui.table_model import Column, ColumnTableModel, IdRole
 from am_desktop.ui.tasks import Lane
 from am_desktop.ui.widgets import EmptyState
@@ -77,7 +78,7 @@ class NotesPanel(QWidget):
         self.list.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
         self.list.setSpacing(2)
         self.editor = NoteEditor(context, self)
-        self.editor.set_templates(context.settings.note_templates())
+        self.editor.set_templates(context.settings.prefs.note_templates)
         self.empty = EmptyState(
             title="No notes yet",
             text="Press Ctrl+N to start a note for this account; it saves itself as you type. "
@@ -286,10 +287,10 @@ class NotesPanel(QWidget):
         self.editor.new_note(account_id, list(people), template)
         self._show_page()
 
-    @Slot(str)
-    def _on_settings_changed(self, key: str) -> None:
-        if key == "note_templates":
-            self.editor.set_templates(self.context.settings.note_templates())
+    @Slot(object)
+    def _on_settings_changed(self, option: Option[Any]) -> None:
+        if option is Prefs.note_templates:
+            self.editor.set_templates(self.context.settings.prefs.note_templates)
 
     @Slot(object)
     def _on_editor_saved(self, _record: object) -> None:

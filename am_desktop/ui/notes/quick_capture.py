@@ -28,7 +28,7 @@ class QuickCapture(QWidget):
         self.heading = QLabel(self)
         self.heading.setObjectName("sectionTitle")
         self.editor = NoteEditor(context, self)
-        self.editor.set_templates(context.settings.note_templates())
+        self.editor.set_templates(context.settings.prefs.note_templates)
         hint = QLabel("Saves as you type. Esc closes; the note stays with the account.", self)
         hint.setObjectName("muted")
         layout = QVBoxLayout(self)

@@ -365,19 +365,19 @@ class RenewalsView(QWidget):
         quarters: list[QuarterForecast],
     ) -> None:
         self.timeline.set_rows(rows, today)
-        self.model.currency = self.context.settings.preference("currency")
+        self.model.currency = self.context.settings.prefs.currency
         self.model.set_rows(coming, today)
         self._show_summary()
         self.quarters = quarters
         self.chart.set_quarters(quarters)
-        currency = self.context.settings.preference("currency")
+        currency = self.context.settings.prefs.currency
         self.forecast_model.set_env(Env(today, currency))
         self.forecast_model.set_rows(quarters)
 
     def _show_summary(self) -> None:
         rows = self.model.rows
         total = sum(r.arr_cents for r in rows)
-        currency = self.context.settings.preference("currency")
+        currency = self.context.settings.prefs.currency
         self.summary.setText(
             f"{len(rows)} renewal{'s' if len(rows) != 1 else ''} · "
             f"{fmt.money(total, currency)} ARR · "

@@ -105,7 +105,7 @@ class ChartView(QWidget):
 
     def _show(self, factory: FigureFactory, image: Any) -> None:
         if factory is not self.factory:
-            return  # drawn for a chart shown since from an image drawn elsewhere
+            return  # another chart was shown since, with an image drawn elsewhere
         self.image, self._drawing = image, False
         self.update()
         self.rendered.emit()

@@ -136,7 +136,6 @@ class SearchDialog(QDialog):
         self._debounce = QTimer(self)
         self._debounce.setSingleShot(True)
         self._debounce.setInterval(DEBOUNCE_MS)
-        self._asked = 0
         filters = QHBoxLayout()
         filters.addWidget(self.account, 1)
         for label, field in (("From", self.since), ("to", self.until)):
@@ -181,8 +180,6 @@ class SearchDialog(QDialog):
         query, account_id = self.search.text(), self.account.currentData()
         since, until = self.since.value(), self.until.value()
         today = self.context.today()
-        self._asked += 1
-        asked = self._asked  # an older, slower answer must not replace a newer one
         self.context.tasks.submit(
             lambda _p: search_notes(
                 self.context.store,
@@ -195,12 +192,11 @@ class SearchDialog(QDialog):
             ),
             lane=Lane.READ,
             receiver=self,
-            on_done=lambda results: self._on_results(asked, results),
+            on_done=self._on_results,
+            supersede=(self, "search"),  # an older, slower answer must not replace a newer one
         )
 
-    def _on_results(self, asked: int, results: SearchResults) -> None:
-        if asked != self._asked:
-            return
+    def _on_results(self, results: SearchResults) -> None:
         self.model.set_rows(results.hits)
         if results.message:
             self.status.setText(results.message)

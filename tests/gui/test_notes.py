@@ -253,6 +253,27 @@ def test_search_as_you_type_lists_ranked_hits_and_opens_one(
     assert dialog.model.rowCount() == 0 and dialog.status.text()
 
 
+
+def test_open_search_results_follow_notes_written_and_archived_elsewhere(
+    qtbot: QtBot, context: AppContext, acme: int
+) -> None:
+    dialog = SearchDialog(context)
+    qtbot.addWidget(dialog)
+    dialog.show()
+    dialog.search.setText("pricing")
+    dialog.run()
+    assert dialog.model.rowCount() == 0
+    note = notes.create_note(
+        context.store,
+        {"account_id": acme, "occurred_at": "2026-11-20T10:00Z", "body": "pricing agreed"},
+    )
+    qtbot.waitUntil(lambda: dialog.model.ids() == [note.id])
+    catalog.notes.archive(context.store, note.id)
+    qtbot.waitUntil(lambda: dialog.model.rowCount() == 0)
+    catalog.accounts.create(context.store, {"name": "Zenith"})
+    qtbot.waitUntil(lambda: dialog.account.findText("Zenith") > 0)
+    dialog.close()
+
 @pytest.fixture
 def threaded(context: AppContext) -> Iterator[AppContext]:
     """The app's real thread pools, so a save is still running when the user moves on."""

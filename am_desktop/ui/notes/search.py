@@ -32,6 +32,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from am_desktop.domain.changes import ChangeSet, Entity
 from am_desktop.services import portfolio
 from am_desktop.services.note_search import (
     MARK_END,
@@ -41,6 +42,7 @@ from am_desktop.services.note_search import (
     search_notes,
 )
 from am_desktop.ui import format as fmt
+from am_desktop.ui.bus import ChangeFollower
 from am_desktop.ui.context import AppContext
 from am_desktop.ui.dialogs.form import OptionalDate
 from am_desktop.ui.table_model import Column, ColumnTableModel, SortKeyRole
@@ -150,6 +152,9 @@ class SearchDialog(QDialog):
         layout.addWidget(self.status)
         self._connect_signals()
         self._load_accounts()
+        self.follower = ChangeFollower(
+            self, context.data, lambda c: c.touches(Entity.NOTE, Entity.ACCOUNT), self._on_changes
+        )
 
     def _connect_signals(self) -> None:
         self.search.textChanged.connect(self._debounce.start)
@@ -170,8 +175,21 @@ class SearchDialog(QDialog):
         )
 
     def _on_accounts_loaded(self, names: list[tuple[int, str, str | None]]) -> None:
+        chosen = self.account.currentData()
+        self.account.blockSignals(True)  # the same choice: no new search
+        while self.account.count() > 1:  # "All accounts" stays
+            self.account.removeItem(1)
         for account_id, name, _domain in sorted(names, key=lambda n: n[1].casefold()):
             self.account.addItem(name, account_id)
+        self.account.setCurrentIndex(max(0, self.account.findData(chosen)))
+        self.account.blockSignals(False)
+
+    def _on_changes(self, changes: ChangeSet) -> None:
+        """Notes written or archived elsewhere while the results show: search again."""
+        if changes.touches(Entity.ACCOUNT):
+            self._load_accounts()
+        if changes.touches(Entity.NOTE) and self.search.text().strip():
+            self.run()
 
     @Slot()
     def run(self) -> None:

@@ -249,6 +249,8 @@ class DashboardView(QWidget):
         self.status.setText("Working out the figures…")
         self.context.tasks.submit(work, lane=Lane.READ, receiver=self, on_done=self._on_loaded)
 
+    on_shown = refresh  # the window's view registry: read again each time it is shown
+
     def _on_loaded(self, loaded: Loaded) -> None:
         if loaded.request < self._asked:
             return  # the period changed again while this was read

@@ -182,6 +182,8 @@ class TodayView(QWidget):
             on_done=lambda lists: self._on_loaded(today, lists),
         )
 
+    on_shown = refresh  # the window's view registry: read again each time Today is shown
+
     def _on_loaded(self, today: date, lists: TodayLists) -> None:
         self.lists = lists
         self.welcome.setVisible(lists.totals.get("accounts", 1) == 0)

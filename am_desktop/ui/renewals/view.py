@@ -357,6 +357,10 @@ class RenewalsView(QWidget):
             on_done=lambda loaded: self._on_loaded(today, *loaded),
         )
 
+    def on_shown(self) -> None:
+        """The Renewals view was brought forward: read again (dates move on)."""
+        self.refresh()
+
     def _on_loaded(
         self,
         today: date,

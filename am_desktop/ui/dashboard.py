@@ -92,6 +92,7 @@ def standing_charts(data: StandingData) -> list[FigureFactory]:
         partial(kpi.accounts_at_risk, data.at_risk, "Largest by ARR"),
     ]
 
+
 #: What the dashboard's figures are read from.
 DASHBOARD_SHOWS = (
     Entity.ACCOUNT,

@@ -23,8 +23,8 @@ from am_desktop.ui.context import AppContext
 from am_desktop.ui.dialogs.conflict_dialog import ConflictDialog, parse_edit
 from am_desktop.ui.dialogs.preferences import PreferencesDialog
 from am_desktop.ui.main_window import MainWindow
-from am_desktop.ui.window.views import ViewKey
 from am_desktop.ui.sync_status import synced_words
+from am_desktop.ui.window.views import ViewKey
 from tests.support.fake_hubspot import FakeHubSpot
 from tests.support.settings_file import hand_edit
 

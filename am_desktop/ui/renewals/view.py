@@ -198,6 +198,7 @@ class ForecastChart(QWidget):
             )
         painter.end()
 
+
 #: What the timeline, the upcoming list and the forecast are read from.
 RENEWALS_SHOW = (Entity.ACCOUNT, Entity.CONTRACT, Entity.RENEWAL, Entity.LEDGER_MOVEMENT)
 

@@ -63,11 +63,11 @@ class ShowsItself(Protocol):
     def on_shown(self) -> None: ...
 
 
-W = TypeVar("W", bound=QWidget, covariant=True)
+W_co = TypeVar("W_co", bound=QWidget, covariant=True)
 
 
 @dataclass(frozen=True)
-class ViewSpec(Generic[W]):
+class ViewSpec(Generic[W_co]):
     """One view of the sidebar.
 
     Attributes:
@@ -80,7 +80,7 @@ class ViewSpec(Generic[W]):
     key: ViewKey
     label: str
     shortcut: str
-    build: Callable[[ViewHost], W]
+    build: Callable[[ViewHost], W_co]
 
 
 def _today(host: ViewHost) -> TodayView:
@@ -153,7 +153,7 @@ class ViewStack(QStackedWidget):
         """The view named ``key``."""
         return self._specs[key]
 
-    def view(self, spec: ViewSpec[W]) -> W:
+    def view(self, spec: ViewSpec[W_co]) -> W_co:
         """The view of ``spec``, built now if it never was (not shown)."""
         if self._specs.get(spec.key) is not spec:
             raise KeyError(f"{spec.key} is not a view of this stack")
@@ -161,11 +161,11 @@ class ViewStack(QStackedWidget):
             widget = spec.build(self._host)
             self._built[spec.key] = widget
             self.addWidget(widget)
-        return cast(W, self._built[spec.key])  # built by this very spec
+        return cast(W_co, self._built[spec.key])  # built by this very spec
 
-    def built(self, spec: ViewSpec[W]) -> W | None:
+    def built(self, spec: ViewSpec[W_co]) -> W_co | None:
         """The view of ``spec`` if it was built, else None (building nothing)."""
-        return cast(W, self._built[spec.key]) if spec.key in self._built else None
+        return cast(W_co, self._built[spec.key]) if spec.key in self._built else None
 
     def show_view(self, key: ViewKey) -> QWidget:
         """Bring a view forward (building it first if needed) and let it read again."""

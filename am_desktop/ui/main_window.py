@@ -93,7 +93,7 @@ class MainWindow(QMainWindow):
         self.accounts.new_note_requested.connect(self.tabs.new_note_for)
         self.accounts_list.first_shown.connect(self._on_accounts_first_shown)
         # alerts
-        self.alerts.renewal_opened.connect(self.open_renewal)
+        self.alerts.renewal_opened.connect(self.tabs.open_renewal)
         # CRM sync
         self.sync.setup_requested.connect(self._on_sync_setup_requested)
         self.sync.conflicts_requested.connect(self.show_conflicts)
@@ -141,11 +141,6 @@ class MainWindow(QMainWindow):
     def alerts_button(self) -> QToolButton:
         """The status bar's bell (renewal alerts)."""
         return self.alerts.button
-
-    @property
-    def saved_label(self) -> QLabel:
-        """The status bar's "Saved HH:MM"."""
-        return self.status.saved_label
 
     @property
     def sync_label(self) -> QLabel:
@@ -220,21 +215,6 @@ class MainWindow(QMainWindow):
     def open_account(self, account_id: int) -> None:
         """Open (or bring forward) an account's workspace tab."""
         self.tabs.open_account(account_id)
-
-    @Slot(int, int)
-    def open_note(self, account_id: int, note_id: int) -> None:
-        """Open a note in its account's workspace."""
-        self.tabs.open_note(account_id, note_id)
-
-    @Slot(int, int)
-    def open_renewal(self, account_id: int, renewal_id: int) -> None:
-        """Open a renewal in its account's Renewals tab."""
-        self.tabs.open_renewal(account_id, renewal_id)
-
-    @Slot(str, int, int)
-    def open_from_today(self, kind: str, account_id: int, item_id: int) -> None:
-        """Open what a line of Today refers to."""
-        self.tabs.open_from_today(kind, account_id, item_id)
 
     # ------------------------------------------------------------------------------ commands
 
@@ -348,7 +328,7 @@ class MainWindow(QMainWindow):
 
         if self._search_dialog is None:
             self._search_dialog = SearchDialog(self.context, parent=self)
-            self._search_dialog.note_chosen.connect(self.open_note)
+            self._search_dialog.note_chosen.connect(self.tabs.open_note)
         dialog = self._search_dialog
         dialog.show()
         dialog.raise_()

@@ -23,6 +23,7 @@ if TYPE_CHECKING:
     from am_desktop.ui.notes.panel import NotesPanel
     from am_desktop.ui.renewals.view import RenewalsView
     from am_desktop.ui.today import TodayView
+    from am_desktop.ui.window.workspace_tabs import WorkspaceTabs
 
 
 class ViewKey(enum.StrEnum):
@@ -47,9 +48,8 @@ class ViewHost(Protocol):
     @property
     def accounts(self) -> AccountsView: ...
 
-    def open_renewal(self, account_id: int, renewal_id: int) -> None: ...
-
-    def open_from_today(self, kind: str, account_id: int, item_id: int) -> None: ...
+    @property
+    def tabs(self) -> WorkspaceTabs: ...
 
     def seed_demo_if_empty(self) -> None: ...
 
@@ -87,7 +87,7 @@ def _today(host: ViewHost) -> TodayView:
     from am_desktop.ui.today import TodayView
 
     view = TodayView(host.context)
-    view.open_requested.connect(host.open_from_today)
+    view.open_requested.connect(host.tabs.open_from_today)
     view.demo_requested.connect(host.seed_demo_if_empty)
     view.import_requested.connect(host.import_csv)
     return view
@@ -101,7 +101,7 @@ def _renewals(host: ViewHost) -> RenewalsView:
     from am_desktop.ui.renewals.view import RenewalsView
 
     view = RenewalsView(host.context)
-    view.renewal_activated.connect(host.open_renewal)
+    view.renewal_activated.connect(host.tabs.open_renewal)
     return view
 
 

@@ -143,3 +143,21 @@ def test_nothing_heavy_loads_before_the_first_paint(tmp_path: Path) -> None:
         check=True,
     )
     assert done.stdout.strip().splitlines()[-1] == "[]"
+
+
+def test_the_go_menu_and_the_shortcuts_dialog_follow_the_registry(window: MainWindow) -> None:
+    from am_desktop.ui.dialogs.shortcuts import ShortcutsDialog
+
+    dialog = ShortcutsDialog(window)
+    keys = dict(dialog.rows())
+    assert [keys[spec.label] for spec in VIEWS] == [f"Ctrl+{n}" for n in range(1, 6)]
+    for action, shortcut in (
+        ("Go to account…", "Ctrl+K"),
+        ("New note", "Ctrl+N"),
+        ("Quick note…", "Ctrl+Shift+N"),
+        ("Search notes…", "Ctrl+F"),
+        ("Close tab", "Ctrl+W"),
+        ("Sync now", "Ctrl+Shift+S"),
+    ):
+        assert keys[action] == shortcut
+    dialog.deleteLater()

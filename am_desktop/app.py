@@ -150,6 +150,7 @@ def run_self_test(db: str | None) -> int:
     from am_desktop.services.seed import SCALES, seed_database
     from am_desktop.services.store import open_store
     from am_desktop.ui.theme import apply_theme
+    from am_desktop.ui.window.views import ViewKey
 
     app = QApplication.instance() or QApplication(sys.argv)
     apply_theme(app)  # type: ignore[arg-type]
@@ -166,14 +167,14 @@ def run_self_test(db: str | None) -> int:
         window.start()
         checks: list[tuple[str, bool]] = []
         checks.append(("account list filled", _wait(app, lambda: window.model.rowCount() > 0)))
-        for key in ("today", "accounts", "renewals", "notes", "dashboard"):
+        for key in ViewKey:
             window.show_view(key)
-            checks.append((f"view {key} shown", window.current_view() == key))
-            if key == "notes":
+            checks.append((f"view {key} shown", window.current_view() is key))
+            if key is ViewKey.NOTES:
                 checks.append(
                     ("notes listed", _wait(app, lambda: window.notes_view.model.rowCount() > 0))
                 )
-            if key == "dashboard":
+            if key is ViewKey.DASHBOARD:
                 checks.append(
                     (
                         "dashboard charts drawn",

@@ -92,6 +92,7 @@ def _interactive_here(db: Path) -> dict[str, float]:
     from am_desktop.ui.main_window import MainWindow
     from am_desktop.ui.settings import AppSettings
     from am_desktop.ui.tasks import InlineTaskRunner
+    from am_desktop.ui.window.views import ViewKey
 
     app = QApplication.instance() or QApplication(sys.argv)
     messages = MessageBus()
@@ -124,7 +125,7 @@ def _interactive_here(db: Path) -> dict[str, float]:
         "sof",
     ):
         start = time.perf_counter()
-        window._on_accounts_query_changed(PortfolioQuery(text=text))
+        window.accounts_list.run_query(PortfolioQuery(text=text))
         window.accounts.table.viewport().repaint()
         keystrokes.append(time.perf_counter() - start)
     ids = window.model.ids()
@@ -134,7 +135,7 @@ def _interactive_here(db: Path) -> dict[str, float]:
         window.open_account(account_id)
         window.tabs.currentWidget().repaint()
         opening.append(time.perf_counter() - start)
-    window.show_view("accounts")
+    window.show_view(ViewKey.ACCOUNTS)
     for row in range(0, min(len(ids), 3000), 25):  # scroll through the list
         window.accounts.table.scrollTo(window.model.index(row, 0))
         window.accounts.table.viewport().repaint()

@@ -50,18 +50,19 @@ def composite(window: QWidget, popup: QWidget) -> QPixmap:
 def views(app: QApplication, window: Any, theme: str) -> None:
     """The sidebar's views and an account workspace."""
     from am_desktop.app import _wait
+    from am_desktop.ui.window.views import ViewKey
 
-    for key in ("today", "accounts", "renewals", "notes", "dashboard"):
+    for key in ViewKey:
         window.show_view(key)
         pause(app)
-        if key == "dashboard":
+        if key is ViewKey.DASHBOARD:
             _wait(app, window.dashboard_view.ready)
             pause(app, 1.0)
-        if key == "renewals":
+        if key is ViewKey.RENEWALS:
             _wait(app, lambda: window.renewals_view.model.rowCount() > 0)
             pause(app)
         window.grab().save(str(OUT / f"{key}-{theme}.png"))
-    window.show_view("accounts")
+    window.show_view(ViewKey.ACCOUNTS)
     window.open_account(window.model.ids()[0])
     workspace = window.tabs.currentWidget()
     _wait(app, lambda: workspace.overview is not None)
@@ -105,7 +106,9 @@ def views(app: QApplication, window: Any, theme: str) -> None:
 
 def palette(app: QApplication, window: Any, theme: str) -> None:
     """Ctrl+K with a fuzzy query typed."""
-    window.show_view("accounts")
+    from am_desktop.ui.window.views import ViewKey
+
+    window.show_view(ViewKey.ACCOUNTS)
     window.show_palette()
     popup = next(w for w in app.topLevelWidgets() if type(w).__name__ == "AccountPalette")
     pause(app)

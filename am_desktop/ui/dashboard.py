@@ -256,6 +256,8 @@ class DashboardView(QWidget):
             supersede=(self, "figures"),  # a period chosen since wins over this one
         )
 
+    on_shown = refresh  # the window's view registry: read again each time it is shown
+
     def _on_loaded(self, loaded: Loaded) -> None:
         self._reading = False
         self.period_figures = kpis_data = loaded.period

@@ -188,6 +188,8 @@ class TodayView(QWidget):
             supersede=(self, "lists"),
         )
 
+    on_shown = refresh  # the window's view registry: read again each time Today is shown
+
     def _on_loaded(self, today: date, lists: TodayLists) -> None:
         self.lists, self._day = lists, today
         self._ticked &= {action.id for action in lists.actions}  # the written ones are gone

@@ -15,6 +15,7 @@ from am_desktop.domain.portfolio import SavedFilter
 from am_desktop.services import catalog
 from am_desktop.ui.context import AppContext
 from am_desktop.ui.main_window import MainWindow
+from am_desktop.ui.window.views import ViewKey
 from am_desktop.ui.workspace import AccountWorkspace
 from tests.gui.conftest import TODAY
 
@@ -52,7 +53,7 @@ def window(qtbot: QtBot, context: AppContext) -> Iterator[MainWindow]:
     main = MainWindow(context)
     qtbot.addWidget(main)
     main.show()  # screens follow changes while they are shown (hidden ones catch up on show)
-    main.show_view("accounts")
+    main.show_view(ViewKey.ACCOUNTS)
     main.start()
     yield main
     main.close()
@@ -88,11 +89,11 @@ def test_header_clicks_sort_in_sql(window: MainWindow, qtbot: QtBot) -> None:
 
 
 def test_saved_filters_show_their_accounts_and_counts(window: MainWindow) -> None:
-    window.show_view("accounts", SavedFilter.STRATEGIC)
+    window.show_view(ViewKey.ACCOUNTS, SavedFilter.STRATEGIC)
     assert names(window) == ["Acme"]
-    window.show_view("accounts", SavedFilter.RENEWING_90)
+    window.show_view(ViewKey.ACCOUNTS, SavedFilter.RENEWING_90)
     assert names(window) == ["Acme"]
-    counts = {s: window._filter_items[s].text(0) for s in SavedFilter}
+    counts = {s: window.sidebar.filter_text(s) for s in SavedFilter}
     assert counts[SavedFilter.ALL].endswith("3") and counts[SavedFilter.STRATEGIC].endswith("1")
 
 
@@ -100,10 +101,10 @@ def test_archiving_hides_and_undo_restores(window: MainWindow) -> None:
     acme = catalog.accounts.find(window.context.store, name="Acme")[0].id
     window.accounts.archive_requested.emit([acme], True)
     assert names(window) == ["Globex", "Initech"]
-    window.show_view("accounts", SavedFilter.ARCHIVED)
+    window.show_view(ViewKey.ACCOUNTS, SavedFilter.ARCHIVED)
     assert names(window) == ["Acme"]
     window.undo_stack.undo()
-    window.show_view("accounts", SavedFilter.ALL)
+    window.show_view(ViewKey.ACCOUNTS, SavedFilter.ALL)
     assert names(window) == ["Acme", "Globex", "Initech"]
 
 
@@ -160,12 +161,12 @@ def test_an_invalid_edit_is_explained_beside_the_table_and_not_kept(window: Main
 
 
 def test_the_last_view_is_remembered(window: MainWindow, context: AppContext, qtbot: QtBot) -> None:
-    window.show_view("renewals")
-    assert window.current_view() == "renewals"
+    window.show_view(ViewKey.RENEWALS)
+    assert window.current_view() is ViewKey.RENEWALS
     window.save_state()
     second = MainWindow(context)
     qtbot.addWidget(second)
-    assert second.current_view() == "renewals"
+    assert second.current_view() is ViewKey.RENEWALS
     second.close()
 
 
@@ -342,7 +343,7 @@ def test_the_today_view_lists_the_days_work_and_ticks_actions_off(
     qtbot.addWidget(window)
     window.show()
     window.start()
-    assert window.current_view() == "today"  # the day starts here
+    assert window.current_view() is ViewKey.TODAY  # the day starts here
     today = window.today_view
     actions, issues = today.models["actions"], today.models["issues"]
     assert actions.index(0, 0).data() == "Send the deck"
@@ -394,7 +395,7 @@ def test_the_health_tab_imports_surveys_and_usage_from_csv(
 
 
 def test_the_dashboard_shows_the_periods_kpis_and_charts(qtbot: QtBot, window: MainWindow) -> None:
-    window.show_view("dashboard")
+    window.show_view(ViewKey.DASHBOARD)
     view = window.dashboard_view
     qtbot.waitUntil(view.ready)
     assert all(chart.image is not None and not chart.image.isNull() for chart in view.charts)
@@ -434,7 +435,7 @@ def test_a_first_start_welcomes_and_fills_the_empty_portfolio_with_the_demo(
     qtbot.addWidget(main)
     main.show()  # screens follow changes while they are shown (hidden ones catch up on show)
     main.start()
-    main.show_view("today")
+    main.show_view(ViewKey.TODAY)
     today = main.today_view
     assert today is not None
     qtbot.waitUntil(lambda: today.lists is not None)
@@ -454,7 +455,7 @@ def test_the_welcome_offers_the_import_wizard(
     opened: list[bool] = []
     monkeypatch.setattr(main, "import_csv", lambda: opened.append(True))
     main.start()
-    main.show_view("today")
+    main.show_view(ViewKey.TODAY)
     qtbot.waitUntil(lambda: main.today_view.lists is not None)
     main.today_view.import_button.click()
     main.close()

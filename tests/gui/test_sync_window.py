@@ -24,6 +24,7 @@ from am_desktop.ui.dialogs.conflict_dialog import ConflictDialog, parse_edit
 from am_desktop.ui.dialogs.preferences import PreferencesDialog
 from am_desktop.ui.main_window import MainWindow
 from am_desktop.ui.sync_status import synced_words
+from am_desktop.ui.window.views import ViewKey
 from tests.support.fake_hubspot import FakeHubSpot
 from tests.support.settings_file import hand_edit
 
@@ -58,7 +59,7 @@ def window(qtbot: QtBot, context: AppContext, account_id: int) -> Iterator[MainW
     main = MainWindow(context)
     qtbot.addWidget(main)
     main.show()  # screens follow changes while they are shown (hidden ones catch up on show)
-    main.show_view("accounts")
+    main.show_view(ViewKey.ACCOUNTS)
     main.start()
     yield main
     main.close()
@@ -124,7 +125,7 @@ def test_sync_now_sends_the_account_and_the_status_bar_says_synced(
         lambda: window.pending_label.text() == "1 change not yet in the CRM", timeout=3000
     )
     window.open_account(account_id)
-    header = window._workspaces[account_id].sync_state_label  # type: ignore[attr-defined]
+    header = window.tabs.workspace(account_id).sync_state_label  # type: ignore[attr-defined]
     assert header.text() == "Changes not yet sent" and not header.isHidden()
     sync_now(qtbot, window)
     assert hubspot.records("companies")[0]["properties"]["industry"] == "Energy"
@@ -135,7 +136,7 @@ def test_the_account_header_says_nothing_until_sync_is_used(
     qtbot: QtBot, window: MainWindow, account_id: int
 ) -> None:
     window.open_account(account_id)
-    workspace: Any = window._workspaces[account_id]
+    workspace: Any = window.tabs.workspace(account_id)
     assert workspace.overview is not None  # the header was read
     assert workspace.sync_state is None and workspace.sync_state_label.isHidden()
 
@@ -185,7 +186,7 @@ def test_the_header_link_opens_the_accounts_conflicts_and_edit_saves_a_new_value
         catalog.accounts.update(context.store, local, {"industry": "Mine"})
     sync_now(qtbot, window)
     window.open_account(account_id)
-    workspace: Any = window._workspaces[account_id]
+    workspace: Any = window.tabs.workspace(account_id)
     assert "Conflict — resolve…" in workspace.sync_state_label.text()
     workspace.sync_state_label.linkActivated.emit("conflicts")
     dialog = window.conflict_dialog
@@ -301,7 +302,7 @@ def test_a_refused_token_is_said_in_plain_words_and_forgotten(
     configure(context, hubspot, token="pat-wrong-token")
     shown: list[str] = []
     monkeypatch.setattr(
-        "am_desktop.ui.main_window.QMessageBox.warning", lambda _w, _t, text: shown.append(text)
+        "am_desktop.ui.window.status.QMessageBox.warning", lambda _w, _t, text: shown.append(text)
     )
     sync_now(qtbot, window)
     assert window.sync_label.text() == "Sync failed: the CRM refused the token"

@@ -177,6 +177,11 @@ class NotesPanel(QWidget):
             on_done=self._on_account_names_loaded,
         )
 
+    def on_shown(self) -> None:
+        """The Notes view was brought forward: its account filter and list read again."""
+        self.load_accounts()
+        self.refresh()
+
     def _on_account_names_loaded(self, names: list[tuple[int, str, str | None]]) -> None:
         current = self.account_filter.currentData()
         self.account_filter.blockSignals(True)

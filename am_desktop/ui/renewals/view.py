@@ -198,6 +198,7 @@ class ForecastChart(QWidget):
             )
         painter.end()
 
+
 #: What the timeline, the upcoming list and the forecast are read from.
 RENEWALS_SHOW = (Entity.ACCOUNT, Entity.CONTRACT, Entity.RENEWAL, Entity.LEDGER_MOVEMENT)
 
@@ -356,6 +357,10 @@ class RenewalsView(QWidget):
             receiver=self,
             on_done=lambda loaded: self._on_loaded(today, *loaded),
         )
+
+    def on_shown(self) -> None:
+        """The Renewals view was brought forward: read again (dates move on)."""
+        self.refresh()
 
     def _on_loaded(
         self,

@@ -1,0 +1,136 @@
+"""The account list's controller: the query that picks the ids, the saved filters, the
+sidebar's counts, archiving, and keeping both current with the change feed."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from typing import Any
+
+from PySide6.QtCore import QObject, Signal, Slot
+from PySide6.QtGui import QUndoStack
+
+from am_desktop.domain.changes import ChangeSet, Entity
+from am_desktop.domain.portfolio import AccountRow, PortfolioQuery, SavedFilter
+from am_desktop.services import portfolio
+from am_desktop.ui.accounts_view import AccountsView, AccountTableModel
+from am_desktop.ui.bus import ChangeFollower
+from am_desktop.ui.context import AppContext
+from am_desktop.ui.settings import Option, Prefs
+from am_desktop.ui.tasks import Lane
+from am_desktop.ui.window.sidebar import Sidebar
+from am_desktop.ui.window.views import ViewKey
+
+#: What the account list and the sidebar's counts show (a note touches its account).
+ACCOUNTS_SHOW = (
+    Entity.ACCOUNT,
+    Entity.CONTRACT,
+    Entity.RENEWAL,
+    Entity.LEDGER_MOVEMENT,
+    Entity.HEALTH_SNAPSHOT,
+)
+
+
+class AccountsList(QObject):
+    """Runs the Accounts view's queries and keeps the list and the sidebar's counts current.
+
+    Args:
+        context: the shared services.
+        sidebar: where the saved filters are chosen and counted.
+        undo: where archiving is recorded.
+
+    Signals:
+        first_shown(ids): the list answered for the first time (what to warm up with).
+    """
+
+    first_shown = Signal(list)
+
+    def __init__(
+        self, context: AppContext, sidebar: Sidebar, undo: QUndoStack, parent: QObject | None = None
+    ) -> None:
+        super().__init__(parent)
+        self.context = context
+        self._sidebar = sidebar
+        self._undo = undo
+        self._answered = False
+        self.model = AccountTableModel(self._fetch_rows, context.today())
+        self.model.currency = context.settings.prefs.currency
+        self.view = AccountsView(self.model)
+        self._rows_follower = ChangeFollower(
+            self.view, context.data, _concerns_accounts, self._on_accounts_changed
+        )
+        self._counts_follower = ChangeFollower(
+            sidebar, context.data, _concerns_accounts, self._on_counts_changed
+        )
+        self._connect_signals()
+
+    def _connect_signals(self) -> None:
+        self.view.query_changed.connect(self.run_query)
+        self.view.archive_requested.connect(self._on_archive_requested)
+        self._sidebar.chosen.connect(self._on_sidebar_chosen)
+        self.context.settings.changed.connect(self._on_settings_changed)
+
+    def reload(self) -> None:
+        """Run the current query again and count the saved filters again."""
+        self.run_query(self.view.query)
+        self.reload_counts()
+
+    @Slot(object)
+    def run_query(self, query: PortfolioQuery) -> None:
+        """Ask for the ids of ``query`` (a later query's answer wins over this one's)."""
+        today, store = self.context.today(), self.context.store
+        self.context.tasks.submit(
+            lambda _p: portfolio.account_ids(store, query, today),
+            lane=Lane.READ,
+            on_done=self._on_ids,
+            receiver=self,
+            supersede=(self, "ids"),
+        )
+
+    def reload_counts(self) -> None:
+        """Count the accounts of each saved filter, for the sidebar."""
+        today, store = self.context.today(), self.context.store
+        self.context.tasks.submit(
+            lambda _p: portfolio.filter_counts(store, today),
+            lane=Lane.READ,
+            on_done=self._sidebar.show_counts,
+            receiver=self._sidebar,
+            supersede=(self, "counts"),
+        )
+
+    def _fetch_rows(self, ids: Sequence[int]) -> dict[int, AccountRow]:
+        return portfolio.account_rows(self.context.store, ids, self.context.today())
+
+    def _on_ids(self, ids: list[int]) -> None:
+        self.view.show_ids(ids)
+        if not self._answered:
+            self._answered = True
+            self.first_shown.emit(ids)
+
+    def _on_accounts_changed(self, _changes: ChangeSet) -> None:
+        self.model.refresh_rows()
+        self.run_query(self.view.query)  # the sidebar's own follower counts again
+
+    def _on_counts_changed(self, _changes: ChangeSet) -> None:
+        self.reload_counts()
+
+    @Slot(object, object)
+    def _on_sidebar_chosen(self, key: ViewKey, saved: SavedFilter | None) -> None:
+        if key is ViewKey.ACCOUNTS:
+            self.view.set_saved_filter(saved or SavedFilter.ALL)
+
+    @Slot(list, bool)
+    def _on_archive_requested(self, ids: list[int], archive: bool) -> None:
+        from am_desktop.services import catalog
+        from am_desktop.ui.commands import ArchiveCommand
+
+        self._undo.push(ArchiveCommand(self.context, catalog.accounts, ids, archive))
+
+    @Slot(object)
+    def _on_settings_changed(self, option: Option[Any]) -> None:
+        if option is Prefs.currency:
+            self.model.currency = self.context.settings.prefs.currency
+            self.model.refresh_rows()
+
+
+def _concerns_accounts(changes: ChangeSet) -> bool:
+    return changes.touches(*ACCOUNTS_SHOW)

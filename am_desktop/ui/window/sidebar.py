@@ -1,0 +1,78 @@
+"""The sidebar: the views, and the saved filters under Accounts with their counts."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+
+from PySide6.QtCore import Qt, Signal, Slot
+from PySide6.QtWidgets import QTreeWidget, QTreeWidgetItem, QWidget
+
+from am_desktop.domain.portfolio import SavedFilter
+from am_desktop.ui.window.views import ViewKey, ViewSpec
+
+_ROLE_VIEW = Qt.ItemDataRole.UserRole + 1
+_ROLE_FILTER = Qt.ItemDataRole.UserRole + 2
+
+
+class Sidebar(QTreeWidget):
+    """One item per view; the saved filters are children of Accounts.
+
+    Args:
+        specs: the views, in order.
+
+    Signals:
+        chosen(key, saved): the current item changed to a view (and, under Accounts, a saved
+            filter: None for the Accounts item itself).
+    """
+
+    #: (ViewKey, SavedFilter | None)
+    chosen = Signal(object, object)
+
+    def __init__(self, specs: Sequence[ViewSpec[QWidget]], parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.setHeaderHidden(True)
+        self.setObjectName("sidebar")
+        self.setRootIsDecorated(False)
+        self.setIndentation(14)
+        self._view_items: dict[ViewKey, QTreeWidgetItem] = {}
+        self._filter_items: dict[SavedFilter, QTreeWidgetItem] = {}
+        for spec in specs:
+            item = QTreeWidgetItem(self, [spec.label])
+            item.setData(0, _ROLE_VIEW, spec.key)
+            item.setToolTip(0, f"{spec.label} ({spec.shortcut})")
+            self._view_items[spec.key] = item
+            if spec.key is ViewKey.ACCOUNTS:
+                for saved in SavedFilter:
+                    child = QTreeWidgetItem(item, [saved.label])
+                    child.setData(0, _ROLE_VIEW, spec.key)
+                    child.setData(0, _ROLE_FILTER, saved.value)
+                    self._filter_items[saved] = child
+                item.setExpanded(True)
+        self.currentItemChanged.connect(self._on_current_item_changed)
+
+    def select(self, key: ViewKey, saved: SavedFilter | None = None) -> None:
+        """Make a view (or a saved filter of Accounts) current; ``chosen`` follows if it
+        changed."""
+        self.setCurrentItem(
+            self._filter_items[saved] if saved is not None else self._view_items[key]
+        )
+
+    def show_counts(self, counts: dict[SavedFilter, int]) -> None:
+        """The number of accounts in each saved filter, beside its name."""
+        for saved, item in self._filter_items.items():
+            item.setText(0, f"{saved.label}  {counts.get(saved, 0):,}")
+
+    def filter_text(self, saved: SavedFilter) -> str:
+        """What a saved filter's item reads (its name and count)."""
+        return self._filter_items[saved].text(0)
+
+    @Slot(QTreeWidgetItem, QTreeWidgetItem)
+    def _on_current_item_changed(
+        self, current: QTreeWidgetItem | None, _previous: QTreeWidgetItem | None
+    ) -> None:
+        if current is None:
+            return
+        saved = current.data(0, _ROLE_FILTER)
+        self.chosen.emit(
+            ViewKey(current.data(0, _ROLE_VIEW)), SavedFilter(saved) if saved else None
+        )

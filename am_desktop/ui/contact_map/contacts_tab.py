@@ -148,6 +148,10 @@ class ContactsTab(QWidget):
         self.banner.hide()
 
     def _connect_signals(self) -> None:
+        # Through the tab's own slots: PySide stops calling them once the tab is being
+        # destroyed, and its scene's cards are deleted before its table.
+        self.scene.selectionChanged.connect(self._on_scene_selection_changed)
+        self.table.selectionModel().selectionChanged.connect(self._on_table_selection_changed)
         self.scene.menu_requested.connect(self._on_scene_menu_requested)
         self.table.doubleClicked.connect(lambda _index: self.editing.edit_selected())
         self.table.customContextMenuRequested.connect(self._on_table_menu_requested)
@@ -189,6 +193,14 @@ class ContactsTab(QWidget):
     def selected_ids(self) -> list[int]:
         """The selected contacts."""
         return self.scene.selected_ids()
+
+    @Slot()
+    def _on_scene_selection_changed(self) -> None:
+        self.selection.scene_changed()
+
+    @Slot()
+    def _on_table_selection_changed(self) -> None:
+        self.selection.table_changed()
 
     # ------------------------------------------------------------------------------ edits
 

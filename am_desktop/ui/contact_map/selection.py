@@ -10,7 +10,6 @@ from PySide6.QtCore import (
     QItemSelectionModel,
     QObject,
     QSortFilterProxyModel,
-    Slot,
 )
 from PySide6.QtWidgets import QTableView
 
@@ -23,7 +22,9 @@ class SelectionSync(QObject):
     """Keeps the table's selected rows and the scene's selected cards the same.
 
     A selection made here (or while the graph is shown again: :meth:`quietly`) is not echoed
-    back, so the two never chase each other.
+    back, so the two never chase each other. The tab connects the two selection signals to
+    :meth:`scene_changed` and :meth:`table_changed` through slots of its own, so that none
+    runs while the tab is being destroyed (its scene's cards go before its table).
     """
 
     def __init__(
@@ -43,8 +44,6 @@ class SelectionSync(QObject):
             model,
         )
         self._syncing = False
-        scene.selectionChanged.connect(self._on_scene_selection_changed)
-        table.selectionModel().selectionChanged.connect(self._on_table_selection_changed)
 
     @contextmanager
     def quietly(self) -> Iterator[None]:
@@ -82,15 +81,15 @@ class SelectionSync(QObject):
             if row >= 0:
                 self.table.scrollTo(self.proxy.mapFromSource(self.model.index(row, 0)))
 
-    @Slot()
-    def _on_scene_selection_changed(self) -> None:
+    def scene_changed(self) -> None:
+        """The user selected cards: select their rows."""
         if not self._syncing:
             self.scene.flag(set())  # a "Show" outline lasts until the user picks something
             with self.quietly():
                 self._select_rows(self.scene.selected_ids())
 
-    @Slot()
-    def _on_table_selection_changed(self) -> None:
+    def table_changed(self) -> None:
+        """The user selected rows: select and show their cards."""
         if self._syncing:
             return
         ids = [

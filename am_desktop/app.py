@@ -90,7 +90,9 @@ def run_gui(db: str | None, *, demo: bool) -> int:
         QTimer.singleShot(0, lambda: _probe_startup(app, window))
     if demo:
         QTimer.singleShot(0, window.seed_demo_if_empty)
-    return app.exec()
+    code = app.exec()
+    window.context.close()  # the window drained its work when it closed
+    return code
 
 
 def _probe_startup(app: Any, window: Any) -> None:
@@ -190,7 +192,7 @@ def run_self_test(db: str | None) -> int:
                 ("contact map drawn", _wait(app, lambda: bool(workspace.contacts.scene.cards())))
             )
         window.close()
-        window.context.store.close()
+        window.context.close()
     failed = [name for name, ok in checks if not ok]
     for name, ok in checks:
         print(f"{'ok  ' if ok else 'FAIL'} {name}")

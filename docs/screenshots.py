@@ -188,7 +188,7 @@ def conflicts(app: QApplication, path: Path, theme: str) -> None:
     dialog.close()
     window.context.settings.prefs.crm = ""  # the settings file is shared
     window.close()
-    window.context.store.close()
+    window.context.close()
 
 
 #: The account of the conflict scene (one of the seeded portfolio's).
@@ -252,7 +252,7 @@ def main() -> None:
         if not dark:
             import_preview(app, window, folder)
         window.close()
-        window.context.store.close()
+        window.context.close()
         conflicts(app, sync_path, theme)
     print(f"screenshots written to {OUT}")
 

@@ -1,1 +1,3 @@
-"""SQLAlchemy models, the engine and migrations. Only services import this package."""
+"""The database file: SQLAlchemy models, the engine, plain ``sqlite3`` connections,
+migrations, backups, the sync and change-feed triggers. Services use it; the entry points
+(``app``, ``cli``) only ask it where the file lives (``db.location``)."""

@@ -81,14 +81,16 @@ class ChangeSet:
 
     Attributes:
         ids: each touched kind with the ids of its records.
-        accounts: the accounts those records belong to.
+        places: each touched kind with the accounts its records belong to.
         everything: the whole database may have changed (another process wrote, a bulk load):
             every question answers yes.
         origins: who made the changes.
     """
 
     ids: Mapping[Entity, frozenset[int]] = field(default_factory=lambda: MappingProxyType({}))
-    accounts: frozenset[int] = _EMPTY
+    places: Mapping[Entity, frozenset[int]] = field(
+        default_factory=lambda: MappingProxyType({})
+    )
     everything: bool = False
     origins: frozenset[Origin] = frozenset()
 
@@ -96,16 +98,12 @@ class ChangeSet:
     def of_rows(cls, rows: Iterable[tuple[Entity, int, int | None]], who: Origin) -> ChangeSet:
         """A change set from ``(kind, id, account id or None)`` rows."""
         ids: dict[Entity, set[int]] = {}
-        accounts: set[int] = set()
+        places: dict[Entity, set[int]] = {}
         for entity, record_id, account_id in rows:
             ids.setdefault(entity, set()).add(record_id)
             if account_id is not None:
-                accounts.add(account_id)
-        return cls(
-            MappingProxyType({e: frozenset(s) for e, s in ids.items()}),
-            frozenset(accounts),
-            origins=frozenset({who}),
-        )
+                places.setdefault(entity, set()).add(account_id)
+        return cls(_frozen(ids), _frozen(places), origins=frozenset({who}))
 
     @classmethod
     def whole(cls, who: Origin) -> ChangeSet:
@@ -117,19 +115,24 @@ class ChangeSet:
         """The kinds of record touched."""
         return frozenset(self.ids)
 
+    @property
+    def accounts(self) -> frozenset[int]:
+        """Every account a touched record belongs to."""
+        return frozenset().union(*self.places.values())
+
     def __bool__(self) -> bool:
         return self.everything or bool(self.ids)
 
     def touches(self, *entities: Entity, account: int | None = None) -> bool:
         """Whether records of any of ``entities`` (any kind when none given) changed, limited
-        to one account's when ``account`` is given (records of no account, like sync state,
-        then never match)."""
+        to those of one account when ``account`` is given (records of no account, like sync
+        state, then never match)."""
         if self.everything:
             return True
-        kinds = entities or tuple(self.ids)
-        if not any(kind in self.ids for kind in kinds):
-            return False
-        return account is None or account in self.accounts
+        kinds = [kind for kind in entities or self.ids if kind in self.ids]
+        if account is None:
+            return bool(kinds)
+        return any(account in self.places.get(kind, _EMPTY) for kind in kinds)
 
     def ids_of(self, entity: Entity) -> frozenset[int]:
         """The ids of the ``entity`` records touched (empty when ``everything``: ask
@@ -142,13 +145,23 @@ class ChangeSet:
             return self
         if not self:
             return other
-        ids = {e: self.ids_of(e) | other.ids_of(e) for e in (*self.ids, *other.ids)}
         return ChangeSet(
-            MappingProxyType(ids),
-            self.accounts | other.accounts,
+            _union(self.ids, other.ids),
+            _union(self.places, other.places),
             self.everything or other.everything,
             self.origins | other.origins,
         )
+
+
+def _frozen(sets: Mapping[Entity, set[int]]) -> Mapping[Entity, frozenset[int]]:
+    return MappingProxyType({entity: frozenset(ids) for entity, ids in sets.items()})
+
+
+def _union(
+    first: Mapping[Entity, frozenset[int]], second: Mapping[Entity, frozenset[int]]
+) -> Mapping[Entity, frozenset[int]]:
+    kinds = {*first, *second}
+    return MappingProxyType({k: first.get(k, _EMPTY) | second.get(k, _EMPTY) for k in kinds})
 
 
 Listener = Callable[[ChangeSet], None]

@@ -4,7 +4,7 @@ The same chart functions draw the exported files (``charts``), so the screen and
 disagree. Drawing a figure costs 30–90 ms, too long for the GUI thread: the widget keeps the
 function that builds its figure for a size, asks a worker to draw it whenever the data or the
 widget's size changes, and until the new image arrives paints the last one stretched. A newer
-request wins over an older one still on its way.
+request wins over an older one still on its way (the runner drops superseded answers).
 """
 
 from __future__ import annotations
@@ -53,8 +53,7 @@ class ChartView(QWidget):
         self.tasks = tasks
         self.factory: FigureFactory | None = None
         self.image: QImage | None = None
-        self._asked = 0  # the newest request; older results are dropped
-        self._shown = 0
+        self._drawing = False  # a requested image has not arrived yet
         self._resized = QTimer(self, singleShot=True, interval=150)
         self._resized.timeout.connect(self.redraw)
         self.setMinimumHeight(280)
@@ -70,14 +69,14 @@ class ChartView(QWidget):
     @property
     def current(self) -> bool:
         """Whether the image on screen is the newest asked for."""
-        return self._shown == self._asked and self.image is not None
+        drawing = self._drawing or self._resized.isActive()
+        return not drawing and self.image is not None
 
     def show_chart(self, factory: FigureFactory, image: QImage | None = None) -> None:
         """Show the chart ``factory`` builds; ``image`` when a worker already drew it."""
         self.factory = factory
-        self._asked += 1
         if image is not None and self._fits(image):
-            self._show(self._asked, image)
+            self._show(factory, image)
         else:
             self.redraw()
 
@@ -86,12 +85,14 @@ class ChartView(QWidget):
         if self.factory is None:
             return
         factory, width, height = self.factory, self.width(), self.height()
-        ratio, request = self.devicePixelRatioF(), self._asked
+        ratio = self.devicePixelRatioF()
+        self._drawing = True
         self.tasks.submit(
             lambda _progress: render(factory, width, height, ratio),
             lane=Lane.READ,
             receiver=self,
-            on_done=lambda image: self._show(request, image),
+            on_done=lambda image: self._show(factory, image),
+            supersede=(self, "image"),
         )
 
     def copy(self) -> None:
@@ -102,18 +103,17 @@ class ChartView(QWidget):
     def _fits(self, image: QImage) -> bool:
         return image.deviceIndependentSize().toSize() == self.size()
 
-    def _show(self, request: int, image: Any) -> None:
-        if request < self._asked:
-            return  # a newer chart is on its way
-        self.image, self._shown = image, request
+    def _show(self, factory: FigureFactory, image: Any) -> None:
+        if factory is not self.factory:
+            return  # another chart was shown since, with an image drawn elsewhere
+        self.image, self._drawing = image, False
         self.update()
         self.rendered.emit()
 
     def resizeEvent(self, event: QResizeEvent) -> None:
         super().resizeEvent(event)
         if self.factory is not None:
-            self._asked += 1
-            self._resized.start()
+            self._resized.start()  # not current until the redraw at this size arrives
 
     def paintEvent(self, _event: QPaintEvent) -> None:
         painter = QPainter(self)

@@ -28,3 +28,8 @@ class AppContext:
 
     def __post_init__(self) -> None:
         self.data.follow(self.store)  # every commit on this store reaches the screens
+
+    def close(self) -> None:
+        """After the window closed: stop following the store, then release its file."""
+        self.data.stop()
+        self.store.close()

@@ -92,6 +92,7 @@ def standing_charts(data: StandingData) -> list[FigureFactory]:
         partial(kpi.accounts_at_risk, data.at_risk, "Largest by ARR"),
     ]
 
+
 #: What the dashboard's figures are read from.
 DASHBOARD_SHOWS = (
     Entity.ACCOUNT,
@@ -121,7 +122,8 @@ class DashboardView(QWidget):
         self.context = context
         self.period_figures: PeriodData | None = None
         self.standing: StandingData | None = None
-        self._asked = self._shown = 0  # the newest read and the one shown; older ones are dropped
+        self._reading = False  # a read was asked for and its answer has not arrived yet
+        self._standing_due = True  # today's figures must be read again (kept if superseded)
         self.period = QComboBox(self)
         for key, label in PERIODS:
             self.period.addItem(label, key)
@@ -215,7 +217,7 @@ class DashboardView(QWidget):
 
     def ready(self) -> bool:
         """Whether the newest figures and every chart are on screen."""
-        return self._shown == self._asked and all(c.current for c in self.charts)
+        return not self._reading and all(c.current for c in self.charts)
 
     def _on_changes(self, _changes: ChangeSet) -> None:
         self.refresh()
@@ -229,11 +231,9 @@ class DashboardView(QWidget):
         store, today = self.context.store, self.context.today()
         margin = self.context.settings.prefs.gross_margin
         subtitle = f"{fmt.day(start)} to {fmt.day(end)}"
-        standing = standing or self.standing is None
+        standing = self._standing_due = standing or self._standing_due
         shown = self.charts if standing else self.charts[:2]
         sizes = [(c.width(), c.height(), c.devicePixelRatioF()) for c in shown]
-        self._asked += 1
-        request = self._asked
 
         def work(_progress: object) -> Loaded:
             from am_desktop.services.dashboard import period_data, standing_data
@@ -244,18 +244,23 @@ class DashboardView(QWidget):
             if now is not None:
                 factories += standing_charts(now)
             images = [render(f, *size) for f, size in zip(factories, sizes, strict=True)]
-            return Loaded(request, period, now, factories, images)
+            return Loaded(period, now, factories, images)
 
         self.status.setText("Working out the figures…")
-        self.context.tasks.submit(work, lane=Lane.READ, receiver=self, on_done=self._on_loaded)
+        self._reading = True
+        self.context.tasks.submit(
+            work,
+            lane=Lane.READ,
+            receiver=self,
+            on_done=self._on_loaded,
+            supersede=(self, "figures"),  # a period chosen since wins over this one
+        )
 
     def _on_loaded(self, loaded: Loaded) -> None:
-        if loaded.request < self._asked:
-            return  # the period changed again while this was read
-        self._shown = loaded.request
+        self._reading = False
         self.period_figures = kpis_data = loaded.period
         if loaded.standing is not None:
-            self.standing = loaded.standing
+            self.standing, self._standing_due = loaded.standing, False
         assert self.standing is not None
         kpis = kpis_data.kpis
         currency = self.context.settings.prefs.currency
@@ -290,7 +295,6 @@ class DashboardView(QWidget):
 class Loaded:
     """What a worker read and drew for the Dashboard."""
 
-    request: int
     period: PeriodData
     standing: StandingData | None
     factories: list[FigureFactory]

@@ -100,7 +100,6 @@ class SyncController(QObject):
         self._conflicts_shown = 0  # open conflicts at the last count (new ones are announced)
         self._last_sync: str | None = None
         self._report_tip = ""
-        self._summary_reads = 0
         self.sync_label = QLabel("Sync not configured", window)
         self.pending_label = QLabel("No local changes waiting", window)
         for label in (self.sync_label, self.pending_label):
@@ -389,17 +388,14 @@ class SyncController(QObject):
         from am_desktop.services.sync.record_state import sync_summary
 
         store = self.context.store
-        self._summary_reads += 1
-        read = self._summary_reads  # reads run on a pool: an older answer must not win
         self.context.tasks.submit(
             lambda _p: sync_summary(store),
             lane=Lane.READ,
-            on_done=lambda summary: self._on_summary(summary, read),
+            on_done=self._on_summary,
+            supersede=(self, "summary"),  # reads run on a pool: an older answer must not win
         )
 
-    def _on_summary(self, summary: Any, read: int) -> None:
-        if read != self._summary_reads:
-            return
+    def _on_summary(self, summary: Any) -> None:
         self._last_sync = summary.last_sync
         if summary.tracking:
             self.pending_label.setText(

@@ -1,6 +1,7 @@
 """The Today view, where the day starts: renewals and notice deadlines coming up, check-ins
 overdue, action items due, open escalations (issue 7). Each row opens its item; action items
-tick off in place (their note's box too); any row can be snoozed for three days.
+tick off in place (their note's box too); any row can be snoozed for three days. The sections
+themselves (columns, captions, empty texts) are declared in ``today_sections``.
 """
 
 from __future__ import annotations
@@ -8,7 +9,7 @@ from __future__ import annotations
 from datetime import date
 from typing import Any
 
-from PySide6.QtCore import Qt, Signal, Slot
+from PySide6.QtCore import QModelIndex, QPoint, Qt, Signal, Slot
 from PySide6.QtWidgets import (
     QAbstractItemView,
     QFrame,
@@ -19,8 +20,7 @@ from PySide6.QtWidgets import (
     QMenu,
     QPushButton,
     QScrollArea,
-    QTreeWidget,
-    QTreeWidgetItem,
+    QTreeView,
     QVBoxLayout,
     QWidget,
 )
@@ -31,25 +31,12 @@ from am_desktop.services.today import TodayLists, today_lists
 from am_desktop.ui import format as fmt
 from am_desktop.ui.bus import ChangeFollower
 from am_desktop.ui.context import AppContext
+from am_desktop.ui.table_model import ColumnTableModel
 from am_desktop.ui.tasks import Lane
+from am_desktop.ui.today_sections import SECTIONS, Ref, Section, TodayEnv, snooze_key
 
-#: (kind, id) of a row: what opening or snoozing it acts on.
-_REF = Qt.ItemDataRole.UserRole + 1
-
-_SECTIONS: tuple[tuple[str, str, tuple[str, ...], str], ...] = (
-    ("renewals", "Renewals in the next 90 days", ("Account — contract", "Ends", "ARR", "Stage"),
-     "No renewal in the next 90 days."),
-    ("notices", "Notice deadlines within 30 days", ("Account — contract", "Notice by", "Ends"),
-     "No notice deadline in the next 30 days."),
-    ("actions", "Action items due", ("Action item", "Account", "Due", "Owner"),
-     "Nothing due this week. Lines like '- [ ] … due:2026-12-01' in a note appear here."),
-    ("check_ins", "Check-ins overdue", ("Account", "Last touch", "Was due"),
-     "Every account has been touched within its cadence."),
-    ("issues", "Open escalations", ("Issue", "Account", "Severity", "Opened"),
-     "No open escalations."),
-    ("health_drops", "Health dropped since last week", ("Account", "Was", "Now", "Score"),
-     "No account's health band fell this week."),
-)  # fmt: skip
+#: A section's model: its rows under its columns, one row saying why when it is empty.
+SectionModel = ColumnTableModel[Any, int, TodayEnv]
 
 #: What Today's lists are made of: renewals and notices, check-ins (accounts' cadence and last
 #: touch, notes), action items, health drops and escalations.
@@ -65,7 +52,7 @@ TODAY_SHOWS = (
 
 
 class TodayView(QWidget):
-    """Today's lists.
+    """Today's lists, one ``ColumnTableModel`` in a ``QTreeView`` per section.
 
     Signals:
         open_requested(kind, account_id, item_id): open a renewal, note, account or issue.
@@ -80,40 +67,26 @@ class TodayView(QWidget):
         super().__init__(parent)
         self.context = context
         self.lists: TodayLists | None = None
+        self._day = context.today()  # the day the lists were read for
+        self._ticked: frozenset[int] = frozenset()  # action items ticked, write on its way
         self.title = QLabel("Today", self)
         self.title.setObjectName("viewTitle")
         self.subtitle = QLabel(self)
         self.subtitle.setObjectName("muted")
-        self.trees: dict[str, QTreeWidget] = {}
+        self.sections: dict[str, Section[Any]] = {}
+        self.models: dict[str, SectionModel] = {}
+        self.views: dict[str, QTreeView] = {}
         self.captions: dict[str, QLabel] = {}
         self.follower = ChangeFollower(self, context.data, _concerns_today, self._on_changes)
         grid = QGridLayout()
         grid.setHorizontalSpacing(18)
         grid.setVerticalSpacing(10)
-        for index, (key, caption, headers, _empty) in enumerate(_SECTIONS):
-            label = QLabel(caption, self)
+        for section, column, row in SECTIONS:
+            label = QLabel(section.caption, self)
             label.setObjectName("sectionTitle")
-            tree = QTreeWidget(self)
-            tree.setHeaderLabels(list(headers))
-            tree.setRootIsDecorated(False)
-            tree.setAlternatingRowColors(True)
-            tree.setUniformRowHeights(True)
-            tree.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
-            tree.setMinimumHeight(170)
-            tree.header().setSectionResizeMode(0, QHeaderView.ResizeMode.Stretch)
-            tree.header().setStretchLastSection(False)
-            tree.setContextMenuPolicy(Qt.ContextMenuPolicy.CustomContextMenu)
-            tree.itemActivated.connect(self._on_item_activated)
-            tree.customContextMenuRequested.connect(
-                lambda position, t=tree: self._on_menu_requested(t, position)
-            )
-            if key == "actions":
-                tree.itemChanged.connect(self._on_action_changed)
-            column = 0 if index in (0, 1, 5) else 1
-            row = {0: 0, 1: 1, 5: 2, 2: 0, 3: 1, 4: 2}[index] * 2
-            grid.addWidget(label, row, column)
-            grid.addWidget(tree, row + 1, column)
-            self.trees[key], self.captions[key] = tree, label
+            grid.addWidget(label, row * 2, column)
+            grid.addWidget(self._section_view(section), row * 2 + 1, column)
+            self.captions[section.key] = label
         grid.setColumnStretch(0, 1)
         grid.setColumnStretch(1, 1)
         page = QWidget(self)
@@ -129,6 +102,34 @@ class TodayView(QWidget):
         layout = QVBoxLayout(self)
         layout.setContentsMargins(0, 0, 0, 0)
         layout.addWidget(scroll)
+
+    def _section_view(self, section: Section[Any]) -> QTreeView:
+        """A section's model and the list showing it."""
+        model: SectionModel = ColumnTableModel(
+            section.columns,
+            section.item_id,
+            self._env(),
+            empty_text=section.empty,
+            parent=self,
+        )
+        model.check_requested.connect(self._on_check_requested)
+        view = QTreeView(self)
+        view.setModel(model)
+        view.setRootIsDecorated(False)
+        view.setAlternatingRowColors(True)
+        view.setUniformRowHeights(True)
+        view.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
+        view.setMinimumHeight(170)
+        view.header().setSectionResizeMode(0, QHeaderView.ResizeMode.Stretch)
+        view.header().setStretchLastSection(False)
+        view.setContextMenuPolicy(Qt.ContextMenuPolicy.CustomContextMenu)
+        view.activated.connect(lambda index, key=section.key: self._on_activated(key, index))
+        view.customContextMenuRequested.connect(
+            lambda position, key=section.key: self._on_menu_requested(key, position)
+        )
+        self.sections[section.key], self.models[section.key] = section, model
+        self.views[section.key] = view
+        return view
 
     def _welcome(self) -> QFrame:
         """What a first start shows: the portfolio is empty, and two ways to fill it."""
@@ -169,6 +170,10 @@ class TodayView(QWidget):
 
     # ------------------------------------------------------------------------------ data
 
+    def _env(self) -> TodayEnv:
+        currency = self.context.settings.prefs.currency
+        return TodayEnv(self._day, currency, self._ticked)
+
     def _on_changes(self, _changes: ChangeSet) -> None:
         self.refresh()
 
@@ -180,132 +185,91 @@ class TodayView(QWidget):
             lane=Lane.READ,
             receiver=self,
             on_done=lambda lists: self._on_loaded(today, lists),
+            supersede=(self, "lists"),
         )
 
     def _on_loaded(self, today: date, lists: TodayLists) -> None:
-        self.lists = lists
+        self.lists, self._day = lists, today
+        self._ticked &= {action.id for action in lists.actions}  # the written ones are gone
         self.welcome.setVisible(lists.totals.get("accounts", 1) == 0)
         self.subtitle.setText(
             f"{today:%A} {fmt.day(today)} · double-click opens; right-click to snooze"
         )
         snoozed = self.context.settings.snoozed_alerts()
-        currency = self.context.settings.prefs.currency
-
-        def hidden(kind: str, item_id: int) -> bool:
-            return snoozed.get(f"today:{kind}:{item_id}", today) > today
-
-        rows: dict[str, list[tuple[tuple[str, ...], tuple[Any, ...]]]] = {
-            "renewals": [
-                ((f"{r.account} — {r.contract}", fmt.days_from(today, r.end_date),
-                  fmt.money(r.arr_cents, currency), r.stage.label),
-                 ("renewal", r.account_id, r.renewal_id))
-                for r in lists.renewals if not hidden("renewal", r.renewal_id)
-            ],
-            "notices": [
-                ((f"{r.account} — {r.contract}", fmt.days_from(today, r.notice_deadline),
-                  fmt.day(r.end_date)),
-                 ("notice", r.account_id, r.renewal_id))
-                for r in lists.notices if not hidden("notice", r.renewal_id)
-            ],
-            "actions": [
-                ((a.text, a.account, fmt.days_from(today, a.due), a.owner or "—"),
-                 ("action", a.account_id, a.id, a.note_id or 0))
-                for a in lists.actions if not hidden("action", a.id)
-            ],
-            "check_ins": [
-                ((c.account, fmt.day(c.last_touch) if c.last_touch else "never",
-                  fmt.days_from(today, c.due) if c.due else "—"),
-                 ("account", c.account_id, c.account_id))
-                for c in lists.check_ins if not hidden("account", c.account_id)
-            ],
-            "issues": [
-                ((i.title, i.account, i.severity.label, fmt.day(i.opened)),
-                 ("issue", i.account_id, i.id))
-                for i in lists.issues if not hidden("issue", i.id)
-            ],
-            "health_drops": [
-                ((h.account, h.was.label, h.now.label, f"{h.score:.0f}"),
-                 ("health", h.account_id, h.account_id))
-                for h in lists.health_drops if not hidden("health", h.account_id)
-            ],
-        }  # fmt: skip
-        for key, caption, _headers, empty in _SECTIONS:
-            self._fill(key, caption, empty, rows[key], lists.totals.get(key, 0))
-
-    def _fill(
-        self,
-        key: str,
-        caption: str,
-        empty: str,
-        rows: list[tuple[tuple[str, ...], tuple[Any, ...]]],
-        total: int,
-    ) -> None:
-        tree = self.trees[key]
-        tree.blockSignals(True)
-        tree.clear()
-        for texts, ref in rows:
-            item = QTreeWidgetItem(list(texts))
-            item.setData(0, _REF, ref)
-            item.setToolTip(0, texts[0])
-            if key == "actions":
-                item.setFlags(item.flags() | Qt.ItemFlag.ItemIsUserCheckable)
-                item.setCheckState(0, Qt.CheckState.Unchecked)
-            tree.addTopLevelItem(item)
-        if not rows:
-            placeholder = QTreeWidgetItem([empty])
-            placeholder.setFlags(Qt.ItemFlag.NoItemFlags)
-            tree.addTopLevelItem(placeholder)
-        for column in range(1, tree.columnCount()):
-            tree.resizeColumnToContents(column)
-        tree.blockSignals(False)
-        more = f" — the first {len(rows)} of {total:,}" if total > len(rows) and rows else ""
-        count = f" ({total:,})" if total else ""
-        self.captions[key].setText(f"{caption}{count}{more}")
+        env = self._env()
+        for key, section in self.sections.items():
+            shown = [
+                row
+                for row in section.rows(lists)
+                if snoozed.get(section.ref(row).snooze_key, today) <= today
+            ]
+            model = self.models[key]
+            model.set_env(env)
+            model.set_rows(shown)
+            view = self.views[key]
+            for column in range(1, model.columnCount()):
+                view.resizeColumnToContents(column)
+            total = lists.totals.get(key, 0)
+            more = f" — the first {len(shown)} of {total:,}" if total > len(shown) and shown else ""
+            count = f" ({total:,})" if total else ""
+            self.captions[key].setText(f"{section.caption}{count}{more}")
 
     # ------------------------------------------------------------------------------ actions
 
-    @Slot(QTreeWidgetItem, int)
-    def _on_item_activated(self, item: QTreeWidgetItem, _column: int) -> None:
-        ref = item.data(0, _REF)
-        if ref:
-            self._open(ref)
+    def ref_at(self, key: str, row: int) -> Ref | None:
+        """What a row of section ``key`` stands for (None: no such row, or the empty text)."""
+        item = self.models[key].row_at(row)
+        return None if item is None else self.sections[key].ref(item)
 
-    def _open(self, ref: tuple[Any, ...]) -> None:
-        kind, account_id, item_id = ref[:3]
-        if kind == "action":  # an action item opens the note it came from
-            note_id = ref[3]
-            kind, item_id = ("note", note_id) if note_id else ("account", account_id)
-        self.open_requested.emit(kind, account_id, item_id)
+    def _on_activated(self, key: str, index: QModelIndex) -> None:
+        ref = self.ref_at(key, index.row())
+        if ref is not None:
+            self.open_requested.emit(*ref.opens)
 
-    @Slot(QTreeWidgetItem, int)
-    def _on_action_changed(self, item: QTreeWidgetItem, column: int) -> None:
-        ref = item.data(0, _REF)
-        if column != 0 or not ref or item.checkState(0) != Qt.CheckState.Checked:
+    @Slot(object, bool)
+    def _on_check_requested(self, action_id: int, checked: bool) -> None:
+        """A ticked action item is marked done; the change feed then refreshes the lists."""
+        if not checked or action_id in self._ticked:
             return
-        action_id = ref[2]
+        self._show_ticked(self._ticked | {action_id})
+        store = self.context.store
 
         def tick(_progress: object) -> Any:
             from am_desktop.services.notes import set_action_done
 
-            return set_action_done(self.context.store, action_id, True)
+            return set_action_done(store, action_id, True)
 
-        self.context.tasks.submit(tick, lane=Lane.WRITE, receiver=self)
+        self.context.tasks.submit(
+            tick,
+            lane=Lane.WRITE,
+            receiver=self,
+            on_error=lambda error: self._on_tick_failed(action_id, error),
+        )
 
-    def _on_menu_requested(self, tree: QTreeWidget, position: Any) -> None:
-        item = tree.itemAt(position)
-        ref = item.data(0, _REF) if item is not None else None
-        if not ref:
+    def _on_tick_failed(self, action_id: int, error: BaseException) -> None:
+        self._show_ticked(self._ticked - {action_id})
+        self.context.messages.failure(error)
+
+    def _show_ticked(self, ticked: frozenset[int]) -> None:
+        self._ticked = ticked
+        self.models["actions"].set_env(self._env())
+
+    def _on_menu_requested(self, key: str, position: QPoint) -> None:
+        view = self.views[key]
+        index = view.indexAt(position)
+        ref = self.ref_at(key, index.row()) if index.isValid() else None
+        if ref is None:
             return
         menu = QMenu(self)
         menu.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
-        menu.addAction("Open", lambda: self._open(ref))
-        menu.addAction("Snooze for 3 days", lambda: self.snooze(ref[0], ref[2]))
-        menu.popup(tree.viewport().mapToGlobal(position))
+        menu.addAction("Open", lambda: self.open_requested.emit(*ref.opens))
+        menu.addAction("Snooze for 3 days", lambda: self.snooze(ref.kind, ref.item_id))
+        menu.popup(view.viewport().mapToGlobal(position))
 
     def snooze(self, kind: str, item_id: int) -> None:
         """Hide a row for three days."""
         today = self.context.today()
-        self.context.settings.snooze_alert(f"today:{kind}:{item_id}", snooze_until(today))
+        self.context.settings.snooze_alert(snooze_key(kind, item_id), snooze_until(today))
         if self.lists is not None:
             self._on_loaded(today, self.lists)
 

@@ -253,6 +253,27 @@ def test_search_as_you_type_lists_ranked_hits_and_opens_one(
     assert dialog.model.rowCount() == 0 and dialog.status.text()
 
 
+
+def test_open_search_results_follow_notes_written_and_archived_elsewhere(
+    qtbot: QtBot, context: AppContext, acme: int
+) -> None:
+    dialog = SearchDialog(context)
+    qtbot.addWidget(dialog)
+    dialog.show()
+    dialog.search.setText("pricing")
+    dialog.run()
+    assert dialog.model.rowCount() == 0
+    note = notes.create_note(
+        context.store,
+        {"account_id": acme, "occurred_at": "2026-11-20T10:00Z", "body": "pricing agreed"},
+    )
+    qtbot.waitUntil(lambda: dialog.model.ids() == [note.id])
+    catalog.notes.archive(context.store, note.id)
+    qtbot.waitUntil(lambda: dialog.model.rowCount() == 0)
+    catalog.accounts.create(context.store, {"name": "Zenith"})
+    qtbot.waitUntil(lambda: dialog.account.findText("Zenith") > 0)
+    dialog.close()
+
 @pytest.fixture
 def threaded(context: AppContext) -> Iterator[AppContext]:
     """The app's real thread pools, so a save is still running when the user moves on."""
@@ -376,3 +397,41 @@ def test_the_editor_round_trips_markdown_untouched(
     editor.body.setPlainText(editor.body.toPlainText())
     editor.flush()
     assert catalog.notes.get(context.store, record.id).body == record.body
+
+
+def test_a_slow_answer_to_an_earlier_search_never_replaces_the_newer_one(
+    qtbot: QtBot,
+    threaded: AppContext,
+    gate: threading.Event,
+    acme: int,
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    from am_desktop.ui.notes import search
+    from am_desktop.ui.tasks import ThreadTaskRunner
+
+    for body in ("budget set", "churn risk"):
+        notes.create_note(
+            threaded.store, {"account_id": acme, "occurred_at": "2026-11-20T10:00Z", "body": body}
+        )
+    real = search.search_notes
+
+    def search_notes(store: object, query: str, **options: object) -> object:
+        if query == "budg":
+            assert gate.wait(10), "the test never opened the gate"  # the first search is slow
+        return real(store, query, **options)  # type: ignore[arg-type]
+
+    monkeypatch.setattr(search, "search_notes", search_notes)
+    dialog = SearchDialog(threaded)
+    qtbot.addWidget(dialog)
+    dialog.search.setText("budg")
+    dialog.run()
+    dialog.search.setText("churn")
+    dialog.run()
+    qtbot.waitUntil(lambda: dialog.model.rowCount() == 1)
+    assert "churn" in dialog.model.index(0, 0).data()
+    gate.set()  # the earlier search answers last
+    runner = threaded.tasks
+    assert isinstance(runner, ThreadTaskRunner)
+    qtbot.waitUntil(lambda: runner._ledger.open_count == 0)  # answered, and dropped
+    assert dialog.model.rowCount() == 1 and "churn" in dialog.model.index(0, 0).data()
+    assert "1 best match" in dialog.status.text()

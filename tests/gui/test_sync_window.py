@@ -556,3 +556,18 @@ def test_enter_in_the_token_field_saves_the_token_without_closing_preferences(
     other.token.setText("pat-na1-secret-456")
     other.buttons.button(other.buttons.StandardButton.Ok).click()
     assert context.settings.prefs.crm == "hubspot"  # the token chose the CRM
+
+
+def test_a_sync_that_pulls_a_changed_name_shows_in_the_open_workspace(
+    qtbot: QtBot, context: AppContext, window: MainWindow, hubspot: FakeHubSpot, account_id: int
+) -> None:
+    configure(context, hubspot)
+    sync_now(qtbot, window)  # the account is in the CRM now
+    window.open_account(account_id)
+    workspace = window.tabs.currentWidget()
+    qtbot.waitUntil(lambda: workspace.title == "Acme")  # type: ignore[attr-defined]
+    patch_remote(hubspot, "companies", remote_id(context, "account", account_id),
+                 {"name": "Acme Europe"})  # fmt: skip
+    sync_now(qtbot, window)
+    qtbot.waitUntil(lambda: workspace.title == "Acme Europe")  # type: ignore[attr-defined]
+    assert window.tabs.tabText(window.tabs.currentIndex()) == "Acme Europe"

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 from collections.abc import Iterator, Mapping, Sequence
 from datetime import UTC, date, datetime
+from typing import Any
 
 import pytest
 from PySide6.QtCore import QSortFilterProxyModel, Qt
@@ -16,12 +17,13 @@ from pytestqt.modeltest import ModelTester
 from pytestqt.qtbot import QtBot
 
 from am_desktop.domain.contact_graph import ContactGraph, ContactNode
-from am_desktop.domain.enums import HealthBand, NoteKind, RiskStatus, Severity, Tier
+from am_desktop.domain.enums import HealthBand, NoteKind, RenewalStage, RiskStatus, Severity, Tier
 from am_desktop.domain.portfolio import AccountRow
 from am_desktop.domain.records import RiskRecord
 from am_desktop.services.note_search import SearchHit
 from am_desktop.services.notes import NoteRow
-from am_desktop.services.renewal_queries import QuarterForecast
+from am_desktop.services.renewal_queries import QuarterForecast, RenewalRow
+from am_desktop.services.today import CheckIn, DueAction, HealthDrop, OpenIssue, TodayLists
 from am_desktop.ui.accounts_view import AccountTableModel
 from am_desktop.ui.contact_map.contact_table import ContactTableModel
 from am_desktop.ui.health_tab import COMPONENT_COLUMNS
@@ -37,6 +39,7 @@ from am_desktop.ui.table_model import (
     SelectionKeeper,
     SortKeyRole,
 )
+from am_desktop.ui.today_sections import SECTIONS, TodayEnv
 
 TODAY = date(2026, 11, 22)
 WHEN = datetime(2026, 11, 1, 9, 30, tzinfo=UTC)
@@ -211,6 +214,48 @@ def test_search_results_check_and_carry_their_rich_text(tester: ModelTester) -> 
     model.set_rows([hit])
     assert model.index(0, 0).data(IdRole) == 5
     assert model.index(0, 0).data(HtmlRole) is not None
+
+
+def _today_lists() -> TodayLists:
+    renewal = RenewalRow(
+        7, 3, 1, "Acme", Tier.KEY, None, "Platform", TODAY, TODAY.replace(day=30), 20,
+        500_000, "USD", RenewalStage.NOT_STARTED, 80,
+    )  # fmt: skip
+    return TodayLists(
+        renewals=(renewal,),
+        notices=(renewal,),
+        check_ins=(CheckIn(1, "Acme", None, None),),
+        actions=(DueAction(4, 1, "Acme", 9, "Send the deck", None, TODAY),),
+        issues=(OpenIssue(5, 1, "Acme", "Outage", Severity.HIGH, TODAY),),
+        totals={"renewals": 1, "notices": 1, "check_ins": 1, "actions": 1, "issues": 1},
+        health_drops=(HealthDrop(1, "Acme", HealthBand.HEALTHY, HealthBand.AT_RISK, 31.0),),
+    )
+
+
+@pytest.mark.parametrize("section", [s for s, _column, _row in SECTIONS], ids=lambda s: s.key)
+def test_todays_lists_check_empty_filled_and_ticked(
+    qtbot: QtBot, tester: ModelTester, section: Any
+) -> None:
+    model: ColumnTableModel[Any, int, TodayEnv] = ColumnTableModel(
+        section.columns, section.item_id, TodayEnv(TODAY), empty_text=section.empty
+    )
+    tester.check(model, force_py=True)  # type: ignore[no-untyped-call]
+    assert model.index(0, 0).data() == section.empty
+    rows = section.rows(_today_lists())
+    model.set_rows(rows)
+    first = model.index(0, 0)
+    assert first.data(IdRole) == section.item_id(rows[0])
+    assert first.data(Qt.ItemDataRole.ToolTipRole) == first.data()  # long titles are cut
+    assert model.columnCount() == len(section.columns) >= 3
+    checkable = bool(first.flags() & Qt.ItemFlag.ItemIsUserCheckable)
+    assert checkable == (section.key == "actions")  # only action items tick off
+    if checkable:
+        with qtbot.waitSignal(model.check_requested) as ticked:
+            model.setData(first, Qt.CheckState.Checked, Qt.ItemDataRole.CheckStateRole)
+        assert ticked.args == [4, True]
+        model.set_env(TodayEnv(TODAY, ticked=frozenset({4})))  # shown ticked until written
+        assert first.data(Qt.ItemDataRole.CheckStateRole) == Qt.CheckState.Checked
+    model.set_rows([])
 
 
 # ------------------------------------------------------------------------------- by id

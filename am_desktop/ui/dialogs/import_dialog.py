@@ -51,7 +51,6 @@ class ImportDialog(QDialog):
         self.path: Path | None = None
         self.preview: ImportSummary | None = None
         self.cancel_token: CancelToken | None = None
-        self._preview_generation = 0
         self.setWindowTitle("Import CSV")
         self.resize(760, 600)
         self.file_edit = QLineEdit()
@@ -186,8 +185,6 @@ class ImportDialog(QDialog):
     def _request_preview(self) -> None:
         if self.path is None:
             return
-        self._preview_generation += 1
-        generation = self._preview_generation
         path, kind, mapping = self.path, self.kind(), self.mapping()
         self.summary_label.setText("Checking every row…")
         self.import_button.setEnabled(False)
@@ -203,13 +200,12 @@ class ImportDialog(QDialog):
             ),
             lane=Lane.READ,
             receiver=self,
-            on_done=lambda summary: self._on_preview_ready(generation, summary),
-            on_error=lambda error: self._on_preview_failed(generation, error),
+            on_done=self._on_preview_ready,
+            on_error=self._on_preview_failed,
+            supersede=(self, "preview"),  # only the preview of what is chosen now is shown
         )
 
-    def _on_preview_ready(self, generation: int, summary: ImportSummary) -> None:
-        if generation != self._preview_generation:
-            return
+    def _on_preview_ready(self, summary: ImportSummary) -> None:
         self.preview = summary
         valid = summary.rows - summary.skipped
         text = (
@@ -225,9 +221,7 @@ class ImportDialog(QDialog):
         self.skip_invalid.setVisible(bool(summary.skipped))
         self._update_import_button()
 
-    def _on_preview_failed(self, generation: int, error: BaseException) -> None:
-        if generation != self._preview_generation:
-            return
+    def _on_preview_failed(self, error: BaseException) -> None:
         self.preview = None
         if isinstance(error, AppError):
             self._show_summary(error.user_message, problems=[])

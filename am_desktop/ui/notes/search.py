@@ -32,6 +32,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from am_desktop.domain.changes import ChangeSet, Entity
 from am_desktop.services import portfolio
 from am_desktop.services.note_search import (
     MARK_END,
@@ -41,6 +42,7 @@ from am_desktop.services.note_search import (
     search_notes,
 )
 from am_desktop.ui import format as fmt
+from am_desktop.ui.bus import ChangeFollower
 from am_desktop.ui.context import AppContext
 from am_desktop.ui.dialogs.form import OptionalDate
 from am_desktop.ui.table_model import Column, ColumnTableModel, SortKeyRole
@@ -136,7 +138,6 @@ class SearchDialog(QDialog):
         self._debounce = QTimer(self)
         self._debounce.setSingleShot(True)
         self._debounce.setInterval(DEBOUNCE_MS)
-        self._asked = 0
         filters = QHBoxLayout()
         filters.addWidget(self.account, 1)
         for label, field in (("From", self.since), ("to", self.until)):
@@ -151,6 +152,9 @@ class SearchDialog(QDialog):
         layout.addWidget(self.status)
         self._connect_signals()
         self._load_accounts()
+        self.follower = ChangeFollower(
+            self, context.data, lambda c: c.touches(Entity.NOTE, Entity.ACCOUNT), self._on_changes
+        )
 
     def _connect_signals(self) -> None:
         self.search.textChanged.connect(self._debounce.start)
@@ -171,8 +175,21 @@ class SearchDialog(QDialog):
         )
 
     def _on_accounts_loaded(self, names: list[tuple[int, str, str | None]]) -> None:
+        chosen = self.account.currentData()
+        self.account.blockSignals(True)  # the same choice: no new search
+        while self.account.count() > 1:  # "All accounts" stays
+            self.account.removeItem(1)
         for account_id, name, _domain in sorted(names, key=lambda n: n[1].casefold()):
             self.account.addItem(name, account_id)
+        self.account.setCurrentIndex(max(0, self.account.findData(chosen)))
+        self.account.blockSignals(False)
+
+    def _on_changes(self, changes: ChangeSet) -> None:
+        """Notes written or archived elsewhere while the results show: search again."""
+        if changes.touches(Entity.ACCOUNT):
+            self._load_accounts()
+        if changes.touches(Entity.NOTE) and self.search.text().strip():
+            self.run()
 
     @Slot()
     def run(self) -> None:
@@ -181,8 +198,6 @@ class SearchDialog(QDialog):
         query, account_id = self.search.text(), self.account.currentData()
         since, until = self.since.value(), self.until.value()
         today = self.context.today()
-        self._asked += 1
-        asked = self._asked  # an older, slower answer must not replace a newer one
         self.context.tasks.submit(
             lambda _p: search_notes(
                 self.context.store,
@@ -195,12 +210,11 @@ class SearchDialog(QDialog):
             ),
             lane=Lane.READ,
             receiver=self,
-            on_done=lambda results: self._on_results(asked, results),
+            on_done=self._on_results,
+            supersede=(self, "search"),  # an older, slower answer must not replace a newer one
         )
 
-    def _on_results(self, asked: int, results: SearchResults) -> None:
-        if asked != self._asked:
-            return
+    def _on_results(self, results: SearchResults) -> None:
         self.model.set_rows(results.hits)
         if results.message:
             self.status.setText(results.message)

@@ -157,4 +157,19 @@ def test_each_part_reads_only_what_concerns_it(
 ) -> None:
     catalog.risks.create(context.store, {"account_id": acme, "description": "Budget frozen"})
     assert reads == Counter({"account_plan": 1})  # not the header, contacts, contracts…
+    hidden = (workspace.pipeline, workspace.renewals_tab, workspace.issues_tab, workspace.health)
+    assert not any(tab.follower.stale for tab in hidden)  # nor once they are shown
     assert [r.description for r in workspace.overview_tab.plan.risks] == ["Budget frozen"]  # type: ignore[union-attr]
+
+
+def test_tabs_are_addressed_by_key_and_the_old_labels_still_work(
+    workspace: AccountWorkspace,
+) -> None:
+    for key in WorkspaceTab:
+        workspace.show_tab(key)
+        assert workspace.current_tab() is key
+        assert workspace.tabs.tabText(workspace.tabs.currentIndex()) == key.label
+    workspace.show_tab("Health")  # as the main window still calls it
+    assert workspace.current_tab() is WorkspaceTab.HEALTH
+    with pytest.raises(ValueError, match="no workspace tab"):
+        workspace.show_tab("Helth")

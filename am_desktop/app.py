@@ -151,6 +151,7 @@ def run_self_test(db: str | None) -> int:
     from am_desktop.services.store import open_store
     from am_desktop.ui.theme import apply_theme
     from am_desktop.ui.window.views import ViewKey
+    from am_desktop.ui.workspace.tabs import WorkspaceTab
 
     app = QApplication.instance() or QApplication(sys.argv)
     apply_theme(app)  # type: ignore[arg-type]
@@ -188,7 +189,7 @@ def run_self_test(db: str | None) -> int:
             checks.append(
                 ("account workspace filled", _wait(app, lambda: workspace.overview is not None))
             )
-            workspace.show_tab("Contacts")
+            workspace.show_tab(WorkspaceTab.CONTACTS)
             checks.append(
                 ("contact map drawn", _wait(app, lambda: bool(workspace.contacts.scene.cards())))
             )

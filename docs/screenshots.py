@@ -51,6 +51,7 @@ def views(app: QApplication, window: Any, theme: str) -> None:
     """The sidebar's views and an account workspace."""
     from am_desktop.app import _wait
     from am_desktop.ui.window.views import ViewKey
+    from am_desktop.ui.workspace.tabs import WorkspaceTab
 
     for key in ViewKey:
         window.show_view(key)
@@ -68,17 +69,17 @@ def views(app: QApplication, window: Any, theme: str) -> None:
     _wait(app, lambda: workspace.overview is not None)
     pause(app)
     window.grab().save(str(OUT / f"workspace-{theme}.png"))
-    workspace.show_tab("Opportunities")
+    workspace.show_tab(WorkspaceTab.OPPORTUNITIES)
     pause(app)
     window.grab().save(str(OUT / f"opportunities-{theme}.png"))
-    workspace.show_tab("Health")
+    workspace.show_tab(WorkspaceTab.HEALTH)
     _wait(app, lambda: workspace.health.components.rowCount() > 0)
     pause(app)
     window.grab().save(str(OUT / f"health-{theme}.png"))
-    workspace.show_tab("Renewals")
+    workspace.show_tab(WorkspaceTab.RENEWALS)
     pause(app)
     window.grab().save(str(OUT / f"account-renewals-{theme}.png"))
-    workspace.show_tab("Notes")
+    workspace.show_tab(WorkspaceTab.NOTES)
     _wait(app, lambda: workspace.notes.model.rowCount() > 0)
     workspace.notes.list.setCurrentIndex(workspace.notes.model.index(0))
     _wait(app, lambda: workspace.notes.editor.note is not None)
@@ -99,7 +100,7 @@ def views(app: QApplication, window: Any, theme: str) -> None:
         window.open_account(ACCOUNT_IDS[name])
         workspace = window.tabs.currentWidget()
         _wait(app, lambda w=workspace: w.contacts.graph is not None)
-        workspace.show_tab("Contacts")
+        workspace.show_tab(WorkspaceTab.CONTACTS)
         pause(app)
         window.grab().save(str(OUT / f"{key}-{theme}.png"))
 

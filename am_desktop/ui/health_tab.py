@@ -17,9 +17,11 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from am_desktop.domain.changes import ChangeSet, Entity
 from am_desktop.domain.health import LABELS
 from am_desktop.domain.records import SurveyRecord, UsageRecord
 from am_desktop.ui import format as fmt
+from am_desktop.ui.bus import ChangeFollower
 from am_desktop.ui.context import AppContext
 from am_desktop.ui.table_model import RIGHT, Column, ColumnTableModel
 from am_desktop.ui.tasks import Lane
@@ -27,6 +29,8 @@ from am_desktop.ui.tasks import Lane
 _BAND_COLOURS = {"healthy": "#1e8e3e", "watch": "#e37400", "at_risk": "#d93025"}
 _BAND_LABELS = {"healthy": "Healthy", "watch": "Watch", "at_risk": "At risk"}
 Component = dict[str, Any]
+#: What the Health tab is worked out from.
+HEALTH_FROM = (Entity.HEALTH_SNAPSHOT, Entity.SURVEY, Entity.USAGE)
 
 
 def _component_value(part: Component, _env: None) -> str:
@@ -128,6 +132,7 @@ class HealthTab(QWidget):
         layout.addWidget(self.trend)
         layout.addLayout(history, 1)
         self.recompute.clicked.connect(self._on_recompute_clicked)
+        self.follower = ChangeFollower(self, context.data, self.concerns, self.refresh)
 
     def import_csv(self, kind: str) -> None:
         """Open the import wizard for survey answers or usage samples."""
@@ -135,7 +140,11 @@ class HealthTab(QWidget):
 
         ImportDialog(self.context, parent=self, kind=kind).exec()
 
-    def refresh(self) -> None:
+    def concerns(self, changes: ChangeSet) -> bool:
+        """Whether ``changes`` touch this account's scores, surveys or usage."""
+        return changes.touches(*HEALTH_FROM, account=self.account_id)
+
+    def refresh(self, _changes: ChangeSet | None = None) -> None:
         """Read the latest score, its trend and the history (READ lane)."""
         store, account = self.context.store, self.account_id
 
@@ -149,7 +158,9 @@ class HealthTab(QWidget):
                 catalog.usage.find(store, account_id=account)[-20:],
             )
 
-        self.context.tasks.submit(read, lane=Lane.READ, receiver=self, on_done=self._on_loaded)
+        self.context.tasks.submit(
+            read, lane=Lane.READ, receiver=self, on_done=self._on_loaded, supersede=(self, "health")
+        )
 
     def _on_loaded(self, loaded: Any) -> None:
         latest, trend, surveys, usage = loaded

@@ -16,7 +16,7 @@ from am_desktop.services import catalog
 from am_desktop.ui.context import AppContext
 from am_desktop.ui.main_window import MainWindow
 from am_desktop.ui.window.views import ViewKey
-from am_desktop.ui.workspace import AccountWorkspace
+from am_desktop.ui.workspace import AccountWorkspace, WorkspaceTab
 from tests.gui.conftest import TODAY
 
 
@@ -134,6 +134,7 @@ def test_winning_an_opportunity_writes_the_ledger(window: MainWindow) -> None:
     window.open_account(acme)
     workspace = window.tabs.currentWidget()
     assert isinstance(workspace, AccountWorkspace)
+    workspace.show_tab(WorkspaceTab.OPPORTUNITIES)  # a hidden tab catches up when shown
     workspace.opportunities.view.selectRow(0)
     workspace.won_button.click()
     assert workspace.overview.opportunities[0].stage.value == "won"
@@ -149,6 +150,7 @@ def test_an_invalid_edit_is_explained_beside_the_table_and_not_kept(window: Main
     window.open_account(acme)
     workspace = window.tabs.currentWidget()
     assert isinstance(workspace, AccountWorkspace)
+    workspace.show_tab(WorkspaceTab.OPPORTUNITIES)
     model = workspace.opportunities.model
     model.setData(model.index(0, 3), "lots")
     assert "is not an amount" in workspace.opportunities.error.text()
@@ -224,7 +226,7 @@ def test_the_header_warns_about_coverage_and_file_menu_exports_the_map(
 
     target = tmp_path / "acme.svg"
     monkeypatch.setattr(
-        "am_desktop.ui.contact_map.contacts_tab.QFileDialog.getSaveFileName",
+        "am_desktop.ui.contact_map.export.QFileDialog.getSaveFileName",
         lambda *_args, **_kw: (str(target), ""),
     )
     window.export_map_action.trigger()
@@ -366,6 +368,7 @@ def test_the_health_tab_explains_the_score_and_recomputes(window: MainWindow) ->
     window.open_account(acme)
     workspace = window.tabs.currentWidget()
     assert isinstance(workspace, AccountWorkspace)
+    workspace.show_tab(WorkspaceTab.HEALTH)
     tab = workspace.health
     assert tab.component_model.index(2, 1).data() == "no data"  # scored at start
     tab.recompute.click()

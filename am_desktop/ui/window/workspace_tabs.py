@@ -142,12 +142,13 @@ class WorkspaceTabs(QTabWidget):
         if kind == "note":
             self.open_note(account_id, item_id)
             return
+        from am_desktop.ui.workspace.tabs import WorkspaceTab  # the workspace loads lazily
+
         workspace = self.open_account(account_id)
-        # The workspace's tabs by name: the one place to change when they get typed keys.
         if kind == "health":
-            workspace.show_tab("Health")
+            workspace.show_tab(WorkspaceTab.HEALTH)
         elif kind == "issue":
-            workspace.show_tab("Issues")
+            workspace.show_tab(WorkspaceTab.ISSUES)
             workspace.issues.select_id(item_id)
 
     @Slot(int)

@@ -189,7 +189,10 @@ class _Mailbox(QObject):
         self._arrived.connect(self._open_letters, Qt.ConnectionType.QueuedConnection)
 
     def post(self, letter: Letter) -> None:
-        """Deliver ``letter`` on the GUI thread (safe from any thread)."""
+        """Deliver ``letter`` on the GUI thread (safe from any thread; dropped once the
+        application is gone, as at interpreter exit with a job still running)."""
+        if not shiboken6.isValid(self):
+            return
         self._letters.put(letter)
         self._arrived.emit()
 

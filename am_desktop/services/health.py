@@ -137,6 +137,19 @@ def stale(store: Store, today: date) -> bool:
     return last is None or datetime_from_db(last).astimezone().date() < today
 
 
+def unscored(store: Store, today: date) -> list[int]:
+    """Live accounts without a score computed today: those that arrived after the day's
+    scoring (an import, the demo portfolio, a sync)."""
+    midnight = datetime.combine(today, datetime.min.time()).astimezone(UTC)
+    with store.raw() as connection:
+        rows = connection.execute(
+            "SELECT a.id FROM account a WHERE a.archived_at IS NULL AND NOT EXISTS ("
+            " SELECT 1 FROM health_snapshot h WHERE h.account_id = a.id AND h.computed_at >= ?)",
+            (datetime_to_db(midnight),),
+        ).fetchall()
+    return [row[0] for row in rows]
+
+
 def latest(store: Store, account_id: int) -> tuple[float, str, list[dict[str, object]]] | None:
     """An account's latest score, band and components (value, weight, why), or None."""
     with store.raw() as connection:

@@ -12,7 +12,7 @@ from pytestqt.modeltest import ModelTester
 from pytestqt.qtbot import QtBot
 
 from am_desktop.domain.portfolio import SavedFilter
-from am_desktop.services import catalog
+from am_desktop.services import catalog, health
 from am_desktop.ui.context import AppContext
 from am_desktop.ui.main_window import MainWindow
 from am_desktop.ui.window.views import ViewKey
@@ -446,6 +446,12 @@ def test_a_first_start_welcomes_and_fills_the_empty_portfolio_with_the_demo(
     today.demo_button.click()  # seeded inline by the test runner
     qtbot.waitUntil(lambda: len(catalog.accounts.find(context.store)) == 40, timeout=60_000)
     qtbot.waitUntil(today.welcome.isHidden)
+    # The portfolio arrived after the day's scoring: it is scored now, not tomorrow.
+    qtbot.waitUntil(lambda: health.unscored(context.store, TODAY) == [], timeout=10_000)
+    main.show_view(ViewKey.ACCOUNTS)
+    qtbot.waitUntil(lambda: main.model.rowCount() == 40)
+    health_column = next(i for i, c in enumerate(main.model.columns) if c.header == "Health")
+    qtbot.waitUntil(lambda: main.model.index(0, health_column).data() not in (None, "—", "…"))
     main.close()
 
 

@@ -10,7 +10,7 @@ from typing import Any
 
 from PySide6.QtCore import QObject, QTimer, Slot
 
-from am_desktop.domain.changes import Origin, origin
+from am_desktop.domain.changes import ChangeSet, Entity, Origin, origin
 from am_desktop.ui.context import AppContext
 from am_desktop.ui.settings import Option, Prefs
 from am_desktop.ui.tasks import Lane
@@ -38,6 +38,7 @@ class DailyJobs(QObject):
         self._clock.setInterval(NEW_DAY_CHECK_MS)
         self._clock.timeout.connect(self._on_clock_timeout)
         context.settings.changed.connect(self._on_settings_changed)
+        context.data.changed.connect(self._on_data_changed)
 
     def start(self, first_ids: list[int]) -> None:
         """The list has shown (once): back up, score, and warm up with its first account."""
@@ -97,6 +98,31 @@ class DailyJobs(QObject):
         """Back on the GUI thread, idle by now: the workspace's widget code (defining Qt
         classes belongs on this thread)."""
         importlib.import_module("am_desktop.ui.workspace")
+
+    def score_newcomers(self) -> None:
+        """Score the accounts that arrived after today's scoring (the first-start demo, an
+        import, a sync), so they do not wait for tomorrow's."""
+        today, store, prefs = self.context.today(), self.context.store, self.context.settings.prefs
+        weights, bands = prefs.health_weights, prefs.health_bands
+
+        def work(_progress: object) -> int:
+            from am_desktop.services import health
+
+            newcomers = health.unscored(store, today)
+            if newcomers:
+                with origin(Origin.JOB):
+                    health.compute_all(
+                        store, today, account_ids=newcomers, weights=weights, bands=bands
+                    )
+            return len(newcomers)
+
+        self.context.tasks.submit(work, lane=Lane.WRITE)
+
+    @Slot(object)
+    def _on_data_changed(self, changes: ChangeSet) -> None:
+        arrivals = {Origin.IMPORT, Origin.SYNC, Origin.OTHER_PROCESS}
+        if self._started and changes.origins & arrivals and changes.touches(Entity.ACCOUNT):
+            self.score_newcomers()
 
     @Slot()
     def _on_clock_timeout(self) -> None:

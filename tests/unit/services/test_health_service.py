@@ -73,3 +73,15 @@ def test_today_lists_accounts_whose_band_fell_since_last_week(store: Store) -> N
         HealthBand.WATCH,
         55.0,
     )
+
+
+def test_accounts_that_arrived_after_the_days_scoring_are_unscored(store: Store) -> None:
+    today = date.today()
+    first = catalog.accounts.create(store, {"name": "Acme"}).id
+    assert health.unscored(store, today) == [first]
+    health.compute_all(store, today)
+    assert health.unscored(store, today) == []
+    later = catalog.accounts.create(store, {"name": "Globex"}).id  # imported after scoring
+    assert health.unscored(store, today) == [later]
+    health.compute_all(store, today, account_ids=[later])
+    assert health.unscored(store, today) == []

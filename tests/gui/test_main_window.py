@@ -325,6 +325,38 @@ def test_closing_a_renewal_takes_its_alert_away_at_once(qtbot: QtBot, context: A
     window.close()
 
 
+
+@pytest.mark.qt_log_ignore(r"This plugin does not support propagateSizeHints\(\)")
+def test_a_closed_alerts_panel_opens_again_only_for_a_new_alert(
+    qtbot: QtBot, context: AppContext
+) -> None:
+    from am_desktop.services import notes
+
+    def renewing_in(days: int, account: int) -> None:
+        end = TODAY + timedelta(days=days)
+        contract = catalog.contracts.create(
+            context.store,
+            {"account_id": account, "start_date": end - timedelta(days=364), "end_date": end,
+             "arr_cents": 100},
+        )  # fmt: skip
+        catalog.renewals.create(context.store, {"contract_id": contract.id})
+
+    acme = catalog.accounts.create(context.store, {"name": "Acme"}).id
+    renewing_in(25, acme)
+    window = MainWindow(context)
+    qtbot.addWidget(window)
+    window.show()
+    window.start()
+    qtbot.waitUntil(lambda: window.alerts_panel is not None and window.alerts_panel.isVisible())
+    panel = window.alerts_panel
+    panel.hide()  # the user closed it
+    notes.create_note(context.store, {"account_id": acme, "occurred_at": "2026-11-22T09:00"})
+    catalog.accounts.update(context.store, acme, {"industry": "Retail"})  # edits re-check
+    assert not panel.isVisible() and len(panel.shown()) == 1
+    renewing_in(20, catalog.accounts.create(context.store, {"name": "Globex"}).id)
+    qtbot.waitUntil(lambda: panel.isVisible() and len(panel.shown()) == 2)
+    window.close()
+
 @pytest.mark.qt_log_ignore(r"This plugin does not support propagateSizeHints\(\)")
 def test_the_today_view_lists_the_days_work_and_ticks_actions_off(
     qtbot: QtBot, context: AppContext

@@ -46,6 +46,9 @@ class RenewalAlerts(QObject):
         self._window = window
         self.panel: AlertsPanel | None = None  # made with the first alerts (its module waits)
         self._checked_on: date | None = None
+        #: The alerts the panel has opened for: a re-check after an edit (a note touches its
+        #: account) updates the panel but opens it again only for an alert not seen before.
+        self._announced: set[str] = set()
         self.button = QToolButton(window)
         self.button.setAutoRaise(True)
         self.button.setToolTip("Renewals entering the 90/60/30-day bands, notice deadlines")
@@ -98,7 +101,10 @@ class RenewalAlerts(QObject):
             self.panel.renewal_opened.connect(self.renewal_opened)
             self.panel.count_changed.connect(self._on_count_changed)
         self.panel.set_alerts(alerts, today)
-        self.show_panel()
+        keys = {alert.key for alert in self.panel.shown()}
+        if keys - self._announced or self.panel.isVisible():
+            self.show_panel()
+        self._announced |= keys
 
     @Slot(int)
     def _on_count_changed(self, count: int) -> None:

@@ -73,6 +73,7 @@ class Store:
         self._watch_lock = threading.Lock()
         self._watch: sqlite3.Connection | None = None
         self._seen_version = 0
+        self._elsewhere_pending = False
 
     @property
     def engine(self) -> Engine:
@@ -126,6 +127,7 @@ class Store:
                 session.flush()
                 connection = driver_connection(session)
                 touched = change_capture.collect(connection)
+                self._note_elsewhere_before_commit()
                 if bulk:
                     change_capture.install(connection)  # committed with the load
         except sa_exc.IntegrityError:
@@ -153,6 +155,7 @@ class Store:
             yield connection
             if write:
                 touched = change_capture.collect(connection)
+                self._note_elsewhere_before_commit()
             connection.execute("COMMIT" if write else "ROLLBACK")
         except sqlite3.DatabaseError as error:
             _rollback(connection)
@@ -185,10 +188,25 @@ class Store:
                 self._seen_version = self._data_version()
                 return False
             version = self._data_version()
-            changed, self._seen_version = version != self._seen_version, version
+            changed = version != self._seen_version or self._elsewhere_pending
+            self._seen_version, self._elsewhere_pending = version, False
             return changed
 
+    def _note_elsewhere_before_commit(self) -> None:
+        """Inside a write transaction, just before its commit: a version that moved since
+        the last look is another process's commit (ours holds the write lock, so nobody can
+        commit between this look and ours), kept for :meth:`changed_elsewhere` — otherwise
+        absorbing our own commit would swallow it."""
+        with self._watch_lock:
+            if self._watch is not None:
+                version = self._data_version()
+                if version != self._seen_version:
+                    self._elsewhere_pending = True
+                    self._seen_version = version
+
     def _absorb_own_commit(self) -> None:
+        """After our commit: the version it moved to is not news. (Only a commit by another
+        process in the instant between our commit and this look would go unnoticed.)"""
         with self._watch_lock:
             if self._watch is not None:
                 self._seen_version = self._data_version()

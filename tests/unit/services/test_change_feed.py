@@ -183,6 +183,19 @@ def test_another_process_writing_is_noticed_and_our_own_commits_are_not(
     assert store.changed_elsewhere() is False  # told once
 
 
+def test_another_process_is_not_swallowed_by_our_next_commit(store: Store, acme: int) -> None:
+    assert store.changed_elsewhere() is False
+    other = sqlite3.connect(store.path)  # another process's commit…
+    other.execute("UPDATE account SET industry = 'Energy'")
+    other.commit()
+    other.close()
+    catalog.accounts.update(store, acme, {"name": "Acme 3"})  # …then ours, before the look
+    with store.raw(write=True) as connection:
+        connection.execute("UPDATE account SET domain = 'acme.io'")
+    assert store.changed_elsewhere() is True
+    assert store.changed_elsewhere() is False
+
+
 def test_change_sets_merge_and_answer_by_kind_and_account() -> None:
     notes_of_1 = ChangeSet.of_rows([(Entity.NOTE, 5, 1)], Origin.USER)
     sync = ChangeSet.of_rows([(Entity.SYNC_STATE, 0, None)], Origin.SYNC)

@@ -50,6 +50,9 @@ class Origin(enum.Enum):
     SYNC = "sync"
     JOB = "job"
     OTHER_PROCESS = "other process"
+    #: Nothing was written: a write failed after a screen had shown it (a dragged card, a
+    #: typed cell), so the screens read again what is really stored.
+    REREAD = "re-read"
 
 
 _origin: contextvars.ContextVar[Origin] = contextvars.ContextVar(

@@ -37,7 +37,14 @@ from PySide6.QtWidgets import (
 from am_desktop.domain.enums import HealthBand
 from am_desktop.domain.portfolio import AccountRow, PortfolioQuery, SavedFilter, SortKey
 from am_desktop.ui import format as fmt
-from am_desktop.ui.table_model import LEFT, RIGHT, Column, ColumnTableModel, Env
+from am_desktop.ui.table_model import (
+    LEFT,
+    RIGHT,
+    Column,
+    ColumnTableModel,
+    Env,
+    SelectionKeeper,
+)
 from am_desktop.ui.widgets import EmptyState
 
 _BAND_COLOURS = {
@@ -184,6 +191,8 @@ class AccountsView(QWidget):
         self.new_button = QPushButton("New account…", self)
         self.table = QTableView(self)
         self.table.setModel(model)
+        # A new answer (the list follows every change) keeps a multi-selection whole.
+        self._keeper = SelectionKeeper(self.table, model)
         self.table.setSortingEnabled(True)
         self.table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
         self.table.setSelectionMode(QAbstractItemView.SelectionMode.ExtendedSelection)
@@ -239,16 +248,11 @@ class AccountsView(QWidget):
 
     def show_ids(self, ids: list[int]) -> None:
         """The answer to the current query arrived."""
-        selected = self.selected_ids()
-        self.model.set_ids(ids)
+        self.model.set_ids(ids)  # the selection, by id, is kept (SelectionKeeper)
         noun = "account" if len(ids) == 1 else "accounts"
         self.count_label.setText(f"{len(ids):,} {noun}")
         if ids:
             self.pages.setCurrentWidget(self.table)
-            for account_id in selected:
-                row = self.model.row_of(account_id)
-                if row >= 0:
-                    self.table.selectRow(row)
         else:
             self.pages.setCurrentWidget(self.empty)
             self._explain_empty()

@@ -144,6 +144,11 @@ class DataBus(QObject):
             self._unsubscribe()
             self._unsubscribe = None
 
+    def reread(self) -> None:
+        """Every shown screen reads again (a write failed after a screen showed its result:
+        nothing changed, but what is shown is not what is stored)."""
+        self._on_arrived(ChangeSet.whole(Origin.REREAD))
+
     def check_elsewhere(self) -> None:
         """Look now for another process's writes (the timer does it every second)."""
         if self._store is not None and self._store.changed_elsewhere():

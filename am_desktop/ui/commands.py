@@ -43,6 +43,7 @@ class ServiceCommand(QUndoCommand):
             self.explain(error)
         else:
             self.context.messages.failure(error)
+        self.context.data.reread()  # the views show what is really stored, not the attempt
 
     def redo(self) -> None:
         if self._skip_redo:

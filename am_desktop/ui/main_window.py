@@ -5,12 +5,15 @@ its menus run.
 
 from __future__ import annotations
 
+from datetime import date
+from functools import partial
 from typing import TYPE_CHECKING, Any
 
 from PySide6.QtCore import QByteArray, Slot
 from PySide6.QtGui import QAction, QCloseEvent, QUndoStack
 from PySide6.QtWidgets import QLabel, QMainWindow, QMessageBox, QSplitter, QToolButton
 
+from am_desktop.domain.changes import Origin, origin
 from am_desktop.domain.portfolio import SavedFilter
 from am_desktop.services import portfolio
 from am_desktop.ui.accounts_view import AccountsView, AccountTableModel
@@ -37,6 +40,7 @@ from am_desktop.ui.window.views import (
 from am_desktop.ui.window.workspace_tabs import WorkspaceFactory, WorkspaceTabs
 
 if TYPE_CHECKING:
+    from am_desktop.services.store import Store
     from am_desktop.ui.dashboard import DashboardView
     from am_desktop.ui.dialogs.conflict_dialog import ConflictDialog
     from am_desktop.ui.notes.panel import NotesPanel
@@ -181,7 +185,7 @@ class MainWindow(QMainWindow):
         self.views.show_view(self.current_view())  # read again with the window's date, now
         today, store = self.context.today(), self.context.store
         self.context.tasks.submit(
-            lambda _p: portfolio.refresh_if_stale(store, today),
+            partial(_refresh_summaries, store, today),
             lane=Lane.WRITE,
             on_done=lambda _refreshed: self.accounts_list.reload(),
         )
@@ -439,3 +443,9 @@ class MainWindow(QMainWindow):
     def _on_sync_finished(self, _completed: bool) -> None:
         self.sync_action.setEnabled(True)
         self.cancel_sync_action.setEnabled(False)
+
+
+def _refresh_summaries(store: Store, today: date, _progress: object) -> bool:
+    """The accounts' cached figures brought to today: the app's own job, not a user's edit."""
+    with origin(Origin.JOB):
+        return portfolio.refresh_if_stale(store, today)

@@ -222,6 +222,18 @@ def test_undo_of_a_second_drag_before_the_map_is_read_back_returns_to_the_first(
     assert tab.graph.node(uma).pinned == (first.x(), first.y())  # type: ignore[arg-type]
 
 
+
+def test_a_drag_that_fails_shows_the_map_as_stored(context: AppContext, tab: ContactsTab) -> None:
+    uma = ids(tab)["Uma"]
+    context.data.blockSignals(True)  # deleted behind the map's back (another program)
+    with context.store.raw(write=True) as connection:
+        connection.execute("DELETE FROM contact WHERE id = ?", (uma,))
+    context.data.blockSignals(False)
+    start = centre(tab, uma)
+    drag(tab, start, start + QPoint(0, 120))  # the write fails: that contact is gone
+    assert "Uma" not in ids(tab)  # the map was read again, as the message says
+    assert tab.scene.card(uma) is None and uma not in tab.editing.pins
+
 def test_a_link_whose_first_contact_disappears_is_dropped_quietly(
     context: AppContext, tab: ContactsTab
 ) -> None:

@@ -97,6 +97,19 @@ def test_saved_filters_show_their_accounts_and_counts(window: MainWindow) -> Non
     assert counts[SavedFilter.ALL].endswith("3") and counts[SavedFilter.STRATEGIC].endswith("1")
 
 
+
+def test_a_multi_selection_survives_the_list_following_a_change(window: MainWindow) -> None:
+    table = window.accounts.table
+    table.selectAll()
+    assert len(window.accounts.selected_ids()) == 3
+    acme = catalog.accounts.find(window.context.store, name="Acme")[0].id
+    catalog.accounts.update(window.context.store, acme, {"industry": "Retail"})  # same rows
+    assert len(window.accounts.selected_ids()) == 3
+    catalog.accounts.create(window.context.store, {"name": "Hooli"})  # a new row: a reset
+    assert names(window) == ["Acme", "Globex", "Hooli", "Initech"]
+    selected = window.accounts.selected_ids()
+    assert len(selected) == 3 and acme in selected
+
 def test_archiving_hides_and_undo_restores(window: MainWindow) -> None:
     acme = catalog.accounts.find(window.context.store, name="Acme")[0].id
     window.accounts.archive_requested.emit([acme], True)

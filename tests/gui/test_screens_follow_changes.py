@@ -147,3 +147,14 @@ def test_a_write_by_another_process_shows_within_two_seconds(
     qtbot.waitUntil(lambda: "3" in all_item.text(0), timeout=2000)
     main.close()
     watching.stop()
+
+
+def test_the_apps_own_jobs_at_start_do_not_say_saved(
+    qtbot: QtBot, context: AppContext, window: MainWindow
+) -> None:
+    from am_desktop.services import health
+
+    qtbot.waitUntil(lambda: health.unscored(context.store, TODAY) == [])  # scored at start
+    assert window.status.saved_label.text() == ""  # nothing the user typed was saved
+    catalog.accounts.create(context.store, {"name": "Globex"})
+    assert window.status.saved_label.text().startswith("Saved ")

@@ -572,3 +572,16 @@ def test_a_sync_that_pulls_a_changed_name_shows_in_the_open_workspace(
     sync_now(qtbot, window)
     qtbot.waitUntil(lambda: workspace.title == "Acme Europe")  # type: ignore[attr-defined]
     assert window.tabs.tabText(window.tabs.currentIndex()) == "Acme Europe"
+
+
+def test_an_address_typed_in_capitals_is_saved_not_a_crash(
+    qtbot: QtBot, context: AppContext
+) -> None:
+    dialog = PreferencesDialog(context, section="crm")
+    qtbot.addWidget(dialog)
+    dialog.crm.setCurrentIndex(dialog.crm.findData("hubspot"))
+    dialog.crm_base_url.setText("HTTPS://crm.example.com/")
+    assert dialog.crm_base_url_error.isHidden()
+    dialog.buttons.button(QDialogButtonBox.StandardButton.Ok).click()
+    assert dialog.result() == dialog.DialogCode.Accepted
+    assert context.settings.prefs.crm_base_url == "https://crm.example.com"

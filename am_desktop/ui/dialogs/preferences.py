@@ -322,6 +322,9 @@ class PreferencesDialog(QDialog):
     def base_url(self) -> str:
         """The API address typed (the CRM's own when left empty), without a trailing slash."""
         text = self.crm_base_url.text().strip().rstrip("/")
+        scheme, colon, rest = text.partition(":")
+        if colon and scheme.isalpha():
+            text = f"{scheme.lower()}:{rest}"  # "HTTPS://…" is the same address
         return text or Prefs.crm_base_url.default
 
     def base_url_problem(self) -> str:

@@ -175,6 +175,7 @@ class NotesPanel(QWidget):
             lane=Lane.READ,
             receiver=self,
             on_done=self._on_account_names_loaded,
+            supersede=(self, "accounts"),
         )
 
     def on_shown(self) -> None:
@@ -212,6 +213,7 @@ class NotesPanel(QWidget):
             lane=Lane.READ,
             receiver=self,
             on_done=lambda rows: self._on_rows_loaded(where, rows),
+            supersede=(self, "notes"),
         )
 
     def _on_rows_loaded(self, where: NoteFilter, rows: list[NoteRow]) -> None:

@@ -356,6 +356,7 @@ class RenewalsView(QWidget):
             lane=Lane.READ,
             receiver=self,
             on_done=lambda loaded: self._on_loaded(today, *loaded),
+            supersede=(self, "renewals"),
         )
 
     def on_shown(self) -> None:

@@ -224,3 +224,25 @@ def _renewal_of(store: Store, contract_id: int) -> int:
     finally:
         connection.close()
     return int(row[0])
+
+
+def test_a_database_named_by_a_relative_path_or_odd_characters_is_watched(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from am_desktop.services.store import open_store
+
+    folder = tmp_path / "my #1 folder?"
+    folder.mkdir()
+    monkeypatch.chdir(folder)
+    store = open_store(Path("book.sqlite3"))  # as `am-desktop --db book.sqlite3` gives it
+    try:
+        assert store.changed_elsewhere() is False
+        other = sqlite3.connect(folder / "book.sqlite3")
+        other.execute("INSERT INTO account (name, tier, checkin_cadence_days, uid, version,"
+                      " created_at, updated_at) VALUES ('X', 'standard', 30, 'u-1', 1,"
+                      " '2026-01-01', '2026-01-01')")  # fmt: skip
+        other.commit()
+        other.close()
+        assert store.changed_elsewhere() is True
+    finally:
+        store.close()

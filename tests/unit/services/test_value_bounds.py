@@ -137,7 +137,7 @@ def _dump(path: Path) -> list[str]:
 
 
 @pytest.fixture
-def book(store: Store, db_path: Path) -> Iterator[Store]:
+def book(store: Store) -> Iterator[Store]:
     """A store with one account (acme.com) that every kind's row refers to."""
     catalog.accounts.create(store, {"name": "Acme", "domain": "acme.com"})
     yield store
@@ -210,7 +210,7 @@ def test_a_control_character_in_any_cell_is_a_row_problem(
 
 
 @pytest.mark.parametrize("cell", SPECIFIC_DATES)
-@pytest.mark.parametrize("where", DATE_COLUMNS)
+@pytest.mark.parametrize("where", DATE_COLUMNS, ids="{0[0]}.{0[1]}".format)
 def test_the_dates_from_the_issue_are_refused_in_every_date_column(
     book: Store, db_path: Path, tmp_path: Path, where: tuple[str, str], cell: str
 ) -> None:
@@ -219,7 +219,7 @@ def test_the_dates_from_the_issue_are_refused_in_every_date_column(
 
 
 @pytest.mark.parametrize("cell", SPECIFIC_AMOUNTS)
-@pytest.mark.parametrize("where", MONEY_COLUMNS)
+@pytest.mark.parametrize("where", MONEY_COLUMNS, ids="{0[0]}.{0[1]}".format)
 def test_the_amounts_from_the_issue_are_refused_in_every_money_column(
     book: Store, db_path: Path, tmp_path: Path, where: tuple[str, str], cell: str
 ) -> None:

@@ -7,6 +7,7 @@ A rule accepts either text (as typed or read from a CSV cell) or the stored type
 
 from __future__ import annotations
 
+import math
 from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import date, datetime
@@ -69,7 +70,7 @@ def long_text(max_length: int = 1_000_000) -> Coerce:
     def coerce(value: object) -> str:
         if not isinstance(value, str):
             raise ValueError(f"expects text, got {type(value).__name__}")
-        result = value.replace("\r\n", "\n").strip()
+        result = values.refuse_control_characters(value).replace("\r\n", "\n").strip()
         if len(result) > max_length:
             raise ValueError(f"is longer than {max_length} characters")
         return result
@@ -105,10 +106,13 @@ def whole_number(low: int, high: int) -> Coerce:
 
 
 def money(minimum: int = 0) -> Coerce:
-    """Cents as ``int`` (never float), or an amount written as text; at least ``minimum``."""
+    """Cents as ``int`` (never float), or an amount written as text; at least ``minimum``.
+
+    At most ``values.MAX_MONEY_CENTS`` either way, however the amount is given.
+    """
 
     def coerce(value: object) -> int:
-        cents = _text_or(int, values.parse_money_cents)(value)
+        cents = values.within_money_bound(_text_or(int, values.parse_money_cents)(value))
         if cents < minimum:
             raise ValueError("must be more than zero" if minimum > 0 else "must not be negative")
         return int(cents)
@@ -135,9 +139,12 @@ def coordinate() -> Coerce:
         if isinstance(value, bool) or not isinstance(value, int | float | str):
             raise ValueError("expects a number")
         try:
-            return float(value)
+            number = float(value)
         except ValueError:
             raise ValueError(f"'{value}' is not a number") from None
+        if not math.isfinite(number):
+            raise ValueError(f"'{value}' is not a finite number")
+        return number
 
     return coerce
 
@@ -148,22 +155,23 @@ def reference() -> Coerce:
 
 
 def day() -> Coerce:
-    """A ``date`` (a ``datetime`` is refused: say which day)."""
+    """A ``date`` within ``values.EARLIEST_YEAR``–``LATEST_YEAR`` (a ``datetime`` is refused)."""
 
     def coerce(value: object) -> date:
         if isinstance(value, datetime):
             raise ValueError("expects a date without a time")
-        return _text_or(date, values.parse_date)(value)  # type: ignore[no-any-return]
+        day: date = _text_or(date, values.parse_date)(value)
+        return values.within_years(day)
 
     return coerce
 
 
 def moment() -> Coerce:
-    """An aware UTC ``datetime``."""
+    """An aware UTC ``datetime`` within ``values.EARLIEST_YEAR``–``LATEST_YEAR``."""
 
     def coerce(value: object) -> datetime:
         if isinstance(value, datetime):
-            return values.to_utc(value)
+            return values.to_utc_within_years(value)
         return _text_or(datetime, values.parse_datetime)(value)  # type: ignore[no-any-return]
 
     return coerce

@@ -9,6 +9,31 @@ from __future__ import annotations
 
 import re
 from datetime import UTC, date, datetime
+from typing import TypeVar
+
+_Day = TypeVar("_Day", date, datetime)
+
+#: The years a stored date may fall in, for every date and date-time column of every kind.
+#: Dates outside are slips (``0999`` for ``1999``) or placeholders (``9999-12-31`` for "never");
+#: near the ends of Python's calendar a time-zone shift raises OverflowError, and SQLite orders
+#: and formats years below 1000 wrongly, so such values are refused where they enter.
+EARLIEST_YEAR = 1900
+LATEST_YEAR = 2200
+
+#: The largest amount stored, in minor units: 10^13 cents = 100 billion in the main unit, far
+#: above any real contract in any currency we show. SQLite keeps integers in 64 bits
+#: (about 9.2 x 10^18), so a sum of up to 900,000 such amounts still fits; larger values made
+#: totals fail with "integer overflow" long after the row was accepted.
+MAX_MONEY_CENTS = 10**13
+
+#: Control characters refused in text: C0 and DEL, except tab, line feed and carriage return.
+#: SQLite's text functions stop at NUL, and the others are invisible garbage from binary files.
+_CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
+
+
+class OutOfRangeError(ValueError):
+    """A well-written value outside what is stored (a year or an amount too large)."""
+
 
 CURRENCY_SYMBOLS = "$€£¥"
 _MONEY = re.compile(
@@ -21,9 +46,18 @@ _DOMAIN = re.compile(r"^(?=.{1,253}$)([a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?\.)+[a
 _CURRENCY = re.compile(r"^[A-Z]{3}$")
 
 
+def refuse_control_characters(text: str) -> str:
+    """``text`` unchanged, or ``ValueError`` if it holds a control character (NUL, ESC…)."""
+    found = _CONTROL.search(text)
+    if found:
+        code = f"U+{ord(found.group()):04X}"
+        raise ValueError(f"holds a control character ({code}) at position {found.start() + 1}")
+    return text
+
+
 def clean_text(text: str, max_length: int = 200) -> str:
     """Trim and collapse a one-line text; refuse one longer than ``max_length``."""
-    value = " ".join(text.split())
+    value = " ".join(refuse_control_characters(text).split())
     if len(value) > max_length:
         raise ValueError(f"is longer than {max_length} characters")
     return value
@@ -58,15 +92,34 @@ def parse_domain(text: str) -> str:
     return value
 
 
+def within_years(day: _Day, shown: str | None = None) -> _Day:
+    """``day`` unchanged if its year is within EARLIEST_YEAR–LATEST_YEAR, else ``ValueError``.
+
+    Args:
+        shown: how the value was written, for the message (else its ISO form).
+    """
+    if not EARLIEST_YEAR <= day.year <= LATEST_YEAR:
+        raise OutOfRangeError(
+            f"'{shown or day.isoformat()}' is outside the years {EARLIEST_YEAR}–{LATEST_YEAR}"
+        )
+    return day
+
+
 def parse_date(text: str) -> date:
     """An ISO 8601 date (``2026-11-22``); a date-time is accepted and its date kept."""
     value = text.strip()
-    try:
-        if len(value) > 10 and value[10] in "T ":
+    if len(value) > 10 and value[10] in "T ":
+        try:
             return parse_datetime(value).date()
-        return date.fromisoformat(value)
+        except OutOfRangeError:
+            raise
+        except ValueError:
+            raise ValueError(f"'{value}' is not a date written as YYYY-MM-DD") from None
+    try:
+        day = date.fromisoformat(value)
     except ValueError:
         raise ValueError(f"'{value}' is not a date written as YYYY-MM-DD") from None
+    return within_years(day, value)
 
 
 def parse_datetime(text: str) -> datetime:
@@ -81,9 +134,15 @@ def parse_datetime(text: str) -> datetime:
         raise ValueError(
             f"'{value}' is not a date and time written as YYYY-MM-DD or YYYY-MM-DDTHH:MM"
         ) from None
-    if moment.tzinfo is None:
-        return moment.replace(tzinfo=UTC)
-    return moment.astimezone(UTC)
+    return to_utc_within_years(moment, value)
+
+
+def to_utc_within_years(moment: datetime, shown: str | None = None) -> datetime:
+    """:func:`to_utc`, refusing a moment outside the allowed years (before or after the shift).
+
+    The local year is checked first: near year 1 or 9999 the shift itself overflows.
+    """
+    return within_years(to_utc(within_years(moment, shown)), shown)
 
 
 def parse_money_cents(text: str) -> int:
@@ -105,9 +164,26 @@ def parse_money_cents(text: str) -> int:
             f"'{raw}' is not an amount; write it like 1200, 1,200.50 or $1200 "
             "(a point for decimals, commas only between thousands)"
         )
-    units = int(match["digits"].replace(",", ""))
-    cents = int((match["cents"] or "0").ljust(2, "0"))
-    return units * 100 + cents
+    digits = match["digits"].replace(",", "").lstrip("0")
+    if len(digits) > len(str(MAX_MONEY_CENTS)):  # far too large: no need to convert it
+        raise _too_large(raw)
+    cents = int(digits or "0") * 100 + int((match["cents"] or "0").ljust(2, "0"))
+    if cents > MAX_MONEY_CENTS:
+        raise _too_large(raw)
+    return cents
+
+
+def within_money_bound(cents: int) -> int:
+    """``cents`` unchanged if its size is at most MAX_MONEY_CENTS, else ``ValueError``."""
+    if abs(cents) > MAX_MONEY_CENTS:
+        raise _too_large(format_money(cents))
+    return cents
+
+
+def _too_large(shown: str) -> OutOfRangeError:
+    return OutOfRangeError(
+        f"'{shown}' is larger than the largest amount, {MAX_MONEY_CENTS // 100:,}"
+    )
 
 
 def format_money(cents: int) -> str:

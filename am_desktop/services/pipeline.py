@@ -22,8 +22,10 @@ def close_opportunity(
     """Close an opportunity; a win writes its amount to the ledger as an expansion on ``on``.
 
     Raises:
-        ValidationError: it is closed already, or a win has no amount.
+        ValidationError: it is closed already, a win has no amount, or the date is outside
+            the years stored.
     """
+    OPPORTUNITY.check({"close_date": on}, creating=False)
     with store.write() as session:
         row = session.get(Opportunity, opportunity_id)
         if row is None:

@@ -42,8 +42,10 @@ def close_renewal(
     the outcome ARR) with a fresh renewal.
 
     Raises:
-        ValidationError: it is closed already, or the outcome is negative.
+        ValidationError: it is closed already, the outcome is negative or too large, or the
+            date is outside the years stored.
     """
+    catalog.RENEWAL.check({"close_date": on}, creating=False)  # the rules a form's date meets
     with store.write() as session:
         renewal = session.get(Renewal, renewal_id)
         if renewal is None:
@@ -58,6 +60,7 @@ def close_renewal(
         )
         if outcome < 0:
             raise ValidationError("The outcome ARR cannot be negative.", "outcome_arr_cents")
+        catalog.RENEWAL.check({"outcome_arr_cents": outcome}, creating=False)
         movement = _movement(session, renewal, contract, renewed=renewed, outcome=outcome, on=on)
         if movement is not None:
             session.add(movement)

@@ -14,6 +14,7 @@ from pathlib import Path
 from typing import Any
 
 from am_desktop.domain.csv_formats import FORMATS, CsvColumn, header_key, restore_formula_guard
+from am_desktop.domain.values import refuse_control_characters
 from am_desktop.errors import RowProblem, ValidationError
 
 # Cells can hold whole meeting notes.
@@ -161,7 +162,7 @@ def read_csv(kind: str, path: Path, mapping: Mapping[str, str | None] | None = N
             if cell[0] == "'":
                 cell = restore_formula_guard(cell)
             try:
-                values[name] = parse(cell)
+                values[name] = parse(refuse_control_characters(cell))
             except ValueError as error:
                 source.problem(row, name, str(error))
         for name in required:

@@ -6,6 +6,7 @@ from datetime import UTC, date, datetime, timedelta
 
 import pytest
 
+from am_desktop.domain.values import EARLIEST_YEAR, LATEST_YEAR
 from am_desktop.services import catalog, notes
 from am_desktop.services.note_search import search_naive, search_notes
 from am_desktop.services.store import Store
@@ -102,7 +103,7 @@ def test_the_naive_ranking_finds_the_same_notes_for_a_rare_word(store: Store, ac
 
 
 def test_notes_far_in_the_future_or_past_are_indexed_and_found(store: Store, acme: int) -> None:
-    for year in (1905, 9999):
+    for year in (EARLIEST_YEAR, LATEST_YEAR):  # the edges of what is stored
         notes.create_note(
             store,
             {

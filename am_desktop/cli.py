@@ -203,6 +203,11 @@ def run_import(args: argparse.Namespace) -> int:
     finally:
         progress.finish()
         store.close()
+    if not summary.rows:
+        from am_desktop.services.transfer.csv_reader import no_rows_message
+
+        print(no_rows_message(args.file), file=sys.stderr)
+        return EXIT_OK
     verb = "would be" if summary.dry_run else "were"
     print(
         f"{summary.kind}: {summary.rows:,} rows — {summary.added:,} added, "

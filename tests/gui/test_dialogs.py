@@ -72,6 +72,17 @@ def test_the_import_preview_lists_invalid_rows_before_writing(
     assert [a.name for a in catalog.accounts.find(context.store)] == ["Acme"]
 
 
+def test_the_import_preview_says_a_header_only_file_has_no_rows(
+    qtbot: QtBot, context: AppContext, tmp_path: Path
+) -> None:
+    source = tmp_path / "accounts.csv"
+    source.write_text("name,domain\n")
+    dialog = ImportDialog(context, source)
+    qtbot.addWidget(dialog)
+    assert "has no rows" in dialog.summary_label.text()
+    assert not dialog.import_button.isEnabled()
+
+
 def test_the_import_mapping_can_be_changed(
     qtbot: QtBot, context: AppContext, tmp_path: Path
 ) -> None:

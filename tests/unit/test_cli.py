@@ -91,6 +91,44 @@ def test_user_errors_are_one_plain_sentence_without_traceback(
     assert "Traceback" not in err
 
 
+@pytest.mark.parametrize(
+    ("content", "message"),
+    [
+        ('[{"name": "Acme"}]', "accounts.csv holds JSON, and import reads CSV files only"),
+        ('  {"name": "Acme"}', "accounts.csv holds JSON"),
+        (
+            'name,domain\nAcme,acme.com\n"Globex,globex.com\nInitech,initech.com\n',
+            "row 3 (from line 3) opens a quote that is never closed",
+        ),
+        (
+            "name,notes\nAcme,x\nGlobex," + "y" * (17 * 1024 * 1024) + "\n",
+            "row 3 (from line 3) has a cell larger than 16 MB",
+        ),
+    ],
+    ids=["json-array", "json-object", "unterminated-quote", "huge-cell"],
+)
+def test_unreadable_files_are_named_for_what_they_are_and_where(
+    capsys: pytest.CaptureFixture[str], tmp_path: Path, content: str, message: str
+) -> None:
+    source = tmp_path / "accounts.csv"
+    source.write_text(content)
+    db = tmp_path / "am.sqlite3"
+    code, out, err = run(capsys, "import", "accounts", str(source), "--db", str(db))
+    assert code == 1 and out == "" and message in err and "Traceback" not in err
+    assert "no column for" not in err
+
+
+def test_a_header_only_file_says_it_has_no_rows(
+    capsys: pytest.CaptureFixture[str], tmp_path: Path
+) -> None:
+    source = tmp_path / "accounts.csv"
+    source.write_text("name,domain\n")
+    db = str(tmp_path / "am.sqlite3")
+    code, out, err = run(capsys, "import", "accounts", str(source), "--db", db)
+    assert code == 0 and out == ""
+    assert err == "accounts.csv has no rows, only a header: there is nothing to import.\n"
+
+
 def test_every_invalid_row_is_listed_on_stderr(
     capsys: pytest.CaptureFixture[str], tmp_path: Path
 ) -> None:

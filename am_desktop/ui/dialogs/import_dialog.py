@@ -27,7 +27,7 @@ from PySide6.QtWidgets import (
 from am_desktop.domain.cancel import CancelToken
 from am_desktop.domain.csv_formats import FORMATS, KINDS
 from am_desktop.errors import AppError, Cancelled
-from am_desktop.services.transfer.csv_reader import guess_column, read_headers
+from am_desktop.services.transfer.csv_reader import guess_column, no_rows_message, read_headers
 from am_desktop.services.transfer.importer import ImportSummary, import_csv
 from am_desktop.ui.context import AppContext
 from am_desktop.ui.tasks import Lane
@@ -212,6 +212,8 @@ class ImportDialog(QDialog):
             f"{summary.rows:,} rows: {summary.added:,} new, {summary.updated:,} updated, "
             f"{summary.unchanged:,} unchanged."
         )
+        if not summary.rows and self.path is not None:
+            text = no_rows_message(self.path)
         if summary.skipped:
             text += (
                 f" {summary.skipped:,} rows are invalid (listed below); nothing is imported "

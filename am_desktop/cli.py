@@ -19,6 +19,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any, TextIO
 
 from am_desktop import __version__, log
+from am_desktop.cli_args import FIRST_DAY, LAST_DAY, day, whole_number
 from am_desktop.domain.csv_formats import KINDS
 from am_desktop.domain.values import counted
 from am_desktop.errors import AppError, Cancelled, ExportError, ImportRejected, ValidationError
@@ -28,6 +29,8 @@ if TYPE_CHECKING:
 
 PROG = "am-desktop"
 EXIT_OK, EXIT_ERROR, EXIT_USAGE, EXIT_INTERRUPTED = 0, 1, 2, 130
+#: The most search results asked for at once, and the longest renewal window (100 years).
+MAX_RESULTS, MAX_WITHIN_DAYS = 100_000, 36_500
 
 
 class StderrProgress:
@@ -117,13 +120,23 @@ def build_parser() -> argparse.ArgumentParser:
 
     find = commands.add_parser("search", help='search every note (words, "phrases", prefix*)')
     find.add_argument("query", metavar="QUERY")
-    find.add_argument("--limit", type=int, default=20, metavar="N", help="at most N results")
+    find.add_argument(
+        "--limit",
+        type=whole_number(1, MAX_RESULTS, "N"),
+        default=20,
+        metavar="N",
+        help=f"at most N results (1 to {MAX_RESULTS:,}; default 20)",
+    )
     find.add_argument("--json", action="store_true", help="one JSON document on stdout")
     _add_db(find)
 
     ren = commands.add_parser("renewals", help="list upcoming renewals")
     ren.add_argument(
-        "--within", type=int, default=90, metavar="DAYS", help="ending within DAYS (default 90)"
+        "--within",
+        type=whole_number(0, MAX_WITHIN_DAYS, "DAYS"),
+        default=90,
+        metavar="DAYS",
+        help=f"ending within DAYS (0 to {MAX_WITHIN_DAYS:,}; default 90)",
     )
     ren.add_argument("--json", action="store_true", help="one JSON document on stdout")
     _add_db(ren)
@@ -146,8 +159,7 @@ def build_parser() -> argparse.ArgumentParser:
 def _add_reports(commands: Any) -> None:
     """The commands that read the portfolio back: kpis and qbr."""
     kpi = commands.add_parser("kpis", help="the portfolio's KPIs for a period")
-    kpi.add_argument("--from", dest="start", metavar="DATE", help="first day (YYYY-MM-DD)")
-    kpi.add_argument("--to", dest="end", metavar="DATE", help="last day (default: today)")
+    _add_period(kpi)
     kpi.add_argument("--json", action="store_true", help="one JSON document on stdout")
     _add_db(kpi)
 
@@ -157,9 +169,18 @@ def _add_reports(commands: Any) -> None:
     target.add_argument("--portfolio", action="store_true", help="the whole portfolio")
     qbr.add_argument("--out", type=Path, metavar="DIR", required=True, help="folder to write to")
     qbr.add_argument("--format", default="pdf,png,svg", metavar="LIST", help="pdf,png,svg")
-    qbr.add_argument("--from", dest="start", metavar="DATE", help="first day (YYYY-MM-DD)")
-    qbr.add_argument("--to", dest="end", metavar="DATE", help="last day (default: today)")
+    _add_period(qbr)
     _add_db(qbr)
+
+
+def _add_period(parser: argparse.ArgumentParser) -> None:
+    span = f"{FIRST_DAY.year} to {LAST_DAY.year}"
+    parser.add_argument(
+        "--from", dest="start", type=day, metavar="DATE", help=f"first day (YYYY-MM-DD, {span})"
+    )
+    parser.add_argument(
+        "--to", dest="end", type=day, metavar="DATE", help="last day (default: today)"
+    )
 
 
 def _open(args: argparse.Namespace) -> Store:
@@ -250,8 +271,6 @@ def run_search(args: argparse.Namespace) -> int:
     """``am-desktop search QUERY``: the same ranked search as the window's Ctrl+F."""
     from am_desktop.services.note_search import search_notes
 
-    if args.limit < 1:
-        raise ValidationError("--limit must be 1 or more.")
     store = _open(args)
     try:
         results = search_notes(store, args.query, limit=args.limit)
@@ -296,8 +315,6 @@ def run_renewals(args: argparse.Namespace) -> int:
 
     from am_desktop.services.renewal_queries import upcoming
 
-    if args.within < 0:
-        raise ValidationError("--within must be 0 or more days.")
     today = date.today()
     store = _open(args)
     try:
@@ -319,17 +336,6 @@ def run_renewals(args: argparse.Namespace) -> int:
             f"{row.stage.label}, {row.likelihood}%{notice}"
         )
     return EXIT_OK
-
-
-def _day_argument(text: str | None, name: str) -> date | None:
-    from am_desktop.domain.values import parse_date
-
-    if text is None:
-        return None
-    try:
-        return parse_date(text)
-    except ValueError:
-        raise ValidationError(f"{name} wants a date such as 2026-01-31, not “{text}”.") from None
 
 
 def run_kpis(args: argparse.Namespace) -> int:
@@ -357,8 +363,8 @@ def _period(args: argparse.Namespace) -> tuple[date, date]:
     from am_desktop.domain.kpis import default_period
 
     start, end = default_period(date.today())
-    end = _day_argument(args.end, "--to") or end
-    start = _day_argument(args.start, "--from") or (default_period(end)[0] if args.end else start)
+    end = args.end or end
+    start = args.start or (default_period(end)[0] if args.end else start)
     return start, end
 
 

@@ -22,6 +22,15 @@ def run(capsys: pytest.CaptureFixture[str], *argv: str) -> tuple[int, str, str]:
     return code, out, err
 
 
+def usage_error(capsys: pytest.CaptureFixture[str], *argv: str) -> str:
+    """The message of arguments refused while they are read (exit status 2, no traceback)."""
+    with pytest.raises(SystemExit) as exited:
+        cli.main(list(argv))
+    err = capsys.readouterr().err
+    assert exited.value.code == cli.EXIT_USAGE and "Traceback" not in err
+    return err
+
+
 def test_version_is_printed_by_the_installed_entry_point() -> None:
     done = subprocess.run(
         [sys.executable, "-m", "am_desktop", "--version"],
@@ -302,8 +311,8 @@ def test_renewals_json_lists_open_renewals_within_the_window(
     assert row["stage"] == "not_started" and set(row) == {
         "account", "contract", "end_date", "notice_deadline", "days_left", "arr", "stage", "likelihood",
     }  # fmt: skip
-    code, _, err = run(capsys, "renewals", "--within", "-1", "--db", str(db))
-    assert code == 1 and "--within" in err
+    err = usage_error(capsys, "renewals", "--within", "-1", "--db", str(db))
+    assert "--within: DAYS must be a whole number from 0 to 36,500" in err
 
 
 def test_kpis_json_has_the_products_keys_and_refuses_a_bad_date(
@@ -319,8 +328,30 @@ def test_kpis_json_has_the_products_keys_and_refuses_a_bad_date(
     document = json.loads(out)
     assert code == 0 and document["from"] == "2026-01-01" and document["to"] == "2026-12-31"
     assert {"nrr", "grr", "clv", "accounts_at_end"} <= set(document)
-    code, _, err = run(capsys, "kpis", "--from", "yesterday", "--db", db)
-    assert code == 1 and "--from" in err and "Traceback" not in err
+    err = usage_error(capsys, "kpis", "--from", "yesterday", "--db", db)
+    assert "--from: a date such as 2026-01-31" in err
+
+
+@pytest.mark.parametrize(
+    ("argv", "message"),
+    [
+        (("renewals", "--within", "3000000"), "--within: DAYS must be a whole number from 0 to"),
+        (("renewals", "--within", "soon"), "not “soon”"),
+        (("qbr", "--portfolio", "--to", "9999-12-31", "--out", "."), "from 1900 to 2200"),
+        (("kpis", "--from", "0001-01-01"), "--from: a date such as 2026-01-31, from 1900"),
+        (
+            ("conflicts", "resolve", "99999999999999999999", "--take", "local"),
+            "ID must be a whole number from 1 to 9,223,372,036,854,775,807",
+        ),
+        (("search", "acme", "--limit", "0"), "--limit: N must be a whole number from 1"),
+    ],
+)
+def test_numbers_and_dates_out_of_range_are_refused_with_what_is_allowed(
+    capsys: pytest.CaptureFixture[str], tmp_path: Path, argv: tuple[str, ...], message: str
+) -> None:
+    db = tmp_path / "am.sqlite3"
+    assert message in usage_error(capsys, *argv, "--db", str(db))
+    assert not db.exists()  # refused before anything is opened
 
 
 def test_qbr_writes_a_deck_with_a_page_per_chart_and_the_charts(

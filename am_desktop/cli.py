@@ -16,7 +16,7 @@ import time
 from collections.abc import Callable, Sequence
 from datetime import date
 from pathlib import Path
-from typing import TYPE_CHECKING, Any, TextIO
+from typing import TYPE_CHECKING, Any, NoReturn, TextIO
 
 from am_desktop import __version__, log
 from am_desktop.cli_args import FIRST_DAY, LAST_DAY, day, whole_number
@@ -74,6 +74,21 @@ class StderrProgress:
             self.stream.flush()
 
 
+class _Parser(argparse.ArgumentParser):
+    """An argument parser whose errors can end with a hint (``hint=`` to ``add_parser``)."""
+
+    def __init__(self, *args: Any, hint: str | None = None, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.hint = hint
+
+    def error(self, message: str) -> NoReturn:
+        super().error(f"{message}\n{self.hint}" if self.hint else message)
+
+
+#: How to search for a word that starts with a dash (argparse takes it for an option).
+LEADING_DASH = 'A query starting with "-" goes after --: am-desktop search -- -renewal'
+
+
 def _add_db(parser: argparse.ArgumentParser, *, top: bool = False) -> None:
     parser.add_argument(
         "--db",
@@ -85,7 +100,7 @@ def _add_db(parser: argparse.ArgumentParser, *, top: bool = False) -> None:
 
 def build_parser() -> argparse.ArgumentParser:
     """The command line of PRODUCT.md §2 (the commands this version has)."""
-    parser = argparse.ArgumentParser(
+    parser = _Parser(
         prog=PROG,
         description="AM Desktop: your accounts, renewals, notes and KPIs, offline.",
     )
@@ -118,7 +133,12 @@ def build_parser() -> argparse.ArgumentParser:
     exp.add_argument("--out", type=Path, metavar="FILE", help="write to FILE (default: stdout)")
     _add_db(exp)
 
-    find = commands.add_parser("search", help='search every note (words, "phrases", prefix*)')
+    find = commands.add_parser(
+        "search",
+        help='search every note (words, "phrases", prefix*)',
+        epilog=LEADING_DASH,
+        hint=LEADING_DASH,
+    )
     find.add_argument("query", metavar="QUERY")
     find.add_argument(
         "--limit",
@@ -271,14 +291,17 @@ def run_search(args: argparse.Namespace) -> int:
     """``am-desktop search QUERY``: the same ranked search as the window's Ctrl+F."""
     from am_desktop.services.note_search import search_notes
 
+    query = _valid_text(args.query)
+    if query != args.query:
+        print("The query holds bytes that are not UTF-8: each was replaced by �.", file=sys.stderr)
     store = _open(args)
     try:
-        results = search_notes(store, args.query, limit=args.limit)
+        results = search_notes(store, query, limit=args.limit)
     finally:
         store.close()
     if args.json:
         document = {
-            "query": args.query,
+            "query": query,
             "results": [
                 {
                     "note_id": hit.note_id,
@@ -300,13 +323,19 @@ def run_search(args: argparse.Namespace) -> int:
     if results.message:
         print(results.message, file=sys.stderr)
     elif not results.hits:
-        print(f'No note matches "{args.query}".', file=sys.stderr)
+        print(f'No note matches "{query}".', file=sys.stderr)
     for hit in results.hits:
         when = hit.occurred_at.astimezone().strftime("%Y-%m-%d %H:%M")
         title = f" — {hit.title}" if hit.title else ""
         print(f"{when}  {hit.account_name}  ({hit.kind.label}){title}")
         print(f"    {hit.snippet_text()}")
     return EXIT_OK
+
+
+def _valid_text(argument: str) -> str:
+    """``argument`` with the bytes that were not UTF-8 (kept by Python as lone surrogates)
+    replaced by U+FFFD, so what is printed or written as JSON is valid UTF-8."""
+    return argument.encode("utf-8", "surrogateescape").decode("utf-8", "replace")
 
 
 def run_renewals(args: argparse.Namespace) -> int:

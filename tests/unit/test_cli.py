@@ -354,6 +354,30 @@ def test_numbers_and_dates_out_of_range_are_refused_with_what_is_allowed(
     assert not db.exists()  # refused before anything is opened
 
 
+def test_a_query_starting_with_a_dash_is_explained_and_found_after_double_dash(
+    capsys: pytest.CaptureFixture[str], tmp_path: Path
+) -> None:
+    db = str(tmp_path / "am.sqlite3")
+    (tmp_path / "a.csv").write_text(ACCOUNTS)
+    run(capsys, "import", "accounts", str(tmp_path / "a.csv"), "--db", db)
+    err = usage_error(capsys, "search", "-renewal", "--db", db)
+    assert "am-desktop search -- -renewal" in err
+    code, _, err = run(capsys, "search", "--db", db, "--", "-renewal")
+    assert code == 0 and 'No note matches "-renewal".' in err
+
+
+def test_search_json_stays_valid_utf8_when_the_query_holds_bytes_that_are_not(
+    capsys: pytest.CaptureFixture[str], tmp_path: Path
+) -> None:
+    db = str(tmp_path / "am.sqlite3")
+    (tmp_path / "a.csv").write_text(ACCOUNTS)
+    run(capsys, "import", "accounts", str(tmp_path / "a.csv"), "--db", db)
+    query = b"\xff\xferenewal".decode("utf-8", "surrogateescape")  # as Python passes such argv
+    code, out, err = run(capsys, "search", query, "--json", "--db", db)
+    assert code == 0 and "not UTF-8" in err
+    assert json.loads(out.encode("utf-8"))["query"] == "\ufffd\ufffdrenewal"
+
+
 def test_qbr_writes_a_deck_with_a_page_per_chart_and_the_charts(
     capsys: pytest.CaptureFixture[str], tmp_path: Path
 ) -> None:

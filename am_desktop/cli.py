@@ -203,11 +203,31 @@ def _add_period(parser: argparse.ArgumentParser) -> None:
     )
 
 
-def _open(args: argparse.Namespace) -> Store:
+def _open(args: argparse.Namespace, *, create: bool = False) -> Store:
+    """The database of ``--db`` (else the default one), opened.
+
+    Only commands that fill a database (``seed``, ``import``) may ``create`` it: for the others
+    a mistyped path would silently be a new, empty database, and "nothing found" a lie.
+    """
     from am_desktop.db.location import resolve_db_path
     from am_desktop.services.store import open_store
 
-    return open_store(resolve_db_path(args.db))
+    path = resolve_db_path(args.db)
+    if not create and _missing(path):
+        raise ValidationError(
+            f"There is no database {path}. Check --db (or $AM_DESKTOP_DB); "
+            f"`{PROG} import` or `{PROG} seed` create a new one."
+        )
+    return open_store(path)
+
+
+def _missing(path: Path) -> bool:
+    """Whether nothing is at ``path`` (a dangling link counts as nothing; other failures to
+    look are left for opening to explain)."""
+    try:
+        return not path.exists()
+    except OSError:
+        return False
 
 
 def run_seed(args: argparse.Namespace) -> int:
@@ -215,7 +235,7 @@ def run_seed(args: argparse.Namespace) -> int:
     from am_desktop.services.seed import SCALES, seed_database
 
     progress = StderrProgress()
-    store = _open(args)
+    store = _open(args, create=True)
     try:
         counts = seed_database(store, SCALES[args.scale], seed=args.seed, progress=progress)
     finally:
@@ -231,7 +251,7 @@ def run_import(args: argparse.Namespace) -> int:
     from am_desktop.services.transfer.importer import import_csv
 
     progress = StderrProgress()
-    store = _open(args)
+    store = _open(args, create=True)
     try:
         summary = import_csv(
             store,

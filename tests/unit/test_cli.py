@@ -12,6 +12,7 @@ import pytest
 
 from am_desktop import __version__, cli
 from am_desktop.db import connection
+from am_desktop.services.store import open_store
 
 ACCOUNTS = "name,domain,arr\nAcme,acme.com,1200\nGlobex,globex.com,500\n"
 
@@ -193,6 +194,7 @@ def test_seed_needs_an_empty_database(
 def test_export_to_a_missing_folder_is_explained(
     capsys: pytest.CaptureFixture[str], tmp_path: Path
 ) -> None:
+    open_store(tmp_path / "am.sqlite3").close()
     code, _, err = run(
         capsys,
         "export",
@@ -203,6 +205,37 @@ def test_export_to_a_missing_folder_is_explained(
         str(tmp_path / "nope" / "x.csv"),
     )
     assert code == 1 and "There is no folder" in err
+
+
+@pytest.mark.parametrize(
+    "argv",
+    [
+        ("export", "accounts"),
+        ("search", "acme"),
+        ("renewals",),
+        ("kpis",),
+        ("map", "Acme", "--out", "map.svg"),
+        ("conflicts",),
+        ("conflicts", "resolve", "1", "--take", "local"),
+    ],
+    ids=lambda argv: " ".join(argv[:2]),
+)
+def test_a_mistyped_database_path_is_said_not_to_exist_and_is_not_created(
+    capsys: pytest.CaptureFixture[str], tmp_path: Path, argv: tuple[str, ...]
+) -> None:
+    typo = tmp_path / "amm.sqlite3"
+    code, out, err = run(capsys, *argv, "--db", str(typo))
+    assert code == 1 and out == ""
+    assert err.startswith(f"am-desktop: There is no database {typo}.") and "seed" in err
+    assert list(tmp_path.iterdir()) == []
+
+
+def test_import_creates_a_new_database(capsys: pytest.CaptureFixture[str], tmp_path: Path) -> None:
+    (tmp_path / "a.csv").write_text(ACCOUNTS)
+    db = tmp_path / "new" / "am.sqlite3"
+    db.parent.mkdir()
+    assert run(capsys, "import", "accounts", str(tmp_path / "a.csv"), "--db", str(db))[0] == 0
+    assert db.exists()
 
 
 def test_map_draws_an_account_as_svg_or_png(

@@ -7,6 +7,7 @@ import subprocess
 import sys
 from pathlib import Path
 
+from PySide6.QtCore import Qt
 from pytestqt.qtbot import QtBot
 
 from am_desktop.services import catalog
@@ -80,6 +81,7 @@ def test_the_import_preview_says_a_header_only_file_has_no_rows(
     dialog = ImportDialog(context, source)
     qtbot.addWidget(dialog)
     assert "has no rows" in dialog.summary_label.text()
+    assert dialog.summary_label.textFormat() == Qt.TextFormat.PlainText  # quotes file names
     assert not dialog.import_button.isEnabled()
 
 

@@ -16,9 +16,10 @@ import time
 from collections.abc import Callable, Sequence
 from datetime import date
 from pathlib import Path
-from typing import TYPE_CHECKING, Any, TextIO
+from typing import TYPE_CHECKING, Any, NoReturn, TextIO
 
 from am_desktop import __version__, log
+from am_desktop.cli_args import FIRST_DAY, LAST_DAY, day, whole_number
 from am_desktop.domain.csv_formats import KINDS
 from am_desktop.domain.values import counted
 from am_desktop.errors import AppError, Cancelled, ExportError, ImportRejected, ValidationError
@@ -28,6 +29,8 @@ if TYPE_CHECKING:
 
 PROG = "am-desktop"
 EXIT_OK, EXIT_ERROR, EXIT_USAGE, EXIT_INTERRUPTED = 0, 1, 2, 130
+#: The most search results asked for at once, and the longest renewal window (100 years).
+MAX_RESULTS, MAX_WITHIN_DAYS = 100_000, 36_500
 
 
 class StderrProgress:
@@ -71,6 +74,21 @@ class StderrProgress:
             self.stream.flush()
 
 
+class _Parser(argparse.ArgumentParser):
+    """An argument parser whose errors can end with a hint (``hint=`` to ``add_parser``)."""
+
+    def __init__(self, *args: Any, hint: str | None = None, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.hint = hint
+
+    def error(self, message: str) -> NoReturn:
+        super().error(f"{message}\n{self.hint}" if self.hint else message)
+
+
+#: How to search for a word that starts with a dash (argparse takes it for an option).
+LEADING_DASH = 'A query starting with "-" goes after --: am-desktop search -- -renewal'
+
+
 def _add_db(parser: argparse.ArgumentParser, *, top: bool = False) -> None:
     parser.add_argument(
         "--db",
@@ -82,7 +100,7 @@ def _add_db(parser: argparse.ArgumentParser, *, top: bool = False) -> None:
 
 def build_parser() -> argparse.ArgumentParser:
     """The command line of PRODUCT.md §2 (the commands this version has)."""
-    parser = argparse.ArgumentParser(
+    parser = _Parser(
         prog=PROG,
         description="AM Desktop: your accounts, renewals, notes and KPIs, offline.",
     )
@@ -115,15 +133,30 @@ def build_parser() -> argparse.ArgumentParser:
     exp.add_argument("--out", type=Path, metavar="FILE", help="write to FILE (default: stdout)")
     _add_db(exp)
 
-    find = commands.add_parser("search", help='search every note (words, "phrases", prefix*)')
+    find = commands.add_parser(
+        "search",
+        help='search every note (words, "phrases", prefix*)',
+        epilog=LEADING_DASH,
+        hint=LEADING_DASH,
+    )
     find.add_argument("query", metavar="QUERY")
-    find.add_argument("--limit", type=int, default=20, metavar="N", help="at most N results")
+    find.add_argument(
+        "--limit",
+        type=whole_number(1, MAX_RESULTS, "N"),
+        default=20,
+        metavar="N",
+        help=f"at most N results (1 to {MAX_RESULTS:,}; default 20)",
+    )
     find.add_argument("--json", action="store_true", help="one JSON document on stdout")
     _add_db(find)
 
     ren = commands.add_parser("renewals", help="list upcoming renewals")
     ren.add_argument(
-        "--within", type=int, default=90, metavar="DAYS", help="ending within DAYS (default 90)"
+        "--within",
+        type=whole_number(0, MAX_WITHIN_DAYS, "DAYS"),
+        default=90,
+        metavar="DAYS",
+        help=f"ending within DAYS (0 to {MAX_WITHIN_DAYS:,}; default 90)",
     )
     ren.add_argument("--json", action="store_true", help="one JSON document on stdout")
     _add_db(ren)
@@ -146,8 +179,7 @@ def build_parser() -> argparse.ArgumentParser:
 def _add_reports(commands: Any) -> None:
     """The commands that read the portfolio back: kpis and qbr."""
     kpi = commands.add_parser("kpis", help="the portfolio's KPIs for a period")
-    kpi.add_argument("--from", dest="start", metavar="DATE", help="first day (YYYY-MM-DD)")
-    kpi.add_argument("--to", dest="end", metavar="DATE", help="last day (default: today)")
+    _add_period(kpi)
     kpi.add_argument("--json", action="store_true", help="one JSON document on stdout")
     _add_db(kpi)
 
@@ -157,16 +189,45 @@ def _add_reports(commands: Any) -> None:
     target.add_argument("--portfolio", action="store_true", help="the whole portfolio")
     qbr.add_argument("--out", type=Path, metavar="DIR", required=True, help="folder to write to")
     qbr.add_argument("--format", default="pdf,png,svg", metavar="LIST", help="pdf,png,svg")
-    qbr.add_argument("--from", dest="start", metavar="DATE", help="first day (YYYY-MM-DD)")
-    qbr.add_argument("--to", dest="end", metavar="DATE", help="last day (default: today)")
+    _add_period(qbr)
     _add_db(qbr)
 
 
-def _open(args: argparse.Namespace) -> Store:
+def _add_period(parser: argparse.ArgumentParser) -> None:
+    span = f"{FIRST_DAY.year} to {LAST_DAY.year}"
+    parser.add_argument(
+        "--from", dest="start", type=day, metavar="DATE", help=f"first day (YYYY-MM-DD, {span})"
+    )
+    parser.add_argument(
+        "--to", dest="end", type=day, metavar="DATE", help="last day (default: today)"
+    )
+
+
+def _open(args: argparse.Namespace, *, create: bool = False) -> Store:
+    """The database of ``--db`` (else the default one), opened.
+
+    Only commands that fill a database (``seed``, ``import``) may ``create`` it: for the others
+    a mistyped path would silently be a new, empty database, and "nothing found" a lie.
+    """
     from am_desktop.db.location import resolve_db_path
     from am_desktop.services.store import open_store
 
-    return open_store(resolve_db_path(args.db))
+    path = resolve_db_path(args.db)
+    if not create and _missing(path):
+        raise ValidationError(
+            f"There is no database {path}. Check --db (or $AM_DESKTOP_DB); "
+            f"`{PROG} import` or `{PROG} seed` create a new one."
+        )
+    return open_store(path)
+
+
+def _missing(path: Path) -> bool:
+    """Whether nothing is at ``path`` (a dangling link counts as nothing; other failures to
+    look are left for opening to explain)."""
+    try:
+        return not path.exists()
+    except OSError:
+        return False
 
 
 def run_seed(args: argparse.Namespace) -> int:
@@ -174,7 +235,7 @@ def run_seed(args: argparse.Namespace) -> int:
     from am_desktop.services.seed import SCALES, seed_database
 
     progress = StderrProgress()
-    store = _open(args)
+    store = _open(args, create=True)
     try:
         counts = seed_database(store, SCALES[args.scale], seed=args.seed, progress=progress)
     finally:
@@ -190,7 +251,7 @@ def run_import(args: argparse.Namespace) -> int:
     from am_desktop.services.transfer.importer import import_csv
 
     progress = StderrProgress()
-    store = _open(args)
+    store = _open(args, create=True)
     try:
         summary = import_csv(
             store,
@@ -203,6 +264,11 @@ def run_import(args: argparse.Namespace) -> int:
     finally:
         progress.finish()
         store.close()
+    if not summary.rows:
+        from am_desktop.services.transfer.csv_reader import no_rows_message
+
+        print(no_rows_message(args.file), file=sys.stderr)
+        return EXIT_OK
     verb = "would be" if summary.dry_run else "were"
     print(
         f"{summary.kind}: {summary.rows:,} rows — {summary.added:,} added, "
@@ -245,16 +311,17 @@ def run_search(args: argparse.Namespace) -> int:
     """``am-desktop search QUERY``: the same ranked search as the window's Ctrl+F."""
     from am_desktop.services.note_search import search_notes
 
-    if args.limit < 1:
-        raise ValidationError("--limit must be 1 or more.")
+    query = _valid_text(args.query)
+    if query != args.query:
+        print("The query holds bytes that are not UTF-8: each was replaced by �.", file=sys.stderr)
     store = _open(args)
     try:
-        results = search_notes(store, args.query, limit=args.limit)
+        results = search_notes(store, query, limit=args.limit)
     finally:
         store.close()
     if args.json:
         document = {
-            "query": args.query,
+            "query": query,
             "results": [
                 {
                     "note_id": hit.note_id,
@@ -276,7 +343,7 @@ def run_search(args: argparse.Namespace) -> int:
     if results.message:
         print(results.message, file=sys.stderr)
     elif not results.hits:
-        print(f'No note matches "{args.query}".', file=sys.stderr)
+        print(f'No note matches "{query}".', file=sys.stderr)
     for hit in results.hits:
         when = hit.occurred_at.astimezone().strftime("%Y-%m-%d %H:%M")
         title = f" — {hit.title}" if hit.title else ""
@@ -285,14 +352,18 @@ def run_search(args: argparse.Namespace) -> int:
     return EXIT_OK
 
 
+def _valid_text(argument: str) -> str:
+    """``argument`` with the bytes that were not UTF-8 (kept by Python as lone surrogates)
+    replaced by U+FFFD, so what is printed or written as JSON is valid UTF-8."""
+    return argument.encode("utf-8", "surrogateescape").decode("utf-8", "replace")
+
+
 def run_renewals(args: argparse.Namespace) -> int:
     """``am-desktop renewals``: open renewals of contracts ending within the window."""
     from datetime import date
 
     from am_desktop.services.renewal_queries import upcoming
 
-    if args.within < 0:
-        raise ValidationError("--within must be 0 or more days.")
     today = date.today()
     store = _open(args)
     try:
@@ -314,17 +385,6 @@ def run_renewals(args: argparse.Namespace) -> int:
             f"{row.stage.label}, {row.likelihood}%{notice}"
         )
     return EXIT_OK
-
-
-def _day_argument(text: str | None, name: str) -> date | None:
-    from am_desktop.domain.values import parse_date
-
-    if text is None:
-        return None
-    try:
-        return parse_date(text)
-    except ValueError:
-        raise ValidationError(f"{name} wants a date such as 2026-01-31, not “{text}”.") from None
 
 
 def run_kpis(args: argparse.Namespace) -> int:
@@ -352,8 +412,8 @@ def _period(args: argparse.Namespace) -> tuple[date, date]:
     from am_desktop.domain.kpis import default_period
 
     start, end = default_period(date.today())
-    end = _day_argument(args.end, "--to") or end
-    start = _day_argument(args.start, "--from") or (default_period(end)[0] if args.end else start)
+    end = args.end or end
+    start = args.start or (default_period(end)[0] if args.end else start)
     return start, end
 
 

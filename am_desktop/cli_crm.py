@@ -8,6 +8,7 @@ import json
 import sys
 from typing import Any
 
+from am_desktop.cli_args import LARGEST_ID, whole_number
 from am_desktop.errors import SyncError, SyncErrorKind, ValidationError
 
 CRMS = ("hubspot",)
@@ -39,7 +40,9 @@ def add_commands(commands: Any, add_db: Any) -> None:
     conflicts.add_argument("--json", action="store_true", help="one JSON document on stdout")
     settle = conflicts.add_subparsers(dest="conflict_action", metavar="ACTION")
     resolve = settle.add_parser("resolve", help="settle one conflict")
-    resolve.add_argument("id", type=int, metavar="ID")
+    resolve.add_argument(
+        "id", type=whole_number(1, LARGEST_ID, "ID"), metavar="ID", help="as `conflicts` lists it"
+    )
     resolve.add_argument("--take", choices=("local", "remote"), required=True)
     add_db(resolve)
     add_db(conflicts)

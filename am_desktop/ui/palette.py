@@ -37,6 +37,7 @@ from PySide6.QtWidgets import (
 from am_desktop.domain import fuzzy
 from am_desktop.services import portfolio
 from am_desktop.ui.context import AppContext
+from am_desktop.ui.plain_text import tooltip_text
 from am_desktop.ui.tasks import Lane
 
 #: How many matches the list shows: more than fit, so PageDown has somewhere to go.
@@ -212,7 +213,7 @@ class AccountPalette(QDialog):
             item = QListWidgetItem(name)
             item.setData(ID_ROLE, account_id)
             item.setData(DOMAIN_ROLE, domain)
-            item.setToolTip(f"{name} — {domain}" if domain else name)
+            item.setToolTip(tooltip_text(f"{name} — {domain}" if domain else name))
             item.setData(Qt.ItemDataRole.AccessibleTextRole, f"{name}, {domain or 'no domain'}")
             self.results.addItem(item)
         self.results.setCurrentRow(0)

@@ -38,6 +38,7 @@ from am_desktop.domain.enums import Choice
 from am_desktop.domain.records import StoredRecord
 from am_desktop.domain.values import format_money
 from am_desktop.ui import format as fmt
+from am_desktop.ui.plain_text import plain
 from am_desktop.ui.table_model import RIGHT, Column, ColumnTableModel, Env, SelectionKeeper
 
 Index = QModelIndex | QPersistentModelIndex
@@ -213,7 +214,7 @@ class RecordTable(QWidget):
         self.empty = QLabel(empty_text, self)
         self.empty.setObjectName("muted")
         self.empty.setWordWrap(True)
-        self.error = QLabel(self)
+        self.error = plain(QLabel(self))
         self.error.setObjectName("fieldError")
         self.error.setWordWrap(True)
         self.error.hide()

@@ -36,6 +36,8 @@ from PySide6.QtCore import (
 )
 from PySide6.QtWidgets import QAbstractItemView
 
+from am_desktop.ui.plain_text import tooltip_text
+
 Index = QModelIndex | QPersistentModelIndex
 IdRole = Qt.ItemDataRole.UserRole + 1
 SortKeyRole = Qt.ItemDataRole.UserRole + 2
@@ -466,7 +468,10 @@ class ColumnTableModel(QAbstractTableModel, Generic[RowT, KeyT, EnvT]):
             return Qt.CheckState.Checked if column.check(row, env) else Qt.CheckState.Unchecked
         else:
             hook = _HOOKS[role](column) if role in _HOOKS else column.roles.get(role)
-        return None if hook is None else hook(row, env)
+        value = None if hook is None else hook(row, env)
+        if role == Qt.ItemDataRole.ToolTipRole and isinstance(value, str):
+            return tooltip_text(value)  # tooltips hold names: shown as typed, never as HTML
+        return value
 
     def _showing_empty_text(self) -> bool:
         return self.empty_text is not None and len(self._source) == 0

@@ -7,6 +7,7 @@ import subprocess
 import sys
 from pathlib import Path
 
+from PySide6.QtCore import Qt
 from pytestqt.qtbot import QtBot
 
 from am_desktop.services import catalog
@@ -70,6 +71,18 @@ def test_the_import_preview_lists_invalid_rows_before_writing(
     assert dialog.import_button.isEnabled()
     dialog.import_button.click()
     assert [a.name for a in catalog.accounts.find(context.store)] == ["Acme"]
+
+
+def test_the_import_preview_says_a_header_only_file_has_no_rows(
+    qtbot: QtBot, context: AppContext, tmp_path: Path
+) -> None:
+    source = tmp_path / "accounts.csv"
+    source.write_text("name,domain\n")
+    dialog = ImportDialog(context, source)
+    qtbot.addWidget(dialog)
+    assert "has no rows" in dialog.summary_label.text()
+    assert dialog.summary_label.textFormat() == Qt.TextFormat.PlainText  # quotes file names
+    assert not dialog.import_button.isEnabled()
 
 
 def test_the_import_mapping_can_be_changed(

@@ -12,6 +12,7 @@ import pytest
 
 from am_desktop import __version__, cli
 from am_desktop.db import connection
+from am_desktop.services.store import open_store
 
 ACCOUNTS = "name,domain,arr\nAcme,acme.com,1200\nGlobex,globex.com,500\n"
 
@@ -20,6 +21,15 @@ def run(capsys: pytest.CaptureFixture[str], *argv: str) -> tuple[int, str, str]:
     code = cli.main(list(argv))
     out, err = capsys.readouterr()
     return code, out, err
+
+
+def usage_error(capsys: pytest.CaptureFixture[str], *argv: str) -> str:
+    """The message of arguments refused while they are read (exit status 2, no traceback)."""
+    with pytest.raises(SystemExit) as exited:
+        cli.main(list(argv))
+    err = capsys.readouterr().err
+    assert exited.value.code == cli.EXIT_USAGE and "Traceback" not in err
+    return err
 
 
 def test_version_is_printed_by_the_installed_entry_point() -> None:
@@ -91,6 +101,44 @@ def test_user_errors_are_one_plain_sentence_without_traceback(
     assert "Traceback" not in err
 
 
+@pytest.mark.parametrize(
+    ("content", "message"),
+    [
+        ('[{"name": "Acme"}]', "accounts.csv holds JSON, and import reads CSV files only"),
+        ('  {"name": "Acme"}', "accounts.csv holds JSON"),
+        (
+            'name,domain\nAcme,acme.com\n"Globex,globex.com\nInitech,initech.com\n',
+            "row 3 (from line 3) opens a quote that is never closed",
+        ),
+        (
+            "name,notes\nAcme,x\nGlobex," + "y" * (17 * 1024 * 1024) + "\n",
+            "row 3 (from line 3) has a cell larger than 16 MB",
+        ),
+    ],
+    ids=["json-array", "json-object", "unterminated-quote", "huge-cell"],
+)
+def test_unreadable_files_are_named_for_what_they_are_and_where(
+    capsys: pytest.CaptureFixture[str], tmp_path: Path, content: str, message: str
+) -> None:
+    source = tmp_path / "accounts.csv"
+    source.write_text(content)
+    db = tmp_path / "am.sqlite3"
+    code, out, err = run(capsys, "import", "accounts", str(source), "--db", str(db))
+    assert code == 1 and out == "" and message in err and "Traceback" not in err
+    assert "no column for" not in err
+
+
+def test_a_header_only_file_says_it_has_no_rows(
+    capsys: pytest.CaptureFixture[str], tmp_path: Path
+) -> None:
+    source = tmp_path / "accounts.csv"
+    source.write_text("name,domain\n")
+    db = str(tmp_path / "am.sqlite3")
+    code, out, err = run(capsys, "import", "accounts", str(source), "--db", db)
+    assert code == 0 and out == ""
+    assert err == "accounts.csv has no rows, only a header: there is nothing to import.\n"
+
+
 def test_every_invalid_row_is_listed_on_stderr(
     capsys: pytest.CaptureFixture[str], tmp_path: Path
 ) -> None:
@@ -146,6 +194,7 @@ def test_seed_needs_an_empty_database(
 def test_export_to_a_missing_folder_is_explained(
     capsys: pytest.CaptureFixture[str], tmp_path: Path
 ) -> None:
+    open_store(tmp_path / "am.sqlite3").close()
     code, _, err = run(
         capsys,
         "export",
@@ -156,6 +205,37 @@ def test_export_to_a_missing_folder_is_explained(
         str(tmp_path / "nope" / "x.csv"),
     )
     assert code == 1 and "There is no folder" in err
+
+
+@pytest.mark.parametrize(
+    "argv",
+    [
+        ("export", "accounts"),
+        ("search", "acme"),
+        ("renewals",),
+        ("kpis",),
+        ("map", "Acme", "--out", "map.svg"),
+        ("conflicts",),
+        ("conflicts", "resolve", "1", "--take", "local"),
+    ],
+    ids=lambda argv: " ".join(argv[:2]),
+)
+def test_a_mistyped_database_path_is_said_not_to_exist_and_is_not_created(
+    capsys: pytest.CaptureFixture[str], tmp_path: Path, argv: tuple[str, ...]
+) -> None:
+    typo = tmp_path / "amm.sqlite3"
+    code, out, err = run(capsys, *argv, "--db", str(typo))
+    assert code == 1 and out == ""
+    assert err.startswith(f"am-desktop: There is no database {typo}.") and "seed" in err
+    assert list(tmp_path.iterdir()) == []
+
+
+def test_import_creates_a_new_database(capsys: pytest.CaptureFixture[str], tmp_path: Path) -> None:
+    (tmp_path / "a.csv").write_text(ACCOUNTS)
+    db = tmp_path / "new" / "am.sqlite3"
+    db.parent.mkdir()
+    assert run(capsys, "import", "accounts", str(tmp_path / "a.csv"), "--db", str(db))[0] == 0
+    assert db.exists()
 
 
 def test_map_draws_an_account_as_svg_or_png(
@@ -264,8 +344,8 @@ def test_renewals_json_lists_open_renewals_within_the_window(
     assert row["stage"] == "not_started" and set(row) == {
         "account", "contract", "end_date", "notice_deadline", "days_left", "arr", "stage", "likelihood",
     }  # fmt: skip
-    code, _, err = run(capsys, "renewals", "--within", "-1", "--db", str(db))
-    assert code == 1 and "--within" in err
+    err = usage_error(capsys, "renewals", "--within", "-1", "--db", str(db))
+    assert "--within: DAYS must be a whole number from 0 to 36,500" in err
 
 
 def test_kpis_json_has_the_products_keys_and_refuses_a_bad_date(
@@ -281,8 +361,54 @@ def test_kpis_json_has_the_products_keys_and_refuses_a_bad_date(
     document = json.loads(out)
     assert code == 0 and document["from"] == "2026-01-01" and document["to"] == "2026-12-31"
     assert {"nrr", "grr", "clv", "accounts_at_end"} <= set(document)
-    code, _, err = run(capsys, "kpis", "--from", "yesterday", "--db", db)
-    assert code == 1 and "--from" in err and "Traceback" not in err
+    err = usage_error(capsys, "kpis", "--from", "yesterday", "--db", db)
+    assert "--from: a date such as 2026-01-31" in err
+
+
+@pytest.mark.parametrize(
+    ("argv", "message"),
+    [
+        (("renewals", "--within", "3000000"), "--within: DAYS must be a whole number from 0 to"),
+        (("renewals", "--within", "soon"), "not “soon”"),
+        (("qbr", "--portfolio", "--to", "9999-12-31", "--out", "."), "from 1900 to 2200"),
+        (("kpis", "--from", "0001-01-01"), "--from: a date such as 2026-01-31, from 1900"),
+        (
+            ("conflicts", "resolve", "99999999999999999999", "--take", "local"),
+            "ID must be a whole number from 1 to 9,223,372,036,854,775,807",
+        ),
+        (("search", "acme", "--limit", "0"), "--limit: N must be a whole number from 1"),
+    ],
+)
+def test_numbers_and_dates_out_of_range_are_refused_with_what_is_allowed(
+    capsys: pytest.CaptureFixture[str], tmp_path: Path, argv: tuple[str, ...], message: str
+) -> None:
+    db = tmp_path / "am.sqlite3"
+    assert message in usage_error(capsys, *argv, "--db", str(db))
+    assert not db.exists()  # refused before anything is opened
+
+
+def test_a_query_starting_with_a_dash_is_explained_and_found_after_double_dash(
+    capsys: pytest.CaptureFixture[str], tmp_path: Path
+) -> None:
+    db = str(tmp_path / "am.sqlite3")
+    (tmp_path / "a.csv").write_text(ACCOUNTS)
+    run(capsys, "import", "accounts", str(tmp_path / "a.csv"), "--db", db)
+    err = usage_error(capsys, "search", "-renewal", "--db", db)
+    assert "am-desktop search -- -renewal" in err
+    code, _, err = run(capsys, "search", "--db", db, "--", "-renewal")
+    assert code == 0 and 'No note matches "-renewal".' in err
+
+
+def test_search_json_stays_valid_utf8_when_the_query_holds_bytes_that_are_not(
+    capsys: pytest.CaptureFixture[str], tmp_path: Path
+) -> None:
+    db = str(tmp_path / "am.sqlite3")
+    (tmp_path / "a.csv").write_text(ACCOUNTS)
+    run(capsys, "import", "accounts", str(tmp_path / "a.csv"), "--db", db)
+    query = b"\xff\xferenewal".decode("utf-8", "surrogateescape")  # as Python passes such argv
+    code, out, err = run(capsys, "search", query, "--json", "--db", db)
+    assert code == 0 and "not UTF-8" in err
+    assert json.loads(out.encode("utf-8"))["query"] == "\ufffd\ufffdrenewal"
 
 
 def test_qbr_writes_a_deck_with_a_page_per_chart_and_the_charts(

@@ -11,14 +11,17 @@ import csv
 from collections.abc import Iterator, Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
+from typing import Any, TextIO
 
 from am_desktop.domain.csv_formats import FORMATS, CsvColumn, header_key, restore_formula_guard
 from am_desktop.domain.values import refuse_control_characters
 from am_desktop.errors import RowProblem, ValidationError
 
-# Cells can hold whole meeting notes.
-csv.field_size_limit(16 * 1024 * 1024)
+#: The largest cell read, in characters: cells can hold whole meeting notes.
+FIELD_LIMIT = 16 * 1024 * 1024
+csv.field_size_limit(FIELD_LIMIT)
+#: How much of a file's start is read to tell JSON from CSV.
+_SNIFF_CHARS = 4096
 
 
 @dataclass(slots=True)
@@ -107,23 +110,60 @@ def _header_map(
     return positions, written, ignored
 
 
+def no_rows_message(path: Path) -> str:
+    """What to say of a file that has a header but no data row (nothing to import)."""
+    return f"{path.name} has no rows, only a header: there is nothing to import."
+
+
 def _records(path: Path) -> Iterator[list[str]]:
+    number = 0  # records read so far: the header is record 1, as a spreadsheet numbers rows
+    starts = 1  # the line the next record starts on (a quoted cell can span lines)
     try:
         with path.open(encoding="utf-8-sig", newline="") as handle:
-            yield from csv.reader(handle, strict=True)
+            _refuse_json(path, handle)
+            reader = csv.reader(handle, strict=True)
+            for record in reader:
+                number += 1
+                yield record
+                starts = reader.line_num + 1
     except UnicodeDecodeError as error:
         raise ValidationError(
             f"{path.name} is not UTF-8 text (byte {error.start}). "
             "Save it as 'CSV UTF-8' and import it again."
         ) from error
     except csv.Error as error:
-        raise ValidationError(f"{path.name} is not a well-formed CSV file: {error}.") from error
+        raise ValidationError(
+            f"{path.name} is not a well-formed CSV file: row {number + 1} (from line {starts}) "
+            f"{_csv_problem(error)}. Nothing was imported."
+        ) from error
     except FileNotFoundError as error:
         raise ValidationError(f"There is no file {path}.") from error
     except IsADirectoryError as error:
         raise ValidationError(f"{path} is a folder, not a CSV file.") from error
     except PermissionError as error:
         raise ValidationError(f"{path} cannot be read (permission denied).") from error
+
+
+def _csv_problem(error: csv.Error) -> str:
+    """The csv module's complaint in words (its own are terse and name no row)."""
+    text = str(error)
+    if "field larger than field limit" in text:
+        return f"has a cell larger than {FIELD_LIMIT // (1024 * 1024)} MB"
+    if "unexpected end of data" in text:
+        return "opens a quote that is never closed (it runs to the end of the file)"
+    return f"cannot be read: {text}"
+
+
+def _refuse_json(path: Path, handle: TextIO) -> None:
+    """A JSON file (such as ``export --format json`` writes) is named as such, not as a CSV
+    file without the right columns."""
+    start = handle.read(_SNIFF_CHARS).lstrip()
+    handle.seek(0)
+    if start[:1] in ("[", "{"):
+        raise ValidationError(
+            f"{path.name} holds JSON, and import reads CSV files only. Export as CSV "
+            "(the default format) or save the data as CSV, then import that."
+        )
 
 
 def read_csv(kind: str, path: Path, mapping: Mapping[str, str | None] | None = None) -> SourceFile:

@@ -35,6 +35,7 @@ from am_desktop.errors import AppError, ValidationError
 from am_desktop.services.sync.conflicts import Conflict, Take, list_conflicts, resolve
 from am_desktop.services.sync.fields import KINDS
 from am_desktop.ui.context import AppContext
+from am_desktop.ui.plain_text import plain
 from am_desktop.ui.tasks import Lane
 from am_desktop.ui.widgets import EmptyState
 
@@ -249,7 +250,7 @@ class ConflictDialog(QDialog):
         self.edit_save = QPushButton("&Save")
         self.edit_cancel = QPushButton("Cancel")
         self.editor = QWidget()
-        self.error = QLabel()
+        self.error = plain(QLabel())
         self.error.setObjectName("fieldError")
         self.error.setWordWrap(True)
         self.error.hide()

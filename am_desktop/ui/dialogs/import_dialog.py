@@ -27,9 +27,10 @@ from PySide6.QtWidgets import (
 from am_desktop.domain.cancel import CancelToken
 from am_desktop.domain.csv_formats import FORMATS, KINDS
 from am_desktop.errors import AppError, Cancelled
-from am_desktop.services.transfer.csv_reader import guess_column, read_headers
+from am_desktop.services.transfer.csv_reader import guess_column, no_rows_message, read_headers
 from am_desktop.services.transfer.importer import ImportSummary, import_csv
 from am_desktop.ui.context import AppContext
+from am_desktop.ui.plain_text import plain
 from am_desktop.ui.tasks import Lane
 
 _IGNORE = "(ignore this column)"
@@ -65,7 +66,7 @@ class ImportDialog(QDialog):
         self.mapping_table.horizontalHeader().setStretchLastSection(True)
         self.mapping_table.setColumnWidth(0, 280)
         self.mapping_table.verticalHeader().setVisible(False)
-        self.summary_label = QLabel("Choose a file to see what it holds.")
+        self.summary_label = plain(QLabel("Choose a file to see what it holds."))
         self.summary_label.setWordWrap(True)
         self.problems_table = QTableWidget(0, 3)
         self.problems_table.setHorizontalHeaderLabels(["Row", "Column", "What is wrong"])
@@ -212,6 +213,8 @@ class ImportDialog(QDialog):
             f"{summary.rows:,} rows: {summary.added:,} new, {summary.updated:,} updated, "
             f"{summary.unchanged:,} unchanged."
         )
+        if not summary.rows and self.path is not None:
+            text = no_rows_message(self.path)
         if summary.skipped:
             text += (
                 f" {summary.skipped:,} rows are invalid (listed below); nothing is imported "

@@ -40,6 +40,7 @@ from am_desktop.ui import format as fmt
 from am_desktop.ui.context import AppContext
 from am_desktop.ui.notes.autosave import MAX_WAIT_MS, PAUSE_MS, Autosave
 from am_desktop.ui.notes.highlighter import MarkdownHighlighter
+from am_desktop.ui.plain_text import tooltip_text
 from am_desktop.ui.tasks import Lane
 
 #: (contact id, name) of the people who can attend.
@@ -459,7 +460,7 @@ class NoteEditor(QWidget):
             return
         message = error.user_message if isinstance(error, AppError) else "Not saved"
         self._set_status("Not saved")
-        self.status.setToolTip(message)
+        self.status.setToolTip(tooltip_text(message))
         self.retry.show()
         if not isinstance(error, AppError):
             self.context.messages.failure(error)
@@ -468,6 +469,7 @@ class NoteEditor(QWidget):
         box = QMessageBox(self)
         box.setIcon(QMessageBox.Icon.Question)
         box.setWindowTitle("This note changed elsewhere")
+        box.setTextFormat(Qt.TextFormat.PlainText)  # the message quotes note titles
         box.setText(conflict.user_message)
         box.setInformativeText(
             "Keep mine: your text replaces the other version.\n"

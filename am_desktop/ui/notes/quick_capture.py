@@ -13,6 +13,7 @@ from PySide6.QtWidgets import QLabel, QVBoxLayout, QWidget
 from am_desktop.services import notes
 from am_desktop.ui.context import AppContext
 from am_desktop.ui.notes.editor import NoteEditor
+from am_desktop.ui.plain_text import plain
 from am_desktop.ui.tasks import Lane
 
 
@@ -25,7 +26,7 @@ class QuickCapture(QWidget):
         self.context = context
         self.setWindowTitle("Quick note")
         self.resize(560, 420)
-        self.heading = QLabel(self)
+        self.heading = plain(QLabel(self))
         self.heading.setObjectName("sectionTitle")
         self.editor = NoteEditor(context, self)
         self.editor.set_templates(context.settings.prefs.note_templates)

@@ -21,6 +21,7 @@ from PySide6.QtWidgets import (
 )
 
 from am_desktop.domain.alerts import Alert, snooze_until, visible
+from am_desktop.ui.plain_text import plain
 from am_desktop.ui.settings import AppSettings
 
 
@@ -99,7 +100,7 @@ class AlertsPanel(QFrame):
     def _row(self, alert: Alert) -> QWidget:
         row = QFrame(self)
         row.setFrameShape(QFrame.Shape.NoFrame)
-        text = QLabel(("⚑ " if alert.is_notice else "↻ ") + alert.message, row)
+        text = plain(QLabel(("⚑ " if alert.is_notice else "↻ ") + alert.message, row))
         text.setWordWrap(True)
         buttons = QHBoxLayout()
         buttons.addStretch(1)

@@ -20,6 +20,7 @@ from PySide6.QtWidgets import (
 
 from am_desktop.domain.values import format_money, parse_money_cents
 from am_desktop.ui import format as fmt
+from am_desktop.ui.plain_text import plain
 
 
 class CloseRenewalDialog(QDialog):
@@ -57,7 +58,7 @@ class CloseRenewalDialog(QDialog):
             QDialogButtonBox.StandardButton.Ok | QDialogButtonBox.StandardButton.Cancel, self
         )
         form = QFormLayout()
-        form.addRow("Contract", QLabel(contract, self))
+        form.addRow("Contract", plain(QLabel(contract, self)))
         form.addRow("", self.renewed)
         form.addRow("", self.churned)
         form.addRow("New ARR", self.arr)

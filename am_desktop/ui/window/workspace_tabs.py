@@ -14,6 +14,7 @@ from PySide6.QtGui import QUndoStack
 from PySide6.QtWidgets import QTabWidget, QWidget
 
 from am_desktop.ui.context import AppContext
+from am_desktop.ui.plain_text import tooltip_text
 from am_desktop.ui.settings import Option, Prefs
 
 if TYPE_CHECKING:
@@ -175,7 +176,7 @@ class WorkspaceTabs(QTabWidget):
         if index > 0:
             cut = text if len(text) <= TITLE_CHARS else text[: TITLE_CHARS - 1] + "…"
             self.setTabText(index, cut)
-            self.setTabToolTip(index, text)
+            self.setTabToolTip(index, tooltip_text(text))
 
     @Slot(object)
     def _on_settings_changed(self, option: Option[Any]) -> None:

@@ -17,6 +17,7 @@ from am_desktop.services.workspace import AccountFigures, account_figures
 from am_desktop.ui import format as fmt
 from am_desktop.ui.commands import ArchiveCommand
 from am_desktop.ui.context import AppContext
+from am_desktop.ui.plain_text import plain
 from am_desktop.ui.workspace.part import WorkspacePart
 
 
@@ -57,9 +58,9 @@ class WorkspaceHeader(WorkspacePart):
         self.undo = undo
         self.data: AccountFigures | None = None
         self.title = "…"
-        self.name_label = QLabel("…", self)
+        self.name_label = plain(QLabel("…", self))
         self.name_label.setObjectName("accountName")
-        self.facts_label = QLabel(self)
+        self.facts_label = plain(QLabel(self))
         self.facts_label.setObjectName("muted")
         self.coverage_label = QLabel(self)
         self.coverage_label.setTextFormat(Qt.TextFormat.RichText)

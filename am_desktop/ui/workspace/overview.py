@@ -24,6 +24,7 @@ from am_desktop.services.activity import ActivityItem
 from am_desktop.services.workspace import AccountPlan, account_plan
 from am_desktop.ui import format as fmt
 from am_desktop.ui.context import AppContext
+from am_desktop.ui.plain_text import tooltip_text
 from am_desktop.ui.record_table import Field, RecordTable
 from am_desktop.ui.workspace.editing import RecordEditing
 from am_desktop.ui.workspace.part import WorkspacePart
@@ -199,7 +200,7 @@ class OverviewTab(WorkspacePart):
             detail = f" · {event.detail}" if event.detail else ""
             item = QListWidgetItem(f"{_ACTIVITY_MARKS[event.kind]} {event.title}\n{when}{detail}")
             item.setData(Qt.ItemDataRole.UserRole, (event.kind, event.ref_id))
-            item.setToolTip(f"{event.title}\n{when}{detail}")
+            item.setToolTip(tooltip_text(f"{event.title}\n{when}{detail}"))
             self.timeline.addItem(item)
 
     @Slot(QListWidgetItem)

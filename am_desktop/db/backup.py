@@ -42,6 +42,29 @@ def backup_to(db_path: Path, target: Path) -> Path:
     return target
 
 
+def copy_by_reading(db_path: Path, target: Path) -> Path:
+    """Copy the database to ``target`` only reading it, leaving its file and folder exactly
+    as they were (for work that must never touch the user's data, like the self-test).
+
+    Raises:
+        StorageError: the database is damaged, foreign or too new (see
+            :func:`~am_desktop.db.migrate.current_revision`).
+    """
+    from am_desktop.db.migrate import current_revision, quiet_read_uri, read_header
+
+    current_revision(db_path)
+    source = sqlite3.connect(quiet_read_uri(db_path, read_header(db_path)), uri=True)
+    try:
+        dest = sqlite3.connect(target)
+        try:
+            source.backup(dest)
+        finally:
+            dest.close()
+    finally:
+        source.close()
+    return target
+
+
 def backup_before_migration(db_path: Path, from_revision: str) -> Path:
     """The copy taken before a schema upgrade, named after the revision it preserves."""
     stamp = datetime.now().strftime("%Y%m%d-%H%M%S")

@@ -50,10 +50,8 @@ def current_revision(path: Path) -> str | None:
     header = read_header(path)
     if not header:
         return None
-    quiet = header[18:20] == b"\x02\x02" and not wal_path(path).exists()
-    uri = f"{path.absolute().as_uri()}?mode=ro" + ("&immutable=1" if quiet else "")
     try:
-        connection = sqlite3.connect(uri, uri=True)
+        connection = sqlite3.connect(quiet_read_uri(path, header), uri=True)
         try:
             tables = {
                 row[0]
@@ -112,6 +110,13 @@ def read_header(path: Path) -> bytes:
                 detail=f"{size} < {pages} pages of {page_size}",
             )
     return header
+
+
+def quiet_read_uri(path: Path, header: bytes) -> str:
+    """A read-only URI for the database that leaves no file behind: a WAL-mode database that
+    nobody has open (no ``-wal``) is read as immutable, else SQLite would add ``-wal``/``-shm``."""
+    quiet = header[18:20] == b"\x02\x02" and not wal_path(path).exists()
+    return f"{path.absolute().as_uri()}?mode=ro" + ("&immutable=1" if quiet else "")
 
 
 def wal_path(path: Path) -> Path:

@@ -188,7 +188,7 @@ class Store:
         with self._watch_lock:
             if self._watch is None:
                 self._watch = sqlite3.connect(
-                    f"{self.path.as_uri()}?mode=ro", uri=True, check_same_thread=False
+                    f"{self.path.absolute().as_uri()}?mode=ro", uri=True, check_same_thread=False
                 )
                 self._seen_version = self._data_version()
                 return False

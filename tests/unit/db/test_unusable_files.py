@@ -103,3 +103,21 @@ def test_sqlites_own_errors_are_told_apart_from_damage(tmp_path: Path) -> None:
     unopenable = storage_error(sqlite3.OperationalError("unable to open database file"), path)
     assert "damaged" not in unopenable.user_message
     assert "could not be opened" in unopenable.user_message
+
+
+def test_a_database_named_relative_to_the_folder_is_watched(
+    db_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """``--db mine.sqlite3``: noticing other processes' writes needs a URI, and a relative
+    path has none of its own."""
+    monkeypatch.chdir(db_path.parent)
+    store = open_store(Path(db_path.name))
+    try:
+        assert store.changed_elsewhere() is False
+        other = sqlite3.connect(db_path)
+        other.execute("UPDATE alembic_version SET version_num = version_num")
+        other.commit()
+        other.close()
+        assert store.changed_elsewhere() is True
+    finally:
+        store.close()

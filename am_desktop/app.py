@@ -137,8 +137,25 @@ def _wait(app: object, condition: Callable[[], bool], seconds: float = 20.0) -> 
     return False
 
 
+def self_test_database(db: Path | None, folder: Path) -> Path:
+    """The database the self-test works on, in ``folder``: a copy of ``db`` when it exists
+    (its data is tested; the user's file is only read), else a new one."""
+    from am_desktop.db.backup import copy_by_reading
+
+    path = folder / "self-test.sqlite3"
+    if db is None:
+        return path
+    if not db.exists():
+        print(f"{db} does not exist; testing on a new database (nothing is created there).")
+        return path
+    print(f"testing on a copy of {db} (the file itself is not changed)")
+    return copy_by_reading(db, path)
+
+
 def run_self_test(db: str | None) -> int:
     """Build the window offscreen on a seeded database, open every view and a workspace.
+
+    Works on a copy of ``db`` (or a new database), so the user's file is never written.
 
     Returns:
         0 when every check passed, 1 otherwise (each check is printed).
@@ -157,7 +174,7 @@ def run_self_test(db: str | None) -> int:
     apply_theme(app)  # type: ignore[arg-type]
     with tempfile.TemporaryDirectory(prefix="am-self-test-") as folder:
         os.environ.setdefault("XDG_CONFIG_HOME", folder)  # never touch the user's settings
-        path = Path(db) if db else Path(folder) / "self-test.sqlite3"
+        path = self_test_database(Path(db) if db else None, Path(folder))
         store = open_store(path)
         if is_empty(store):
             seed_database(store, SCALES["small"], seed=1)

@@ -1,9 +1,14 @@
-"""Copies of the database through SQLite's online backup API (consistent even while in use)."""
+"""Copies of the database through SQLite's online backup API (consistent even while in use).
+
+A backup's name starts with the database's whole file name (``book.sqlite3-daily-…``), so
+``book.sqlite3`` and ``book.db`` in one folder never share one. Older versions used the stem
+alone (``book-daily-…``); those are still found and rotated away.
+"""
 
 from __future__ import annotations
 
 import sqlite3
-from datetime import date, datetime
+from datetime import date, datetime, timedelta
 from pathlib import Path
 
 from am_desktop import log
@@ -37,24 +42,67 @@ def backup_to(db_path: Path, target: Path) -> Path:
     return target
 
 
+def copy_by_reading(db_path: Path, target: Path) -> Path:
+    """Copy the database to ``target`` only reading it, leaving its file and folder exactly
+    as they were (for work that must never touch the user's data, like the self-test).
+
+    Raises:
+        StorageError: the database is damaged, foreign or too new (see
+            :func:`~am_desktop.db.migrate.current_revision`).
+    """
+    from am_desktop.db.migrate import current_revision, quiet_read_uri, read_header
+
+    current_revision(db_path)
+    source = sqlite3.connect(quiet_read_uri(db_path, read_header(db_path)), uri=True)
+    try:
+        dest = sqlite3.connect(target)
+        try:
+            source.backup(dest)
+        finally:
+            dest.close()
+    finally:
+        source.close()
+    return target
+
+
 def backup_before_migration(db_path: Path, from_revision: str) -> Path:
     """The copy taken before a schema upgrade, named after the revision it preserves."""
     stamp = datetime.now().strftime("%Y%m%d-%H%M%S")
-    name = f"{db_path.stem}-{stamp}-before-upgrade-from-{from_revision}.sqlite3"
+    name = f"{db_path.name}-{stamp}-before-upgrade-from-{from_revision}.sqlite3"
     return backup_to(db_path, backup_dir(db_path) / name)
 
 
 def rotate_daily_backup(db_path: Path, today: date, keep: int = 7) -> Path | None:
     """Take today's backup unless one exists, and keep only the ``keep`` newest daily copies.
 
+    Copies named the old way (by stem) may be a namesake's, so they never count towards
+    ``keep``; they are removed once older than the kept window, as their own rotation would.
+
     Returns:
         The new backup's path, or None when today's copy was already there.
     """
     folder = backup_dir(db_path)
-    prefix = f"{db_path.stem}-daily-"
+    prefix = f"{db_path.name}-daily-"
     target = folder / f"{prefix}{today.isoformat()}.sqlite3"
     created = None if target.exists() else backup_to(db_path, target)
-    dailies = sorted(folder.glob(f"{prefix}*.sqlite3"))
-    for old in dailies[:-keep] if keep > 0 else dailies:
+    dailies = daily_backups(folder, prefix)
+    for _day, old in dailies[:-keep] if keep > 0 else dailies:
         old.unlink()
+    if db_path.suffix:  # without one, the old names were the new ones
+        for day, old in daily_backups(folder, f"{db_path.stem}-daily-"):
+            if day <= today - timedelta(days=keep):
+                old.unlink()
     return created
+
+
+def daily_backups(folder: Path, prefix: str) -> list[tuple[date, Path]]:
+    """The daily copies in ``folder`` named ``{prefix}{day}.sqlite3``, oldest first."""
+    found: list[tuple[date, Path]] = []
+    for path in folder.iterdir():  # not glob: a file name may hold glob's "[" or "*"
+        if not (path.name.startswith(prefix) and path.name.endswith(".sqlite3")):
+            continue
+        try:
+            found.append((date.fromisoformat(path.name[len(prefix) : -len(".sqlite3")]), path))
+        except ValueError:
+            continue  # another database's, whose name merely starts alike
+    return sorted(found)

@@ -46,6 +46,36 @@ def make_private_file(path: Path) -> None:
     os.close(fd)
 
 
+def access_problem(path: Path) -> str | None:
+    """Why the database at ``path`` cannot be read and written, in words; None when it can.
+
+    Checked before SQLite sees the file, whose own errors ("unable to open database file") do
+    not say which of these it is — and must never be taken for damage.
+    """
+    if path.is_symlink() and not path.exists():
+        return (
+            f"The database {path} does not exist: it is a link to {path.readlink()}, "
+            "which is missing. Reconnect the drive or folder it points to, or choose another file."
+        )
+    if path.is_dir():
+        return f"{path} is a folder, not a database file. Choose a file name."
+    folder = path.parent
+    if path.exists():
+        if not os.access(path, os.R_OK | os.W_OK):
+            return (
+                f"The database {path} is read-only, so AM Desktop cannot use it. "
+                "Make it writable (check its permissions), or copy it into a folder of yours."
+            )
+    elif not folder.exists():
+        return None  # created, private, by prepare_db_file
+    if not os.access(folder, os.W_OK | os.X_OK):
+        return (
+            f"AM Desktop cannot create files in {folder} (the database needs its journal "
+            "beside it). Check the folder's permissions, or move the database to a folder of yours."
+        )
+    return None
+
+
 def prepare_db_file(path: Path) -> None:
     """Make sure the database file can be created privately.
 

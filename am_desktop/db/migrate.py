@@ -31,15 +31,27 @@ KNOWN_REVISIONS = (
 MIGRATIONS_PACKAGE = "am_desktop.db.migrations"
 
 
+#: The first bytes of every SQLite database file.
+SQLITE_MAGIC = b"SQLite format 3\x00"
+HEADER_SIZE = 100
+
+
 def current_revision(path: Path) -> str | None:
     """The schema revision recorded in the database; None for a new, empty file.
 
+    Looks without leaving a trace: the header is read first, and a database in WAL mode whose
+    last user closed it cleanly is read as immutable, so a refused file gains no ``-wal`` or
+    ``-shm`` beside it.
+
     Raises:
-        StorageError: the file is not a SQLite database, is damaged, is another program's
-            database, or was written by a newer version of AM Desktop.
+        StorageError: the file is not a SQLite database, is damaged or cut short, is another
+            program's database, or was written by a newer version of AM Desktop.
     """
+    header = read_header(path)
+    if not header:
+        return None
     try:
-        connection = sqlite3.connect(f"file:{path}?mode=ro", uri=True)
+        connection = sqlite3.connect(quiet_read_uri(path, header), uri=True)
         try:
             tables = {
                 row[0]
@@ -52,11 +64,13 @@ def current_revision(path: Path) -> str | None:
         finally:
             connection.close()
     except sqlite3.DatabaseError as exc:
-        raise StorageError(
-            f"{path} is damaged or is not an AM Desktop database, so it was not opened. "
-            "Restore a backup from its 'backups' folder, or choose another file.",
-            detail=str(exc),
-        ) from exc
+        if "unable to open" in str(exc):
+            raise StorageError(
+                f"The database {path} could not be opened ({exc}). Check that it exists and "
+                "that its folder lets you create files.",
+                detail=str(exc),
+            ) from exc
+        raise _damaged(path, str(exc)) from exc
     if revision is None and tables - {"alembic_version"}:
         raise StorageError(
             f"{path} holds another program's data, so AM Desktop will not use it. "
@@ -68,6 +82,54 @@ def current_revision(path: Path) -> str | None:
             "Update AM Desktop to open it; the file was left untouched."
         )
     return revision
+
+
+def read_header(path: Path) -> bytes:
+    """The database file's header, checked: empty for a new file.
+
+    Raises:
+        StorageError: the file is not a SQLite database, or is shorter than its header says
+            (cut short by a failed copy or a full disk).
+    """
+    with path.open("rb") as file:
+        header = file.read(HEADER_SIZE)
+    if not header:
+        return header
+    if len(header) < HEADER_SIZE or not header.startswith(SQLITE_MAGIC):
+        raise _damaged(path, f"header {header[:16]!r}")
+    page_size = int.from_bytes(header[16:18], "big")
+    page_size = 65536 if page_size == 1 else page_size
+    pages = int.from_bytes(header[28:32], "big")
+    pages_known = pages > 0 and header[24:28] == header[92:96]  # SQLite's validity rule
+    if pages_known and not wal_path(path).exists():  # a WAL may hold pages not yet copied back
+        size = path.stat().st_size
+        if size < pages * page_size:
+            raise StorageError(
+                f"{path} is damaged: it is cut short ({size} of {pages * page_size} bytes), "
+                "so it was not opened. Restore a backup from its 'backups' folder.",
+                detail=f"{size} < {pages} pages of {page_size}",
+            )
+    return header
+
+
+def quiet_read_uri(path: Path, header: bytes) -> str:
+    """A read-only URI for the database that leaves no file behind: a WAL-mode database that
+    nobody has open (no ``-wal``) is read as immutable, else SQLite would add ``-wal``/``-shm``."""
+    quiet = header[18:20] == b"\x02\x02" and not wal_path(path).exists()
+    return f"{path.absolute().as_uri()}?mode=ro" + ("&immutable=1" if quiet else "")
+
+
+def wal_path(path: Path) -> Path:
+    """SQLite's write-ahead log beside the database."""
+    return path.with_name(path.name + "-wal")
+
+
+def _damaged(path: Path, detail: str) -> StorageError:
+    return StorageError(
+        f"{path} is damaged or is not an AM Desktop database, so it was not opened. "
+        "Restore a backup from its 'backups' folder, or choose another file.",
+        detail=detail,
+    )
 
 
 def check_integrity(path: Path) -> None:

@@ -26,7 +26,7 @@ from typing import TYPE_CHECKING, Any
 from am_desktop import log
 from am_desktop.db import change_capture, migrate
 from am_desktop.db import connection as db_connection
-from am_desktop.db.location import prepare_db_file
+from am_desktop.db.location import access_problem, prepare_db_file
 from am_desktop.domain.changes import ChangeFeed, ChangeSet, current_origin
 from am_desktop.errors import StorageError
 
@@ -45,7 +45,12 @@ def storage_error(error: BaseException, path: Path) -> StorageError:
             "Close it there and try again."
         )
     elif "readonly" in text or "read-only" in text:
-        message = f"The database {path} cannot be written (read-only). Check its permissions."
+        message = f"The database {path} is read-only, so nothing was saved. Check its permissions."
+    elif "unable to open" in text:
+        message = (
+            f"The database {path} could not be opened: it is missing, or its folder "
+            f"{path.parent} does not let AM Desktop create files. Check the permissions."
+        )
     elif "disk is full" in text or "database or disk is full" in text:
         message = "The disk is full, so nothing was saved. Free some space and try again."
     elif "malformed" in text or "not a database" in text or "corrupt" in text:
@@ -268,15 +273,28 @@ def open_store(path: Path) -> Store:
     """Open (creating if needed) the database at ``path``, migrated to the current schema.
 
     Raises:
-        StorageError: the file is damaged, foreign, too new, or cannot be created.
+        StorageError: the file is damaged, foreign, too new, read-only, missing behind a
+            link, or cannot be created.
     """
+    problem = access_problem(path)
+    if problem is not None:
+        raise StorageError(problem)
     try:
         prepare_db_file(path)
     except OSError as error:
         raise StorageError(
             f"The database {path} could not be created: {error.strerror}.", detail=str(error)
         ) from error
-    migrated = migrate.prepare_database(path)
+    try:
+        migrated = migrate.prepare_database(path)
+    except StorageError:
+        raise
+    except Exception as error:
+        if isinstance(error, sqlite3.Error) or isinstance(
+            getattr(error, "orig", None), sqlite3.Error
+        ):
+            raise storage_error(error, path) from error  # read-only, full, locked mid-migration
+        raise
     if migrated:
         log.db.info("database %s is now at %s", path, migrate.HEAD_REVISION)
     return Store(path)

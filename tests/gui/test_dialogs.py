@@ -121,6 +121,22 @@ def test_self_test_passes_offscreen(tmp_path: Path) -> None:
     )
     assert done.returncode == 0, done.stdout + done.stderr
     assert "self-test passed" in done.stdout
+    assert not list(tmp_path.iterdir())  # a mistyped --db creates nothing
+
+
+def test_self_test_leaves_the_users_database_byte_identical(db_path: Path) -> None:
+    """An empty database of the user's is tested on a copy: no demo accounts are written."""
+    before = {p.name: p.read_bytes() for p in db_path.parent.iterdir()}
+    done = subprocess.run(
+        [sys.executable, "-m", "am_desktop", "self-test", "--db", str(db_path)],
+        capture_output=True,
+        text=True,
+        check=False,
+        timeout=120,
+    )
+    assert done.returncode == 0, done.stdout + done.stderr
+    assert "self-test passed" in done.stdout and "copy" in done.stdout
+    assert {p.name: p.read_bytes() for p in db_path.parent.iterdir()} == before
 
 
 def test_the_contact_dialog_refuses_a_bad_email_and_a_reporting_loop(

@@ -2,10 +2,12 @@
 
 from __future__ import annotations
 
+import sqlite3
 import stat
 from pathlib import Path
 
 from am_desktop.db import location
+from am_desktop.services import catalog
 from am_desktop.services.store import open_store
 
 
@@ -47,3 +49,43 @@ def test_daily_backups_rotate(db_path: Path) -> None:
     names = sorted(p.name for p in backup_dir(db_path).iterdir())
     assert len(names) == 7
     assert names[0].endswith("2026-01-04.sqlite3") and names[-1].endswith("2026-01-10.sqlite3")
+
+
+def test_two_databases_with_one_stem_keep_their_own_backups(tmp_path: Path) -> None:
+    from datetime import date
+
+    from am_desktop.db.backup import backup_dir, rotate_daily_backup
+
+    book_sqlite, book_db = tmp_path / "book.sqlite3", tmp_path / "book.db"
+    for path, name in ((book_sqlite, "Sqlite Co"), (book_db, "Db Co")):
+        store = open_store(path)
+        catalog.accounts.create(store, {"name": name})
+        store.close()
+    today = date(2026, 3, 1)
+    first = rotate_daily_backup(book_sqlite, today)
+    second = rotate_daily_backup(book_db, today)
+    assert first is not None and second is not None and first != second
+    assert {p.name for p in backup_dir(book_db).iterdir()} == {first.name, second.name}
+    for backup, name in ((first, "Sqlite Co"), (second, "Db Co")):
+        connection = sqlite3.connect(backup)
+        assert connection.execute("SELECT name FROM account").fetchall() == [(name,)]
+        connection.close()
+
+
+def test_old_style_daily_backups_are_rotated_away(db_path: Path) -> None:
+    from datetime import date
+
+    from am_desktop.db.backup import backup_dir, rotate_daily_backup
+
+    folder = backup_dir(db_path)
+    folder.mkdir()
+    stem = db_path.stem
+    (folder / f"{stem}-daily-2026-02-20.sqlite3").write_bytes(b"old")  # older than a week
+    (folder / f"{stem}-daily-2026-02-27.sqlite3").write_bytes(b"recent")
+    (folder / f"{stem}-daily-notes.sqlite3").write_bytes(b"not a daily copy")
+    rotate_daily_backup(db_path, date(2026, 3, 1), keep=7)
+    assert sorted(p.name for p in folder.iterdir()) == [
+        f"{stem}-daily-2026-02-27.sqlite3",
+        f"{stem}-daily-notes.sqlite3",
+        f"{db_path.name}-daily-2026-03-01.sqlite3",
+    ]

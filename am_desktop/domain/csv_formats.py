@@ -7,6 +7,7 @@ Salesforce and HubSpot exports use. Cells are parsed by the same value rules as 
 from __future__ import annotations
 
 import re
+import uuid
 from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
@@ -86,6 +87,17 @@ def _emails(text: str) -> tuple[str, ...]:
     return tuple(dict.fromkeys(values.parse_email(p) for p in parts))
 
 
+def _uid(text: str) -> str:
+    try:
+        return str(uuid.UUID(text.strip()))
+    except ValueError:
+        raise ValueError("is not a uid (a UUID such as the one an export writes)") from None
+
+
+#: The record's own identity, written by export so that rows whose natural key repeats (two
+#: notes at the same minute with the same title) still import back one for one.
+_UID = CsvColumn("uid", _uid)
+
 _ACCOUNT_REF = CsvColumn(
     "account",
     _text(253),
@@ -141,6 +153,7 @@ FORMATS: dict[str, tuple[CsvColumn, ...]] = {
             _whole(0, 3650),
             aliases=("Owner Expiration Notice", "Notice Period (Days)", "Notice Period"),
         ),
+        _UID,
     ),
     "arr": (
         _ACCOUNT_REF,
@@ -160,6 +173,7 @@ FORMATS: dict[str, tuple[CsvColumn, ...]] = {
         CsvColumn("title", _text(200), aliases=("Subject",)),
         CsvColumn("body", _long_text, aliases=("Note Body", "Description", "Comments")),
         CsvColumn("attendees", _emails, aliases=("Attendee Emails",)),
+        _UID,
     ),
     "surveys": (
         _ACCOUNT_REF,
@@ -168,12 +182,14 @@ FORMATS: dict[str, tuple[CsvColumn, ...]] = {
         CsvColumn("score", _whole(0, 10), True, ("Rating", "NPS Score")),
         CsvColumn("contact_email", values.parse_email, aliases=("Email", "Respondent Email")),
         CsvColumn("comment", _long_text, aliases=("Feedback", "Comments")),
+        _UID,
     ),
     "usage": (
         _ACCOUNT_REF,
         CsvColumn("date", values.parse_date, True, ("Usage Date", "Sample Date")),
         CsvColumn("active_users", _whole(0, 10_000_000), True, ("Monthly Active Users", "MAU")),
         CsvColumn("licensed_seats", _whole(0, 10_000_000), True, ("Seats", "Licenses")),
+        _UID,
     ),
 }
 

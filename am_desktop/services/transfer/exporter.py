@@ -272,12 +272,11 @@ def export_records(
             if cancel and count % _BATCH == 0:
                 cancel.raise_if_cancelled()
         return count
+    json_columns = ["uid", *(c for c in columns if c != "uid")]
     out.write("[")
     for count, row in enumerate(_rows(store, kind, today or date.today()), start=1):
         mapping = row._mapping
-        fields = ", ".join(
-            f"{json.dumps(c)}: {_json_value(c, mapping[c])}" for c in ["uid", *columns]
-        )
+        fields = ", ".join(f"{json.dumps(c)}: {_json_value(c, mapping[c])}" for c in json_columns)
         out.write(("\n  " if count == 1 else ",\n  ") + "{" + fields + "}")
         if cancel and count % _BATCH == 0:
             cancel.raise_if_cancelled()

@@ -14,7 +14,7 @@ from collections.abc import Hashable, Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import date, datetime
 from pathlib import Path
-from typing import Any, ClassVar
+from typing import Any, ClassVar, NamedTuple
 
 from sqlalchemy import Table, delete, select
 from sqlalchemy.orm import Session
@@ -85,6 +85,12 @@ class Plan:
         return ids
 
 
+class UidKey(NamedTuple):
+    """The key of a row that names its record by uid: rows are the same record only by it."""
+
+    uid: str
+
+
 def _chunks(items: Sequence[Any]) -> list[Sequence[Any]]:
     return [items[i : i + _CHUNK] for i in range(0, len(items), _CHUNK)]
 
@@ -142,6 +148,10 @@ class KindImport:
         """The row's natural key; two rows with the same key are the same record."""
         raise NotImplementedError
 
+    def identity(self, row: SourceRow) -> Hashable:
+        """What makes two rows of a file the same record (the natural key unless overridden)."""
+        return self.key(row)
+
     def match(self, row: SourceRow) -> int | None:
         """The id of the stored record the row updates, or None for a new record."""
         raise NotImplementedError
@@ -198,9 +208,10 @@ class KindImport:
         seen: dict[Hashable, int] = {}
         matched: dict[int, int] = {}
         for row in rows:
-            key = self.key(row)
+            key = self.identity(row)
             if key in seen:
-                self.source.problem(row, None, f"repeats row {seen[key]} ({self.key_words})")
+                words = "same uid" if isinstance(key, UidKey) else self.key_words
+                self.source.problem(row, None, f"repeats row {seen[key]} ({words})")
                 continue
             seen[key] = row.number
             record_id = self.match(row)
@@ -483,7 +494,11 @@ class ContactsImport(KindImport):
 
 
 class NaturalKeyImport(KindImport):
-    """Records of an account known by a natural key within it (a contract's start, a day)."""
+    """Records of an account known by a natural key within it (a contract's start, a day).
+
+    A row with a ``uid`` (as export writes) is matched by it alone, since natural keys may
+    repeat among stored records; a new uid is kept, so the file imports back one for one.
+    """
 
     #: Stored columns read besides the copied ones.
     extra_columns: ClassVar[tuple[str, ...]] = ("account_id",)
@@ -493,12 +508,26 @@ class NaturalKeyImport(KindImport):
         raise NotImplementedError
 
     def prepare(self, rows: list[SourceRow]) -> None:
-        columns = [*self.copied.values(), *self.extra_columns]
-        self.load_stored(columns, "account_id", self.accounts_of(rows))
+        columns = [*self.copied.values(), *self.extra_columns, "uid"]
+        plain = [r for r in rows if "uid" not in r.values]
+        self.load_stored(columns, "account_id", self.accounts_of(plain))
+        self.load_stored(columns, "uid", [r.values["uid"] for r in rows if "uid" in r.values])
         self.by_key = {self.stored_key(s): i for i, s in self.stored.items()}
+        self.by_uid = {s["uid"]: i for i, s in self.stored.items()}
+
+    def identity(self, row: SourceRow) -> Hashable:
+        return UidKey(row.values["uid"]) if "uid" in row.values else self.key(row)
 
     def match(self, row: SourceRow) -> int | None:
+        if "uid" in row.values:
+            return self.by_uid.get(row.values["uid"])
         return self.by_key.get(self.key(row))
+
+    def fields(self, row: SourceRow) -> dict[str, Any]:
+        values = super().fields(row)
+        if "uid" in row.values:
+            values["uid"] = row.values["uid"]
+        return values
 
     def contacts_by_email(self, emails: Iterable[str]) -> dict[tuple[int | None, str], int]:
         """(account id, e-mail) -> contact id, for linking rows to the people they name."""

@@ -400,3 +400,28 @@ def test_json_export_has_the_csv_columns_plus_uid(store: Store, tmp_path: Path) 
         "notice_days",
     ]
     assert first["arr"] == 1200.5 and first["auto_renew"] is True
+
+
+def test_rows_with_a_uid_match_by_it_and_repeat_only_by_it(store: Store, tmp_path: Path) -> None:
+    run(store, "accounts", write(tmp_path, ACCOUNTS, "accounts.csv"))
+    uid_a, uid_b = "0f8fad5b-d9cb-469f-a165-70867728950e", "7c9e6679-7425-40de-944b-e07fc1f90ae7"
+    twins = (
+        "account,occurred_at,title,uid\n"
+        f"acme.com,2026-10-01T10:00:00Z,Call,{uid_a}\n"
+        f"acme.com,2026-10-01T10:00:00Z,Call,{uid_b}\n"
+    )
+    added = run(store, "notes", write(tmp_path, twins, "twins.csv"))
+    assert (added.added, added.unchanged) == (2, 0)
+    renamed = twins.replace("Call,", "Renewal call,", 1)
+    again = run(store, "notes", write(tmp_path, renamed, "renamed.csv"))
+    assert (again.added, again.updated, again.unchanged) == (0, 1, 1)
+    repeated = twins + f"globex.com,2026-11-01T10:00:00Z,Other,{uid_a.upper()}\n"
+    with pytest.raises(ImportRejected) as rejected:
+        run(store, "notes", write(tmp_path, repeated, "repeated.csv"))
+    assert [p.reason for p in rejected.value.problems] == ["repeats row 2 (same uid)"]
+    bad = run(
+        store, "notes", write(tmp_path, twins + "acme.com,2026-10-02,X,nope\n"), skip_invalid=True
+    )
+    assert [(p.column, p.reason) for p in bad.problems] == [
+        ("uid", "is not a uid (a UUID such as the one an export writes)")
+    ]

@@ -1,8 +1,9 @@
 """CSV and JSON export of every KIND, in the same columns import reads.
 
-An exported file imports back without change. CSV cells that a spreadsheet would run as a
-formula are neutralised; JSON is a list of objects with the CSV columns plus ``uid``. Rows
-stream from the database, so a million notes never sit in memory at once.
+An exported file imports back without change (kinds whose natural key can repeat carry
+``uid``). CSV cells that a spreadsheet would run as a formula are neutralised; JSON is a list
+of objects with the CSV columns plus ``uid``, its values raw, since it is data for programs.
+Rows stream from the database, so a million notes never sit in memory at once.
 """
 
 from __future__ import annotations

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import csv
 import io
 import json
 import sqlite3
@@ -425,3 +426,15 @@ def test_rows_with_a_uid_match_by_it_and_repeat_only_by_it(store: Store, tmp_pat
     assert [(p.column, p.reason) for p in bad.problems] == [
         ("uid", "is not a uid (a UUID such as the one an export writes)")
     ]
+
+
+def test_formula_cells_are_neutralised_in_csv_and_kept_raw_in_json(store: Store) -> None:
+    cells = {"name": "=SUM(A1)", "owner": "@mallory", "industry": "+1", "external_id": "-2"}
+    catalog.accounts.create(store, cells)
+    as_csv, as_json = io.StringIO(), io.StringIO()
+    export_records(store, "accounts", as_csv)
+    export_records(store, "accounts", as_json, fmt="json")
+    row = next(csv.DictReader(io.StringIO(as_csv.getvalue())))
+    assert {k: row[k] for k in cells} == {k: "'" + v for k, v in cells.items()}
+    record = json.loads(as_json.getvalue())[0]
+    assert {k: record[k] for k in cells} == cells

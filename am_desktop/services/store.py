@@ -15,6 +15,7 @@ Every committed write is announced on :attr:`Store.changes` as a
 
 from __future__ import annotations
 
+import errno
 import sqlite3
 import threading
 from collections.abc import Iterator
@@ -269,6 +270,22 @@ def daily_backup(store: Store, today: date, keep: int) -> Path | None:
         ) from error
 
 
+def _os_storage_error(error: OSError, path: Path) -> StorageError:
+    if error.errno == errno.ENOSPC:
+        message = "The disk is full, so nothing was saved. Free some space and try again."
+    else:
+        message = f"The database {path} could not be created or upgraded: {error.strerror}."
+    return StorageError(message, detail=str(error))
+
+
+def _remove_new_database(path: Path) -> None:
+    for leftover in (
+        path,
+        *(path.with_name(path.name + end) for end in ("-wal", "-shm", "-journal")),
+    ):
+        leftover.unlink(missing_ok=True)
+
+
 def open_store(path: Path) -> Store:
     """Open (creating if needed) the database at ``path``, migrated to the current schema.
 
@@ -279,17 +296,17 @@ def open_store(path: Path) -> Store:
     problem = access_problem(path)
     if problem is not None:
         raise StorageError(problem)
+    is_new = not path.exists()
     try:
         prepare_db_file(path)
-    except OSError as error:
-        raise StorageError(
-            f"The database {path} could not be created: {error.strerror}.", detail=str(error)
-        ) from error
-    try:
         migrated = migrate.prepare_database(path)
     except StorageError:
         raise
     except Exception as error:
+        if is_new:
+            _remove_new_database(path)  # nothing of a database that could not be made
+        if isinstance(error, OSError):
+            raise _os_storage_error(error, path) from error
         if isinstance(error, sqlite3.Error) or isinstance(
             getattr(error, "orig", None), sqlite3.Error
         ):

@@ -109,7 +109,7 @@ def read_header(path: Path) -> bytes:
         if size < pages * page_size:
             raise StorageError(
                 f"{path} is damaged: it is cut short ({size} of {pages * page_size} bytes), "
-                "so it was not opened. Restore a backup from its 'backups' folder.",
+                f"so it was not opened. {restore_hint(path)}",
                 detail=f"{size} < {pages} pages of {page_size}",
             )
     return header
@@ -130,7 +130,7 @@ def wal_path(path: Path) -> Path:
 def _damaged(path: Path, detail: str) -> StorageError:
     return StorageError(
         f"{path} is damaged or is not an AM Desktop database, so it was not opened. "
-        "Restore a backup from its 'backups' folder, or choose another file.",
+        f"{restore_hint(path)} Or choose another file.",
         detail=detail,
     )
 
@@ -162,19 +162,24 @@ def check_integrity(path: Path, budget_s: float | None = QUICK_CHECK_BUDGET_S) -
 
 def damaged_database(path: Path, detail: str) -> StorageError:
     """The refusal of a damaged database, saying where its newest backup is."""
-    from am_desktop.db.backup import backup_dir, newest_backup
-
-    newest = newest_backup(path)
-    where = (
-        f"{backup_dir(path)} (the newest is {newest.name})"
-        if newest is not None
-        else f"{backup_dir(path)}, if you have one"
-    )
     return StorageError(
         f"The database {path} is damaged, so AM Desktop did not open or change it. "
-        f"Restore a backup from {where}.",
+        f"{restore_hint(path)}",
         detail=detail,
     )
+
+
+def restore_hint(path: Path) -> str:
+    """Where to find the copy that replaces a damaged database: its newest backup, if any."""
+    from am_desktop.db.backup import backup_dir, newest_backup
+
+    try:
+        newest = newest_backup(path)
+    except OSError:  # an unreadable backups folder must not hide the message itself
+        newest = None
+    if newest is None:
+        return f"Restore a backup from {backup_dir(path)}, if you have one."
+    return f"Restore a backup from {backup_dir(path)} (the newest is {newest.name})."
 
 
 def upgrade(path: Path, target: str = "head") -> None:

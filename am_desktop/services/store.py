@@ -55,7 +55,7 @@ def storage_error(error: BaseException, path: Path) -> StorageError:
     elif "disk is full" in text or "database or disk is full" in text:
         message = "The disk is full, so nothing was saved. Free some space and try again."
     elif "malformed" in text or "not a database" in text or "corrupt" in text:
-        message = f"The database {path} is damaged. Restore a backup from its 'backups' folder."
+        message = f"The database {path} is damaged. {migrate.restore_hint(path)}"
     else:
         message = f"The database {path.name} could not be used ({original})."
     return StorageError(message, detail=str(error))

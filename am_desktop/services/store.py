@@ -263,6 +263,12 @@ def daily_backup(store: Store, today: date, keep: int) -> Path | None:
     try:
         return rotate_daily_backup(store.path, today, keep=keep)
     except (OSError, sqlite3.Error) as error:
+        if is_disk_full(error):
+            raise StorageError(
+                f"Today's backup of {store.path.name} could not be written: the disk is full. "
+                "Your data is safe; free some space.",
+                detail=str(error),
+            ) from error
         raise StorageError(
             f"Today's backup of {store.path.name} could not be written ({error}). "
             "Your data is safe; check the free space and permissions of its 'backups' folder.",
@@ -270,12 +276,21 @@ def daily_backup(store: Store, today: date, keep: int) -> Path | None:
         ) from error
 
 
-def _os_storage_error(error: OSError, path: Path) -> StorageError:
-    if error.errno == errno.ENOSPC:
+def _os_storage_error(error: OSError, path: Path, *, is_new: bool) -> StorageError:
+    if is_disk_full(error):
         message = "The disk is full, so nothing was saved. Free some space and try again."
     else:
-        message = f"The database {path} could not be created or upgraded: {error.strerror}."
+        done = "created" if is_new else "upgraded"
+        message = f"The database {path} could not be {done}: {error.strerror or error}."
     return StorageError(message, detail=str(error))
+
+
+def is_disk_full(error: BaseException) -> bool:
+    """Whether a failure (``OSError``, ``sqlite3``'s, or one SQLAlchemy wraps) is a full disk."""
+    original = getattr(error, "orig", None) or error
+    if isinstance(original, OSError):
+        return original.errno == errno.ENOSPC
+    return isinstance(original, sqlite3.Error) and "disk is full" in str(original).lower()
 
 
 def _remove_new_database(path: Path) -> None:
@@ -306,7 +321,7 @@ def open_store(path: Path) -> Store:
         if is_new:
             _remove_new_database(path)  # nothing of a database that could not be made
         if isinstance(error, OSError):
-            raise _os_storage_error(error, path) from error
+            raise _os_storage_error(error, path, is_new=is_new) from error
         if isinstance(error, sqlite3.Error) or isinstance(
             getattr(error, "orig", None), sqlite3.Error
         ):

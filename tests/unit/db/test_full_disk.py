@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import errno
 import sqlite3
-from datetime import datetime, timedelta, tzinfo
+from datetime import date, datetime, timedelta, tzinfo
 from pathlib import Path
 from typing import Any
 
@@ -14,7 +14,7 @@ import pytest
 from am_desktop.cli import main
 from am_desktop.db import backup, migrate
 from am_desktop.errors import StorageError
-from am_desktop.services.store import open_store
+from am_desktop.services.store import daily_backup, open_store
 
 FULL = "database or disk is full"
 
@@ -107,3 +107,16 @@ def test_a_new_database_on_a_full_disk_is_said_and_not_left_behind(
     err = capsys.readouterr().err
     assert code == 1 and "The disk is full" in err and "Traceback" not in err
     assert list(tmp_path.iterdir()) == []
+
+
+def test_a_full_disk_during_the_daily_backup_is_said_and_leaves_no_copy(
+    db_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    store = open_store(db_path)
+    monkeypatch.setattr(backup, "make_private_file", _no_space)
+    try:
+        with pytest.raises(StorageError, match="the disk is full"):
+            daily_backup(store, date(2026, 3, 1), keep=7)
+    finally:
+        store.close()
+    assert list((db_path.parent / "backups").iterdir()) == []

@@ -120,3 +120,25 @@ def test_a_full_disk_during_the_daily_backup_is_said_and_leaves_no_copy(
     finally:
         store.close()
     assert list((db_path.parent / "backups").iterdir()) == []
+
+
+def test_a_full_disk_during_a_seed_is_said_and_saves_nothing(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    from sqlalchemy import exc
+    from sqlalchemy.orm import Session
+
+    def full(*_args: Any, **_kwargs: Any) -> None:
+        raise exc.OperationalError("INSERT", {}, sqlite3.OperationalError(FULL))
+
+    monkeypatch.setattr(Session, "flush", full)
+    path = tmp_path / "new.sqlite3"
+    code = main(["seed", "--db", str(path)])
+    err = capsys.readouterr().err
+    assert code == 1 and "The disk is full" in err and "Traceback" not in err
+    monkeypatch.undo()
+    connection = sqlite3.connect(path)
+    try:
+        assert connection.execute("SELECT count(*) FROM account").fetchone() == (0,)
+    finally:
+        connection.close()

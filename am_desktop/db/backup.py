@@ -15,6 +15,8 @@ from am_desktop import log
 from am_desktop.db.location import make_private_dir, make_private_file
 
 BACKUP_DIR_NAME = "backups"
+#: A copy being written carries this suffix until it is complete.
+PARTIAL_SUFFIX = ".partial"
 
 
 def backup_dir(db_path: Path) -> Path:
@@ -25,18 +27,22 @@ def backup_dir(db_path: Path) -> Path:
 def backup_to(db_path: Path, target: Path) -> Path:
     """Copy the database at ``db_path`` to ``target`` (a new private file) and return it."""
     make_private_dir(target.parent)
-    partial = target.with_name(target.name + ".partial")
-    partial.unlink(missing_ok=True)
-    make_private_file(partial)
-    source = sqlite3.connect(db_path)
+    partial = target.with_name(target.name + PARTIAL_SUFFIX)
+    remove_partial(partial)
     try:
-        dest = sqlite3.connect(partial)
+        make_private_file(partial)
+        source = sqlite3.connect(db_path)
         try:
-            source.backup(dest)
+            dest = sqlite3.connect(partial)
+            try:
+                source.backup(dest)
+            finally:
+                dest.close()
         finally:
-            dest.close()
-    finally:
-        source.close()
+            source.close()
+    except BaseException:
+        remove_partial(partial)  # a full disk or a failure must not leave half a copy
+        raise
     partial.replace(target)  # only a complete copy ever carries the final name
     log.db.info("backed up %s to %s", db_path, target)
     return target
@@ -66,10 +72,65 @@ def copy_by_reading(db_path: Path, target: Path) -> Path:
 
 
 def backup_before_migration(db_path: Path, from_revision: str) -> Path:
-    """The copy taken before a schema upgrade, named after the revision it preserves."""
+    """The copy taken before a schema upgrade, named after the revision it preserves.
+
+    A failed or interrupted upgrade is retried at the next open, so only the newest copy per
+    revision is kept (the database was not changed between attempts but by the user), and the
+    half-written copies of killed attempts are removed.
+    """
+    folder = backup_dir(db_path)
+    remove_stale_partials(db_path)
     stamp = datetime.now().strftime("%Y%m%d-%H%M%S")
-    name = f"{db_path.name}-{stamp}-before-upgrade-from-{from_revision}.sqlite3"
-    return backup_to(db_path, backup_dir(db_path) / name)
+    suffix = f"-before-upgrade-from-{from_revision}.sqlite3"
+    created = backup_to(db_path, folder / f"{db_path.name}-{stamp}{suffix}")
+    for old in folder.iterdir():
+        middle = old.name[len(db_path.name) + 1 : -len(suffix)]
+        if (
+            old != created
+            and old.name.startswith(f"{db_path.name}-")
+            and old.name.endswith(suffix)
+            and _is_stamp(middle)
+        ):
+            old.unlink()
+    return created
+
+
+def _is_stamp(text: str) -> bool:
+    try:
+        datetime.strptime(text, "%Y%m%d-%H%M%S")
+    except ValueError:
+        return False
+    return True
+
+
+def remove_partial(partial: Path) -> None:
+    """Remove a half-written copy and the rollback journal SQLite kept beside it."""
+    for leftover in (partial, partial.with_name(partial.name + "-journal")):
+        leftover.unlink(missing_ok=True)
+
+
+def remove_stale_partials(db_path: Path) -> None:
+    """Remove this database's half-written copies left by a killed process."""
+    folder = backup_dir(db_path)
+    if not folder.is_dir():
+        return
+    for path in folder.iterdir():
+        if path.name.startswith(f"{db_path.name}-") and path.name.endswith(PARTIAL_SUFFIX):
+            remove_partial(path)
+
+
+def newest_backup(db_path: Path) -> Path | None:
+    """The most recently written complete backup of this database, if any."""
+    folder = backup_dir(db_path)
+    if not folder.is_dir():
+        return None
+    prefixes = (f"{db_path.name}-", f"{db_path.stem}-daily-")
+    copies = [
+        path
+        for path in folder.iterdir()
+        if path.name.startswith(prefixes) and path.name.endswith(".sqlite3") and path.is_file()
+    ]
+    return max(copies, key=lambda path: path.stat().st_mtime, default=None)
 
 
 def rotate_daily_backup(db_path: Path, today: date, keep: int = 7) -> Path | None:

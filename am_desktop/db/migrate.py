@@ -7,6 +7,7 @@ import) is loaded only when a migration is due.
 from __future__ import annotations
 
 import sqlite3
+import time
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -34,6 +35,8 @@ MIGRATIONS_PACKAGE = "am_desktop.db.migrations"
 #: The first bytes of every SQLite database file.
 SQLITE_MAGIC = b"SQLite format 3\x00"
 HEADER_SIZE = 100
+#: How long the quick check at every open may take before a large file is trusted (seconds).
+QUICK_CHECK_BUDGET_S = 0.5
 
 
 def current_revision(path: Path) -> str | None:
@@ -106,7 +109,7 @@ def read_header(path: Path) -> bytes:
         if size < pages * page_size:
             raise StorageError(
                 f"{path} is damaged: it is cut short ({size} of {pages * page_size} bytes), "
-                "so it was not opened. Restore a backup from its 'backups' folder.",
+                f"so it was not opened. {restore_hint(path)}",
                 detail=f"{size} < {pages} pages of {page_size}",
             )
     return header
@@ -127,30 +130,56 @@ def wal_path(path: Path) -> Path:
 def _damaged(path: Path, detail: str) -> StorageError:
     return StorageError(
         f"{path} is damaged or is not an AM Desktop database, so it was not opened. "
-        "Restore a backup from its 'backups' folder, or choose another file.",
+        f"{restore_hint(path)} Or choose another file.",
         detail=detail,
     )
 
 
-def check_integrity(path: Path) -> None:
-    """Run SQLite's quick check over the whole file.
+def check_integrity(path: Path, budget_s: float | None = QUICK_CHECK_BUDGET_S) -> None:
+    """Run SQLite's quick check, read-only and leaving no file behind, for at most ``budget_s``.
+
+    A large file is trusted once the budget is spent: opening must stay quick, and damage is
+    still caught by the full check that precedes every migration (``budget_s=None``).
 
     Raises:
-        StorageError: the database is damaged.
+        StorageError: the database is damaged (named with the newest backup to restore).
     """
-    connection = sqlite3.connect(f"file:{path}?mode=ro", uri=True)
+    connection = sqlite3.connect(quiet_read_uri(path, read_header(path)), uri=True)
+    if budget_s is not None:
+        deadline = time.monotonic() + budget_s
+        connection.set_progress_handler(lambda: time.monotonic() > deadline, 1_000)
     try:
         result = connection.execute("PRAGMA quick_check").fetchone()
+    except sqlite3.OperationalError as exc:
+        result = ("ok",) if str(exc) == "interrupted" else (str(exc),)
     except sqlite3.DatabaseError as exc:
         result = (str(exc),)
     finally:
         connection.close()
     if result is None or result[0] != "ok":
-        raise StorageError(
-            f"{path} is damaged, so it was not changed. "
-            "Restore a backup from its 'backups' folder.",
-            detail=str(result),
-        )
+        raise damaged_database(path, str(result))
+
+
+def damaged_database(path: Path, detail: str) -> StorageError:
+    """The refusal of a damaged database, saying where its newest backup is."""
+    return StorageError(
+        f"The database {path} is damaged, so AM Desktop did not open or change it. "
+        f"{restore_hint(path)}",
+        detail=detail,
+    )
+
+
+def restore_hint(path: Path) -> str:
+    """Where to find the copy that replaces a damaged database: its newest backup, if any."""
+    from am_desktop.db.backup import backup_dir, newest_backup
+
+    try:
+        newest = newest_backup(path)
+    except OSError:  # an unreadable backups folder must not hide the message itself
+        newest = None
+    if newest is None:
+        return f"Restore a backup from {backup_dir(path)}, if you have one."
+    return f"Restore a backup from {backup_dir(path)} (the newest is {newest.name})."
 
 
 def upgrade(path: Path, target: str = "head") -> None:
@@ -188,10 +217,11 @@ def prepare_database(path: Path) -> bool:
         StorageError: the file is damaged, foreign or too new (it is never overwritten).
     """
     revision = current_revision(path)
+    if revision is not None:
+        check_integrity(path, budget_s=None if revision != HEAD_REVISION else QUICK_CHECK_BUDGET_S)
     if revision == HEAD_REVISION:
         return False
     if revision is not None:
-        check_integrity(path)
         from am_desktop.db.backup import backup_before_migration
 
         backup_before_migration(path, revision)

@@ -15,6 +15,7 @@ Every committed write is announced on :attr:`Store.changes` as a
 
 from __future__ import annotations
 
+import errno
 import sqlite3
 import threading
 from collections.abc import Iterator
@@ -54,7 +55,7 @@ def storage_error(error: BaseException, path: Path) -> StorageError:
     elif "disk is full" in text or "database or disk is full" in text:
         message = "The disk is full, so nothing was saved. Free some space and try again."
     elif "malformed" in text or "not a database" in text or "corrupt" in text:
-        message = f"The database {path} is damaged. Restore a backup from its 'backups' folder."
+        message = f"The database {path} is damaged. {migrate.restore_hint(path)}"
     else:
         message = f"The database {path.name} could not be used ({original})."
     return StorageError(message, detail=str(error))
@@ -262,11 +263,42 @@ def daily_backup(store: Store, today: date, keep: int) -> Path | None:
     try:
         return rotate_daily_backup(store.path, today, keep=keep)
     except (OSError, sqlite3.Error) as error:
+        if is_disk_full(error):
+            raise StorageError(
+                f"Today's backup of {store.path.name} could not be written: the disk is full. "
+                "Your data is safe; free some space.",
+                detail=str(error),
+            ) from error
         raise StorageError(
             f"Today's backup of {store.path.name} could not be written ({error}). "
             "Your data is safe; check the free space and permissions of its 'backups' folder.",
             detail=str(error),
         ) from error
+
+
+def _os_storage_error(error: OSError, path: Path, *, is_new: bool) -> StorageError:
+    if is_disk_full(error):
+        message = "The disk is full, so nothing was saved. Free some space and try again."
+    else:
+        done = "created" if is_new else "upgraded"
+        message = f"The database {path} could not be {done}: {error.strerror or error}."
+    return StorageError(message, detail=str(error))
+
+
+def is_disk_full(error: BaseException) -> bool:
+    """Whether a failure (``OSError``, ``sqlite3``'s, or one SQLAlchemy wraps) is a full disk."""
+    original = getattr(error, "orig", None) or error
+    if isinstance(original, OSError):
+        return original.errno == errno.ENOSPC
+    return isinstance(original, sqlite3.Error) and "disk is full" in str(original).lower()
+
+
+def _remove_new_database(path: Path) -> None:
+    for leftover in (
+        path,
+        *(path.with_name(path.name + end) for end in ("-wal", "-shm", "-journal")),
+    ):
+        leftover.unlink(missing_ok=True)
 
 
 def open_store(path: Path) -> Store:
@@ -279,17 +311,17 @@ def open_store(path: Path) -> Store:
     problem = access_problem(path)
     if problem is not None:
         raise StorageError(problem)
+    is_new = not path.exists()
     try:
         prepare_db_file(path)
-    except OSError as error:
-        raise StorageError(
-            f"The database {path} could not be created: {error.strerror}.", detail=str(error)
-        ) from error
-    try:
         migrated = migrate.prepare_database(path)
     except StorageError:
         raise
     except Exception as error:
+        if is_new:
+            _remove_new_database(path)  # nothing of a database that could not be made
+        if isinstance(error, OSError):
+            raise _os_storage_error(error, path, is_new=is_new) from error
         if isinstance(error, sqlite3.Error) or isinstance(
             getattr(error, "orig", None), sqlite3.Error
         ):

@@ -114,7 +114,7 @@ def build_window(path: Path):  # type: ignore[no-untyped-def]  # MainWindow, imp
     from am_desktop.ui.settings import AppSettings
     from am_desktop.ui.tasks import ThreadTaskRunner
 
-    store = open_store(path)
+    store = open_store(path, check_budget_s=0)  # checked on the write lane after the paint
     messages = MessageBus()
     tasks = ThreadTaskRunner(default_error=messages.failure)
     context = AppContext(store, tasks, messages, DataBus(), AppSettings())

@@ -147,7 +147,7 @@ def check_integrity(path: Path, budget_s: float | None = QUICK_CHECK_BUDGET_S) -
     connection = sqlite3.connect(quiet_read_uri(path, read_header(path)), uri=True)
     if budget_s is not None:
         deadline = time.monotonic() + budget_s
-        connection.set_progress_handler(lambda: time.monotonic() > deadline, 1_000)
+        connection.set_progress_handler(lambda: time.monotonic() > deadline, 100)
     try:
         result = connection.execute("PRAGMA quick_check").fetchone()
     except sqlite3.OperationalError as exc:
@@ -207,8 +207,12 @@ def alembic_config() -> Config:
     return config
 
 
-def prepare_database(path: Path) -> bool:
+def prepare_database(path: Path, *, check_budget_s: float = QUICK_CHECK_BUDGET_S) -> bool:
     """Bring the database at ``path`` to the current schema, backing it up first.
+
+    Args:
+        check_budget_s: how long the quick check of a current database may take (0: none
+            here — the window checks on its write lane after the first paint instead).
 
     Returns:
         True when a migration ran.
@@ -217,8 +221,10 @@ def prepare_database(path: Path) -> bool:
         StorageError: the file is damaged, foreign or too new (it is never overwritten).
     """
     revision = current_revision(path)
-    if revision is not None:
-        check_integrity(path, budget_s=None if revision != HEAD_REVISION else QUICK_CHECK_BUDGET_S)
+    if revision is not None and revision != HEAD_REVISION:
+        check_integrity(path, budget_s=None)  # the whole file, before a migration touches it
+    elif revision is not None and check_budget_s > 0:
+        check_integrity(path, budget_s=check_budget_s)
     if revision == HEAD_REVISION:
         return False
     if revision is not None:

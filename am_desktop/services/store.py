@@ -80,6 +80,8 @@ class Store:
         self._watch: sqlite3.Connection | None = None
         self._seen_version = 0
         self._elsewhere_pending = False
+        #: Why writes are refused (a damaged file found after opening), or None.
+        self.refusal: str | None = None
 
     @property
     def engine(self) -> Engine:
@@ -124,6 +126,7 @@ class Store:
         """
         from sqlalchemy import exc as sa_exc
 
+        self._refuse_if_damaged()
         _, factory = self._sessions()
         try:
             with factory.begin() as session:
@@ -153,6 +156,8 @@ class Store:
             connection = db_connection.connect(self.path)
         except sqlite3.Error as error:
             raise storage_error(error, self.path) from error
+        if write:
+            self._refuse_if_damaged()
         touched: list[change_capture.Touched] = []
         try:
             if write:
@@ -173,6 +178,10 @@ class Store:
             connection.close()
         if write:
             self._announce(touched)
+
+    def _refuse_if_damaged(self) -> None:
+        if self.refusal is not None:
+            raise StorageError(self.refusal)
 
     def _announce(self, touched: list[change_capture.Touched] | ChangeSet) -> None:
         """After a commit: what it changed, to every listener (our own commit is not news
@@ -301,8 +310,13 @@ def _remove_new_database(path: Path) -> None:
         leftover.unlink(missing_ok=True)
 
 
-def open_store(path: Path) -> Store:
+def open_store(path: Path, *, check_budget_s: float = migrate.QUICK_CHECK_BUDGET_S) -> Store:
     """Open (creating if needed) the database at ``path``, migrated to the current schema.
+
+    Args:
+        check_budget_s: the time the quick check of a current file may take at open; the
+            window passes 0 and runs :func:`verify_file` first on its write lane instead, so
+            its first paint does not wait for it.
 
     Raises:
         StorageError: the file is damaged, foreign, too new, read-only, missing behind a
@@ -314,7 +328,7 @@ def open_store(path: Path) -> Store:
     is_new = not path.exists()
     try:
         prepare_db_file(path)
-        migrated = migrate.prepare_database(path)
+        migrated = migrate.prepare_database(path, check_budget_s=check_budget_s)
     except StorageError:
         raise
     except Exception as error:
@@ -330,3 +344,17 @@ def open_store(path: Path) -> Store:
     if migrated:
         log.db.info("database %s is now at %s", path, migrate.HEAD_REVISION)
     return Store(path)
+
+
+def verify_file(store: Store, budget_s: float = migrate.QUICK_CHECK_BUDGET_S) -> None:
+    """The quick check the window runs first on its write lane (no write can precede it):
+    a damaged file refuses every write from then on.
+
+    Raises:
+        StorageError: the file is damaged (the message names the newest backup).
+    """
+    try:
+        migrate.check_integrity(store.path, budget_s=budget_s)
+    except StorageError as error:
+        store.refusal = error.user_message
+        raise

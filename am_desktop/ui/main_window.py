@@ -16,6 +16,7 @@ from PySide6.QtWidgets import QLabel, QMainWindow, QMessageBox, QSplitter, QTool
 from am_desktop.domain.changes import Origin, origin
 from am_desktop.domain.portfolio import SavedFilter
 from am_desktop.services import portfolio
+from am_desktop.services.store import verify_file
 from am_desktop.ui.accounts_view import AccountsView, AccountTableModel
 from am_desktop.ui.context import AppContext
 from am_desktop.ui.settings import Layout
@@ -184,6 +185,8 @@ class MainWindow(QMainWindow):
         self.sync.refresh_summary()
         self.views.show_view(self.current_view())  # read again with the window's date, now
         today, store = self.context.today(), self.context.store
+        # First on the write lane, so no write precedes it: a damaged file refuses them all.
+        self.context.tasks.submit(lambda _p: verify_file(store), lane=Lane.WRITE)
         self.context.tasks.submit(
             partial(_refresh_summaries, store, today),
             lane=Lane.WRITE,

@@ -85,3 +85,21 @@ def test_the_check_leaves_no_file_beside_a_path_with_uri_characters(tmp_path: Pa
     before = _folder(path)
     migrate.check_integrity(path)
     assert _folder(path) == before
+
+
+def test_the_window_opens_at_once_and_its_first_write_finds_the_damage(damaged: Path) -> None:
+    from am_desktop.services import catalog
+    from am_desktop.services.store import open_store, verify_file
+
+    before = _folder(damaged.parent)
+    store = open_store(damaged, check_budget_s=0)  # the window: no check before the paint
+    try:
+        with pytest.raises(StorageError, match="damaged"):
+            verify_file(store)  # the write lane's first job
+        with pytest.raises(StorageError, match="damaged"):
+            catalog.accounts.create(store, {"name": "Never written"})
+        with pytest.raises(StorageError, match="damaged"), store.raw(write=True):
+            pass
+    finally:
+        store.close()
+    assert _folder(damaged.parent) == before

@@ -1,4 +1,5 @@
-"""HTTP for CRM sync: one httpx client with a timeout on every request, retries with
+"""HTTP for CRM sync: one httpx client with a timeout on every read and a total deadline on
+every answer, retries with
 exponential backoff and full jitter for 5xx and network failures, 429 honoured (Retry-After,
 else the rate-limit headers), and errors turned into words a user understands (issue 8).
 
@@ -26,12 +27,15 @@ from am_desktop.errors import SyncError, SyncErrorKind
 
 @dataclass(frozen=True, slots=True)
 class RetryPolicy:
-    """How hard to try: the backoff base and cap in seconds, and the attempts in all."""
+    """How hard to try: the backoff base and cap in seconds, the attempts in all, the wait for
+    any one read (``timeout``) and for a whole answer (``deadline``: a CRM that trickles a byte
+    at a time never trips a per-read timeout)."""
 
     base: float = 1.0
     cap: float = 60.0
     attempts: int = 6
     timeout: float = 30.0
+    deadline: float = 60.0
 
 
 def check_secure(base_url: str) -> None:
@@ -113,7 +117,7 @@ class CrmHttp:
             self._cancelled()
             started = time.monotonic()
             try:
-                response = self._client.request(method, path, json=json, params=params)
+                response = self._send(method, path, json=json, params=params)
             except httpx.TransportError as error:  # timeouts, resets, proxies, bad protocol
                 log.sync.info("%s %s failed: %s (attempt %d)", method, path, type(error).__name__,
                               attempt)  # fmt: skip
@@ -121,7 +125,14 @@ class CrmHttp:
                     raise SyncError(
                         "The CRM did not answer a change in time.", SyncErrorKind.UNCERTAIN
                     ) from None
-                self._back_off(attempt, None, "The CRM could not be reached")
+                slow = isinstance(error, httpx.TimeoutException)
+                self._back_off(
+                    attempt,
+                    None,
+                    f"The CRM did not answer within {self.policy.deadline:g} seconds"
+                    if slow
+                    else "The CRM could not be reached",
+                )
                 continue
             self.requests += 1
             log.sync.debug("%s %s -> %d in %.0f ms", method, path, response.status_code,
@@ -163,6 +174,42 @@ class CrmHttp:
                 self._back_off(attempt, None, f"The CRM kept failing ({status})")
                 continue
             return response  # 4xx: the caller reads the item-level reason
+
+    def _send(
+        self, method: str, path: str, *, json: Any, params: Mapping[str, Any] | None
+    ) -> httpx.Response:
+        """One request whose whole answer arrives within the policy's deadline.
+
+        The body is read chunk by chunk against a monotonic deadline (a read of its own still
+        waits at most ``timeout``, so the worst case is about deadline + timeout, not forever).
+        Headers that trickle in are bounded only by the per-read timeout.
+
+        Raises:
+            httpx.TimeoutException: the deadline passed (or a read or connect timed out).
+            httpx.TransportError: the connection failed otherwise.
+        """
+        deadline = time.monotonic() + self.policy.deadline
+        wait = min(self.policy.timeout, self.policy.deadline)
+        request = self._client.build_request(method, path, json=json, params=params, timeout=wait)
+        streamed = self._client.send(request, stream=True)
+        try:
+            chunks: list[bytes] = []
+            for chunk in streamed.iter_raw():
+                chunks.append(chunk)
+                if time.monotonic() > deadline:
+                    raise httpx.ReadTimeout("the whole answer took too long", request=request)
+            if time.monotonic() > deadline:
+                raise httpx.ReadTimeout("the whole answer took too long", request=request)
+        finally:
+            streamed.close()
+        response = httpx.Response(
+            streamed.status_code,
+            headers=streamed.headers,
+            content=b"".join(chunks),
+            request=request,
+        )
+        response.read()  # decoded (gzip and the like) as an ordinary answer would be
+        return response
 
     def _wait_for(self, response: httpx.Response) -> float | None:
         """Seconds a 429 asks us to wait: Retry-After, else a full rate-limit window when none is

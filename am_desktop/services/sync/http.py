@@ -11,8 +11,11 @@ message, exception or log line.
 
 from __future__ import annotations
 
+import contextlib
 import ipaddress
 import random
+import socket
+import threading
 import time
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass
@@ -92,6 +95,7 @@ class CrmHttp:
             timeout=self.policy.timeout,
         )
         self.requests = 0
+        self._sockets: list[socket.socket] = []
 
     def close(self) -> None:
         self._client.close()
@@ -182,7 +186,7 @@ class CrmHttp:
 
         The body is read chunk by chunk against a monotonic deadline (a read of its own still
         waits at most ``timeout``, so the worst case is about deadline + timeout, not forever).
-        Headers that trickle in are bounded only by the per-read timeout.
+        Headers that trickle in are cut off by a watchdog that shuts the socket at the deadline.
 
         Raises:
             httpx.TimeoutException: the deadline passed (or a read or connect timed out).
@@ -190,18 +194,30 @@ class CrmHttp:
         """
         deadline = time.monotonic() + self.policy.deadline
         wait = min(self.policy.timeout, self.policy.deadline)
-        request = self._client.build_request(method, path, json=json, params=params, timeout=wait)
-        streamed = self._client.send(request, stream=True)
+        request = self._client.build_request(
+            method, path, json=json, params=params, timeout=wait,
+            extensions={"trace": self._trace},
+        )  # fmt: skip
+        watchdog = threading.Timer(self.policy.deadline, self._cut_off)
+        watchdog.daemon = True
+        watchdog.start()
         try:
-            chunks: list[bytes] = []
-            for chunk in streamed.iter_raw():
-                chunks.append(chunk)
-                if time.monotonic() > deadline:
-                    raise httpx.ReadTimeout("the whole answer took too long", request=request)
-            if time.monotonic() > deadline:
-                raise httpx.ReadTimeout("the whole answer took too long", request=request)
+            streamed = self._client.send(request, stream=True)
+            try:
+                chunks: list[bytes] = []
+                for chunk in streamed.iter_raw():
+                    chunks.append(chunk)
+                    if time.monotonic() > deadline:
+                        break
+            finally:
+                streamed.close()
+        except httpx.TransportError:
+            if time.monotonic() <= deadline:
+                raise
         finally:
-            streamed.close()
+            watchdog.cancel()
+        if time.monotonic() > deadline:
+            raise httpx.ReadTimeout("the whole answer took too long", request=request)
         response = httpx.Response(
             streamed.status_code,
             headers=streamed.headers,
@@ -210,6 +226,21 @@ class CrmHttp:
         )
         response.read()  # decoded (gzip and the like) as an ordinary answer would be
         return response
+
+    def _trace(self, event: str, info: Mapping[str, Any]) -> None:
+        """Keep each socket this client opens, for the watchdog to cut off."""
+        if event == "connection.connect_tcp.complete" and info.get("return_value") is not None:
+            sock = info["return_value"].get_extra_info("socket")
+            if isinstance(sock, socket.socket):
+                self._sockets = [s for s in self._sockets if s.fileno() != -1] + [sock]
+
+    def _cut_off(self) -> None:
+        """The deadline passed mid-request (headers trickling in): shut this client's sockets,
+        which wakes the blocked read. One request is in flight at a time, so no other answer
+        is lost; idle pooled connections are simply opened again."""
+        for sock in list(self._sockets):
+            with contextlib.suppress(OSError):  # already closed
+                sock.shutdown(socket.SHUT_RDWR)
 
     def _wait_for(self, response: httpx.Response) -> float | None:
         """Seconds a 429 asks us to wait: Retry-After, else a full rate-limit window when none is

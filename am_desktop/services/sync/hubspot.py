@@ -383,7 +383,10 @@ class HubSpotConnector:
                 results[local_id] = WriteResult(
                     local_id, True, remote.remote_id, remote.modified_ms
                 )
-        for error in body.get("errors", []) if response.status_code == 207 else []:
+        errors = body.get("errors", []) if response.status_code == 207 else []
+        if not isinstance(errors, list) or not all(isinstance(e, dict) for e in errors):
+            raise _unexpected("errors that are not a list of errors")
+        for error in errors:
             trace = (error.get("context") or {}).get("objectWriteTraceId") or []
             message = str(error.get("message", "refused"))
             existing = _EXISTING.search(message)

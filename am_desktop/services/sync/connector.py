@@ -60,9 +60,11 @@ class Connector(Protocol):
         """The CRM's object type for a local kind (``account`` -> ``companies``)."""
         ...
 
-    def fields(self, obj: str, record: RemoteRecord) -> dict[str, Any]:
+    def fields(self, obj: str, record: RemoteRecord, *, strict: bool = False) -> dict[str, Any]:
         """A record's canonical values as a local kind (fields the CRM does not say are left
-        out, such as a deal stage this app has no name for)."""
+        out, such as a deal stage this app has no name for). A value this app cannot hold
+        (``NaN``, an amount or year out of range) raises ``RemoteValueError`` when ``strict``,
+        else is left out too."""
         ...
 
     def changed(self, remote_type: str, since_ms: int | None) -> Iterator[list[RemoteRecord]]:

@@ -138,6 +138,74 @@ def canonical(obj: str, field: str, value: Any) -> Any:
     return CANONICAL[KINDS[obj][field]](value)
 
 
+class RemoteValueError(ValueError):
+    """A CRM value this app cannot hold (not a number, out of the allowed range): the record
+    carrying it is skipped and reported, never stored or allowed to stop the sync."""
+
+
+def checked(obj: str, field: str, value: Any) -> Any:
+    """A CRM's value in canonical form, held to the same rules as a value typed here (amounts
+    up to MAX_MONEY_CENTS, dates within EARLIEST_YEAR–LATEST_YEAR).
+
+    Raises:
+        RemoteValueError: the value is not of its kind or is out of range, in words.
+    """
+    kind = KINDS[obj][field]
+    if value is None or value == "" or kind not in ("cents", "cents0", "date", "moment"):
+        return canonical(obj, field, value)
+    shown = str(value)[:40]
+    if kind in ("cents", "cents0"):
+        return _checked_cents(value, shown)
+    if kind == "date":
+        text = str(value).strip()
+        if text.isdigit():
+            return _within_years(_moment(int(text), shown).date(), shown).isoformat()
+        try:
+            day = date.fromisoformat(text[:10])
+        except ValueError:
+            raise RemoteValueError(f"'{shown}' is not a date") from None
+        return _within_years(day, shown).isoformat()
+    milliseconds = moment_ms(value)
+    if milliseconds is None:
+        raise RemoteValueError(f"'{shown}' is not a time")
+    _within_years(_moment(milliseconds, shown), shown)
+    return milliseconds
+
+
+def _checked_cents(value: Any, shown: str) -> int:
+    from am_desktop.domain.values import MAX_MONEY_CENTS
+
+    if isinstance(value, bool):
+        raise RemoteValueError(f"'{shown}' is not an amount")
+    try:
+        amount = Decimal(str(value).replace(",", "").strip())
+    except InvalidOperation:
+        raise RemoteValueError(f"'{shown}' is not an amount") from None
+    if not amount.is_finite():
+        raise RemoteValueError(f"'{shown}' is not a number")
+    if abs(amount) > Decimal(MAX_MONEY_CENTS) / 100:
+        raise RemoteValueError(
+            f"'{shown}' is larger than the largest amount, {MAX_MONEY_CENTS // 100:,}"
+        )
+    return int((amount * 100).to_integral_value())
+
+
+def _moment(milliseconds: int, shown: str) -> datetime:
+    try:
+        return datetime.fromtimestamp(milliseconds / 1000, UTC)
+    except (OverflowError, OSError, ValueError):
+        raise RemoteValueError(f"'{shown}' is outside the years this app accepts") from None
+
+
+def _within_years(day: date, shown: str) -> date:
+    from am_desktop.domain.values import within_years
+
+    try:
+        return within_years(day, shown)
+    except ValueError as error:
+        raise RemoteValueError(str(error)) from None
+
+
 def stored(obj: str, field: str, value: Any) -> Any:
     """A canonical value as the local database stores it."""
     if KINDS[obj][field] == "moment" and value is not None:

@@ -1,4 +1,5 @@
-"""HTTP for CRM sync: one httpx client with a timeout on every request, retries with
+"""HTTP for CRM sync: one httpx client with a timeout on every read and a total deadline on
+every answer, retries with
 exponential backoff and full jitter for 5xx and network failures, 429 honoured (Retry-After,
 else the rate-limit headers), and errors turned into words a user understands (issue 8).
 
@@ -10,8 +11,11 @@ message, exception or log line.
 
 from __future__ import annotations
 
+import contextlib
 import ipaddress
 import random
+import socket
+import threading
 import time
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass
@@ -26,12 +30,15 @@ from am_desktop.errors import SyncError, SyncErrorKind
 
 @dataclass(frozen=True, slots=True)
 class RetryPolicy:
-    """How hard to try: the backoff base and cap in seconds, and the attempts in all."""
+    """How hard to try: the backoff base and cap in seconds, the attempts in all, the wait for
+    any one read (``timeout``) and for a whole answer (``deadline``: a CRM that trickles a byte
+    at a time never trips a per-read timeout)."""
 
     base: float = 1.0
     cap: float = 60.0
     attempts: int = 6
     timeout: float = 30.0
+    deadline: float = 60.0
 
 
 def check_secure(base_url: str) -> None:
@@ -88,6 +95,7 @@ class CrmHttp:
             timeout=self.policy.timeout,
         )
         self.requests = 0
+        self._sockets: list[socket.socket] = []
 
     def close(self) -> None:
         self._client.close()
@@ -113,7 +121,7 @@ class CrmHttp:
             self._cancelled()
             started = time.monotonic()
             try:
-                response = self._client.request(method, path, json=json, params=params)
+                response = self._send(method, path, json=json, params=params)
             except httpx.TransportError as error:  # timeouts, resets, proxies, bad protocol
                 log.sync.info("%s %s failed: %s (attempt %d)", method, path, type(error).__name__,
                               attempt)  # fmt: skip
@@ -121,7 +129,14 @@ class CrmHttp:
                     raise SyncError(
                         "The CRM did not answer a change in time.", SyncErrorKind.UNCERTAIN
                     ) from None
-                self._back_off(attempt, None, "The CRM could not be reached")
+                slow = isinstance(error, httpx.TimeoutException)
+                self._back_off(
+                    attempt,
+                    None,
+                    f"The CRM did not answer within {self.policy.deadline:g} seconds"
+                    if slow
+                    else "The CRM could not be reached",
+                )
                 continue
             self.requests += 1
             log.sync.debug("%s %s -> %d in %.0f ms", method, path, response.status_code,
@@ -163,6 +178,69 @@ class CrmHttp:
                 self._back_off(attempt, None, f"The CRM kept failing ({status})")
                 continue
             return response  # 4xx: the caller reads the item-level reason
+
+    def _send(
+        self, method: str, path: str, *, json: Any, params: Mapping[str, Any] | None
+    ) -> httpx.Response:
+        """One request whose whole answer arrives within the policy's deadline.
+
+        The body is read chunk by chunk against a monotonic deadline (a read of its own still
+        waits at most ``timeout``, so the worst case is about deadline + timeout, not forever).
+        Headers that trickle in are cut off by a watchdog that shuts the socket at the deadline.
+
+        Raises:
+            httpx.TimeoutException: the deadline passed (or a read or connect timed out).
+            httpx.TransportError: the connection failed otherwise.
+        """
+        deadline = time.monotonic() + self.policy.deadline
+        wait = min(self.policy.timeout, self.policy.deadline)
+        request = self._client.build_request(
+            method, path, json=json, params=params, timeout=wait,
+            extensions={"trace": self._trace},
+        )  # fmt: skip
+        watchdog = threading.Timer(self.policy.deadline, self._cut_off)
+        watchdog.daemon = True
+        watchdog.start()
+        try:
+            streamed = self._client.send(request, stream=True)
+            try:
+                chunks: list[bytes] = []
+                for chunk in streamed.iter_raw():
+                    chunks.append(chunk)
+                    if time.monotonic() > deadline:
+                        break
+            finally:
+                streamed.close()
+        except httpx.TransportError:
+            if time.monotonic() <= deadline:
+                raise
+        finally:
+            watchdog.cancel()
+        if time.monotonic() > deadline:
+            raise httpx.ReadTimeout("the whole answer took too long", request=request)
+        response = httpx.Response(
+            streamed.status_code,
+            headers=streamed.headers,
+            content=b"".join(chunks),
+            request=request,
+        )
+        response.read()  # decoded (gzip and the like) as an ordinary answer would be
+        return response
+
+    def _trace(self, event: str, info: Mapping[str, Any]) -> None:
+        """Keep each socket this client opens, for the watchdog to cut off."""
+        if event == "connection.connect_tcp.complete" and info.get("return_value") is not None:
+            sock = info["return_value"].get_extra_info("socket")
+            if isinstance(sock, socket.socket):
+                self._sockets = [s for s in self._sockets if s.fileno() != -1] + [sock]
+
+    def _cut_off(self) -> None:
+        """The deadline passed mid-request (headers trickling in): shut this client's sockets,
+        which wakes the blocked read. One request is in flight at a time, so no other answer
+        is lost; idle pooled connections are simply opened again."""
+        for sock in list(self._sockets):
+            with contextlib.suppress(OSError):  # already closed
+                sock.shutdown(socket.SHUT_RDWR)
 
     def _wait_for(self, response: httpx.Response) -> float | None:
         """Seconds a 429 asks us to wait: Retry-After, else a full rate-limit window when none is

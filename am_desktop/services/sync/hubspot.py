@@ -13,7 +13,13 @@ from typing import Any
 
 from am_desktop.errors import SyncError, SyncErrorKind
 from am_desktop.services.sync.connector import CreateItem, RemoteRecord, WriteResult
-from am_desktop.services.sync.fields import KINDS, canonical, iso_moment, moment_ms
+from am_desktop.services.sync.fields import (
+    KINDS,
+    RemoteValueError,
+    checked,
+    iso_moment,
+    moment_ms,
+)
 from am_desktop.services.sync.http import CrmHttp, error_message, json_of
 
 DEFAULT_BASE_URL = "https://api.hubapi.com"
@@ -85,6 +91,38 @@ LINKED = {
 _EXISTING = re.compile(r"Existing ID: ?(\d+)")
 
 
+def _unexpected(what: str) -> SyncError:
+    return SyncError(
+        f"The CRM answered something unexpected ({what}); nothing after it was applied. "
+        "Try again later; if it keeps happening, contact support.",
+        SyncErrorKind.SERVER,
+    )
+
+
+def _body(response: Any) -> dict[str, Any]:
+    """An answer's JSON, which must be an object."""
+    body = json_of(response)
+    if not isinstance(body, dict):
+        raise _unexpected(f"a {type(body).__name__} instead of an object")
+    return body
+
+
+def _results(body: Mapping[str, Any]) -> list[dict[str, Any]]:
+    """An answer's ``results``: a list of objects (absent is none)."""
+    results = body.get("results", [])
+    if not isinstance(results, list) or not all(isinstance(r, dict) for r in results):
+        raise _unexpected("results that are not a list of records")
+    return results
+
+
+def _after(body: Mapping[str, Any]) -> str | None:
+    """The paging cursor of the next page, if any."""
+    paging = body.get("paging") or {}
+    following = paging.get("next") if isinstance(paging, dict) else None
+    after = following.get("after") if isinstance(following, dict) else None
+    return str(after) if after not in (None, "") else None
+
+
 def _modified(record: Mapping[str, Any]) -> int:
     props = record.get("properties") or {}
     value = props.get("hs_lastmodifieddate") or props.get("lastmodifieddate")
@@ -92,6 +130,16 @@ def _modified(record: Mapping[str, Any]) -> int:
 
 
 def _remote(record: Mapping[str, Any]) -> RemoteRecord:
+    """A record of an answer; SyncError if it is not shaped like one."""
+    try:
+        return _parse_remote(record)
+    except (AttributeError, KeyError, TypeError, ValueError):
+        raise _unexpected("a record without the fields every record has") from None
+
+
+def _parse_remote(record: Mapping[str, Any]) -> RemoteRecord:
+    if record.get("id") in (None, ""):
+        raise KeyError("id")
     props = dict(record.get("properties") or {})
     links: dict[str, list[str]] = {}
     for to_type, block in (record.get("associations") or {}).items():
@@ -131,7 +179,7 @@ class HubSpotConnector:
             names.add("dealname")
         return sorted(names)
 
-    def fields(self, obj: str, record: RemoteRecord) -> dict[str, Any]:
+    def fields(self, obj: str, record: RemoteRecord, *, strict: bool = False) -> dict[str, Any]:
         values: dict[str, Any] = {}
         stages = {remote: local for local, remote in STAGES.get(obj, {}).items()}
         for field, prop in PROPERTIES[obj].items():
@@ -142,7 +190,12 @@ class HubSpotConnector:
                 if raw not in stages:
                     continue  # a stage of another pipeline: no opinion
                 raw = stages[raw]
-            values[field] = canonical(obj, field, raw)
+            try:
+                values[field] = checked(obj, field, raw)
+            except RemoteValueError as error:
+                if strict:
+                    label = field.removesuffix("_cents").replace("_", " ")
+                    raise RemoteValueError(f"its {label} {error}") from None
         return values
 
     def changed(self, remote_type: str, since_ms: int | None) -> Iterator[list[RemoteRecord]]:
@@ -162,9 +215,9 @@ class HubSpotConnector:
         after: str | None = None
         while True:
             query = {**params, **({"after": after} if after else {})}
-            body = json_of(self.http.request("GET", f"/crm/v3/objects/{remote_type}", params=query))
-            yield [_remote(r) for r in body.get("results", [])]
-            after = ((body.get("paging") or {}).get("next") or {}).get("after")
+            body = _body(self.http.request("GET", f"/crm/v3/objects/{remote_type}", params=query))
+            yield [_remote(r) for r in _results(body)]
+            after = _after(body)
             if not after:
                 return
 
@@ -176,7 +229,7 @@ class HubSpotConnector:
         seen: set[tuple[str, int]] = set()
         start, offset = since_ms, 0
         while True:
-            body = json_of(
+            body = _body(
                 self.http.request(
                     "POST",
                     f"/crm/v3/objects/{remote_type}/search",
@@ -195,13 +248,13 @@ class HubSpotConnector:
                     },
                 )
             )
-            page = [_remote(r) for r in body.get("results", [])]
+            page = [_remote(r) for r in _results(body)]
             fresh = [r for r in page if (r.remote_id, r.modified_ms) not in seen]
             seen.update((r.remote_id, r.modified_ms) for r in fresh)
             if fresh:
                 self._add_links(remote_type, fresh)
                 yield fresh
-            if not ((body.get("paging") or {}).get("next") or {}).get("after") or not page:
+            if not _after(body) or not page:
                 return
             newest = max(r.modified_ms for r in page)
             if newest > start:
@@ -227,15 +280,18 @@ class HubSpotConnector:
     ) -> dict[str, list[str]]:
         found: dict[str, list[str]] = {}
         for start in range(0, len(ids), BATCH):
-            body = json_of(
+            body = _body(
                 self.http.request(
                     "POST",
                     f"/crm/v4/associations/{from_type}/{to_type}/batch/read",
                     json={"inputs": [{"id": i} for i in ids[start : start + BATCH]]},
                 )
             )
-            for result in body.get("results", []):
-                found[str(result["from"]["id"])] = [str(t["toObjectId"]) for t in result["to"]]
+            try:
+                for result in _results(body):
+                    found[str(result["from"]["id"])] = [str(t["toObjectId"]) for t in result["to"]]
+            except (KeyError, TypeError):
+                raise _unexpected("links without the records they join") from None
         return found
 
     def archived_ids(self, remote_type: str) -> set[str]:
@@ -262,7 +318,7 @@ class HubSpotConnector:
             response = self.http.request(
                 "POST", f"/crm/v3/objects/{remote_type}/batch/read", json=payload
             )
-            for record in json_of(response).get("results", []):
+            for record in _results(_body(response)):
                 remote = _remote(record)
                 found[remote.remote_id] = remote
         return found
@@ -315,13 +371,11 @@ class HubSpotConnector:
             "POST", f"/crm/v3/objects/{remote_type}/batch/create", json={"inputs": inputs},
             idempotent=False,
         )  # fmt: skip
-        body = json_of(response)
+        body = _body(response)
         by_uid = {item.uid: item.local_id for item in items}
         results: dict[int, WriteResult] = {}
         for record in (
-            body.get("results", [])
-            if response.status_code < 300 or response.status_code == 207
-            else []
+            _results(body) if response.status_code < 300 or response.status_code == 207 else []
         ):
             remote = _remote(record)
             if remote.uid in by_uid:
@@ -329,7 +383,10 @@ class HubSpotConnector:
                 results[local_id] = WriteResult(
                     local_id, True, remote.remote_id, remote.modified_ms
                 )
-        for error in body.get("errors", []) if response.status_code == 207 else []:
+        errors = body.get("errors", []) if response.status_code == 207 else []
+        if not isinstance(errors, list) or not all(isinstance(e, dict) for e in errors):
+            raise _unexpected("errors that are not a list of errors")
+        for error in errors:
             trace = (error.get("context") or {}).get("objectWriteTraceId") or []
             message = str(error.get("message", "refused"))
             existing = _EXISTING.search(message)
@@ -364,7 +421,8 @@ class HubSpotConnector:
         if response.status_code >= 400:
             message = error_message(response)
             return [WriteResult(local, False, message=message) for local, _r, _f in changes]
-        done = {str(r["id"]): _modified(r) for r in json_of(response).get("results", [])}
+        updated = [_remote(r) for r in _results(_body(response))]
+        done = {r.remote_id: r.modified_ms for r in updated}
         return [
             WriteResult(
                 local,
@@ -397,8 +455,11 @@ class HubSpotConnector:
     def set_links(self, obj: str, remote_id: str, kind: str, wanted: set[str]) -> None:
         from_type, to_type = TYPES[obj], TYPES[kind]
         base = f"/crm/v4/objects/{from_type}/{remote_id}/associations"
-        body = json_of(self.http.request("GET", f"{base}/{to_type}", params={"limit": 500}))
-        current = {str(r["toObjectId"]) for r in body.get("results", [])}
+        body = _body(self.http.request("GET", f"{base}/{to_type}", params={"limit": 500}))
+        try:
+            current = {str(r["toObjectId"]) for r in _results(body)}
+        except KeyError:
+            raise _unexpected("links without the records they join") from None
         for added in sorted(wanted - current):
             _check(self.http.request("PUT", f"{base}/default/{to_type}/{added}"), "link")
         for removed in sorted(current - wanted):

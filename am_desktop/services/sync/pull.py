@@ -16,7 +16,7 @@ from am_desktop.domain.sync_merge import Action, FieldMerge, merge_record
 from am_desktop.services.store import Store
 from am_desktop.services.sync import state as st
 from am_desktop.services.sync.connector import Connector, RemoteRecord
-from am_desktop.services.sync.fields import KINDS, REQUIRED
+from am_desktop.services.sync.fields import KINDS, REQUIRED, RemoteValueError
 from am_desktop.services.sync.fields import stored as stored_value
 from am_desktop.services.sync.report import SyncReport
 
@@ -125,7 +125,8 @@ class Puller:
     def _apply_safely(
         self, connection: sqlite3.Connection, remote_type: str, record: RemoteRecord
     ) -> bool:
-        """Apply one record; one the local rules refuse is reported, the rest go on."""
+        """Apply one record; one the local rules refuse is reported, the rest go on. A record
+        with a value this app cannot hold is reported and skipped (the cursor passes it)."""
         connection.execute("SAVEPOINT record")
         try:
             applied = self._apply(connection, remote_type, record)
@@ -136,6 +137,13 @@ class Puller:
                 f"({_reason(error)}); it is read again at the next sync."
             )
             applied = False
+        except RemoteValueError as error:  # theirs to fix: reading it again would not help
+            connection.execute("ROLLBACK TO record")
+            self.report.problems.append(
+                f"A {remote_type[:-1]} in the CRM ({record.remote_id}) was skipped: {error}. "
+                "Correct it in the CRM; it is read again once it changes there."
+            )
+            applied = True
         connection.execute("RELEASE record")
         return applied
 
@@ -158,7 +166,7 @@ class Puller:
         if local is None:
             return True
         self.report.pulled += 1
-        remote = self.crm.fields(obj, record)
+        remote = self.crm.fields(obj, record, strict=True)
         changes = st.changes_of(connection, obj, local_id)
         if local.archived and "archived_at" in changes:  # deleted here, edited there: ask
             st.add_conflict(connection, obj, local_id, None, base=None, local=local.fields,
@@ -324,7 +332,8 @@ class Puller:
     ) -> bool:
         """A record the CRM has and we do not: make it (deals become opportunities)."""
         obj = HOLDS[remote_type][0]
-        values = {f: stored_value(obj, f, v) for f, v in self.crm.fields(obj, record).items()}
+        remote = self.crm.fields(obj, record, strict=True)
+        values = {f: stored_value(obj, f, v) for f, v in remote.items()}
         account = self._account_of(connection, record)
         if obj != "account" and account is None:
             self.report.problems.append(

@@ -16,11 +16,12 @@ from collections.abc import Sequence
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from am_desktop.errors import NotFoundError
-from am_desktop.services import notes
-from am_desktop.services.notes import NoteConflict
-from am_desktop.services.store import Store
+
+if TYPE_CHECKING:
+    from am_desktop.services.store import Store
 
 #: What a recovered note's title starts with when it cannot go back over its own note.
 RECOVERED_PREFIX = "Recovered: "
@@ -144,6 +145,9 @@ def restore(store: Store, item: UnsavedNote) -> int:
     meanwhile, gone, or never saved) it becomes a new note, titled "Recovered: …" when it
     stands beside another version.
     """
+    from am_desktop.services import notes  # the database layer, only when restoring
+    from am_desktop.services.notes import NoteConflict
+
     values: dict[str, object] = {
         "title": item.title,
         "kind": item.kind,

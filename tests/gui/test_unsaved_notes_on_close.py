@@ -34,12 +34,15 @@ class Answers:
     def __init__(self) -> None:
         self.queue: list[str] = []
         self.asked: list[str] = []
+        self.warned: list[str] = []
 
     def append(self, button: str) -> None:
         self.queue.append(button)
 
     def answer(self, box: QMessageBox) -> int:
         self.asked.append(box.text())
+        if not self.queue:
+            return 0  # an unexpected question: left unanswered, the tests check `asked`
         wanted = self.queue.pop(0)
         (button,) = [b for b in box.buttons() if b.text() == wanted]
         button.click()
@@ -52,7 +55,7 @@ def answers(monkeypatch: pytest.MonkeyPatch) -> Answers:
     answers = Answers()
     # a plain function: a bound method set on the class would not receive the box
     monkeypatch.setattr(QMessageBox, "exec", lambda box: answers.answer(box))  # noqa: PLW0108
-    monkeypatch.setattr(QMessageBox, "warning", lambda *_a: pytest.fail("warned"))
+    monkeypatch.setattr(QMessageBox, "warning", lambda _p, _t, text: answers.warned.append(text))
     return answers
 
 
@@ -85,8 +88,7 @@ def test_a_note_that_cannot_be_saved_is_kept_on_close_and_restored_at_the_next_s
     app = threaded_context(context, quick_store)
     window = MainWindow(app)
     qtbot.addWidget(window)
-    window.show()
-    window.start()
+    window.show()  # not started: no write of its own runs while the lock is held
     QuickCapture.open(app, acme, parent=window)
     qtbot.waitUntil(lambda: bool(window.findChildren(QuickCapture)))
     (capture,) = window.findChildren(QuickCapture)
@@ -110,6 +112,7 @@ def test_a_note_that_cannot_be_saved_is_kept_on_close_and_restored_at_the_next_s
         assert not window.isVisible()
         assert editor.status.text() == "Kept for the next start"
         capture.close()
+        assert len(answers.asked) == 2
         assert "1 note could not be saved" in answers.asked[-1]
     finally:
         lock.rollback()
@@ -126,5 +129,47 @@ def test_a_note_that_cannot_be_saved_is_kept_on_close_and_restored_at_the_next_s
     second.start()
     qtbot.waitUntil(lambda: bodies(quick_store, acme) == ["Renewal at risk"])
     assert note_recovery.pending(db_path) == []
+    assert len(answers.asked) == 3
     assert "were not saved" in answers.asked[-1]
+    assert answers.warned == []
     second.close()
+
+
+def test_the_quick_note_window_asks_too_and_the_clipboard_is_the_last_resort(
+    qtbot: QtBot,
+    context: AppContext,
+    quick_store: Store,
+    db_path: Path,
+    answers: Answers,
+) -> None:
+    from PySide6.QtGui import QGuiApplication
+
+    acme = catalog.accounts.create(quick_store, {"name": "Acme"}).id
+    app = threaded_context(context, quick_store)
+    capture = QuickCapture(app)
+    qtbot.addWidget(capture)
+    capture.start(acme)
+    qtbot.waitUntil(capture.editor.isEnabled)
+    note_recovery.folder(db_path).write_text("in the way", encoding="utf-8")  # not a folder
+    lock = sqlite3.connect(db_path, isolation_level=None)
+    lock.execute("BEGIN IMMEDIATE")
+    try:
+        QTest.keyClicks(capture.editor.body, "Budget approved")
+        capture.editor.flush()
+        qtbot.waitUntil(lambda: capture.editor.status.text() == "Not saved")
+        answers.append(KEEP)
+        capture.close()
+        assert capture.isVisible()  # the recovery file could not be written: still open
+        assert "could not be kept" in answers.warned[-1]
+        assert QGuiApplication.clipboard().text() == "Budget approved"
+    finally:
+        lock.rollback()
+        lock.close()
+    note_recovery.folder(db_path).unlink()
+    answers.append(TRY_AGAIN)
+    capture.close()  # the lock is gone: trying again saves it
+    qtbot.waitUntil(lambda: bodies(quick_store, acme) == ["Budget approved"])
+    capture.close()
+    assert not capture.isVisible()
+    assert len(answers.asked) == 2
+    app.tasks.shutdown()

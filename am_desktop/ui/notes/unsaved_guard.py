@@ -28,6 +28,11 @@ def may_close(parent: QWidget, context: AppContext, editors: Sequence[NoteEditor
         editor.flush()
     context.tasks.shutdown()  # queued writes finish...
     QCoreApplication.sendPostedEvents()  # ...and their answers arrive before we ask
+    return settle(parent, context, editors)
+
+
+def settle(parent: QWidget, context: AppContext, editors: Sequence[NoteEditor]) -> bool:
+    """Ask about the editors' unsaved text, if any; whether their window may close now."""
     unsaved = [(editor, note) for editor in editors if (note := editor.unsaved()) is not None]
     if not unsaved:
         return True
@@ -45,10 +50,11 @@ def may_close(parent: QWidget, context: AppContext, editors: Sequence[NoteEditor
         "database; the next start offers them back."
     )
     retry = box.addButton(TRY_AGAIN, QMessageBox.ButtonRole.AcceptRole)
-    box.addButton(KEEP, QMessageBox.ButtonRole.DestructiveRole)
+    keep = box.addButton(KEEP, QMessageBox.ButtonRole.DestructiveRole)
     box.setDefaultButton(retry)
+    box.setEscapeButton(retry)  # only an explicit choice closes with text unsaved
     box.exec()
-    if box.clickedButton() is retry:
+    if box.clickedButton() is not keep:
         for editor, _note in unsaved:
             editor.flush()
         return False

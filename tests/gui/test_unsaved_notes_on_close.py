@@ -173,3 +173,34 @@ def test_the_quick_note_window_asks_too_and_the_clipboard_is_the_last_resort(
     assert not capture.isVisible()
     assert len(answers.asked) == 2
     app.tasks.shutdown()
+
+
+def test_a_failed_save_keeps_retrying_in_the_background(
+    qtbot: QtBot,
+    context: AppContext,
+    quick_store: Store,
+    db_path: Path,
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    from am_desktop.ui.notes import editor as editor_module
+    from am_desktop.ui.notes.editor import NoteEditor
+
+    acme = catalog.accounts.create(quick_store, {"name": "Acme"}).id
+    app = threaded_context(context, quick_store)
+    monkeypatch.setattr(editor_module, "RETRY_MS", 50)  # the app waits 10 s between tries
+    editor = NoteEditor(app, pause_ms=10_000, max_wait_ms=10_000)
+    qtbot.addWidget(editor)
+    editor.new_note(acme, [])
+    lock = sqlite3.connect(db_path, isolation_level=None)
+    lock.execute("BEGIN IMMEDIATE")
+    try:
+        QTest.keyClicks(editor.body, "Call back Tuesday")
+        editor.flush()
+        qtbot.waitUntil(lambda: editor.status.text() == "Not saved")
+        assert editor.unsaved() is not None
+    finally:
+        lock.rollback()
+        lock.close()
+    qtbot.waitUntil(lambda: bodies(quick_store, acme) == ["Call back Tuesday"])  # no click
+    qtbot.waitUntil(lambda: editor.unsaved() is None)
+    app.tasks.shutdown()

@@ -192,6 +192,9 @@ class MainWindow(QMainWindow):
             lane=Lane.WRITE,
             on_done=lambda _refreshed: self.accounts_list.reload(),
         )
+        from am_desktop.ui.notes.recovery_offer import offer_recovered
+
+        offer_recovered(self, self.context, lambda said: self.status.show_message(said, 10_000))
 
     def show_view(self, key: ViewKey, saved: SavedFilter | None = None) -> None:
         """Show a view of the sidebar (and, for Accounts, a saved filter)."""
@@ -393,8 +396,16 @@ class MainWindow(QMainWindow):
         settings.sync()
 
     def closeEvent(self, event: QCloseEvent) -> None:
-        for panel in self._notes_panels():
-            panel.flush()  # the last keystrokes are saved before the write lane drains
+        from am_desktop.ui.notes.editor import NoteEditor
+        from am_desktop.ui.notes.unsaved_guard import may_close
+
+        # The last keystrokes are saved before the write lane drains; text that cannot be
+        # saved is asked about, and kept for the next start, never dropped silently.
+        editors = [panel.editor for panel in self._notes_panels()]
+        editors += [e for e in self.findChildren(NoteEditor) if e not in editors]
+        if not may_close(self, self.context, editors):
+            event.ignore()
+            return
         self.save_state()
         self.sync.cancel()  # a run stopped between requests resumes cleanly next time
         self.sync.timer.stop()

@@ -34,6 +34,7 @@ from am_desktop.domain.enums import NoteKind
 from am_desktop.domain.records import NoteRecord
 from am_desktop.errors import AppError
 from am_desktop.services import notes
+from am_desktop.services.note_recovery import UnsavedNote
 from am_desktop.services.notes import NoteConflict, NoteDetail
 from am_desktop.services.store import Store
 from am_desktop.ui import format as fmt
@@ -45,6 +46,9 @@ from am_desktop.ui.tasks import Lane
 
 #: (contact id, name) of the people who can attend.
 People = list[tuple[int, str]]
+
+#: After a failed save, try again this often while the text stays unsaved.
+RETRY_MS = 10_000
 
 
 class AttendeePicker(QWidget):
@@ -255,6 +259,11 @@ class NoteEditor(QWidget):
         self.status.setObjectName("muted")
         self.retry = QPushButton("Retry", self)
         self.retry.hide()
+        #: Why the last save failed, while the text is still unsaved (None: it is not).
+        self.failure: str | None = None
+        self._retry_timer = QTimer(self)
+        self._retry_timer.setSingleShot(True)
+        self._retry_timer.setInterval(RETRY_MS)
         self.insert_time_action = QAction("Insert the time", self)
         self.insert_time_action.setShortcut(QKeySequence("Ctrl+;"))
         self.insert_time_action.setShortcutContext(Qt.ShortcutContext.WidgetWithChildrenShortcut)
@@ -298,6 +307,7 @@ class NoteEditor(QWidget):
         self.time_button.clicked.connect(self.insert_time)
         self.timer.stopped.connect(self.insert_line)
         self.retry.clicked.connect(self.autosave.flush)
+        self._retry_timer.timeout.connect(self.autosave.flush)  # keeps trying in the background
         self.autosave.dirty_changed.connect(self._on_autosave_dirty_changed)
         for widget in (self.body, self.title):
             widget.installEventFilter(self)
@@ -375,11 +385,39 @@ class NoteEditor(QWidget):
         finally:
             self._loading = False
         self.autosave.forget()
+        self.failure = None
         self.setEnabled(True)
 
     def flush(self) -> None:
         """Save what is unsaved now (switching notes, closing)."""
         self.autosave.flush()
+
+    def unsaved(self) -> UnsavedNote | None:
+        """The text not yet stored (typed, or its save failed), or None when all is saved.
+
+        A save still running counts as saved here: the window lets the write lane finish and
+        delivers its answer before asking.
+        """
+        target, account_id = self._target, self.account_id
+        if target is None or account_id is None or not self.autosave.dirty:
+            return None
+        values = self.values()
+        return UnsavedNote(
+            account_id=account_id,
+            note_id=target.note_id,
+            version=target.version,
+            title=values["title"],
+            kind=str(values["kind"]),
+            body=values["body"],
+            attendee_ids=tuple(self.attendees.ids),
+            occurred_at=values["occurred_at"],
+        )
+
+    def kept_elsewhere(self) -> None:
+        """The unsaved text was kept in a recovery file: stop saving it from here."""
+        self._retry_timer.stop()
+        self.autosave.forget()
+        self._set_status("Kept for the next start")
 
     # ------------------------------------------------------------------------------ typing
 
@@ -428,6 +466,7 @@ class NoteEditor(QWidget):
             return True
         values, attendees = self.values(), list(self.attendees.ids)
         store = self.context.store
+        self._retry_timer.stop()
         self.retry.hide()
         self._set_status("Saving…")
         self.context.tasks.submit(
@@ -444,6 +483,7 @@ class NoteEditor(QWidget):
         if target is not self._target:
             return  # a save of the note shown before: stored, nothing to show
         self.note = record
+        self.failure = None
         self._set_status(f"Saved {_clock(record.updated_at)}")
         self.saved.emit(record)
 
@@ -459,9 +499,11 @@ class NoteEditor(QWidget):
             self._resolve_conflict(target, error)
             return
         message = error.user_message if isinstance(error, AppError) else "Not saved"
+        self.failure = message
         self._set_status("Not saved")
         self.status.setToolTip(tooltip_text(message))
         self.retry.show()
+        self._retry_timer.start()
         if not isinstance(error, AppError):
             self.context.messages.failure(error)
 

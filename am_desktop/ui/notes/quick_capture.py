@@ -79,5 +79,12 @@ class QuickCapture(QWidget):
         )
 
     def closeEvent(self, event: QCloseEvent) -> None:
+        if self.editor.failure is not None and self.editor.unsaved() is not None:
+            # Its saves fail: ask before the window (and the text with it) goes.
+            from am_desktop.ui.notes.unsaved_guard import settle
+
+            if not settle(self, self.context, [self.editor]):
+                event.ignore()
+                return
         self.editor.flush()
         super().closeEvent(event)

@@ -86,7 +86,10 @@ class _Parser(argparse.ArgumentParser):
 
 
 #: How to search for a word that starts with a dash (argparse takes it for an option).
-LEADING_DASH = 'A query starting with "-" goes after --: am-desktop search -- -renewal'
+LEADING_DASH = (
+    'A query starting with "-" goes last, after the options and --: '
+    "am-desktop search --limit 5 -- -renewal"
+)
 
 
 def _add_db(parser: argparse.ArgumentParser, *, top: bool = False) -> None:

@@ -394,7 +394,7 @@ def test_a_query_starting_with_a_dash_is_explained_and_found_after_double_dash(
     (tmp_path / "a.csv").write_text(ACCOUNTS)
     run(capsys, "import", "accounts", str(tmp_path / "a.csv"), "--db", db)
     err = usage_error(capsys, "search", "-renewal", "--db", db)
-    assert "am-desktop search -- -renewal" in err
+    assert "-- -renewal" in err and "after the options" in err
     code, _, err = run(capsys, "search", "--db", db, "--", "-renewal")
     assert code == 0 and 'No note matches "-renewal".' in err
 

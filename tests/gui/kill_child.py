@@ -16,6 +16,7 @@ from pathlib import Path
 
 os.environ["QT_QPA_PLATFORM"] = "offscreen"
 
+from PySide6.QtCore import QTimer
 from PySide6.QtTest import QTest
 from PySide6.QtWidgets import QApplication
 
@@ -30,11 +31,9 @@ FIRST = "Budget approved for next year."
 SECOND = "abcdefghijklmnopqrstuvwxyz" * 4
 
 
-def spin(app: QApplication, seconds: float) -> None:
-    end = time.monotonic() + seconds
-    while time.monotonic() < end:
-        app.processEvents()
-        time.sleep(0.005)
+#: The person's pause after the first text, and then one keystroke this often (ms).
+PAUSE_MS = 2000
+KEYSTROKE_MS = 50
 
 
 def typed_at(line: str) -> float:
@@ -60,13 +59,22 @@ def main() -> None:
     editor.show()
     editor.new_note(account, [])
     QTest.keyClicks(editor.body, FIRST)
-    spin(app, 2.0)
-    print("paused", flush=True)
-    for char in SECOND:
-        QTest.keyClicks(editor.body, char)
-        print(f"typed {time.monotonic()}", flush=True)
-        spin(app, 0.05)
-    spin(app, 60)
+    pending = list(SECOND)
+    keystrokes = QTimer()
+    keystrokes.setInterval(KEYSTROKE_MS)  # the typist's pace, driven by the event loop
+
+    def type_one() -> None:
+        if pending:
+            QTest.keyClicks(editor.body, pending.pop(0))
+            print(f"typed {time.monotonic()}", flush=True)
+
+    def start_typing() -> None:
+        print("paused", flush=True)
+        keystrokes.start()
+
+    keystrokes.timeout.connect(type_one)
+    QTimer.singleShot(PAUSE_MS, start_typing)
+    app.exec()  # until the parent kills the process
 
 
 if __name__ == "__main__":

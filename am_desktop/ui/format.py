@@ -1,42 +1,13 @@
-"""How values read on screen: money, dates, relative days (one place, so every view agrees)."""
+"""How values read on screen: money and dates as in every file (``domain.formatting``), and
+the relative days and trends only a screen shows."""
 
 from __future__ import annotations
 
 from datetime import date, datetime
 
-_SYMBOLS = {
-    "USD": "$",
-    "EUR": "€",
-    "GBP": "£",
-    "JPY": "¥",
-    "CHF": "CHF ",
-    "CAD": "CA$",
-    "AUD": "A$",
-}
+from am_desktop.domain.formatting import day, money
 
-
-def money(cents: int | None, currency: str = "USD", *, compact: bool = False) -> str:
-    """``345800000`` -> ``$3,458,000`` (or ``$3.46M`` when compact); None -> an em dash."""
-    if cents is None:
-        return "—"
-    symbol = _SYMBOLS.get(currency, f"{currency} ")
-    amount = cents / 100
-    sign = "−" if amount < 0 else ""
-    amount = abs(amount)
-    if compact and amount >= 1_000_000:
-        return f"{sign}{symbol}{amount / 1_000_000:.2f}M"
-    if compact and amount >= 10_000:
-        return f"{sign}{symbol}{amount / 1_000:.0f}k"
-    return f"{sign}{symbol}{amount:,.0f}"
-
-
-def day(value: date | datetime | None) -> str:
-    """``22 Nov 2026``: unambiguous in every country; None -> an em dash."""
-    if value is None:
-        return "—"
-    if isinstance(value, datetime):
-        value = value.astimezone().date()
-    return f"{value.day} {value:%b %Y}"
+__all__ = ["ago", "day", "days_from", "money", "trend", "trend_words"]
 
 
 def days_from(today: date, target: date | None) -> str:

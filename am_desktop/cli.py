@@ -186,12 +186,31 @@ def _add_reports(commands: Any) -> None:
     kpi.add_argument("--json", action="store_true", help="one JSON document on stdout")
     _add_db(kpi)
 
-    qbr = commands.add_parser("qbr", help="export a business review (PDF deck, PNG, SVG)")
+    qbr = commands.add_parser(
+        "qbr", help="export a business review (PowerPoint, PDF deck, PNG, SVG)"
+    )
     target = qbr.add_mutually_exclusive_group(required=True)
     target.add_argument("account", nargs="?", metavar="ACCOUNT", help="name or web domain")
     target.add_argument("--portfolio", action="store_true", help="the whole portfolio")
-    qbr.add_argument("--out", type=Path, metavar="DIR", required=True, help="folder to write to")
-    qbr.add_argument("--format", default="pdf,png,svg", metavar="LIST", help="pdf,png,svg")
+    qbr.add_argument(
+        "--out",
+        type=Path,
+        metavar="DIR",
+        required=True,
+        help="folder to write to (made if missing)",
+    )
+    qbr.add_argument(
+        "--audience",
+        choices=("customer", "internal"),
+        help="customer (the default for an account) or internal (always for --portfolio)",
+    )
+    qbr.add_argument(
+        "--format", default="pptx,pdf", metavar="LIST", help="any of pptx,pdf,png,svg (pptx,pdf)"
+    )
+    qbr.add_argument(
+        "--template", type=Path, metavar="FILE.pptx", help="build the PowerPoint on this deck"
+    )
+    qbr.add_argument("--logo", type=Path, metavar="FILE", help="a PNG or JPEG for the title slide")
     _add_period(qbr)
     _add_db(qbr)
 
@@ -421,19 +440,20 @@ def _period(args: argparse.Namespace) -> tuple[date, date]:
 
 
 def run_qbr(args: argparse.Namespace) -> int:
-    """``am-desktop qbr``: a business review deck and its charts, for an account or all."""
-    from am_desktop.charts.review import FORMATS, write_review
-    from am_desktop.services.files import writing
-    from am_desktop.services.review import review_data
+    """``am-desktop qbr``: a business review for the customer or for the AM's manager, as
+    PowerPoint, a PDF deck and charts, for an account or the portfolio."""
+    from am_desktop.domain.deck import Audience
+    from am_desktop.exports.review import ReviewRequest, check_formats, export_review
 
-    formats = [f.strip().lower() for f in args.format.split(",") if f.strip()]
-    unknown = [f for f in formats if f not in FORMATS]
-    if unknown:
-        raise ValidationError(f"--format takes pdf, png and svg (not {', '.join(unknown)}).")
-    if not formats:
-        raise ValidationError("--format needs at least one of pdf, png and svg.")
-    if not args.out.is_dir():
-        raise ExportError(f"There is no folder {args.out} to write to.")
+    formats = check_formats(args.format.split(","))
+    if args.portfolio and args.audience == "customer":
+        raise ValidationError(
+            "A customer deck is for one account; the portfolio's review is internal "
+            "(leave out --audience, or name an account)."
+        )
+    if args.template is not None and "pptx" not in formats:
+        raise ValidationError("--template is for the PowerPoint file: add pptx to --format.")
+    audience = Audience(args.audience or ("internal" if args.portfolio else "customer"))
     start, end = _period(args)
     store = _open(args)
     try:
@@ -442,15 +462,18 @@ def run_qbr(args: argparse.Namespace) -> int:
             from am_desktop.services.contact_map import find_account
 
             account_id = find_account(store, args.account)
-        data = review_data(store, start, end, account_id=account_id)
+        request = ReviewRequest(
+            account_id, start, end, args.out, audience, formats, args.template, args.logo
+        )
+        written = export_review(store, request)
     finally:
         store.close()
-    names = write_review(data, date.today(), lambda name: writing(args.out / name), formats=formats)
-    written = [args.out / name for name in names]
     for path in written:
         print(path)
+    whose = "the portfolio" if args.portfolio else args.account
     print(
-        f"Business review of {data.title}: {counted(len(written), 'file')} in {args.out}.",
+        f"{audience.value.capitalize()} review of {whose}: {counted(len(written), 'file')} "
+        f"in {args.out}.",
         file=sys.stderr,
     )
     return EXIT_OK

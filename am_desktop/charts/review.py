@@ -1,40 +1,48 @@
-"""The business review deck: a title page, a KPI summary, then one chart a page — as a PDF,
-and each chart as PNG and SVG files (issue 7). The same Figures as any screen would show.
+"""A business-review deck drawn with matplotlib (issues 7 and 15): each slide of a
+:class:`~am_desktop.domain.deck.Deck` as a 16:9 page of a PDF, and each chart as PNG and SVG
+files. The PowerPoint file draws the same deck with native charts (``charts.pptx_deck``), so
+both show the same figures.
 
-Charts never touch the file system: :func:`write_review` draws into the binary files its
-caller opens by name, so the caller decides where they go and writes each one atomically
-(``services.files.writing``).
+Charts never touch the file system: :func:`write_deck` draws into the binary files its caller
+opens by name, so the caller decides where they go and writes each one atomically.
 """
 
 from __future__ import annotations
 
+import math
 from collections.abc import Callable, Sequence
 from contextlib import AbstractContextManager
 from datetime import date
+from io import BytesIO
 from typing import IO, Any
 
 from matplotlib.axes import Axes
-from matplotlib.dates import DateFormatter, MonthLocator, date2num
+from matplotlib.dates import AutoDateLocator, DateFormatter, date2num
 from matplotlib.figure import Figure
+from matplotlib.patches import Rectangle
 from matplotlib.ticker import FuncFormatter, MaxNLocator
 
-from am_desktop.charts.kpi import (
-    BLUE,
-    GREEN,
-    GREY,
-    RED,
-    label_room,
-    margins,
-    money_label,
-    new_chart,
-    text_scale,
-)
+from am_desktop.charts.kpi import GREY, text_scale
+from am_desktop.domain import formatting as fmt
 from am_desktop.domain.cancel import Progress, no_progress
-from am_desktop.domain.review import ReviewData
+from am_desktop.domain.deck import (
+    ROWS_PER_SLIDE,
+    BulletSlide,
+    Chart,
+    ChartKind,
+    ChartSlide,
+    Deck,
+    PictureSlide,
+    Slide,
+    StepKind,
+    TableSlide,
+    TitleSlide,
+    ValueFormat,
+)
 
 #: Slide proportions (16:9), in inches.
 PAGE = (11.0, 6.1875)
-CHARTS = ("arr", "health", "surveys", "usage", "pipeline", "issues")
+#: The file kinds this module writes (PowerPoint is ``charts.pptx_deck``).
 FORMATS = ("pdf", "png", "svg")
 
 #: Opens the file of this name for writing (binary); the file is kept only if the block ends
@@ -42,225 +50,339 @@ FORMATS = ("pdf", "png", "svg")
 OpenFile = Callable[[str], AbstractContextManager[IO[bytes]]]
 
 
-def _days(days: Sequence[date]) -> Any:
-    """Days as matplotlib's date numbers (the axis shows them as dates)."""
-    return date2num(list(days))  # type: ignore[no-untyped-call]
+def deck_file_name(deck: Deck, kind: str) -> str:
+    """``Acme - business review.pdf`` (customer) or ``Acme - internal review.pptx``."""
+    what = "business review" if deck.audience.value == "customer" else "internal review"
+    return f"{deck.stem} - {what}.{kind}"
 
 
-def _time_axis(axes: Axes, data: ReviewData) -> None:
-    """Dates along x, spanning the whole period (so every chart of a deck lines up)."""
-    months = (data.end.year - data.start.year) * 12 + data.end.month - data.start.month + 1
-    every = max(1, -(-months // 8))  # eight labels at most
-    axes.xaxis.set_major_locator(MonthLocator(interval=every))  # type: ignore[no-untyped-call]
+def chart_file_name(deck: Deck, slide: ChartSlide, kind: str) -> str:
+    return f"{deck.stem} - {slide.name}.{kind}"
+
+
+# ---------------------------------------------------------------- axes
+
+
+def money_formatter(top: float, currency: str) -> FuncFormatter:
+    """Tick labels in one unit for the whole axis (all in M, all in k, or whole amounts),
+    chosen from the axis' largest value — never $900 beside $1.2M."""
+    symbol = fmt.currency_symbol(currency)
+    units = top / 100
+    if units >= 1_000_000:
+        scale, suffix, digits = 1_000_000, "M", 0 if units >= 10_000_000 else 1
+    elif units >= 10_000:
+        scale, suffix, digits = 1_000, "k", 0
+    else:
+        scale, suffix, digits = 1, "", 0
+
+    def label(value: float, _position: object) -> str:
+        amount = value / 100 / scale
+        sign = "−" if amount < 0 else ""
+        return plain(f"{sign}{symbol}{abs(amount):,.{digits}f}{suffix}")
+
+    return FuncFormatter(label)
+
+
+def _value_axis(axes: Axes, chart: Chart, *, horizontal: bool = False) -> None:
+    """Money and counts from zero (scores on their fixed range), one unit per axis."""
+    axis = axes.xaxis if horizontal else axes.yaxis
+    low, high = axes.get_xlim() if horizontal else axes.get_ylim()
+    if chart.value_range is not None:
+        low, high = chart.value_range
+    elif chart.kind is not ChartKind.BRIDGE or low >= 0:
+        low = min(0.0, low)
+    if chart.kind in (ChartKind.COLUMN, ChartKind.BRIDGE):
+        high += (high - low) * 0.08  # room for the value above the tallest bar
+    (axes.set_xlim if horizontal else axes.set_ylim)(low, high)
+    if chart.value_format is ValueFormat.MONEY:
+        axis.set_major_locator(MaxNLocator(nbins=6, steps=[1, 2, 2.5, 5, 10]))
+        axis.set_major_formatter(money_formatter(max(abs(low), abs(high)), chart.currency))
+    elif chart.value_format is ValueFormat.COUNT:
+        axis.set_major_locator(MaxNLocator(integer=True))
+        axis.set_major_formatter(FuncFormatter(lambda v, _p: f"{v:,.0f}"))
+
+
+def _date_axis(axes: Axes, days: Sequence[date]) -> None:
+    locator = AutoDateLocator(maxticks=8)  # type: ignore[no-untyped-call]
+    axes.xaxis.set_major_locator(locator)
     axes.xaxis.set_major_formatter(DateFormatter("%b %Y"))  # type: ignore[no-untyped-call]
-    axes.set_xlim(*_days([data.start, data.end]))
+    if len(days) == 1:
+        axes.set_xlim(date2num(days[0]) - 15, date2num(days[0]) + 15)  # type: ignore[no-untyped-call]
 
 
-def _money_axis(axes: Axes, axis: str = "y") -> None:
-    target = axes.yaxis if axis == "y" else axes.xaxis
-    target.set_major_formatter(FuncFormatter(lambda v, _p: money_label(v)))
+def plain(text: str) -> str:
+    """Text drawn as written: matplotlib would read two dollar signs as a formula."""
+    return text.replace("$", r"\$")
+
+
+def _numbers(values: Sequence[float | None]) -> list[float]:
+    return [math.nan if v is None else float(v) for v in values]
 
 
 def _empty(axes: Axes, text: str) -> None:
-    axes.text(0.5, 0.5, text, ha="center", va="center", transform=axes.transAxes, color=GREY,
-              fontsize=12)  # fmt: skip
+    axes.text(0.5, 0.5, plain(text), ha="center", va="center", transform=axes.transAxes,
+              color=GREY, fontsize=14, wrap=True)  # fmt: skip
     axes.set_axis_off()
 
 
-#: Beyond this many movements the ARR chart counts them instead of marking each (a portfolio
-#: has hundreds).
-MARKED_MOVEMENTS = 40
+# ---------------------------------------------------------------- charts
 
 
-def arr_history(data: ReviewData) -> Figure:
-    moved = len(data.movements)
-    subtitle = data.period_label
-    if moved > MARKED_MOVEMENTS:
-        up = sum(signed for _, _, signed in data.movements if signed > 0)
-        down = -sum(signed for _, _, signed in data.movements if signed < 0)
-        subtitle += f" · {moved:,} movements: +{money_label(up)}, −{money_label(down)}"
-    figure, axes = new_chart(f"{data.title}: ARR", subtitle, PAGE)
-    if data.movements or any(value for _, value in data.arr_by_month):
-        _time_axis(axes, data)
-        axes.plot(_days([d for d, _ in data.arr_by_month]), [v for _, v in data.arr_by_month],
-                  color=BLUE, marker="o", markersize=3, label="ARR at month end")  # fmt: skip
-        if moved <= MARKED_MOVEMENTS:  # a line a movement, green for growth, red for loss
-            along = axes.get_xaxis_transform()
-            days = _days([day for day, _, _ in data.movements])
-            for colour, grew, label in ((GREEN, True, "Growth"), (RED, False, "Loss")):
-                xs = [x for x, (_, _, s) in zip(days, data.movements, strict=True)
-                      if (s > 0) == grew]  # fmt: skip
-                if xs:
-                    axes.vlines(xs, 0, 1, transform=along, colors=colour, alpha=0.3,
-                                linewidth=1.2, label=label)  # fmt: skip
-            axes.legend(fontsize=8 * text_scale(figure), frameon=False, loc="upper left")
-        _money_axis(axes)
-    else:
-        _empty(axes, "No ARR recorded.")
-    return figure
-
-
-def health_trend(data: ReviewData) -> Figure:
-    healthy, watch = data.bands
-    whose = "Average score of the accounts" if data.account_id is None else "Score"
-    figure, axes = new_chart(
-        f"{data.title}: health", f"{whose}, 0–100; bands at {watch:g} and {healthy:g}", PAGE
+def _line(axes: Axes, chart: Chart, scale: float) -> None:
+    dated = all(isinstance(c, date) for c in chart.categories)
+    xs: Any = (
+        date2num(list(chart.categories))  # type: ignore[no-untyped-call]
+        if dated
+        else list(range(len(chart.categories)))
     )
-    if data.health_trend:
-        _time_axis(axes, data)
-        axes.plot(_days([d for d, _ in data.health_trend]), [v for _, v in data.health_trend],
-                  color=GREEN, marker="o", markersize=3)  # fmt: skip
-        axes.axhspan(healthy, 100, color=GREEN, alpha=0.06)
-        axes.axhspan(0, watch, color=RED, alpha=0.06)
-        axes.set_ylim(0, 100)
+    for band in chart.bands:
+        axes.axhspan(band.low, band.high, color=band.colour, alpha=0.07, label=band.label)
+    many = len(chart.categories) > 40
+    for series in chart.series:
+        axes.plot(xs, _numbers(series.values), color=series.colour, label=series.name,
+                  linestyle="--" if series.dashed else "-", marker=None if many else "o",
+                  markersize=3.5, linewidth=1.8)  # fmt: skip
+    if dated:
+        _date_axis(axes, list(chart.categories))  # type: ignore[arg-type]
     else:
-        _empty(axes, "No health scores in this period: the app scores every account once a day.")
+        axes.set_xticks(xs, [str(c) for c in chart.categories])
+    if len(chart.series) > 1 or chart.bands:
+        axes.legend(fontsize=8 * scale, frameon=False, loc="best")
+    _value_axis(axes, chart)
+
+
+def _columns(axes: Axes, chart: Chart, scale: float) -> None:
+    count = len(chart.series)
+    width = 0.7 / count
+    for index, series in enumerate(chart.series):
+        offsets = [i + (index - (count - 1) / 2) * width for i in range(len(chart.categories))]
+        bars = axes.bar(offsets, _numbers(series.values), width=width, color=series.colour,
+                        label=series.name)  # fmt: skip
+        axes.bar_label(bars, labels=[_value_text(v, chart) for v in series.values],
+                       fontsize=8 * scale, padding=2)  # fmt: skip
+    axes.set_xticks(range(len(chart.categories)), [str(c) for c in chart.categories])
+    if count > 1:
+        axes.legend(fontsize=8 * scale, frameon=False)
+    _value_axis(axes, chart)
+
+
+def _bars(axes: Axes, chart: Chart, scale: float) -> None:
+    labels = [str(c) for c in chart.categories][::-1]
+    series = chart.series[0]
+    values = _numbers(series.values)[::-1]
+    bars = axes.barh(labels, values, color=series.colour)
+    axes.bar_label(bars, labels=[_value_text(v, chart) for v in series.values][::-1],
+                   fontsize=8 * scale, padding=3)  # fmt: skip
+    axes.grid(axis="x", color="#e6e6e6", linewidth=0.8)
+    axes.grid(axis="y", visible=False)
+    room = (0.25 + 0.068 * max(len(label) for label in labels)) * scale / PAGE[0]
+    left = min(0.45, max(PLOT[0], room))
+    axes.set_position((left, PLOT[1], PLOT[0] + PLOT[2] - left, PLOT[3]))
+    high = max((v for v in values if not math.isnan(v)), default=0.0)
+    axes.set_xlim(0, high * 1.15 or 1)  # room for the value labels
+    _value_axis(axes, chart, horizontal=True)
+
+
+def _bridge(axes: Axes, chart: Chart, scale: float) -> None:
+    from am_desktop.domain.review_deck import GREEN, RED
+
+    level = 0.0
+    values = _numbers(chart.series[0].values)
+    for index, (amount, kind) in enumerate(zip(values, chart.steps, strict=True)):
+        if kind is StepKind.TOTAL:
+            bottom, height, colour = 0.0, amount, chart.series[0].colour
+            level = amount
+        else:
+            bottom = level if amount >= 0 else level + amount
+            height, colour = abs(amount), GREEN if amount >= 0 else RED
+            level += amount
+        axes.bar(index, height, bottom=bottom, color=colour, width=0.6)
+        shown = fmt.money(amount, chart.currency, compact=True)
+        if kind is not StepKind.TOTAL and amount > 0:
+            shown = "+" + shown
+        axes.annotate(plain(shown), (index, bottom + height), ha="center", va="bottom",
+                      fontsize=8 * scale, xytext=(0, 2), textcoords="offset points")  # fmt: skip
+    axes.set_xticks(range(len(chart.categories)), [str(c) for c in chart.categories])
+    _value_axis(axes, chart)
+
+
+def _value_text(value: float | None, chart: Chart) -> str:
+    if value is None:
+        return ""
+    if chart.value_format is ValueFormat.MONEY:
+        return plain(fmt.money(value, chart.currency, compact=True))
+    return f"{value:,.0f}"
+
+
+#: Where a chart sits on its page (left, bottom, width, height): below the title, subtitle and
+#: facts line, the same on every chart page of a deck.
+PLOT = (0.08, 0.1, 0.88, 0.63)
+
+
+def chart_figure(slide: ChartSlide) -> Figure:
+    """One chart slide as a Figure: its title, subtitle, facts line and chart."""
+    figure = _text_page(slide.title, slide.subtitle)
+    axes = figure.add_axes(PLOT)
+    for side in ("top", "right"):
+        axes.spines[side].set_visible(False)
+    scale = text_scale(figure)
+    axes.tick_params(labelsize=8 * scale)
+    axes.grid(axis="y", color="#e6e6e6", linewidth=0.8)
+    axes.set_axisbelow(True)
+    chart = slide.chart
+    if slide.facts:
+        line = "     ".join(f"{label}: {value}" for label, value in slide.facts)
+        figure.text(0.06, 0.79, plain(line), fontsize=12, va="top")
+    if not chart.has_data:
+        _empty(axes, chart.empty)
+    elif chart.kind is ChartKind.LINE:
+        _line(axes, chart, scale)
+    elif chart.kind is ChartKind.COLUMN:
+        _columns(axes, chart, scale)
+    elif chart.kind is ChartKind.BAR:
+        _bars(axes, chart, scale)
+    else:
+        _bridge(axes, chart, scale)
     return figure
 
 
-def survey_trend(data: ReviewData) -> Figure:
-    figure, axes = new_chart(f"{data.title}: NPS and CSAT", data.period_label, PAGE)
-    if data.surveys:
-        for kind, colour, scale in (("nps", BLUE, 10), ("csat", GREEN, 25)):
-            points = [(d, s * scale if kind == "nps" else (s - 1) * scale)
-                      for d, k, s in data.surveys if k == kind]  # fmt: skip
-            if points:
-                _time_axis(axes, data)
-                axes.scatter(_days([d for d, _ in points]), [v for _, v in points], color=colour,
-                             label=f"{kind.upper()} answers, on 0–100", s=18)  # fmt: skip
-        axes.set_ylim(-5, 105)
-        axes.legend(fontsize=8 * text_scale(figure), frameon=False)
-    else:
-        _empty(axes, "No NPS or CSAT answers in this period.")
-    return figure
+# ---------------------------------------------------------------- text pages
 
 
-def usage_trend(data: ReviewData) -> Figure:
-    figure, axes = new_chart(f"{data.title}: usage and adoption", data.period_label, PAGE)
-    if data.usage:
-        _time_axis(axes, data)
-        days = _days([d for d, _, _ in data.usage])
-        axes.plot(days, [a for _, a, _ in data.usage], color=BLUE, label="Active users")
-        axes.plot(days, [s for _, _, s in data.usage], color=GREY, linestyle="--",
-                  label="Licensed seats")  # fmt: skip
-        axes.legend(fontsize=8 * text_scale(figure), frameon=False)
-    else:
-        _empty(axes, "No usage samples in this period.")
-    return figure
+def title_figure(slide: TitleSlide) -> Figure:
+    from am_desktop.domain.review_deck import BLUE
 
-
-def pipeline(data: ReviewData) -> Figure:
-    title = f"{data.title}: renewal and expansion pipeline"
-    figure, axes = new_chart(title, "Open, by stage", PAGE)
-    if data.pipeline:
-        labels = [f"{kind.title()}: {stage.replace('_', ' ')}" for kind, stage, _ in data.pipeline]
-        values = [cents for _, _, cents in data.pipeline]
-        colours = [BLUE if kind == "renewal" else GREEN for kind, _, _ in data.pipeline]
-        axes.barh(labels, values, color=colours)
-        margins(figure, left=label_room(labels))
-        _money_axis(axes, "x")
-    else:
-        _empty(axes, "Nothing open.")
-    return figure
-
-
-def issues(data: ReviewData) -> Figure:
-    figure, axes = new_chart(f"{data.title}: issues opened", data.period_label, PAGE)
-    order = ("critical", "high", "medium", "low")
-    counts = [data.issues.get(s, 0) for s in order]
-    if any(counts):
-        axes.bar([s.title() for s in order], counts, color=[RED, "#e37400", BLUE, GREY])
-        axes.yaxis.set_major_locator(MaxNLocator(integer=True))
-    else:
-        _empty(axes, "No issue opened in this period.")
-    return figure
-
-
-BUILDERS: dict[str, Callable[[ReviewData], Figure]] = {
-    "arr": arr_history,
-    "health": health_trend,
-    "surveys": survey_trend,
-    "usage": usage_trend,
-    "pipeline": pipeline,
-    "issues": issues,
-}
-
-
-def title_page(data: ReviewData, today: date) -> Figure:
     figure = Figure(figsize=PAGE, dpi=100)
-    figure.text(0.06, 0.62, data.title, fontsize=30, fontweight="bold")
-    figure.text(0.06, 0.52, "Business review", fontsize=18, color=GREY)
-    figure.text(0.06, 0.44, data.period_label, fontsize=14)
-    figure.text(0.06, 0.08, f"Prepared {today:%d %b %Y} with AM Desktop", fontsize=9, color=GREY)
+    figure.patches.append(
+        Rectangle((0, 0), 0.018, 1, transform=figure.transFigure, color=BLUE, figure=figure)
+    )
+    figure.text(0.06, 0.58, plain(slide.title), fontsize=32, fontweight="bold")
+    figure.text(0.06, 0.48, plain(slide.subtitle), fontsize=18, color=GREY)
+    figure.text(0.06, 0.40, slide.period, fontsize=14)
+    if slide.logo:
+        from matplotlib.image import imread
+
+        picture = imread(BytesIO(slide.logo))
+        height, width = picture.shape[:2]
+        box_w, box_h = 0.22, 0.22 * PAGE[0] / PAGE[1] * height / max(1, width)
+        box_h = min(box_h, 0.25)
+        axes = figure.add_axes((0.94 - box_w, 0.94 - box_h, box_w, box_h))
+        axes.imshow(picture)
+        axes.set_axis_off()
     return figure
 
 
-def summary_page(data: ReviewData) -> Figure:
-    k = data.kpis
-
-    def ratio(value: float | None) -> str:
-        return "—" if value is None else f"{value * 100:.1f} %"
-
-    rows = [
-        ("Starting ARR", money_label(k.starting_arr)),
-        ("Expansion", money_label(k.expansion)),
-        ("Contraction", money_label(k.contraction)),
-        ("Churn", money_label(k.churn)),
-        ("New ARR", money_label(k.new_arr)),
-        ("Ending ARR", money_label(k.ending_arr)),
-        ("Net revenue retention", ratio(k.nrr)),
-        ("Gross revenue retention", ratio(k.grr)),
-        ("Logo retention", ratio(k.logo_retention)),
-        ("NPS", "—" if k.nps is None else f"{k.nps:.0f}"),
-        ("CSAT", "—" if k.csat is None else f"{k.csat:.0f}"),
-    ]
+def _text_page(title: str, subtitle: str) -> Figure:
+    """A page with its title and subtitle where every page of the deck has them."""
     figure = Figure(figsize=PAGE, dpi=100)
-    figure.text(0.06, 0.9, f"{data.title}: summary", fontsize=16, fontweight="bold")
-    figure.text(0.06, 0.84, data.period_label, fontsize=10, color=GREY)
-    axes = figure.add_axes((0.06, 0.06, 0.6, 0.74))
+    figure.text(0.06, 0.93, plain(title), fontsize=22, fontweight="bold", va="top")
+    if subtitle:
+        figure.text(0.06, 0.855, plain(subtitle), fontsize=12, color=GREY, va="top")
+    return figure
+
+
+def bullets_figure(slide: BulletSlide) -> Figure:
+    figure = _text_page(slide.title, "")
+    lines = [f"•  {b}" for b in slide.bullets] or [slide.empty]
+    for index, line in enumerate(lines[:ROWS_PER_SLIDE]):
+        figure.text(0.08, 0.76 - index * 0.05, plain(_clip(line, 110)), fontsize=15)
+    return figure
+
+
+def table_figures(slide: TableSlide) -> list[Figure]:
+    """The table over as many pages as its rows need (``ROWS_PER_SLIDE`` each)."""
+    if not slide.rows:
+        figure = _text_page(slide.title, slide.subtitle)
+        figure.text(0.08, 0.7, plain(slide.empty), fontsize=15, color=GREY)
+        return [figure]
+    pages = []
+    for first in range(0, len(slide.rows), ROWS_PER_SLIDE):
+        title = slide.title if first == 0 else f"{slide.title} (continued)"
+        figure = _text_page(title, slide.subtitle)
+        axes = figure.add_axes((0.06, 0.04, 0.88, 0.76))
+        axes.set_axis_off()
+        rows = [
+            [plain(_clip(cell)) for cell in row]
+            for row in slide.rows[first : first + ROWS_PER_SLIDE]
+        ]
+        table = axes.table(cellText=rows, colLabels=[plain(c) for c in slide.columns],
+                           loc="upper left", colLoc="left", cellLoc="left")  # fmt: skip
+        table.auto_set_font_size(False)
+        table.set_fontsize(13)
+        table.auto_set_column_width(list(range(len(slide.columns))))
+        table.scale(1, 2.1)
+        for (row, _column), cell in table.get_celld().items():
+            cell.set_edgecolor("#d0d5db")
+            if row == 0:
+                cell.set_text_props(fontweight="bold")
+                cell.set_facecolor("#eef2f6")
+        pages.append(figure)
+    return pages
+
+
+def _clip(text: str, limit: int = 90) -> str:
+    return text if len(text) <= limit else text[: limit - 1].rstrip() + "…"
+
+
+def picture_figure(slide: PictureSlide) -> Figure:
+    from matplotlib.image import imread
+
+    figure = _text_page(slide.title, "")
+    axes = figure.add_axes((0.06, 0.04, 0.88, 0.78))
+    axes.imshow(imread(BytesIO(slide.picture)))
     axes.set_axis_off()
-    table = axes.table(cellText=rows, colLabels=["Measure", "Value"], loc="upper left",
-                       colLoc="left", cellLoc="left")  # fmt: skip
-    table.auto_set_font_size(False)
-    table.set_fontsize(12)
-    table.scale(1, 1.8)
     return figure
 
 
-def write_review(
-    data: ReviewData,
-    today: date,
+def slide_figures(slide: Slide) -> list[Figure]:
+    """The page(s) of one slide."""
+    if isinstance(slide, TitleSlide):
+        return [title_figure(slide)]
+    if isinstance(slide, BulletSlide):
+        return [bullets_figure(slide)]
+    if isinstance(slide, TableSlide):
+        return table_figures(slide)
+    if isinstance(slide, PictureSlide):
+        return [picture_figure(slide)]
+    return [chart_figure(slide)]
+
+
+# ---------------------------------------------------------------- files
+
+
+def write_deck(
+    deck: Deck,
     open_file: OpenFile,
     *,
     formats: Sequence[str] = FORMATS,
-    charts: Sequence[str] = CHARTS,
     progress: Progress = no_progress,
 ) -> list[str]:
     """Draw the deck (PDF) and each chart (PNG, SVG) into the files ``open_file`` opens by
     name; the names written, in order. ``progress`` is called after each file or page (where a
     Cancel raises), inside the deck's block, so a cancelled deck is never kept half-written."""
-    from matplotlib.backends.backend_pdf import PdfPages
-
-    stem = "".join(c if c.isalnum() or c in " -_" else "_" for c in data.title).strip() or "review"
-    figures = [(name, BUILDERS[name](data)) for name in charts]
     written: list[str] = []
     files = [kind for kind in formats if kind in ("png", "svg")]
-    pages = 2 + len(figures) if "pdf" in formats else 0
-    steps, done = len(figures) * len(files) + pages, 0
-    for name, figure in figures:
+    charts = deck.charts
+    pages = len(deck.slides) if "pdf" in formats else 0
+    steps, done = len(charts) * len(files) + pages, 0
+    for chart in charts:
+        figure = chart_figure(chart)
         for kind in files:
-            target = f"{stem} - {name}.{kind}"
+            target = chart_file_name(deck, chart, kind)
             with open_file(target) as out:
                 figure.savefig(out, format=kind, dpi=150 if kind == "png" else 100)
             written.append(target)
             done += 1
             progress(done, steps, "Drawing the charts")  # where a Cancel stops the export
     if pages:
-        target = f"{stem} - business review.pdf"
-        with open_file(target) as out, PdfPages(out) as deck:
-            for page in (title_page(data, today), summary_page(data), *(f for _, f in figures)):
-                deck.savefig(page)
+        from matplotlib.backends.backend_pdf import PdfPages
+
+        target = deck_file_name(deck, "pdf")
+        with open_file(target) as out, PdfPages(out) as pdf:
+            for slide in deck.slides:
+                for page in slide_figures(slide):
+                    pdf.savefig(page)
                 done += 1
-                progress(done, steps, "Writing the deck")
+                progress(done, steps, "Writing the PDF deck")
         written.append(target)
     return written

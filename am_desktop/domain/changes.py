@@ -91,9 +91,7 @@ class ChangeSet:
     """
 
     ids: Mapping[Entity, frozenset[int]] = field(default_factory=lambda: MappingProxyType({}))
-    places: Mapping[Entity, frozenset[int]] = field(
-        default_factory=lambda: MappingProxyType({})
-    )
+    places: Mapping[Entity, frozenset[int]] = field(default_factory=lambda: MappingProxyType({}))
     everything: bool = False
     origins: frozenset[Origin] = frozenset()
 

@@ -14,6 +14,10 @@ from dataclasses import dataclass, field
 from datetime import date
 from enum import Enum
 
+#: The most table rows one slide holds; a longer table continues on the next slide, in every
+#: format alike.
+ROWS_PER_SLIDE = 14
+
 
 class Audience(Enum):
     """Who the deck is for: the customer in the meeting, or the AM's manager."""

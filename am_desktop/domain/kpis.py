@@ -23,6 +23,75 @@ def default_period(today: date) -> tuple[date, date]:
 
 
 @dataclass(frozen=True, slots=True)
+class ArrBridge:
+    """How every account's ARR went from the period's start to its end (issue 15): the bridge
+    every deck, the dashboard and ``kpis`` show, so it always reconciles —
+    starting + new + expansion + reactivation − contraction − churn = ending — including the
+    accounts that started, churned or came back inside the period (which NRR and GRR, being
+    about the starting cohort, leave out). Cents; ``moved`` is how many movements it sums.
+    """
+
+    starting: int = 0
+    new: int = 0
+    expansion: int = 0
+    reactivation: int = 0
+    contraction: int = 0
+    churn: int = 0
+    moved: int = 0
+
+    @property
+    def ending(self) -> int:
+        return (
+            self.starting
+            + self.new
+            + self.expansion
+            + self.reactivation
+            - self.contraction
+            - self.churn
+        )
+
+    @property
+    def has_data(self) -> bool:
+        """False when the ledger holds nothing up to the period's end: every figure is "—"."""
+        return self.moved > 0 or self.starting != 0
+
+    def steps(self) -> tuple[tuple[str, int], ...]:
+        """The bridge's bars, signed: start, the movements, end."""
+        return (
+            ("Starting ARR", self.starting),
+            ("New", self.new),
+            ("Expansion", self.expansion),
+            ("Reactivation", self.reactivation),
+            ("Contraction", -self.contraction),
+            ("Churn", -self.churn),
+            ("Ending ARR", self.ending),
+        )
+
+    def plus(self, other: ArrBridge) -> ArrBridge:
+        """Two bridges of the same period summed (accounts added to a portfolio)."""
+        return ArrBridge(
+            self.starting + other.starting,
+            self.new + other.new,
+            self.expansion + other.expansion,
+            self.reactivation + other.reactivation,
+            self.contraction + other.contraction,
+            self.churn + other.churn,
+            self.moved + other.moved,
+        )
+
+    def as_json(self) -> dict[str, float]:
+        return {
+            "starting_arr": self.starting / 100,
+            "new": self.new / 100,
+            "expansion": self.expansion / 100,
+            "reactivation": self.reactivation / 100,
+            "contraction": self.contraction / 100,
+            "churn": self.churn / 100,
+            "ending_arr": self.ending / 100,
+        }
+
+
+@dataclass(frozen=True, slots=True)
 class LedgerSums:
     """What the formulas need from the ledger for a period ``start``…``end``.
 
@@ -32,6 +101,7 @@ class LedgerSums:
         cohort_expansion, cohort_contraction, cohort_churn: the cohort's movements of that type
             inside the period (reactivation counted as expansion), in cents.
         new_arr: every ``new`` movement inside the period, in cents.
+        bridge: every account's start, movements by type and end (reconciles by construction).
     """
 
     start: date
@@ -42,6 +112,7 @@ class LedgerSums:
     cohort_contraction: int = 0
     cohort_churn: int = 0
     new_arr: int = 0
+    bridge: ArrBridge = field(default_factory=ArrBridge)
 
     @property
     def cohort(self) -> set[int]:
@@ -71,6 +142,7 @@ class Kpis:
     csat: float | None
     clv: int | None
     time_to_renewal_days: float | None = None
+    bridge: ArrBridge = field(default_factory=ArrBridge)
     extras: dict[str, object] = field(default_factory=dict)
 
     def as_json(self) -> dict[str, object]:
@@ -93,6 +165,7 @@ class Kpis:
             "nps": _rounded(self.nps, 1),
             "csat": _rounded(self.csat, 1),
             "clv": None if self.clv is None else self.clv / 100,
+            "bridge": self.bridge.as_json(),
         }
 
 
@@ -187,4 +260,5 @@ def compute(
             ending, at_end, starting, lost=contraction + churn, days=days, gross_margin=gross_margin
         ),
         time_to_renewal_days=sum(renewal_days) / len(renewal_days) if renewal_days else None,
+        bridge=sums.bridge,
     )

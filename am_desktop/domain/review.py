@@ -1,18 +1,71 @@
-"""A business review's read model (issue 7): what ``services.review`` gathers for one account
-or the portfolio, and what ``charts.review`` draws into the deck. Plain frozen data."""
+"""A business review's read models (issues 7 and 15): what ``services.review`` gathers for one
+account or the portfolio, before ``domain.review_deck`` composes the slides for an audience.
+Plain frozen data; money in cents, days as dates."""
 
 from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import date
 
+from am_desktop.domain.formatting import period
 from am_desktop.domain.health import DEFAULT_BANDS
 from am_desktop.domain.kpis import Kpis
 
 
 @dataclass(frozen=True, slots=True)
+class Objective:
+    """One objective of the account plan."""
+
+    title: str
+    status: str  # an ObjectiveStatus value
+    due: date | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class NextStep:
+    """An open action item; ``theirs`` when its owner is one of the customer's people."""
+
+    text: str
+    owner: str  # who: "Dana Reyes" for theirs, the owner as written for ours ("" unknown)
+    theirs: bool
+    due: date | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class IssueSummary:
+    """The support issues of the period: opened by severity, resolved and how fast."""
+
+    opened: dict[str, int]  # severity -> opened in the period
+    resolved: int = 0  # resolved in the period
+    mean_days_to_resolve: float | None = None  # of those resolved in the period
+    open_now: int = 0  # still open at the period's end
+
+
+@dataclass(frozen=True, slots=True)
+class Risk:
+    """An open risk of an account, with what is being done about it."""
+
+    account: str
+    description: str
+    mitigation: str
+    severity: str
+    owner: str
+
+
+@dataclass(frozen=True, slots=True)
+class OpenRenewal:
+    """A renewal not yet closed, for the internal pipeline table."""
+
+    account: str
+    end_date: date
+    arr_cents: int
+    stage: str
+    likelihood: int
+
+
+@dataclass(frozen=True, slots=True)
 class ReviewData:
-    """Everything a business review shows."""
+    """Everything either deck of a review may show; each deck picks what its audience sees."""
 
     title: str
     start: date
@@ -20,14 +73,20 @@ class ReviewData:
     kpis: Kpis
     arr_by_month: tuple[tuple[date, int], ...]
     movements: tuple[tuple[date, str, int], ...]  # (day, type, signed cents) in the period
-    health_trend: tuple[tuple[date, float], ...]
+    health_trend: tuple[tuple[date, float | None], ...]  # the score at each month's end
     surveys: tuple[tuple[date, str, int], ...]  # (day, kind, score)
     usage: tuple[tuple[date, int, int], ...]  # (day, active users, licensed seats)
     pipeline: tuple[tuple[str, str, int], ...]  # (kind: renewal|expansion, stage, cents)
-    issues: dict[str, int]  # severity -> opened in the period
+    issues: IssueSummary
     bands: tuple[float, float] = DEFAULT_BANDS  # the healthy and watch bands' lower bounds
     account_id: int | None = None  # None: the portfolio
+    currency: str = "USD"
+    objectives: tuple[Objective, ...] = ()
+    next_steps: tuple[NextStep, ...] = ()
+    renewal_date: date | None = None  # the next contract end on or after the period's end
+    risks: tuple[Risk, ...] = ()
+    renewals: tuple[OpenRenewal, ...] = ()
 
     @property
     def period_label(self) -> str:
-        return f"{self.start:%d %b %Y} – {self.end:%d %b %Y}"
+        return period(self.start, self.end)

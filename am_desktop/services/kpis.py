@@ -14,7 +14,7 @@ import sqlite3
 from dataclasses import dataclass
 from datetime import date
 
-from am_desktop.domain.kpis import Kpis, LedgerSums, compute
+from am_desktop.domain.kpis import ArrBridge, Kpis, LedgerSums, compute
 from am_desktop.domain.timeline import month_ends
 from am_desktop.services.store import Store
 
@@ -28,10 +28,12 @@ GROUP BY account_id
 
 _DURING = """
 SELECT account_id,
-  total(CASE WHEN type IN ('expansion', 'reactivation') THEN amount_cents END),
+  total(CASE WHEN type = 'expansion' THEN amount_cents END),
+  total(CASE WHEN type = 'reactivation' THEN amount_cents END),
   total(CASE WHEN type = 'contraction' THEN amount_cents END),
   total(CASE WHEN type = 'churn' THEN amount_cents END),
-  total(CASE WHEN type = 'new' THEN amount_cents END)
+  total(CASE WHEN type = 'new' THEN amount_cents END),
+  count(*)
 FROM arr_movement
 WHERE archived_at IS NULL AND +occurred_on BETWEEN :start AND :end {account}
 GROUP BY account_id
@@ -75,17 +77,21 @@ def read_ledger(
     params = {"start": start.isoformat(), "end": end.isoformat(), "account": account_id}
     before: dict[int, int] = dict(connection.execute(_BEFORE.format(account=account), params))
     at_end = dict(before)
-    expansion = contraction = churn = new = 0
+    expansion = contraction = churn = 0
+    bridge = ArrBridge(starting=sum(before.values()))
     for account_key, *totals in connection.execute(_DURING.format(account=account), params):
-        grew, shrank, lost, won = map(int, totals)
-        at_end[account_key] = at_end.get(account_key, 0) + grew - shrank - lost + won
-        new += won
+        grew, came_back, shrank, lost, won, moved = map(int, totals)
+        at_end[account_key] = at_end.get(account_key, 0) + grew + came_back - shrank - lost + won
+        bridge = bridge.plus(ArrBridge(0, won, grew, came_back, shrank, lost, moved))
         if before.get(account_key, 0) > 0:  # the cohort: ARR just before the period
-            expansion, contraction, churn = expansion + grew, contraction + shrank, churn + lost
+            expansion += grew + came_back  # reactivation counts as expansion (§3)
+            contraction, churn = contraction + shrank, churn + lost
     net_by_month: dict[str, int] = {}
     if months:
         net_by_month = dict(connection.execute(_BY_MONTH.format(account=account), params))
-    sums = LedgerSums(start, end, before, at_end, expansion, contraction, churn, new)
+    sums = LedgerSums(
+        start, end, before, at_end, expansion, contraction, churn, bridge.new, bridge
+    )
     return LedgerPeriod(sums, net_by_month)
 
 

@@ -1,19 +1,33 @@
-"""The data of a business review (QBR) for one account or the whole portfolio over a period
-(issue 7): KPIs, ARR history with its movements, health, NPS/CSAT and usage trends, the
-renewal and expansion pipeline, and the issues, as a :class:`~am_desktop.domain.review.ReviewData`
-(plain data: the charts and the deck follow).
+"""The data of a business review (issues 7 and 15) for one account or the whole portfolio over a
+period: the ledger's figures (``services.kpis.period_figures``, the same function as the
+Dashboard and ``am-desktop kpis``), ARR by month and its movements, health month by month, NPS
+and CSAT, usage against seats, the open pipeline, the issues, the account plan's objectives,
+the open action items and the next renewal — as a :class:`~am_desktop.domain.review.ReviewData`.
 """
 
 from __future__ import annotations
 
+import sqlite3
 from collections import Counter
-from datetime import date, timedelta
+from collections.abc import Mapping
+from datetime import date
 
 from am_desktop.domain.health import DEFAULT_BANDS
-from am_desktop.domain.review import ReviewData
-from am_desktop.services import health
+from am_desktop.domain.review import (
+    IssueSummary,
+    NextStep,
+    Objective,
+    OpenRenewal,
+    ReviewData,
+    Risk,
+)
+from am_desktop.domain.timeline import month_ends
+from am_desktop.services.health_history import month_end_scores
 from am_desktop.services.kpis import period_figures
 from am_desktop.services.store import Store
+
+#: The most open action items a review lists (the soonest due first).
+NEXT_STEPS = 12
 
 
 def review_data(
@@ -24,6 +38,8 @@ def review_data(
     account_id: int | None = None,
     gross_margin: float = 0.8,
     bands: tuple[float, float] = DEFAULT_BANDS,
+    weights: Mapping[str, float] | None = None,
+    currency: str = "USD",
 ) -> ReviewData:
     """The review of one account (or the portfolio, ``account_id`` None) for ``start``…``end``."""
     kpis, ledger = period_figures(
@@ -64,50 +80,126 @@ def review_data(
                 (*period, *extra),
             )
         )
-        renewals_open = connection.execute(
-            "SELECT r.stage, sum(c.arr_cents) FROM renewal r JOIN contract c ON c.id = "
-            "r.contract_id WHERE r.archived_at IS NULL AND c.archived_at IS NULL AND r.stage NOT "
-            f"IN ('renewed', 'churned') AND c.end_date >= ? {contract_only} "
-            "GROUP BY r.stage",
-            (start.isoformat(), *extra),
-        ).fetchall()
-        expansions = connection.execute(
-            "SELECT stage, sum(amount_cents) FROM opportunity WHERE archived_at IS NULL "
-            f"AND stage NOT IN ('won', 'lost') {only} GROUP BY stage",
-            extra,
-        ).fetchall()
-        issues = Counter(
-            dict(
-                connection.execute(
-                    "SELECT severity, count(*) FROM escalation WHERE archived_at IS NULL "
-                    f"AND opened_on BETWEEN ? AND ? {only} GROUP BY severity",
-                    (*period, *extra),
-                ).fetchall()
+        renewals = tuple(
+            OpenRenewal(name, date.fromisoformat(ends), int(cents), stage, int(likelihood))
+            for name, ends, cents, stage, likelihood in connection.execute(
+                "SELECT a.name, c.end_date, c.arr_cents, r.stage, r.likelihood FROM renewal r "
+                "JOIN contract c ON c.id = r.contract_id JOIN account a ON a.id = c.account_id "
+                "WHERE r.archived_at IS NULL AND c.archived_at IS NULL AND r.stage NOT IN "
+                f"('renewed', 'churned') AND c.end_date >= ? {contract_only} "
+                "ORDER BY c.end_date, c.arr_cents DESC",
+                (start.isoformat(), *extra),
             )
         )
-    if account_id is None:
-        trend = _portfolio_health(store, start, end)
-    else:
-        trend = tuple(
-            (when.date(), value)
-            for when, value in health.trend(store, account_id, 400, until=end)
-            if when.date() >= start
+        renewal_stages: Counter[str] = Counter()
+        for renewal in renewals:
+            renewal_stages[renewal.stage] += renewal.arr_cents
+        expansions = connection.execute(
+            "SELECT stage, sum(amount_cents) FROM opportunity WHERE archived_at IS NULL "
+            f"AND stage NOT IN ('won', 'lost') {only} GROUP BY stage ORDER BY stage",
+            extra,
+        ).fetchall()
+        issues = _issues(connection, start, end, only, extra)
+        risks = tuple(
+            Risk(name, description, mitigation or "", severity, owner or "")
+            for name, description, mitigation, severity, owner in connection.execute(
+                "SELECT a.name, r.description, r.mitigation, r.severity, r.owner "
+                "FROM account_risk r JOIN account a ON a.id = r.account_id WHERE "
+                "r.archived_at IS NULL AND r.status = 'open' "
+                f"{only.replace('account_id', 'r.account_id')} ORDER BY CASE r.severity "
+                "WHEN 'critical' THEN 0 WHEN 'high' THEN 1 WHEN 'medium' THEN 2 ELSE 3 END, "
+                "r.id LIMIT 40",
+                extra,
+            )
         )
-    pipeline = tuple(("renewal", stage, int(cents)) for stage, cents in renewals_open) + tuple(
+        objectives: tuple[Objective, ...] = ()
+        next_steps: tuple[NextStep, ...] = ()
+        renewal_date = None
+        if account_id is not None:
+            objectives, next_steps = _plan(connection, account_id)
+            row = connection.execute(
+                "SELECT min(end_date) FROM contract WHERE archived_at IS NULL "
+                "AND account_id = ? AND end_date >= ?",
+                (account_id, end.isoformat()),
+            ).fetchone()
+            renewal_date = date.fromisoformat(row[0]) if row and row[0] else None
+    pipeline = tuple(("renewal", stage, cents) for stage, cents in renewal_stages.items()) + tuple(
         ("expansion", stage, int(cents or 0)) for stage, cents in expansions
+    )
+    trend = month_end_scores(
+        store, month_ends(start, end), account_id=account_id, weights=weights, bands=bands
     )
     return ReviewData(
         title, start, end, kpis, ledger.arr_by_month(), movements, trend, surveys, usage, pipeline,
-        dict(issues), bands, account_id,
+        issues, bands, account_id, currency, objectives, next_steps, renewal_date, risks,
+        renewals,
     )  # fmt: skip
 
 
-def _portfolio_health(store: Store, start: date, end: date) -> tuple[tuple[date, float], ...]:
-    """The mean score of the scored accounts on each day the app scored them."""
-    with store.raw() as connection:
-        rows = connection.execute(
-            "SELECT substr(computed_at, 1, 10), avg(score) FROM health_snapshot "
-            "WHERE computed_at >= ? AND computed_at < ? GROUP BY 1 ORDER BY 1",
-            (start.isoformat(), (end + timedelta(days=1)).isoformat()),
+def _issues(
+    connection: sqlite3.Connection, start: date, end: date, only: str, extra: tuple[int, ...]
+) -> IssueSummary:
+    period = (start.isoformat(), end.isoformat())
+    opened = dict(
+        connection.execute(
+            "SELECT severity, count(*) FROM escalation WHERE archived_at IS NULL "
+            f"AND opened_on BETWEEN ? AND ? {only} GROUP BY severity",
+            (*period, *extra),
         ).fetchall()
-    return tuple((date.fromisoformat(day), float(score)) for day, score in rows)
+    )
+    resolved, mean_days = connection.execute(
+        "SELECT count(*), avg(julianday(resolved_on) - julianday(opened_on)) FROM escalation "
+        f"WHERE archived_at IS NULL AND resolved_on BETWEEN ? AND ? {only}",
+        (*period, *extra),
+    ).fetchone()
+    (open_now,) = connection.execute(
+        "SELECT count(*) FROM escalation WHERE archived_at IS NULL AND opened_on <= ? "
+        f"AND (resolved_on IS NULL OR resolved_on > ?) {only}",
+        (end.isoformat(), end.isoformat(), *extra),
+    ).fetchone()
+    return IssueSummary(
+        {str(k): int(v) for k, v in opened.items()},
+        int(resolved),
+        None if mean_days is None else float(mean_days),
+        int(open_now),
+    )
+
+
+def _plan(
+    connection: sqlite3.Connection, account_id: int
+) -> tuple[tuple[Objective, ...], tuple[NextStep, ...]]:
+    """The account plan's objectives and the soonest open action items, each marked ours or
+    theirs: an owner that names one of the account's contacts (first name, full name or the
+    e-mail's local part) is the customer's."""
+    objectives = tuple(
+        Objective(title, status, date.fromisoformat(due) if due else None)
+        for title, status, due in connection.execute(
+            "SELECT title, status, due_date FROM account_objective WHERE archived_at IS NULL "
+            "AND account_id = ? ORDER BY position, id",
+            (account_id,),
+        )
+    )
+    people: dict[str, str] = {}
+    for first, last, email in connection.execute(
+        "SELECT first_name, last_name, email FROM contact WHERE archived_at IS NULL "
+        "AND account_id = ?",
+        (account_id,),
+    ):
+        name = f"{first} {last}".strip() if first else str(last)
+        for key in (first, name, name.replace(" ", "."), (email or "").split("@")[0]):
+            if key:
+                people.setdefault(str(key).casefold(), name)
+    steps = []
+    for text, owner, due in connection.execute(
+        "SELECT text, owner, due_date FROM action_item WHERE archived_at IS NULL "
+        "AND status = 'open' AND account_id = ? ORDER BY due_date IS NULL, due_date, id LIMIT ?",
+        (account_id, NEXT_STEPS),
+    ):
+        who = (owner or "").lstrip("@")
+        theirs = people.get(who.casefold())
+        steps.append(
+            NextStep(
+                text, theirs or who, theirs is not None, date.fromisoformat(due) if due else None
+            )
+        )
+    return objectives, tuple(steps)

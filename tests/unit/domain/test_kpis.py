@@ -47,8 +47,9 @@ def test_no_data_gives_nulls_not_errors() -> None:
     assert list(document) == [
         "from", "to", "starting_arr", "expansion", "contraction", "churn", "new_arr",
         "ending_arr", "nrr", "grr", "logo_retention", "logo_churn", "accounts_at_start",
-        "accounts_at_end", "nps", "csat", "clv",
+        "accounts_at_end", "nps", "csat", "clv", "bridge",
     ]  # fmt: skip
+    assert not kpis.bridge.has_data
 
 
 def test_lifetime_is_capped_at_ten_years_also_when_nothing_churned() -> None:

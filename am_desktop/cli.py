@@ -424,7 +424,16 @@ def run_kpis(args: argparse.Namespace) -> int:
         json.dump(document, sys.stdout, indent=2)
         print()
         return EXIT_OK
+    from am_desktop.domain import formatting as fmt
+
+    bridge = kpis.bridge
+    print(f"ARR bridge, {fmt.period(start, end)}")
+    for label, cents in bridge.steps():
+        print(f"  {label:<16} {fmt.money(cents) if bridge.has_data else fmt.NO_DATA:>16}")
+    print()
     for key, value in document.items():
+        if key == "bridge":
+            continue
         shown = "—" if value is None else f"{value:,.2f}" if isinstance(value, float) else value
         print(f"{key:<18} {shown}")
     return EXIT_OK

@@ -2,19 +2,20 @@
 
 from __future__ import annotations
 
-from contextlib import AbstractContextManager
+from dataclasses import replace
 from datetime import date
 from pathlib import Path
-from typing import IO
 
 import pytest
 from matplotlib.figure import Figure
 
 from am_desktop.charts import review as charts
-from am_desktop.errors import Cancelled
+from am_desktop.domain.deck import Audience, TableSlide
+from am_desktop.domain.review_deck import build_deck
+from am_desktop.errors import AppError, Cancelled
+from am_desktop.exports.review import ReviewRequest, export_review
 from am_desktop.services import catalog
 from am_desktop.services.dashboard import period_data, standing_data
-from am_desktop.services.files import writing
 from am_desktop.services.review import review_data
 from am_desktop.services.store import Store
 
@@ -82,65 +83,83 @@ def test_standing_data_reads_each_accounts_newest_score(store: Store) -> None:
 
 def test_an_account_without_arr_says_so_instead_of_a_flat_line(store: Store) -> None:
     a = catalog.accounts.create(store, {"name": "Quiet"}).id
-    data = review_data(store, START, END, account_id=a)
-    assert "No ARR recorded." in texts(charts.arr_history(data))
+    deck = build_deck(review_data(store, START, END, account_id=a), Audience.INTERNAL)
+    arr = next(s for s in deck.charts if s.name == "arr")
+    assert not arr.chart.has_data
+    assert "No ARR recorded up to the end of this period." in texts(charts.chart_figure(arr))
+    summary = next(s for s in deck.slides if isinstance(s, TableSlide))
+    assert dict(summary.rows)["Ending ARR"] == "—"  # no data is a dash, never $0
+    assert dict(summary.rows)["NPS"] == "—"
 
 
-def test_a_portfolio_with_many_movements_counts_them_instead_of_marking_each(
+def test_health_is_scored_again_at_each_months_end_from_what_was_known_then(
     store: Store,
 ) -> None:
-    a = catalog.accounts.create(store, {"name": "A"}).id
-    move(store, a, date(2025, 12, 1), "new", 1000_00)
-    for day in range(1, 32):
-        move(store, a, date(2026, 3, day), "expansion", 1_00)
-        move(store, a, date(2026, 5, day), "contraction", 1_00)
-    figure = charts.arr_history(review_data(store, START, END))
-    assert not figure.axes[0].collections  # no line a movement
-    assert any("62 movements: +$31, −$31" in text for text in texts(figure))
-    few = charts.arr_history(review_data(store, date(2026, 3, 1), date(2026, 3, 3)))
-    (growth,) = few.axes[0].collections  # three green lines, no red
-    assert len(growth.get_segments()) == 3 and growth.get_label() == "Growth"
-
-
-def test_the_health_trend_keeps_to_the_period_and_the_bands_are_the_users(
-    store: Store,
-) -> None:
-    a = catalog.accounts.create(store, {"name": "A"}).id
-    with store.raw(write=True) as connection:
-        connection.executemany(
-            "INSERT INTO health_snapshot (account_id, computed_at, score, band, components) "
-            "VALUES (?, ?, ?, 'watch', '[]')",
-            [(a, "2025-12-31 09:00:00.000000", 10), (a, "2026-03-01 09:00:00.000000", 50),
-             (a, "2026-07-01 09:00:00.000000", 90)],
-        )  # fmt: skip
+    a = catalog.accounts.create(store, {"name": "A", "checkin_cadence_days": 30}).id
+    for day, score in ((date(2026, 1, 10), 2), (date(2026, 4, 10), 10)):
+        catalog.surveys.create(
+            store, {"account_id": a, "responded_on": day, "kind": "nps", "score": score}
+        )
+    catalog.escalations.create(
+        store,
+        {"account_id": a, "title": "Outage", "severity": "critical",
+         "opened_on": date(2026, 2, 1), "resolved_on": date(2026, 3, 15), "status": "resolved"},
+    )  # fmt: skip
     data = review_data(store, START, END, account_id=a, bands=(80.0, 50.0))
-    assert data.health_trend == ((date(2026, 3, 1), 50.0),)
-    assert "bands at 50 and 80" in " ".join(texts(charts.health_trend(data)))
-    portfolio = review_data(store, START, END)
-    assert portfolio.health_trend == ((date(2026, 3, 1), 50.0),)  # the mean of the day
+    days = [day for day, _ in data.health_trend]
+    assert days == [
+        date(2026, m, d) for m, d in ((1, 31), (2, 28), (3, 31), (4, 30), (5, 31), (6, 30))
+    ]
+    scores = [value for _, value in data.health_trend]
+    assert None not in scores and len(set(scores)) > 2  # a line, not one dot
+    assert scores[1] < scores[0]  # the critical issue open at February's end costs points
+    assert scores[3] > scores[2]  # April's 10 of 10 lifts it
+    slide = next(s for s in build_deck(data, Audience.INTERNAL).charts if s.name == "health")
+    assert "healthy from 80, at risk below 50" in slide.subtitle  # the user's bands
+    assert slide.chart.series[0].values == tuple(scores)
 
 
-def test_cancelling_while_the_deck_is_written_leaves_no_half_deck(
+def test_cancelling_while_the_review_is_written_leaves_the_folder_as_it_was(
     store: Store, tmp_path: Path
 ) -> None:
-    data = review_data(store, START, END)
     folder = tmp_path / "deck"
     folder.mkdir()
+    kept = folder / "Portfolio - internal review.pdf"
+    kept.write_bytes(b"last quarter's deck")
+    request = ReviewRequest(None, START, END, folder, Audience.INTERNAL, ("pdf", "png"))
     steps: list[tuple[int, int, str]] = []
 
     def progress(done: int, total: int, stage: str) -> None:
         steps.append((done, total, stage))
-        if stage == "Writing the deck" and done == 3:
+        if stage == "Writing the PDF deck" and done > total - 3:
             raise Cancelled
 
-    def open_file(name: str) -> AbstractContextManager[IO[bytes]]:
-        return writing(folder / name)
-
     with pytest.raises(Cancelled):
-        charts.write_review(data, END, open_file, formats=["pdf"], progress=progress)
-    assert list(folder.iterdir()) == []  # no PDF, no temporary file
-    assert steps[-1][1] == 8  # a step a page: title, summary, six charts
-    written = charts.write_review(data, END, open_file, formats=["pdf"], charts=["arr"])
-    assert written == ["Portfolio - business review.pdf"]
-    assert [p.name for p in folder.iterdir()] == written
-    assert (folder / written[0]).read_bytes().startswith(b"%PDF")
+        export_review(store, request, progress=progress)
+    assert sorted(p.name for p in folder.iterdir()) == [kept.name]  # no PNG, no temporary file
+    assert kept.read_bytes() == b"last quarter's deck"
+    written = export_review(store, request)
+    assert written[-1] == kept and kept.read_bytes().startswith(b"%PDF")
+    assert sorted(p.name for p in folder.iterdir()) == sorted(p.name for p in written)
+
+
+def test_the_output_folder_is_made_and_bad_inputs_are_refused_before_writing(
+    store: Store, tmp_path: Path
+) -> None:
+    folder = tmp_path / "new" / "reviews"
+    request = ReviewRequest(None, START, END, folder, Audience.INTERNAL, ("pdf",))
+    assert [p.name for p in export_review(store, request)] == ["Portfolio - internal review.pdf"]
+    logo = tmp_path / "logo.png"
+    logo.write_text("not a picture")
+    for bad, message in (
+        (replace(request, formats=("gif",)), "not gif"),
+        (replace(request, formats=()), "at least one kind of file"),
+        (replace(request, logo=logo), "is not a PNG or JPEG picture"),
+        (replace(request, logo=tmp_path / "gone.png"), "There is no logo file"),
+        (replace(request, end=date(2025, 1, 1)), "ends before it starts"),
+        (replace(request, folder=logo), "is a file, not a folder"),
+    ):
+        with pytest.raises(AppError) as caught:
+            export_review(store, bad)
+        assert message in caught.value.user_message
+    assert [p.name for p in folder.iterdir()] == ["Portfolio - internal review.pdf"]

@@ -411,30 +411,40 @@ def test_search_json_stays_valid_utf8_when_the_query_holds_bytes_that_are_not(
     assert json.loads(out.encode("utf-8"))["query"] == "\ufffd\ufffdrenewal"
 
 
-def test_qbr_writes_a_deck_with_a_page_per_chart_and_the_charts(
+def test_qbr_writes_the_customer_pptx_and_pdf_and_charts_on_request(
     capsys: pytest.CaptureFixture[str], tmp_path: Path
 ) -> None:
+    from pptx import Presentation
+
     db = str(tmp_path / "am.sqlite3")
     accounts = tmp_path / "accounts.csv"
     accounts.write_text(ACCOUNTS)
     run(capsys, "import", "accounts", str(accounts), "--db", db)
-    out = tmp_path / "deck"
-    out.mkdir()
+    out = tmp_path / "not" / "yet" / "there"  # --out is made when missing
     code, printed, _ = run(capsys, "qbr", "acme.com", "--out", str(out), "--db", db)
     assert code == 0
-    deck = out / "Acme - business review.pdf"
-    assert str(deck) in printed
-    pages = deck.read_bytes().count(b"/Type /Page\n") or deck.read_bytes().count(b"/Type /Page ")
-    assert (
-        pages == 8 or deck.read_bytes().count(b"/Type /Page") - 1 == 8
-    )  # title, summary, 6 charts
-    png = (out / "Acme - arr.png").read_bytes()
+    deck, pdf = out / "Acme - business review.pptx", out / "Acme - business review.pdf"
+    assert printed.splitlines() == [str(deck), str(pdf)]
+    assert pdf.read_bytes().startswith(b"%PDF")
+    slides = Presentation(str(deck)).slides
+    assert slides[0].shapes.title.text == "Acme"
+    code, _, _ = run(
+        capsys, "qbr", "acme.com", "--out", str(out), "--format", "png,svg", "--db", db
+    )
+    png = (out / "Acme - usage.png").read_bytes()
     width, height = int.from_bytes(png[16:20], "big"), int.from_bytes(png[20:24], "big")
-    assert (width, height) == (1650, 928)  # 11 by 6.19 inches at 150 dpi
+    assert code == 0 and (width, height) == (1650, 928)  # 11 by 6.19 inches at 150 dpi
     assert "<svg" in (out / "Acme - issues.svg").read_text()
     code, _, _ = run(capsys, "qbr", "--portfolio", "--out", str(out), "--format", "pdf", "--db", db)
-    assert code == 0 and (out / "Portfolio - business review.pdf").exists()
-    code, _, err = run(
-        capsys, "qbr", "--portfolio", "--out", str(out), "--format", "gif", "--db", db
-    )
-    assert code == 1 and "--format" in err
+    assert code == 0 and (out / "Portfolio - internal review.pdf").exists()
+    before = sorted(p.name for p in out.iterdir())
+    for argv, message in (
+        (("--portfolio", "--format", "gif"), "not gif"),
+        (("--portfolio", "--audience", "customer"), "A customer deck is for one account"),
+        (("acme.com", "--format", "pdf", "--template", str(tmp_path / "t.pptx")), "add pptx"),
+        (("acme.com", "--logo", str(accounts)), "is not a PNG or JPEG picture"),
+    ):
+        code, _, err = run(capsys, "qbr", *argv, "--out", str(out), "--db", db)
+        assert code == 1 and message in err and "Traceback" not in err
+        assert len(err.strip().splitlines()) == 1
+    assert sorted(p.name for p in out.iterdir()) == before  # nothing half-written

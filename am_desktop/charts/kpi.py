@@ -244,6 +244,7 @@ def accounts_at_risk(
             axes.annotate(money_label(value), (value, row), xytext=(3, 0), fontsize=7,
                           textcoords="offset points", ha="left", va="center")  # fmt: skip
     axes.set_xlim(0, end)
+    axes.set_ylim(min(-0.6, len(top) - 5.6), len(top) - 0.4)  # few accounts: slim bars, on top
     if cut:
         axes.set_title(f"{subtitle} · the largest bar is cut", loc="left",
                        fontsize=9 * text_scale(figure), color=GREY)  # fmt: skip

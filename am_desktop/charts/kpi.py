@@ -11,10 +11,12 @@ from collections.abc import Sequence
 from datetime import date
 
 from matplotlib.axes import Axes
+from matplotlib.axis import Axis
 from matplotlib.figure import Figure
-from matplotlib.ticker import FuncFormatter
+from matplotlib.ticker import Formatter
 
 from am_desktop.domain.dashboard import AtRisk, QuarterForecast
+from am_desktop.domain.formatting import money, money_in_unit, money_unit, signed_money
 from am_desktop.domain.kpis import Kpis
 
 GREY, BLUE, GREEN, RED, AMBER = "#8d99a6", "#4f86c6", "#2e7d32", "#d93025", "#e37400"
@@ -22,15 +24,47 @@ BAND_COLOURS = {"healthy": "#1e8e3e", "watch": AMBER, "at_risk": RED}
 BAND_LABELS = {"healthy": "Healthy", "watch": "Watch", "at_risk": "At risk"}
 
 
-def money_label(cents: float, symbol: str = "$") -> str:
-    """Compact amounts for axes: $1.2M, $350k, $900."""
-    value = cents / 100
-    sign, value = ("−" if value < 0 else ""), abs(value)
-    if value >= 1_000_000:
-        return f"{sign}{symbol}{value / 1_000_000:.1f}M"
-    if value >= 10_000:
-        return f"{sign}{symbol}{value / 1_000:.0f}k"
-    return f"{sign}{symbol}{value:,.0f}"
+#: An account this many times larger than the next one would flatten the others' bars: the
+#: at-risk chart then cuts its bar (see :func:`accounts_at_risk`).
+BREAK_RATIO = 6.0
+
+
+def money_label(cents: float, currency: str = "USD") -> str:
+    """A compact amount on its own (a bar's value): ``domain.formatting.money``'s, kept for
+    the callers that know this name."""
+    return money(cents, currency, compact=True)
+
+
+class MoneyFormatter(Formatter):
+    """An axis of amounts in cents, every tick in one unit chosen from the largest tick
+    ($0, $0.5M, $1.0M, $1.5M — never $900 beside $1.2M), with as few decimals as its ticks
+    need."""
+
+    def __init__(self, currency: str = "USD") -> None:
+        self.currency = currency
+
+    def format_ticks(self, values: Sequence[float]) -> list[str]:
+        """All the ticks of the axis at once (matplotlib asks this way when drawing)."""
+        unit = money_unit(max((abs(v) for v in values), default=0.0))
+        decimals = _decimals([v / 100 for v in values], unit)
+        return [money_in_unit(v, self.currency, unit, decimals) for v in values]
+
+    def __call__(self, x: float, pos: int | None = None) -> str:  # noqa: ARG002 - matplotlib's
+        return money(x, self.currency, compact=True)
+
+
+def _decimals(amounts: Sequence[float], unit: str) -> int:
+    """The fewest decimals (up to 2) that show every tick exactly in ``unit``."""
+    divisor = {"": 1, "k": 1_000, "M": 1_000_000}[unit]
+    for decimals in range(3):
+        if all(abs(a / divisor - round(a / divisor, decimals)) < 1e-6 for a in amounts):
+            return decimals
+    return 2
+
+
+def money_axis(axis: Axis, currency: str = "USD") -> None:
+    """Label an axis of cents in one compact unit."""
+    axis.set_major_formatter(MoneyFormatter(currency))
 
 
 #: Room around the plot, in inches: fixed, so every chart of a deck lines up, and cheap — a
@@ -96,6 +130,7 @@ def arr_bridge(kpis: Kpis, subtitle: str, size: tuple[float, float] = (6.4, 3.2)
         steps.append(("Other", other, "up" if other > 0 else "down"))
     steps.append(("End", kpis.ending_arr, "total"))
     level = 0.0
+    tops: list[float] = []  # each bar's top: the axis must hold the highest with its label
     for index, (_label, amount, kind) in enumerate(steps):
         if kind == "total":
             bottom, height, colour = 0.0, float(amount), BLUE
@@ -105,12 +140,13 @@ def arr_bridge(kpis: Kpis, subtitle: str, size: tuple[float, float] = (6.4, 3.2)
             height, colour = abs(float(amount)), GREEN if amount >= 0 else RED
             level += amount
         axes.bar(index, height, bottom=bottom, color=colour, width=0.6)
-        axes.annotate(
-            money_label(amount), (index, bottom + height), ha="center", va="bottom", fontsize=7
-        )
+        tops.append(bottom + height)
+        shown = money_label(amount) if kind == "total" else signed_money(amount, compact=True)
+        axes.annotate(shown, (index, bottom + height), ha="center", va="bottom", fontsize=7)
     axes.set_xticks(range(len(steps)), [s[0] for s in steps])
     axes.tick_params(axis="x", labelsize=7)  # seven words side by side on a narrow chart
-    axes.yaxis.set_major_formatter(FuncFormatter(lambda v, _p: money_label(v)))
+    _from_zero(axes, tops)
+    money_axis(axes.yaxis)
     return figure
 
 
@@ -124,8 +160,16 @@ def arr_by_month(
         axes.plot(xs, [v for _, v in series], color=BLUE, marker="o", markersize=3)
         axes.tick_params(axis="x", labelrotation=45)
         margins(figure, bottom=0.7)
-    axes.yaxis.set_major_formatter(FuncFormatter(lambda v, _p: money_label(v)))
+    _from_zero(axes, [float(v) for _, v in series])
+    money_axis(axes.yaxis)
     return figure
+
+
+def _from_zero(axes: Axes, levels: Sequence[float]) -> None:
+    """Start the value axis at zero (a change of 2 % must not look like a collapse), with room
+    above the highest level for its value label."""
+    highest = max(levels, default=0.0)
+    axes.set_ylim(0, highest * 1.12 if highest > 0 else 100_000)  # $1,000 when all is zero
 
 
 def renewal_forecast(
@@ -148,7 +192,7 @@ def renewal_forecast(
             label=label,
         )
     axes.set_xticks(range(len(quarters)), [q.label for q in quarters])
-    axes.yaxis.set_major_formatter(FuncFormatter(lambda v, _p: money_label(v)))
+    money_axis(axes.yaxis)
     axes.legend(fontsize=7, frameon=False)
     return figure
 
@@ -169,17 +213,43 @@ def health_distribution(
 def accounts_at_risk(
     accounts: Sequence[AtRisk], subtitle: str, size: tuple[float, float] = (6.4, 3.2)
 ) -> Figure:
-    """The ten largest accounts at risk, by ARR."""
+    """The ten largest accounts at risk, by ARR, each bar labelled with its amount.
+
+    The axis stays linear from zero, so bar lengths compare honestly (a log axis would make
+    $5M look like twice $20k). When one account is :data:`BREAK_RATIO` times the next, its bar
+    is cut: the axis ends a little beyond the second largest, the cut bar runs off the end with
+    a break mark and its amount written on it, and the others stay long enough to compare.
+    """
     figure, axes = new_chart("Accounts at risk", subtitle, size)
     top = list(accounts[:10])[::-1]
-    if top:
-        names = [a.name[:28] for a in top]
-        axes.barh(names, [a.arr_cents for a in top], color=RED)
-        margins(figure, left=label_room(names))
-        axes.xaxis.set_major_formatter(FuncFormatter(lambda v, _p: money_label(v)))
-        axes.grid(axis="x", color="#e6e6e6", linewidth=0.8)
-    else:
+    if not top:
         axes.text(0.5, 0.5, "No account is at risk.", ha="center", va="center", fontsize=10,
                   transform=axes.transAxes, color=GREY)  # fmt: skip
         axes.set_axis_off()
+        return figure
+    names = [a.name[:28] for a in top]
+    values = [float(a.arr_cents) for a in top]
+    ordered = sorted(values, reverse=True)
+    cut = len(ordered) > 1 and ordered[1] > 0 and ordered[0] > BREAK_RATIO * ordered[1]
+    end = ordered[1] * 1.45 if cut else max(ordered[0], 1.0) * 1.22  # room for the labels
+    axes.barh(names, [min(v, end) for v in values], color=RED)
+    for row, value in enumerate(values):
+        if value > end:  # the cut bar: a break mark, and its amount on the bar
+            for offset in (0.93, 0.96):
+                axes.plot([end * offset - end * 0.01, end * offset + end * 0.01],
+                          [row - 0.45, row + 0.45], color="white", linewidth=2.5)  # fmt: skip
+            axes.annotate(money_label(value), (end * 0.9, row), ha="right", va="center",
+                          fontsize=7, color="white", fontweight="bold")  # fmt: skip
+        else:
+            axes.annotate(money_label(value), (value, row), xytext=(3, 0), fontsize=7,
+                          textcoords="offset points", ha="left", va="center")  # fmt: skip
+    axes.set_xlim(0, end)
+    axes.set_ylim(min(-0.6, len(top) - 5.6), len(top) - 0.4)  # few accounts: slim bars, on top
+    if cut:
+        axes.set_title(f"{subtitle} · the largest bar is cut", loc="left",
+                       fontsize=9 * text_scale(figure), color=GREY)  # fmt: skip
+    margins(figure, left=label_room(names))
+    money_axis(axes.xaxis)
+    axes.grid(axis="x", color="#e6e6e6", linewidth=0.8)
+    axes.grid(axis="y", visible=False)
     return figure

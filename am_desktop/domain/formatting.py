@@ -81,3 +81,29 @@ def score(value: float | None) -> str:
 def count(value: int | None) -> str:
     """``12,400``; None -> a dash."""
     return NO_DATA if value is None else f"{value:,}"
+
+
+#: The compact units of a money axis: the divisor (in whole currency units) and its suffix.
+MONEY_UNITS = {"": (1, ""), "k": (1_000, "k"), "M": (1_000_000, "M")}
+
+
+def money_unit(largest_cents: float) -> str:
+    """The one compact unit for a set of amounts (a chart axis): "M" from a million, "k" from
+    10,000 (as :func:`money` when compact), else "" — decided by the largest, so an axis never
+    mixes $900 with $1.2M."""
+    largest = abs(largest_cents) / 100
+    if largest >= 1_000_000:
+        return "M"
+    if largest >= 10_000:
+        return "k"
+    return ""
+
+
+def money_in_unit(cents: float, currency: str, unit: str, decimals: int = 0) -> str:
+    """``money`` in a given compact unit: ``$0.5M``, ``$1.5M``, ``$900``; zero is ``$0``."""
+    divisor, suffix = MONEY_UNITS[unit]
+    amount = cents / 100 / divisor
+    if round(amount, decimals) == 0:
+        return f"{currency_symbol(currency)}0"
+    sign = "−" if amount < 0 else ""
+    return f"{sign}{currency_symbol(currency)}{abs(amount):,.{decimals}f}{suffix}"

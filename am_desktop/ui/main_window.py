@@ -436,12 +436,11 @@ class MainWindow(QMainWindow):
         self.status.show_message("Demo portfolio ready." if seeded else "", 5000)
 
     def _open_review_dialog(
-        self, names: list[tuple[int, str, Any]], account_id: int | None
+        self, names: list[tuple[int, str, str | None]], account_id: int | None
     ) -> None:
         from am_desktop.ui.dialogs.review_dialog import ReviewDialog
 
-        accounts = sorted(((i, n) for i, n, _d in names), key=lambda p: p[1].casefold())
-        ReviewDialog(self.context, accounts, account_id, parent=self).exec()
+        ReviewDialog(self.context, names, account_id, parent=self).exec()
 
     @Slot()
     def _on_sync_setup_requested(self) -> None:

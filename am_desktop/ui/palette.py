@@ -55,7 +55,7 @@ Index = QModelIndex | QPersistentModelIndex
 Candidate = tuple[int, str, str | None]
 
 
-class _MatchDelegate(QStyledItemDelegate):
+class MatchDelegate(QStyledItemDelegate):
     """Draws a match as its name, then its web domain muted: the name is what people scan for.
 
     Rows without a domain (and the message rows) are drawn as plain items.
@@ -133,7 +133,7 @@ class AccountPalette(QDialog):
         self.results = QListWidget()
         self.results.setAccessibleName("Matching accounts")
         self.results.setUniformItemSizes(True)
-        self.results.setItemDelegate(_MatchDelegate(self.results))
+        self.results.setItemDelegate(MatchDelegate(self.results))
         self.results.setFocusPolicy(Qt.FocusPolicy.NoFocus)  # typing always goes to the search
         self._lay_out()
         self._connect_signals()

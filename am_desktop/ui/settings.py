@@ -82,6 +82,13 @@ class State(Section):
     alerts_dismissed = TextOption("alerts/dismissed", "")
     #: Snoozed alerts, "key YYYY-MM-DD" a line (read through AppSettings.snoozed_alerts).
     alerts_snoozed = TextOption("alerts/snoozed", "")
+    #: The business-review export (issue 15): the folder, the kinds of file ("pptx,pdf"), the
+    #: PowerPoint template and the logo used last ("" = none). The dialog shows a remembered
+    #: file that has since gone as empty.
+    review_folder = TextOption("review/folder", "")
+    review_formats = TextOption("review/formats", "pptx,pdf", pattern=r"[a-z]+(,[a-z]+)*")
+    review_template = TextOption("review/template", "")
+    review_logo = TextOption("review/logo", "")
 
 
 class Layout(enum.Enum):

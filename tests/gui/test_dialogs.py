@@ -179,31 +179,3 @@ def test_the_contact_dialog_refuses_a_bad_email_and_a_reporting_loop(
     assert "reporting loop" in edit.errors["reports_to_id"].text()
     assert catalog.contacts.get(store, boss.id).reports_to_id is None
     assert undo.count() == 1
-
-
-def test_the_business_review_dialog_writes_the_chosen_files(
-    qtbot: QtBot, context: AppContext, tmp_path: Path
-) -> None:
-    from am_desktop.ui.dialogs.review_dialog import ReviewDialog
-
-    acme = catalog.accounts.create(context.store, {"name": "Acme"}).id
-    dialog = ReviewDialog(context, [(acme, "Acme")], acme)
-    qtbot.addWidget(dialog)
-    assert dialog.target.currentData() == acme
-    for box in dialog.formats.values():
-        box.setChecked(False)
-    dialog.export()
-    assert "Tick at least one kind of file" in dialog.message.text()
-    dialog.formats["pdf"].setChecked(True)
-    dialog.formats["png"].setChecked(True)
-    for key, box in dialog.charts.items():
-        box.setChecked(key == "arr")
-    folder = tmp_path / "review"
-    folder.mkdir()
-    dialog.folder.setText(str(folder))
-    dialog.export()
-    assert sorted(p.name for p in folder.iterdir()) == [
-        "Acme - arr.png",
-        "Acme - business review.pdf",
-    ]
-    assert dialog.result() == dialog.DialogCode.Accepted

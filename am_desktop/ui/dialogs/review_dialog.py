@@ -361,12 +361,12 @@ class ReviewDialog(QDialog):
         self._remember(request)
         self.error.clear()
         self.cancel = cancel = CancelToken()
-        store, today = self.context.store, self.context.today()
+        store = self.context.store
 
         def work(progress: Any) -> list[Path]:
             from am_desktop.exports import review
 
-            return review.export_review(store, request, today, progress=progress)
+            return review.export_review(store, request, progress=progress)
 
         self._set_running(True)
         self.status.setText("Reading the figures…")

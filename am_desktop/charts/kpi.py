@@ -17,7 +17,7 @@ from matplotlib.ticker import Formatter
 
 from am_desktop.domain.dashboard import AtRisk, QuarterForecast
 from am_desktop.domain.formatting import money, money_in_unit, money_unit, signed_money
-from am_desktop.domain.kpis import Kpis
+from am_desktop.domain.kpis import ArrBridge
 
 GREY, BLUE, GREEN, RED, AMBER = "#8d99a6", "#4f86c6", "#2e7d32", "#d93025", "#e37400"
 BAND_COLOURS = {"healthy": "#1e8e3e", "watch": AMBER, "at_risk": RED}
@@ -113,26 +113,19 @@ def label_room(labels: Sequence[str]) -> float:
     return 0.2 + CHAR_WIDTH * max((len(label) for label in labels), default=4)
 
 
-def arr_bridge(kpis: Kpis, subtitle: str, size: tuple[float, float] = (6.4, 3.2)) -> Figure:
-    """Starting ARR → expansion → contraction → churn → new → ending (any rest shown apart)."""
+def arr_bridge(
+    bridge: ArrBridge, subtitle: str, size: tuple[float, float] = (6.4, 3.2), currency: str = "USD"
+) -> Figure:
+    """Starting ARR → new → expansion → reactivation → contraction → churn → ending: the
+    ledger's bridge (``domain.kpis.ArrBridge``), which adds up by construction."""
     figure, axes = new_chart("ARR bridge", subtitle, size)
-    other = kpis.ending_arr - (
-        kpis.starting_arr + kpis.expansion - kpis.contraction - kpis.churn + kpis.new_arr
-    )
-    steps = [
-        ("Start", kpis.starting_arr, "total"),
-        ("Expansion", kpis.expansion, "up"),
-        ("Contraction", -kpis.contraction, "down"),
-        ("Churn", -kpis.churn, "down"),
-        ("New", kpis.new_arr, "up"),
-    ]
-    if other:
-        steps.append(("Other", other, "up" if other > 0 else "down"))
-    steps.append(("End", kpis.ending_arr, "total"))
+    labels = ("Start", "New", "Expansion", "Reactivation", "Contraction", "Churn", "End")
+    steps = bridge.steps()
     level = 0.0
     tops: list[float] = []  # each bar's top: the axis must hold the highest with its label
-    for index, (_label, amount, kind) in enumerate(steps):
-        if kind == "total":
+    for index, (_label, amount) in enumerate(steps):
+        total = index in (0, len(steps) - 1)
+        if total:
             bottom, height, colour = 0.0, float(amount), BLUE
             level = float(amount)
         else:
@@ -141,17 +134,24 @@ def arr_bridge(kpis: Kpis, subtitle: str, size: tuple[float, float] = (6.4, 3.2)
             level += amount
         axes.bar(index, height, bottom=bottom, color=colour, width=0.6)
         tops.append(bottom + height)
-        shown = money_label(amount) if kind == "total" else signed_money(amount, compact=True)
-        axes.annotate(shown, (index, bottom + height), ha="center", va="bottom", fontsize=7)
-    axes.set_xticks(range(len(steps)), [s[0] for s in steps])
-    axes.tick_params(axis="x", labelsize=7)  # seven words side by side on a narrow chart
+        shown = (
+            money(amount, currency, compact=True)
+            if total
+            else signed_money(amount, currency, compact=True)
+        )
+        axes.annotate(shown, (index, bottom + height), ha="center", va="bottom", fontsize=6.5)
+    axes.set_xticks(range(len(steps)), labels)
+    axes.tick_params(axis="x", labelsize=6.5)  # seven words side by side on a narrow chart
     _from_zero(axes, tops)
-    money_axis(axes.yaxis)
+    money_axis(axes.yaxis, currency)
     return figure
 
 
 def arr_by_month(
-    series: Sequence[tuple[date, int]], subtitle: str, size: tuple[float, float] = (6.4, 3.2)
+    series: Sequence[tuple[date, int]],
+    subtitle: str,
+    size: tuple[float, float] = (6.4, 3.2),
+    currency: str = "USD",
 ) -> Figure:
     """ARR at each month's end."""
     figure, axes = new_chart("ARR by month", subtitle, size)
@@ -161,7 +161,7 @@ def arr_by_month(
         axes.tick_params(axis="x", labelrotation=45)
         margins(figure, bottom=0.7)
     _from_zero(axes, [float(v) for _, v in series])
-    money_axis(axes.yaxis)
+    money_axis(axes.yaxis, currency)
     return figure
 
 
@@ -173,7 +173,10 @@ def _from_zero(axes: Axes, levels: Sequence[float]) -> None:
 
 
 def renewal_forecast(
-    quarters: Sequence[QuarterForecast], subtitle: str, size: tuple[float, float] = (6.4, 3.2)
+    quarters: Sequence[QuarterForecast],
+    subtitle: str,
+    size: tuple[float, float] = (6.4, 3.2),
+    currency: str = "USD",
 ) -> Figure:
     """ARR renewing per quarter: total, weighted by likelihood, committed."""
     figure, axes = new_chart("Renewal forecast", subtitle, size)
@@ -192,7 +195,7 @@ def renewal_forecast(
             label=label,
         )
     axes.set_xticks(range(len(quarters)), [q.label for q in quarters])
-    money_axis(axes.yaxis)
+    money_axis(axes.yaxis, currency)
     axes.legend(fontsize=7, frameon=False)
     return figure
 
@@ -211,7 +214,10 @@ def health_distribution(
 
 
 def accounts_at_risk(
-    accounts: Sequence[AtRisk], subtitle: str, size: tuple[float, float] = (6.4, 3.2)
+    accounts: Sequence[AtRisk],
+    subtitle: str,
+    size: tuple[float, float] = (6.4, 3.2),
+    currency: str = "USD",
 ) -> Figure:
     """The ten largest accounts at risk, by ARR, each bar labelled with its amount.
 
@@ -238,10 +244,10 @@ def accounts_at_risk(
             for offset in (0.93, 0.96):
                 axes.plot([end * offset - end * 0.01, end * offset + end * 0.01],
                           [row - 0.45, row + 0.45], color="white", linewidth=2.5)  # fmt: skip
-            axes.annotate(money_label(value), (end * 0.9, row), ha="right", va="center",
+            axes.annotate(money_label(value, currency), (end * 0.9, row), ha="right", va="center",
                           fontsize=7, color="white", fontweight="bold")  # fmt: skip
         else:
-            axes.annotate(money_label(value), (value, row), xytext=(3, 0), fontsize=7,
+            axes.annotate(money_label(value, currency), (value, row), xytext=(3, 0), fontsize=7,
                           textcoords="offset points", ha="left", va="center")  # fmt: skip
     axes.set_xlim(0, end)
     axes.set_ylim(min(-0.6, len(top) - 5.6), len(top) - 0.4)  # few accounts: slim bars, on top
@@ -249,7 +255,7 @@ def accounts_at_risk(
         axes.set_title(f"{subtitle} · the largest bar is cut", loc="left",
                        fontsize=9 * text_scale(figure), color=GREY)  # fmt: skip
     margins(figure, left=label_room(names))
-    money_axis(axes.xaxis)
+    money_axis(axes.xaxis, currency)
     axes.grid(axis="x", color="#e6e6e6", linewidth=0.8)
     axes.grid(axis="y", visible=False)
     return figure

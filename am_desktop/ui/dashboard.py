@@ -72,24 +72,24 @@ def period_of(key: str, today: date) -> tuple[date, date]:
     return default_period(today)
 
 
-def period_charts(data: PeriodData, subtitle: str) -> list[FigureFactory]:
+def period_charts(data: PeriodData, subtitle: str, currency: str) -> list[FigureFactory]:
     """The charts that follow the period: the ARR bridge and ARR by month."""
     from am_desktop.charts import kpi
 
     return [
-        partial(kpi.arr_bridge, data.kpis, subtitle),
-        partial(kpi.arr_by_month, data.arr_by_month, subtitle),
+        partial(kpi.arr_bridge, data.kpis.bridge, subtitle, currency=currency),
+        partial(kpi.arr_by_month, data.arr_by_month, subtitle, currency=currency),
     ]
 
 
-def standing_charts(data: StandingData) -> list[FigureFactory]:
+def standing_charts(data: StandingData, currency: str) -> list[FigureFactory]:
     """The charts of today: the renewal forecast, health bands and accounts at risk."""
     from am_desktop.charts import kpi
 
     return [
-        partial(kpi.renewal_forecast, data.forecast, "ARR renewing per quarter"),
+        partial(kpi.renewal_forecast, data.forecast, "ARR renewing per quarter", currency=currency),
         partial(kpi.health_distribution, data.bands, "Accounts by band, latest scores"),
-        partial(kpi.accounts_at_risk, data.at_risk, "Largest by ARR"),
+        partial(kpi.accounts_at_risk, data.at_risk, "Largest by ARR", currency=currency),
     ]
 
 
@@ -230,6 +230,7 @@ class DashboardView(QWidget):
             return
         store, today = self.context.store, self.context.today()
         margin = self.context.settings.prefs.gross_margin
+        currency = self.context.settings.prefs.currency
         subtitle = f"{fmt.day(start)} to {fmt.day(end)}"
         standing = self._standing_due = standing or self._standing_due
         shown = self.charts if standing else self.charts[:2]
@@ -240,9 +241,9 @@ class DashboardView(QWidget):
 
             period = period_data(store, start, end, gross_margin=margin)
             now = standing_data(store, today) if standing else None
-            factories = period_charts(period, subtitle)
+            factories = period_charts(period, subtitle, currency)
             if now is not None:
-                factories += standing_charts(now)
+                factories += standing_charts(now, currency)
             images = [render(f, *size) for f, size in zip(factories, sizes, strict=True)]
             return Loaded(period, now, factories, images)
 

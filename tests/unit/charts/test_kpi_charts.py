@@ -11,7 +11,7 @@ from matplotlib.figure import Figure
 
 from am_desktop.charts import kpi
 from am_desktop.domain.dashboard import AtRisk
-from am_desktop.domain.kpis import Kpis
+from am_desktop.domain.kpis import ArrBridge
 
 
 def _labels(figure: Figure, axis: str = "y") -> list[str]:
@@ -26,14 +26,8 @@ def _units(labels: list[str]) -> set[str]:
     return {re.sub(r"[^kM]", "", label) for label in labels if label != "$0"}
 
 
-def _kpis(start: int, expansion: int, contraction: int, churn: int, new: int) -> Kpis:
-    end = start + expansion - contraction - churn + new
-    return Kpis(
-        start=date(2026, 1, 1), end=date(2026, 12, 31), starting_arr=start, expansion=expansion,
-        contraction=contraction, churn=churn, new_arr=new, ending_arr=end, nrr=None, grr=None,
-        logo_retention=None, logo_churn=None, accounts_at_start=1, accounts_at_end=1, nps=None,
-        csat=None, clv=None, time_to_renewal_days=None,
-    )  # fmt: skip
+def _bridge(start: int, expansion: int, contraction: int, churn: int, new: int) -> ArrBridge:
+    return ArrBridge(start, new, expansion, 0, contraction, churn, moved=4)
 
 
 def test_arr_by_month_starts_at_zero_even_when_arr_barely_moves() -> None:
@@ -43,7 +37,9 @@ def test_arr_by_month_starts_at_zero_even_when_arr_barely_moves() -> None:
 
 
 def test_the_bridge_starts_at_zero_and_holds_its_highest_step() -> None:
-    figure = kpi.arr_bridge(_kpis(5_400_000_00, 314_000_00, 286_000_00, 50_000_00, 513_000_00), "")
+    figure = kpi.arr_bridge(
+        _bridge(5_400_000_00, 314_000_00, 286_000_00, 50_000_00, 513_000_00), ""
+    )
     low, high = figure.axes[0].get_ylim()
     assert low == 0 and high > 5_891_000_00
 
@@ -61,7 +57,7 @@ def test_every_tick_of_a_money_axis_shares_one_unit() -> None:
 
 
 def test_the_bridge_axis_shares_one_unit() -> None:
-    labels = _labels(kpi.arr_bridge(_kpis(40_000_00, 9_000_00, 3_000_00, 0, 12_000_00), ""))
+    labels = _labels(kpi.arr_bridge(_bridge(40_000_00, 9_000_00, 3_000_00, 0, 12_000_00), ""))
     assert _units(labels) == {"k"}, labels
 
 

@@ -19,6 +19,7 @@ from pptx.enum.text import MSO_ANCHOR, PP_ALIGN
 from pptx.presentation import Presentation as PresentationFile
 from pptx.shapes.placeholder import SlidePlaceholder
 from pptx.slide import Slide, SlideLayout
+from pptx.table import _Cell
 from pptx.text.text import TextFrame
 from pptx.util import Emu, Inches, Pt
 
@@ -127,6 +128,7 @@ class _Writer:
         self._layouts = layouts
         self._width = int(presentation.slide_width or Inches(13.333))
         self._height = int(presentation.slide_height or Inches(7.5))
+        self._areas: dict[int, _Box] = {}
 
     def add(self, page: DeckSlide) -> None:
         slide = self._presentation.slides.add_slide(self._layouts[_KINDS[type(page)]])
@@ -195,12 +197,9 @@ class _Writer:
         for index, width in enumerate(_column_widths(page, area.width)):
             table.columns[index].width = Emu(width)
         figures = [_is_figure_column(page, index) for index in range(len(page.columns))]
-        for index, heading in enumerate(page.columns):
-            _cell(table.cell(0, index), heading, right=figures[index])
-        for row_index, row in enumerate(page.rows, start=1):
-            table.rows[row_index].height = Emu(_ROW_HEIGHT)
-            for index, text in enumerate(row[: len(page.columns)]):
-                _cell(table.cell(row_index, index), text, right=figures[index])
+        for drawn, row in zip(table.rows, (page.columns, *page.rows), strict=True):
+            for cell, text, right in zip(drawn.cells, row, figures, strict=False):
+                _cell(cell, text, right=right)
 
     def _chart(self, slide: Slide, page: ChartSlide, area: _Box) -> None:
         facts = [*page.facts, *_band_facts(page.chart)]
@@ -254,21 +253,31 @@ class _Writer:
             self._text_box(slide, box, [title], Pt(32))
 
     def _content_area(self, slide: Slide, subtitle: str) -> _Box:
-        """Where a slide's table, chart or picture goes: the layout's (or master's) body area,
-        below the title and the subtitle, which is written there."""
-        body = _body_area(slide.slide_layout)
-        if body is None:
-            body = _Box(_MARGIN, Inches(1.6), self._width - 2 * _MARGIN, 0)
-            body = _Box(body.left, body.top, body.width, self._height - _MARGIN - body.top)
-        title = _placeholder(slide, _TITLE_TYPES)
+        """Where a slide's table, chart or picture goes: its layout's content area, less the
+        subtitle, which is written at its top."""
+        area = self._areas.get(id(slide.slide_layout))
+        if area is None:
+            area = self._areas[id(slide.slide_layout)] = self._layout_area(slide.slide_layout)
+        if not subtitle:
+            return area
+        self._text_box(
+            slide, _Box(area.left, area.top, area.width, _SUBTITLE_HEIGHT), [subtitle], Pt(16)
+        )
+        top = area.top + _SUBTITLE_HEIGHT + _GAP
+        return _Box(area.left, top, area.width, max(area.top + area.height - top, Inches(1.5)))
+
+    def _layout_area(self, layout: SlideLayout) -> _Box:
+        """The layout's (else its master's) body placeholder, below the title: the template's
+        content area, measured once a layout (python-pptx looks inherited positions up)."""
+        body = _body_area(layout) or _Box(
+            _MARGIN, Inches(1.6), self._width - 2 * _MARGIN, self._height - _MARGIN - Inches(1.6)
+        )
         top = body.top
-        if title is not None and title.top is not None and title.height is not None:
-            top = max(top, int(title.top) + int(title.height) + _GAP)
-        if subtitle:
-            self._text_box(
-                slide, _Box(body.left, top, body.width, _SUBTITLE_HEIGHT), [subtitle], Pt(16)
-            )
-            top += _SUBTITLE_HEIGHT + _GAP
+        for shape in layout.shapes:
+            if shape.is_placeholder and shape.placeholder_format.type in _TITLE_TYPES:
+                if shape.top is not None and shape.height is not None:
+                    top = max(top, int(shape.top) + int(shape.height) + _GAP)
+                break
         bottom = min(body.top + body.height, self._height - Inches(0.3))
         return _Box(body.left, top, body.width, max(bottom - top, Inches(1.5)))
 
@@ -366,14 +375,14 @@ def _size(frame: TextFrame, size: Pt) -> None:
             run.font.size = size
 
 
-def _cell(cell: object, text: str, *, right: bool) -> None:
-    frame = cell.text_frame  # type: ignore[attr-defined]  # a python-pptx table cell
-    frame.text = text
-    paragraph = frame.paragraphs[0]
-    paragraph.font.size = Pt(12)
+def _cell(cell: _Cell, text: str, *, right: bool) -> None:
+    """One run in the cell's empty paragraph: cheaper than ``cell.text``, which rebuilds it."""
+    paragraph = cell.text_frame.paragraphs[0]
+    run = paragraph.add_run()
+    run.text = " ".join(text.splitlines())
+    run.font.size = Pt(12)
     if right:
         paragraph.alignment = PP_ALIGN.RIGHT
-    cell.vertical_anchor = MSO_ANCHOR.MIDDLE  # type: ignore[attr-defined]
 
 
 def _column_widths(page: TableSlide, total: int) -> list[int]:

@@ -152,7 +152,7 @@ def test_default_deck_is_16_9_with_continuations(deck_file: PresentationFile) ->
     tables = [next(s for s in deck_file.slides[i].shapes if s.has_table).table for i in (3, 4, 5)]
     assert [len(t.rows) for t in tables] == [13, 13, 7]  # with their header rows
     assert tables[2].cell(6, 0).text == "Issue 30"
-    assert tables[0].cell(1, 0).text_frame.paragraphs[0].font.size.pt >= 12
+    assert tables[0].cell(1, 0).text_frame.paragraphs[0].runs[0].font.size.pt >= 12
 
 
 def test_line_chart_is_native_with_money_in_units_and_a_gap(deck_file: PresentationFile) -> None:

@@ -17,6 +17,8 @@ from pptx.chart.chart import Chart as NativeChart
 from pptx.enum.chart import XL_CHART_TYPE
 from pptx.enum.dml import MSO_FILL
 from pptx.enum.shapes import MSO_SHAPE_TYPE
+from pptx.oxml import parse_xml
+from pptx.oxml.ns import nsdecls
 from pptx.presentation import Presentation as PresentationFile
 from pptx.util import Inches
 
@@ -163,6 +165,9 @@ def test_line_chart_is_native_with_money_in_units_and_a_gap(deck_file: Presentat
     assert plot.series[0].values == (120_000.0, None, 135_000.0, 140_000.0)
     assert plot.series[1].format.line.dash_style is not None
     assert chart._chartSpace.xpath("//c:dispBlanksAs/@val") == ["gap"]
+    # Real dates on a date axis, labelled a month apart: "Nov 2026".
+    assert chart._chartSpace.xpath("//c:dateAx/c:numFmt/@formatCode") == ["mmm yyyy"]
+    assert chart._chartSpace.xpath("//c:dateAx/c:majorTimeUnit/@val") == ["months"]
     assert '"$"' in chart.value_axis.tick_labels.number_format
     assert chart.value_axis.minimum_scale == 0
     # The figures sit in the embedded workbook, where PowerPoint's Edit Data opens them.
@@ -247,6 +252,17 @@ def corporate_template(path: Path, *, rename: dict[str, str]) -> Path:
         layout.name = rename.get(layout.name, layout.name)
     example = presentation.slides.add_slide(presentation.slide_layouts[0])
     example.shapes.title.text = "EXAMPLE SLIDE"
+    # PowerPoint's sections name slides by id; a section left naming a dropped slide is damage.
+    slide_id = presentation.slides._sldIdLst[0].id
+    presentation.part._element.append(
+        parse_xml(
+            f'<p:extLst {nsdecls("p")}><p:ext uri="{{521415D9-36F7-43E2-AB2F-B90AF26B5E84}}">'
+            '<p14:sectionLst xmlns:p14="http://schemas.microsoft.com/office/powerpoint/2010/main">'
+            f'<p14:section name="Examples" id="{{5E4B1A3C-0000-4000-8000-000000000001}}">'
+            f'<p14:sldIdLst><p14:sldId id="{slide_id}"/></p14:sldIdLst></p14:section>'
+            "</p14:sectionLst></p:ext></p:extLst>"
+        )
+    )
     presentation.save(str(path))
     return path
 
@@ -256,6 +272,9 @@ def test_template_layouts_by_name_and_its_slides_dropped(tmp_path: Path) -> None
     result = written(sample_deck(), template)
     assert (result.slide_width, result.slide_height) == (Inches(10), Inches(7.5))
     assert "EXAMPLE SLIDE" not in all_text(result)
+    with zipfile.ZipFile(template) as package:
+        assert b"sectionLst" in package.read("ppt/presentation.xml")
+    assert b"sectionLst" not in result.part.blob  # the section naming the dropped slide went
     assert len(result.slides) == 12
     layouts = [s.slide_layout.name for s in result.slides]
     assert layouts[0] == LAYOUT_CHOICES["title"][0] == "Title Slide"

@@ -128,7 +128,7 @@ class _Writer:
         self._layouts = layouts
         self._width = int(presentation.slide_width or Inches(13.333))
         self._height = int(presentation.slide_height or Inches(7.5))
-        self._areas: dict[int, _Box] = {}
+        self._areas: dict[str, _Box] = {}  # by layout part
 
     def add(self, page: DeckSlide) -> None:
         slide = self._presentation.slides.add_slide(self._layouts[_KINDS[type(page)]])
@@ -184,7 +184,7 @@ class _Writer:
         _remove_unused_placeholders(slide)
 
     def _table(self, slide: Slide, page: TableSlide, area: _Box) -> None:
-        if not page.rows:
+        if not page.rows or not page.columns:
             self._text_box(slide, area, [page.empty], Pt(20))
             return
         height = min(area.height, _ROW_HEIGHT * (len(page.rows) + 1))
@@ -255,9 +255,10 @@ class _Writer:
     def _content_area(self, slide: Slide, subtitle: str) -> _Box:
         """Where a slide's table, chart or picture goes: its layout's content area, less the
         subtitle, which is written at its top."""
-        area = self._areas.get(id(slide.slide_layout))
+        layout = slide.slide_layout
+        area = self._areas.get(str(layout.part.partname))
         if area is None:
-            area = self._areas[id(slide.slide_layout)] = self._layout_area(slide.slide_layout)
+            area = self._areas[str(layout.part.partname)] = self._layout_area(layout)
         if not subtitle:
             return area
         self._text_box(

@@ -38,7 +38,7 @@ from am_desktop.domain.deck import (
     TitleSlide,
     ValueFormat,
 )
-from am_desktop.errors import Cancelled, ValidationError
+from am_desktop.errors import Cancelled, ExportError, ValidationError
 
 
 def tiny_png(width: int = 40, height: int = 20) -> bytes:
@@ -340,3 +340,15 @@ def test_a_zip_that_is_not_a_presentation_is_refused(tmp_path: Path) -> None:
         package.writestr("hello.txt", "hi")
     with pytest.raises(ValidationError, match=r"^x\.pptx is not a PowerPoint presentation"):
         check_template(path)
+
+
+def test_unreadable_picture_is_an_export_error_in_a_sentence() -> None:
+    deck = Deck(
+        Audience.CUSTOMER,
+        "Acme",
+        date(2026, 9, 1),
+        date(2026, 11, 30),
+        (PictureSlide("map", "Contact map", b"not a picture"),),
+    )
+    with pytest.raises(ExportError, match=r"^A picture for the PowerPoint deck could not be read"):
+        write_pptx(deck, io.BytesIO())

@@ -32,6 +32,7 @@ from am_desktop.charts.pptx_template import (
 )
 from am_desktop.domain.cancel import Progress, no_progress
 from am_desktop.domain.deck import (
+    ROWS_PER_SLIDE,
     BulletSlide,
     Chart,
     ChartSlide,
@@ -47,8 +48,6 @@ from am_desktop.errors import ExportError
 
 __all__ = ["LAYOUT_CHOICES", "ROWS_PER_SLIDE", "check_template", "write_pptx"]
 
-#: Table rows on one slide before the table continues on the next ("… (continued)").
-ROWS_PER_SLIDE = 12
 STAGE = "Writing the PowerPoint deck"
 
 _KINDS = {

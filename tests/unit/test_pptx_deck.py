@@ -148,11 +148,11 @@ def deck_file() -> PresentationFile:
 def test_default_deck_is_16_9_with_continuations(deck_file: PresentationFile) -> None:
     assert (deck_file.slide_width, deck_file.slide_height) == (Inches(13.333), Inches(7.5))
     titles = [s.shapes.title.text if s.shapes.title else "" for s in deck_file.slides]
-    # 10 model slides; the 30-row table takes three (12 + 12 + 6 rows).
+    # 10 model slides; the 30-row table takes three (14 + 14 + 2 rows).
     assert len(titles) == 12
     assert titles[3:6] == ["Issues resolved", *["Issues resolved (continued)"] * 2]
     tables = [next(s for s in deck_file.slides[i].shapes if s.has_table).table for i in (3, 4, 5)]
-    assert [len(t.rows) for t in tables] == [13, 13, 7]  # with their header rows
+    assert [len(t.rows) for t in tables] == [15, 15, 3]  # with their header rows
     assert tables[2].cell(6, 0).text == "Issue 30"
     assert tables[0].cell(1, 0).text_frame.paragraphs[0].runs[0].font.size.pt >= 12
 

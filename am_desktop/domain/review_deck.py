@@ -334,7 +334,7 @@ def _arr_slide(data: ReviewData) -> ChartSlide:
         data.period_label,
         Chart(
             ChartKind.LINE,
-            tuple(day for day, _ in series),
+            tuple(fmt.month(day) for day, _ in series),
             (Series("ARR at month end", tuple(float(v) for _, v in series) if has else (), BLUE),),
             ValueFormat.MONEY,
             data.currency,
@@ -355,7 +355,7 @@ def _health_slide(data: ReviewData) -> ChartSlide:
         f"at risk below {watch:g}",
         Chart(
             ChartKind.LINE,
-            tuple(day for day, _ in data.health_trend),
+            tuple(fmt.month(day) for day, _ in data.health_trend),
             (Series("Health score", tuple(v for _, v in data.health_trend), GREEN),),
             ValueFormat.SCORE,
             value_range=(0, 100),

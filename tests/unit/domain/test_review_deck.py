@@ -37,7 +37,7 @@ def review(account_id: int | None = 7) -> ReviewData:
             (date(2026, 2, 1), "nps", 10),
             (date(2026, 2, 2), "nps", 9),
             (date(2026, 8, 1), "nps", 3),
-        ),  # fmt: skip
+        ),
         usage=((date(2026, 6, 1), 80, 100), (date(2026, 12, 1), 90, 100)),
         pipeline=(("renewal", "negotiation", 115_000_00), ("expansion", "proposal", 30_000_00)),
         issues=IssueSummary({"high": 2}, resolved=2, mean_days_to_resolve=4.5, open_now=1),

@@ -219,6 +219,24 @@ def run_self_test(db: str | None) -> int:
     return 1 if failed else 0
 
 
+def contact_map_png(store: Any, account_id: int) -> bytes | None:
+    """An account's contact map as PNG bytes for a review deck (None: no contacts yet), drawn
+    offscreen as the window draws it."""
+    os.environ["QT_QPA_PLATFORM"] = "offscreen"
+    from datetime import date
+
+    from PySide6.QtWidgets import QApplication
+
+    from am_desktop.services.contact_map import contact_graph
+    from am_desktop.ui.contact_map.render import graph_png
+
+    graph = contact_graph(store, account_id)
+    if not len(graph):
+        return None
+    _app = QApplication.instance() or QApplication([PROG_NAME])
+    return graph_png(graph, date.today())
+
+
 def export_contact_map(store: Any, account: str, out: Path) -> Any:
     """Draw an account's contact map to ``out`` (.svg or .png) without a window.
 

@@ -471,9 +471,15 @@ def run_qbr(args: argparse.Namespace) -> int:
             from am_desktop.services.contact_map import find_account
 
             account_id = find_account(store, args.account)
+        picture = None
+        if account_id is not None and audience is Audience.INTERNAL:
+            from am_desktop.app import contact_map_png
+
+            picture = contact_map_png(store, account_id)
         request = ReviewRequest(
-            account_id, start, end, args.out, audience, formats, args.template, args.logo
-        )
+            account_id, start, end, args.out, audience, formats, args.template, args.logo,
+            contact_map=picture,
+        )  # fmt: skip
         written = export_review(store, request)
     finally:
         store.close()

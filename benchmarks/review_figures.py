@@ -5,9 +5,12 @@
 - KPIs: ``period_kpis`` over the whole ledger for the trailing twelve months.
 - Dashboard period change: the real view, offscreen at the size it has in a 1366 by 768 window,
   with the app's thread pools: from choosing another period to every tile and chart on screen.
-- Deck: one account's review read and written as a PDF, beside a plain matplotlib script that
-  draws the same pages (title, KPI table, the six charts, from the same data, matplotlib's
-  defaults) into a PDF in the same run.
+- Customer deck (.pptx): one account's review read, composed and written as PowerPoint
+  (``exports.review.export_review``, what the window and ``qbr`` run), and the writer alone
+  beside a plain python-pptx script making the same slides with the same native charts
+  (``benchmarks.plain_decks``) in the same run.
+- PDF deck: the same account's internal deck drawn by the app beside a plain matplotlib script
+  drawing the same pages, in the same run.
 """
 
 from __future__ import annotations
@@ -22,45 +25,6 @@ from collections.abc import Callable
 from datetime import date
 from pathlib import Path
 from typing import Any
-
-
-def plain_deck(data: Any, target: Path) -> float:
-    """Seconds a plain script takes to draw the review's pages into a PDF."""
-    from matplotlib.backends.backend_pdf import PdfPages
-    from matplotlib.figure import Figure
-
-    start = time.perf_counter()
-    with PdfPages(target) as deck:
-        page = Figure(figsize=(11.0, 6.1875))
-        page.text(0.06, 0.6, data.title, fontsize=30)
-        page.text(0.06, 0.5, "Business review", fontsize=18)
-        deck.savefig(page)
-        page = Figure(figsize=(11.0, 6.1875))
-        axes = page.add_subplot()
-        axes.set_axis_off()
-        k = data.kpis
-        rows = [[name, str(getattr(k, name))] for name in (
-            "starting_arr", "expansion", "contraction", "churn", "new_arr", "ending_arr", "nrr",
-            "grr", "logo_retention", "nps", "csat")]  # fmt: skip
-        axes.table(cellText=rows, colLabels=["Measure", "Value"], loc="upper left")
-        deck.savefig(page)
-        charts: list[Callable[[Any], object]] = [
-            lambda a: a.plot([d for d, _ in data.arr_by_month], [v for _, v in data.arr_by_month]),
-            lambda a: a.plot([d for d, _ in data.health_trend], [v for _, v in data.health_trend]),
-            lambda a: a.scatter([d for d, _, _ in data.surveys], [s for _, _, s in data.surveys]),
-            lambda a: a.plot([d for d, _, _ in data.usage], [u for _, u, _ in data.usage]),
-            lambda a: a.barh(
-                [f"{k} {s}" for k, s, _ in data.pipeline], [c for _, _, c in data.pipeline]
-            ),
-            lambda a: a.bar(list(data.issues) or ["none"], list(data.issues.values()) or [0]),
-        ]
-        for draw in charts:
-            page = Figure(figsize=(11.0, 6.1875))
-            axes = page.add_subplot()
-            draw(axes)
-            axes.set_title(data.title)
-            deck.savefig(page)
-    return time.perf_counter() - start
 
 
 def _period_changes(db: Path, changes: int = 12) -> list[float]:
@@ -108,38 +72,70 @@ def _period_changes(db: Path, changes: int = 12) -> list[float]:
     return times
 
 
-def measure(db: Path, runs: int = 9) -> dict[str, Any]:
-    """Medians (ms or s) of the KPIs, a dashboard period change and a one-account deck."""
-    from am_desktop.charts.review import write_review
+def _busiest_account(db: Path) -> int:
+    """The account with the most usage samples and action items: the largest customer deck."""
+    import sqlite3
+
+    with sqlite3.connect(db) as connection:
+        (account,) = connection.execute(
+            "SELECT account_id FROM action_item WHERE status = 'open' GROUP BY account_id "
+            "ORDER BY count(*) DESC LIMIT 1"
+        ).fetchone()
+    return int(account)
+
+
+def _median(work: Callable[[], object], runs: int) -> float:
+    times = []
+    for _ in range(runs):
+        began = time.perf_counter()
+        work()
+        times.append(time.perf_counter() - began)
+    return statistics.median(times)
+
+
+def measure(db: Path, runs: int = 7) -> dict[str, Any]:
+    """Medians (ms or s) of the KPIs, a dashboard period change and one account's decks."""
+    import io
+
+    from am_desktop.charts.pptx_deck import write_pptx
+    from am_desktop.charts.review import write_deck
+    from am_desktop.domain.deck import Audience
     from am_desktop.domain.kpis import default_period
+    from am_desktop.exports.review import ReviewRequest, export_review, review_deck
     from am_desktop.services.files import writing
     from am_desktop.services.kpis import period_kpis
-    from am_desktop.services.review import review_data
     from am_desktop.services.store import open_store
+    from benchmarks.plain_decks import plain_pdf, plain_pptx
 
-    today = date.today()
-    start, end = default_period(today)
+    start, end = default_period(date.today())
     store = open_store(db)
-    kpis, deck, plain = [], [], []
-    account = 1
+    account = _busiest_account(db)
     with tempfile.TemporaryDirectory(prefix="am-review-") as folder:
-        for _ in range(runs):
-            began = time.perf_counter()
-            period_kpis(store, start, end)
-            kpis.append(time.perf_counter() - began)
-            began = time.perf_counter()
-            review = review_data(store, start, end, account_id=account)
-            write_review(review, today, lambda n: writing(Path(folder) / n), formats=["pdf"])
-            deck.append(time.perf_counter() - began)
-            plain.append(plain_deck(review, Path(folder) / "plain.pdf"))
+        out = Path(folder)
+        customer = ReviewRequest(account, start, end, out, Audience.CUSTOMER, ("pptx",))
+        internal = ReviewRequest(account, start, end, out, Audience.INTERNAL, ("pdf",))
+        customer_deck = review_deck(store, customer)
+        internal_deck = review_deck(store, internal)
+        export_review(store, customer)  # warm: imports, fonts
+        plain_pptx(customer_deck)
+        figures = {
+            "kpis_ms": 1000 * _median(lambda: period_kpis(store, start, end), runs),
+            "customer_pptx_s": _median(lambda: export_review(store, customer), runs),
+            "customer_read_s": _median(lambda: review_deck(store, customer), runs),
+            "pptx_writer_s": _median(lambda: write_pptx(customer_deck, io.BytesIO()), runs),
+            "plain_pptx_s": _median(lambda: plain_pptx(customer_deck), runs),
+            "pdf_deck_s": _median(
+                lambda: write_deck(internal_deck, lambda n: writing(out / n), formats=["pdf"]),
+                3,
+            ),
+            "plain_pdf_s": _median(lambda: plain_pdf(internal_deck, out / "plain.pdf"), 3),
+        }
     store.close()
     changes = _period_changes(db)
     return {
-        "kpis_ms": 1000 * statistics.median(kpis),
+        **figures,
         "dashboard_period_change_ms": 1000 * statistics.median(changes),
         "dashboard_period_change_max_ms": 1000 * max(changes),
-        "deck_s": statistics.median(deck),
-        "plain_deck_s": statistics.median(plain),
     }
 
 

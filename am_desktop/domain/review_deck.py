@@ -28,6 +28,7 @@ from am_desktop.domain.deck import (
     ChartKind,
     ChartSlide,
     Deck,
+    PictureSlide,
     Series,
     Slide,
     StepKind,
@@ -82,13 +83,33 @@ def is_internal(text: str) -> bool:
     return bool(_INTERNAL.search(text))
 
 
-def build_deck(data: ReviewData, audience: Audience, *, logo: bytes | None = None) -> Deck:
-    """The deck of ``data`` for ``audience`` (a portfolio is always internal)."""
+def build_deck(
+    data: ReviewData,
+    audience: Audience,
+    *,
+    logo: bytes | None = None,
+    contact_map: bytes | None = None,
+) -> Deck:
+    """The deck of ``data`` for ``audience`` (a portfolio is always internal); the contact map
+    (a PNG: it cannot be a native chart) only ever goes into an account's internal review —
+    it shows sentiment."""
     if audience is Audience.CUSTOMER and data.account_id is not None:
         slides = customer_slides(data, logo)
     else:
         audience = Audience.INTERNAL
         slides = internal_slides(data, logo)
+        if contact_map is not None and data.account_id is not None:
+            slides.append(
+                PictureSlide(
+                    "contacts",
+                    "Stakeholders",
+                    contact_map,
+                    notes=(
+                        "The contact map as the Contacts tab shows it: role, sentiment, "
+                        "influence and who reports to whom, as recorded today."
+                    ),
+                )
+            )
     return Deck(audience, data.title, data.start, data.end, tuple(slides))
 
 

@@ -45,6 +45,7 @@ class ReviewRequest:
     formats: tuple[str, ...] = ("pptx", "pdf")
     template: Path | None = None  # a .pptx whose layouts the PowerPoint deck uses
     logo: Path | None = None  # the customer's logo on the title slide (PNG or JPEG)
+    contact_map: bytes | None = None  # the account's contact map (PNG), for the internal deck
     gross_margin: float = 0.80
     bands: tuple[float, float] = DEFAULT_BANDS
     currency: str = "USD"
@@ -76,7 +77,7 @@ def review_deck(store: Store, request: ReviewRequest) -> Deck:
         store, request.start, request.end, account_id=request.account_id,
         gross_margin=request.gross_margin, bands=request.bands, currency=request.currency,
     )  # fmt: skip
-    return build_deck(data, request.audience, logo=logo)
+    return build_deck(data, request.audience, logo=logo, contact_map=request.contact_map)
 
 
 def write_review_files(

@@ -269,3 +269,26 @@ def test_cancel_stops_the_export_and_keeps_the_dialog_open(
     assert dialog.error.text() == "" and dialog.result() == -1 and not dialog.running()
     dialog.cancel_button.click()  # nothing runs now: Cancel closes
     assert dialog.result() == dialog.DialogCode.Rejected
+
+
+def test_an_accounts_internal_review_carries_its_contact_map_and_the_customers_never(
+    qtbot: QtBot, context: AppContext, fake_export: FakeExport, tmp_path: Path
+) -> None:
+    from am_desktop.services import catalog
+
+    account = catalog.accounts.create(context.store, {"name": "Mapped"}).id
+    catalog.contacts.create(
+        context.store, {"account_id": account, "first_name": "Dana", "last_name": "Reyes"}
+    )
+    dialog = _dialog(qtbot, context, account_id=account, accounts=[(account, "Mapped", None)])
+    dialog.folder.setText(str(tmp_path))
+    dialog.export_button.click()  # for the customer: no map
+    qtbot.waitUntil(lambda: len(fake_export.requests) == 1)
+    assert fake_export.requests[0].contact_map is None
+    dialog = _dialog(qtbot, context, account_id=account, accounts=[(account, "Mapped", None)])
+    dialog.folder.setText(str(tmp_path))
+    dialog.audiences[Audience.INTERNAL].click()
+    dialog.export_button.click()
+    qtbot.waitUntil(lambda: len(fake_export.requests) == 2)
+    picture = fake_export.requests[1].contact_map
+    assert picture is not None and picture.startswith(b"\x89PNG\r\n\x1a\n")

@@ -129,3 +129,18 @@ def export_graph(graph: ContactGraph, today: date, path: Path) -> Path:
         return export_map(scene, path, f"{graph.account_name}: contact map")
     finally:
         scene.deleteLater()
+
+
+def graph_png(graph: ContactGraph, today: date) -> bytes:
+    """A contact graph laid out and drawn as PNG bytes, for a slide (on the GUI thread)."""
+    scene = ContactMapScene()
+    try:
+        scene.set_graph(graph, today)
+        image = draw_map(scene, Path("map.png"))
+        assert isinstance(image, QImage)
+        buffer = QBuffer()
+        buffer.open(QIODevice.OpenModeFlag.WriteOnly)
+        image.save(buffer, "PNG")  # type: ignore[call-overload]
+        return bytes(buffer.data().data())
+    finally:
+        scene.deleteLater()

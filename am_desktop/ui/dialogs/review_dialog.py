@@ -10,6 +10,7 @@ file, template and logo are remembered for the next export.
 from __future__ import annotations
 
 from collections.abc import Sequence
+from dataclasses import replace
 from datetime import date
 from pathlib import Path
 from typing import Any
@@ -34,6 +35,7 @@ from PySide6.QtWidgets import (
 )
 
 from am_desktop.domain.cancel import CancelToken
+from am_desktop.domain.contact_graph import ContactGraph
 from am_desktop.domain.deck import Audience
 from am_desktop.domain.kpis import default_period
 from am_desktop.domain.values import counted
@@ -361,6 +363,35 @@ class ReviewDialog(QDialog):
         self._remember(request)
         self.error.clear()
         self.cancel = cancel = CancelToken()
+        self._set_running(True)
+        self.status.setText("Reading the figures…")
+        account_id = request.account_id
+        if account_id is None or request.audience is not Audience.INTERNAL:
+            self._write(request, cancel)
+            return
+        store = self.context.store
+
+        def read_map(_progress: object) -> ContactGraph:
+            from am_desktop.services.contact_map import contact_graph
+
+            return contact_graph(store, account_id)
+
+        def draw_map(graph: ContactGraph) -> None:  # on the GUI thread: the scene lives there
+            from am_desktop.ui.contact_map.render import graph_png
+
+            picture = graph_png(graph, self.context.today()) if len(graph) else None
+            self._write(replace(request, contact_map=picture), cancel)
+
+        self.context.tasks.submit(
+            read_map, lane=Lane.READ, receiver=self, on_done=draw_map,
+            on_error=self._on_failed, cancel=cancel,
+        )  # fmt: skip
+
+    def _write(self, request: ReviewRequest, cancel: CancelToken) -> None:
+        """Write the files of ``request`` on a worker (the internal deck's map drawn first)."""
+        if cancel.cancelled:
+            self._on_failed(Cancelled())
+            return
         store = self.context.store
 
         def work(progress: Any) -> list[Path]:
@@ -368,8 +399,6 @@ class ReviewDialog(QDialog):
 
             return review.export_review(store, request, progress=progress)
 
-        self._set_running(True)
-        self.status.setText("Reading the figures…")
         self.context.tasks.submit(
             work,
             lane=Lane.NET,

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from datetime import date
 
-from am_desktop.domain.deck import Audience, BulletSlide, ChartSlide, TableSlide
+from am_desktop.domain.deck import Audience, BulletSlide, ChartSlide, PictureSlide, TableSlide
 from am_desktop.domain.kpis import ArrBridge, LedgerSums, compute
 from am_desktop.domain.review import (
     IssueSummary,
@@ -144,3 +144,14 @@ def test_internal_words_are_found_in_their_forms_but_not_inside_other_words() ->
     assert is_internal("Update the renewal forecast")
     assert not is_internal("Arrange the training") and not is_internal("Send the SOC 2 report")
     assert isinstance(build_deck(review(), Audience.INTERNAL).charts[0], ChartSlide)
+
+
+def test_the_contact_map_goes_only_into_an_accounts_internal_review() -> None:
+    png = b"\x89PNG\r\n\x1a\n..."
+    internal = build_deck(review(), Audience.INTERNAL, contact_map=png)
+    assert [s.name for s in internal.slides if isinstance(s, PictureSlide)] == ["contacts"]
+    for deck in (
+        build_deck(review(), Audience.CUSTOMER, contact_map=png),  # sentiment is internal
+        build_deck(review(account_id=None), Audience.INTERNAL, contact_map=png),
+    ):
+        assert not [s for s in deck.slides if isinstance(s, PictureSlide)]

@@ -145,7 +145,8 @@ def _line(axes: Axes, chart: Chart, scale: float) -> None:
     if dated:
         _date_axis(axes, list(chart.categories))  # type: ignore[arg-type]
     else:
-        axes.set_xticks(xs, [str(c) for c in chart.categories])
+        every = max(1, -(-len(xs) // 12))  # twelve labels at most, so none collide
+        axes.set_xticks(xs[::every], [str(c) for c in chart.categories][::every])
     if len(chart.series) > 1 or chart.bands:
         axes.legend(fontsize=8 * scale, frameon=False, loc="best")
     _value_axis(axes, chart)

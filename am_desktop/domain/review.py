@@ -84,8 +84,10 @@ class ReviewData:
     objectives: tuple[Objective, ...] = ()
     next_steps: tuple[NextStep, ...] = ()
     renewal_date: date | None = None  # the next contract end on or after the period's end
-    risks: tuple[Risk, ...] = ()
-    renewals: tuple[OpenRenewal, ...] = ()
+    risks: tuple[Risk, ...] = ()  # the most severe open risks (one slide's worth)
+    renewals: tuple[OpenRenewal, ...] = ()  # the soonest open renewals (one slide's worth)
+    open_renewals: int = 0  # how many renewals are open in all
+    open_risks: int = 0  # how many risks are open in all
 
     @property
     def period_label(self) -> str:

@@ -529,9 +529,15 @@ def _pipeline_slide(data: ReviewData) -> ChartSlide:
 
 
 def _renewals_table(data: ReviewData) -> TableSlide:
+    shown = len(data.renewals)
+    subtitle = (
+        f"The soonest {shown} of {data.open_renewals:,}"
+        if data.open_renewals > shown
+        else "Soonest first"
+    )
     return TableSlide(
         "Open renewals",
-        "Soonest first",
+        subtitle,
         ("Account", "Ends", "ARR", "Stage", "Likelihood"),
         tuple(
             (
@@ -556,9 +562,15 @@ def _risks_table(data: ReviewData) -> TableSlide:
     if data.account_id is None:
         columns = ("Account", *columns)
         rows = tuple((r.account, *row) for r, row in zip(data.risks, rows, strict=True))
+    shown = len(data.risks)
+    subtitle = (
+        f"The {shown} most severe of {data.open_risks:,} open risks"
+        if data.open_risks > shown
+        else "Open risks, most severe first"
+    )
     return TableSlide(
         "Risks and mitigation",
-        "Open risks, most severe first",
+        subtitle,
         columns,
         rows,
         empty="No open risk recorded.",

@@ -89,9 +89,7 @@ def read_ledger(
     net_by_month: dict[str, int] = {}
     if months:
         net_by_month = dict(connection.execute(_BY_MONTH.format(account=account), params))
-    sums = LedgerSums(
-        start, end, before, at_end, expansion, contraction, churn, bridge.new, bridge
-    )
+    sums = LedgerSums(start, end, before, at_end, expansion, contraction, churn, bridge.new, bridge)
     return LedgerPeriod(sums, net_by_month)
 
 

@@ -8,10 +8,10 @@ the open action items and the next renewal — as a :class:`~am_desktop.domain.r
 from __future__ import annotations
 
 import sqlite3
-from collections import Counter
 from collections.abc import Mapping
 from datetime import date
 
+from am_desktop.domain.deck import ROWS_PER_SLIDE
 from am_desktop.domain.health import DEFAULT_BANDS
 from am_desktop.domain.review import (
     IssueSummary,
@@ -80,20 +80,25 @@ def review_data(
                 (*period, *extra),
             )
         )
+        open_renewals = (
+            "FROM renewal r JOIN contract c ON c.id = r.contract_id "
+            "WHERE r.archived_at IS NULL AND c.archived_at IS NULL AND r.stage NOT IN "
+            f"('renewed', 'churned') AND c.end_date >= ? {contract_only}"
+        )
         renewals = tuple(
             OpenRenewal(name, date.fromisoformat(ends), int(cents), stage, int(likelihood))
             for name, ends, cents, stage, likelihood in connection.execute(
-                "SELECT a.name, c.end_date, c.arr_cents, r.stage, r.likelihood FROM renewal r "
-                "JOIN contract c ON c.id = r.contract_id JOIN account a ON a.id = c.account_id "
-                "WHERE r.archived_at IS NULL AND c.archived_at IS NULL AND r.stage NOT IN "
-                f"('renewed', 'churned') AND c.end_date >= ? {contract_only} "
-                "ORDER BY c.end_date, c.arr_cents DESC",
-                (start.isoformat(), *extra),
+                "SELECT a.name, c.end_date, c.arr_cents, r.stage, r.likelihood "
+                f"{open_renewals.replace('WHERE', 'JOIN account a ON a.id = c.account_id WHERE')} "
+                "ORDER BY c.end_date, c.arr_cents DESC LIMIT ?",
+                (start.isoformat(), *extra, ROWS_PER_SLIDE),
             )
         )
-        renewal_stages: Counter[str] = Counter()
-        for renewal in renewals:
-            renewal_stages[renewal.stage] += renewal.arr_cents
+        renewal_stages = connection.execute(
+            f"SELECT r.stage, sum(c.arr_cents), count(*) {open_renewals} GROUP BY r.stage "
+            "ORDER BY min(c.end_date)",
+            (start.isoformat(), *extra),
+        ).fetchall()
         expansions = connection.execute(
             "SELECT stage, sum(amount_cents) FROM opportunity WHERE archived_at IS NULL "
             f"AND stage NOT IN ('won', 'lost') {only} GROUP BY stage ORDER BY stage",
@@ -108,10 +113,15 @@ def review_data(
                 "r.archived_at IS NULL AND r.status = 'open' "
                 f"{only.replace('account_id', 'r.account_id')} ORDER BY CASE r.severity "
                 "WHEN 'critical' THEN 0 WHEN 'high' THEN 1 WHEN 'medium' THEN 2 ELSE 3 END, "
-                "r.id LIMIT 40",
-                extra,
+                "r.id LIMIT ?",
+                (*extra, ROWS_PER_SLIDE),
             )
         )
+        (open_risks,) = connection.execute(
+            "SELECT count(*) FROM account_risk WHERE archived_at IS NULL AND status = 'open' "
+            f"{only}",
+            extra,
+        ).fetchone()
         objectives: tuple[Objective, ...] = ()
         next_steps: tuple[NextStep, ...] = ()
         renewal_date = None
@@ -123,7 +133,7 @@ def review_data(
                 (account_id, end.isoformat()),
             ).fetchone()
             renewal_date = date.fromisoformat(row[0]) if row and row[0] else None
-    pipeline = tuple(("renewal", stage, cents) for stage, cents in renewal_stages.items()) + tuple(
+    pipeline = tuple(("renewal", stage, int(cents)) for stage, cents, _n in renewal_stages) + tuple(
         ("expansion", stage, int(cents or 0)) for stage, cents in expansions
     )
     trend = month_end_scores(
@@ -132,7 +142,7 @@ def review_data(
     return ReviewData(
         title, start, end, kpis, ledger.arr_by_month(), movements, trend, surveys, usage, pipeline,
         issues, bands, account_id, currency, objectives, next_steps, renewal_date, risks,
-        renewals,
+        renewals, sum(int(n) for _s, _c, n in renewal_stages), open_risks,
     )  # fmt: skip
 
 

@@ -33,9 +33,7 @@ class FakeExport:
     def __init__(self) -> None:
         self.requests: list[ReviewRequest] = []
 
-    def __call__(
-        self, _store: Store, request: ReviewRequest, *, progress: Progress
-    ) -> list[Path]:
+    def __call__(self, _store: Store, request: ReviewRequest, *, progress: Progress) -> list[Path]:
         self.requests.append(request)
         request.folder.mkdir(parents=True, exist_ok=True)
         written = []

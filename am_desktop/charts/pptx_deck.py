@@ -11,6 +11,7 @@ from __future__ import annotations
 import io
 from collections.abc import Iterator
 from dataclasses import dataclass
+from datetime import UTC, datetime
 from pathlib import Path
 from typing import IO, cast
 
@@ -33,6 +34,7 @@ from am_desktop.charts.pptx_template import (
 from am_desktop.domain.cancel import Progress, no_progress
 from am_desktop.domain.deck import (
     ROWS_PER_SLIDE,
+    Audience,
     BulletSlide,
     Chart,
     ChartSlide,
@@ -43,7 +45,7 @@ from am_desktop.domain.deck import (
     ValueFormat,
 )
 from am_desktop.domain.deck import Slide as DeckSlide
-from am_desktop.domain.formatting import count, money, score
+from am_desktop.domain.formatting import count, money, period, score
 from am_desktop.errors import ExportError
 
 __all__ = ["LAYOUT_CHOICES", "ROWS_PER_SLIDE", "check_template", "write_pptx"]
@@ -94,12 +96,27 @@ def write_pptx(
     for done, page in enumerate(pages, start=1):
         writer.add(page)
         progress(done, len(pages), STAGE)
+    _describe(presentation, deck)
     try:
         presentation.save(out)
     except OSError as exc:
         raise ExportError(
             f"The PowerPoint deck could not be written: {exc.strerror or exc}.", str(exc)
         ) from exc
+
+
+def _describe(presentation: PresentationFile, deck: Deck) -> None:
+    """The file's own properties say what it is, not what made it: python-pptx's default
+    template would otherwise sign it "generated using python-pptx", dated 2013."""
+    what = "Business review" if deck.audience is Audience.CUSTOMER else "Internal review"
+    now = datetime.now(UTC).replace(microsecond=0, tzinfo=None)
+    properties = presentation.core_properties
+    properties.title = f"{deck.subject}: {what}"
+    properties.subject = period(deck.start, deck.end)
+    properties.author = properties.last_modified_by = ""
+    properties.comments = properties.keywords = properties.category = ""
+    properties.created = properties.modified = now
+    properties.revision = 1
 
 
 def _pages(slide: DeckSlide) -> Iterator[DeckSlide]:

@@ -351,6 +351,14 @@ def slide_figures(slide: Slide) -> list[Figure]:
 # ---------------------------------------------------------------- files
 
 
+#: Each file's own properties say what it is, not what made it (None removes a key).
+_UNSIGNED: dict[str, dict[str, str | None]] = {
+    "pdf": {"Creator": None, "Producer": None},
+    "png": {"Software": None},
+    "svg": {"Creator": None},
+}
+
+
 def write_deck(
     deck: Deck,
     open_file: OpenFile,
@@ -371,7 +379,8 @@ def write_deck(
         for kind in files:
             target = chart_file_name(deck, chart, kind)
             with open_file(target) as out:
-                figure.savefig(out, format=kind, dpi=150 if kind == "png" else 100)
+                figure.savefig(out, format=kind, dpi=150 if kind == "png" else 100,
+                               metadata=_UNSIGNED[kind])  # fmt: skip
             written.append(target)
             done += 1
             progress(done, steps, "Drawing the charts")  # where a Cancel stops the export
@@ -379,7 +388,9 @@ def write_deck(
         from matplotlib.backends.backend_pdf import PdfPages
 
         target = deck_file_name(deck, "pdf")
-        with open_file(target) as out, PdfPages(out) as pdf:
+        what = "Business review" if deck.audience.value == "customer" else "Internal review"
+        about = {"Title": f"{deck.subject}: {what}", "Subject": fmt.period(deck.start, deck.end)}
+        with open_file(target) as out, PdfPages(out, metadata=about | _UNSIGNED["pdf"]) as pdf:
             for slide in deck.slides:
                 for page in slide_figures(slide):
                     pdf.savefig(page)

@@ -171,3 +171,11 @@ def test_a_template_deck_uses_the_templates_layouts_and_a_potx_is_refused(
                                                 formats=("pptx",), template=refused))  # fmt: skip
         assert "save it as" in caught.value.user_message
         assert not (tmp_path / "x").exists() or not list((tmp_path / "x").iterdir())
+
+
+def test_the_file_says_what_it_is_and_not_what_made_it(seeded: Store) -> None:
+    account_id, name = _accounts(seeded)[0]
+    properties = _pptx(seeded, account_id, Audience.CUSTOMER).core_properties
+    assert properties.title == f"{name}: Business review"
+    assert "python-pptx" not in (properties.comments + properties.last_modified_by)
+    assert properties.created is not None and properties.created.year >= 2026

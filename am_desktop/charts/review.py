@@ -22,7 +22,7 @@ from matplotlib.figure import Figure
 from matplotlib.patches import Rectangle
 from matplotlib.ticker import FuncFormatter, MaxNLocator
 
-from am_desktop.charts.kpi import GREY, text_scale
+from am_desktop.charts.kpi import GREY, money_axis, text_scale
 from am_desktop.domain import formatting as fmt
 from am_desktop.domain.cancel import Progress, no_progress
 from am_desktop.domain.deck import (
@@ -63,26 +63,6 @@ def chart_file_name(deck: Deck, slide: ChartSlide, kind: str) -> str:
 # ---------------------------------------------------------------- axes
 
 
-def money_formatter(top: float, currency: str) -> FuncFormatter:
-    """Tick labels in one unit for the whole axis (all in M, all in k, or whole amounts),
-    chosen from the axis' largest value — never $900 beside $1.2M."""
-    symbol = fmt.currency_symbol(currency)
-    units = top / 100
-    if units >= 1_000_000:
-        scale, suffix, digits = 1_000_000, "M", 0 if units >= 10_000_000 else 1
-    elif units >= 10_000:
-        scale, suffix, digits = 1_000, "k", 0
-    else:
-        scale, suffix, digits = 1, "", 0
-
-    def label(value: float, _position: object) -> str:
-        amount = value / 100 / scale
-        sign = "−" if amount < 0 else ""
-        return plain(f"{sign}{symbol}{abs(amount):,.{digits}f}{suffix}")
-
-    return FuncFormatter(label)
-
-
 def _value_axis(axes: Axes, chart: Chart, *, horizontal: bool = False) -> None:
     """Money and counts from zero (scores on their fixed range), one unit per axis."""
     axis = axes.xaxis if horizontal else axes.yaxis
@@ -92,11 +72,12 @@ def _value_axis(axes: Axes, chart: Chart, *, horizontal: bool = False) -> None:
     elif chart.kind is not ChartKind.BRIDGE or low >= 0:
         low = min(0.0, low)
     if chart.kind in (ChartKind.COLUMN, ChartKind.BRIDGE):
-        high += (high - low) * 0.08  # room for the value above the tallest bar
+        room = (high - low) * 0.08  # room for the values beyond the longest bars
+        high, low = high + room, low - room if low < 0 else low
     (axes.set_xlim if horizontal else axes.set_ylim)(low, high)
     if chart.value_format is ValueFormat.MONEY:
         axis.set_major_locator(MaxNLocator(nbins=6, steps=[1, 2, 2.5, 5, 10]))
-        axis.set_major_formatter(money_formatter(max(abs(low), abs(high)), chart.currency))
+        money_axis(axis, chart.currency)
     elif chart.value_format is ValueFormat.COUNT:
         axis.set_major_locator(MaxNLocator(integer=True))
         axis.set_major_formatter(FuncFormatter(lambda v, _p: f"{v:,.0f}"))
@@ -148,8 +129,15 @@ def _line(axes: Axes, chart: Chart, scale: float) -> None:
         every = max(1, -(-len(xs) // 12))  # twelve labels at most, so none collide
         axes.set_xticks(xs[::every], [str(c) for c in chart.categories][::every])
     if len(chart.series) > 1 or chart.bands:
-        axes.legend(fontsize=8 * scale, frameon=False, loc="best")
+        _legend(axes, scale)
     _value_axis(axes, chart)
+
+
+def _legend(axes: Axes, scale: float) -> None:
+    """The legend in one row above the plot's right end, where it covers no data."""
+    count = len(axes.get_legend_handles_labels()[1])
+    axes.legend(fontsize=8.5 * scale, frameon=False, loc="lower right", bbox_to_anchor=(1, 1),
+                ncols=count, borderaxespad=0.2)  # fmt: skip
 
 
 def _columns(axes: Axes, chart: Chart, scale: float) -> None:
@@ -163,7 +151,7 @@ def _columns(axes: Axes, chart: Chart, scale: float) -> None:
                        fontsize=8 * scale, padding=2)  # fmt: skip
     axes.set_xticks(range(len(chart.categories)), [str(c) for c in chart.categories])
     if count > 1:
-        axes.legend(fontsize=8 * scale, frameon=False)
+        _legend(axes, scale)
     _value_axis(axes, chart)
 
 
@@ -302,23 +290,82 @@ def table_figures(slide: TableSlide) -> list[Figure]:
         figure = _text_page(title, slide.subtitle)
         axes = figure.add_axes((0.06, 0.04, 0.88, 0.76))
         axes.set_axis_off()
+        chunk = slide.rows[first : first + ROWS_PER_SLIDE]
+        # A short table has room for two lines a row: long sentences wrap instead of being cut.
+        lines = 2 if len(chunk) * 1.75 + 1 <= ROWS_PER_SLIDE + 1.2 else 1
+        widths = _column_widths(slide.columns, chunk, lines)
+        budgets = [max(4, int(w * _TABLE_WIDTH / _TABLE_CHAR) - 2) for w in widths]
         rows = [
-            [plain(_clip(cell)) for cell in row]
-            for row in slide.rows[first : first + ROWS_PER_SLIDE]
+            [plain(_wrap(cell, budget, lines)) for cell, budget in zip(row, budgets, strict=True)]
+            for row in chunk
         ]
+        heights = [max(1.0, 1 + 0.75 * max(c.count("\n") for c in row)) for row in [[""], *rows]]
         table = axes.table(cellText=rows, colLabels=[plain(c) for c in slide.columns],
-                           loc="upper left", colLoc="left", cellLoc="left")  # fmt: skip
+                           colWidths=widths, loc="upper left", colLoc="left",
+                           cellLoc="left")  # fmt: skip
         table.auto_set_font_size(False)
-        table.set_fontsize(13)
-        table.auto_set_column_width(list(range(len(slide.columns))))
-        table.scale(1, 2.1)
+        table.set_fontsize(12)
         for (row, _column), cell in table.get_celld().items():
+            cell.set_height(heights[row] * _ROW_HEIGHT)
             cell.set_edgecolor("#d0d5db")
             if row == 0:
                 cell.set_text_props(fontweight="bold")
                 cell.set_facecolor("#eef2f6")
         pages.append(figure)
     return pages
+
+
+#: Inches a character of 12-point table text takes, on average; the table's width in inches;
+#: a row's height as a share of the table's area (a full slide's rows and header fit).
+_TABLE_CHAR, _TABLE_WIDTH = 0.095, 0.88 * PAGE[0]
+_ROW_HEIGHT = 1 / (ROWS_PER_SLIDE + 1.2)
+
+
+def _column_widths(
+    columns: Sequence[str], rows: Sequence[Sequence[str]], lines: int = 1
+) -> list[float]:
+    """Each column as wide as its longest text on ``lines`` lines (counted, not measured:
+    measuring every cell doubles a table's drawing time), fitted to the page."""
+    inches = [
+        0.3 + _TABLE_CHAR * max(len(name), *(_line_length(row[i], lines) for row in rows))
+        for i, name in enumerate(columns)
+    ]
+    return [width / _TABLE_WIDTH for width in _fit(inches, _TABLE_WIDTH)]
+
+
+def _line_length(text: str, lines: int) -> int:
+    """Characters a line needs to hold ``text`` on ``lines`` lines without splitting a word."""
+    if lines == 1:
+        return len(text)
+    return max(-(-len(text) // lines), *(len(word) for word in text.split() or [""]))
+
+
+def _fit(widths: Sequence[float], room: float) -> list[float]:
+    """Widths that fit ``room``: the narrow columns keep theirs, the widest share the rest
+    equally (names and amounts stay whole; a long sentence is cut)."""
+    if sum(widths) <= room:
+        return list(widths)
+    ordered = sorted(widths)
+    used = 0.0
+    for index, width in enumerate(ordered):
+        left = len(ordered) - index
+        if used + width * left >= room:
+            cap = (room - used) / left
+            return [min(width, cap) for width in widths]
+        used += width
+    return list(widths)
+
+
+def _wrap(text: str, width: int, lines: int) -> str:
+    """``text`` on at most ``lines`` lines of ``width`` characters, the last cut with "…"."""
+    if lines == 1 or len(text) <= width:
+        return _clip(text, width)
+    import textwrap
+
+    wrapped = textwrap.wrap(text, width, break_long_words=False)
+    if len(wrapped) > lines:
+        wrapped = [*wrapped[: lines - 1], _clip(" ".join(wrapped[lines - 1 :]), width)]
+    return "\n".join(wrapped)
 
 
 def _clip(text: str, limit: int = 90) -> str:

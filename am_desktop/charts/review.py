@@ -292,9 +292,11 @@ def table_figures(slide: TableSlide) -> list[Figure]:
         axes.set_axis_off()
         chunk = slide.rows[first : first + ROWS_PER_SLIDE]
         # A short table has room for two lines a row: long sentences wrap instead of being cut.
-        lines = 2 if len(chunk) * 1.75 + 1 <= ROWS_PER_SLIDE + 1.2 else 1
-        widths = _column_widths(slide.columns, chunk, lines)
+        widths = _column_widths(slide.columns, chunk)
         budgets = [max(4, int(w * _TABLE_WIDTH / _TABLE_CHAR) - 2) for w in widths]
+        cut = any(len(c) > b for row in chunk for c, b in zip(row, budgets, strict=True))
+        # A text too long for its column wraps onto a second line when the rows leave room.
+        lines = 2 if cut and len(chunk) * 1.75 + 1 <= ROWS_PER_SLIDE + 1.2 else 1
         rows = [
             [plain(_wrap(cell, budget, lines)) for cell, budget in zip(row, budgets, strict=True)]
             for row in chunk
@@ -321,23 +323,14 @@ _TABLE_CHAR, _TABLE_WIDTH = 0.095, 0.88 * PAGE[0]
 _ROW_HEIGHT = 1 / (ROWS_PER_SLIDE + 1.2)
 
 
-def _column_widths(
-    columns: Sequence[str], rows: Sequence[Sequence[str]], lines: int = 1
-) -> list[float]:
-    """Each column as wide as its longest text on ``lines`` lines (counted, not measured:
-    measuring every cell doubles a table's drawing time), fitted to the page."""
+def _column_widths(columns: Sequence[str], rows: Sequence[Sequence[str]]) -> list[float]:
+    """Each column as wide as its longest text (counted, not measured: measuring every cell
+    doubles a table's drawing time), fitted to the page."""
     inches = [
-        0.3 + _TABLE_CHAR * max(len(name), *(_line_length(row[i], lines) for row in rows))
+        0.3 + _TABLE_CHAR * max(len(name), *(len(row[i]) for row in rows))
         for i, name in enumerate(columns)
     ]
     return [width / _TABLE_WIDTH for width in _fit(inches, _TABLE_WIDTH)]
-
-
-def _line_length(text: str, lines: int) -> int:
-    """Characters a line needs to hold ``text`` on ``lines`` lines without splitting a word."""
-    if lines == 1:
-        return len(text)
-    return max(-(-len(text) // lines), *(len(word) for word in text.split() or [""]))
 
 
 def _fit(widths: Sequence[float], room: float) -> list[float]:

@@ -213,6 +213,56 @@ def add_committees(store: Any) -> None:
         ACCOUNT_IDS[name] = account
 
 
+def review(app: QApplication, window: Any, theme: str) -> None:
+    """File → Export business review… on one account, and (light only) the decks it writes."""
+    from am_desktop.services.portfolio import account_names
+    from am_desktop.ui.dialogs.review_dialog import ReviewDialog
+
+    names = account_names(window.context.store)
+    account_id = next(i for i, name, _d in names if name == CONFLICT_ACCOUNT)
+    dialog = ReviewDialog(window.context, names, account_id, parent=window)
+    dialog.show()
+    pause(app)
+    dialog.grab().save(str(OUT / f"review-dialog-{theme}.png"))
+    dialog.close()
+    if theme == "light":
+        for audience in ("customer", "internal"):
+            deck_sheet(window.context.store, account_id, audience)
+
+
+def deck_sheet(store: Any, account_id: int, audience: str) -> None:
+    """The deck's pages side by side, three a row, as the PDF draws them."""
+    from io import BytesIO
+
+    from PySide6.QtGui import QColor, QImage, QPainter
+
+    from am_desktop.charts.review import slide_figures
+    from am_desktop.domain.deck import Audience
+    from am_desktop.domain.kpis import default_period
+    from am_desktop.exports.review import ReviewRequest, review_deck
+
+    start, end = default_period(TODAY)
+    request = ReviewRequest(account_id, start, end, OUT, Audience(audience))
+    pages = []
+    for slide in review_deck(store, request).slides:
+        for figure in slide_figures(slide):
+            buffer = BytesIO()
+            figure.savefig(buffer, format="png", dpi=48)
+            pages.append(QImage.fromData(buffer.getvalue()))
+    columns, gap = 3, 12
+    width, height = pages[0].width(), pages[0].height()
+    rows = -(-len(pages) // columns)
+    sheet = QImage(columns * (width + gap) + gap, rows * (height + gap) + gap,
+                   QImage.Format.Format_RGB32)  # fmt: skip
+    sheet.fill(QColor("#d9dde3"))
+    painter = QPainter(sheet)
+    for index, page in enumerate(pages):
+        row, column = divmod(index, columns)
+        painter.drawImage(gap + column * (width + gap), gap + row * (height + gap), page)
+    painter.end()
+    sheet.save(str(OUT / f"review-{audience}.png"))
+
+
 def main() -> None:
     """Seed a demo portfolio and photograph the window in both themes."""
     folder = Path(tempfile.mkdtemp(prefix="am-shots-"))
@@ -255,6 +305,7 @@ def main() -> None:
         palette(app, window, theme)
         if not dark:
             import_preview(app, window, folder)
+        review(app, window, theme)
         window.close()
         window.context.close()
         conflicts(app, sync_path, theme)

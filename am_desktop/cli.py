@@ -431,11 +431,13 @@ def run_kpis(args: argparse.Namespace) -> int:
     for label, cents in bridge.steps():
         print(f"  {label:<16} {fmt.money(cents) if bridge.has_data else fmt.NO_DATA:>16}")
     print()
+    cohort = {"expansion", "contraction", "churn"}  # NRR's: the accounts with ARR at the start
     for key, value in document.items():
-        if key == "bridge":
+        if key in ("bridge", "new_arr", "ending_arr"):  # shown in the bridge above
             continue
         shown = "—" if value is None else f"{value:,.2f}" if isinstance(value, float) else value
-        print(f"{key:<18} {shown}")
+        label = f"cohort_{key}" if key in cohort else key
+        print(f"{label:<20} {shown}")
     return EXIT_OK
 
 

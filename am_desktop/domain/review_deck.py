@@ -285,6 +285,7 @@ def _summary(data: ReviewData) -> TableSlide:
     has = bridge.has_data
     rows = [(label, money(amount) if has else fmt.NO_DATA) for label, amount in bridge.steps()]
     rows += [
+        ("Customers at the start and end", f"{k.accounts_at_start:,} → {k.accounts_at_end:,}"),
         ("Net revenue retention", fmt.percent(k.nrr)),
         ("Gross revenue retention", fmt.percent(k.grr)),
         ("Logo retention", fmt.percent(k.logo_retention)),

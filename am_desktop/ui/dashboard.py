@@ -25,6 +25,7 @@ from PySide6.QtWidgets import (
 )
 
 from am_desktop.domain.changes import ChangeSet, Entity
+from am_desktop.domain.formatting import percent, score
 from am_desktop.domain.kpis import default_period
 from am_desktop.domain.timeline import add_months
 from am_desktop.domain.values import counted
@@ -268,21 +269,24 @@ class DashboardView(QWidget):
         kpis = kpis_data.kpis
         currency = self.context.settings.prefs.currency
 
-        def ratio(value: float | None) -> str:
-            return "—" if value is None else f"{value * 100:.0f} %"
-
+        bridge = kpis.bridge
         shown = {
-            "arr": fmt.money(kpis.ending_arr, currency, compact=True),
-            "nrr": ratio(kpis.nrr),
-            "grr": ratio(kpis.grr),
-            "logos": ratio(kpis.logo_retention),
-            "expansion": fmt.money(kpis.expansion, currency, compact=True),
-            "nps": "—" if kpis.nps is None else f"{kpis.nps:.0f}",
-            "csat": "—" if kpis.csat is None else f"{kpis.csat:.0f}",
+            "arr": fmt.money(bridge.ending, currency, compact=True),
+            "nrr": percent(kpis.nrr, 0),
+            "grr": percent(kpis.grr, 0),
+            "logos": percent(kpis.logo_retention, 0),
+            "expansion": fmt.money(bridge.expansion, currency, compact=True),
+            "nps": score(kpis.nps),
+            "csat": score(kpis.csat),
             "at_risk": fmt.money(self.standing.arr_at_risk_cents, currency, compact=True),
         }
         for key, text in shown.items():
             self.tiles[key].setText(text)
+        self.tiles["expansion"].setToolTip(
+            "Every account's expansion in the period, as in the ARR bridge. NRR counts only "
+            "the accounts that had ARR when the period began: "
+            f"{fmt.money(kpis.expansion, currency)} of expansion and reactivation."
+        )
         drawn = zip(loaded.factories, loaded.images, strict=True)
         for chart, (factory, image) in zip(self.charts, drawn, strict=False):
             chart.show_chart(factory, image)

@@ -253,7 +253,8 @@ def export_contact_map(store: Any, account: str, out: Path) -> Any:
 
     from PySide6.QtWidgets import QApplication
 
-    from am_desktop.services.contact_map import contact_graph, find_account
+    from am_desktop.services.contact_map import contact_graph
+    from am_desktop.services.portfolio import find_account
     from am_desktop.ui.contact_map.render import export_graph
 
     graph = contact_graph(store, find_account(store, account))

@@ -470,7 +470,7 @@ def run_qbr(args: argparse.Namespace) -> int:
     try:
         account_id = None
         if not args.portfolio:
-            from am_desktop.services.contact_map import find_account
+            from am_desktop.services.portfolio import find_account
 
             account_id = find_account(store, args.account)
         picture = None

@@ -50,12 +50,6 @@ FORMATS = ("pdf", "png", "svg")
 OpenFile = Callable[[str], AbstractContextManager[IO[bytes]]]
 
 
-def deck_file_name(deck: Deck, kind: str) -> str:
-    """``Acme - business review.pdf`` (customer) or ``Acme - internal review.pptx``."""
-    what = "business review" if deck.audience.value == "customer" else "internal review"
-    return f"{deck.stem} - {what}.{kind}"
-
-
 def chart_file_name(deck: Deck, slide: ChartSlide, kind: str) -> str:
     return f"{deck.stem} - {slide.name}.{kind}"
 
@@ -427,7 +421,7 @@ def write_deck(
     if pages:
         from matplotlib.backends.backend_pdf import PdfPages
 
-        target = deck_file_name(deck, "pdf")
+        target = deck.file_name("pdf")
         what = "Business review" if deck.audience.value == "customer" else "Internal review"
         about = {"Title": f"{deck.subject}: {what}", "Subject": fmt.period(deck.start, deck.end)}
         with open_file(target) as out, PdfPages(out, metadata=about | _UNSIGNED["pdf"]) as pdf:

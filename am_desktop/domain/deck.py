@@ -170,6 +170,11 @@ class Deck:
         safe = "".join(c if c.isalnum() or c in " -_" else "_" for c in self.subject).strip()
         return safe or "review"
 
+    def file_name(self, kind: str) -> str:
+        """``Acme - business review.pptx`` (customer) or ``Acme - internal review.pdf``."""
+        what = "business review" if self.audience is Audience.CUSTOMER else "internal review"
+        return f"{self.stem} - {what}.{kind}"
+
     @property
     def charts(self) -> tuple[ChartSlide, ...]:
         return tuple(s for s in self.slides if isinstance(s, ChartSlide))

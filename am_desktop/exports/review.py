@@ -85,7 +85,6 @@ def write_review_files(
 ) -> list[Path]:
     """Draw ``deck`` in each format into a hidden folder inside the target, then move every
     file into place: a failure or a Cancel leaves the folder as it was."""
-    from am_desktop.charts.review import write_deck
     from am_desktop.services.files import writing
 
     formats = check_formats(request.formats)
@@ -94,14 +93,15 @@ def write_review_files(
     with _staging(folder) as stage:
         if "pptx" in formats:
             from am_desktop.charts.pptx_deck import write_pptx
-            from am_desktop.charts.review import deck_file_name
 
-            name = deck_file_name(deck, "pptx")
+            name = deck.file_name("pptx")
             with writing(stage / name) as out:
                 write_pptx(deck, out, template=request.template, progress=progress)
             names.append(name)
         others = [kind for kind in formats if kind != "pptx"]
         if others:
+            from am_desktop.charts.review import write_deck  # matplotlib: only when drawn
+
             names += write_deck(
                 deck, lambda name: writing(stage / name), formats=others, progress=progress
             )

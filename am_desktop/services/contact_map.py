@@ -15,9 +15,12 @@ from am_desktop.db.models import Account, Contact, InfluenceLink
 from am_desktop.domain.contact_graph import ContactGraph, ContactNode, InfluenceEdge
 from am_desktop.domain.ids import AccountId, ContactId
 from am_desktop.domain.records import InfluenceLinkRecord
-from am_desktop.errors import NotFoundError, ValidationError
+from am_desktop.errors import NotFoundError
 from am_desktop.services import catalog
+from am_desktop.services.portfolio import find_account
 from am_desktop.services.store import Store
+
+__all__ = ["find_account"]  # kept here too: where callers looked for it first
 
 #: A card's position, or None to let the automatic layout place it.
 Position = tuple[float, float] | None
@@ -127,27 +130,3 @@ def unlink_contacts(store: Store, from_id: int, to_id: int) -> None:
         )
         if link is not None and link.archived_at is None:
             link.archived_at = utcnow()
-
-
-def find_account(store: Store, text: str) -> int:
-    """The account named ``text``, or whose web domain it is (any case).
-
-    Raises:
-        NotFoundError: no such account.
-        ValidationError: several accounts have that name.
-    """
-    wanted = text.strip()
-    with store.raw() as connection:
-        rows = connection.execute(
-            "SELECT id, name, domain FROM account WHERE archived_at IS NULL "
-            "AND (name = ?1 COLLATE NOCASE OR domain = ?1 COLLATE NOCASE) ORDER BY id",
-            (wanted,),
-        ).fetchall()
-    if not rows:
-        raise NotFoundError(f'No account is named "{wanted}" or has that web domain.')
-    if len(rows) > 1:
-        named = ", ".join(f"{name} ({domain or 'no domain'})" for _id, name, domain in rows[:5])
-        raise ValidationError(
-            f'Several accounts match "{wanted}": {named}. Give the web domain instead.'
-        )
-    return int(rows[0][0])

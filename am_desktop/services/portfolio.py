@@ -13,6 +13,7 @@ from typing import Any
 from am_desktop.db.connection import datetime_from_db
 from am_desktop.domain.enums import HealthBand, Segment, Tier
 from am_desktop.domain.portfolio import AccountRow, PortfolioQuery, SavedFilter, SortKey
+from am_desktop.errors import NotFoundError, ValidationError
 from am_desktop.services import summaries
 from am_desktop.services.store import Store
 
@@ -179,3 +180,27 @@ def is_empty(store: Store) -> bool:
     which the self-test fills with sample data."""
     with store.raw() as connection:
         return connection.execute("SELECT 1 FROM account LIMIT 1").fetchone() is None
+
+
+def find_account(store: Store, text: str) -> int:
+    """The account named ``text``, or whose web domain it is (any case).
+
+    Raises:
+        NotFoundError: no such account.
+        ValidationError: several accounts have that name.
+    """
+    wanted = text.strip()
+    with store.raw() as connection:
+        rows = connection.execute(
+            "SELECT id, name, domain FROM account WHERE archived_at IS NULL "
+            "AND (name = ?1 COLLATE NOCASE OR domain = ?1 COLLATE NOCASE) ORDER BY id",
+            (wanted,),
+        ).fetchall()
+    if not rows:
+        raise NotFoundError(f'No account is named "{wanted}" or has that web domain.')
+    if len(rows) > 1:
+        named = ", ".join(f"{name} ({domain or 'no domain'})" for _id, name, domain in rows[:5])
+        raise ValidationError(
+            f'Several accounts match "{wanted}": {named}. Give the web domain instead.'
+        )
+    return int(rows[0][0])

@@ -179,3 +179,22 @@ def test_the_file_says_what_it_is_and_not_what_made_it(seeded: Store) -> None:
     assert properties.title == f"{name}: Business review"
     assert "python-pptx" not in (properties.comments + properties.last_modified_by)
     assert properties.created is not None and properties.created.year >= 2026
+
+
+def test_a_powerpoint_only_review_never_loads_matplotlib(seeded: Store, tmp_path: Path) -> None:
+    """Start-up is a feature on the command line too: ~0.7 s of matplotlib for nothing."""
+    import subprocess
+    import sys
+
+    account = _accounts(seeded)[0][1]
+    script = (
+        "import sys\nfrom am_desktop.cli import main\n"
+        f"sys.argv = ['am-desktop', 'qbr', {account!r}, '--format', 'pptx', "
+        f"'--out', {str(tmp_path)!r}, '--db', {str(seeded.path)!r}]\n"
+        "try:\n    main()\nexcept SystemExit as stop:\n    assert not stop.code, stop.code\n"
+        "print(sorted(m for m in sys.modules if m.split('.')[0] in ('matplotlib', 'PySide6')))"
+    )
+    done = subprocess.run([sys.executable, "-c", script], capture_output=True, text=True,
+                          check=True, timeout=120)  # fmt: skip
+    assert done.stdout.strip().splitlines()[-1] == "[]"
+    assert list(tmp_path.glob("*.pptx"))

@@ -39,6 +39,7 @@ from am_desktop.domain.deck import (
     ValueFormat,
 )
 from am_desktop.errors import Cancelled, ExportError, ValidationError
+from tests.support.pptx_reading import texts_and_numbers
 
 
 def tiny_png(width: int = 40, height: int = 20) -> bytes:
@@ -128,16 +129,7 @@ def chart_on(slide: object) -> NativeChart:
 
 
 def all_text(presentation: PresentationFile) -> str:
-    texts = []
-    for slide in presentation.slides:
-        for shape in slide.shapes:
-            if shape.has_text_frame:
-                texts.append(shape.text_frame.text)
-            if shape.has_table:
-                texts += [cell.text for row in shape.table.rows for cell in row.cells]
-        if slide.has_notes_slide:
-            texts.append(slide.notes_slide.notes_text_frame.text)
-    return "\n".join(texts)
+    return "\n".join(texts_and_numbers(presentation)[0])
 
 
 @pytest.fixture(scope="module")

@@ -27,6 +27,7 @@ from am_desktop.services.kpis import period_kpis
 from am_desktop.services.review import review_data
 from am_desktop.services.seed import SCALES, seed_database
 from am_desktop.services.store import Store, open_store
+from tests.support.pptx_reading import texts_and_numbers
 
 TODAY = date(2026, 12, 3)
 #: What the customer must never read (PRODUCT.md §1), written out here on its own rather than
@@ -61,29 +62,6 @@ def _pptx(store: Store, account_id: int | None, audience: Audience) -> Presentat
     return Presentation(out)
 
 
-def _everything(presentation: PresentationFile) -> tuple[list[str], list[float]]:
-    """Every text (shapes, tables, chart titles, categories, series names, notes) and every
-    number of every chart's data."""
-    texts: list[str] = []
-    numbers: list[float] = []
-    for slide in presentation.slides:
-        for shape in slide.shapes:
-            if shape.has_text_frame:
-                texts.append(shape.text_frame.text)
-            if shape.has_table:
-                texts += [cell.text for row in shape.table.rows for cell in row.cells]
-            if shape.has_chart:
-                chart = shape.chart
-                for plot in chart.plots:
-                    texts += [str(c) for c in plot.categories]
-                    for series in plot.series:
-                        texts.append(series.name)
-                        numbers += [v for v in series.values if v is not None]
-        if slide.has_notes_slide:
-            texts.append(slide.notes_slide.notes_text_frame.text)
-    return texts, numbers
-
-
 def _without(text: str, phrases: list[str]) -> str:
     for phrase in phrases:
         text = text.replace(phrase, "")
@@ -94,7 +72,7 @@ def test_no_customer_deck_of_the_demo_holds_an_internal_term_or_value(seeded: St
     start, end = default_period(TODAY)
     checked_objectives = 0
     for account_id, name in _accounts(seeded)[:20]:
-        texts, numbers = _everything(_pptx(seeded, account_id, Audience.CUSTOMER))
+        texts, numbers = texts_and_numbers(_pptx(seeded, account_id, Audience.CUSTOMER))
         data = review_data(seeded, start, end, account_id=account_id)
         theirs = [name, *(o.title for o in data.objectives)]  # their own words may say "health"
         found = [t for t in texts if FORBIDDEN.search(_without(t, theirs))]
@@ -131,7 +109,7 @@ def test_the_internal_decks_chart_data_is_the_ledger(seeded: Store) -> None:
         ]
         expected = [abs(cents) / 100 for _label, cents in bridge.steps()]
         assert shown == pytest.approx(expected)
-        texts, _numbers = _everything(presentation)
+        texts, _numbers = texts_and_numbers(presentation)
         assert fmt.money(bridge.ending) in "\n".join(texts)  # the summary table's Ending ARR
 
 

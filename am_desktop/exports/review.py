@@ -3,8 +3,8 @@ for its audience (``domain.review_deck``), draw it in each format asked for (``c
 for PDF/PNG/SVG, ``charts.pptx_deck`` for PowerPoint) and write every file atomically.
 
 Everything the user gave (template, logo, formats, folder) is checked before the first file is
-written; if anything fails or is cancelled, the files this export already wrote are removed, so
-the folder never holds half a review.
+written. The files are drawn into a hidden folder inside the target and moved in (renamed) only
+when all are done, so a failure or a Cancel leaves the folder as it was.
 """
 
 from __future__ import annotations
@@ -154,12 +154,26 @@ def read_logo(path: Path) -> bytes:
         raise ValidationError(
             f"The logo {path} could not be read: {error.strerror}.", "logo"
         ) from None
-    if not any(content.startswith(magic) for magic in _PICTURES):
+    if not any(content.startswith(magic) for magic in _PICTURES) or not _readable(content):
         raise ValidationError(
             f"The logo {path.name} is not a PNG or JPEG picture; save it as one and choose it "
             "again.", "logo",
         )  # fmt: skip
     return content
+
+
+def _readable(picture: bytes) -> bool:
+    """Whether the picture decodes (a cut-short or damaged file only looks like one)."""
+    from io import BytesIO
+
+    from PIL import Image, UnidentifiedImageError
+
+    try:
+        with Image.open(BytesIO(picture)) as image:
+            image.load()
+    except (OSError, UnidentifiedImageError, ValueError, Image.DecompressionBombError):
+        return False
+    return True
 
 
 def make_folder(folder: Path) -> Path:

@@ -151,10 +151,13 @@ def test_the_output_folder_is_made_and_bad_inputs_are_refused_before_writing(
     assert [p.name for p in export_review(store, request)] == ["Portfolio - internal review.pdf"]
     logo = tmp_path / "logo.png"
     logo.write_text("not a picture")
+    cut = tmp_path / "cut.png"
+    cut.write_bytes(b"\x89PNG\r\n\x1a\n" + b"\0" * 40)
     for bad, message in (
         (replace(request, formats=("gif",)), "not gif"),
         (replace(request, formats=()), "at least one kind of file"),
         (replace(request, logo=logo), "is not a PNG or JPEG picture"),
+        (replace(request, logo=cut), "is not a PNG or JPEG picture"),  # looks like one
         (replace(request, logo=tmp_path / "gone.png"), "There is no logo file"),
         (replace(request, end=date(2025, 1, 1)), "ends before it starts"),
         (replace(request, folder=logo), "is a file, not a folder"),

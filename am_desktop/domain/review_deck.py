@@ -75,7 +75,6 @@ CUSTOMER_STATUS = {
 }
 INTERNAL_STATUS = {**CUSTOMER_STATUS, "at_risk": "At risk", "dropped": "Dropped"}
 SEVERITIES = ("critical", "high", "medium", "low")
-SEVERITY_COLOURS = (RED, AMBER, BLUE, GREY)
 
 
 def is_internal(text: str) -> bool:

@@ -290,3 +290,35 @@ def test_an_accounts_internal_review_carries_its_contact_map_and_the_customers_n
     qtbot.waitUntil(lambda: len(fake_export.requests) == 2)
     picture = fake_export.requests[1].contact_map
     assert picture is not None and picture.startswith(b"\x89PNG\r\n\x1a\n")
+
+
+def test_the_window_writes_a_real_review_and_opens_the_powerpoint(
+    qtbot: QtBot, context: AppContext, tmp_path: Path, opened: list[Path]
+) -> None:
+    """End to end, no fake: the dialog, the worker, the export and the files."""
+    from pptx import Presentation
+
+    from am_desktop.services import catalog
+
+    account = catalog.accounts.create(context.store, {"name": "Initech"}).id
+    catalog.objectives.create(
+        context.store, {"account_id": account, "title": "Roll out SSO", "status": "on_track"}
+    )
+    dialog = _dialog(qtbot, context, account_id=account, accounts=[(account, "Initech", None)])
+    dialog.folder.setText(str(tmp_path / "reviews"))
+    dialog.export_button.click()
+    qtbot.waitUntil(lambda: dialog.pages.currentIndex() == 1, timeout=30_000)
+    written = sorted(p.name for p in (tmp_path / "reviews").iterdir())
+    assert written == ["Initech - business review.pdf", "Initech - business review.pptx"]
+    deck = Presentation(str(tmp_path / "reviews" / "Initech - business review.pptx"))
+    assert "Roll out SSO" in "\n".join(
+        cell.text
+        for slide in deck.slides
+        for shape in slide.shapes
+        if shape.has_table
+        for row in shape.table.rows
+        for cell in row.cells
+    )
+    dialog.open_button.click()
+    assert opened == [tmp_path / "reviews" / "Initech - business review.pptx"]
+    dialog.close_button.click()

@@ -9,7 +9,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import date, timedelta
 from functools import partial
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING
 
 from PySide6.QtCore import QDate, Signal, Slot
 from PySide6.QtWidgets import (
@@ -31,7 +31,7 @@ from am_desktop.domain.timeline import add_months
 from am_desktop.domain.values import counted
 from am_desktop.ui import format as fmt
 from am_desktop.ui.bus import ChangeFollower
-from am_desktop.ui.chart_view import ChartView, FigureFactory, render
+from am_desktop.ui.chart_view import ChartView, FigureFactory
 from am_desktop.ui.context import AppContext
 from am_desktop.ui.tasks import Lane
 
@@ -125,6 +125,8 @@ class DashboardView(QWidget):
         self.standing: StandingData | None = None
         self._reading = False  # a read was asked for and its answer has not arrived yet
         self._standing_due = True  # today's figures must be read again (kept if superseded)
+        #: Periods read since the data last changed: (start, end, gross margin) -> figures.
+        self._periods: dict[tuple[date, date, float], PeriodData] = {}
         self.period = QComboBox(self)
         for key, label in PERIODS:
             self.period.addItem(label, key)
@@ -221,32 +223,30 @@ class DashboardView(QWidget):
         return not self._reading and all(c.current for c in self.charts)
 
     def _on_changes(self, _changes: ChangeSet) -> None:
+        self._periods.clear()  # every period may read differently now
         self.refresh()
 
     def refresh(self, *, standing: bool = True) -> None:
-        """Read the period's figures (and, with ``standing``, today's) and draw their charts."""
+        """Read the period's figures (and, with ``standing``, today's), show the tiles, then
+        draw each chart on its own (the first shows while the others are being drawn).
+
+        A period read before (and not changed since, see :meth:`_on_changes`) shows at once.
+        """
         start, end = self.dates()
         if end < start:
             self.status.setText("The period ends before it starts: choose the dates again.")
             return
         store, today = self.context.store, self.context.today()
         margin = self.context.settings.prefs.gross_margin
-        currency = self.context.settings.prefs.currency
-        subtitle = f"{fmt.day(start)} to {fmt.day(end)}"
         standing = self._standing_due = standing or self._standing_due
-        shown = self.charts if standing else self.charts[:2]
-        sizes = [(c.width(), c.height(), c.devicePixelRatioF()) for c in shown]
+        cached = self._periods.get((start, end, margin))  # still answered through the runner,
+        # so it supersedes (and is superseded by) the reads in flight like any other
 
         def work(_progress: object) -> Loaded:
             from am_desktop.services.dashboard import period_data, standing_data
 
-            period = period_data(store, start, end, gross_margin=margin)
-            now = standing_data(store, today) if standing else None
-            factories = period_charts(period, subtitle, currency)
-            if now is not None:
-                factories += standing_charts(now, currency)
-            images = [render(f, *size) for f, size in zip(factories, sizes, strict=True)]
-            return Loaded(period, now, factories, images)
+            period = cached or period_data(store, start, end, gross_margin=margin)
+            return Loaded(period, standing_data(store, today) if standing else None)
 
         self.status.setText("Working out the figures…")
         self._reading = True
@@ -263,6 +263,8 @@ class DashboardView(QWidget):
     def _on_loaded(self, loaded: Loaded) -> None:
         self._reading = False
         self.period_figures = kpis_data = loaded.period
+        margin = self.context.settings.prefs.gross_margin
+        self._periods[(kpis_data.kpis.start, kpis_data.kpis.end, margin)] = kpis_data
         if loaded.standing is not None:
             self.standing, self._standing_due = loaded.standing, False
         assert self.standing is not None
@@ -287,9 +289,12 @@ class DashboardView(QWidget):
             "the accounts that had ARR when the period began: "
             f"{fmt.money(kpis.expansion, currency)} of expansion and reactivation."
         )
-        drawn = zip(loaded.factories, loaded.images, strict=True)
-        for chart, (factory, image) in zip(self.charts, drawn, strict=False):
-            chart.show_chart(factory, image)
+        subtitle = f"{fmt.day(kpis.start)} to {fmt.day(kpis.end)}"
+        factories = period_charts(kpis_data, subtitle, currency)
+        if loaded.standing is not None:
+            factories += standing_charts(loaded.standing, currency)
+        for chart, factory in zip(self.charts, factories, strict=False):
+            chart.show_chart(factory)  # each drawn on a worker, shown as it arrives
         self.status.setText(
             f"{fmt.day(kpis.start)} to {fmt.day(kpis.end)} · "
             f"{counted(kpis.accounts_at_start, 'account')} at the start, "
@@ -300,9 +305,7 @@ class DashboardView(QWidget):
 
 @dataclass(frozen=True, slots=True)
 class Loaded:
-    """What a worker read and drew for the Dashboard."""
+    """What a worker read for the Dashboard (the charts are drawn apart, each on its own)."""
 
     period: PeriodData
     standing: StandingData | None
-    factories: list[FigureFactory]
-    images: list[Any]

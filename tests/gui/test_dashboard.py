@@ -105,10 +105,31 @@ def test_todays_figures_asked_for_survive_a_period_change_that_supersedes_their_
 
     monkeypatch.setattr(service, "period_data", period_data)
     monkeypatch.setattr(service, "standing_data", standing_data)
-    view.refresh()  # the data changed: today's figures are read too, slowly
+    view.context.data.reread()  # the data changed: today's figures are read too, slowly
     choose(view, "last_year")  # supersedes that read, so it reads today's figures itself
     qtbot.waitUntil(view.ready)
     assert len(read) == 1 and view.standing is read[0]
     gate.set()  # the superseded read answers last, and is dropped
     answered(qtbot, runner)
     assert len(read) == 2 and view.standing is read[0]
+
+
+def test_a_period_read_before_comes_back_without_reading_again_until_the_data_changes(
+    qtbot: QtBot, view: DashboardView, runner: ThreadTaskRunner, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    real, reads = service.period_data, []
+
+    def period_data(store: Any, start: Any, end: Any, **options: Any) -> Any:
+        reads.append((start, end))
+        return real(store, start, end, **options)
+
+    monkeypatch.setattr(service, "period_data", period_data)
+    for period in ("last_year", "trailing", "last_year"):
+        choose(view, period)
+        qtbot.waitUntil(view.ready)
+    assert reads == [period_of("last_year", TODAY)]  # trailing was read when it first showed
+    assert (view.period_figures.kpis.start, view.period_figures.kpis.end) == reads[0]  # type: ignore[union-attr]
+    view.context.data.reread()  # the data changed: the shown period is read again
+    qtbot.waitUntil(lambda: len(reads) == 2 and view.ready())
+    choose(view, "trailing")
+    qtbot.waitUntil(lambda: len(reads) == 3 and view.ready())

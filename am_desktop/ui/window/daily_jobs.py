@@ -83,11 +83,15 @@ class DailyJobs(QObject):
 
     def _warm_services(self, ids: list[int], _progress: object) -> None:
         """Off the GUI thread: the ORM and the workspace's queries, compiled once on an
-        account, so the first workspace opens as fast as the next."""
+        account, so the first workspace opens as fast as the next; and the charts' library."""
         importlib.import_module("am_desktop.services.catalog")
         overview = importlib.import_module("am_desktop.services.workspace")
         graphs = importlib.import_module("am_desktop.services.contact_map")
         notes = importlib.import_module("am_desktop.services.notes")
+        # The Dashboard's and the reviews' charts: matplotlib costs ~0.6 s to load, paid here
+        # after the first paint rather than on the first visit to the Dashboard.
+        importlib.import_module("am_desktop.charts.kpi")
+        importlib.import_module("matplotlib.backends.backend_agg")
         if ids:
             store, today = self.context.store, self.context.today()
             overview.account_overview(store, ids[0], today)

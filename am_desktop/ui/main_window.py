@@ -201,6 +201,14 @@ class MainWindow(QMainWindow):
         self.sidebar.select(key, saved)
         self.tabs.setCurrentIndex(0)
 
+    def start_view_ready(self) -> bool:
+        """Whether the view in front shows its data (the start-up probe waits for this)."""
+        widget = self.views.currentWidget()
+        ready = getattr(widget, "ready", None)
+        if callable(ready):
+            return bool(ready())
+        return self.current_view() is not ViewKey.ACCOUNTS or self.model.rowCount() > 0
+
     def current_view(self) -> ViewKey:
         """The key of the view shown in the first tab."""
         return self.views.current_key() or ViewKey.ACCOUNTS

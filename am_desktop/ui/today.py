@@ -190,6 +190,10 @@ class TodayView(QWidget):
 
     on_shown = refresh  # the window's view registry: read again each time Today is shown
 
+    def ready(self) -> bool:
+        """Whether today's lists have been read and are on screen."""
+        return self.lists is not None
+
     def _on_loaded(self, today: date, lists: TodayLists) -> None:
         self.lists, self._day = lists, today
         self._ticked &= {action.id for action in lists.actions}  # the written ones are gone

@@ -514,3 +514,15 @@ def test_the_welcome_offers_the_import_wizard(
     main.today_view.import_button.click()
     main.close()
     assert opened == [True]
+
+
+def test_the_start_up_probe_waits_for_the_view_in_front_to_show_its_data(
+    window: MainWindow, qtbot: QtBot
+) -> None:
+    """The benchmarks time start-up to this: the start view filled, not merely drawn."""
+    qtbot.waitUntil(window.start_view_ready)
+    assert window.model.rowCount() == 3
+    window.show_view(ViewKey.TODAY)
+    today = window.views.currentWidget()
+    qtbot.waitUntil(window.start_view_ready)
+    assert today.lists is not None  # type: ignore[attr-defined]

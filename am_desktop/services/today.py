@@ -101,7 +101,11 @@ _SEVERITY_ORDER = (
 
 def today_lists(store: Store, today: date, limit: int = 50) -> TodayLists:
     """What needs doing today, each list soonest (or most serious) first."""
-    coming = upcoming(store, today)
+    with store.raw() as connection:  # the longest notice period bounds the notices' search
+        (longest,) = connection.execute(
+            "SELECT coalesce(max(notice_days), 0) FROM contract WHERE archived_at IS NULL"
+        ).fetchone()
+    coming = upcoming(store, today, max(RENEWALS_WITHIN_DAYS, NOTICE_WITHIN_DAYS + int(longest)))
     renewals = tuple(r for r in coming if r.days_left(today) <= RENEWALS_WITHIN_DAYS)
     horizon = today + timedelta(days=NOTICE_WITHIN_DAYS)
     notices = tuple(
@@ -121,12 +125,6 @@ def today_lists(store: Store, today: date, limit: int = 50) -> TodayLists:
             (today.isoformat(),),
         ).fetchone()[0]
         soon = (today + timedelta(days=ACTIONS_AHEAD_DAYS)).isoformat()
-        totals["actions"] = connection.execute(
-            "SELECT count(*) FROM action_item ai JOIN account a ON a.id = ai.account_id "
-            "WHERE ai.archived_at IS NULL AND a.archived_at IS NULL AND ai.status = 'open' "
-            "AND ai.due_date IS NOT NULL AND ai.due_date <= ?",
-            (soon,),
-        ).fetchone()[0]
         totals["issues"] = connection.execute(
             "SELECT count(*) FROM escalation e JOIN account a ON a.id = e.account_id "
             "WHERE e.archived_at IS NULL AND a.archived_at IS NULL AND e.status <> 'resolved'"
@@ -147,16 +145,18 @@ def today_lists(store: Store, today: date, limit: int = 50) -> TodayLists:
                 (today.isoformat(), limit),
             )
         )
+        due_rows = connection.execute(  # the first rows and, beside each, how many in all
+            "SELECT ai.id, ai.account_id, a.name, ai.note_id, ai.text, ai.owner, ai.due_date, "
+            "count(*) OVER () FROM action_item ai JOIN account a ON a.id = ai.account_id "
+            "WHERE ai.archived_at IS NULL AND a.archived_at IS NULL AND ai.status = 'open' "
+            "AND ai.due_date IS NOT NULL AND ai.due_date <= ? ORDER BY ai.due_date, a.name "
+            "LIMIT ?",
+            (soon, limit),
+        ).fetchall()
+        totals["actions"] = int(due_rows[0][-1]) if due_rows else 0
         actions = tuple(
             DueAction(i, a, name, note, text, owner, date.fromisoformat(due))
-            for i, a, name, note, text, owner, due in connection.execute(
-                "SELECT ai.id, ai.account_id, a.name, ai.note_id, ai.text, ai.owner, ai.due_date "
-                "FROM action_item ai JOIN account a ON a.id = ai.account_id "
-                "WHERE ai.archived_at IS NULL AND a.archived_at IS NULL AND ai.status = 'open' "
-                "AND ai.due_date IS NOT NULL AND ai.due_date <= ? ORDER BY ai.due_date, a.name "
-                "LIMIT ?",
-                (soon, limit),
-            )
+            for i, a, name, note, text, owner, due, _count in due_rows
         )
         issues = tuple(
             OpenIssue(i, a, name, title, Severity(severity), date.fromisoformat(opened))

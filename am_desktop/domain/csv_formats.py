@@ -110,7 +110,7 @@ def _money_column(name: str, required: bool = False, aliases: tuple[str, ...] = 
     return CsvColumn(name, values.parse_money_cents, required, aliases, _money_comma)
 
 
-#: ``influence`` in words, as CRMs and spreadsheets write it: the three words span the 1–5
+#: ``influence`` in words, as CRMs and spreadsheets write it: the three words span the 1-5
 #: scale of the contact map's dots (PRODUCT.md §2, README "Import").
 INFLUENCE_WORDS = {"low": 1, "medium": 3, "high": 5}
 
@@ -122,7 +122,9 @@ def _influence(text: str) -> int:
     try:
         return values.parse_int(text, 1, 5)
     except ValueError:
-        raise ValueError(f"'{text.strip()}' is not an influence: write 1–5, low, medium or high") from None
+        raise ValueError(
+            f"'{text.strip()}' is not an influence: write 1–5, low, medium or high"
+        ) from None
 
 
 def _emails(text: str) -> tuple[str, ...]:

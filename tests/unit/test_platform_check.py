@@ -67,7 +67,7 @@ def test_no_ldd_means_no_probe() -> None:
 
 
 def test_a_missing_ldd_program_is_no_answer(monkeypatch: pytest.MonkeyPatch) -> None:
-    monkeypatch.setattr(platform_check.shutil, "which", lambda name: None)
+    monkeypatch.setattr(platform_check.shutil, "which", lambda _name: None)
     assert platform_check.run_ldd(PLUGIN) is None
 
 
@@ -97,7 +97,10 @@ def test_the_probe_runs_only_when_the_window_opens_on_x11(
     def ldd(library: Path) -> str:
         raise AssertionError("ldd must not run")
 
-    assert missing_libraries_message(environ=environ, platform=platform, plugin=PLUGIN, ldd=ldd) is None
+    assert (
+        missing_libraries_message(environ=environ, platform=platform, plugin=PLUGIN, ldd=ldd)
+        is None
+    )
 
 
 @pytest.mark.parametrize("chosen", ["xcb", "xcb:nograb"])
@@ -124,8 +127,14 @@ def test_the_real_ldd_report_on_the_real_plugin_is_understood() -> None:
 
 def test_the_readme_line_installs_every_x11_library_the_plugin_loads() -> None:
     readme = (Path(__file__).resolve().parents[2] / "README.md").read_text()
-    line = next(l for l in readme.splitlines() if l.startswith("sudo apt-get install -y python3"))
+    line = next(
+        text for text in readme.splitlines() if text.startswith("sudo apt-get install -y python3")
+    )
     listed = set(line.split("install -y", 1)[1].split()) - {"python3-venv"}
-    x11 = {p for p in platform_check.PACKAGES.values() if p.startswith(("libxcb", "libxkb", "libx11-xcb"))}
+    x11 = {
+        p
+        for p in platform_check.PACKAGES.values()
+        if p.startswith(("libxcb", "libxkb", "libx11-xcb"))
+    }
     assert x11 | {"libgl1", "libegl1", "libfontconfig1", "libglib2.0-0", "libdbus-1-3"} <= listed
     assert listed <= set(platform_check.PACKAGES.values())  # the probe and the README agree

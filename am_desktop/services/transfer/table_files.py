@@ -33,7 +33,7 @@ _SCAN_BYTES = 1 << 20
 #: The five bytes Windows-1252 leaves undefined: a file holding one is neither encoding.
 _NOT_CP1252 = re.compile(rb"[\x81\x8d\x8f\x90\x9d]")
 _ZIP_MAGIC = b"PK\x03\x04"
-_OLE_MAGIC = b"\xd0\xcf\x11\xe0"  # Excel 97–2003 (.xls)
+_OLE_MAGIC = b"\xd0\xcf\x11\xe0"  # Excel 97-2003 (.xls)
 _QUOTED = re.compile(r'"[^"]*"')
 
 
@@ -136,8 +136,8 @@ def _refuse_json(path: Path, start: str) -> None:
     file without the right columns."""
     if start.lstrip()[:1] in ("[", "{"):
         raise ValidationError(
-            f"{path.name} holds JSON, and import reads CSV files only. Export as CSV "
-            "(the default format) or save the data as CSV, then import that."
+            f"{path.name} holds JSON, and import reads CSV files and Excel workbooks only. "
+            "Export as CSV (the default format) or save the data as CSV, then import that."
         )
 
 
@@ -200,16 +200,14 @@ def _workbook_records(path: Path) -> Iterator[list[str]]:
 
 def cell_text(value: Any) -> str:
     """A workbook cell as a CSV file would hold it: ``1234.5``, ``2026-01-02``, ``yes``."""
-    if value is None:
-        return ""
-    if isinstance(value, str):
-        return value
+    if value is None or isinstance(value, str):
+        return value or ""
     if isinstance(value, bool):
         return "yes" if value else "no"
     if isinstance(value, float) and value.is_integer():
         return str(int(value))
-    if isinstance(value, datetime):
-        return value.date().isoformat() if value.time() == time() else value.isoformat()
-    if isinstance(value, date | time):
+    if isinstance(value, datetime) and value.time() == time():
+        return value.date().isoformat()  # a date cell: Excel keeps it as midnight
+    if isinstance(value, date | time):  # datetime too
         return value.isoformat()
     return str(value)  # int, float (shortest form: 1234.56), timedelta

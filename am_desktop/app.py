@@ -25,6 +25,7 @@ from am_desktop.db.location import (
 )
 from am_desktop.errors import AppError, ExportError
 from am_desktop.log import install_redaction
+from am_desktop.resources import ICON, resources_folder
 
 log = logging.getLogger("am_desktop")
 
@@ -37,10 +38,6 @@ def log_file_path() -> Path:
     import platformdirs
 
     return Path(platformdirs.user_log_dir(APP_NAME, appauthor=False)) / "am-desktop.log"
-
-
-#: The app icon's one source (packaging/make_icons.py draws the platforms' sizes from it).
-ICON = Path(__file__).parent / "resources" / "am-desktop.svg"
 
 
 def setup_logging() -> Path | None:
@@ -61,6 +58,11 @@ def setup_logging() -> Path | None:
 
 def run_gui(db: str | None, *, demo: bool) -> int:
     """Open the main window on the database (or the demo database) and run until it closes."""
+    from am_desktop.platform_check import missing_libraries_message
+
+    if (missing := missing_libraries_message()) is not None:  # before Qt aborts on its own
+        print(missing, file=sys.stderr)
+        return 1
     from PySide6.QtCore import QTimer
     from PySide6.QtGui import QIcon
     from PySide6.QtWidgets import QApplication, QMessageBox
@@ -75,7 +77,7 @@ def run_gui(db: str | None, *, demo: bool) -> int:
     app.setApplicationName("am-desktop")
     app.setApplicationDisplayName("AM Desktop")
     app.setDesktopFileName("am-desktop")  # the .desktop entry: the icon on Wayland docks
-    app.setWindowIcon(QIcon(str(ICON)))
+    app.setWindowIcon(QIcon(str(resources_folder() / ICON)))  # none if the file is missing
     apply_theme(app)
     crash.install(log_path)
     path = user_data_dir() / DEMO_DB_FILENAME if demo else resolve_db_path(db)

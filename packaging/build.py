@@ -76,16 +76,16 @@ def strip_debug(bundle: Path) -> None:
 
 def pack_linux() -> Path:
     """The bundle with its desktop entry, metainfo, icons and an installer script."""
+    from am_desktop.resources import DESKTOP_ENTRY, ICON, METAINFO, resource_path
+
     name = f"am-desktop-{version()}-linux-{platform.machine()}"
     target = DIST / f"{name}.tar.gz"
     with tarfile.open(target, "w:gz") as tar:
         tar.add(BUNDLE, arcname=f"{name}/am-desktop")
-        tar.add(HERE / "linux" / "am-desktop.desktop", arcname=f"{name}/am-desktop.desktop")
-        tar.add(HERE / "linux" / "io.github.amdesktop.AmDesktop.metainfo.xml",
-                arcname=f"{name}/io.github.amdesktop.AmDesktop.metainfo.xml")  # fmt: skip
+        for data in (DESKTOP_ENTRY, METAINFO):
+            tar.add(resource_path(data), arcname=f"{name}/{data}")
         tar.add(HERE / "linux" / "install.sh", arcname=f"{name}/install.sh")
-        tar.add(ROOT / "am_desktop" / "resources" / "am-desktop.svg",
-                arcname=f"{name}/icons/scalable/am-desktop.svg")  # fmt: skip
+        tar.add(resource_path(ICON), arcname=f"{name}/icons/scalable/am-desktop.svg")
         for png in sorted((BUILD / "icons").glob("am-desktop-*.png")):
             size = png.stem.rsplit("-", 1)[1]
             tar.add(png, arcname=f"{name}/icons/{size}x{size}/am-desktop.png")

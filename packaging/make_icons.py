@@ -13,7 +13,10 @@ import sys
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
-SOURCE = ROOT / "am_desktop" / "resources" / "am-desktop.svg"
+sys.path.insert(0, str(ROOT))
+from am_desktop.resources import ICON, resource_path  # noqa: E402
+
+SOURCE = resource_path(ICON)
 SIZES = (16, 24, 32, 48, 64, 128, 256, 512)
 
 

@@ -1,7 +1,8 @@
 """The CSV contracts of PRODUCT.md §2: columns of every KIND, their rules and header aliases.
 
 Headers are matched loosely ("First Name" = "first_name") and through the aliases that
-Salesforce and HubSpot exports use. Cells are parsed by the same value rules as everywhere.
+Salesforce and HubSpot exports use. Cells are parsed by the same value rules as everywhere;
+numbers in a file whose decimal mark is a comma (semicolon-separated) by their comma variant.
 """
 
 from __future__ import annotations
@@ -39,12 +40,19 @@ class CsvColumn:
         parse: turns a non-empty cell into its value, or raises ``ValueError``.
         required: the column must be present and its cells non-empty.
         aliases: other headers accepted for it (CRM exports).
+        comma_parse: the parser for a file whose decimal mark is a comma (a number column);
+            None: ``parse`` whatever the file.
     """
 
     name: str
     parse: Callable[[str], Any]
     required: bool = False
     aliases: tuple[str, ...] = ()
+    comma_parse: Callable[[str], Any] | None = None
+
+    def parser(self, *, decimal_comma: bool) -> Callable[[str], Any]:
+        """How this column's cells are read in a file with (or without) decimal commas."""
+        return self.comma_parse if decimal_comma and self.comma_parse else self.parse
 
 
 def header_key(header: str) -> str:
@@ -71,15 +79,52 @@ def _long_text(text: str) -> str:
     return text.replace("\r\n", "\n").strip()
 
 
-def _whole(low: int, high: int) -> Callable[[str], int]:
-    return lambda text: values.parse_int(text, low, high)
+def _whole(low: int, high: int, *, decimal_comma: bool = False) -> Callable[[str], int]:
+    return lambda text: values.parse_int(text, low, high, decimal_comma=decimal_comma)
 
 
-def _positive_money(text: str) -> int:
-    cents = values.parse_money_cents(text)
-    if cents == 0:
-        raise ValueError("is zero; a movement amount must be more than zero")
-    return cents
+def _money_comma(text: str) -> int:
+    return values.parse_money_cents(text, decimal_comma=True)
+
+
+def _positive(parse: Callable[[str], int]) -> Callable[[str], int]:
+    def positive(text: str) -> int:
+        cents = parse(text)
+        if cents == 0:
+            raise ValueError("is zero; a movement amount must be more than zero")
+        return cents
+
+    return positive
+
+
+def _whole_column(
+    name: str, low: int, high: int, required: bool = False, aliases: tuple[str, ...] = ()
+) -> CsvColumn:
+    """A whole-number column, read with either decimal mark."""
+    parse, comma_parse = _whole(low, high), _whole(low, high, decimal_comma=True)
+    return CsvColumn(name, parse, required, aliases, comma_parse)
+
+
+def _money_column(name: str, required: bool = False, aliases: tuple[str, ...] = ()) -> CsvColumn:
+    """An amount column (in cents), read with either decimal mark."""
+    return CsvColumn(name, values.parse_money_cents, required, aliases, _money_comma)
+
+
+#: ``influence`` in words, as CRMs and spreadsheets write it: the three words span the 1-5
+#: scale of the contact map's dots (PRODUCT.md §2, README "Import").
+INFLUENCE_WORDS = {"low": 1, "medium": 3, "high": 5}
+
+
+def _influence(text: str) -> int:
+    word = " ".join(text.lower().split())
+    if word in INFLUENCE_WORDS:
+        return INFLUENCE_WORDS[word]
+    try:
+        return values.parse_int(text, 1, 5)
+    except ValueError:
+        raise ValueError(
+            f"'{text.strip()}' is not an influence: write 1–5, low, medium or high"
+        ) from None
 
 
 def _emails(text: str) -> tuple[str, ...]:
@@ -113,15 +158,16 @@ FORMATS: dict[str, tuple[CsvColumn, ...]] = {
         CsvColumn("segment", _choice(Segment), aliases=("Account Segment", "Customer Segment")),
         CsvColumn("tier", _choice(Tier), aliases=("Account Tier", "Customer Tier")),
         CsvColumn("owner", _text(100), aliases=("Account Owner", "Company owner")),
-        CsvColumn("arr", values.parse_money_cents, aliases=("Annual Revenue", "AnnualRevenue")),
+        _money_column("arr", aliases=("Annual Revenue", "AnnualRevenue")),
         CsvColumn(
             "customer_since",
             values.parse_date,
             aliases=("Became a Customer Date", "Customer Since Date"),
         ),
-        CsvColumn(
+        _whole_column(
             "checkin_cadence_days",
-            _whole(1, 3650),
+            1,
+            3650,
             aliases=("Check-in Cadence", "Check in cadence (days)"),
         ),
         CsvColumn("external_id", _text(100), aliases=("Account ID", "Record ID", "Company ID")),
@@ -135,7 +181,7 @@ FORMATS: dict[str, tuple[CsvColumn, ...]] = {
         CsvColumn("title", _text(200), aliases=("Job Title", "Jobtitle")),
         CsvColumn("role", _choice(ContactRole), aliases=("Contact Role", "Buying Role")),
         CsvColumn("sentiment", _choice(Sentiment)),
-        CsvColumn("influence", _whole(1, 5)),
+        CsvColumn("influence", _influence),
         CsvColumn("reports_to", values.parse_email, aliases=("Reports To Email", "Manager Email")),
     ),
     "contracts": (
@@ -143,14 +189,15 @@ FORMATS: dict[str, tuple[CsvColumn, ...]] = {
         CsvColumn("name", _text(200), aliases=("Contract Name", "Contract Number")),
         CsvColumn("start_date", values.parse_date, True, ("Contract Start Date",)),
         CsvColumn("end_date", values.parse_date, True, ("Contract End Date",)),
-        CsvColumn("arr", values.parse_money_cents, True, ("Annual Contract Value", "ACV")),
+        _money_column("arr", True, ("Annual Contract Value", "ACV")),
         CsvColumn("currency", values.parse_currency, aliases=("Contract Currency",)),
         CsvColumn(
             "auto_renew", values.parse_bool, aliases=("Auto Renewal", "Renews Automatically")
         ),
-        CsvColumn(
+        _whole_column(
             "notice_days",
-            _whole(0, 3650),
+            0,
+            3650,
             aliases=("Owner Expiration Notice", "Notice Period (Days)", "Notice Period"),
         ),
         _UID,
@@ -159,7 +206,13 @@ FORMATS: dict[str, tuple[CsvColumn, ...]] = {
         _ACCOUNT_REF,
         CsvColumn("date", values.parse_date, True, ("Movement Date", "Close Date")),
         CsvColumn("type", _choice(MovementType), True, ("Movement Type",)),
-        CsvColumn("amount", _positive_money, True, ("Movement Amount",)),
+        CsvColumn(
+            "amount",
+            _positive(values.parse_money_cents),
+            True,
+            ("Movement Amount",),
+            _positive(_money_comma),
+        ),
     ),
     "notes": (
         _ACCOUNT_REF,
@@ -179,7 +232,7 @@ FORMATS: dict[str, tuple[CsvColumn, ...]] = {
         _ACCOUNT_REF,
         CsvColumn("date", values.parse_date, True, ("Response Date", "Submission Date")),
         CsvColumn("kind", _choice(SurveyKind), True, ("Survey Type",)),
-        CsvColumn("score", _whole(0, 10), True, ("Rating", "NPS Score")),
+        _whole_column("score", 0, 10, True, ("Rating", "NPS Score")),
         CsvColumn("contact_email", values.parse_email, aliases=("Email", "Respondent Email")),
         CsvColumn("comment", _long_text, aliases=("Feedback", "Comments")),
         _UID,
@@ -187,8 +240,8 @@ FORMATS: dict[str, tuple[CsvColumn, ...]] = {
     "usage": (
         _ACCOUNT_REF,
         CsvColumn("date", values.parse_date, True, ("Usage Date", "Sample Date")),
-        CsvColumn("active_users", _whole(0, 10_000_000), True, ("Monthly Active Users", "MAU")),
-        CsvColumn("licensed_seats", _whole(0, 10_000_000), True, ("Seats", "Licenses")),
+        _whole_column("active_users", 0, 10_000_000, True, ("Monthly Active Users", "MAU")),
+        _whole_column("licensed_seats", 0, 10_000_000, True, ("Seats", "Licenses")),
         _UID,
     ),
 }

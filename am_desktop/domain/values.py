@@ -41,6 +41,13 @@ _MONEY = re.compile(
         (?:\.(?P<cents>\d{1,2}))?$            # optional .5 or .50""",
     re.VERBOSE,
 )
+#: The same in a file whose decimal mark is a comma (semicolon-separated, as a European Excel
+#: writes it): ``1.234,56`` or ``1234,56``.
+_MONEY_DECIMAL_COMMA = re.compile(
+    r"""^(?P<digits>\d{1,3}(?:\.\d{3})+|\d+)  # 1200 or 1.200 (point only as thousands separator)
+        (?:,(?P<cents>\d{1,2}))?$             # optional ,5 or ,50""",
+    re.VERBOSE,
+)
 _EMAIL = re.compile(r"^[^@\s]+@[^@\s]+\.[^@\s]+$")
 _DOMAIN = re.compile(r"^(?=.{1,253}$)([a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?\.)+[a-z]{2,63}$")
 _CURRENCY = re.compile(r"^[A-Z]{3}$")
@@ -145,11 +152,13 @@ def to_utc_within_years(moment: datetime, shown: str | None = None) -> datetime:
     return within_years(to_utc(within_years(moment, shown)), shown)
 
 
-def parse_money_cents(text: str) -> int:
+def parse_money_cents(text: str, *, decimal_comma: bool = False) -> int:
     """A non-negative amount in minor units (cents): ``1,200.50`` or ``$1200`` -> 120050.
 
     Commas are accepted only as thousands separators and a point only as the decimal mark;
     anything else (``1.200,50``, ``1e3``, three decimals) is refused rather than guessed.
+    With ``decimal_comma`` the two swap roles (``1.200,50 €`` -> 120050) and ``1,200.50`` is
+    refused: a file says which mark it uses by its separator, never cell by cell.
     """
     raw = text.strip()
     value = raw.replace(" ", "").replace("\u00a0", "")
@@ -158,13 +167,19 @@ def parse_money_cents(text: str) -> int:
         value = value[3:]  # "USD1200"
     if value.startswith("-"):
         raise ValueError(f"'{raw}' is negative; amounts are written as positive numbers")
-    match = _MONEY.match(value)
+    match = (_MONEY_DECIMAL_COMMA if decimal_comma else _MONEY).match(value)
+    if not match and decimal_comma:
+        raise ValueError(
+            f"'{raw}' is not an amount; write it like 1200, 1.200,50 or 1200,50 € "
+            "(a comma for decimals, points only between thousands, as in this "
+            "semicolon-separated file)"
+        )
     if not match:
         raise ValueError(
             f"'{raw}' is not an amount; write it like 1200, 1,200.50 or $1200 "
             "(a point for decimals, commas only between thousands)"
         )
-    digits = match["digits"].replace(",", "").lstrip("0")
+    digits = match["digits"].replace("." if decimal_comma else ",", "").lstrip("0")
     if len(digits) > len(str(MAX_MONEY_CENTS)):  # far too large: no need to convert it
         raise _too_large(raw)
     cents = int(digits or "0") * 100 + int((match["cents"] or "0").ljust(2, "0"))
@@ -201,9 +216,13 @@ def parse_currency(text: str) -> str:
     return value
 
 
-def parse_int(text: str, low: int, high: int) -> int:
-    """A whole number between ``low`` and ``high``, both included (``1,000`` allowed)."""
-    value = text.strip().replace(",", "")
+def parse_int(text: str, low: int, high: int, *, decimal_comma: bool = False) -> int:
+    """A whole number between ``low`` and ``high``, both included (``1,000`` allowed).
+
+    With ``decimal_comma`` (a semicolon-separated file) ``1.000`` is a thousand instead.
+    """
+    value = text.strip()
+    value = value.replace(".", "").replace(",", ".") if decimal_comma else value.replace(",", "")
     try:
         number = int(value)
     except ValueError:

@@ -104,7 +104,7 @@ def test_user_errors_are_one_plain_sentence_without_traceback(
 @pytest.mark.parametrize(
     ("content", "message"),
     [
-        ('[{"name": "Acme"}]', "accounts.csv holds JSON, and import reads CSV files only"),
+        ('[{"name": "Acme"}]', "accounts.csv holds JSON, and import reads CSV files and Excel"),
         ('  {"name": "Acme"}', "accounts.csv holds JSON"),
         (
             'name,domain\nAcme,acme.com\n"Globex,globex.com\nInitech,initech.com\n',

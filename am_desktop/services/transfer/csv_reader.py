@@ -1,27 +1,23 @@
-"""Reading a CSV file of one KIND: encoding, header matching, and cell parsing.
+"""Reading a data file of one KIND: header matching and cell parsing.
 
-UTF-8 with or without a byte-order mark; CRLF or LF; quoted commas and line breaks. Each data
-row is numbered as a spreadsheet shows it (the header is row 1), whatever line breaks its
-cells hold. Every problem found is collected, none stops the reading.
+The file is a CSV in any dialect users have (UTF-8 or Windows-1252, comma- or
+semicolon-separated, decimal commas with semicolons; CRLF or LF; quoted separators and line
+breaks) or an .xlsx workbook: ``table_files`` turns each into rows of text cells. Each data row
+is numbered as a spreadsheet shows it (the header is row 1), whatever line breaks its cells
+hold. Every problem found is collected, none stops the reading.
 """
 
 from __future__ import annotations
 
-import csv
-from collections.abc import Iterator, Mapping
+from collections.abc import Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any, TextIO
+from typing import Any
 
 from am_desktop.domain.csv_formats import FORMATS, CsvColumn, header_key, restore_formula_guard
 from am_desktop.domain.values import refuse_control_characters
 from am_desktop.errors import RowProblem, ValidationError
-
-#: The largest cell read, in characters: cells can hold whole meeting notes.
-FIELD_LIMIT = 16 * 1024 * 1024
-csv.field_size_limit(FIELD_LIMIT)
-#: How much of a file's start is read to tell JSON from CSV.
-_SNIFF_CHARS = 4096
+from am_desktop.services.transfer.table_files import open_table
 
 
 @dataclass(slots=True)
@@ -65,12 +61,12 @@ def guess_column(kind: str, header: str) -> str | None:
 
 
 def read_headers(path: Path) -> list[str]:
-    """The header row of a CSV file, as written.
+    """The header row of a CSV file or workbook, as written.
 
     Raises:
         ValidationError: the file cannot be read or is empty.
     """
-    header = next(_records(path), None)
+    header = next(open_table(path).records, None)
     if header is None:
         raise ValidationError(f"{path.name} is empty: it has no header row.")
     return [h.strip() for h in header]
@@ -115,59 +111,8 @@ def no_rows_message(path: Path) -> str:
     return f"{path.name} has no rows, only a header: there is nothing to import."
 
 
-def _records(path: Path) -> Iterator[list[str]]:
-    number = 0  # records read so far: the header is record 1, as a spreadsheet numbers rows
-    starts = 1  # the line the next record starts on (a quoted cell can span lines)
-    try:
-        with path.open(encoding="utf-8-sig", newline="") as handle:
-            _refuse_json(path, handle)
-            reader = csv.reader(handle, strict=True)
-            for record in reader:
-                number += 1
-                yield record
-                starts = reader.line_num + 1
-    except UnicodeDecodeError as error:
-        raise ValidationError(
-            f"{path.name} is not UTF-8 text (byte {error.start}). "
-            "Save it as 'CSV UTF-8' and import it again."
-        ) from error
-    except csv.Error as error:
-        raise ValidationError(
-            f"{path.name} is not a well-formed CSV file: row {number + 1} (from line {starts}) "
-            f"{_csv_problem(error)}. Nothing was imported."
-        ) from error
-    except FileNotFoundError as error:
-        raise ValidationError(f"There is no file {path}.") from error
-    except IsADirectoryError as error:
-        raise ValidationError(f"{path} is a folder, not a CSV file.") from error
-    except PermissionError as error:
-        raise ValidationError(f"{path} cannot be read (permission denied).") from error
-
-
-def _csv_problem(error: csv.Error) -> str:
-    """The csv module's complaint in words (its own are terse and name no row)."""
-    text = str(error)
-    if "field larger than field limit" in text:
-        return f"has a cell larger than {FIELD_LIMIT // (1024 * 1024)} MB"
-    if "unexpected end of data" in text:
-        return "opens a quote that is never closed (it runs to the end of the file)"
-    return f"cannot be read: {text}"
-
-
-def _refuse_json(path: Path, handle: TextIO) -> None:
-    """A JSON file (such as ``export --format json`` writes) is named as such, not as a CSV
-    file without the right columns."""
-    start = handle.read(_SNIFF_CHARS).lstrip()
-    handle.seek(0)
-    if start[:1] in ("[", "{"):
-        raise ValidationError(
-            f"{path.name} holds JSON, and import reads CSV files only. Export as CSV "
-            "(the default format) or save the data as CSV, then import that."
-        )
-
-
 def read_csv(kind: str, path: Path, mapping: Mapping[str, str | None] | None = None) -> SourceFile:
-    """Read and parse ``path`` as a CSV of ``kind``.
+    """Read and parse ``path`` (CSV or .xlsx, see ``table_files``) as a file of ``kind``.
 
     Args:
         mapping: header as written -> canonical column (None: ignore it), overriding the
@@ -178,7 +123,8 @@ def read_csv(kind: str, path: Path, mapping: Mapping[str, str | None] | None = N
     """
     if kind not in FORMATS:
         raise ValidationError(f"Unknown kind '{kind}'. Choose one of: {', '.join(FORMATS)}.")
-    records = _records(path)
+    table = open_table(path)
+    records = table.records
     header = next(records, None)
     if header is None:
         raise ValidationError(f"{path.name} is empty: it has no header row.")
@@ -187,7 +133,11 @@ def read_csv(kind: str, path: Path, mapping: Mapping[str, str | None] | None = N
         kind, tuple(c.name for c in positions.values()), written, [], tuple(ignored)
     )
     required = [c.name for c in positions.values() if c.required]
-    parsers = [(index, column.name, column.parse) for index, column in positions.items()]
+    comma = table.decimal_comma
+    parsers = [
+        (index, column.name, column.parser(decimal_comma=comma))
+        for index, column in positions.items()
+    ]
     width = len(header)
     for number, cells in enumerate(records, start=2):
         if not any(cell.strip() for cell in cells):

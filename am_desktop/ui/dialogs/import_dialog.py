@@ -145,7 +145,11 @@ class ImportDialog(QDialog):
     @Slot()
     def _on_browse_clicked(self) -> None:
         name, _ = QFileDialog.getOpenFileName(
-            self, "Choose a CSV file", str(Path.home()), "CSV files (*.csv);;All files (*)"
+            self,
+            "Choose a CSV file or Excel workbook",
+            str(Path.home()),
+            "CSV files and Excel workbooks (*.csv *.xlsx);;CSV files (*.csv);;"
+            "Excel workbooks (*.xlsx);;All files (*)",
         )
         if name:
             self.set_file(Path(name))

@@ -390,6 +390,7 @@ class MainWindow(QMainWindow):
             saved = settings.state_bytes(key)
             if saved is not None:
                 target.restoreState(saved)
+        self.accounts.widen_narrow_columns()
         self.model.sort(header.sortIndicatorSection(), header.sortIndicatorOrder())
         last = settings.state.last_view  # the day starts on Today (the default)
         self.show_view(ViewKey(last) if last in set(ViewKey) else ViewKey.TODAY)
@@ -468,7 +469,7 @@ class MainWindow(QMainWindow):
 
 
 def window_title(file_name: str) -> str:
-    """"file — AM Desktop": ending with the application's display name, Qt adds it no more."""
+    """ "file — AM Desktop": ending with the application's display name, Qt adds it no more."""
     return f"{file_name} — {APP_NAME}"
 
 

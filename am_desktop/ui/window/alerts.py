@@ -91,7 +91,8 @@ class RenewalAlerts(QObject):
         if self.panel is not None and (shown := self.panel.shown()):
             self.panel.place()
             self.panel.show()
-            self.context.settings.mark_alerts_seen({alert.key for alert in shown})
+            if self.panel.isVisible():  # on screen (its window is not hidden): seen
+                self.context.settings.mark_alerts_seen({alert.key for alert in shown})
 
     @Slot()
     def toggle_panel(self) -> None:

@@ -52,9 +52,7 @@ def first_placement(available: QRect, minimum: QSize) -> Placement:
     """90 % of the available area, centred (never below the window's minimum, never above the
     area); maximised on small screens."""
     width = min(available.width(), max(minimum.width(), round(available.width() * FIRST_SHARE)))
-    height = min(
-        available.height(), max(minimum.height(), round(available.height() * FIRST_SHARE))
-    )
+    height = min(available.height(), max(minimum.height(), round(available.height() * FIRST_SHARE)))
     rect = QRect(0, 0, width, height)
     rect.moveCenter(available.center())
     small = available.width() < SMALL_SCREEN.width() or available.height() < SMALL_SCREEN.height()

@@ -40,8 +40,6 @@ class ColumnFit(QObject):
         """Size the other columns to their contents within their part of the width."""
         view, header = self._view, self._header()
         model = view.model()
-        if model is None:
-            return
         others = [
             column
             for column in range(model.columnCount())

@@ -26,8 +26,8 @@ pytestmark = pytest.mark.qt_log_ignore(
     r"This plugin does not support (propagateSizeHints\(\)|raise\(\))"
 )
 
-LAPTOP = QRect(0, 0, 1366, 738)  # 1366×768 less a 30 px panel
-SMALL = QRect(0, 30, 1280, 690)  # 1280×720 with a top panel
+LAPTOP = QRect(0, 0, 1366, 738)  # 1366x768 less a 30 px panel
+SMALL = QRect(0, 30, 1280, 690)  # 1280x720 with a top panel
 DESKTOP = QRect(0, 0, 1920, 1050)
 MINIMUM = QSize(900, 560)
 
@@ -161,7 +161,7 @@ def test_the_sidebar_keeps_its_labels_width_with_an_account_open(
 def test_the_alerts_panel_opens_by_itself_only_for_alerts_it_never_showed(
     qtbot: QtBot, context: AppContext
 ) -> None:
-    acme, renewal = _account_with_renewal(context, "Acme", 25)
+    _acme, renewal = _account_with_renewal(context, "Acme", 25)
     first = opened(qtbot, context)
     qtbot.waitUntil(lambda: first.alerts_panel is not None and first.alerts_panel.isVisible())
     first.close()

@@ -73,13 +73,12 @@ class Sidebar(QTreeWidget):
         option = QStyleOptionViewItem()
         self.initViewItemOption(option)
         widest = 0
-        for top in range(self.topLevelItemCount()):
-            parent = self.topLevelItem(top)
-            items = [(parent, 0)] + [(parent.child(i), 1) for i in range(parent.childCount())]
-            for item, depth in items:
-                index = self.indexFromItem(item)
-                hint = self.itemDelegateForIndex(index).sizeHint(option, index).width()
-                widest = max(widest, hint + depth * self.indentation())
+        items = [(item, 0) for item in self._view_items.values()]
+        items += [(item, 1) for item in self._filter_items.values()]  # under Accounts
+        for item, depth in items:
+            index = self.indexFromItem(item)
+            hint = self.itemDelegateForIndex(index).sizeHint(option, index).width()
+            widest = max(widest, hint + depth * self.indentation())
         scroll_bar = self.verticalScrollBar().sizeHint().width()
         return widest + 2 * self.frameWidth() + scroll_bar + _SPARE_PX
 

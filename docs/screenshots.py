@@ -18,11 +18,13 @@ from typing import Any
 
 os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
 
+from PySide6.QtCore import Qt
 from PySide6.QtGui import QPainter, QPixmap
 from PySide6.QtWidgets import QApplication, QWidget
 
 OUT = Path(__file__).parent / "screenshots"
 TODAY = date(2026, 11, 22)
+SIZE = (1366, 768)
 IMPORT_SAMPLE = (
     "Company Name,First Name,Last Name,Email Address,Job Title,Shoe size\n"
     "Northwind Media,Ada,Byron,ada.byron@northwind.example,CFO,38\n"
@@ -36,6 +38,12 @@ def pause(app: QApplication, seconds: float = 0.3) -> None:
     from am_desktop.app import _wait
 
     _wait(app, lambda: False, seconds)
+
+
+def at_size(window: QWidget, width: int = SIZE[0], height: int = SIZE[1]) -> None:
+    """The window at the README's size (not maximised as on a small screen's first start)."""
+    window.setWindowState(Qt.WindowState.WindowNoState)
+    window.resize(width, height)
 
 
 def composite(window: QWidget, popup: QWidget) -> QPixmap:
@@ -172,11 +180,11 @@ def conflicts(app: QApplication, path: Path, theme: str) -> None:
     window = build_window(path)
     window.context.today = lambda: TODAY
     window.context.settings.prefs.crm = "hubspot"
-    window.resize(1366, 768)
+    at_size(window)
     window.show()
     window.start()
     _wait(app, lambda: window.model.rowCount() > 0)
-    _wait(app, lambda: window.alerts_panel is not None and window.alerts_panel.isVisible())
+    _wait(app, lambda: window.alerts_panel is not None)
     window.alerts_panel.hide()
     window.open_account(ACCOUNT_IDS[CONFLICT_ACCOUNT])
     workspace = window.tabs.currentWidget()
@@ -293,11 +301,13 @@ def main() -> None:
         apply_theme(app, dark=dark)
         window = build_window(path)
         window.context.today = lambda: TODAY
-        window.resize(1366, 768)
+        at_size(window)
         window.show()
         window.start()
         _wait(app, lambda w=window: w.model.rowCount() > 0)
-        _wait(app, lambda w=window: w.alerts_panel is not None and w.alerts_panel.isVisible())
+        _wait(app, lambda w=window: w.alerts_panel is not None)
+        window.alerts.show_panel()  # the bell (the light pass has seen these alerts already)
+        _wait(app, lambda w=window: w.alerts_panel.isVisible())
         pause(app)
         window.grab().save(str(OUT / f"alerts-{theme}.png"))
         window.alerts_panel.hide()  # out of the way of the other views

@@ -11,6 +11,7 @@ from sqlalchemy.orm import Session
 
 from am_desktop.db.models import ActionItem, Contract, Escalation, Note, Opportunity, Renewal
 from am_desktop.domain.enums import ActionItemStatus
+from am_desktop.domain.snippets import elide_words
 
 #: How many of each kind the timeline reads (it shows the newest first).
 PER_KIND = 60
@@ -41,7 +42,7 @@ def account_activity(session: Session, account_id: int, limit: int = 100) -> lis
         .order_by(Note.occurred_at.desc())
         .limit(PER_KIND)
     ):
-        preview = " ".join(note.body.split())[:100]
+        preview = elide_words(note.body, 100)
         items.append(
             ActivityItem(note.occurred_at, "note", note.title or note.kind.label, preview, note.id)
         )
@@ -59,7 +60,7 @@ def account_activity(session: Session, account_id: int, limit: int = 100) -> lis
             ActivityItem(
                 action.done_at if done and action.done_at else raised,
                 "done" if done else "action",
-                ("Done: " if done else "To do: ") + action.text[:90] + who,
+                ("Done: " if done else "To do: ") + elide_words(action.text, 90) + who,
                 f"due {action.due_date:%d %b %Y}" if action.due_date else "",
                 action.note_id or 0,
             )

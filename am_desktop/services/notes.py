@@ -30,6 +30,7 @@ from am_desktop.domain import note_text
 from am_desktop.domain.enums import ActionItemStatus, NoteKind
 from am_desktop.domain.note_text import NoteStructure, Tag, text_key
 from am_desktop.domain.records import ActionItemRecord, NoteRecord
+from am_desktop.domain.snippets import elide_words
 from am_desktop.errors import NotFoundError, StaleRecordError, ValidationError
 from am_desktop.services import catalog
 from am_desktop.services.store import Store
@@ -456,7 +457,7 @@ def _person(first: str | None, last: str) -> str:
 
 
 def _preview(body: str) -> str:
-    return " ".join(body.split())[:_PREVIEW]
+    return elide_words(body, _PREVIEW)
 
 
 def _local_midnight(day: date) -> datetime:

@@ -115,6 +115,23 @@ COLUMNS: tuple[Column[AccountRow, Env], ...] = (
 )
 
 
+#: A long usual text of each column, for its width (the last column stretches).
+_SAMPLE_TEXTS = (
+    "Broadleaf Construction Group",
+    "Strategic",
+    "Mid-market",
+    "Maya Lindqvist",
+    "$1,957,600",
+    "100 · At risk ▼10",
+    "30 Dec 2026",
+    "in 404 days",
+    "153 days ago",
+)
+#: Room around a cell's text (margins, the focus frame) and a header's (the sort arrow).
+_CELL_PADDING_PX = 12
+_HEADER_PADDING_PX = 22
+
+
 class AccountTableModel(ColumnTableModel[AccountRow, int, Env]):
     """The ordered ids of a query; rows fetched a page at a time as the view paints them.
 
@@ -205,7 +222,7 @@ class AccountsView(QWidget):
         self.table.horizontalHeader().setStretchLastSection(True)
         self.table.horizontalHeader().setSectionResizeMode(QHeaderView.ResizeMode.Interactive)
         self.table.horizontalHeader().setSortIndicator(0, Qt.SortOrder.AscendingOrder)
-        for column, width in enumerate((220, 80, 95, 125, 100, 70, 105, 95, 95)):
+        for column, width in enumerate(self.column_widths()):
             self.table.setColumnWidth(column, width)
         self.empty = EmptyState(self)
         self.pages = QStackedWidget(self)
@@ -240,6 +257,27 @@ class AccountsView(QWidget):
         self.addAction(focus)
 
     # -- what the owner calls ---------------------------------------------------------------
+
+    def column_widths(self) -> list[int]:
+        """Each column's width for its longest usual text or its header, whichever is wider."""
+        cells, header = self.table.fontMetrics(), self.table.horizontalHeader()
+        widths = []
+        for column, sample in enumerate(_SAMPLE_TEXTS):
+            title = str(self.model.headerData(column, Qt.Orientation.Horizontal))
+            widths.append(
+                max(
+                    cells.horizontalAdvance(sample) + _CELL_PADDING_PX,
+                    header.fontMetrics().horizontalAdvance(title) + _HEADER_PADDING_PX,
+                )
+            )
+        return widths
+
+    def widen_narrow_columns(self) -> None:
+        """Widen every column narrower than its usual text (a layout restored from an older
+        version, or a larger font, would cut "77 · Healthy ▲4" to "77 · Hea…")."""
+        for column, width in enumerate(self.column_widths()):
+            if self.table.columnWidth(column) < width:
+                self.table.setColumnWidth(column, width)
 
     def set_saved_filter(self, saved: SavedFilter) -> None:
         """Show one of the sidebar's saved filters."""

@@ -26,6 +26,13 @@ from am_desktop.ui.window.accounts_list import AccountsList
 from am_desktop.ui.window.actions import ActionKey, build_menus
 from am_desktop.ui.window.alerts import RenewalAlerts
 from am_desktop.ui.window.daily_jobs import DailyJobs
+from am_desktop.ui.window.geometry import (
+    Placement,
+    apply_placement,
+    available_screens,
+    current_placement,
+    restored_placement,
+)
 from am_desktop.ui.window.sidebar import Sidebar
 from am_desktop.ui.window.status import StatusLine
 from am_desktop.ui.window.views import (
@@ -39,6 +46,9 @@ from am_desktop.ui.window.views import (
     ViewStack,
 )
 from am_desktop.ui.window.workspace_tabs import WorkspaceFactory, WorkspaceTabs
+
+#: The application's display name (app.py sets it; window titles end with it).
+APP_NAME = "AM Desktop"
 
 if TYPE_CHECKING:
     from am_desktop.services.store import Store
@@ -67,7 +77,7 @@ class MainWindow(QMainWindow):
         self.undo_stack = QUndoStack(self)
         self._search_dialog: SearchDialog | None = None
         self.conflict_dialog: ConflictDialog | None = None
-        self.setWindowTitle(f"AM Desktop — {context.store.path.name}")
+        self.setWindowTitle(window_title(context.store.path.name))
         self.setMinimumSize(900, 560)
         self.sidebar = Sidebar(VIEWS)
         self.accounts_list = AccountsList(context, self.sidebar, self.undo_stack, self)
@@ -78,6 +88,7 @@ class MainWindow(QMainWindow):
         self.splitter.addWidget(self.sidebar)
         self.splitter.addWidget(self.tabs)
         self.splitter.setStretchFactor(1, 1)
+        self.splitter.setCollapsible(0, False)  # the sidebar keeps its labels' width
         self.splitter.setSizes([210, 1000])
         self.setCentralWidget(self.splitter)
         self.sync = SyncController(context, self)
@@ -376,11 +387,9 @@ class MainWindow(QMainWindow):
 
     def _restore_state(self) -> None:
         settings = self.context.settings
-        geometry = settings.state_bytes(Layout.MAIN_WINDOW_GEOMETRY)
-        if geometry is not None:
-            self.restoreGeometry(geometry)
-        else:
-            self.resize(1366, 768)
+        saved_placement = Placement.from_text(settings.state.window_placement)
+        placement = restored_placement(saved_placement, available_screens(), self.minimumSize())
+        apply_placement(self, placement)
         header = self.accounts.table.horizontalHeader()
         for key, target in (
             (Layout.MAIN_WINDOW_SPLITTER, self.splitter),
@@ -389,6 +398,7 @@ class MainWindow(QMainWindow):
             saved = settings.state_bytes(key)
             if saved is not None:
                 target.restoreState(saved)
+        self.accounts.widen_narrow_columns()
         self.model.sort(header.sortIndicatorSection(), header.sortIndicatorOrder())
         last = settings.state.last_view  # the day starts on Today (the default)
         self.show_view(ViewKey(last) if last in set(ViewKey) else ViewKey.TODAY)
@@ -396,7 +406,7 @@ class MainWindow(QMainWindow):
     def save_state(self) -> None:
         """Remember geometry, splitter, columns, sort order and the view."""
         settings = self.context.settings
-        settings.set_state_bytes(Layout.MAIN_WINDOW_GEOMETRY, QByteArray(self.saveGeometry()))
+        settings.state.window_placement = current_placement(self).to_text()
         settings.set_state_bytes(Layout.MAIN_WINDOW_SPLITTER, QByteArray(self.splitter.saveState()))
         header = self.accounts.table.horizontalHeader()
         settings.set_state_bytes(Layout.ACCOUNTS_HEADER, QByteArray(header.saveState()))
@@ -464,6 +474,11 @@ class MainWindow(QMainWindow):
     def _on_sync_finished(self, _completed: bool) -> None:
         self.sync_action.setEnabled(True)
         self.cancel_sync_action.setEnabled(False)
+
+
+def window_title(file_name: str) -> str:
+    """ "file — AM Desktop": ending with the application's display name, Qt adds it no more."""
+    return f"{file_name} — {APP_NAME}"
 
 
 def _refresh_summaries(store: Store, today: date, _progress: object) -> bool:

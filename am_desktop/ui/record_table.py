@@ -25,6 +25,7 @@ from PySide6.QtWidgets import (
     QComboBox,
     QDateEdit,
     QHBoxLayout,
+    QHeaderView,
     QLabel,
     QPushButton,
     QStyledItemDelegate,
@@ -145,6 +146,20 @@ def _editable(field: Field, value: Any) -> Any:
     return str(value)
 
 
+#: Free-text columns at least this share of the widest one's width share the spare width.
+_STRETCH_SHARE = 0.75
+
+
+def stretch_columns(fields: Sequence[Field]) -> list[int]:
+    """The columns that share a table's spare width: its wide free-text fields (a risk and its
+    mitigation), else the last column."""
+    texts = {column: field.width for column, field in enumerate(fields) if field.kind == "text"}
+    if not texts:
+        return [len(fields) - 1]
+    widest = max(texts.values())
+    return [column for column, width in texts.items() if width >= widest * _STRETCH_SHARE]
+
+
 class ChoiceDelegate(QStyledItemDelegate):
     """Edits a closed list with a drop-down of its labels."""
 
@@ -229,7 +244,8 @@ class RecordTable(QWidget):
         )
         self.view.verticalHeader().setVisible(False)
         self.view.verticalHeader().setDefaultSectionSize(26)
-        self.view.horizontalHeader().setStretchLastSection(True)
+        # The widest text column takes the width left over (no sideways scrolling, no gap).
+        self.view.horizontalHeader().setStretchLastSection(False)
         self.view.setShowGrid(False)
         self.view.setAlternatingRowColors(True)
         self.view.setWordWrap(False)
@@ -239,6 +255,11 @@ class RecordTable(QWidget):
                 self.view.setItemDelegateForColumn(column, ChoiceDelegate(field.choices, self.view))
             elif field.kind == "date":
                 self.view.setItemDelegateForColumn(column, DateDelegate(self.view))
+        self.stretch_columns = stretch_columns(fields)
+        for column in self.stretch_columns:
+            self.view.horizontalHeader().setSectionResizeMode(
+                column, QHeaderView.ResizeMode.Stretch
+            )
         self.add_button = QPushButton(add_text, self)
         self.archive_button = QPushButton("Archive", self)
         self.archive_button.setEnabled(False)

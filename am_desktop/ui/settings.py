@@ -78,10 +78,17 @@ class State(Section):
 
     #: The view shown at the last exit (the day starts on Today).
     last_view = TextOption("last_view", "today")
+    #: The main window's normal rectangle and maximised state, "x,y,width,height,0|1" ("": a
+    #: first start); see ui/window/geometry.py.
+    window_placement = TextOption(
+        "main_window/placement", "", pattern=r"(-?\d+,-?\d+,\d+,\d+,[01])?"
+    )
     #: Alerts the user dismissed, one key a line (read through AppSettings.dismissed_alerts).
     alerts_dismissed = TextOption("alerts/dismissed", "")
     #: Snoozed alerts, "key YYYY-MM-DD" a line (read through AppSettings.snoozed_alerts).
     alerts_snoozed = TextOption("alerts/snoozed", "")
+    #: Alerts the panel has shown, one key a line: it opens by itself only for others.
+    alerts_seen = TextOption("alerts/seen", "")
     #: The business-review export (issue 15): the folder, the kinds of file ("pptx,pdf"), the
     #: PowerPoint template and the logo used last ("" = none). The dialog shows a remembered
     #: file that has since gone as empty.
@@ -161,6 +168,17 @@ class AppSettings(QObject):
         """Never show this alert again."""
         keys = [k for k in self._dismissed_in_order() if k != key] + [key]
         self.state.alerts_dismissed = "\n".join(keys[-2000:])  # the oldest fall off
+
+    def seen_alerts(self) -> set[str]:
+        """The keys of the alerts the panel has shown (it opens by itself only for others)."""
+        return {key for key in self.state.alerts_seen.split("\n") if key}
+
+    def mark_alerts_seen(self, keys: set[str]) -> None:
+        """Remember that these alerts were shown."""
+        known = [key for key in self.state.alerts_seen.split("\n") if key]
+        new = sorted(keys - set(known))
+        if new:
+            self.state.alerts_seen = "\n".join((known + new)[-2000:])  # the oldest fall off
 
     def snoozed_alerts(self) -> dict[str, date]:
         """Alerts hidden until a day: key → the day they come back."""

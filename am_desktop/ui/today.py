@@ -15,7 +15,6 @@ from PySide6.QtWidgets import (
     QFrame,
     QGridLayout,
     QHBoxLayout,
-    QHeaderView,
     QLabel,
     QMenu,
     QPushButton,
@@ -30,6 +29,7 @@ from am_desktop.domain.changes import ChangeSet, Entity
 from am_desktop.services.today import TodayLists, today_lists
 from am_desktop.ui import format as fmt
 from am_desktop.ui.bus import ChangeFollower
+from am_desktop.ui.column_fit import ColumnFit
 from am_desktop.ui.context import AppContext
 from am_desktop.ui.table_model import ColumnTableModel
 from am_desktop.ui.tasks import Lane
@@ -76,6 +76,7 @@ class TodayView(QWidget):
         self.sections: dict[str, Section[Any]] = {}
         self.models: dict[str, SectionModel] = {}
         self.views: dict[str, QTreeView] = {}
+        self.fits: dict[str, ColumnFit] = {}
         self.captions: dict[str, QLabel] = {}
         self.follower = ChangeFollower(self, context.data, _concerns_today, self._on_changes)
         grid = QGridLayout()
@@ -120,8 +121,7 @@ class TodayView(QWidget):
         view.setUniformRowHeights(True)
         view.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
         view.setMinimumHeight(170)
-        view.header().setSectionResizeMode(0, QHeaderView.ResizeMode.Stretch)
-        view.header().setStretchLastSection(False)
+        self.fits[section.key] = ColumnFit(view, stretch=0)  # the text gets the spare width
         view.setContextMenuPolicy(Qt.ContextMenuPolicy.CustomContextMenu)
         view.activated.connect(lambda index, key=section.key: self._on_activated(key, index))
         view.customContextMenuRequested.connect(
@@ -212,9 +212,7 @@ class TodayView(QWidget):
             model = self.models[key]
             model.set_env(env)
             model.set_rows(shown)
-            view = self.views[key]
-            for column in range(1, model.columnCount()):
-                view.resizeColumnToContents(column)
+            self.fits[key].fit()
             total = lists.totals.get(key, 0)
             more = f" — the first {len(shown)} of {total:,}" if total > len(shown) and shown else ""
             count = f" ({total:,})" if total else ""

@@ -121,7 +121,7 @@ ACTIONS: Section[DueAction] = Section(
     "Action items due",
     (
         _first("Action item", lambda a, _e: a.text, check=lambda a, e: a.id in e.ticked),
-        Column("Account", lambda a, _e: a.account),
+        Column("Account", lambda a, _e: a.account, tooltip=lambda a, _e: a.account),
         Column("Due", lambda a, e: fmt.days_from(e.today, a.due)),
         Column("Owner", lambda a, _e: a.owner or "—"),
     ),
@@ -146,7 +146,7 @@ ISSUES: Section[OpenIssue] = Section(
     "Open escalations",
     (
         _first("Issue", lambda i, _e: i.title),
-        Column("Account", lambda i, _e: i.account),
+        Column("Account", lambda i, _e: i.account, tooltip=lambda i, _e: i.account),
         Column("Severity", lambda i, _e: i.severity.label),
         Column("Opened", lambda i, _e: fmt.day(i.opened)),
     ),

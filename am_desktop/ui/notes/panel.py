@@ -22,6 +22,7 @@ from PySide6.QtWidgets import (
 from am_desktop.domain.changes import ChangeSet, Entity
 from am_desktop.domain.enums import NoteKind
 from am_desktop.domain.note_text import Tag
+from am_desktop.domain.snippets import elide_words
 from am_desktop.services import catalog, notes, portfolio
 from am_desktop.services.notes import NoteDetail, NoteFilter, NoteRow
 from am_desktop.ui import format as fmt
@@ -44,7 +45,7 @@ def note_columns(*, show_account: bool) -> tuple[Column[NoteRow, None], ...]:
     def text(row: NoteRow, _env: None) -> str:
         where = f"{row.account_name} · " if show_account else ""
         title = row.title or row.kind.label
-        preview = row.preview[:90] or "(empty)"
+        preview = elide_words(row.preview, 90) or "(empty)"
         return f"{title}\n{where}{row.kind.label} · {fmt.day(row.occurred_at)}\n{preview}"
 
     return (Column("Note", text, tooltip=lambda row, _env: row.preview),)

@@ -1,7 +1,7 @@
 """Renewal alerts in the window: a panel that slides in at the bottom right, never modal.
 
-Shown on start-up and once a day while the app is open when something is due; each alert can
-be opened, snoozed for three days or dismissed for good (both remembered).
+Shown from the status bar's bell, and by itself when an alert it never showed comes due; each
+alert can be opened, snoozed for three days or dismissed for good (both remembered).
 """
 
 from __future__ import annotations

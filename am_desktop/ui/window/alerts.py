@@ -1,4 +1,6 @@
-"""Renewal alerts in the window: the bell in the status bar and the panel it opens.
+"""Renewal alerts in the window: the bell in the status bar (with their count) and the panel
+it opens. The panel opens by itself only for alerts it has never shown (remembered in the
+settings); otherwise the bell's count is all that shows.
 
 Worked out once the list first shows, again when a new day starts while the window is open
 (checked hourly), and at once when a change touches what they are worked out from (a closed
@@ -46,9 +48,6 @@ class RenewalAlerts(QObject):
         self._window = window
         self.panel: AlertsPanel | None = None  # made with the first alerts (its module waits)
         self._checked_on: date | None = None
-        #: The alerts the panel has opened for: a re-check after an edit (a note touches its
-        #: account) updates the panel but opens it again only for an alert not seen before.
-        self._announced: set[str] = set()
         self.button = QToolButton(window)
         self.button.setAutoRaise(True)
         self.button.setToolTip("Renewals entering the 90/60/30-day bands, notice deadlines")
@@ -58,7 +57,7 @@ class RenewalAlerts(QObject):
         self._connect_signals()
 
     def _connect_signals(self) -> None:
-        self.button.clicked.connect(self.show_panel)
+        self.button.clicked.connect(self.toggle_panel)
         self._clock.timeout.connect(self._on_clock_timeout)
         self.context.data.changed.connect(self._on_data_changed)
         self._window.installEventFilter(self)
@@ -88,10 +87,20 @@ class RenewalAlerts(QObject):
         )
 
     def show_panel(self) -> None:
-        """Show the panel (the bell), when it has alerts to show."""
-        if self.panel is not None and self.panel.shown():
+        """Show the panel, when it has alerts to show; they count as seen from now on."""
+        if self.panel is not None and (shown := self.panel.shown()):
             self.panel.place()
             self.panel.show()
+            if self.panel.isVisible():  # on screen (its window is not hidden): seen
+                self.context.settings.mark_alerts_seen({alert.key for alert in shown})
+
+    @Slot()
+    def toggle_panel(self) -> None:
+        """The bell: show the panel, or hide it when it is showing."""
+        if self.panel is not None and self.panel.isVisible():
+            self.panel.hide()
+        else:
+            self.show_panel()
 
     def _on_alerts(self, alerts: list[Alert], today: date) -> None:
         from am_desktop.ui.renewals.alerts_panel import AlertsPanel
@@ -99,12 +108,14 @@ class RenewalAlerts(QObject):
         if self.panel is None:
             self.panel = AlertsPanel(self.context.settings, self._window)
             self.panel.renewal_opened.connect(self.renewal_opened)
+            self.panel.renewal_opened.connect(self.panel.hide)  # the renewal, not the panel
             self.panel.count_changed.connect(self._on_count_changed)
         self.panel.set_alerts(alerts, today)
         keys = {alert.key for alert in self.panel.shown()}
-        if keys - self._announced or self.panel.isVisible():
+        # It opens by itself only for an alert it never showed (at any start, on any day):
+        # a re-check after an edit, or the next start, leaves it as the user left it.
+        if keys - self.context.settings.seen_alerts() or self.panel.isVisible():
             self.show_panel()
-        self._announced |= keys
 
     @Slot(int)
     def _on_count_changed(self, count: int) -> None:

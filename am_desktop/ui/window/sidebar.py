@@ -4,14 +4,16 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 
-from PySide6.QtCore import Qt, Signal, Slot
-from PySide6.QtWidgets import QTreeWidget, QTreeWidgetItem, QWidget
+from PySide6.QtCore import QEvent, QSize, Qt, Signal, Slot
+from PySide6.QtWidgets import QStyleOptionViewItem, QTreeWidget, QTreeWidgetItem, QWidget
 
 from am_desktop.domain.portfolio import SavedFilter
 from am_desktop.ui.window.views import ViewKey, ViewSpec
 
 _ROLE_VIEW = Qt.ItemDataRole.UserRole + 1
 _ROLE_FILTER = Qt.ItemDataRole.UserRole + 2
+#: Room beside the widest item, so its last letter never touches the splitter.
+_SPARE_PX = 8
 
 
 class Sidebar(QTreeWidget):
@@ -34,6 +36,8 @@ class Sidebar(QTreeWidget):
         self.setObjectName("sidebar")
         self.setRootIsDecorated(False)
         self.setIndentation(14)
+        # Never narrower than its labels and counts (see minimumSizeHint): no sideways scrolling.
+        self.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
         self._view_items: dict[ViewKey, QTreeWidgetItem] = {}
         self._filter_items: dict[SavedFilter, QTreeWidgetItem] = {}
         for spec in specs:
@@ -61,6 +65,35 @@ class Sidebar(QTreeWidget):
         """The number of accounts in each saved filter, beside its name."""
         for saved, item in self._filter_items.items():
             item.setText(0, f"{saved.label}  {counts.get(saved, 0):,}")
+        self.updateGeometry()  # wider counts widen the sidebar
+
+    def content_width(self) -> int:
+        """The width its widest item needs (indentation, padding, frame and a scroll bar's
+        room included): the splitter never makes the sidebar narrower."""
+        option = QStyleOptionViewItem()
+        self.initViewItemOption(option)
+        widest = 0
+        items = [(item, 0) for item in self._view_items.values()]
+        items += [(item, 1) for item in self._filter_items.values()]  # under Accounts
+        for item, depth in items:
+            index = self.indexFromItem(item)
+            hint = self.itemDelegateForIndex(index).sizeHint(option, index).width()
+            widest = max(widest, hint + depth * self.indentation())
+        scroll_bar = self.verticalScrollBar().sizeHint().width()
+        return widest + 2 * self.frameWidth() + scroll_bar + _SPARE_PX
+
+    def minimumSizeHint(self) -> QSize:
+        hint = super().minimumSizeHint()
+        return QSize(max(hint.width(), self.content_width()), hint.height())
+
+    def sizeHint(self) -> QSize:
+        hint = super().sizeHint()
+        return QSize(max(hint.width(), self.content_width()), hint.height())
+
+    def changeEvent(self, event: QEvent) -> None:
+        if event.type() in (QEvent.Type.FontChange, QEvent.Type.StyleChange):
+            self.updateGeometry()  # a new font or theme: the labels' width changed
+        super().changeEvent(event)
 
     def filter_text(self, saved: SavedFilter) -> str:
         """What a saved filter's item reads (its name and count)."""

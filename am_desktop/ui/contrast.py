@@ -36,9 +36,13 @@ def background_for(text: QColor, background: QColor, ratio: float = READABLE) ->
     for _ in range(50):
         if contrast_ratio(text, adjusted) >= ratio:
             break
-        hue, saturation, lightness, alpha = adjusted.getHslF()
-        lightness = max(0.0, lightness - 0.02) if darken else min(1.0, lightness + 0.02)
-        adjusted = QColor.fromHslF(max(0.0, hue), saturation, lightness, alpha)
+        step = -0.02 if darken else 0.02
+        adjusted = QColor.fromHslF(
+            max(0.0, adjusted.hslHueF()),
+            adjusted.hslSaturationF(),
+            min(1.0, max(0.0, adjusted.lightnessF() + step)),
+            adjusted.alphaF(),
+        )
     return adjusted
 
 

@@ -59,7 +59,7 @@ _BAND_ALPHAS = {90: 18, 60: 30, 30: 46}
 #: How near (px) a click must fall to a renewal or notice marker to hit it.
 MARKER_REACH = 7.0
 #: Month labels are thinned to every 1st, 2nd, 3rd… month so this much space parts them (px).
-LABEL_GAP = 12.0
+LABEL_GAP = 8.0
 _LABEL_STEPS = (1, 2, 3, 4, 6, 12)
 
 

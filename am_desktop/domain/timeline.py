@@ -66,10 +66,15 @@ def _days_in_month(year: int, month: int) -> int:
 
 @dataclass(frozen=True, slots=True)
 class Scale:
-    """Days across a width of pixels, starting at ``start`` (x = 0)."""
+    """Days across a width of pixels: x = 0 is ``shift`` (0 ≤ shift < 1) of a day past ``start``.
+
+    The fraction lets a zoom keep the day under the mouse on its very pixel, however wide a
+    day is drawn.
+    """
 
     start: date
     px_per_day: float
+    shift: float = 0.0
 
     @classmethod
     def fitting(cls, start: date, months: int, width: float) -> Scale:
@@ -79,11 +84,11 @@ class Scale:
 
     def x(self, day: date) -> float:
         """The x of a day's start."""
-        return (day - self.start).days * self.px_per_day
+        return ((day - self.start).days - self.shift) * self.px_per_day
 
     def day(self, x: float) -> date:
         """The day under an x (the day whose span holds it)."""
-        return self.start + timedelta(days=math.floor(x / self.px_per_day))
+        return self.start + timedelta(days=math.floor(x / self.px_per_day + self.shift))
 
     def span(self, first: date, last: date, width: float) -> tuple[float, float] | None:
         """The visible x range of days ``first``…``last`` inclusive, clipped to 0…width (None
@@ -94,15 +99,16 @@ class Scale:
         return max(0.0, left), min(width, right)
 
     def zoomed(self, factor: float, anchor_x: float) -> Scale:
-        """Zoom by ``factor`` keeping the day under ``anchor_x`` where it is."""
-        anchor = self.start + timedelta(days=anchor_x / self.px_per_day)
+        """Zoom by ``factor`` keeping the instant under ``anchor_x`` where it is."""
+        anchor = anchor_x / self.px_per_day + self.shift  # days after start, under the anchor
         per_day = self.px_per_day * factor
-        start = anchor - timedelta(days=anchor_x / per_day)
-        return Scale(date(start.year, start.month, start.day), per_day)
+        first = anchor - anchor_x / per_day  # days after start, at x = 0 once zoomed
+        whole = math.floor(first)
+        return Scale(self.start + timedelta(days=whole), per_day, first - whole)
 
     def scrolled(self, days: int) -> Scale:
         """The same zoom, ``days`` later (or earlier)."""
-        return Scale(self.start + timedelta(days=days), self.px_per_day)
+        return Scale(self.start + timedelta(days=days), self.px_per_day, self.shift)
 
     def months(self, width: float) -> Iterator[tuple[date, float]]:
         """Each month's first day in view, with its x: the ticks along the top."""

@@ -76,6 +76,31 @@ class SearchResults:
     message: str = ""
 
 
+@dataclass(frozen=True, slots=True)
+class Ranking:
+    """Every match of a search, best first; its hits are made a page at a time.
+
+    Paging reads nothing (the notes are in memory), so a list can ask for its next page as it
+    scrolls. ``capped``: the matches were more than WINDOW, and only the newest were ranked.
+    """
+
+    ranked: tuple[tuple[_Note, float], ...] = ()
+    terms: tuple[Term | str, ...] = ()
+    message: str = ""
+    capped: bool = False
+
+    @property
+    def total(self) -> int:
+        """How many notes matched (that were ranked)."""
+        return len(self.ranked)
+
+    def page(self, offset: int, limit: int) -> tuple[SearchHit, ...]:
+        """The hits ranked ``offset`` to ``offset + limit`` (fewer at the end)."""
+        terms = list(self.terms)
+        chosen = self.ranked[max(0, offset) : max(0, offset) + max(0, limit)]
+        return tuple(_hit(note, score, terms) for note, score in chosen)
+
+
 def search_notes(
     store: Store,
     query: str,
@@ -84,10 +109,30 @@ def search_notes(
     since: date | None = None,
     until: date | None = None,
     limit: int = 20,
+    offset: int = 0,
     prefix_last: bool = False,
     today: date | None = None,
 ) -> SearchResults:
-    """The best ``limit`` notes for ``query``, most relevant and recent first.
+    """The best ``limit`` notes for ``query`` after the first ``offset``, most relevant and
+    recent first (the arguments are :func:`rank_notes`'s)."""
+    ranking = rank_notes(
+        store, query, account_id=account_id, since=since, until=until,
+        prefix_last=prefix_last, today=today,
+    )  # fmt: skip
+    return SearchResults(ranking.page(offset, limit), ranking.message)
+
+
+def rank_notes(
+    store: Store,
+    query: str,
+    *,
+    account_id: int | None = None,
+    since: date | None = None,
+    until: date | None = None,
+    prefix_last: bool = False,
+    today: date | None = None,
+) -> Ranking:
+    """Every note matching ``query``, ranked (the newest WINDOW matches at most).
 
     Args:
         query: words, "phrases", prefix* and OR, as a person types them; anything else is
@@ -96,7 +141,7 @@ def search_notes(
     """
     terms = parse_terms(query, prefix_last=prefix_last)
     if not terms:
-        return SearchResults((), "Type a word to search your notes.")
+        return Ranking(message="Type a word to search your notes.")
     bounds = _Bounds(
         upper=_key(until + timedelta(days=1)) if until else None,
         lower=_key(since) if since else None,
@@ -113,10 +158,11 @@ def search_notes(
             if "fts5" not in str(error):
                 raise
             log.db.warning("search %r refused: %s", query, error)
-            return SearchResults((), "That search could not be read; try plain words.")
+            return Ranking(message="That search could not be read; try plain words.")
         notes = _live_notes(connection, keys)
     ranked = _ranked(notes, [t for t in terms if isinstance(t, Term)], bounds.now)
-    return SearchResults(tuple(_hit(note, score, terms) for note, score in ranked[:limit]))
+    capped = account_id is None and len(keys) >= WINDOW
+    return Ranking(tuple(ranked), tuple(terms), capped=capped)
 
 
 def _key(day: date) -> int:

@@ -208,6 +208,7 @@ class AccountsView(QWidget):
         self.new_button = QPushButton("New account…", self)
         self.table = QTableView(self)
         self.table.setModel(model)
+        self.table.setTabKeyNavigation(False)  # Tab leaves the list; arrows move in it
         # A new answer (the list follows every change) keeps a multi-selection whole.
         self._keeper = SelectionKeeper(self.table, model)
         self.table.setSortingEnabled(True)

@@ -66,6 +66,7 @@ USAGE_COLUMNS: tuple[Column[UsageRecord, None], ...] = (
 def _table(model: QAbstractItemModel) -> QTableView:
     table = QTableView()
     table.setModel(model)
+    table.setTabKeyNavigation(False)  # Tab leaves the table
     table.verticalHeader().hide()
     table.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
     table.setAlternatingRowColors(True)

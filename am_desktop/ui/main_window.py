@@ -35,6 +35,7 @@ from am_desktop.ui.window.geometry import (
 )
 from am_desktop.ui.window.sidebar import Sidebar
 from am_desktop.ui.window.status import StatusLine
+from am_desktop.ui.window.tab_keys import step_tab, tabs_holding
 from am_desktop.ui.window.views import (
     ACCOUNTS,
     DASHBOARD,
@@ -330,8 +331,12 @@ class MainWindow(QMainWindow):
         from am_desktop.ui.palette import AccountPalette
 
         palette = AccountPalette(self.context, parent=self)
-        palette.account_chosen.connect(self.open_account)
+        palette.account_chosen.connect(self.tabs.open_and_focus)
         palette.popup()
+
+    def step_tab(self, step: int) -> None:
+        """Ctrl+PgDn / Ctrl+PgUp: the next or previous tab where the focus is."""
+        step_tab(tabs_holding(self.focusWidget(), self.tabs), step)
 
     @Slot()
     def new_note(self) -> None:

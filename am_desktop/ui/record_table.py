@@ -235,6 +235,7 @@ class RecordTable(QWidget):
         self.error.hide()
         self.view = QTableView(self)
         self.view.setModel(self.model)
+        self.view.setTabKeyNavigation(False)  # Tab leaves it (an editor's Tab still moves on)
         self.keeper = SelectionKeeper(self.view, self.model)
         self.view.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
         self.view.setEditTriggers(

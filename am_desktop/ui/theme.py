@@ -15,7 +15,12 @@ QLabel#muted { color: palette(placeholder-text); }
 QLabel#fieldError { color: #d32f2f; }
 QTreeWidget#sidebar { border: none; font-size: 10.5pt; }
 QTreeWidget#sidebar::item { padding: 5px 4px; }
-QTableView { border: 1px solid palette(mid); }
+QTableView { border: 1px solid palette(mid); padding: 1px; }
+QTableView:focus, QTreeView:focus, QListView:focus {
+    border: 2px solid palette(highlight); padding: 0px;
+}
+QTreeWidget#sidebar:focus { border: none; border-right: 2px solid palette(highlight); }
+QComboBox QAbstractItemView:focus { border: none; }
 QTabWidget::pane { border: none; }
 """
 

@@ -413,14 +413,14 @@ def test_a_slow_answer_to_an_earlier_search_never_replaces_the_newer_one(
         notes.create_note(
             threaded.store, {"account_id": acme, "occurred_at": "2026-11-20T10:00Z", "body": body}
         )
-    real = search.search_notes
+    real = search.rank_notes
 
-    def search_notes(store: object, query: str, **options: object) -> object:
+    def rank_notes(store: object, query: str, **options: object) -> object:
         if query == "budg":
             assert gate.wait(10), "the test never opened the gate"  # the first search is slow
         return real(store, query, **options)  # type: ignore[arg-type]
 
-    monkeypatch.setattr(search, "search_notes", search_notes)
+    monkeypatch.setattr(search, "rank_notes", rank_notes)
     dialog = SearchDialog(threaded)
     qtbot.addWidget(dialog)
     dialog.search.setText("budg")

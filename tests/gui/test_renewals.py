@@ -73,8 +73,9 @@ def test_the_timeline_lists_each_contract_and_a_click_opens_its_renewal(
     ]
     timeline.verticalScrollBar().setValue(0)
     y = int(HEADER_HEIGHT + ROW_HEIGHT * 1.5)
+    x = int(LABEL_WIDTH + timeline.scale.x(TODAY)) + 4  # on Globex's bar, which spans today
     with qtbot.waitSignal(timeline.renewal_activated) as opened:
-        QTest.mouseClick(timeline.viewport(), Qt.MouseButton.LeftButton, pos=QPoint(600, y))
+        QTest.mouseClick(timeline.viewport(), Qt.MouseButton.LeftButton, pos=QPoint(x, y))
     assert opened.args[0] == accounts[1]
     assert "Globex" in timeline._tooltip(timeline.lines[1].row)  # type: ignore[arg-type]
     image = timeline.viewport().grab().toImage()

@@ -70,6 +70,7 @@ class ContactsTab(QWidget):
         self.proxy.setSortRole(SortKeyRole)
         self.table = QTableView(self)
         self.table.setModel(self.proxy)
+        self.table.setTabKeyNavigation(False)  # Tab leaves the table
         self.scene = ContactMapScene(self)
         self.view = ContactMapView(self.scene, self)
         self.empty = EmptyState(

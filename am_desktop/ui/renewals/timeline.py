@@ -2,8 +2,9 @@
 markers, a today line and the 90/60/30-day bands (issue 6).
 
 It paints only the rows and days in view (the maths is in ``domain/timeline.py``), so 10,000
-contracts scroll as smoothly as ten. Ctrl+wheel or +/- zoom, Shift+wheel or ←/→ scroll in
-time, Home goes back to today; a click opens the renewal.
+contracts scroll as smoothly as ten. Ctrl+wheel zooms around the mouse and +/- around today,
+Shift+wheel or ←/→ scroll in time, Home goes back to today; a click on a bar or a marker opens
+the renewal (the row's background is only a row).
 """
 
 from __future__ import annotations
@@ -11,8 +12,9 @@ from __future__ import annotations
 import html
 from dataclasses import dataclass
 from datetime import date, timedelta
+from itertools import pairwise
 
-from PySide6.QtCore import QEvent, QPointF, QRectF, Qt, Signal
+from PySide6.QtCore import QEvent, QLineF, QPointF, QRectF, Qt, Signal
 from PySide6.QtGui import (
     QColor,
     QFont,
@@ -52,7 +54,31 @@ STAGE_COLOURS: dict[RenewalStage, str] = {
     RenewalStage.CHURNED: "#e0b4b4",
 }
 _RISK = "#d93025"
+_NOTICE = "#e37400"
 _BAND_ALPHAS = {90: 18, 60: 30, 30: 46}
+#: How near (px) a click must fall to a renewal or notice marker to hit it.
+MARKER_REACH = 7.0
+#: Month labels are thinned to every 1st, 2nd, 3rd… month so this much space parts them (px).
+LABEL_GAP = 8.0
+_LABEL_STEPS = (1, 2, 3, 4, 6, 12)
+
+
+def stage_legend_html() -> str:
+    """The stages and their bar colours, as one line of rich text (the timeline's legend)."""
+    swatches = " &nbsp; ".join(
+        f"<span style='color:{colour}'>■</span>&nbsp;{html.escape(stage.label)}"
+        for stage, colour in STAGE_COLOURS.items()
+    )
+    return f"Stage: &nbsp;{swatches}"
+
+
+@dataclass(frozen=True, slots=True)
+class _Shapes:
+    """Where a contract's bar and markers are drawn in its row (chart coordinates)."""
+
+    bar: QRectF | None
+    renewal: QPointF | None
+    notice: QPointF | None
 
 
 @dataclass(frozen=True, slots=True)
@@ -90,6 +116,7 @@ class RenewalTimeline(QAbstractScrollArea):
         self.lines: list[_Line] = []
         self.scale = Scale.fitting(add_months(self.today, -1), self.months, 800.0)
         self._sized = False
+        self._pressed: RenewalRow | None = None
         self.viewport().setMouseTracking(True)
         self.setFocusPolicy(Qt.FocusPolicy.StrongFocus)
         self.horizontalScrollBar().valueChanged.connect(self._on_horizontal_scrolled)
@@ -152,9 +179,12 @@ class RenewalTimeline(QAbstractScrollArea):
         self.viewport().update()
 
     def zoom(self, factor: float, anchor_x: float | None = None) -> None:
-        """Zoom in time around ``anchor_x`` (chart coordinates; default: the middle)."""
-        anchor = self.chart_width / 2 if anchor_x is None else anchor_x
-        zoomed = self.scale.zoomed(factor, anchor)
+        """Zoom in time keeping the instant at ``anchor_x`` (chart coordinates) in place; by
+        default today, or the middle when today is out of view."""
+        if anchor_x is None:
+            today = self.scale.x(self.today)
+            anchor_x = today if 0 <= today <= self.chart_width else self.chart_width / 2
+        zoomed = self.scale.zoomed(factor, anchor_x)
         days = self.chart_width / zoomed.px_per_day
         if 30 <= days <= 365 * 5:
             self.scale = zoomed
@@ -177,9 +207,11 @@ class RenewalTimeline(QAbstractScrollArea):
         bar.setRange(0, max(0, total - visible))
         bar.setPageStep(max(1, visible))
         bar.setSingleStep(7)
-        bar.setValue((self.scale.start - start).days)
+        wanted = (self.scale.start - start).days
+        bar.setValue(wanted)
         bar.blockSignals(False)
-        self.scale = Scale(start + timedelta(days=bar.value()), self.scale.px_per_day)
+        if bar.value() != wanted:  # clamped to the range: the fraction of a day goes too
+            self.scale = Scale(start + timedelta(days=bar.value()), self.scale.px_per_day)
         height = self.viewport().height() - HEADER_HEIGHT
         vertical = self.verticalScrollBar()
         vertical.setRange(0, max(0, int(len(self.lines) * ROW_HEIGHT - height)))
@@ -187,7 +219,8 @@ class RenewalTimeline(QAbstractScrollArea):
         vertical.setSingleStep(int(ROW_HEIGHT))
 
     def _on_horizontal_scrolled(self, value: int) -> None:
-        self.scale = Scale(self._range_start() + timedelta(days=value), self.scale.px_per_day)
+        start = self._range_start() + timedelta(days=value)
+        self.scale = Scale(start, self.scale.px_per_day, self.scale.shift)
         self.viewport().update()
 
     # ------------------------------------------------------------------------------ painting
@@ -238,39 +271,49 @@ class RenewalTimeline(QAbstractScrollArea):
         painter.setPen(QPen(QColor(_RISK), 1.5))
         painter.drawLine(QPointF(x, HEADER_HEIGHT - 4), QPointF(x, height))
 
-    def _paint_bar(self, painter: QPainter, row: RenewalRow, y: float, chart: float) -> None:
+    def shapes(self, row: RenewalRow, y: float, chart: float) -> _Shapes:
+        """Where a row's bar, renewal marker and notice marker are (None: out of view)."""
         span = self.scale.span(row.start_date, row.end_date, chart)
-        closed = row.stage.is_closed
+        bar = None
         if span is not None:
-            colour = QColor(STAGE_COLOURS[row.stage])
-            rect = QRectF(span[0], y + 6, max(2.0, span[1] - span[0]), ROW_HEIGHT - 12)
+            bar = QRectF(span[0], y + 6, max(2.0, span[1] - span[0]), ROW_HEIGHT - 12)
+        middle = y + ROW_HEIGHT / 2
+        end_x = self.scale.x(row.end_date + timedelta(days=1))
+        renewal = QPointF(end_x, middle) if 0 <= end_x <= chart else None
+        notice = None
+        deadline = row.notice_deadline
+        if deadline is not None and not row.stage.is_closed:
+            x = self.scale.x(deadline)
+            notice = QPointF(x, middle) if 0 <= x <= chart else None
+        return _Shapes(bar, renewal, notice)
+
+    def _paint_bar(self, painter: QPainter, row: RenewalRow, y: float, chart: float) -> None:
+        shapes = self.shapes(row, y, chart)
+        closed = row.stage.is_closed
+        if shapes.bar is not None:
             at_risk = not closed and row.likelihood < 50
             painter.setPen(QPen(QColor(_RISK), 1.6) if at_risk else Qt.PenStyle.NoPen)
-            painter.setBrush(colour)
-            painter.drawRoundedRect(rect, 3, 3)
-        end_x = self.scale.x(row.end_date + timedelta(days=1))
-        if 0 <= end_x <= chart:
+            painter.setBrush(QColor(STAGE_COLOURS[row.stage]))
+            painter.drawRoundedRect(shapes.bar, 3, 3)
+        if shapes.renewal is not None:
             painter.setPen(QPen(self.palette().color(QPalette.ColorRole.Text), 1))
             painter.setBrush(QColor("#ffffff") if closed else QColor(STAGE_COLOURS[row.stage]))
-            painter.drawEllipse(QPointF(end_x, y + ROW_HEIGHT / 2), 5, 5)
-        deadline = row.notice_deadline
-        if deadline is not None and not closed:
-            x = self.scale.x(deadline)
-            if 0 <= x <= chart:
-                late = deadline < self.today
-                painter.setPen(Qt.PenStyle.NoPen)
-                painter.setBrush(QColor(_RISK if late else "#e37400"))
-                middle = y + ROW_HEIGHT / 2
-                painter.drawPolygon(
-                    QPolygonF(
-                        [
-                            QPointF(x, middle - 6),
-                            QPointF(x + 5, middle),
-                            QPointF(x, middle + 6),
-                            QPointF(x - 5, middle),
-                        ]
-                    )
+            painter.drawEllipse(shapes.renewal, 5, 5)
+        if shapes.notice is not None:
+            late = row.notice_deadline is not None and row.notice_deadline < self.today
+            painter.setPen(Qt.PenStyle.NoPen)
+            painter.setBrush(QColor(_RISK if late else _NOTICE))
+            x, middle = shapes.notice.x(), shapes.notice.y()
+            painter.drawPolygon(
+                QPolygonF(
+                    [
+                        QPointF(x, middle - 6),
+                        QPointF(x + 5, middle),
+                        QPointF(x, middle + 6),
+                        QPointF(x - 5, middle),
+                    ]
                 )
+            )
 
     def _paint_labels(
         self, painter: QPainter, first: int, last: int, top: float, height: float
@@ -314,31 +357,83 @@ class RenewalTimeline(QAbstractScrollArea):
             Qt.AlignmentFlag.AlignVCenter,
             "Account — contract",
         )
-        step = max(1, round(60 / (self.scale.px_per_day * 30)))  # a label every ~60 px
-        for index, (month, x) in enumerate(self.scale.months(chart)):
+        for _month, x in self.scale.months(chart):
             painter.setPen(QPen(palette.color(QPalette.ColorRole.Mid), 1))
             painter.drawLine(
                 QPointF(LABEL_WIDTH + x, HEADER_HEIGHT - 6), QPointF(LABEL_WIDTH + x, HEADER_HEIGHT)
             )
-            if index % step == 0:
-                painter.setPen(palette.color(QPalette.ColorRole.Text))
-                label = f"{month:%b}" if month.month != 1 else f"{month:%b %Y}"
-                painter.drawText(QPointF(LABEL_WIDTH + x + 3, HEADER_HEIGHT - 9), label)
+        painter.setPen(palette.color(QPalette.ColorRole.Text))
+        for label, rect in self.month_labels(chart):
+            painter.drawText(rect, Qt.AlignmentFlag.AlignVCenter, label)
+
+    def month_labels(self, chart: float) -> list[tuple[str, QRectF]]:
+        """The month labels along the top and where each goes (viewport coordinates): every
+        month when there is room, else every 2nd, 3rd… so none touches the next. January and
+        the first label name their year."""
+        metrics = QFontMetricsF(self.font())
+        months = list(self.scale.months(chart))
+        for step in _LABEL_STEPS:
+            labels: list[tuple[str, QRectF]] = []
+            for month, x in months:
+                if (month.month - 1) % step:
+                    continue
+                text = f"{month:%b %Y}" if month.month == 1 or not labels else f"{month:%b}"
+                width = metrics.horizontalAdvance(text)
+                labels.append((text, QRectF(LABEL_WIDTH + x + 3, 2, width, HEADER_HEIGHT - 8)))
+            rects = [rect for _text, rect in labels]
+            if all(b.left() - a.right() >= LABEL_GAP for a, b in pairwise(rects)):
+                return labels
+        return labels[:1]
 
     # ------------------------------------------------------------------------------ input
 
     def line_at(self, y: float) -> _Line | None:
         """The line under a viewport y."""
+        index = self._index_at(y)
+        return self.lines[index] if index is not None else None
+
+    def _index_at(self, y: float) -> int | None:
         if y < HEADER_HEIGHT:
             return None
         index = int((y - HEADER_HEIGHT + self.verticalScrollBar().value()) // ROW_HEIGHT)
-        return self.lines[index] if 0 <= index < len(self.lines) else None
+        return index if 0 <= index < len(self.lines) else None
+
+    def row_hit(self, x: float, y: float) -> RenewalRow | None:
+        """The contract whose bar or marker is under a viewport point (None: background)."""
+        index = self._index_at(y)
+        row = self.lines[index].row if index is not None else None
+        if index is None or row is None or x < LABEL_WIDTH:
+            return None
+        top = HEADER_HEIGHT + index * ROW_HEIGHT - self.verticalScrollBar().value()
+        point = QPointF(x - LABEL_WIDTH, y)
+        shapes = self.shapes(row, top, self.chart_width)
+        for marker in (shapes.renewal, shapes.notice):
+            if marker is not None and QLineF(marker, point).length() <= MARKER_REACH:
+                return row
+        if shapes.bar is not None and shapes.bar.adjusted(0, -2, 0, 2).contains(point):
+            return row
+        return None
+
+    def mousePressEvent(self, event: QMouseEvent) -> None:
+        position = event.position()
+        self._pressed = self.row_hit(position.x(), position.y())
+        super().mousePressEvent(event)
 
     def mouseReleaseEvent(self, event: QMouseEvent) -> None:
-        line = self.line_at(event.position().y())
-        if event.button() == Qt.MouseButton.LeftButton and line is not None and line.row:
-            self.renewal_activated.emit(line.row.account_id, line.row.renewal_id)
+        position = event.position()
+        hit = self.row_hit(position.x(), position.y())
+        if event.button() == Qt.MouseButton.LeftButton and hit is not None and hit == self._pressed:
+            self.renewal_activated.emit(hit.account_id, hit.renewal_id)
+        self._pressed = None
         super().mouseReleaseEvent(event)
+
+    def mouseMoveEvent(self, event: QMouseEvent) -> None:
+        position = event.position()
+        if self.row_hit(position.x(), position.y()) is not None:
+            self.viewport().setCursor(Qt.CursorShape.PointingHandCursor)
+        else:
+            self.viewport().unsetCursor()
+        super().mouseMoveEvent(event)
 
     def viewportEvent(self, event: QEvent) -> bool:
         if event.type() == QEvent.Type.ToolTip:
@@ -361,7 +456,7 @@ class RenewalTimeline(QAbstractScrollArea):
         ]
         if deadline is not None:
             lines.append(f"Notice by {fmt.day(deadline)} ({fmt.days_from(self.today, deadline)})")
-        lines.append("<i>Click to open the renewal</i>")
+        lines.append("<i>Click its bar to open the renewal</i>")
         return "<br>".join(lines)
 
     def wheelEvent(self, event: QWheelEvent) -> None:

@@ -40,7 +40,12 @@ from am_desktop.services.renewal_queries import RenewalRow, forecast, timeline_r
 from am_desktop.ui import format as fmt
 from am_desktop.ui.bus import ChangeFollower
 from am_desktop.ui.context import AppContext
-from am_desktop.ui.renewals.timeline import AFTER_MONTHS, BEFORE_MONTHS, RenewalTimeline
+from am_desktop.ui.renewals.timeline import (
+    AFTER_MONTHS,
+    BEFORE_MONTHS,
+    RenewalTimeline,
+    stage_legend_html,
+)
 from am_desktop.ui.table_model import (
     RIGHT,
     Column,
@@ -253,6 +258,8 @@ class RenewalsView(QWidget):
 
     def _build(self) -> None:
         self.table.setModel(self.proxy)
+        self.table.setTabKeyNavigation(False)  # Tab leaves the tables
+        self.forecast_table.setTabKeyNavigation(False)
         self.keeper = SelectionKeeper(self.table, self.model)
         self.table.setSortingEnabled(True)
         self.table.sortByColumn(2, Qt.SortOrder.AscendingOrder)
@@ -266,13 +273,25 @@ class RenewalsView(QWidget):
         self.forecast_table.verticalHeader().hide()
         self.forecast_table.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
         split = QSplitter(Qt.Orientation.Vertical, self)
-        split.addWidget(self.timeline)
+        split.addWidget(self._timeline_with_legend())
         split.addWidget(self._lower())
         split.setSizes([330, 300])
         layout = QVBoxLayout(self)
         layout.setContentsMargins(10, 8, 10, 8)
         layout.addLayout(self._toolbar())
         layout.addWidget(split, 1)
+
+    def _timeline_with_legend(self) -> QWidget:
+        """The timeline, and under it what each bar colour means."""
+        box = QWidget(self)
+        self.stage_legend = QLabel(stage_legend_html(), box)
+        self.stage_legend.setObjectName("muted")
+        layout = QVBoxLayout(box)
+        layout.setContentsMargins(0, 0, 0, 0)
+        layout.setSpacing(3)
+        layout.addWidget(self.timeline, 1)
+        layout.addWidget(self.stage_legend)
+        return box
 
     def _toolbar(self) -> QHBoxLayout:
         bar = QHBoxLayout()

@@ -50,6 +50,8 @@ class Commands(Protocol):
 
     def show_view(self, key: ViewKey) -> None: ...
 
+    def step_tab(self, step: int) -> None: ...
+
     def new_note(self) -> None: ...
 
     def quick_note(self) -> None: ...
@@ -142,6 +144,8 @@ MENUS: tuple[tuple[str, tuple[Entry, ...]], ...] = (
             _,
             *(Act(v.label, v.shortcut, _go(v.key)) for v in VIEWS),
             _,
+            Act("&Next tab", "Ctrl+PgDown", lambda w: w.step_tab(1)),
+            Act("&Previous tab", "Ctrl+PgUp", lambda w: w.step_tab(-1)),
             Act("&Close tab", "Ctrl+W", lambda w: w.tabs.close_current()),
         ),
     ),

@@ -9,7 +9,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from typing import TYPE_CHECKING, Any
 
-from PySide6.QtCore import Signal, Slot
+from PySide6.QtCore import Qt, Signal, Slot
 from PySide6.QtGui import QUndoStack
 from PySide6.QtWidgets import QTabWidget, QWidget
 
@@ -98,6 +98,11 @@ class WorkspaceTabs(QTabWidget):
             self._on_workspace_title_changed(workspace, workspace.title)
         self.setCurrentWidget(workspace)
         return workspace
+
+    @Slot(int)
+    def open_and_focus(self, account_id: int) -> None:
+        """Open an account and put the focus on its tabs (Ctrl+K: the keys go on in it)."""
+        self.open_account(account_id).tabs.setFocus(Qt.FocusReason.OtherFocusReason)
 
     @Slot(list)
     def open_accounts(self, ids: list[int]) -> None:

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from datetime import date
+from datetime import date, timedelta
 
 import pytest
 
@@ -120,3 +120,16 @@ def test_a_year_from_the_last_of_february_ends_on_the_last_of_february() -> None
     assert term_end(date(2024, 2, 29), 12) == date(2025, 2, 28)
     assert term_end(date(2026, 3, 1), 12) == date(2027, 2, 28)
     assert term_end(date(2027, 3, 1), 12) == date(2028, 2, 29)
+
+
+def test_zooming_keeps_the_anchor_on_its_pixel_through_fractions_of_a_day() -> None:
+    scale = Scale(date(2026, 1, 1), 2.37)
+    anchor = 513.7
+    moment = anchor / scale.px_per_day + scale.shift  # days after 1 Jan, with the fraction
+    for factor in (1.25, 1.25, 1.25, 0.8, 1.5, 3.0):
+        scale = scale.zoomed(factor, anchor)
+        assert 0 <= scale.shift < 1
+        now = (scale.start - date(2026, 1, 1)).days + anchor / scale.px_per_day + scale.shift
+        assert abs(now - moment) * scale.px_per_day < 1e-6
+    assert scale.day(anchor) == date(2026, 1, 1) + timedelta(days=int(moment))
+    assert scale.scrolled(3).shift == scale.shift

@@ -8,7 +8,7 @@ import pytest
 
 from am_desktop.domain.values import EARLIEST_YEAR, LATEST_YEAR
 from am_desktop.services import catalog, notes
-from am_desktop.services.note_search import search_naive, search_notes
+from am_desktop.services.note_search import rank_notes, search_naive, search_notes
 from am_desktop.services.store import Store
 
 TODAY = date(2026, 11, 22)
@@ -114,3 +114,14 @@ def test_notes_far_in_the_future_or_past_are_indexed_and_found(store: Store, acm
         )
     assert len(ids(store, "timeless")) == 2
     assert len(ids(store, "timeless", account_id=acme)) == 2
+
+
+def test_pages_follow_each_other_in_rank_order(store: Store, acme: int) -> None:
+    made = [add(store, acme, f"budget line {n}", days_ago=n) for n in range(25)]
+    ranking = rank_notes(store, "budget", today=TODAY)
+    assert ranking.total == 25 and not ranking.capped
+    first, second = ranking.page(0, 20), ranking.page(20, 20)
+    assert len(first) == 20 and len(second) == 5
+    assert [h.note_id for h in first + second] == made  # newest first, all once
+    assert ids(store, "budget", offset=20, limit=20) == made[20:]
+    assert ranking.page(25, 20) == ()

@@ -16,6 +16,7 @@ QLabel#fieldError { color: #d32f2f; }
 QTreeWidget#sidebar { border: none; font-size: 10.5pt; }
 QTreeWidget#sidebar::item { padding: 5px 4px; }
 QTableView { border: 1px solid palette(mid); }
+QCalendarWidget QTableView { border: none; }
 QTabWidget::pane { border: none; }
 """
 

@@ -29,6 +29,10 @@ EXTRA_SHORTCUTS: tuple[tuple[str, str], ...] = (
 )
 
 
+#: An action whose text changes as the app runs ("Undo Close renewal") names itself here.
+STEADY_LABEL = "steadyLabel"
+
+
 def plain_text(text: str) -> str:
     """A menu text without its mnemonic marks ("&Import CSV…" → "Import CSV…"; "&&" → "&")."""
     return text.replace("&&", "\0").replace("&", "").replace("\0", "&")
@@ -57,7 +61,8 @@ def menu_shortcuts(window: QMainWindow) -> list[tuple[str, str]]:
                 continue
             keys = native_text(action.shortcuts())
             if keys:
-                found.append((plain_text(action.text()), keys))
+                label = action.property(STEADY_LABEL) or plain_text(action.text())
+                found.append((str(label), keys))
 
     visit(window.menuBar().actions())
     return found

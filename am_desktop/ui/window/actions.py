@@ -193,8 +193,12 @@ def _action(window: QMainWindow, commands: Commands, act: Act) -> QAction:
 
 
 def _undo_redo(window: QMainWindow, stack: QUndoStack) -> list[QAction]:
+    from am_desktop.ui.dialogs.shortcuts import STEADY_LABEL
+
     undo = stack.createUndoAction(window, "&Undo")
     undo.setShortcut(QKeySequence("Ctrl+Z"))
+    undo.setProperty(STEADY_LABEL, "Undo")  # the menu says "Undo Close renewal"
     redo = stack.createRedoAction(window, "&Redo")
     redo.setShortcuts([QKeySequence("Ctrl+Shift+Z"), QKeySequence("Ctrl+Y")])
+    redo.setProperty(STEADY_LABEL, "Redo")
     return [undo, redo]

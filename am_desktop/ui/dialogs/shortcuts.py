@@ -21,16 +21,13 @@ from PySide6.QtWidgets import (
 )
 
 from am_desktop.ui.contact_map.contacts_tab import MAP_SHORTCUTS
+from am_desktop.ui.window.actions import STEADY_LABEL
 
 #: Shortcuts that belong to a view rather than a menu: (what it does, key sequence).
 EXTRA_SHORTCUTS: tuple[tuple[str, str], ...] = (
     ("Filter the account list", "Ctrl+L"),
     *MAP_SHORTCUTS.values(),
 )
-
-
-#: An action whose text changes as the app runs ("Undo Close renewal") names itself here.
-STEADY_LABEL = "steadyLabel"
 
 
 def plain_text(text: str) -> str:

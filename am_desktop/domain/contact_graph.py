@@ -47,6 +47,9 @@ class ContactNode:
     phone: str | None = None
     pinned: tuple[float, float] | None = None
     version: int = 1
+    #: When the contact was added: a contact never contacted yet is "new", not "quiet",
+    #: until a cadence has passed since then (None: unknown, counts as long ago).
+    added_at: datetime | None = None
 
     def days_since_contact(self, today: date) -> int | None:
         """Whole days since the last contact, by the local calendar as the list shows it
@@ -56,9 +59,16 @@ class ContactNode:
         return (today - self.last_contacted_at.astimezone().date()).days
 
     def is_quiet(self, today: date, cadence_days: int) -> bool:
-        """Not contacted within the account's check-in cadence (or never)."""
+        """Not contacted within the account's check-in cadence; a contact never contacted
+        counts from when it was added (one added this week is new, not overdue)."""
         days = self.days_since_contact(today)
+        if days is None and self.added_at is not None:
+            days = (today - self.added_at.astimezone().date()).days
         return days is None or days > cadence_days
+
+    def is_new(self, today: date, cadence_days: int) -> bool:
+        """Never contacted, and added within the cadence: nothing is overdue yet."""
+        return self.last_contacted_at is None and not self.is_quiet(today, cadence_days)
 
     @property
     def sort_key(self) -> tuple[int, str, int]:

@@ -178,6 +178,7 @@ def moment() -> Coerce:
 
 
 email: Coerce = _text_or(str, values.parse_email)
+phone: Coerce = _text_or(str, values.parse_phone)
 domain: Coerce = _text_or(str, values.parse_domain)
 currency: Coerce = _text_or(str, values.parse_currency)
 boolean: Coerce = _text_or(bool, values.parse_bool)

@@ -73,6 +73,32 @@ def text_key(text: str) -> str:
     return _SPACES.sub(" ", text).strip().casefold()
 
 
+#: A title taken from a note's text is cut (at a word) to about this many characters.
+TITLE_FROM_TEXT_CHARS = 48
+_LINE_MARKS = re.compile(r"^\s*(?:#{1,6}\s+|>\s*)")
+
+
+def title_from_text(body: str, max_chars: int = TITLE_FROM_TEXT_CHARS) -> str:
+    """What an untitled note is listed as: its first line with text, without Markdown
+    marks, cut at a word with "…" when long ("" for an empty note)."""
+    for _index, line in _plain_lines(body):
+        text = " ".join(_LIST_MARK.sub("", _LINE_MARKS.sub("", line)).split())
+        if text:
+            return elide_at_word(text, max_chars)
+    return ""
+
+
+def elide_at_word(text: str, max_chars: int) -> str:
+    """``text`` whole if it fits, else cut before the word that does not fit, with "…"."""
+    if len(text) <= max_chars:
+        return text
+    cut = text[: max_chars - 1]
+    space = cut.rfind(" ")
+    if space > max_chars // 3:  # a very long first word is cut inside it
+        cut = cut[:space]
+    return cut.rstrip(" ,;:.-–—") + "…"
+
+
 def _plain_lines(body: str) -> list[tuple[int, str]]:
     """The lines outside fenced code blocks, with their indexes."""
     lines: list[tuple[int, str]] = []

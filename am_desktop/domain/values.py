@@ -49,6 +49,9 @@ _MONEY_DECIMAL_COMMA = re.compile(
     re.VERBOSE,
 )
 _EMAIL = re.compile(r"^[^@\s]+@[^@\s]+\.[^@\s]+$")
+#: A phone number: digits and the usual separators, then perhaps an extension (x 12, ext. 12).
+_PHONE = re.compile(r"^\+?[\d\s()./-]*\d[\d\s()./-]*(?:(?:x|ext\.?)\s*\d+)?$", re.IGNORECASE)
+PHONE_MAX_LENGTH = 50
 _DOMAIN = re.compile(r"^(?=.{1,253}$)([a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?\.)+[a-z]{2,63}$")
 _CURRENCY = re.compile(r"^[A-Z]{3}$")
 
@@ -85,6 +88,25 @@ def parse_email(text: str) -> str:
         value = value[len("mailto:") :]
     if not _EMAIL.match(value) or len(value) > 254:
         raise ValueError(f"'{text.strip()}' is not an e-mail address")
+    return value
+
+
+def parse_phone(text: str) -> str:
+    """A phone number as written, spaces collapsed; refuse an e-mail address or words.
+
+    Digits, spaces and + ( ) - . / are kept as the user wrote them; "x" or "ext" may
+    introduce an extension.
+    """
+    value = " ".join(text.split())
+    if "@" in value:
+        raise ValueError(f"'{value}' is an e-mail address, not a phone number")
+    if not _PHONE.match(value):
+        raise ValueError(
+            f"'{value}' is not a phone number: use digits, spaces and + ( ) - . /, "
+            "and x or ext before an extension"
+        )
+    if len(value) > PHONE_MAX_LENGTH:
+        raise ValueError(f"is longer than {PHONE_MAX_LENGTH} characters")
     return value
 
 

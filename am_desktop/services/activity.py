@@ -11,6 +11,7 @@ from sqlalchemy.orm import Session
 
 from am_desktop.db.models import ActionItem, Contract, Escalation, Note, Opportunity, Renewal
 from am_desktop.domain.enums import ActionItemStatus
+from am_desktop.domain.note_text import title_from_text
 from am_desktop.domain.snippets import elide_words
 
 #: How many of each kind the timeline reads (it shows the newest first).
@@ -44,7 +45,13 @@ def account_activity(session: Session, account_id: int, limit: int = 100) -> lis
     ):
         preview = elide_words(note.body, 100)
         items.append(
-            ActivityItem(note.occurred_at, "note", note.title or note.kind.label, preview, note.id)
+            ActivityItem(
+                note.occurred_at,
+                "note",
+                note.title or title_from_text(note.body) or note.kind.label,
+                preview,
+                note.id,
+            )
         )
     for action, noted_at in session.execute(
         select(ActionItem, Note.occurred_at)

@@ -177,7 +177,7 @@ CONTACT = EntityKind(
         "first_name": Rule(f.text(100)),
         "last_name": Rule(f.text(100), required=True),
         "email": Rule(f.email, label="E-mail"),
-        "phone": Rule(f.text(50)),
+        "phone": Rule(f.phone),
         "title": Rule(f.text(200)),
         "role": Rule(f.choice(ContactRole)),
         "sentiment": Rule(f.choice(Sentiment)),

@@ -77,6 +77,7 @@ def _node(contact: Contact) -> ContactNode:
         phone=contact.phone,
         pinned=pinned,
         version=contact.version,
+        added_at=contact.created_at,
     )
 
 

@@ -22,6 +22,7 @@ from datetime import UTC, date, datetime, time, timedelta
 from am_desktop import log
 from am_desktop.db.connection import datetime_from_db
 from am_desktop.domain.enums import NoteKind
+from am_desktop.domain.note_text import title_from_text
 from am_desktop.domain.search_query import (
     MIN_PREFIX,
     Term,
@@ -341,7 +342,7 @@ def _hit(note: _Note, score: float, terms: list[Term | str]) -> SearchHit:
         note.account_name,
         NoteKind(note.kind),
         datetime_from_db(note.occurred_at),
-        note.title or None,
+        note.title or title_from_text(note.body) or None,  # an untitled note by its first line
         snippet(note.body, terms, words=_SNIPPET_WORDS, marks=(MARK_START, MARK_END)),
         score,
     )

@@ -28,7 +28,7 @@ from am_desktop.db.models import (
 )
 from am_desktop.domain import note_text
 from am_desktop.domain.enums import ActionItemStatus, NoteKind
-from am_desktop.domain.note_text import NoteStructure, Tag, text_key
+from am_desktop.domain.note_text import NoteStructure, Tag, text_key, title_from_text
 from am_desktop.domain.records import ActionItemRecord, NoteRecord
 from am_desktop.domain.snippets import elide_words
 from am_desktop.errors import NotFoundError, StaleRecordError, ValidationError
@@ -87,6 +87,13 @@ class NoteRow:
     occurred_at: datetime
     title: str | None
     preview: str
+    #: An untitled note's first line (what it is listed as).
+    first_line: str = ""
+
+    @property
+    def heading(self) -> str:
+        """What the note is listed as: its title, else its first line, else its kind."""
+        return self.title or self.first_line or self.kind.label
 
 
 @dataclass(frozen=True, slots=True)
@@ -192,7 +199,9 @@ def list_notes(
     query = query.order_by(Note.occurred_at.desc(), Note.id.desc()).limit(limit).offset(offset)
     with store.read() as session:
         return [
-            NoteRow(i, a, name, kind, when, title, _preview(body or ""))
+            NoteRow(
+                i, a, name, kind, when, title, _preview(body or ""), title_from_text(body or "")
+            )
             for i, a, name, kind, when, title, body in session.execute(query)
         ]
 

@@ -33,9 +33,14 @@ class ServiceCommand(QUndoCommand):
         #: Where a refused value is explained (next to the field); else the MessageBus.
         self.explain: Callable[[ValidationError], None] | None = None
 
-    def run(self, work: Callable[[], Any]) -> None:
-        """Write on the WRITE lane (the change feed announces it)."""
-        self.context.tasks.submit(lambda _p: work(), lane=Lane.WRITE, on_error=self._on_failed)
+    def run(self, work: Callable[[], Any], on_done: Callable[[], None] | None = None) -> None:
+        """Write on the WRITE lane (the change feed announces it); ``on_done`` once written."""
+        self.context.tasks.submit(
+            lambda _p: work(),
+            lane=Lane.WRITE,
+            on_error=self._on_failed,
+            on_done=(lambda _result: on_done()) if on_done is not None else None,
+        )
 
     def _on_failed(self, error: BaseException) -> None:
         self.setObsolete(True)
@@ -136,9 +141,11 @@ class CallCommand(ServiceCommand):
     ) -> None:
         super().__init__(context, text)
         self._do, self._undo = do, undo
+        #: Called each time ``do`` has been written (to confirm it in the status bar).
+        self.done: Callable[[], None] | None = None
 
     def apply(self) -> None:
-        self.run(self._do)
+        self.run(self._do, self.done)
 
     def undo(self) -> None:
         self.run(self._undo)

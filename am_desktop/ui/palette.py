@@ -24,6 +24,7 @@ from PySide6.QtWidgets import (
     QApplication,
     QDialog,
     QFrame,
+    QLabel,
     QLineEdit,
     QListWidget,
     QListWidgetItem,
@@ -153,6 +154,10 @@ class AccountPalette(QDialog):
         inner = QVBoxLayout(frame)
         inner.setContentsMargins(8, 8, 8, 8)
         inner.setSpacing(6)
+        self.heading = QLabel(frame)  # what the choice is for, when it is not "go to"
+        self.heading.setObjectName("sectionTitle")
+        self.heading.hide()
+        inner.addWidget(self.heading)
         inner.addWidget(self.search)
         inner.addWidget(self.results, 1)
         outer = QVBoxLayout(self)
@@ -166,6 +171,13 @@ class AccountPalette(QDialog):
         self.results.itemActivated.connect(self._on_results_item_activated)
 
     # ------------------------------------------------------------------------------ showing
+
+    def set_heading(self, text: str) -> None:
+        """Say above the search field what the account is chosen for."""
+        self.setWindowTitle(text)
+        self.heading.setText(text)
+        self.heading.setVisible(bool(text))
+        self.search.setAccessibleName(text)
 
     def popup(self) -> None:
         """Show the palette centred over its parent window, ready for typing."""

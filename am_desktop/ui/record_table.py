@@ -7,7 +7,7 @@ write is announced.
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, replace
 from datetime import date
 from typing import Any
@@ -28,6 +28,7 @@ from PySide6.QtWidgets import (
     QHeaderView,
     QLabel,
     QPushButton,
+    QScrollArea,
     QStyledItemDelegate,
     QStyleOptionViewItem,
     QTableView,
@@ -201,8 +202,15 @@ class DateDelegate(QStyledItemDelegate):
         model.setData(index, editor.date().toString("yyyy-MM-dd"), Qt.ItemDataRole.EditRole)
 
 
+#: Whether a selection-bound button applies to the selected records' ids.
+Applies = Callable[[list[int]], bool]
+
+
 class RecordTable(QWidget):
     """A titled, editable table with Add and Archive buttons and an empty-state line.
+
+    The message under the table is cleared when the selection or the selected records change
+    (a complaint about one state of one record says nothing about the next).
 
     Signals:
         add_requested(): the user wants a new record.
@@ -219,11 +227,15 @@ class RecordTable(QWidget):
         title: str,
         fields: Sequence[Field],
         empty_text: str,
-        add_text: str = "Add",
+        add_text: str | None = "Add",
         parent: QWidget | None = None,
     ) -> None:
+        """``add_text`` None: records are not added here (no Add button)."""
         super().__init__(parent)
         self.model = RecordTableModel(fields)
+        self._selection_buttons: list[tuple[QPushButton, Applies | None]] = []
+        self._shown_selection: tuple[StoredRecord, ...] = ()
+        self._edit_when_shown: int | None = None
         self.title = QLabel(title, self)
         self.title.setObjectName("sectionTitle")
         self.empty = QLabel(empty_text, self)
@@ -261,7 +273,8 @@ class RecordTable(QWidget):
             self.view.horizontalHeader().setSectionResizeMode(
                 column, QHeaderView.ResizeMode.Stretch
             )
-        self.add_button = QPushButton(add_text, self)
+        self.add_button = QPushButton(add_text or "", self)
+        self.add_button.setVisible(bool(add_text))
         self.archive_button = QPushButton("Archive", self)
         self.archive_button.setEnabled(False)
         self.buttons = QHBoxLayout()
@@ -285,13 +298,16 @@ class RecordTable(QWidget):
         self.model.edit_requested.connect(self._on_model_edit_requested)
         self.view.selectionModel().selectionChanged.connect(self._on_selection_changed)
         self.model.modelReset.connect(self._on_selection_changed)
+        self.model.dataChanged.connect(self._on_selection_changed)  # same rows, new values
+        self.model.modelReset.connect(self._on_model_reset)
 
-    def add_button_for(self, text: str) -> QPushButton:
-        """Another action button beside Add and Archive (enabled when rows are selected)."""
+    def add_button_for(self, text: str, applies: Applies | None = None) -> QPushButton:
+        """Another action button beside Add and Archive, enabled when rows are selected and
+        ``applies`` (if given) says it applies to them."""
         button = QPushButton(text, self)
         button.setEnabled(False)
         self.buttons.insertWidget(self.buttons.count() - 1, button)
-        self._selection_buttons = [*getattr(self, "_selection_buttons", []), button]
+        self._selection_buttons.append((button, applies))
         return button
 
     def show_error(self, text: str) -> None:
@@ -310,12 +326,44 @@ class RecordTable(QWidget):
         rows = sorted({i.row() for i in self.view.selectionModel().selectedRows()})
         return [self.model.ids()[r] for r in rows]
 
-    def select_id(self, record_id: int) -> None:
-        """Select a record's row and scroll to it (from the activity timeline)."""
+    def select_id(self, record_id: int) -> bool:
+        """Select a record's row and scroll to it (from the activity timeline); False when it
+        is not shown."""
         row = self.model.row_for_id(record_id)
-        if row >= 0:
-            self.view.selectRow(row)
-            self.view.scrollTo(self.model.index(row, 0))
+        if row < 0:
+            return False
+        self.view.selectRow(row)
+        self.view.scrollTo(self.model.index(row, 0))
+        return True
+
+    def edit_when_shown(self, record_id: int) -> None:
+        """Select a new record's row, bring it into view and edit its first editable cell:
+        at once if it is shown, else when the table next shows it (the write is announced,
+        and the table re-read, after the caller learns the id)."""
+        self._edit_when_shown = record_id
+        self._edit_pending()
+
+    def _edit_pending(self) -> None:
+        record_id = self._edit_when_shown
+        if record_id is None or not self.select_id(record_id):
+            return
+        self._edit_when_shown = None
+        row = self.model.row_for_id(record_id)
+        column = next((c for c, f in enumerate(self.model.fields) if f.editable), 0)
+        index = self.model.index(row, column)
+        self.view.setCurrentIndex(index)
+        self.view.scrollTo(index)
+        scroll = self._scroll_area()
+        if scroll is not None:  # the table itself may be below the fold of its page
+            scroll.ensureWidgetVisible(self.view, 0, 0)
+        self.view.setFocus()
+        self.view.edit(index)
+
+    def _scroll_area(self) -> QScrollArea | None:
+        parent = self.parentWidget()
+        while parent is not None and not isinstance(parent, QScrollArea):
+            parent = parent.parentWidget()
+        return parent
 
     def _on_model_edit_requested(self, record_id: int, field: str, value: object) -> None:
         self.edit_requested.emit(record_id, field, value)
@@ -325,8 +373,15 @@ class RecordTable(QWidget):
         if ids:
             self.archive_requested.emit(ids)
 
+    def _on_model_reset(self) -> None:
+        self._edit_pending()
+
     def _on_selection_changed(self, *_args: object) -> None:
-        has = bool(self.view.selectionModel().selectedRows())
-        self.archive_button.setEnabled(has)
-        for button in getattr(self, "_selection_buttons", []):
-            button.setEnabled(has)
+        ids = self.selected_ids()
+        self.archive_button.setEnabled(bool(ids))
+        for button, applies in self._selection_buttons:
+            button.setEnabled(bool(ids) and (applies is None or applies(ids)))
+        shown = tuple(self.model.record_at(self.model.row_for_id(i)) for i in ids)
+        if shown != self._shown_selection:
+            self._shown_selection = shown
+            self.show_error("")

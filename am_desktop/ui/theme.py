@@ -21,6 +21,7 @@ QTableView:focus, QTreeView:focus, QListView:focus {
 }
 QTreeWidget#sidebar:focus { border: none; border-right: 2px solid palette(highlight); }
 QComboBox QAbstractItemView:focus { border: none; }
+QCalendarWidget QTableView, QCalendarWidget QTableView:focus { border: none; padding: 0px; }
 QTabWidget::pane { border: none; }
 """
 

@@ -10,6 +10,7 @@ from datetime import date
 from typing import Any
 
 from PySide6.QtCore import QModelIndex, QPoint, Qt, Signal, Slot
+from PySide6.QtGui import QPalette
 from PySide6.QtWidgets import (
     QAbstractItemView,
     QFrame,
@@ -127,6 +128,13 @@ class TodayView(QWidget):
         view.customContextMenuRequested.connect(
             lambda position, key=section.key: self._on_menu_requested(key, position)
         )
+        empty = _empty_label(view, section.empty)
+
+        def show_empty() -> None:
+            empty.setVisible(not model.ids())
+
+        model.modelReset.connect(show_empty)
+        show_empty()
         self.sections[section.key], self.models[section.key] = section, model
         self.views[section.key] = view
         return view
@@ -281,3 +289,21 @@ class TodayView(QWidget):
 def _concerns_today(changes: ChangeSet) -> bool:
     """Whether a change can move anything on Today's lists."""
     return changes.touches(*TODAY_SHOWS)
+
+
+def _empty_label(view: QTreeView, text: str) -> QLabel:
+    """A list's "nothing here" sentence, wrapped over the width of the list (the one row
+    saying it would be cut to its first column), over that row; shown while it is empty."""
+    label = QLabel(text, view.viewport())
+    label.setObjectName("muted")
+    label.setWordWrap(True)
+    label.setAlignment(Qt.AlignmentFlag.AlignLeft | Qt.AlignmentFlag.AlignTop)
+    label.setContentsMargins(3, 1, 3, 3)
+    label.setAutoFillBackground(True)
+    label.setBackgroundRole(QPalette.ColorRole.Base)
+    layout = QVBoxLayout(view.viewport())
+    layout.setContentsMargins(0, 0, 0, 0)
+    layout.addWidget(label)
+    layout.addStretch(1)
+    label.hide()
+    return label

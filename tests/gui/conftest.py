@@ -40,3 +40,19 @@ def _no_leaked_windows(qapp: object) -> Iterator[None]:
     for widget in leaked:
         widget.close()
     assert not leaked, f"windows left open: {leaked}"
+
+
+def added_on(store: Store, contact_ids: list[int], day: date) -> None:
+    """Say the contacts were added on ``day`` (a contact never contacted is "new" for a
+    cadence from when it was added, "quiet" after)."""
+    from datetime import UTC, datetime
+
+    from sqlalchemy import update
+
+    from am_desktop.db.models.contact import Contact
+
+    moment = datetime(day.year, day.month, day.day, 12, tzinfo=UTC)
+    with store.write() as session:
+        session.execute(
+            update(Contact).where(Contact.id.in_(contact_ids)).values(created_at=moment)
+        )

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import xml.etree.ElementTree as ET
 from collections.abc import Iterator
+from datetime import timedelta
 from pathlib import Path
 
 import pytest
@@ -15,10 +16,11 @@ from pytestqt.qtbot import QtBot
 
 from am_desktop.domain.changes import ChangeSet, Origin
 from am_desktop.services import catalog, contact_map
+from am_desktop.ui.contact_map.banner import warnings_for
 from am_desktop.ui.contact_map.contacts_tab import ContactsTab
 from am_desktop.ui.contact_map.items import ContactCard
 from am_desktop.ui.context import AppContext
-from tests.gui.conftest import TODAY
+from tests.gui.conftest import TODAY, added_on
 
 # The offscreen platform says this whenever a top-level widget is shown; nothing is wrong.
 pytestmark = pytest.mark.qt_log_ignore(r"This plugin does not support propagateSizeHints\(\)")
@@ -201,9 +203,32 @@ def test_an_account_without_contacts_says_what_to_do(qtbot: QtBot, context: AppC
     assert not widget.map_actions["export"].isEnabled()
 
 
-def test_cards_show_a_marker_when_contact_is_older_than_the_cadence(tab: ContactsTab) -> None:
+def test_cards_show_a_marker_when_contact_is_older_than_the_cadence(
+    context: AppContext, tab: ContactsTab
+) -> None:
+    added_on(context.store, list(ids(tab).values()), TODAY - timedelta(days=120))
     cards = [item for item in tab.scene.items() if isinstance(item, ContactCard)]
-    assert cards and all(card.quiet for card in cards)  # nobody was ever contacted
+    assert cards and all(card.quiet for card in cards)  # nobody was contacted since
+
+
+def test_a_contact_added_today_is_new_not_quiet(context: AppContext, tab: ContactsTab) -> None:
+    added_on(context.store, list(ids(tab).values()), TODAY)
+    card = tab.scene.card(ids(tab)["Ivy"])
+    assert card is not None and not card.quiet
+    assert "new contact" in card.toolTip() and "cadence" not in card.toolTip()
+    assert tab.graph is not None
+    assert not [w for w in warnings_for(context, tab.graph, TODAY) if "cadence" in w.message]
+
+
+def test_card_text_reads_at_the_size_of_the_window_text_when_the_map_opens(
+    tab: ContactsTab,
+) -> None:
+    from PySide6.QtWidgets import QApplication
+
+    card = tab.scene.card(ids(tab)["Ivy"])
+    assert card is not None
+    normal = QApplication.font().pointSizeF()
+    assert all(font.pointSizeF() * tab.view.zoom >= normal for font in card.fonts())
 
 
 def test_undo_of_a_second_drag_before_the_map_is_read_back_returns_to_the_first(
@@ -222,7 +247,6 @@ def test_undo_of_a_second_drag_before_the_map_is_read_back_returns_to_the_first(
     assert tab.graph.node(uma).pinned == (first.x(), first.y())  # type: ignore[arg-type]
 
 
-
 def test_a_drag_that_fails_shows_the_map_as_stored(context: AppContext, tab: ContactsTab) -> None:
     uma = ids(tab)["Uma"]
     context.data.blockSignals(True)  # deleted behind the map's back (another program)
@@ -233,6 +257,7 @@ def test_a_drag_that_fails_shows_the_map_as_stored(context: AppContext, tab: Con
     drag(tab, start, start + QPoint(0, 120))  # the write fails: that contact is gone
     assert "Uma" not in ids(tab)  # the map was read again, as the message says
     assert tab.scene.card(uma) is None and uma not in tab.editing.pins
+
 
 def test_a_link_whose_first_contact_disappears_is_dropped_quietly(
     context: AppContext, tab: ContactsTab

@@ -139,7 +139,7 @@ def test_self_test_leaves_the_users_database_byte_identical(db_path: Path) -> No
     assert {p.name: p.read_bytes() for p in db_path.parent.iterdir()} == before
 
 
-def test_the_contact_dialog_refuses_a_bad_email_and_a_reporting_loop(
+def test_the_contact_dialog_refuses_a_bad_email_or_phone_and_a_reporting_loop(
     qtbot: QtBot, context: AppContext
 ) -> None:
     from PySide6.QtGui import QUndoStack
@@ -163,6 +163,12 @@ def test_the_contact_dialog_refuses_a_bad_email_and_a_reporting_loop(
     new.buttons.accepted.emit()
     assert not new.errors["email"].isHidden()
     new.email.setText("lee@acme.com")
+    new.phone.setText("a@b.com")  # the address typed into the wrong field
+    new.buttons.accepted.emit()
+    assert new.errors["phone"].text() == (
+        "Phone 'a@b.com' is an e-mail address, not a phone number."
+    )
+    new.phone.setText("+1 (415) 555-0100 x 12")
     new.influence.setValue(4)
     new.role.setCurrentIndex(new.role.findData("champion"))
     new.buttons.accepted.emit()

@@ -139,7 +139,12 @@ def test_a_workspace_opens_edits_in_place_and_undoes(window: MainWindow, qtbot: 
     assert [o.title for o in workspace.overview.objectives] == ["Grow adoption in EMEA"]
 
 
-def test_winning_an_opportunity_writes_the_ledger(window: MainWindow) -> None:
+def test_winning_an_opportunity_writes_the_ledger(
+    window: MainWindow, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from am_desktop.ui.workspace.won_dialog import WonPreviewDialog
+
+    monkeypatch.setattr(WonPreviewDialog, "exec", lambda _dialog: 1)  # Confirm
     acme = catalog.accounts.find(window.context.store, name="Acme")[0].id
     catalog.opportunities.create(
         window.context.store, {"account_id": acme, "name": "Seats", "amount_cents": 100000}

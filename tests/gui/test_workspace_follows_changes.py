@@ -19,7 +19,7 @@ from pytestqt.qtbot import QtBot
 from am_desktop.services import catalog, notes
 from am_desktop.ui.context import AppContext
 from am_desktop.ui.workspace import AccountWorkspace, WorkspaceTab
-from tests.gui.conftest import TODAY
+from tests.gui.conftest import TODAY, added_on
 
 # The offscreen platform says this whenever a top-level widget is shown; nothing is wrong.
 pytestmark = pytest.mark.qt_log_ignore(
@@ -47,9 +47,11 @@ def acme(context: AppContext) -> int:
 
 @pytest.fixture
 def ivy(context: AppContext, acme: int) -> int:
-    """Acme's champion, never contacted: "gone quiet"."""
+    """Acme's champion, added a year ago and never contacted: "gone quiet"."""
     values = {"account_id": acme, "first_name": "Ivy", "last_name": "Doe", "role": "champion"}
-    return catalog.contacts.create(context.store, values).id
+    contact = catalog.contacts.create(context.store, values).id
+    added_on(context.store, [contact], TODAY.replace(year=TODAY.year - 1))
+    return contact
 
 
 @pytest.fixture

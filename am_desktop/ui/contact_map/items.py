@@ -126,6 +126,8 @@ class ContactCard(QGraphicsItem):
             facts.append(f"relationship {node.relationship_strength}/5")
         lines.append(" · ".join(facts))
         contacted = fmt.ago(today, node.last_contacted_at)
+        if node.is_new(today, self.cadence_days):
+            contacted = "not yet (new contact)"
         lines.append(f"Last contacted: {contacted}")
         if quiet:
             lines.append(
@@ -182,24 +184,35 @@ class ContactCard(QGraphicsItem):
         text_width = width - text_left - _PAD - (16 if self.quiet else 0)
         text = palette.color(QPalette.ColorRole.Text)
         muted = palette.color(QPalette.ColorRole.PlaceholderText)
-        base_font = self.scene().font() if self.scene() else QFont()
-        name_font = QFont(base_font)
-        name_font.setPointSizeF(10)
-        name_font.setBold(True)
-        self._draw_text(painter, name_font, text, node.name, QRectF(text_left, 7, text_width, 18))
-        title_font = QFont(base_font)
-        title_font.setPointSizeF(8.5)
+        name_font, title_font, _badge = self.fonts()
+        name_height = QFontMetricsF(name_font).height() + 2
+        title_height = QFontMetricsF(title_font).height() + 2
+        name_box = QRectF(text_left, 6, text_width, name_height)
+        self._draw_text(painter, name_font, text, node.name, name_box)
         self._draw_text(
             painter,
             title_font,
             muted,
             node.title or "No title",
-            QRectF(text_left, 26, text_width, 16),
+            QRectF(text_left, name_box.bottom(), text_width, title_height),
         )
-        self._draw_badge(painter, QPointF(text_left, height - 26))
+        badge_height = QFontMetricsF(self.fonts()[2]).height() + 4
+        self._draw_badge(painter, QPointF(text_left, height - badge_height - 5))
         self._draw_influence(painter, QRectF(width - _PAD - 52, height - 22, 52, 12), muted)
         if self.quiet:
             _draw_clock(painter, QPointF(width - _PAD - 6, 14), QColor(_QUIET_COLOUR))
+
+    def fonts(self) -> tuple[QFont, QFont, QFont]:
+        """The name's, the title's and the role badge's fonts: the app's own size (the map
+        opens at 100 %, so a card reads like the rest of the window)."""
+        base = self.scene().font() if self.scene() else QFont()
+        size = base.pointSizeF() if base.pointSizeF() > 0 else 10.0
+        name, title, badge = QFont(base), QFont(base), QFont(base)
+        for font in (name, title, badge):
+            font.setPointSizeF(size)
+        name.setBold(True)
+        badge.setBold(True)
+        return name, title, badge
 
     def _draw_text(
         self, painter: QPainter, font: QFont, colour: QColor, text: str, box: QRectF
@@ -217,9 +230,7 @@ class ContactCard(QGraphicsItem):
 
     def _draw_badge(self, painter: QPainter, origin: QPointF) -> None:
         role = self.node.role
-        font = QFont(self.scene().font() if self.scene() else QFont())
-        font.setPointSizeF(7.5)
-        font.setBold(True)
+        font = self.fonts()[2]
         metrics = QFontMetricsF(font)
         label = role.label if role else "No role"
         box = QRectF(origin, metrics.size(0, label)).adjusted(0, 0, 14, 4)

@@ -12,8 +12,8 @@ from am_desktop.ui.contact_map.scene import ContactMapScene
 
 MIN_ZOOM = 0.15
 MAX_ZOOM = 3.0
-#: Below this zoom a card's name is hard to read; a map first opens no smaller.
-READABLE_ZOOM = 0.6
+#: A map first opens no smaller: its cards' text is then the size of the window's text.
+READABLE_ZOOM = 1.0
 _STEP = 1.2
 
 

@@ -21,6 +21,7 @@ from PySide6.QtWidgets import (
 )
 
 from am_desktop.ui.contact_map.contacts_tab import MAP_SHORTCUTS
+from am_desktop.ui.window.actions import STEADY_LABEL
 
 #: Shortcuts that belong to a view rather than a menu: (what it does, key sequence).
 EXTRA_SHORTCUTS: tuple[tuple[str, str], ...] = (
@@ -57,7 +58,8 @@ def menu_shortcuts(window: QMainWindow) -> list[tuple[str, str]]:
                 continue
             keys = native_text(action.shortcuts())
             if keys:
-                found.append((plain_text(action.text()), keys))
+                label = action.property(STEADY_LABEL) or plain_text(action.text())
+                found.append((str(label), keys))
 
     visit(window.menuBar().actions())
     return found

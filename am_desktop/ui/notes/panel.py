@@ -44,7 +44,7 @@ def note_columns(*, show_account: bool) -> tuple[Column[NoteRow, None], ...]:
 
     def text(row: NoteRow, _env: None) -> str:
         where = f"{row.account_name} · " if show_account else ""
-        title = row.title or row.kind.label
+        title = row.heading
         preview = elide_words(row.preview, 90) or "(empty)"
         return f"{title}\n{where}{row.kind.label} · {fmt.day(row.occurred_at)}\n{preview}"
 
@@ -88,6 +88,8 @@ class NotesPanel(QWidget):
             else "No note matches these filters. Choose an account and press Ctrl+N to start "
             "one, or Ctrl+Shift+N for a quick note from anywhere.",
         )
+        #: Notes are listed but none is open: the editor would show an empty form.
+        self.unselected = EmptyState(title="No note selected")
         self.pages = QStackedWidget(self)
         self.new_button = QPushButton("New note", self)
         self.new_button.setToolTip("Start a note (Ctrl+N)")
@@ -130,6 +132,7 @@ class NotesPanel(QWidget):
         left_layout.addWidget(self.list)
         self.pages.addWidget(self.editor)
         self.pages.addWidget(self.empty)
+        self.pages.addWidget(self.unselected)
         splitter = QSplitter(Qt.Orientation.Horizontal, self)
         splitter.addWidget(left)
         splitter.addWidget(self.pages)
@@ -231,9 +234,24 @@ class NotesPanel(QWidget):
         self._show_page()
 
     def _show_page(self) -> None:
-        has_notes = self.model.rowCount() > 0 or self.editor.account_id is not None
-        self.pages.setCurrentWidget(self.editor if has_notes else self.empty)
+        """The editor with a note in it; else what to do: pick one, or start one."""
+        if self.editor.account_id is not None:
+            self.pages.setCurrentWidget(self.editor)
+        elif self.model.rowCount() > 0:
+            self.unselected.show_message("No note selected", self._unselected_text())
+            self.pages.setCurrentWidget(self.unselected)
+        else:
+            self.pages.setCurrentWidget(self.empty)
         self.archive_button.setEnabled(self.editor.note is not None)
+
+    def _unselected_text(self) -> str:
+        """Ctrl+N starts a note for this account, or the account chosen in the filter."""
+        if self.account_id is not None or self.account_filter.currentData() is not None:
+            return "Select a note or press Ctrl+N for a new one."
+        return (
+            "Select a note, or choose an account above and press Ctrl+N for a new one "
+            "(Ctrl+Shift+N: a quick note for any account)."
+        )
 
     def _select(self, note_id: int) -> None:
         row = self.model.row_of(note_id)
@@ -317,6 +335,7 @@ class NotesPanel(QWidget):
         self.editor.flush()
         self.undo.push(ArchiveCommand(self.context, catalog.notes, [note.id], True))
         self.editor.clear()
+        self._show_page()
 
     def flush(self) -> None:
         """Save the note being edited (the tab or window is closing)."""

@@ -6,8 +6,8 @@ It saves as it goes like any note, and stays on top while the call goes on.
 
 from __future__ import annotations
 
-from PySide6.QtCore import Qt
-from PySide6.QtGui import QCloseEvent, QKeySequence, QShortcut
+from PySide6.QtCore import QPoint, QRect, Qt
+from PySide6.QtGui import QCloseEvent, QGuiApplication, QKeySequence, QShortcut
 from PySide6.QtWidgets import QLabel, QVBoxLayout, QWidget
 
 from am_desktop.services import notes
@@ -48,7 +48,7 @@ class QuickCapture(QWidget):
         from am_desktop.ui.palette import AccountPalette
 
         palette = AccountPalette(context, parent=parent)
-        palette.setWindowTitle("Quick note for which account?")
+        palette.set_heading("Quick note for which account?")
         palette.account_chosen.connect(lambda chosen: cls(context, parent).start(chosen))
         palette.popup()
 
@@ -66,10 +66,26 @@ class QuickCapture(QWidget):
     def _on_loaded(self, account_id: int, people: tuple[tuple[int, str], ...], name: str) -> None:
         self.heading.setText(f"Note for {name}")
         self.editor.new_note(account_id, list(people))
+        self.place()
         self.show()
         self.raise_()
         self.activateWindow()
         self.editor.body.setFocus()
+
+    def place(self) -> None:
+        """Centre the window over the app's window (else on the screen), kept on the screen
+        (a new top-level window would open at the screen's top-left corner)."""
+        parent = self.parentWidget()
+        over = parent.window() if parent is not None else None
+        screen = (over.screen() if over is not None else None) or QGuiApplication.primaryScreen()
+        area = screen.availableGeometry() if screen is not None else QRect(0, 0, 1280, 720)
+        centre = over.frameGeometry().center() if over is not None else area.center()
+        frame = QRect(QPoint(0, 0), self.size().boundedTo(area.size()))
+        frame.moveCenter(centre)
+        left = max(area.left(), min(frame.left(), area.right() - frame.width()))
+        top = max(area.top(), min(frame.top(), area.bottom() - frame.height()))
+        self.resize(frame.size())
+        self.move(left, top)
 
     def _on_editor_reload_requested(self, note_id: int) -> None:
         self.context.tasks.submit(

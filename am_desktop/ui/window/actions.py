@@ -18,6 +18,10 @@ from am_desktop.ui.sync_status import SyncController
 from am_desktop.ui.window.views import VIEWS, ViewKey
 from am_desktop.ui.window.workspace_tabs import WorkspaceTabs
 
+#: The property an action whose text changes as the app runs ("Undo Close renewal") keeps its
+#: steady name in, for the shortcuts list.
+STEADY_LABEL = "steadyLabel"
+
 
 class Commands(Protocol):
     """What the menus run: the window's commands and parts."""
@@ -199,6 +203,8 @@ def _action(window: QMainWindow, commands: Commands, act: Act) -> QAction:
 def _undo_redo(window: QMainWindow, stack: QUndoStack) -> list[QAction]:
     undo = stack.createUndoAction(window, "&Undo")
     undo.setShortcut(QKeySequence("Ctrl+Z"))
+    undo.setProperty(STEADY_LABEL, "Undo")  # the menu says "Undo Close renewal"
     redo = stack.createRedoAction(window, "&Redo")
     redo.setShortcuts([QKeySequence("Ctrl+Shift+Z"), QKeySequence("Ctrl+Y")])
+    redo.setProperty(STEADY_LABEL, "Redo")
     return [undo, redo]

@@ -79,17 +79,28 @@ class RecordEditing:
                 return getattr(record, name)
         return None
 
-    def create(self, service: EntityService[Any, Any], values: dict[str, object]) -> None:
-        """Add a record at this account (undo archives it)."""
+    def create(
+        self,
+        service: EntityService[Any, Any],
+        values: dict[str, object],
+        table: RecordTable | None = None,
+    ) -> None:
+        """Add a record at this account (undo archives it); ``table`` then selects it and
+        edits its first cell once it shows it."""
         values = {"account_id": self.account_id, **values}
         store = self.context.store
         self.context.tasks.submit(
             lambda _p: service.create(store, values),
             lane=Lane.WRITE,
             receiver=self._owner,
-            on_done=lambda record: self.created(service, record.id),
+            on_done=lambda record: self.created(service, record.id, table),
         )
 
-    def created(self, service: EntityService[Any, Any], record_id: int) -> None:
-        """A record was added (by :meth:`create` or a service call): one step to undo."""
+    def created(
+        self, service: EntityService[Any, Any], record_id: int, table: RecordTable | None = None
+    ) -> None:
+        """A record was added (by :meth:`create` or a service call): one step to undo; the
+        new row is edited in ``table``."""
         self.undo.push(CreateCommand(self.context, service, record_id))
+        if table is not None:
+            table.edit_when_shown(record_id)

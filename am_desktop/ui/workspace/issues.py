@@ -72,7 +72,9 @@ class IssuesTab(WorkspacePart):
     @Slot()
     def _on_add_requested(self) -> None:
         self.editing.create(
-            catalog.escalations, {"title": "New issue", "opened_on": self.context.today()}
+            catalog.escalations,
+            {"title": "New issue", "opened_on": self.context.today()},
+            self.issues,
         )
 
     @Slot()

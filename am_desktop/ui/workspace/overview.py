@@ -129,17 +129,21 @@ class OverviewTab(WorkspacePart):
         editing.wire(
             self.objectives,
             catalog.objectives,
-            add=lambda: editing.create(catalog.objectives, {"title": "New objective"}),
+            add=lambda: editing.create(
+                catalog.objectives, {"title": "New objective"}, self.objectives
+            ),
         )
         editing.wire(
             self.risks,
             catalog.risks,
-            add=lambda: editing.create(catalog.risks, {"description": "New risk"}),
+            add=lambda: editing.create(catalog.risks, {"description": "New risk"}, self.risks),
         )
         editing.wire(
             self.whitespace,
             catalog.whitespace,
-            add=lambda: editing.create(catalog.whitespace, {"product": "New product"}),
+            add=lambda: editing.create(
+                catalog.whitespace, {"product": "New product"}, self.whitespace
+            ),
         )
         self.timeline.itemActivated.connect(self._on_timeline_item_activated)
 

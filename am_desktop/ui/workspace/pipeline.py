@@ -18,6 +18,7 @@ from am_desktop.ui.context import AppContext
 from am_desktop.ui.record_table import Field, RecordTable
 from am_desktop.ui.workspace.editing import RecordEditing
 from am_desktop.ui.workspace.part import WorkspacePart
+from am_desktop.ui.workspace.won_dialog import WonPreviewDialog, won_message
 
 OPPORTUNITY_FIELDS = (
     Field("name", "Opportunity", width=250),
@@ -51,8 +52,8 @@ class PipelineTab(WorkspacePart):
             "No expansion opportunities yet. Add an upsell or cross-sell to track it to close.",
             "Add opportunity",
         )
-        self.won_button = self.opportunities.add_button_for("Mark won")
-        self.lost_button = self.opportunities.add_button_for("Mark lost")
+        self.won_button = self.opportunities.add_button_for("Mark won…", self._all_open)
+        self.lost_button = self.opportunities.add_button_for("Mark lost", self._all_open)
         layout = QVBoxLayout(self)
         layout.setContentsMargins(10, 10, 10, 10)
         layout.addWidget(self.opportunities)
@@ -60,7 +61,9 @@ class PipelineTab(WorkspacePart):
         self.editing.wire(
             self.opportunities,
             catalog.opportunities,
-            add=lambda: self.editing.create(catalog.opportunities, {"name": "New opportunity"}),
+            add=lambda: self.editing.create(
+                catalog.opportunities, {"name": "New opportunity"}, self.opportunities
+            ),
         )
         self.won_button.clicked.connect(lambda: self.close_selected(won=True))
         self.lost_button.clicked.connect(lambda: self.close_selected(won=False))
@@ -79,18 +82,36 @@ class PipelineTab(WorkspacePart):
         self.opportunities.model.currency = self.context.settings.prefs.currency
         self.opportunities.set_records(records)
 
+    def _record(self, record_id: int) -> r.OpportunityRecord | None:
+        return next((o for o in self.records or () if o.id == record_id), None)
+
+    def _all_open(self, ids: list[int]) -> bool:
+        """Whether every selected opportunity is still open (won and lost close it)."""
+        return all((o := self._record(i)) is not None and not o.stage.is_closed for i in ids)
+
     def close_selected(self, *, won: bool) -> None:
-        """Mark the selected open opportunities won or lost (each one step to undo)."""
+        """Mark the selected open opportunities won or lost (each one step to undo); a win
+        first shows the expansion it writes to the ARR ledger, and is written on Confirm."""
         today, store = self.context.today(), self.context.store
+        currency = self.context.settings.prefs.currency
         for record_id in self.opportunities.selected_ids():
-            stage = self.editing.current(self.opportunities, record_id, "stage")
-            if not isinstance(stage, OpportunityStage) or stage.is_closed:
+            record = self._record(record_id)
+            if record is None or record.stage.is_closed:
                 continue
-            self.undo.push(
-                CallCommand(
-                    self.context,
-                    "Mark opportunity won" if won else "Mark opportunity lost",
-                    partial(pipeline.close_opportunity, store, record_id, won=won, on=today),
-                    partial(pipeline.reopen_opportunity, store, record_id, stage),
-                )
+            on = today
+            if won:
+                dialog = WonPreviewDialog(record, currency, today, self)
+                if not dialog.exec():
+                    continue
+                on = dialog.won_on()
+            command = CallCommand(
+                self.context,
+                "Mark opportunity won" if won else "Mark opportunity lost",
+                partial(pipeline.close_opportunity, store, record_id, won=won, on=on),
+                partial(pipeline.reopen_opportunity, store, record_id, record.stage),
             )
+            command.explain = lambda error: self.opportunities.show_error(error.user_message)
+            if won:
+                message = won_message(record.amount_cents, currency)
+                command.done = partial(self.context.messages.info, message)
+            self.undo.push(command)

@@ -75,10 +75,16 @@ class RenewalsTab(WorkspacePart):
             "Renewals",
             RENEWAL_FIELDS,
             "Each contract's renewal appears here once the contract is added.",
-            "",
+            None,  # a renewal comes with its contract
         )
-        self.close_renewal_button = self.renewals.add_button_for("Close renewal…")
-        self.reopen_button = self.renewals.add_button_for("Re-open")
+        self.close_renewal_button = self.renewals.add_button_for(
+            "Close renewal…", lambda ids: self._stage_is(ids, closed=False)
+        )
+        self.reopen_button = self.renewals.add_button_for(
+            "Re-open", lambda ids: self._stage_is(ids, closed=True)
+        )
+        self.close_renewal_button.setToolTip("Mark the selected open renewal renewed or churned")
+        self.reopen_button.setToolTip("Take back the selected closed renewal's outcome")
         layout = QVBoxLayout(self)
         layout.setContentsMargins(10, 10, 10, 10)
         layout.addWidget(self.contracts, 2)
@@ -125,8 +131,17 @@ class RenewalsTab(WorkspacePart):
             lambda _p: renewals.add_contract(store, account_id, today),
             lane=Lane.WRITE,
             receiver=self,
-            on_done=lambda contract_id: self.editing.created(catalog.contracts, contract_id),
+            on_done=lambda contract_id: self.editing.created(
+                catalog.contracts, contract_id, self.contracts
+            ),
         )
+
+    def _stage_is(self, ids: list[int], *, closed: bool) -> bool:
+        """Whether exactly one renewal is selected and it is closed (or open)."""
+        if len(ids) != 1 or self.data is None:
+            return False
+        line = next((line for line in self.data.renewals if line.id == ids[0]), None)
+        return line is not None and line.stage.is_closed == closed
 
     def _selected_renewal(self) -> RenewalLine | None:
         ids = self.renewals.selected_ids()

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from datetime import UTC, date, datetime
 
 import pytest
@@ -107,3 +108,25 @@ def test_choices_accept_labels_values_and_crm_spellings() -> None:
     assert parse_choice(NoteKind, "QBR") is NoteKind.QBR
     with pytest.raises(ValueError, match="enterprise, mid-market, smb"):
         parse_choice(Segment, "huge")
+
+
+@pytest.mark.parametrize(
+    "text",
+    ["+1 (415) 555-0100", "020 7946 0958 x 12", "+44 20 7946 0958 ext. 4", "555.123.4567"],
+)
+def test_a_phone_number_is_kept_as_written(text: str) -> None:
+    assert values.parse_phone(f"  {text} ") == text
+
+
+@pytest.mark.parametrize(
+    ("text", "says"),
+    [
+        ("a@b.com", "'a@b.com' is an e-mail address, not a phone number"),
+        ("call me", "'call me' is not a phone number: use digits, spaces and + ( ) - . /"),
+        ("0800 FLOWERS", "is not a phone number"),
+        ("ext 12", "is not a phone number"),
+    ],
+)
+def test_a_phone_number_refuses_addresses_and_words(text: str, says: str) -> None:
+    with pytest.raises(ValueError, match=re.escape(says)):
+        values.parse_phone(text)

@@ -6,6 +6,7 @@ command-line tools never pay for Qt.
 
 from __future__ import annotations
 
+import contextlib
 import logging
 import logging.handlers
 import os
@@ -102,10 +103,8 @@ def exit_now(code: int) -> None:
     freeing Qt and library objects nobody will use) or waiting for a read still running."""
     logging.shutdown()
     for stream in (sys.stdout, sys.stderr):
-        try:
+        with contextlib.suppress(OSError, ValueError):  # closed or gone: nothing to say
             stream.flush()
-        except (OSError, ValueError):  # closed or gone: nothing left to say there
-            pass
     os._exit(code)
 
 

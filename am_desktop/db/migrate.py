@@ -231,6 +231,12 @@ def prepare_database(path: Path, *, check_budget_s: float = QUICK_CHECK_BUDGET_S
         from am_desktop.db.backup import backup_before_migration
 
         backup_before_migration(path, revision)
+    if revision is None and not read_header(path):
+        from am_desktop.db import empty_schema
+
+        log.db.info("creating %s at %s", path, HEAD_REVISION)
+        empty_schema.create(path)  # a new file has no history to replay: no Alembic
+        return True
     log.db.info("upgrading %s from %s to %s", path, revision or "empty", HEAD_REVISION)
     upgrade(path)
     return True

@@ -102,12 +102,23 @@ def _movement(
     )
 
 
+def next_term_name(name: str | None, year: int, following_year: int) -> str | None:
+    """The following term's name: a name that ends in its term's start year (``year``, as in
+    "Platform subscription 2025") ends in the following term's instead; any other is kept."""
+    if name is None:
+        return None
+    stem, _, last = name.rpartition(" ")
+    if stem and last == str(year):
+        return f"{stem} {following_year}"
+    return name
+
+
 def _start_next_term(session: Session, contract: Contract, arr: int) -> None:
     """The following term: the same length, starting the day after, at the renewed ARR."""
     start, end = next_term(contract.start_date, contract.end_date)
     following = Contract(
         account_id=contract.account_id,
-        name=contract.name,
+        name=next_term_name(contract.name, contract.start_date.year, start.year),
         start_date=start,
         end_date=end,
         arr_cents=arr,

@@ -1,8 +1,12 @@
 """``am-desktop seed``: a realistic, deterministic portfolio for demos, tests and benchmarks.
 
 Same seed and same ``today``, same data (uids included). Dates are relative to ``today``:
-two years of notes behind it, renewals spread over the 18 months ahead of it. Rows go in
-through the bulk path in batches, parents before children, in one transaction.
+up to two years of notes behind it (never before the customer started), renewals spread over
+the 18 months ahead of it. The story holds together: everything dated happens after the
+customer's first deal, open action items are recent or upcoming (older ones are done), sums
+proposed to a customer are proportionate to what it pays, an account names each risk once, and
+a term's name carries its own start year. Rows go in through the bulk path in batches, parents
+before children, in one transaction.
 """
 
 from __future__ import annotations
@@ -40,6 +44,7 @@ from am_desktop.domain.enums import (
     Tier,
     WhitespaceStatus,
 )
+from am_desktop.domain.timeline import add_months, term_end
 from am_desktop.errors import ValidationError
 from am_desktop.services import seed_vocabulary as v
 from am_desktop.services import summaries
@@ -179,6 +184,11 @@ class _Generator:
         self.used_names: set[str] = set()
         self.used_domains: set[str] = set()
         self.start = today - timedelta(days=730)
+        #: The day the account being made became a customer (nothing of it is dated before).
+        self.since = self.start
+        self.last_contract_arr = 0
+        #: Today's ARR of the account being made (cents; 0 when it has churned).
+        self.arr = 0
 
     # -- helpers ----------------------------------------------------------------------------
 
@@ -250,6 +260,7 @@ class _Generator:
         tier = rng.choices(tuple(Tier), tier_weights[segment])[0]
         cadence = {Tier.STRATEGIC: 14, Tier.KEY: 30, Tier.STANDARD: rng.choice((60, 90))}[tier]
         since = self.today - timedelta(days=rng.randint(200, 6 * 365))
+        self.since = since
         owner = v.OWNERS[0] if rng.random() < 0.7 else self.pick(v.OWNERS)
         account = {
             "name": name,
@@ -266,9 +277,10 @@ class _Generator:
         contacts = self.contacts(account_id, domain, segment)
         arr, churned_on = self.ledger(account_id, segment, since)
         self.contract(account_id, arr, churned_on, segment)
+        self.arr = arr
         last_touch = self.notes(account_id, name, contacts, owner, cadence)
         account["last_touch_at"] = last_touch
-        self.plan(account_id, contacts, name)
+        self.plan(account_id, contacts, name, arr)
         self.signals(account_id, contacts, arr, churned_on, segment)
 
     def contacts(self, account_id: int, domain: str, segment: Segment) -> list[Row]:
@@ -406,9 +418,8 @@ class _Generator:
     ) -> None:
         rng, out, today = self.rng, self.out, self.today
         months = 12 if segment is not Segment.ENTERPRISE else rng.choice((12, 24, 36))
-        # Renewals spread over the next 18 months; a churned account's contract ended then.
-        end = churned_on or today + timedelta(days=rng.randint(1, 540))
-        start = end - timedelta(days=round(months * 30.44)) + timedelta(days=1)
+        start, end = self.current_term(months, churned_on)
+        self.last_contract_arr = arr or rng.randint(40, 400) * 100_00
         contract_id = out.add(
             m.Contract,
             {
@@ -416,7 +427,7 @@ class _Generator:
                 "name": f"{rng.choice(_CONTRACT_NAMES)} {start.year}",
                 "start_date": start,
                 "end_date": end,
-                "arr_cents": arr if arr else rng.randint(40, 400) * 100_00,
+                "arr_cents": self.last_contract_arr,
                 "currency": "USD",
                 "auto_renew": rng.random() < (0.7 if segment is Segment.SMB else 0.3),
                 "notice_days": rng.choice((30, 60, 60, 90)),
@@ -454,19 +465,46 @@ class _Generator:
             }
         out.add(m.Renewal, {"contract_id": contract_id, **renewal})
 
+    def current_term(self, months: int, churned_on: date | None) -> tuple[date, date]:
+        """The term running today (or the one a churned customer left in): terms follow one
+        another from the customer's first day, so renewals fall on its anniversaries and spread
+        over the months ahead. A multi-year term that would end more than 18 months out is
+        a one-year term instead."""
+        last = churned_on or self.today
+        while True:
+            start, count = self.since, 0
+            end = term_end(start, months)
+            while end < last:
+                count += 1
+                start = add_months(self.since, months * count)
+                end = term_end(start, months)
+            if churned_on is not None:
+                return start, churned_on
+            if months == 12 or end <= self.today + timedelta(days=540):
+                return start, end
+            months = 12
+
     def notes(
-        self, account_id: int, account: str, contacts: list[Row], owner: str, cadence: int
+        self,
+        account_id: int,
+        account: str,
+        contacts: list[Row],
+        owner: str,
+        cadence: int,
     ) -> datetime | None:
-        """Two years of notes; returns the newest one's time (the account's last touch)."""
+        """Up to two years of notes, none before the customer started; returns the newest
+        one's time (the account's last touch)."""
         rng, out, today = self.rng, self.out, self.today
         count = max(1, round(rng.gauss(self.scale.notes_per_account, 15)))
         last_day = (
             today if rng.random() < 0.75 else today - timedelta(days=cadence + rng.randint(1, 60))
         )
-        days = sorted(self.day_between(self.start, last_day) for _ in range(count))
+        # Three days' margin: a weekend note moves back to the Friday before it.
+        first_day = max(self.start, self.since + timedelta(days=3))
+        days = sorted(self.day_between(first_day, last_day) for _ in range(count))
+        risks_named: set[int] = set()
         kinds = [kind for kind, _ in _KIND_WEIGHTS]
         weights = [weight for _, weight in _KIND_WEIGHTS]
-        owner_first = owner.split(maxsplit=1)[0].lower()
         engaged = [
             c
             for c in contacts
@@ -509,43 +547,13 @@ class _Generator:
             note_id = out.next_ids[m.Note]
             roll = rng.random()
             if roll < 0.10:
-                due = day + timedelta(days=rng.randint(3, 21))
-                text = fill(self.pick(v.ACTION_ITEMS))
-                extras.append(f"- [ ] {text} @{owner_first} due:{due.isoformat()}")
-                done = due < today - timedelta(days=7) and rng.random() < 0.85
-                out.add(
-                    m.ActionItem,
-                    {
-                        "account_id": account_id,
-                        "note_id": note_id,
-                        "text": text,
-                        "owner": owner,
-                        "due_date": due,
-                        "status": ActionItemStatus.DONE if done else ActionItemStatus.OPEN,
-                        "done_at": datetime.combine(due, time(12), UTC) if done else None,
-                    },
-                )
-            elif roll < 0.14:
-                risk, mitigation = (fill(t) for t in rng.choice(v.RISK_LINES))
-                extras.append(f"{risk} #risk")
-                out.add(
-                    m.AccountRisk,
-                    {
-                        "account_id": account_id,
-                        "description": risk,
-                        "mitigation": mitigation,
-                        "owner": owner,
-                        "severity": rng.choice(tuple(Severity)[:3]),
-                        "status": RiskStatus.OPEN
-                        if day > today - timedelta(days=90)
-                        else RiskStatus.CLOSED,
-                        "note_id": note_id,
-                    },
-                )
+                extras.append(self.action_item(account_id, note_id, day, fill, owner))
+            elif roll < 0.14 and len(risks_named) < len(v.RISK_LINES):
+                extras.append(self.risk(account_id, note_id, day, fill, owner, named=risks_named))
             elif roll < 0.17:
                 idea = fill(self.pick(v.EXPANSION_LINES))
                 extras.append(f"{idea} #expansion")
-                self.opportunity(account_id, fill, day, stub=True)
+                self.opportunity(account_id, fill, day, self.arr, stub=True)
             elif roll < 0.22:
                 feedback = fill(self.pick(v.FEEDBACK_LINES))
                 extras.append(f"{feedback} #feedback")
@@ -579,6 +587,74 @@ class _Generator:
             newest = when if newest is None else max(newest, when)
         return newest
 
+    def action_item(
+        self, account_id: int, note_id: int, day: date, fill: Callable[[str], str], owner: str
+    ) -> str:
+        """An action item agreed in the note of ``day``; the note's line for it."""
+        rng, today = self.rng, self.today
+        due = day + timedelta(days=rng.randint(3, 45))
+        text = fill(self.pick(v.ACTION_ITEMS))
+        done = self.action_done(due)
+        self.out.add(
+            m.ActionItem,
+            {
+                "account_id": account_id,
+                "note_id": note_id,
+                "text": text,
+                "owner": owner,
+                "due_date": due,
+                "status": ActionItemStatus.DONE if done else ActionItemStatus.OPEN,
+                "done_at": datetime.combine(min(due, today), time(12), UTC) if done else None,
+            },
+        )
+        box = "x" if done else " "
+        handle = owner.split(maxsplit=1)[0].lower()
+        return f"- [{box}] {text} @{handle} due:{due.isoformat()}"
+
+    def risk(
+        self,
+        account_id: int,
+        note_id: int,
+        day: date,
+        fill: Callable[[str], str],
+        owner: str,
+        *,
+        named: set[int],
+    ) -> str:
+        """A risk raised in the note of ``day``, one the account has not named yet (``named``:
+        the risk lines it has); the note's line for it."""
+        rng = self.rng
+        line = rng.randrange(len(v.RISK_LINES))
+        while line in named:
+            line = (line + 1) % len(v.RISK_LINES)
+        named.add(line)
+        risk, mitigation = (fill(t) for t in v.RISK_LINES[line])
+        self.out.add(
+            m.AccountRisk,
+            {
+                "account_id": account_id,
+                "description": risk,
+                "mitigation": mitigation,
+                "owner": owner,
+                "severity": rng.choice(tuple(Severity)[:3]),
+                "status": RiskStatus.OPEN
+                if day > self.today - timedelta(days=90)
+                else RiskStatus.CLOSED,
+                "note_id": note_id,
+            },
+        )
+        return f"{risk} #risk"
+
+    def action_done(self, due: date) -> bool:
+        """Whether an action item due on ``due`` is done today: anything due more than two
+        weeks ago is; of the last two weeks', most are (a few stay open, days overdue); of the
+        upcoming ones, a few are done early."""
+        if due < self.today - timedelta(days=14):
+            return True
+        if due < self.today:
+            return self.rng.random() < 0.6
+        return self.rng.random() < 0.1
+
     def filler(self, ctx: dict[str, Any]) -> Callable[[str], str]:
         """A formatter whose placeholders are fixed for one note (so it stays coherent)."""
         values = {**ctx}
@@ -598,8 +674,10 @@ class _Generator:
         return lambda template: template.format_map(values)
 
     def opportunity(
-        self, account_id: int, fill: Callable[[str], str], day: date, *, stub: bool
+        self, account_id: int, fill: Callable[[str], str], day: date, arr: int, *, stub: bool
     ) -> None:
+        """An upsell or cross-sell raised on ``day`` (after the customer started), worth 5 to
+        40 % of what the account pays."""
         rng, today = self.rng, self.today
         if stub:
             stage = (
@@ -628,14 +706,20 @@ class _Generator:
                 "kind": rng.choice((OpportunityKind.UPSELL, OpportunityKind.CROSS_SELL)),
                 "name": fill(self.pick(v.OPPORTUNITY_NAMES)),
                 "product": self.pick(v.PRODUCTS),
-                "amount_cents": rng.randint(20, 800) * 100_00 // 10 * 10,
+                "amount_cents": self.share_of(arr, 5, 40),
                 "stage": stage,
                 "probability": probability,
                 "close_date": close,
             },
         )
 
-    def plan(self, account_id: int, contacts: list[Row], account: str) -> None:
+    def share_of(self, arr: int, low: int, high: int) -> int:
+        """``low``–``high`` % of ``arr`` (a churned account's last contract value when 0), in
+        whole hundreds of dollars and at least $500."""
+        base = arr or self.last_contract_arr
+        return max(500_00, base * self.rng.randint(low, high) // 100 // 100_00 * 100_00)
+
+    def plan(self, account_id: int, contacts: list[Row], account: str, arr: int) -> None:
         rng, out, today = self.rng, self.out, self.today
         fill = self.filler(
             {
@@ -656,20 +740,20 @@ class _Generator:
                     "due_date": today + timedelta(days=rng.randint(30, 360)),
                 },
             )
-        for product in rng.sample(v.PRODUCTS, rng.randint(1, 4)):
+        # Whitespace is for customers who pay something; each product 10 to 60 % of their ARR.
+        for product in rng.sample(v.PRODUCTS, rng.randint(1, 4)) if arr else ():
             out.add(
                 m.WhitespaceProduct,
                 {
                     "account_id": account_id,
                     "product": product,
                     "status": rng.choice(tuple(WhitespaceStatus)),
-                    "estimated_arr_cents": rng.randint(5, 200) * 1000_00,
+                    "estimated_arr_cents": min(arr, self.share_of(arr, 10, 60)),
                 },
             )
         for _ in range(rng.randint(0, 2)):
-            self.opportunity(
-                account_id, fill, today - timedelta(days=rng.randint(0, 200)), stub=False
-            )
+            raised = max(self.since, today - timedelta(days=rng.randint(0, 200)))
+            self.opportunity(account_id, fill, raised, arr, stub=False)
 
     def signals(
         self,
@@ -684,7 +768,7 @@ class _Generator:
             {"contact": "the customer", "contact2": "the team", "owner": v.OWNERS[0], "account": ""}
         )
         for _ in range(rng.choices((0, 1, 2, 3), (35, 35, 20, 10))[0]):
-            opened = self.day_between(self.start, today)
+            opened = self.day_between(max(self.start, self.since), today)
             resolved = opened + timedelta(days=rng.randint(1, 45))
             is_open = resolved > today or rng.random() < 0.08
             out.add(
@@ -721,7 +805,7 @@ class _Generator:
             Sentiment.SKEPTIC: (2, 7),
             Sentiment.DETRACTOR: (0, 5),
         }
-        survey_day = self.start + timedelta(days=rng.randint(0, 60))
+        survey_day = max(self.start, self.since) + timedelta(days=rng.randint(0, 60))
         while survey_day <= (churned_on or today):
             for contact in rng.sample(contacts, min(len(contacts), rng.randint(1, 3))):
                 low, high = sentiment_score[contact["sentiment"]]
@@ -748,7 +832,10 @@ class _Generator:
         seats = max(5, (arr or 20_000_00) // seat_price)
         adoption = rng.uniform(0.35, 0.95)
         trend = rng.uniform(-0.012, 0.015)
-        month = date(self.start.year, self.start.month, 1)
+        first = max(self.start, self.since)
+        month = date(first.year, first.month, 1)
+        if month < first:
+            month = (month + timedelta(days=32)).replace(day=1)
         while month <= today and (churned_on is None or month <= churned_on):
             adoption = min(1.0, max(0.05, adoption + trend + rng.uniform(-0.03, 0.03)))
             out.add(

@@ -21,7 +21,7 @@ from am_desktop.ui.accounts_view import AccountsView, AccountTableModel
 from am_desktop.ui.context import AppContext
 from am_desktop.ui.settings import Layout
 from am_desktop.ui.sync_status import SyncController
-from am_desktop.ui.tasks import Lane
+from am_desktop.ui.tasks import QUIT_READS_WAIT_MS, Lane
 from am_desktop.ui.window.accounts_list import AccountsList
 from am_desktop.ui.window.actions import ActionKey, build_menus
 from am_desktop.ui.window.alerts import RenewalAlerts
@@ -434,7 +434,7 @@ class MainWindow(QMainWindow):
         self.sync.timer.stop()
         if self.conflict_dialog is not None:
             self.conflict_dialog.close()
-        self.context.tasks.shutdown()
+        self.context.tasks.shutdown(reads_ms=QUIT_READS_WAIT_MS)
         super().closeEvent(event)
 
     def _notes_panels(self) -> list[NotesPanel]:

@@ -81,7 +81,15 @@ class TaskRunner(Protocol):
         """
         ...
 
-    def shutdown(self) -> None: ...
+    def shutdown(self, *, reads_ms: int = -1) -> bool:
+        """Let writes finish and wait for other work at most ``reads_ms`` (-1: until done);
+        whether nothing runs any more."""
+        ...
+
+
+#: How long quitting waits for reads and exports still running (ms): their answers would reach
+#: no window, and writes are always waited for.
+QUIT_READS_WAIT_MS = 200
 
 
 class _Answer(enum.Enum):
@@ -300,15 +308,23 @@ class ThreadTaskRunner(QObject):
         self._pools[lane].start(_Job(work, post, cancel, stopping))
 
     @Slot()
-    def shutdown(self) -> None:
+    def shutdown(self, *, reads_ms: int = -1) -> bool:
         """Drop queued reads and exports, let queued writes finish (nothing typed is lost),
-        and wait until no work runs."""
+        and wait for the reads, exports and network work still running at most ``reads_ms``
+        (-1: until they end). Quitting passes a bound: a read's answer is of no use to a
+        window that is gone, and the process ends without it.
+
+        Returns:
+            Whether no work runs any more.
+        """
         self._stopping.set()
         try:
-            for pool in self._pools.values():
-                pool.waitForDone()
+            idle = self._pools[Lane.WRITE].waitForDone()
+            for lane in (Lane.READ, Lane.NET):
+                idle = self._pools[lane].waitForDone(reads_ms) and idle
         finally:
             self._stopping.clear()
+        return idle
 
 
 class InlineTaskRunner:
@@ -352,5 +368,6 @@ class InlineTaskRunner:
         else:
             self._ledger.deliver(number, _Answer.DONE, result)
 
-    def shutdown(self) -> None:
+    def shutdown(self, *, reads_ms: int = -1) -> bool:
         """Nothing runs in the background."""
+        return True

@@ -306,3 +306,31 @@ def test_inline_a_failure_with_no_handler_is_raised() -> None:
 
     with pytest.raises(LookupError):
         InlineTaskRunner().submit(fails, lane=Lane.WRITE)
+
+
+# ------------------------------------------------------------------------ quitting
+
+
+def test_quitting_waits_for_writes_but_not_for_a_running_read(
+    qtbot: QtBot, runner: ThreadTaskRunner
+) -> None:
+    """Quit is prompt: a read still running is given a bounded wait, a write is finished."""
+    read_gate, write_gate = threading.Event(), threading.Event()
+    read_started, wrote = threading.Event(), threading.Event()
+
+    def read(_progress: object) -> None:
+        read_started.set()
+        read_gate.wait()
+
+    def write(_progress: object) -> None:
+        write_gate.wait()
+        wrote.set()
+
+    runner.submit(read, lane=Lane.READ)
+    runner.submit(write, lane=Lane.WRITE)
+    qtbot.waitUntil(read_started.is_set)
+    write_gate.set()
+    assert runner.shutdown(reads_ms=10) is False  # the read still runs: not waited for
+    assert wrote.is_set(), "the write finished before shutdown returned"
+    read_gate.set()
+    assert runner.shutdown() is True

@@ -26,7 +26,7 @@ def may_close(parent: QWidget, context: AppContext, editors: Sequence[NoteEditor
     """Whether the window may close now: all text is stored, or kept for the next start."""
     for editor in editors:
         editor.flush()
-    context.tasks.shutdown()  # queued writes finish...
+    context.tasks.shutdown(reads_ms=0)  # queued writes finish (reads are not waited for)...
     QCoreApplication.sendPostedEvents()  # ...and their answers arrive before we ask
     return settle(parent, context, editors)
 

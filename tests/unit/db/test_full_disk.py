@@ -101,7 +101,9 @@ def test_copies_left_by_a_killed_upgrade_are_removed(
 def test_a_new_database_on_a_full_disk_is_said_and_not_left_behind(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
 ) -> None:
-    monkeypatch.setattr(migrate, "upgrade", _no_space)
+    from am_desktop.db import empty_schema
+
+    monkeypatch.setattr(empty_schema, "create", _no_space)  # a new file is made from the script
     path = tmp_path / "new.sqlite3"
     code = main(["seed", "--db", str(path)])
     err = capsys.readouterr().err

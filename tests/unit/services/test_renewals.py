@@ -239,3 +239,18 @@ def test_a_closed_renewal_records_its_time_to_renewal(store: Store, acme: int) -
     with store.read() as session:
         (line,) = renewals.account_renewals(session, acme)
     assert line.days_to_renewal == 30  # closed a month early
+
+
+@pytest.mark.parametrize(
+    ("name", "renamed"),
+    [
+        ("Platform subscription 2025", "Platform subscription 2026"),
+        ("Order form 2024 2025", "Order form 2024 2026"),
+        ("Order form 2024", "Order form 2024"),  # not the term's start year: kept
+        ("2025", "2025"),
+        ("Master agreement", "Master agreement"),
+        (None, None),
+    ],
+)
+def test_a_renewed_term_carries_its_own_start_year(name: str | None, renamed: str | None) -> None:
+    assert renewals.next_term_name(name, 2025, 2026) == renamed

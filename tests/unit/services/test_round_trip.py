@@ -19,7 +19,7 @@ from am_desktop.services.transfer.exporter import export_records
 from am_desktop.services.transfer.importer import import_csv
 
 #: A day on which the small seed holds two notes with the same account, time and title.
-TODAY = date(2026, 12, 3)
+TODAY = date(2026, 12, 1)
 #: Kinds whose records the others name: every kind's parents are imported first.
 PARENTS = ("accounts", "contacts")
 

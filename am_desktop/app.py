@@ -95,6 +95,7 @@ def run_gui(db: str | None, *, demo: bool) -> int:
         QTimer.singleShot(0, window.seed_demo_if_empty)
     code = app.exec()
     window.context.close()  # the window drained its writes when it closed
+    window.context.settings.sync()  # nothing of the settings is left to a destructor
     exit_now(code)
     return code  # pragma: no cover - exit_now does not return
 

@@ -47,8 +47,13 @@ def schema_script(path: Path) -> str:
 
 def create(path: Path) -> None:
     """Build the newest schema in the new, empty database at ``path``, in one transaction."""
+    from am_desktop.db.connection import connect
+
     script = SCHEMA_FILE.read_text(encoding="utf-8")
-    connection = sqlite3.connect(path, isolation_level=None)
+    # Configured as every connection of the app is: in WAL from its first byte, as a migrated
+    # file is (otherwise the store's first connection switches it, a write that nobody
+    # announced and that the change watch then takes for another process's).
+    connection = connect(path)
     try:
         connection.executescript(f"BEGIN;\n{script}COMMIT;")
     except BaseException:

@@ -93,3 +93,22 @@ def test_a_created_database_takes_notes_and_finds_them(tmp_path: Path) -> None:
         assert found == (1,)
     finally:
         store.close()
+
+
+def test_a_new_database_is_in_wal_and_opening_it_is_no_news(tmp_path: Path) -> None:
+    """A file made from the script must look like a migrated one: WAL from the start, so the
+    store's first connection writes nothing the change watch would take for another process."""
+    from am_desktop.services.store import open_store
+
+    path = tmp_path / "new.sqlite3"
+    store = open_store(path)
+    try:
+        assert path.read_bytes()[18:20] == b"\x02\x02"  # the header's WAL read/write versions
+        store.changed_elsewhere()  # the watch's baseline
+        with store.raw() as connection:
+            connection.execute("SELECT count(*) FROM account").fetchone()
+        with store.raw(write=True) as connection:
+            connection.execute("SELECT 1").fetchone()
+        assert store.changed_elsewhere() is False
+    finally:
+        store.close()

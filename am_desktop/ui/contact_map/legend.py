@@ -36,6 +36,8 @@ _PAD = 24.0
 #: Space between two entries of the key, and before a group's heading.
 _ENTRY_GAP = 18.0
 _GROUP_GAP = 34.0
+#: Space between two rows of the key.
+_ROW_GAP = 6.0
 #: A symbol's distance from its label.
 _LABEL_GAP = 7.0
 #: The key under the map is at least this wide (a small map's page widens to it).
@@ -144,6 +146,7 @@ class MapKey:
         placed: list[_Placed] = []
         x = y = 0.0
         bold = self._metrics(self.bold_font)
+        step = self.row_height + _ROW_GAP
         for heading, entries in self._groups():
             heading_width = bold.horizontalAdvance(heading) + _LABEL_GAP
             first = entries[0]
@@ -151,17 +154,17 @@ class MapKey:
             if placed and (
                 headings_on_own_line or x + _GROUP_GAP + heading_width + first_width > width
             ):
-                x, y = 0.0, y + self.row_height + (6 if headings_on_own_line else 0)
+                x, y = 0.0, y + step + (_ROW_GAP if headings_on_own_line else 0)
             elif placed:
                 x += _GROUP_GAP
             placed.append(_Placed(QRectF(x, y, heading_width, self.row_height), heading=heading))
             x += heading_width
             if headings_on_own_line:
-                x, y = 0.0, y + self.row_height
+                x, y = 0.0, y + step
             for entry in entries:
                 entry_width = self._entry_width(entry)
                 if x > 0 and x + entry_width > width:
-                    x, y = 0.0, y + self.row_height
+                    x, y = 0.0, y + step
                 placed.append(_Placed(QRectF(x, y, entry_width, self.row_height), entry))
                 x += entry_width + _ENTRY_GAP
         return placed, y + self.row_height

@@ -32,6 +32,8 @@ _MARGIN = 32.0
 _PNG_SCALE = 2.0
 #: A PNG wider or taller than this is drawn smaller (a 200-contact map is still readable).
 _PNG_MAX_SIDE = 8_000
+#: The resolution fonts are measured by on screen and in the PNG (a QImage's default).
+_SVG_DPI = 96
 
 
 def export_map(
@@ -112,6 +114,9 @@ def _svg(scene: ContactMapScene, source: QRectF, heading: MapHeading) -> bytes:
     buffer = QBuffer()
     buffer.open(QIODevice.OpenModeFlag.WriteOnly)
     generator = QSvgGenerator()
+    # At its default 72 dpi a 10 pt font is 10 units tall, a quarter smaller than on screen and
+    # in the PNG, where cards and the key are measured: the screen's 96 dpi keeps them alike.
+    generator.setResolution(_SVG_DPI)
     key = _key(scene, source, heading, generator)
     generator.setOutputDevice(buffer)
     generator.setSize(key.size.toSize())

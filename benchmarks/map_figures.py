@@ -170,7 +170,7 @@ def _drag_and_export(app: Any, store: Any, account: int, folder: Path) -> dict[s
     for suffix in ("svg", "png"):
         target = folder / f"map.{suffix}"
         start = time.perf_counter()
-        drawing = draw_map(scene, target, "bench")
+        drawing = draw_map(scene, target, "Bench account")
         drawn = time.perf_counter()
         write_drawing(drawing, target)
         exports[suffix] = (drawn - start, time.perf_counter() - drawn)

@@ -165,6 +165,7 @@ def test_the_svg_export_names_every_contact(tab: ContactsTab, tmp_path: Path) ->
         for element in ET.parse(tmp_path / "map.svg").iter("{http://www.w3.org/2000/svg}text")
     }
     assert {"Cleo Doe", "Finn Doe", "Ivy Doe", "Uma Doe"} <= texts
+    assert {"Acme", "Contact map · drawn 22 Nov 2026", "Advocate", "Champion"} <= texts  # key
 
 
 def test_the_png_export_is_an_image_of_the_whole_map(tab: ContactsTab, tmp_path: Path) -> None:

@@ -256,6 +256,7 @@ def test_map_draws_an_account_as_svg_or_png(
     assert code == 0 and "2 contacts" in err
     svg = (tmp_path / "acme.svg").read_text()
     assert "Ada Boss" in svg and "Bo Report" in svg
+    assert ">Acme<" in svg and "Contact map · drawn " in svg and ">Champion<" in svg  # header, key
     code, _, _ = run(capsys, "map", "Acme", "--out", str(tmp_path / "acme.png"), "--db", db)
     assert code == 0 and (tmp_path / "acme.png").read_bytes()[:4] == b"\x89PNG"
 

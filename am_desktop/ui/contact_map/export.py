@@ -60,9 +60,10 @@ class MapExport:
         if path.suffix.lower() not in (".png", ".svg"):
             path = path.with_name(path.name + ".png")
         graph = self._graph()
-        title = f"{graph.account_name}: contact map" if graph else ""
         try:
-            drawing = draw_map(self.scene, path, title)
+            drawing = draw_map(
+                self.scene, path, graph.account_name if graph else "", self.context.today()
+            )
         except AppError as error:
             self.notice.say(error.user_message)
             return

@@ -8,7 +8,7 @@ import math
 from datetime import date
 from typing import Any
 
-from PySide6.QtCore import QLineF, QPointF, QRectF, Qt
+from PySide6.QtCore import QLineF, QPointF, QRectF, QSizeF, Qt
 from PySide6.QtGui import (
     QColor,
     QFont,
@@ -55,7 +55,8 @@ ROLE_COLOURS: dict[ContactRole, str] = {
     ContactRole.USER: "#546e7a",
 }
 
-_QUIET_COLOUR = "#e37400"
+#: The clock mark of a contact not contacted within the cadence.
+QUIET_COLOUR = "#e37400"
 #: The outline of cards a coverage warning is about (the warning sign's red).
 _FLAG_COLOUR = "#b3261e"
 _RADIUS = 7.0
@@ -131,7 +132,7 @@ class ContactCard(QGraphicsItem):
         lines.append(f"Last contacted: {contacted}")
         if quiet:
             lines.append(
-                f"<span style='color:{_QUIET_COLOUR}'>Not contacted within the "
+                f"<span style='color:{QUIET_COLOUR}'>Not contacted within the "
                 f"{self.cadence_days}-day check-in cadence.</span>"
             )
         lines.append("<i>Double-click to edit · drag onto a card to change the manager</i>")
@@ -200,7 +201,7 @@ class ContactCard(QGraphicsItem):
         self._draw_badge(painter, QPointF(text_left, height - badge_height - 5))
         self._draw_influence(painter, QRectF(width - _PAD - 52, height - 22, 52, 12), muted)
         if self.quiet:
-            _draw_clock(painter, QPointF(width - _PAD - 6, 14), QColor(_QUIET_COLOUR))
+            draw_clock(painter, QPointF(width - _PAD - 6, 14), QColor(QUIET_COLOUR))
 
     def fonts(self) -> tuple[QFont, QFont, QFont]:
         """The name's, the title's and the role badge's fonts: the app's own size (the map
@@ -229,29 +230,43 @@ class ContactCard(QGraphicsItem):
         painter.drawText(box, Qt.AlignmentFlag.AlignLeft | Qt.AlignmentFlag.AlignVCenter, text)
 
     def _draw_badge(self, painter: QPainter, origin: QPointF) -> None:
-        role = self.node.role
-        font = self.fonts()[2]
-        metrics = QFontMetricsF(font)
-        label = role.label if role else "No role"
-        box = QRectF(origin, metrics.size(0, label)).adjusted(0, 0, 14, 4)
-        painter.setPen(
-            Qt.PenStyle.NoPen if role else QPen(QColor("#9aa0a6"), 1, Qt.PenStyle.DotLine)
-        )
-        painter.setBrush(QColor(ROLE_COLOURS[role]) if role else Qt.BrushStyle.NoBrush)
-        painter.drawRoundedRect(box, box.height() / 2, box.height() / 2)
-        painter.setFont(font)
-        painter.setPen(QColor("#ffffff") if role else QColor("#9aa0a6"))
-        painter.drawText(box, Qt.AlignmentFlag.AlignCenter, label)
+        draw_role_badge(painter, origin, self.node.role, self.fonts()[2])
 
     def _draw_influence(self, painter: QPainter, box: QRectF, colour: QColor) -> None:
-        """Influence 1-5 as five dots (filled up to the value)."""
-        influence = self.node.influence or 0
-        step = box.width() / 5
-        for index in range(5):
-            centre = QPointF(box.left() + step * (index + 0.5), box.center().y())
-            painter.setPen(QPen(colour, 1))
-            painter.setBrush(colour if index < influence else Qt.BrushStyle.NoBrush)
-            painter.drawEllipse(centre, 3.2, 3.2)
+        draw_influence(painter, box, colour, self.node.influence or 0)
+
+
+def role_badge_size(role: ContactRole | None, font: QFont) -> QSizeF:
+    """The size of a role's badge (the exported map's legend lays badges out by it)."""
+    return QFontMetricsF(font).size(0, _badge_label(role)) + QSizeF(14, 4)
+
+
+def draw_role_badge(
+    painter: QPainter, origin: QPointF, role: ContactRole | None, font: QFont
+) -> None:
+    """A role as a coloured pill with its label; a dotted outline when no role is set."""
+    label = _badge_label(role)
+    box = QRectF(origin, role_badge_size(role, font))
+    painter.setPen(Qt.PenStyle.NoPen if role else QPen(QColor("#9aa0a6"), 1, Qt.PenStyle.DotLine))
+    painter.setBrush(QColor(ROLE_COLOURS[role]) if role else Qt.BrushStyle.NoBrush)
+    painter.drawRoundedRect(box, box.height() / 2, box.height() / 2)
+    painter.setFont(font)
+    painter.setPen(QColor("#ffffff") if role else QColor("#9aa0a6"))
+    painter.drawText(box, Qt.AlignmentFlag.AlignCenter, label)
+
+
+def _badge_label(role: ContactRole | None) -> str:
+    return role.label if role else "No role"
+
+
+def draw_influence(painter: QPainter, box: QRectF, colour: QColor, influence: int) -> None:
+    """Influence 1-5 as five dots (filled up to the value)."""
+    step = box.width() / 5
+    for index in range(5):
+        centre = QPointF(box.left() + step * (index + 0.5), box.center().y())
+        painter.setPen(QPen(colour, 1))
+        painter.setBrush(colour if index < influence else Qt.BrushStyle.NoBrush)
+        painter.drawEllipse(centre, 3.2, 3.2)
 
 
 class CardLine(QGraphicsPathItem):
@@ -352,7 +367,7 @@ def _stripe_path() -> QPainterPath:
     return stripe.intersected(clip)
 
 
-def _draw_clock(painter: QPainter, centre: QPointF, colour: QColor) -> None:
+def draw_clock(painter: QPainter, centre: QPointF, colour: QColor) -> None:
     """A small clock: the contact has gone quiet."""
     painter.setPen(QPen(colour, 1.6))
     painter.setBrush(Qt.BrushStyle.NoBrush)

@@ -51,7 +51,7 @@ class ViewHost(Protocol):
     @property
     def tabs(self) -> WorkspaceTabs: ...
 
-    def seed_demo_if_empty(self) -> None: ...
+    def open_demo(self) -> None: ...
 
     def import_csv(self) -> None: ...
 
@@ -88,7 +88,7 @@ def _today(host: ViewHost) -> TodayView:
 
     view = TodayView(host.context)
     view.open_requested.connect(host.tabs.open_from_today)
-    view.demo_requested.connect(host.seed_demo_if_empty)
+    view.demo_requested.connect(host.open_demo)
     view.import_requested.connect(host.import_csv)
     return view
 

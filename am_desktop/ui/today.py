@@ -146,7 +146,7 @@ class TodayView(QWidget):
         self.welcome.setFrameShape(QFrame.Shape.StyledPanel)
         title = QLabel("Welcome to AM Desktop", self.welcome)
         title.setObjectName("sectionTitle")
-        text = QLabel(
+        self.welcome_text = text = QLabel(
             "Your portfolio is empty. Look around with a demo portfolio of 40 accounts (with "
             "contacts, renewals, notes and health), or import your own accounts from a CSV "
             "file: a CRM or spreadsheet export works, and you can check every column before "

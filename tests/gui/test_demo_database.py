@@ -96,6 +96,7 @@ def test_the_demo_window_fills_its_empty_database_with_the_scored_demo(
     demo.show_view(ViewKey.TODAY)
     today = demo.today_view
     qtbot.waitUntil(lambda: today.lists is not None)
+    assert today.demo_button.isHidden()  # the demo's welcome does not offer the demo
     demo.seed_demo_if_empty()  # seeded inline by the test runner
     qtbot.waitUntil(lambda: len(catalog.accounts.find(context.store)) == 40, timeout=60_000)
     qtbot.waitUntil(today.welcome.isHidden)

@@ -15,7 +15,7 @@ import tempfile
 import time
 from collections.abc import Callable
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from am_desktop.db.location import (
     APP_NAME,
@@ -27,6 +27,9 @@ from am_desktop.db.location import (
 from am_desktop.errors import AppError, ExportError
 from am_desktop.log import install_redaction
 from am_desktop.resources import ICON, resources_folder
+
+if TYPE_CHECKING:
+    from am_desktop.ui.window.databases import Databases, Opening
 
 log = logging.getLogger("am_desktop")
 
@@ -58,18 +61,20 @@ def setup_logging() -> Path | None:
 
 
 def run_gui(db: str | None, *, demo: bool) -> int:
-    """Open the main window on the database (or the demo database) and run until it closes."""
+    """Open the main window on the database (or the demo database) and run until the user
+    quits; a window that asks to switch between the user's database and the demo is closed
+    (its work flushed as quitting does) and the next one opens on the other file."""
     from am_desktop.platform_check import missing_libraries_message
 
     if (missing := missing_libraries_message()) is not None:  # before Qt aborts on its own
         print(missing, file=sys.stderr)
         return 1
-    from PySide6.QtCore import QTimer
     from PySide6.QtGui import QIcon
     from PySide6.QtWidgets import QApplication, QMessageBox
 
     from am_desktop.ui import crash
     from am_desktop.ui.theme import apply_theme
+    from am_desktop.ui.window.databases import Databases, first_opening, next_opening
 
     log_path = setup_logging()
     app = QApplication.instance() or QApplication(sys.argv)
@@ -81,23 +86,53 @@ def run_gui(db: str | None, *, demo: bool) -> int:
     app.setWindowIcon(QIcon(str(resources_folder() / ICON)))  # none if the file is missing
     apply_theme(app)
     crash.install(log_path)
-    path = user_data_dir() / DEMO_DB_FILENAME if demo else resolve_db_path(db)
-    try:
-        window = build_window(path)
-    except AppError as error:
-        QMessageBox.critical(None, "AM Desktop cannot open its database", error.user_message)
-        return 1
+    # "Open my own database" from the demo goes to the file the user would start on.
+    databases = Databases(own=resolve_db_path(db), demo=user_data_dir() / DEMO_DB_FILENAME)
+    opening: Opening | None = first_opening(databases, demo=demo)
+    while opening is not None:
+        try:
+            window = build_window(opening.path, databases, demo=opening.demo)
+        except AppError as error:
+            QMessageBox.critical(None, "AM Desktop cannot open its database", error.user_message)
+            return 1
+        code, asked = _run_window(app, window)
+        opening = next_opening(asked, code)
+        if opening is not None:  # the process goes on: nothing of this window may outlive it
+            window.context.tasks.close()
+            window.deleteLater()
+        window.context.close()  # the window drained its writes when it closed
+        window.context.settings.sync()  # nothing of the settings is left to a destructor
+    exit_now(code)
+    return code  # pragma: no cover - exit_now does not return
+
+
+def _run_window(app: Any, window: Any) -> tuple[int, Opening | None]:
+    """Show ``window`` and run the event loop until it closes.
+
+    Returns:
+        The loop's exit code, and the database the window asked to switch to (None: the
+        user quit).
+    """
+    from PySide6.QtCore import QTimer
+
+    from am_desktop.ui.window.databases import Opening
+
+    asked: list[Opening] = []
+
+    def switch(path: Path, demo: bool) -> None:
+        asked[:] = [Opening(path, demo)]
+        if not window.close():  # unsaved text the user chose to keep: no switch
+            asked.clear()
+
+    window.switch_requested.connect(switch)
     window.show()
     QTimer.singleShot(0, window.start)
     if os.environ.get("AM_DESKTOP_STARTUP_PROBE"):  # packaging's smoke test times start-up
         QTimer.singleShot(0, lambda: _probe_startup(app, window))
-    if demo:
+    if window.demo:
         QTimer.singleShot(0, window.seed_demo_if_empty)
     code = app.exec()
-    window.context.close()  # the window drained its writes when it closed
-    window.context.settings.sync()  # nothing of the settings is left to a destructor
-    exit_now(code)
-    return code  # pragma: no cover - exit_now does not return
+    return code, (asked[0] if asked else None)
 
 
 def exit_now(code: int) -> None:
@@ -121,8 +156,11 @@ def _probe_startup(app: Any, window: Any) -> None:
     app.quit()
 
 
-def build_window(path: Path):  # type: ignore[no-untyped-def]  # MainWindow, imported lazily
-    """The main window on the database at ``path``, with real background threads."""
+def build_window(  # type: ignore[no-untyped-def]  # MainWindow, imported lazily
+    path: Path, databases: Databases | None = None, *, demo: bool = False
+):
+    """The main window on the database at ``path``, with real background threads; given
+    ``databases``, it can ask to switch between the user's and the demo's."""
     from am_desktop.services.store import open_store
     from am_desktop.ui.bus import DataBus, MessageBus
     from am_desktop.ui.context import AppContext
@@ -134,7 +172,7 @@ def build_window(path: Path):  # type: ignore[no-untyped-def]  # MainWindow, imp
     messages = MessageBus()
     tasks = ThreadTaskRunner(default_error=messages.failure)
     context = AppContext(store, tasks, messages, DataBus(), AppSettings())
-    return MainWindow(context)
+    return MainWindow(context, databases=databases, demo=demo)
 
 
 # ------------------------------------------------------------------------------ self-test

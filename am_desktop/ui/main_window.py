@@ -9,7 +9,7 @@ from datetime import date
 from functools import partial
 from typing import TYPE_CHECKING, Any
 
-from PySide6.QtCore import QByteArray, Slot
+from PySide6.QtCore import QByteArray, Qt, Signal, Slot
 from PySide6.QtGui import QAction, QCloseEvent, QUndoStack
 from PySide6.QtWidgets import QLabel, QMainWindow, QMessageBox, QSplitter, QToolButton
 
@@ -26,6 +26,7 @@ from am_desktop.ui.window.accounts_list import AccountsList
 from am_desktop.ui.window.actions import ActionKey, build_menus
 from am_desktop.ui.window.alerts import RenewalAlerts
 from am_desktop.ui.window.daily_jobs import DailyJobs
+from am_desktop.ui.window.databases import Databases
 from am_desktop.ui.window.geometry import (
     Placement,
     apply_placement,
@@ -50,6 +51,10 @@ from am_desktop.ui.window.workspace_tabs import WorkspaceFactory, WorkspaceTabs
 
 #: The application's display name (app.py sets it; window titles end with it).
 APP_NAME = "AM Desktop"
+#: The demo window's title: its file name would not say what it is.
+DEMO_TITLE = f"Demo portfolio — {APP_NAME}"
+#: What the demo window's status bar keeps saying.
+DEMO_NOTICE = "You are looking at the demo portfolio; your own database is unchanged."
 
 if TYPE_CHECKING:
     from am_desktop.services.store import Store
@@ -68,17 +73,31 @@ class MainWindow(QMainWindow):
     Args:
         context: the shared services.
         workspace_factory: builds an account workspace tab (kept injectable for tests).
+        databases: the user's file and the demo's, between which the window asks to switch
+            (None: it cannot, as in the self-test).
+        demo: whether ``context.store`` is the demo portfolio.
     """
 
+    #: Close this window and open one on this file (Path), the demo when the bool is True;
+    #: ``app.run_gui`` does it, the window only asks.
+    switch_requested = Signal(object, bool)
+
     def __init__(
-        self, context: AppContext, workspace_factory: WorkspaceFactory | None = None
+        self,
+        context: AppContext,
+        workspace_factory: WorkspaceFactory | None = None,
+        *,
+        databases: Databases | None = None,
+        demo: bool = False,
     ) -> None:
         super().__init__()
         self.context = context
+        self.databases = databases
+        self.demo = demo
         self.undo_stack = QUndoStack(self)
         self._search_dialog: SearchDialog | None = None
         self.conflict_dialog: ConflictDialog | None = None
-        self.setWindowTitle(window_title(context.store.path.name))
+        self.setWindowTitle(DEMO_TITLE if demo else window_title(context.store.path.name))
         self.setMinimumSize(900, 560)
         self.sidebar = Sidebar(VIEWS)
         self.accounts_list = AccountsList(context, self.sidebar, self.undo_stack, self)
@@ -97,6 +116,8 @@ class MainWindow(QMainWindow):
         self.jobs = DailyJobs(context, self)
         self.status = StatusLine(context, self, [self.alerts.button], self.sync.widgets())
         self._actions = build_menus(self, self, self.undo_stack)
+        self._actions[ActionKey.OWN_DATABASE].setVisible(demo)
+        self.demo_notice = self._demo_notice() if demo else None
         self._connect_signals()
         self._restore_state()
 
@@ -185,6 +206,11 @@ class MainWindow(QMainWindow):
         return self._actions[ActionKey.CANCEL_SYNC]
 
     @property
+    def own_database_action(self) -> QAction:
+        """File → Open my own database (on the demo portfolio only)."""
+        return self._actions[ActionKey.OWN_DATABASE]
+
+    @property
     def export_map_action(self) -> QAction:
         """File → Export contact map."""
         return self._actions[ActionKey.EXPORT_MAP]
@@ -225,8 +251,25 @@ class MainWindow(QMainWindow):
         """The key of the view shown in the first tab."""
         return self.views.current_key() or ViewKey.ACCOUNTS
 
+    def open_demo(self) -> None:
+        """The welcome's demo button: ask to open the demo portfolio's own database (the
+        user's stays as it is); on the demo itself, fill it if it is still empty."""
+        if self.demo:
+            self.seed_demo_if_empty()
+        elif self.databases is not None:
+            self.switch_requested.emit(self.databases.demo, True)
+        else:
+            self.context.messages.info("The demo portfolio opens with am-desktop --demo.")
+
+    @Slot()
+    def open_own_database(self) -> None:
+        """File → Open my own database: back from the demo to the file the app started on."""
+        if self.databases is not None:
+            self.switch_requested.emit(self.databases.own, False)
+
     def seed_demo_if_empty(self) -> None:
-        """``--demo``: fill an empty demo database with the seeded portfolio, in the background."""
+        """The demo's window: fill its empty database with the seeded portfolio, in the
+        background (the status bar says so)."""
         from am_desktop.services.seed import SCALES, seed_database
 
         store, today = self.context.store, self.context.today()
@@ -436,6 +479,15 @@ class MainWindow(QMainWindow):
             self.conflict_dialog.close()
         self.context.tasks.shutdown(reads_ms=QUIT_READS_WAIT_MS)
         super().closeEvent(event)
+
+    def _demo_notice(self) -> QLabel:
+        """The demo window's lasting word in the status bar, with the way back."""
+        notice = QLabel(f'{DEMO_NOTICE} <a href="own">Open my own database</a>', self)
+        notice.setObjectName("demoNotice")
+        notice.setTextInteractionFlags(Qt.TextInteractionFlag.LinksAccessibleByMouse)
+        notice.linkActivated.connect(lambda _link: self.open_own_database())
+        self.statusBar().insertPermanentWidget(0, notice)
+        return notice
 
     def _notes_panels(self) -> list[NotesPanel]:
         notes_view = self.views.built(NOTES)

@@ -86,6 +86,11 @@ class TaskRunner(Protocol):
         whether nothing runs any more."""
         ...
 
+    def close(self) -> None:
+        """Wait for all work, then answer nothing and take no work any more (the window that
+        submitted it is gone: its database was switched for another)."""
+        ...
+
 
 #: How long quitting waits for reads and exports still running (ms): their answers would reach
 #: no window, and writes are always waited for.
@@ -282,6 +287,7 @@ class ThreadTaskRunner(QObject):
         self._mailbox = _gui_mailbox()
         self._ledger = _Ledger(default_error)
         self._stopping = threading.Event()
+        self._closed = False
         # Children: a dropped runner's pools wait for their jobs, which never refer back.
         self._pools = {lane: QThreadPool(self) for lane in Lane}
         self._pools[Lane.WRITE].setMaxThreadCount(1)
@@ -301,6 +307,9 @@ class ThreadTaskRunner(QObject):
         supersede: Hashable | None = None,
     ) -> None:
         """Run ``work`` on ``lane``; see ``TaskRunner.submit``."""
+        if self._closed:
+            log.debug("a closed runner was given work; dropped")
+            return
         ticket = _Ticket(on_done, on_error, on_progress, receiver, supersede)
         number = self._ledger.open(ticket)
         post = functools.partial(_post, self._mailbox, weakref.ref(self._ledger), number)
@@ -325,6 +334,13 @@ class ThreadTaskRunner(QObject):
         finally:
             self._stopping.clear()
         return idle
+
+    def close(self) -> None:
+        """Wait for every lane, then forget the open submissions: the answers still on their
+        way name a ledger nobody holds, so they vanish instead of reaching a closed window."""
+        self.shutdown()
+        self._closed = True
+        self._ledger = _Ledger(None)
 
 
 class InlineTaskRunner:
@@ -371,3 +387,6 @@ class InlineTaskRunner:
     def shutdown(self, *, reads_ms: int = -1) -> bool:
         """Nothing runs in the background."""
         return True
+
+    def close(self) -> None:
+        """Nothing runs in the background, and every answer was given."""

@@ -60,7 +60,7 @@ class TodayView(QWidget):
     """
 
     open_requested = Signal(str, int, int)
-    #: The welcome's buttons: fill the empty database with the demo portfolio, or import.
+    #: The welcome's buttons: open the demo portfolio (a database of its own), or import.
     demo_requested = Signal()
     import_requested = Signal()
 
@@ -146,15 +146,16 @@ class TodayView(QWidget):
         self.welcome.setFrameShape(QFrame.Shape.StyledPanel)
         title = QLabel("Welcome to AM Desktop", self.welcome)
         title.setObjectName("sectionTitle")
-        text = QLabel(
+        self.welcome_text = text = QLabel(
             "Your portfolio is empty. Look around with a demo portfolio of 40 accounts (with "
             "contacts, renewals, notes and health), or import your own accounts from a CSV "
             "file: a CRM or spreadsheet export works, and you can check every column before "
-            "anything is saved.",
+            "anything is saved. The demo opens as a separate database; your own stays empty "
+            "until you add or import data.",
             self.welcome,
         )
         text.setWordWrap(True)
-        self.demo_button = QPushButton("Fill with the demo portfolio", self.welcome)
+        self.demo_button = QPushButton("Open the demo portfolio", self.welcome)
         self.import_button = QPushButton("Import a CSV file…", self.welcome)
         self.demo_button.clicked.connect(self._on_demo_clicked)
         self.import_button.clicked.connect(self.import_requested)
@@ -173,7 +174,7 @@ class TodayView(QWidget):
     @Slot()
     def _on_demo_clicked(self) -> None:
         self.demo_button.setEnabled(False)
-        self.demo_button.setText("Creating the demo portfolio…")
+        self.demo_button.setText("Opening the demo portfolio…")
         self.demo_requested.emit()
 
     # ------------------------------------------------------------------------------ data

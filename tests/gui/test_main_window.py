@@ -12,7 +12,7 @@ from pytestqt.modeltest import ModelTester
 from pytestqt.qtbot import QtBot
 
 from am_desktop.domain.portfolio import SavedFilter
-from am_desktop.services import catalog, health
+from am_desktop.services import catalog
 from am_desktop.ui.context import AppContext
 from am_desktop.ui.main_window import MainWindow
 from am_desktop.ui.window.views import ViewKey
@@ -97,7 +97,6 @@ def test_saved_filters_show_their_accounts_and_counts(window: MainWindow) -> Non
     assert counts[SavedFilter.ALL].endswith("3") and counts[SavedFilter.STRATEGIC].endswith("1")
 
 
-
 def test_a_multi_selection_survives_the_list_following_a_change(window: MainWindow) -> None:
     table = window.accounts.table
     table.selectAll()
@@ -109,6 +108,7 @@ def test_a_multi_selection_survives_the_list_following_a_change(window: MainWind
     assert names(window) == ["Acme", "Globex", "Hooli", "Initech"]
     selected = window.accounts.selected_ids()
     assert len(selected) == 3 and acme in selected
+
 
 def test_archiving_hides_and_undo_restores(window: MainWindow) -> None:
     acme = catalog.accounts.find(window.context.store, name="Acme")[0].id
@@ -343,7 +343,6 @@ def test_closing_a_renewal_takes_its_alert_away_at_once(qtbot: QtBot, context: A
     window.close()
 
 
-
 @pytest.mark.qt_log_ignore(r"This plugin does not support propagateSizeHints\(\)")
 def test_a_closed_alerts_panel_opens_again_only_for_a_new_alert(
     qtbot: QtBot, context: AppContext
@@ -374,6 +373,7 @@ def test_a_closed_alerts_panel_opens_again_only_for_a_new_alert(
     renewing_in(20, catalog.accounts.create(context.store, {"name": "Globex"}).id)
     qtbot.waitUntil(lambda: panel.isVisible() and len(panel.shown()) == 2)
     window.close()
+
 
 @pytest.mark.qt_log_ignore(r"This plugin does not support propagateSizeHints\(\)")
 def test_the_today_view_lists_the_days_work_and_ticks_actions_off(
@@ -479,30 +479,6 @@ def test_a_chart_draws_again_at_its_new_size(qtbot: QtBot, context: AppContext) 
     assert not chart.current  # the old image, stretched, until the new one is drawn
     qtbot.waitUntil(lambda: chart.current)
     assert chart.image.deviceIndependentSize().toSize().width() == 600
-
-
-def test_a_first_start_welcomes_and_fills_the_empty_portfolio_with_the_demo(
-    qtbot: QtBot, context: AppContext
-) -> None:
-    main = MainWindow(context)
-    qtbot.addWidget(main)
-    main.show()  # screens follow changes while they are shown (hidden ones catch up on show)
-    main.start()
-    main.show_view(ViewKey.TODAY)
-    today = main.today_view
-    assert today is not None
-    qtbot.waitUntil(lambda: today.lists is not None)
-    assert not today.welcome.isHidden()  # an empty portfolio: the welcome
-    today.demo_button.click()  # seeded inline by the test runner
-    qtbot.waitUntil(lambda: len(catalog.accounts.find(context.store)) == 40, timeout=60_000)
-    qtbot.waitUntil(today.welcome.isHidden)
-    # The portfolio arrived after the day's scoring: it is scored now, not tomorrow.
-    qtbot.waitUntil(lambda: health.unscored(context.store, TODAY) == [], timeout=10_000)
-    main.show_view(ViewKey.ACCOUNTS)
-    qtbot.waitUntil(lambda: main.model.rowCount() == 40)
-    health_column = next(i for i, c in enumerate(main.model.columns) if c.header == "Health")
-    qtbot.waitUntil(lambda: main.model.index(0, health_column).data() not in (None, "—", "…"))
-    main.close()
 
 
 def test_the_welcome_offers_the_import_wizard(

@@ -334,3 +334,19 @@ def test_quitting_waits_for_writes_but_not_for_a_running_read(
     assert wrote.is_set(), "the write finished before shutdown returned"
     read_gate.set()
     assert runner.shutdown() is True
+
+
+def test_a_closed_runner_waits_for_its_work_then_answers_and_takes_nothing_more(
+    runner: ThreadTaskRunner, qtbot: QtBot
+) -> None:
+    """Switching databases closes the window's runner: the answers still on their way and the
+    work a late callback would submit never reach the closed window or its closed store."""
+    gate, answered, ran = threading.Event(), [], []
+    runner.submit(gated(gate, "late"), lane=Lane.READ, on_done=answered.append)
+    gate.set()
+    runner.close()  # waits for the read: its answer is posted, not yet handled
+    flush(qtbot)
+    runner.submit(lambda _p: ran.append(True), lane=Lane.WRITE, on_done=answered.append)
+    runner.shutdown()
+    flush(qtbot)
+    assert answered == [] and ran == []

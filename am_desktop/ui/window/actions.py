@@ -32,6 +32,8 @@ class Commands(Protocol):
     @property
     def sync(self) -> SyncController: ...
 
+    def open_own_database(self) -> None: ...
+
     def new_account(self) -> None: ...
 
     def import_csv(self) -> None: ...
@@ -70,6 +72,7 @@ class Commands(Protocol):
 class ActionKey(enum.Enum):
     """Actions the window reaches after building them (to enable or trigger them)."""
 
+    OWN_DATABASE = "own_database"
     EXPORT_MAP = "export_map"
     SYNC = "sync"
     CANCEL_SYNC = "cancel_sync"
@@ -114,6 +117,14 @@ MENUS: tuple[tuple[str, tuple[Entry, ...]], ...] = (
     (
         "&File",
         (
+            # Shown on the demo portfolio only: the way back to the user's file.
+            Act(
+                "&Open my own database",
+                None,
+                lambda w: w.open_own_database(),
+                ActionKey.OWN_DATABASE,
+            ),
+            _,
             Act("&New account…", "Ctrl+Shift+A", lambda w: w.new_account()),
             _,
             Act("&Import CSV…", "Ctrl+I", lambda w: w.import_csv()),

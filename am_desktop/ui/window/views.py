@@ -51,7 +51,10 @@ class ViewHost(Protocol):
     @property
     def tabs(self) -> WorkspaceTabs: ...
 
-    def seed_demo_if_empty(self) -> None: ...
+    @property
+    def demo(self) -> bool: ...
+
+    def open_demo(self) -> None: ...
 
     def import_csv(self) -> None: ...
 
@@ -88,7 +91,8 @@ def _today(host: ViewHost) -> TodayView:
 
     view = TodayView(host.context)
     view.open_requested.connect(host.tabs.open_from_today)
-    view.demo_requested.connect(host.seed_demo_if_empty)
+    view.demo_requested.connect(host.open_demo)
+    view.demo_button.setVisible(not host.demo)  # the demo's own welcome, while it is seeded
     view.import_requested.connect(host.import_csv)
     return view
 

@@ -62,6 +62,7 @@ class AccountPicker(QWidget):
         self._with_portfolio = [(_PORTFOLIO, PORTFOLIO_LABEL, None), *self._accounts]
         self._names = {ident: name for ident, name, _domain in self._with_portfolio}
         self._domains = {ident: domain for ident, _name, domain in self._with_portfolio}
+        self._settled_on: int | None = None  # the row Enter (or the caller) last settled on
         self.search = QLineEdit(self)
         self.search.setPlaceholderText("Type part of an account name or web domain")
         self.search.setAccessibleName("Account to review")
@@ -104,13 +105,15 @@ class AccountPicker(QWidget):
         return "" if current is None else self._names[current]
 
     def choose(self, account_id: int | None) -> None:
-        """Highlight an account (None: the portfolio), its name in the field."""
+        """Highlight an account (None: the portfolio), its name in the field: settled on it, so
+        the next Enter in the field goes to the dialog."""
         ident = _PORTFOLIO if account_id is None else account_id
         text = "" if ident == _PORTFOLIO else self._names[ident]
         self.search.blockSignals(True)
         self.search.setText(text)
         self.search.blockSignals(False)
         self._show_matches(keep=ident)
+        self._settled_on = ident
 
     def matches(self) -> list[int | None]:
         """The listed choices, in order (None is the portfolio): what a test reads."""
@@ -190,12 +193,15 @@ class AccountPicker(QWidget):
                 QCoreApplication.sendEvent(self.results, copy)
                 return True
             if event.key() in _ENTER_KEYS:
+                if self._settled_on is not None and self._settled_on == self._current():
+                    return False  # settled already: this Enter is the dialog's (Export)
                 self._confirm()
                 return True  # settling on an account must not also press Export
         return super().eventFilter(watched, event)
 
     @Slot(str)
     def _on_search_text_changed(self, _text: str) -> None:
+        self._settled_on = None  # typing again: the next Enter settles first
         self._show_matches()
 
     @Slot()

@@ -136,7 +136,7 @@ def test_template_logo_folder_and_files_are_remembered_for_the_next_export(
 
 @pytest.mark.qt_log_ignore(r"This plugin does not support propagateSizeHints\(\)")
 def test_an_account_is_found_among_ten_thousand_by_a_fuzzy_query(
-    qtbot: QtBot, context: AppContext, fake_export: FakeExport
+    qtbot: QtBot, context: AppContext, fake_export: FakeExport, tmp_path: Path
 ) -> None:
     many = [(i, f"Customer {i:05d} Holdings", None) for i in range(1, 10_001)]
     many[4241] = (4242, "Pied Piper Labs", "piedpiper.example")
@@ -154,6 +154,10 @@ def test_an_account_is_found_among_ten_thousand_by_a_fuzzy_query(
     assert dialog.picker.search.text() == "Pied Piper Labs"
     assert dialog.audience() is Audience.CUSTOMER
     assert fake_export.requests == []  # Enter chose the account; it did not press Export
+    dialog.folder.setText(str(tmp_path))
+    qtbot.keyClick(dialog.picker.search, Qt.Key.Key_Return)  # settled: this Enter exports
+    qtbot.waitUntil(lambda: len(fake_export.requests) == 1)
+    assert fake_export.requests[0].account_id == 4242
 
 
 def test_export_asks_for_what_the_form_says(

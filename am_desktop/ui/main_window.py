@@ -54,7 +54,7 @@ APP_NAME = "AM Desktop"
 #: The demo window's title: its file name would not say what it is.
 DEMO_TITLE = f"Demo portfolio — {APP_NAME}"
 #: What the demo window's status bar keeps saying.
-DEMO_NOTICE = "You are looking at the demo portfolio; your own database is unchanged."
+DEMO_NOTICE = "Demo portfolio: your own database is unchanged."
 
 if TYPE_CHECKING:
     from am_desktop.services.store import Store

@@ -61,6 +61,8 @@ def test_the_import_preview_lists_invalid_rows_before_writing(
     dialog = ImportDialog(context, source)
     qtbot.addWidget(dialog)
     assert dialog.kind() == "accounts"
+    assert not dialog.mapping_table.tabKeyNavigation()  # Tab leaves the tables
+    assert not dialog.problems_table.tabKeyNavigation()
     assert dialog.mapping() == {"Account Name": "name", "Website": "domain", "Notes": None}
     assert dialog.problems_table.rowCount() == 1
     assert dialog.problems_table.item(0, 0).text() == "3"

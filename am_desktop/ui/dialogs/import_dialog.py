@@ -75,6 +75,8 @@ class ImportDialog(QDialog):
         self.problems_table.setColumnWidth(1, 140)
         self.problems_table.verticalHeader().setVisible(False)
         self.problems_table.hide()
+        for table in (self.mapping_table, self.problems_table):
+            table.setTabKeyNavigation(False)  # Tab leaves the table, as everywhere in the app
         self.skip_invalid = QCheckBox("Import the valid rows and leave the invalid ones out")
         self.skip_invalid.hide()
         self.progress = QProgressBar()

@@ -243,9 +243,7 @@ def title_figure(slide: TitleSlide) -> Figure:
     figure.text(0.06, 0.48, plain(slide.subtitle), fontsize=18, color=GREY)
     figure.text(0.06, 0.40, slide.period, fontsize=14)
     if slide.logo:
-        from matplotlib.image import imread
-
-        picture = imread(BytesIO(slide.logo))
+        picture = _picture(slide.logo)
         height, width = picture.shape[:2]
         box_w, box_h = 0.22, 0.22 * PAGE[0] / PAGE[1] * height / max(1, width)
         box_h = min(box_h, 0.25)
@@ -253,6 +251,15 @@ def title_figure(slide: TitleSlide) -> Figure:
         axes.imshow(picture)
         axes.set_axis_off()
     return figure
+
+
+def _picture(content: bytes) -> Any:
+    """A PNG or JPEG as pixels (matplotlib's own reader takes an unnamed stream for a PNG)."""
+    import numpy
+    from PIL import Image
+
+    with Image.open(BytesIO(content)) as image:
+        return numpy.asarray(image.convert("RGBA"))
 
 
 def _text_page(title: str, subtitle: str) -> Figure:
@@ -360,11 +367,9 @@ def _clip(text: str, limit: int = 90) -> str:
 
 
 def picture_figure(slide: PictureSlide) -> Figure:
-    from matplotlib.image import imread
-
     figure = _text_page(slide.title, "")
     axes = figure.add_axes((0.06, 0.04, 0.88, 0.78))
-    axes.imshow(imread(BytesIO(slide.picture)))
+    axes.imshow(_picture(slide.picture))
     axes.set_axis_off()
     return figure
 

@@ -166,3 +166,22 @@ def test_the_output_folder_is_made_and_bad_inputs_are_refused_before_writing(
             export_review(store, bad)
         assert message in caught.value.user_message
     assert [p.name for p in folder.iterdir()] == ["Portfolio - internal review.pdf"]
+
+
+def test_a_jpeg_logo_is_on_the_pdf_and_the_powerpoint_cover(store: Store, tmp_path: Path) -> None:
+    from io import BytesIO
+
+    from PIL import Image
+    from pptx import Presentation
+
+    account = catalog.accounts.create(store, {"name": "Logo Co"}).id
+    logo = tmp_path / "logo.jpg"
+    Image.new("RGB", (120, 40), "navy").save(logo, "JPEG")
+    request = ReviewRequest(account, START, END, tmp_path / "out", formats=("pptx", "pdf"),
+                            logo=logo)  # fmt: skip
+    deck, pdf = export_review(store, request)
+    assert pdf.read_bytes().startswith(b"%PDF")
+    cover = Presentation(str(deck)).slides[0]
+    pictures = [s for s in cover.shapes if s.shape_type == 13]  # MSO_SHAPE_TYPE.PICTURE
+    assert len(pictures) == 1
+    assert Image.open(BytesIO(pictures[0].image.blob)).size == (120, 40)

@@ -59,8 +59,9 @@ def build() -> Path:
 
 
 def strip_debug(bundle: Path) -> None:
-    """Debug symbols out of the shared libraries (tens of MB), except those in ``*.libs``
-    folders: auditwheel patched them, and stripping breaks their loading ("ELF load command
+    """Debug symbols and the static symbol tables out of the shared libraries (tens of MB;
+    what the loader needs, the dynamic symbols, stays), except those in ``*.libs`` folders:
+    auditwheel patched them, and stripping breaks their loading ("ELF load command
     address/offset not page-aligned")."""
     strip = shutil.which("strip")
     if strip is None:
@@ -70,7 +71,7 @@ def strip_debug(bundle: Path) -> None:
             continue
         if any(part.endswith(".libs") for part in library.relative_to(bundle).parts):
             continue
-        subprocess.run([strip, "--strip-debug", str(library)], check=False,
+        subprocess.run([strip, "--strip-unneeded", str(library)], check=False,
                        capture_output=True)  # fmt: skip
 
 

@@ -181,6 +181,11 @@ class KindImport:
         """Forget the previous batch's stored records."""
         self.stored.clear()
 
+    def whole_file_rules(self) -> bool:
+        """Whether a rule needs every row read before any is written (then the file is
+        checked in one pass and written in a second)."""
+        return False
+
     def finish(self, invalid: set[int], skip_invalid: bool) -> list[RowProblem]:
         """Rules across the whole file, once every row was checked (rows in ``invalid``
         left out); the problems found."""
@@ -211,7 +216,8 @@ class KindImport:
 
     def fields(self, row: SourceRow) -> dict[str, Any]:
         """Model column -> value, for the columns the row gives."""
-        values = {self.copied[k]: v for k, v in row.values.items() if k in self.copied}
+        copied = self.copied
+        values = {copied[k]: v for k, v in row.values.items() if k in copied}
         if row.account_id is not None and "account_id" in self.table.columns:
             values["account_id"] = row.account_id
         return values
@@ -491,6 +497,10 @@ class ContactsImport(KindImport):
             #: (row number, contact id, account id, manager's e-mail) of each reporting line.
             self.pending: list[tuple[int, int, int | None, str]] = []
             self.manager_of: dict[int, int | None] = {}
+
+    def whole_file_rules(self) -> bool:
+        """A contact may report to a manager on any later row."""
+        return "reports_to" in self.source.columns
 
     def new_id(self, number: int) -> int:
         """The id the new contact of row ``number`` gets (as the checking pass gave it)."""
@@ -978,7 +988,6 @@ class _Written:
     added: int = 0
     updated: int = 0
     unchanged: int = 0
-    late_invalid: int = 0
     movements: int = 0
 
 
@@ -1018,61 +1027,66 @@ class _Run:
                 else:
                     row.account_id = found
 
-    def check(self) -> None:
-        """The checking pass: every row parsed, resolved and matched; problems recorded."""
-        importer = self.importer
-        importer.begin(checking=True)
-        for batch in self._batches():
-            self.total += len(batch)
-            self._resolve_accounts(batch)
-            valid = [row for row in batch if row.valid]
-            importer.begin_batch()
-            importer.prepare(valid)
-            importer.plan(valid)
-            for row in batch:
-                if row.problems:
-                    self.problems.add(row.problems)
-        self.problems.add(importer.finish(self.problems.rows, self.skip_invalid))
+    def run_pass(self, checking: bool, write: bool) -> _Written:
+        """One pass over the file, a batch at a time: check, and write what is valid.
 
-    def write(self, dry_run: bool) -> _Written:
-        """The writing pass: the valid rows, planned again batch by batch, and written."""
+        Writing while checking is safe because the whole import is one transaction: once a
+        row is invalid and invalid rows are not skipped, writing stops, the rest is only
+        checked (to list every problem) and the caller refuses the file, which rolls back.
+        The writing pass after a checking pass gets only the rows that passed.
+        """
         importer, invalid = self.importer, self.problems.rows
-        importer.begin(checking=False)
-        if not dry_run:  # a manager may be written in a batch after their report's
+        importer.begin(checking)
+        if write:  # a manager may be written in a batch after their report's
             importer.session.connection().exec_driver_sql("PRAGMA defer_foreign_keys = ON")
         done = _Written()
         accounts: set[int] = set()
         for batch in self._batches():
-            rows = [row for row in batch if row.number not in invalid]
+            if checking:
+                self.total += len(batch)
+                rows = batch
+            else:
+                rows = [row for row in batch if row.number not in invalid]
             self._resolve_accounts(rows)
+            valid = [row for row in rows if row.valid]
             importer.begin_batch()
-            importer.prepare(rows)
-            plan = importer.plan(rows)
-            late = {row.number for row in rows if row.problems}
-            if late:  # rules that only a smaller set of rows breaks (rare): treated the same
-                self.problems.add(p for row in rows for p in row.problems)
+            importer.prepare(valid)
+            plan = importer.plan(valid)
+            bad = [row for row in rows if row.problems]
+            if bad:
+                self.problems.add(p for row in bad for p in row.problems)
+                plan.drop({row.number for row in bad})
                 if not self.skip_invalid:
-                    self.reject()
-                plan.drop(late)
-                done.late_invalid += len(late)
-            done.added += len(plan.inserts)
-            done.updated += len(plan.updates)
-            done.unchanged += len(plan.unchanged)
-            if dry_run:
-                if isinstance(importer, AccountsImport):
-                    done.movements += len(importer.ledger_plan(plan.known_ids()))
-                continue
-            ids = importer.write(plan)
-            if importer.source.kind == "accounts":
-                accounts.update(ids.values())
-            elif importer.source.kind in _SUMMARISED:
-                accounts.update(importer.accounts_of(plan.rows()))
-        if not dry_run:
+                    if not checking:
+                        self.reject()
+                    write = False  # the file will be refused: only check the rest
+            self._count(plan, done)
+            if write:
+                accounts.update(self._write(plan))
+            elif isinstance(importer, AccountsImport):
+                done.movements += len(importer.ledger_plan(plan.known_ids()))
+        if checking:
+            self.problems.add(importer.finish(self.problems.rows, self.skip_invalid))
+        if write:
             if importer.source.kind in _SUMMARISED:
                 summaries.refresh(importer.session, importer.today, accounts)
             if isinstance(importer, AccountsImport):
                 done.movements = importer.ledger_written
         return done
+
+    @staticmethod
+    def _count(plan: Plan, done: _Written) -> None:
+        done.added += len(plan.inserts)
+        done.updated += len(plan.updates)
+        done.unchanged += len(plan.unchanged)
+
+    def _write(self, plan: Plan) -> Iterable[int]:
+        """Write a batch's plan; the accounts whose summary it changes."""
+        ids = self.importer.write(plan)
+        kind = self.importer.source.kind
+        if kind == "accounts":
+            return ids.values()
+        return self.importer.accounts_of(plan.rows()) if kind in _SUMMARISED else ()
 
     def listed_problems(self) -> tuple[RowProblem, ...]:
         """The problems kept, in the order of the file's rows."""
@@ -1111,14 +1125,15 @@ def _import(
     with store.read() if dry_run else store.write(bulk=True) as session, bulk.bulk_cache(session):
         importer = IMPORTERS[kind](session, source, today or date.today())
         run = _Run(importer, open_rows, skip_invalid, cancel)
-        run.check()
+        two_passes = importer.whole_file_rules()
+        done = run.run_pass(checking=True, write=not (dry_run or two_passes))
         if run.problems.rows and not skip_invalid:
             run.reject()
-        if cancel:
-            cancel.raise_if_cancelled()
-        if not dry_run:
-            progress(2, 3, "Writing")
-        done = run.write(dry_run)
+        if two_passes:
+            if cancel:
+                cancel.raise_if_cancelled()
+            progress(2, 3, "Checking done, writing" if not dry_run else "Counting")
+            done = run.run_pass(checking=False, write=not dry_run)
         kept = importer.ledger_kept if isinstance(importer, AccountsImport) else 0
     summary = ImportSummary(
         kind=kind,

@@ -187,7 +187,7 @@ def insert_rows(
     for index, row in enumerate(rows):
         values = template.copy()  # only the row's own cells need converting
         for name, value in row.items():
-            values[position[name]] = to_db(value)
+            values[position[name]] = value if type(value) in _PLAIN else to_db(value)
         if values[id_at] is None:
             values[id_at] = ids[index]
         else:

@@ -242,6 +242,8 @@ class KindImport:
             columns: the columns to read (the id comes first in each returned row).
             by: read only rows whose column ``by`` is one of ``values`` (else every row).
         """
+        if self.id_bound == 1:
+            return []  # the table was empty: nothing to match (a first import of a kind)
         select_sql = f"SELECT id, {', '.join(columns)} FROM {self.table.name} WHERE id < ?"
         connection = self.session.connection()
         found: list[tuple[Any, ...]] = []

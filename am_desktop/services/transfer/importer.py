@@ -51,6 +51,9 @@ from am_desktop.services.transfer.csv_reader import SourceFile, SourceRow, open_
 _CHUNK = 500  # SQLite's limit on host parameters is generous, but lists stay short
 #: Rows read, checked and written together: large enough for executemany, small in memory.
 BATCH_ROWS = 5_000
+#: SQLite's page cache while importing: the indexes a file's rows touch, and a bounded
+#: part of the memory an import may take whatever the file's size.
+IMPORT_CACHE_KIB = 32 * 1024
 #: Problems kept to list; a file full of errors has the rest counted, not held.
 PROBLEMS_KEPT = 1_000
 
@@ -1124,7 +1127,10 @@ def _import(
         return opened.pop() if opened else open_source(kind, path, mapping)[1]
 
     progress(1, 3, "Checking every row")
-    with store.read() if dry_run else store.write(bulk=True) as session, bulk.bulk_cache(session):
+    with (
+        store.read() if dry_run else store.write(bulk=True) as session,
+        bulk.bulk_cache(session, IMPORT_CACHE_KIB),
+    ):
         importer = IMPORTERS[kind](session, source, today or date.today())
         run = _Run(importer, open_rows, skip_invalid, cancel)
         two_passes = importer.whole_file_rules()

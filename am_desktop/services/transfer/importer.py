@@ -1057,14 +1057,8 @@ class _Run:
             importer.begin_batch()
             importer.prepare(valid)
             plan = importer.plan(valid)
-            bad = [row for row in rows if row.problems]
-            if bad:
-                self.problems.add(p for row in bad for p in row.problems)
-                plan.drop({row.number for row in bad})
-                if not self.skip_invalid:
-                    if not checking:
-                        self.reject()
-                    write = False  # the file will be refused: only check the rest
+            if self._drop_invalid(rows, plan, checking):
+                write = False  # the file will be refused: only check the rest
             self._count(plan, done)
             if write:
                 accounts.update(self._write(plan))
@@ -1072,12 +1066,25 @@ class _Run:
                 done.movements += len(importer.ledger_plan(plan.known_ids()))
         if checking:
             self.problems.add(importer.finish(self.problems.rows, self.skip_invalid))
-        if write:
-            if importer.source.kind in _SUMMARISED:
-                summaries.refresh(importer.session, importer.today, accounts)
-            if isinstance(importer, AccountsImport):
-                done.movements = importer.ledger_written
+        if write and importer.source.kind in _SUMMARISED:
+            summaries.refresh(importer.session, importer.today, accounts)
+        if write and isinstance(importer, AccountsImport):
+            done.movements = importer.ledger_written
         return done
+
+    def _drop_invalid(self, rows: list[SourceRow], plan: Plan, checking: bool) -> bool:
+        """Record the batch's problems and leave its invalid rows out of the plan; whether
+        the file will be refused (so nothing more is worth writing)."""
+        bad = [row for row in rows if row.problems]
+        if not bad:
+            return False
+        self.problems.add(p for row in bad for p in row.problems)
+        plan.drop({row.number for row in bad})
+        if self.skip_invalid:
+            return False
+        if not checking:
+            self.reject()
+        return True
 
     @staticmethod
     def _count(plan: Plan, done: _Written) -> None:

@@ -9,7 +9,7 @@ hold. Every problem found is collected, none stops the reading.
 
 from __future__ import annotations
 
-from collections.abc import Iterator, Mapping
+from collections.abc import Callable, Iterator, Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -173,6 +173,7 @@ def _parsed_rows(
         row = SourceRow(number, {})
         values = row.values
         count = len(cells)
+        check = _checks_each_cell(cells)
         for index, name, parse in parsers:
             cell = cells[index] if index < count else ""
             if not cell or cell.isspace():
@@ -180,7 +181,7 @@ def _parsed_rows(
             if cell[0] == "'":
                 cell = restore_formula_guard(cell)
             try:
-                values[name] = parse(refuse_control_characters(cell))
+                values[name] = parse(check(cell))
             except ValueError as error:
                 source.problem(row, name, str(error))
         for name in required:
@@ -189,3 +190,17 @@ def _parsed_rows(
         if count > width:
             source.problem(row, None, f"has {count} cells but the header has {width}")
         yield row
+
+
+def _unchecked(cell: str) -> str:
+    return cell
+
+
+def _checks_each_cell(cells: list[str]) -> Callable[[str], str]:
+    """How a row's cells are checked for control characters: the whole row is searched
+    once, and only a row that holds one has each cell checked (to name the cell)."""
+    try:
+        refuse_control_characters("".join(cells))
+    except ValueError:
+        return refuse_control_characters
+    return _unchecked

@@ -309,6 +309,8 @@ def run_import(args: argparse.Namespace) -> int:
         print(f"Ignored columns: {', '.join(summary.ignored_headers)}.", file=sys.stderr)
     for problem in summary.problems:
         print(f"  skipped {problem}", file=sys.stderr)
+    if summary.unlisted_problems:
+        print(f"  … and {summary.unlisted_problems:,} more problems, not listed", file=sys.stderr)
     return EXIT_OK
 
 

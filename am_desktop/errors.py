@@ -100,13 +100,31 @@ class RowProblem:
 
 
 class ImportRejected(ValidationError):  # noqa: N818 - reads as what happened
-    """An import found invalid rows and wrote nothing."""
+    """An import found invalid rows and wrote nothing.
 
-    def __init__(self, problems: Sequence[RowProblem], total_rows: int) -> None:
-        count = len({p.row for p in problems})
+    ``problems`` may be only the first of them (a file full of errors is not held in memory
+    whole): ``invalid_rows`` and ``unlisted`` say how many rows were invalid and how many
+    problems were left out of the list.
+    """
+
+    def __init__(
+        self,
+        problems: Sequence[RowProblem],
+        total_rows: int,
+        *,
+        invalid_rows: int | None = None,
+        unlisted: int = 0,
+    ) -> None:
+        count = len({p.row for p in problems}) if invalid_rows is None else invalid_rows
         noun = "row is" if count == 1 else "rows are"
+        more = (
+            f" The first {len(problems):,} problems are listed; {unlisted:,} more are not."
+            if unlisted
+            else ""
+        )
         super().__init__(
-            f"Nothing was imported: {count} of {total_rows} {noun} invalid. "
-            "Fix them, or import with --skip-invalid to leave them out."
+            f"Nothing was imported: {count:,} of {total_rows:,} {noun} invalid. "
+            "Fix them, or import with --skip-invalid to leave them out." + more
         )
         self.problems = tuple(problems)
+        self.unlisted = unlisted

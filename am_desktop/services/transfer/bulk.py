@@ -32,14 +32,14 @@ BULK_CACHE_KIB = 64 * 1024
 
 
 @contextmanager
-def bulk_cache(session: Session) -> Iterator[None]:
-    """A larger page cache for one bulk write: index pages stay in memory between rows.
+def bulk_cache(session: Session, kib: int = BULK_CACHE_KIB) -> Iterator[None]:
+    """A larger page cache (``kib`` KiB) for one bulk write: index pages stay in memory.
 
     Set per transaction, not for every connection, so an idle app keeps its memory small.
     """
     connection = session.connection()
     previous = connection.exec_driver_sql("PRAGMA cache_size").scalar()
-    connection.exec_driver_sql(f"PRAGMA cache_size = -{BULK_CACHE_KIB}")
+    connection.exec_driver_sql(f"PRAGMA cache_size = -{kib}")
     try:
         yield
     finally:
@@ -187,7 +187,7 @@ def insert_rows(
     for index, row in enumerate(rows):
         values = template.copy()  # only the row's own cells need converting
         for name, value in row.items():
-            values[position[name]] = to_db(value)
+            values[position[name]] = value if type(value) in _PLAIN else to_db(value)
         if values[id_at] is None:
             values[id_at] = ids[index]
         else:

@@ -9,7 +9,7 @@ hold. Every problem found is collected, none stops the reading.
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Callable, Iterator, Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -112,14 +112,33 @@ def no_rows_message(path: Path) -> str:
 
 
 def read_csv(kind: str, path: Path, mapping: Mapping[str, str | None] | None = None) -> SourceFile:
-    """Read and parse ``path`` (CSV or .xlsx, see ``table_files``) as a file of ``kind``.
+    """Read and parse the whole of ``path`` (CSV or .xlsx) into ``SourceFile.rows``.
+
+    For small files and tests; an import streams the rows instead (:func:`open_source`).
+
+    Raises:
+        ValidationError: the file cannot be read at all, or lacks a required column.
+    """
+    source, rows = open_source(kind, path, mapping)
+    source.rows.extend(rows)
+    return source
+
+
+def open_source(
+    kind: str, path: Path, mapping: Mapping[str, str | None] | None = None
+) -> tuple[SourceFile, Iterator[SourceRow]]:
+    """The file's columns (read at once) and its parsed rows, one at a time as they are read.
+
+    ``SourceFile.rows`` stays empty: the caller holds only the rows it needs, so memory does
+    not grow with the file.
 
     Args:
         mapping: header as written -> canonical column (None: ignore it), overriding the
             automatic matching for the headers it names.
 
     Raises:
-        ValidationError: the file cannot be read at all, or lacks a required column.
+        ValidationError: the file cannot be read at all, or lacks a required column (at once);
+            or is not well-formed (while its rows are read).
     """
     if kind not in FORMATS:
         raise ValidationError(f"Unknown kind '{kind}'. Choose one of: {', '.join(FORMATS)}.")
@@ -132,19 +151,29 @@ def read_csv(kind: str, path: Path, mapping: Mapping[str, str | None] | None = N
     source = SourceFile(
         kind, tuple(c.name for c in positions.values()), written, [], tuple(ignored)
     )
+    return source, _parsed_rows(source, records, positions, len(header), table.decimal_comma)
+
+
+def _parsed_rows(
+    source: SourceFile,
+    records: Iterator[list[str]],
+    positions: dict[int, CsvColumn],
+    width: int,
+    comma: bool,
+) -> Iterator[SourceRow]:
+    written = source.headers
     required = [c.name for c in positions.values() if c.required]
-    comma = table.decimal_comma
     parsers = [
         (index, column.name, column.parser(decimal_comma=comma))
         for index, column in positions.items()
     ]
-    width = len(header)
     for number, cells in enumerate(records, start=2):
         if not any(cell.strip() for cell in cells):
             continue  # blank lines are not rows
         row = SourceRow(number, {})
         values = row.values
         count = len(cells)
+        check = _checks_each_cell(cells)
         for index, name, parse in parsers:
             cell = cells[index] if index < count else ""
             if not cell or cell.isspace():
@@ -152,7 +181,7 @@ def read_csv(kind: str, path: Path, mapping: Mapping[str, str | None] | None = N
             if cell[0] == "'":
                 cell = restore_formula_guard(cell)
             try:
-                values[name] = parse(refuse_control_characters(cell))
+                values[name] = parse(check(cell))
             except ValueError as error:
                 source.problem(row, name, str(error))
         for name in required:
@@ -160,5 +189,18 @@ def read_csv(kind: str, path: Path, mapping: Mapping[str, str | None] | None = N
                 source.problem(row, name, "is required")
         if count > width:
             source.problem(row, None, f"has {count} cells but the header has {width}")
-        source.rows.append(row)
-    return source
+        yield row
+
+
+def _unchecked(cell: str) -> str:
+    return cell
+
+
+def _checks_each_cell(cells: list[str]) -> Callable[[str], str]:
+    """How a row's cells are checked for control characters: the whole row is searched
+    once, and only a row that holds one has each cell checked (to name the cell)."""
+    try:
+        refuse_control_characters("".join(cells))
+    except ValueError:
+        return refuse_control_characters
+    return _unchecked

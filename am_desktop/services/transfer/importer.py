@@ -1,5 +1,9 @@
 """CSV import (PRODUCT.md §2): validate every row, then write all of it in one transaction.
 
+The file is streamed twice, a batch of rows at a time, so memory does not grow with it: a
+checking pass keeps only what matching needs across batches (each row's key and number, the
+problems found, capped) and a writing pass, in the same transaction, writes batch by batch.
+
 - Invalid rows: nothing is written and every problem is listed, unless ``skip_invalid``.
 - A row updates the record it matches (external id, else domain or e-mail, else name or the
   kind's natural key) instead of adding a second one; importing a file twice changes nothing.
@@ -9,8 +13,10 @@
 
 from __future__ import annotations
 
+from array import array
+from bisect import bisect_left
 from collections import defaultdict
-from collections.abc import Hashable, Iterable, Mapping, Sequence
+from collections.abc import Callable, Hashable, Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import date, datetime
 from pathlib import Path
@@ -39,9 +45,17 @@ from am_desktop.errors import ImportRejected, RowProblem
 from am_desktop.services import summaries
 from am_desktop.services.store import Store
 from am_desktop.services.transfer import bulk
-from am_desktop.services.transfer.csv_reader import SourceFile, SourceRow, read_csv
+from am_desktop.services.transfer.batches import ProblemList, batches, read_ahead
+from am_desktop.services.transfer.csv_reader import SourceFile, SourceRow, open_source
 
 _CHUNK = 500  # SQLite's limit on host parameters is generous, but lists stay short
+#: Rows read, checked and written together: large enough for executemany, small in memory.
+BATCH_ROWS = 5_000
+#: SQLite's page cache while importing: the indexes a file's rows touch, and a bounded
+#: part of the memory an import may take whatever the file's size.
+IMPORT_CACHE_KIB = 32 * 1024
+#: Problems kept to list; a file full of errors has the rest counted, not held.
+PROBLEMS_KEPT = 1_000
 
 
 @dataclass(frozen=True, slots=True)
@@ -60,6 +74,8 @@ class ImportSummary:
     #: Accounts whose stated ARR differs from their ledger, which was kept as it is.
     ledger_kept: int
     dry_run: bool
+    #: Problems found beyond those in ``problems`` (only the first ones are kept).
+    unlisted_problems: int = 0
 
 
 @dataclass(slots=True)
@@ -69,6 +85,12 @@ class Plan:
     inserts: list[tuple[SourceRow, dict[str, Any]]]
     updates: list[tuple[SourceRow, int, dict[str, Any]]]
     unchanged: list[tuple[SourceRow, int]]
+
+    def drop(self, numbers: set[int]) -> None:
+        """Leave out the rows numbered in ``numbers``."""
+        self.inserts = [item for item in self.inserts if item[0].number not in numbers]
+        self.updates = [item for item in self.updates if item[0].number not in numbers]
+        self.unchanged = [item for item in self.unchanged if item[0].number not in numbers]
 
     def rows(self) -> list[SourceRow]:
         """Every planned row: added, updated or unchanged."""
@@ -101,6 +123,7 @@ class AccountIndex:
     def __init__(self, session: Session) -> None:
         self.by_domain: dict[str, int] = {}
         self.by_name: dict[str, list[int]] = defaultdict(list)
+        self.found: dict[str, int | str] = {}  # a file names the same accounts over and over
         rows = session.execute(select(Account.id, Account.name, Account.domain))
         for account_id, name, domain in rows:
             if domain:
@@ -109,6 +132,12 @@ class AccountIndex:
 
     def find(self, text: str) -> int | str:
         """The account's id, or the reason none is found."""
+        found = self.found.get(text)
+        if found is None:
+            found = self.found[text] = self._find(text)
+        return found
+
+    def _find(self, text: str) -> int | str:
         key = text.strip().lower()
         key_as_domain = key.removeprefix("https://").removeprefix("http://").removeprefix("www.")
         found = self.by_domain.get(key_as_domain.rstrip("/"))
@@ -137,7 +166,39 @@ class KindImport:
         self.today = today
         self.table: Table = bulk.table_of(self.model)
         self.stored: dict[int, dict[str, Any]] = {}
-        self.ledger_movements: list[dict[str, Any]] = []
+        #: Records from this id on are the import's own: matching never reads them.
+        self.id_bound = bulk.next_id(session, self.table)
+        self.checking = True
+        self.seen: dict[Hashable, int] = {}
+        self.matched: dict[int, int] = {}
+
+    # -- passes and batches ----------------------------------------------------------------
+
+    def begin(self, checking: bool) -> None:
+        """Start the checking pass or the writing pass over the file."""
+        self.checking = checking
+        self.seen = {}
+        self.matched = {}
+
+    def begin_batch(self) -> None:
+        """Forget the previous batch's stored records."""
+        self.stored.clear()
+
+    def whole_file_rules(self) -> bool:
+        """Whether a rule needs every row read before any is written (then the file is
+        checked in one pass and written in a second)."""
+        return False
+
+    def finish(self, invalid: set[int], skip_invalid: bool) -> list[RowProblem]:
+        """Rules across the whole file, once every row was checked (rows in ``invalid``
+        left out); the problems found."""
+        del invalid, skip_invalid
+        return []
+
+    def problem(self, number: int, column: str | None, reason: str) -> RowProblem:
+        """A problem of row ``number``, naming the column as the file's header writes it."""
+        header = self.source.headers.get(column, column) if column else None
+        return RowProblem(number, header, reason)
 
     # -- hooks ---------------------------------------------------------------------------
 
@@ -158,7 +219,8 @@ class KindImport:
 
     def fields(self, row: SourceRow) -> dict[str, Any]:
         """Model column -> value, for the columns the row gives."""
-        values = {self.copied[k]: v for k, v in row.values.items() if k in self.copied}
+        copied = self.copied
+        values = {copied[k]: v for k, v in row.values.items() if k in copied}
         if row.account_id is not None and "account_id" in self.table.columns:
             values["account_id"] = row.account_id
         return values
@@ -183,16 +245,20 @@ class KindImport:
             columns: the columns to read (the id comes first in each returned row).
             by: read only rows whose column ``by`` is one of ``values`` (else every row).
         """
-        select_sql = f"SELECT id, {', '.join(columns)} FROM {self.table.name}"
+        if self.id_bound == 1:
+            return []  # the table was empty: nothing to match (a first import of a kind)
+        select_sql = f"SELECT id, {', '.join(columns)} FROM {self.table.name} WHERE id < ?"
         connection = self.session.connection()
         found: list[tuple[Any, ...]] = []
         if by is None:
-            found = [tuple(r) for r in connection.exec_driver_sql(select_sql)]
+            found = [tuple(r) for r in connection.exec_driver_sql(select_sql, (self.id_bound,))]
         else:
             for chunk in _chunks(sorted(set(values), key=str)):
                 marks = ", ".join("?" * len(chunk))
-                sql = f"{select_sql} WHERE {by} IN ({marks})"
-                found += [tuple(r) for r in connection.exec_driver_sql(sql, tuple(chunk))]
+                sql = f"{select_sql} AND {by} IN ({marks})"
+                found += [
+                    tuple(r) for r in connection.exec_driver_sql(sql, (self.id_bound, *chunk))
+                ]
         for record in found:
             self.stored[record[0]] = dict(zip(columns, record[1:], strict=True))
         return found
@@ -203,19 +269,23 @@ class KindImport:
         return [r.account_id for r in rows if r.account_id is not None]
 
     def plan(self, rows: list[SourceRow]) -> Plan:
-        """Match every valid row and work out what changes."""
+        """Match every valid row and work out what changes.
+
+        Repeats are looked for across the batches of the checking pass (the writing pass
+        gets only the rows that passed).
+        """
         plan = Plan([], [], [])
-        seen: dict[Hashable, int] = {}
-        matched: dict[int, int] = {}
+        seen, matched, checking = self.seen, self.matched, self.checking
         for row in rows:
-            key = self.identity(row)
-            if key in seen:
-                words = "same uid" if isinstance(key, UidKey) else self.key_words
-                self.source.problem(row, None, f"repeats row {seen[key]} ({words})")
-                continue
-            seen[key] = row.number
+            if checking:
+                key = self.identity(row)
+                if key in seen:
+                    words = "same uid" if isinstance(key, UidKey) else self.key_words
+                    self.source.problem(row, None, f"repeats row {seen[key]} ({words})")
+                    continue
+                seen[key] = row.number
             record_id = self.match(row)
-            if record_id is not None and record_id in matched:
+            if checking and record_id is not None and record_id in matched:
                 self.source.problem(
                     row, None, f"updates the same record as row {matched[record_id]}"
                 )
@@ -224,7 +294,8 @@ class KindImport:
             if record_id is None:
                 plan.inserts.append((row, values))
                 continue
-            matched[record_id] = row.number
+            if checking:
+                matched[record_id] = row.number
             stored = self.stored[record_id]
             changed = {c: v for c, v in values.items() if bulk.to_db(v) != stored.get(c)}
             if changed:
@@ -267,14 +338,30 @@ class AccountsImport(KindImport):
     }
     key_words = "same external id, domain or name"
 
+    def begin(self, checking: bool) -> None:
+        """Every stored account is read once a pass (before the pass writes any)."""
+        super().begin(checking)
+        self.stored.clear()
+        self.loaded = False
+        self.ledger_kept = 0
+        self.ledger_written = 0
+        self.ledger_basis: tuple[dict[int, int], set[int]] | None = None
+
+    def begin_batch(self) -> None:
+        """The accounts read at the pass's start serve every batch."""
+
     def prepare(self, rows: list[SourceRow]) -> None:
         del rows
+        if self.loaded:
+            return
+        self.loaded = True
         self.load_stored(list(self.copied))
         self.by_external = {s["external_id"]: i for i, s in self.stored.items() if s["external_id"]}
         self.by_domain = {s["domain"]: i for i, s in self.stored.items() if s["domain"]}
         self.by_name: dict[str, list[int]] = defaultdict(list)
         for record_id, stored in self.stored.items():
             self.by_name[stored["name"].lower()].append(record_id)
+        self.owners = {"domain": self.by_domain, "external_id": self.by_external}
 
     def key(self, row: SourceRow) -> Hashable:
         values = row.values
@@ -298,8 +385,7 @@ class AccountsImport(KindImport):
 
     def check(self, plan: Plan) -> None:
         """A domain or external id may belong to one account only."""
-        for column in ("domain", "external_id"):
-            owner = {s[column]: i for i, s in self.stored.items() if s[column]}
+        for column, owner in self.owners.items():
             for row, record_id, values in self._writes(plan):
                 value = values.get(column)
                 if value is not None and owner.get(value, record_id) != record_id:
@@ -320,10 +406,13 @@ class AccountsImport(KindImport):
         """
         from am_desktop.services.ledger import arr_by_account_in
 
-        current = arr_by_account_in(self.session, self.today)
-        with_history = set(self.session.scalars(select(ArrMovement.account_id).distinct()))
+        if self.ledger_basis is None:  # read once a pass, before its writes
+            self.ledger_basis = (
+                arr_by_account_in(self.session, self.today),
+                set(self.session.scalars(select(ArrMovement.account_id).distinct())),
+            )
+        current, with_history = self.ledger_basis
         movements = []
-        self.ledger_kept = 0
         for row, target in self.arr_targets:
             account_id = ids.get(row.number)
             if account_id in with_history:
@@ -346,8 +435,9 @@ class AccountsImport(KindImport):
 
     def after_write(self, plan: Plan, ids: dict[int, int]) -> None:
         del plan
-        self.ledger_movements = self.ledger_plan(ids)
-        bulk.insert_rows(self.session, bulk.table_of(ArrMovement), self.ledger_movements)
+        movements = self.ledger_plan(ids)
+        self.ledger_written += len(movements)
+        bulk.insert_rows(self.session, bulk.table_of(ArrMovement), movements)
 
 
 # ------------------------------------------------------------------------------ contacts
@@ -399,46 +489,120 @@ class ContactsImport(KindImport):
             return self.by_email.get(row.values["email"])
         return self.by_name.get(self.key(row))
 
-    def plan(self, rows: list[SourceRow]) -> Plan:
-        self.next_id = bulk.next_id(self.session, self.table)
-        return super().plan(rows)
+    def begin(self, checking: bool) -> None:
+        """Reporting lines are gathered while checking, resolved once the whole file is read
+        (a manager may come later in the file), and applied while writing."""
+        super().begin(checking)
+        self.lines = "reports_to" in self.source.columns
+        if checking:
+            #: Row numbers of new contacts, in order: the n-th gets id ``id_bound + n``.
+            self.new_rows = array("q")
+            #: e-mail -> (row number, contact id, account id), for the file's people.
+            self.people: dict[str, tuple[int, int, int | None]] = {}
+            #: (row number, contact id, account id, manager's e-mail) of each reporting line.
+            self.pending: list[tuple[int, int, int | None, str]] = []
+            self.manager_of: dict[int, int | None] = {}
+
+    def whole_file_rules(self) -> bool:
+        """A contact may report to a manager on any later row."""
+        return "reports_to" in self.source.columns
+
+    def new_id(self, number: int) -> int:
+        """The id the new contact of row ``number`` gets (as the checking pass gave it)."""
+        return self.id_bound + bisect_left(self.new_rows, number)
 
     def check(self, plan: Plan) -> None:
-        """Give new contacts their ids, then resolve and check every reporting line."""
-        new_ids = {row.number: self.next_id + n for n, (row, _) in enumerate(plan.inserts)}
-        file_ids = {
-            row.values["email"]: new_ids.get(row.number, record_id)
-            for row, record_id in self._rows_with_ids(plan, new_ids)
-            if "email" in row.values
-        }
-        account_of = {i: s["account_id"] for i, s in self.stored.items()}
-        manager_of: dict[int, int | None] = {i: s["reports_to_id"] for i, s in self.stored.items()}
-        rows_by_id = {}
-        for row, record_id in self._rows_with_ids(plan, new_ids):
-            account_of[record_id] = row.account_id
-            rows_by_id[record_id] = row
-        for row, record_id in self._rows_with_ids(plan, new_ids):
-            email = row.values.get("reports_to")
-            if email is None:
+        """While checking, note each row's id and reporting line; while writing, apply them."""
+        if not self.lines:
+            return
+        if self.checking:
+            for row, _ in plan.inserts:
+                self.new_rows.append(row.number)
+        rows = [(row, self.new_id(row.number)) for row, _ in plan.inserts]
+        rows += [(row, record_id) for row, record_id, _ in plan.updates] + plan.unchanged
+        if self.checking:
+            for row, record_id in rows:
+                email = row.values.get("email")
+                if email is not None:
+                    self.people[email] = (row.number, record_id, row.account_id)
+                manager = row.values.get("reports_to")
+                if manager is not None:
+                    self.pending.append((row.number, record_id, row.account_id, manager))
+        else:
+            self._apply_managers(plan)
+
+    def finish(self, invalid: set[int], skip_invalid: bool) -> list[RowProblem]:
+        """Check every reporting line: the manager exists, at the same account, no loops.
+
+        When invalid rows are left out, a line to a left-out manager is invalid too: checked
+        again until no more rows drop out.
+        """
+        if not self.lines:
+            return []
+        stored = self._stored_people({email for *_, email in self.pending})
+        problems: list[RowProblem] = []
+        left_out = set(invalid)
+        while True:
+            found = self._check_lines(stored, left_out)
+            problems += found
+            if not found or not skip_invalid:
+                return problems
+            left_out |= {problem.row for problem in found}
+
+    def _check_lines(
+        self, stored: dict[str, tuple[int, int | None]], left_out: set[int]
+    ) -> list[RowProblem]:
+        found: list[RowProblem] = []
+
+        def line_problem(number: int, reason: str) -> RowProblem:
+            return self.problem(number, "reports_to", reason)
+
+        manager_of: dict[int, int | None] = {}
+        rows_by_id: dict[int, int] = {}
+        for number, record_id, account_id, email in self.pending:
+            if number in left_out:
                 continue
-            manager = file_ids.get(email, self.by_email.get(email))
-            if manager is None:
-                self.source.problem(row, "reports_to", f"no contact has the e-mail {email}")
-            elif manager == record_id:
-                self.source.problem(row, "reports_to", "a contact cannot report to themselves")
-            elif account_of.get(manager) != row.account_id:
-                self.source.problem(row, "reports_to", f"{email} works at another account")
+            person = self.people.get(email)
+            if person is not None and person[0] not in left_out:
+                manager, manager_account = person[1], person[2]
+            elif email in stored:
+                manager, manager_account = stored[email]
+            else:
+                found.append(line_problem(number, f"no contact has the e-mail {email}"))
+                continue
+            if manager == record_id:
+                found.append(line_problem(number, "a contact cannot report to themselves"))
+            elif manager_account != account_id:
+                found.append(line_problem(number, f"{email} works at another account"))
             else:
                 manager_of[record_id] = manager
-        for record_id, row in rows_by_id.items():
+                rows_by_id[record_id] = number
+        lines = dict(manager_of)
+        for record_id, number in rows_by_id.items():
             seen, current = set(), manager_of.get(record_id)
             while current is not None and current not in seen:
                 if current == record_id:
-                    self.source.problem(row, "reports_to", "makes a reporting loop")
+                    found.append(line_problem(number, "makes a reporting loop"))
                     break
                 seen.add(current)
                 current = self._stored_manager(manager_of, current)
-        self._apply_managers(plan, new_ids, manager_of)
+        self.manager_of = lines
+        return found
+
+    def _stored_people(self, emails: set[str]) -> dict[str, tuple[int, int | None]]:
+        """e-mail -> (contact id, account id) of stored contacts."""
+        found: dict[str, tuple[int, int | None]] = {}
+        connection = self.session.connection()
+        for chunk in _chunks(sorted(emails)):
+            sql = (
+                "SELECT id, account_id, email FROM contact WHERE id < ? "
+                f"AND email IN ({', '.join('?' * len(chunk))})"
+            )
+            for contact_id, account_id, email in connection.exec_driver_sql(
+                sql, (self.id_bound, *chunk)
+            ):
+                found[email] = (contact_id, account_id)
+        return found
 
     def _stored_manager(self, manager_of: dict[int, int | None], contact_id: int) -> int | None:
         """A contact's manager; contacts the file does not name are read when a line needs them."""
@@ -451,19 +615,15 @@ class ContactsImport(KindImport):
             manager_of[contact_id] = found[0] if found else None
         return manager_of[contact_id]
 
-    @staticmethod
-    def _rows_with_ids(plan: Plan, new_ids: dict[int, int]) -> list[tuple[SourceRow, int]]:
-        return (
-            [(row, new_ids[row.number]) for row, _ in plan.inserts]
-            + [(row, record_id) for row, record_id, _ in plan.updates]
-            + list(plan.unchanged)
-        )
+    def _apply_managers(self, plan: Plan) -> None:
+        """Give new contacts their ids and every row its checked reporting line.
 
-    def _apply_managers(
-        self, plan: Plan, new_ids: dict[int, int], manager_of: dict[int, int | None]
-    ) -> None:
+        A manager may be written in a later batch than the report: the writing pass defers
+        foreign-key checks to the commit.
+        """
+        manager_of = self.manager_of
         for row, values in plan.inserts:
-            values["id"] = new_ids[row.number]
+            values["id"] = self.new_id(row.number)
             if "reports_to" in row.values:
                 values["reports_to_id"] = manager_of.get(values["id"])
         for row, record_id in list(plan.unchanged):
@@ -479,15 +639,6 @@ class ContactsImport(KindImport):
                 and manager_of.get(record_id) != self.stored[record_id]["reports_to_id"]
             ):
                 changed["reports_to_id"] = manager_of[record_id]
-        # Managers before their reports: foreign keys are checked row by row.
-        depth = {}
-        fresh = set(new_ids.values())
-        for _row, values in plan.inserts:
-            node, steps = values["id"], 0
-            while manager_of.get(node) in fresh and steps < len(plan.inserts):
-                node, steps = manager_of[node], steps + 1
-            depth[values["id"]] = steps
-        plan.inserts.sort(key=lambda item: depth[item[1]["id"]])
 
 
 # ------------------------------------------------------------------------------ contracts
@@ -591,8 +742,13 @@ class ArrImport(KindImport):
         "amount": "amount_cents",
     }
 
+    def begin(self, checking: bool) -> None:
+        super().begin(checking)
+        #: Stored movements an earlier batch of this pass matched: each matches one row.
+        self.used: set[int] = set()
+
     def prepare(self, rows: list[SourceRow]) -> None:
-        """Index the live movements the file could repeat: its accounts, within its dates."""
+        """Index the live movements the batch could repeat: its accounts, within its dates."""
         self.available: dict[Hashable, list[int]] = defaultdict(list)
         if not rows:
             return
@@ -601,11 +757,13 @@ class ArrImport(KindImport):
         for chunk in _chunks(sorted(set(self.accounts_of(rows)))):
             sql = (
                 "SELECT id, account_id, occurred_on, type, amount_cents FROM arr_movement "
-                "WHERE archived_at IS NULL AND occurred_on BETWEEN ? AND ? "
+                "WHERE archived_at IS NULL AND occurred_on BETWEEN ? AND ? AND id < ? "
                 f"AND account_id IN ({', '.join('?' * len(chunk))})"
             )
-            for record_id, *key in connection.exec_driver_sql(sql, (min(days), max(days), *chunk)):
-                self.available[tuple(key)].append(record_id)
+            params = (min(days), max(days), self.id_bound, *chunk)
+            for record_id, *key in connection.exec_driver_sql(sql, params):
+                if record_id not in self.used:
+                    self.available[tuple(key)].append(record_id)
 
     def plan(self, rows: list[SourceRow]) -> Plan:
         plan = Plan([], [], [])
@@ -620,7 +778,9 @@ class ArrImport(KindImport):
             )
             twins = self.available.get(key)
             if twins:
-                plan.unchanged.append((row, twins.pop()))
+                record_id = twins.pop()
+                self.used.add(record_id)
+                plan.unchanged.append((row, record_id))
             else:
                 plan.inserts.append((row, values))
         return plan
@@ -788,31 +948,6 @@ IMPORTERS: dict[str, type[KindImport]] = {
 # ------------------------------------------------------------------------------ the action
 
 
-def _plan_all(
-    importer: KindImport, source: SourceFile, skip_invalid: bool
-) -> tuple[Plan, list[SourceRow]]:
-    """Resolve accounts and plan; when skipping, drop invalid rows and plan again."""
-    if importer.model is not Account:
-        accounts = AccountIndex(importer.session)
-        for row in source.rows:
-            if "account" in row.values:
-                found = accounts.find(row.values["account"])
-                if isinstance(found, str):
-                    source.problem(row, "account", found)
-                else:
-                    row.account_id = found
-    rows = [row for row in source.rows if row.valid]
-    importer.prepare(rows)
-    while True:
-        plan = importer.plan(rows)
-        invalid = [row for row in rows if not row.valid]
-        if not invalid:
-            return plan, [row for row in source.rows if not row.valid]
-        if not skip_invalid:
-            return plan, [row for row in source.rows if not row.valid]
-        rows = [row for row in rows if row.valid]
-
-
 def import_csv(
     store: Store,
     kind: str,
@@ -851,6 +986,134 @@ def import_csv(
         )
 
 
+@dataclass(slots=True)
+class _Written:
+    """What the writing pass did (or, on a dry run, would do)."""
+
+    added: int = 0
+    updated: int = 0
+    unchanged: int = 0
+    movements: int = 0
+
+
+class _Run:
+    """One import's two passes over the file, in one unit of work."""
+
+    def __init__(
+        self,
+        importer: KindImport,
+        open_rows: Callable[[], Iterator[SourceRow]],
+        skip_invalid: bool,
+        cancel: CancelToken | None,
+    ) -> None:
+        self.importer = importer
+        self.open_rows = open_rows
+        self.skip_invalid = skip_invalid
+        self.cancel = cancel
+        self.problems = ProblemList(PROBLEMS_KEPT)
+        self.accounts = AccountIndex(importer.session) if importer.model is not Account else None
+        self.total = 0
+
+    def _batches(self) -> Iterator[list[SourceRow]]:
+        for batch in read_ahead(batches(self.open_rows(), BATCH_ROWS)):
+            if self.cancel:
+                self.cancel.raise_if_cancelled()
+            yield batch
+
+    def _resolve_accounts(self, rows: list[SourceRow]) -> None:
+        if self.accounts is None:
+            return
+        source = self.importer.source
+        for row in rows:
+            if "account" in row.values:
+                found = self.accounts.find(row.values["account"])
+                if isinstance(found, str):
+                    source.problem(row, "account", found)
+                else:
+                    row.account_id = found
+
+    def run_pass(self, checking: bool, write: bool) -> _Written:
+        """One pass over the file, a batch at a time: check, and write what is valid.
+
+        Writing while checking is safe because the whole import is one transaction: once a
+        row is invalid and invalid rows are not skipped, writing stops, the rest is only
+        checked (to list every problem) and the caller refuses the file, which rolls back.
+        The writing pass after a checking pass gets only the rows that passed.
+        """
+        importer, invalid = self.importer, self.problems.rows
+        importer.begin(checking)
+        if write:  # a manager may be written in a batch after their report's
+            importer.session.connection().exec_driver_sql("PRAGMA defer_foreign_keys = ON")
+        done = _Written()
+        accounts: set[int] = set()
+        for batch in self._batches():
+            if checking:
+                self.total += len(batch)
+                rows = batch
+            else:
+                rows = [row for row in batch if row.number not in invalid]
+            self._resolve_accounts(rows)
+            valid = [row for row in rows if row.valid]
+            importer.begin_batch()
+            importer.prepare(valid)
+            plan = importer.plan(valid)
+            if self._drop_invalid(rows, plan, checking):
+                write = False  # the file will be refused: only check the rest
+            self._count(plan, done)
+            if write:
+                accounts.update(self._write(plan))
+            elif isinstance(importer, AccountsImport):
+                done.movements += len(importer.ledger_plan(plan.known_ids()))
+        if checking:
+            self.problems.add(importer.finish(self.problems.rows, self.skip_invalid))
+        if write and importer.source.kind in _SUMMARISED:
+            summaries.refresh(importer.session, importer.today, accounts)
+        if write and isinstance(importer, AccountsImport):
+            done.movements = importer.ledger_written
+        return done
+
+    def _drop_invalid(self, rows: list[SourceRow], plan: Plan, checking: bool) -> bool:
+        """Record the batch's problems and leave its invalid rows out of the plan; whether
+        the file will be refused (so nothing more is worth writing)."""
+        bad = [row for row in rows if row.problems]
+        if not bad:
+            return False
+        self.problems.add(p for row in bad for p in row.problems)
+        plan.drop({row.number for row in bad})
+        if self.skip_invalid:
+            return False
+        if not checking:
+            self.reject()
+        return True
+
+    @staticmethod
+    def _count(plan: Plan, done: _Written) -> None:
+        done.added += len(plan.inserts)
+        done.updated += len(plan.updates)
+        done.unchanged += len(plan.unchanged)
+
+    def _write(self, plan: Plan) -> Iterable[int]:
+        """Write a batch's plan; the accounts whose summary it changes."""
+        ids = self.importer.write(plan)
+        kind = self.importer.source.kind
+        if kind == "accounts":
+            return ids.values()
+        return self.importer.accounts_of(plan.rows()) if kind in _SUMMARISED else ()
+
+    def listed_problems(self) -> tuple[RowProblem, ...]:
+        """The problems kept, in the order of the file's rows."""
+        return tuple(sorted(self.problems.listed, key=lambda problem: problem.row))
+
+    def reject(self) -> None:
+        """Refuse the file: nothing is written (the unit of work rolls back)."""
+        raise ImportRejected(
+            self.listed_problems(),
+            self.total,
+            invalid_rows=len(self.problems.rows),
+            unlisted=self.problems.unlisted,
+        )
+
+
 def _import(
     store: Store,
     kind: str,
@@ -864,43 +1127,42 @@ def _import(
     mapping: Mapping[str, str | None] | None,
 ) -> ImportSummary:
     progress(0, 3, "Reading the file")
-    source = read_csv(kind, path, mapping)
-    if cancel:
-        cancel.raise_if_cancelled()
+    source, rows = open_source(kind, path, mapping)  # a missing column is reported at once
+    opened = [rows]
+
+    def open_rows() -> Iterator[SourceRow]:
+        return opened.pop() if opened else open_source(kind, path, mapping)[1]
+
     progress(1, 3, "Checking every row")
-    with store.read() if dry_run else store.write(bulk=True) as session, bulk.bulk_cache(session):
+    with (
+        store.read() if dry_run else store.write(bulk=True) as session,
+        bulk.bulk_cache(session, IMPORT_CACHE_KIB),
+    ):
         importer = IMPORTERS[kind](session, source, today or date.today())
-        plan, invalid = _plan_all(importer, source, skip_invalid)
-        problems = tuple(p for row in invalid for p in row.problems)
-        if invalid and not skip_invalid:
-            raise ImportRejected(problems, len(source.rows))
-        if cancel:
-            cancel.raise_if_cancelled()
-        movements = kept = 0
-        if dry_run:
-            if isinstance(importer, AccountsImport):
-                movements = len(importer.ledger_plan(plan.known_ids()))
-        else:
-            progress(2, 3, "Writing")
-            ids = importer.write(plan)
-            if kind in _SUMMARISED:
-                accounts = ids.values() if kind == "accounts" else importer.accounts_of(plan.rows())
-                summaries.refresh(session, importer.today, accounts)
-            movements = len(importer.ledger_movements)
-        if isinstance(importer, AccountsImport):
-            kept = importer.ledger_kept
+        run = _Run(importer, open_rows, skip_invalid, cancel)
+        two_passes = importer.whole_file_rules()
+        done = run.run_pass(checking=True, write=not (dry_run or two_passes))
+        if run.problems.rows and not skip_invalid:
+            run.reject()
+        if two_passes:
+            if cancel:
+                cancel.raise_if_cancelled()
+            progress(2, 3, "Checking done, writing" if not dry_run else "Counting")
+            done = run.run_pass(checking=False, write=not dry_run)
+        kept = importer.ledger_kept if isinstance(importer, AccountsImport) else 0
     summary = ImportSummary(
         kind=kind,
-        rows=len(source.rows),
-        added=len(plan.inserts),
-        updated=len(plan.updates),
-        unchanged=len(plan.unchanged),
-        skipped=len(invalid),
-        problems=problems,
+        rows=run.total,
+        added=done.added,
+        updated=done.updated,
+        unchanged=done.unchanged,
+        skipped=len(run.problems.rows),
+        problems=run.listed_problems(),
         ignored_headers=source.ignored_headers,
-        ledger_movements=movements,
+        ledger_movements=done.movements,
         ledger_kept=kept,
         dry_run=dry_run,
+        unlisted_problems=run.problems.unlisted,
     )
     progress(3, 3, "Done")
     log.io.info("import %s from %s: %s", kind, path, summary)

@@ -226,6 +226,11 @@ class ImportDialog(QDialog):
                 f" {summary.skipped:,} rows are invalid (listed below); nothing is imported "
                 f"unless you leave them out ({valid:,} rows would be imported)."
             )
+        if summary.unlisted_problems:
+            text += (
+                f" The first {len(summary.problems):,} problems are listed; "
+                f"{summary.unlisted_problems:,} more are not."
+            )
         self._show_summary(text, list(summary.problems))
         self.skip_invalid.setVisible(bool(summary.skipped))
         self._update_import_button()

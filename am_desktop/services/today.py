@@ -145,7 +145,8 @@ def today_lists(store: Store, today: date, limit: int = 50) -> TodayLists:
             "AND ai.due_date IS NOT NULL AND ai.due_date <= ?"
         )
         soon = (today + timedelta(days=ACTIONS_AHEAD_DAYS)).isoformat()
-        totals["actions"] = connection.execute(f"SELECT count(*) {due_where}", (soon,)).fetchone()[0]
+        due_count = connection.execute(f"SELECT count(*) {due_where}", (soon,))
+        (totals["actions"],) = due_count.fetchone()
         actions = tuple(
             DueAction(i, a, name, note, text, owner, date.fromisoformat(due))
             for i, a, name, note, text, owner, due in connection.execute(
@@ -158,7 +159,7 @@ def today_lists(store: Store, today: date, limit: int = 50) -> TodayLists:
             "FROM escalation e JOIN account a ON a.id = e.account_id "
             "WHERE e.archived_at IS NULL AND +a.archived_at IS NULL AND e.status <> 'resolved'"
         )
-        totals["issues"] = connection.execute(f"SELECT count(*) {issue_where}").fetchone()[0]
+        (totals["issues"],) = connection.execute(f"SELECT count(*) {issue_where}").fetchone()
         issues = tuple(
             OpenIssue(i, a, name, title, Severity(severity), date.fromisoformat(opened))
             for i, a, name, title, severity, opened in connection.execute(

@@ -244,7 +244,7 @@ class MainWindow(QMainWindow):
         of the event loop; a view that never fills does not hold it back for long)."""
         waited_s = time.monotonic() - self._start_asked
         if self.start_view_ready() or waited_s > START_VIEW_PATIENCE_S:
-            self.after_start_view()
+            QTimer.singleShot(0, self, self.after_start_view)  # its paint is pending: first
         else:
             QTimer.singleShot(START_VIEW_POLL_MS, self._after_start_view_when_ready)
 

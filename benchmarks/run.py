@@ -245,6 +245,12 @@ def measure_gui(db: Path) -> list[Figure]:
             "open account workspace (median)", live["workspace_median_ms"], "ms", target="≤ 150 ms"
         ),
         Figure("open account workspace (max)", live["workspace_max_ms"], "ms", target="≤ 150 ms"),
+        Figure(
+            "workspace, Enter to painted tab (median)",
+            live["workspace_from_key_median_ms"],
+            "ms",
+            target="≤ 150 ms",
+        ),
         Figure("memory, large database open", live["rss_mb"], "MB", target="≤ 300 MB RSS"),
         *measure_map(),
         *measure_search(db),

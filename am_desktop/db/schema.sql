@@ -347,8 +347,8 @@ CREATE TABLE "opportunity" (
 	note_id INTEGER, 
 	CONSTRAINT pk_opportunity PRIMARY KEY (id), 
 	CONSTRAINT ck_opportunity_probability_range CHECK (probability BETWEEN 0 AND 100), 
-	CONSTRAINT uq_opportunity_uid UNIQUE (uid), 
 	CONSTRAINT fk_opportunity_account_id FOREIGN KEY(account_id) REFERENCES account (id), 
+	CONSTRAINT uq_opportunity_uid UNIQUE (uid), 
 	CONSTRAINT fk_opportunity_note_id FOREIGN KEY(note_id) REFERENCES note (id) ON DELETE SET NULL
 );
 CREATE TABLE sync_link (
@@ -423,6 +423,9 @@ CREATE INDEX ix_account_list ON account (archived_at, name, domain, industry, ow
 CREATE INDEX ix_opportunity_account_id ON opportunity (account_id);
 CREATE INDEX ix_arr_movement_live_ledger ON arr_movement (account_id, occurred_on, type, amount_cents) WHERE archived_at IS NULL;
 CREATE INDEX ix_sync_conflict_record ON sync_conflict (obj, local_id);
+CREATE INDEX ix_action_item_open_due ON action_item (due_date, account_id) WHERE status = 'open' AND archived_at IS NULL;
+CREATE INDEX ix_escalation_unresolved ON escalation (account_id) WHERE status <> 'resolved' AND archived_at IS NULL;
+CREATE INDEX ix_contract_live_notice ON contract (notice_days) WHERE archived_at IS NULL;
 CREATE VIEW note_search (key, title, body) AS SELECT (CAST(strftime('%s', occurred_at) AS INTEGER) * 10000000 + id % 10000000), title, body FROM note;
 CREATE TRIGGER note_fts_after_insert AFTER INSERT ON note BEGIN
         INSERT INTO note_fts(rowid, title, body)
@@ -548,4 +551,4 @@ BEGIN
   INSERT INTO sync_state (key, value) VALUES ('seq', 1) ON CONFLICT (key) DO UPDATE SET value = value + 1;
   INSERT INTO sync_change (obj, local_id, field, base, seq) VALUES ('note', NEW.note_id, 'attendees', NULL, (SELECT value FROM sync_state WHERE key = 'seq')) ON CONFLICT (obj, local_id, field) DO UPDATE SET seq = excluded.seq;
 END;
-INSERT INTO alembic_version (version_num) VALUES ('0006_crm_sync');
+INSERT INTO alembic_version (version_num) VALUES ('0007_today_indexes');

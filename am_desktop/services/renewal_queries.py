@@ -77,7 +77,7 @@ SELECT r.id, c.id, a.id, a.name, a.tier, a.owner,
 FROM renewal r
 JOIN contract c ON c.id = r.contract_id
 JOIN account a ON a.id = c.account_id
-WHERE r.archived_at IS NULL AND c.archived_at IS NULL AND a.archived_at IS NULL
+WHERE r.archived_at IS NULL AND c.archived_at IS NULL AND +a.archived_at IS NULL
 """
 
 

@@ -119,16 +119,15 @@ def today_lists(store: Store, today: date, limit: int = 50) -> TodayLists:
         totals["accounts"] = connection.execute(
             "SELECT count(*) FROM account WHERE archived_at IS NULL"
         ).fetchone()[0]
-        totals["check_ins"] = connection.execute(
-            "SELECT count(*) FROM account WHERE archived_at IS NULL AND (last_touch_at IS NULL "
-            "OR date(last_touch_at, 'localtime', '+' || checkin_cadence_days || ' days') < ?)",
-            (today.isoformat(),),
-        ).fetchone()[0]
-        soon = (today + timedelta(days=ACTIONS_AHEAD_DAYS)).isoformat()
-        totals["issues"] = connection.execute(
-            "SELECT count(*) FROM escalation e JOIN account a ON a.id = e.account_id "
-            "WHERE e.archived_at IS NULL AND a.archived_at IS NULL AND e.status <> 'resolved'"
-        ).fetchone()[0]
+        check_in_rows = connection.execute(  # the first rows and, beside each, how many in all
+            "SELECT id, name, last_touch_at, due, count(*) OVER () FROM ("
+            "SELECT id, name, last_touch_at, "
+            "date(last_touch_at, 'localtime', '+' || checkin_cadence_days || ' days') AS due "
+            "FROM account WHERE archived_at IS NULL) WHERE last_touch_at IS NULL OR due < ? "
+            "ORDER BY due IS NULL, due, name LIMIT ?",
+            (today.isoformat(), limit),
+        ).fetchall()
+        totals["check_ins"] = int(check_in_rows[0][-1]) if check_in_rows else 0
         check_ins = tuple(
             CheckIn(
                 account_id,
@@ -136,35 +135,36 @@ def today_lists(store: Store, today: date, limit: int = 50) -> TodayLists:
                 date.fromisoformat(touched[:10]) if touched else None,
                 date.fromisoformat(due) if due else None,
             )
-            for account_id, name, touched, due in connection.execute(
-                "SELECT id, name, last_touch_at, "
-                "date(last_touch_at, 'localtime', '+' || checkin_cadence_days || ' days') AS due "
-                "FROM account WHERE archived_at IS NULL AND (last_touch_at IS NULL OR "
-                "date(last_touch_at, 'localtime', '+' || checkin_cadence_days || ' days') < ?) "
-                "ORDER BY due IS NULL, due, name LIMIT ?",
-                (today.isoformat(), limit),
-            )
+            for account_id, name, touched, due, _count in check_in_rows
         )
-        due_rows = connection.execute(  # the first rows and, beside each, how many in all
-            "SELECT ai.id, ai.account_id, a.name, ai.note_id, ai.text, ai.owner, ai.due_date, "
-            "count(*) OVER () FROM action_item ai JOIN account a ON a.id = ai.account_id "
-            "WHERE ai.archived_at IS NULL AND a.archived_at IS NULL AND ai.status = 'open' "
-            "AND ai.due_date IS NOT NULL AND ai.due_date <= ? ORDER BY ai.due_date, a.name "
-            "LIMIT ?",
-            (soon, limit),
-        ).fetchall()
-        totals["actions"] = int(due_rows[0][-1]) if due_rows else 0
+        # "+a.archived_at": the account is joined by its key, the partial indexes on the
+        # items lead (ix_action_item_open_due, ix_escalation_unresolved).
+        due_where = (
+            "FROM action_item ai JOIN account a ON a.id = ai.account_id "
+            "WHERE ai.archived_at IS NULL AND +a.archived_at IS NULL AND ai.status = 'open' "
+            "AND ai.due_date IS NOT NULL AND ai.due_date <= ?"
+        )
+        soon = (today + timedelta(days=ACTIONS_AHEAD_DAYS)).isoformat()
+        due_count = connection.execute(f"SELECT count(*) {due_where}", (soon,))
+        (totals["actions"],) = due_count.fetchone()
         actions = tuple(
             DueAction(i, a, name, note, text, owner, date.fromisoformat(due))
-            for i, a, name, note, text, owner, due, _count in due_rows
+            for i, a, name, note, text, owner, due in connection.execute(
+                "SELECT ai.id, ai.account_id, a.name, ai.note_id, ai.text, ai.owner, ai.due_date "
+                f"{due_where} ORDER BY ai.due_date, a.name LIMIT ?",
+                (soon, limit),
+            )
         )
+        issue_where = (
+            "FROM escalation e JOIN account a ON a.id = e.account_id "
+            "WHERE e.archived_at IS NULL AND +a.archived_at IS NULL AND e.status <> 'resolved'"
+        )
+        (totals["issues"],) = connection.execute(f"SELECT count(*) {issue_where}").fetchone()
         issues = tuple(
             OpenIssue(i, a, name, title, Severity(severity), date.fromisoformat(opened))
             for i, a, name, title, severity, opened in connection.execute(
                 "SELECT e.id, e.account_id, a.name, e.title, e.severity, e.opened_on "
-                "FROM escalation e JOIN account a ON a.id = e.account_id "
-                "WHERE e.archived_at IS NULL AND a.archived_at IS NULL "
-                f"AND e.status <> 'resolved' ORDER BY {_SEVERITY_ORDER}, e.opened_on LIMIT ?",
+                f"{issue_where} ORDER BY {_SEVERITY_ORDER}, e.opened_on LIMIT ?",
                 (limit,),
             )
         )

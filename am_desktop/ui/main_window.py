@@ -5,11 +5,12 @@ its menus run.
 
 from __future__ import annotations
 
+import time
 from datetime import date
 from functools import partial
 from typing import TYPE_CHECKING, Any
 
-from PySide6.QtCore import QByteArray, Qt, Signal, Slot
+from PySide6.QtCore import QByteArray, Qt, QTimer, Signal, Slot
 from PySide6.QtGui import QAction, QCloseEvent, QUndoStack
 from PySide6.QtWidgets import QLabel, QMainWindow, QMessageBox, QSplitter, QToolButton
 
@@ -53,6 +54,10 @@ from am_desktop.ui.window.workspace_tabs import WorkspaceFactory, WorkspaceTabs
 APP_NAME = "AM Desktop"
 #: The demo window's title: its file name would not say what it is.
 DEMO_TITLE = f"Demo portfolio — {APP_NAME}"
+#: How often start() looks whether the start view shows its data (ms), and how long the rest
+#: of the start's work waits for it at most (s).
+START_VIEW_POLL_MS = 10
+START_VIEW_PATIENCE_S = 5.0
 #: What the demo window's status bar keeps saying.
 DEMO_NOTICE = "Demo portfolio: your own database is unchanged."
 
@@ -81,6 +86,8 @@ class MainWindow(QMainWindow):
     #: Close this window and open one on this file (Path), the demo when the bool is True;
     #: ``app.run_gui`` does it, the window only asks.
     switch_requested = Signal(object, bool)
+    #: The start view is on screen with its data; the rest of the start's work begins.
+    after_start = Signal()
 
     def __init__(
         self,
@@ -94,6 +101,9 @@ class MainWindow(QMainWindow):
         self.context = context
         self.databases = databases
         self.demo = demo
+        self._built_on = context.today()  # the day the start view is first read for
+        self._start_asked = 0.0  # when start() was called (monotonic seconds)
+        self._after_start_done = False
         self.undo_stack = QUndoStack(self)
         self._search_dialog: SearchDialog | None = None
         self.conflict_dialog: ConflictDialog | None = None
@@ -218,10 +228,34 @@ class MainWindow(QMainWindow):
     # ------------------------------------------------------------------------------ views
 
     def start(self) -> None:
-        """Load the first data (after the window is shown: the first paint comes first)."""
+        """Load the first data (after the window is shown: the first paint comes first).
+
+        The start view's read goes first and alone; everything else the window does at start
+        (the account list, the sidebar's counts, the sync summary, the file check, the cached
+        figures, alerts, backup, health scores, warm-ups) waits until it is on screen."""
+        self._start_asked = time.monotonic()
         self.context.messages.flush_to_listeners()
+        if self.context.today() != self._built_on:  # past midnight since it was read
+            self.views.show_view(self.current_view())
+        self._after_start_view_when_ready()
+
+    def _after_start_view_when_ready(self) -> None:
+        """Run the after-start work once the start view shows its data (looked at each turn
+        of the event loop; a view that never fills does not hold it back for long)."""
+        waited_s = time.monotonic() - self._start_asked
+        if self.start_view_ready() or waited_s > START_VIEW_PATIENCE_S:
+            QTimer.singleShot(0, self, self.after_start_view)  # its paint is pending: first
+        else:
+            QTimer.singleShot(START_VIEW_POLL_MS, self._after_start_view_when_ready)
+
+    def after_start_view(self) -> None:
+        """The start view is on screen: the rest of the start's work, in the background."""
+        if self._after_start_done:
+            return
+        self._after_start_done = True
+        self.after_start.emit()
+        self.accounts_list.release()  # its first answer starts the alerts and daily jobs
         self.sync.refresh_summary()
-        self.views.show_view(self.current_view())  # read again with the window's date, now
         today, store = self.context.today(), self.context.store
         # First on the write lane, so no write precedes it: a damaged file refuses them all.
         self.context.tasks.submit(lambda _p: verify_file(store), lane=Lane.WRITE)
@@ -245,7 +279,7 @@ class MainWindow(QMainWindow):
         ready = getattr(widget, "ready", None)
         if callable(ready):
             return bool(ready())
-        return self.current_view() is not ViewKey.ACCOUNTS or self.model.rowCount() > 0
+        return self.current_view() is not ViewKey.ACCOUNTS or self.accounts_list.answered
 
     def current_view(self) -> ViewKey:
         """The key of the view shown in the first tab."""

@@ -384,12 +384,17 @@ class SyncController(QObject):
 
     @Slot()
     def refresh_summary(self) -> None:
-        """Read the pending changes, the conflicts and the last run on a worker."""
-        from am_desktop.services.sync.record_state import sync_summary
-
+        """Read the pending changes, the conflicts and the last run on a worker (which loads
+        the sync code too: the window's start does not wait for it)."""
         store = self.context.store
+
+        def work(_progress: object) -> Any:
+            from am_desktop.services.sync.record_state import sync_summary
+
+            return sync_summary(store)
+
         self.context.tasks.submit(
-            lambda _p: sync_summary(store),
+            work,
             lane=Lane.READ,
             on_done=self._on_summary,
             supersede=(self, "summary"),  # reads run on a pool: an older answer must not win

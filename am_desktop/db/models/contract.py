@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from datetime import date
 
-from sqlalchemy import CheckConstraint, ForeignKey, String, Text
+from sqlalchemy import CheckConstraint, ForeignKey, Index, String, Text, text
 from sqlalchemy.orm import Mapped, mapped_column
 
 from am_desktop.db.base import Record
@@ -20,6 +20,8 @@ class Contract(Record):
         CheckConstraint("end_date >= start_date", name="dates_in_order"),
         CheckConstraint("arr_cents >= 0", name="arr_not_negative"),
         CheckConstraint("notice_days >= 0", name="notice_not_negative"),
+        # Today's longest notice period, read from the index's last entry (issue 17).
+        Index("ix_contract_live_notice", "notice_days", sqlite_where=text("archived_at IS NULL")),
     )
 
     account_id: Mapped[int] = mapped_column(ForeignKey("account.id"), index=True)

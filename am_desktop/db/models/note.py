@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from datetime import date, datetime
 
-from sqlalchemy import ForeignKey, Index, String, Text
+from sqlalchemy import ForeignKey, Index, String, Text, text
 from sqlalchemy.orm import Mapped, mapped_column
 
 from am_desktop.db.base import Base, Record
@@ -42,6 +42,16 @@ class ActionItem(Record):
     """A follow-up with an owner and a due date, often from a ``- [ ]`` note line."""
 
     __tablename__ = "action_item"
+    __table_args__ = (
+        # Today's open action items by due date, with the account to join: the first rows
+        # and their count from the index, whatever the number of items done (issue 17).
+        Index(
+            "ix_action_item_open_due",
+            "due_date",
+            "account_id",
+            sqlite_where=text("status = 'open' AND archived_at IS NULL"),
+        ),
+    )
 
     account_id: Mapped[int] = mapped_column(ForeignKey("account.id"), index=True)
     note_id: Mapped[int | None] = mapped_column(

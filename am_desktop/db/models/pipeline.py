@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from datetime import date
 
-from sqlalchemy import CheckConstraint, ForeignKey, String, Text
+from sqlalchemy import CheckConstraint, ForeignKey, Index, String, Text, text
 from sqlalchemy.orm import Mapped, mapped_column
 
 from am_desktop.db.base import Record
@@ -39,6 +39,14 @@ class Escalation(Record):
     """A customer issue or escalation, with its severity and resolution."""
 
     __tablename__ = "escalation"
+    __table_args__ = (
+        # Today's open escalations without reading the resolved ones (issue 17).
+        Index(
+            "ix_escalation_unresolved",
+            "account_id",
+            sqlite_where=text("status <> 'resolved' AND archived_at IS NULL"),
+        ),
+    )
 
     account_id: Mapped[int] = mapped_column(ForeignKey("account.id"), index=True)
     title: Mapped[str] = mapped_column(String(200))

@@ -24,6 +24,11 @@ from am_desktop.domain.alerts import Alert, snooze_until, visible
 from am_desktop.ui.plain_text import plain
 from am_desktop.ui.settings import AppSettings
 
+#: The most alerts the panel lists as rows: each is a few widgets, and a large portfolio's
+#: hundreds would hold the window for seconds just after it opens (the Renewals view and the
+#: title's count have them all).
+MAX_ROWS = 30
+
 
 class AlertsPanel(QFrame):
     """The alerts not dismissed or snoozed.
@@ -89,8 +94,12 @@ class AlertsPanel(QFrame):
             if widget is not None:
                 widget.deleteLater()
         shown = self.shown()
-        for alert in shown:
+        for alert in shown[:MAX_ROWS]:
             self.rows.addWidget(self._row(alert))
+        if len(shown) > MAX_ROWS:
+            more = QLabel(f"… and {len(shown) - MAX_ROWS:,} more: the Renewals view lists them.")
+            more.setObjectName("muted")
+            self.rows.addWidget(more)
         self.rows.addStretch(1)
         self.title.setText(f"Renewal alerts ({len(shown)})")
         self.count_changed.emit(len(shown))

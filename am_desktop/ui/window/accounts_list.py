@@ -1,5 +1,8 @@
 """The account list's controller: the query that picks the ids, the saved filters, the
-sidebar's counts, archiving, and keeping both current with the change feed."""
+sidebar's counts, archiving, and keeping both current with the change feed.
+
+The list reads nothing until it is released: when it is first shown, or once the start view
+in front of it is on screen (the start view's read goes first and alone)."""
 
 from __future__ import annotations
 
@@ -52,6 +55,8 @@ class AccountsList(QObject):
         self._sidebar = sidebar
         self._undo = undo
         self._answered = False
+        self._held = True  # until shown or released: the start view reads first
+        self._pending: PortfolioQuery | None = None
         self.model = AccountTableModel(self._fetch_rows, context.today())
         self.model.currency = context.settings.prefs.currency
         self.view = AccountsView(self.model)
@@ -69,6 +74,18 @@ class AccountsList(QObject):
         self._sidebar.chosen.connect(self._on_sidebar_chosen)
         self.context.settings.changed.connect(self._on_settings_changed)
 
+    @property
+    def answered(self) -> bool:
+        """Whether the list's first query has answered (it shows its ids, maybe none)."""
+        return self._answered
+
+    def release(self) -> None:
+        """Let the list read: its query, asked while it was held, runs now (once)."""
+        if not self._held:
+            return
+        self._held = False
+        self.run_query(self._pending or self.view.query)
+
     def reload(self) -> None:
         """Run the current query again and count the saved filters again."""
         self.run_query(self.view.query)
@@ -76,7 +93,11 @@ class AccountsList(QObject):
 
     @Slot(object)
     def run_query(self, query: PortfolioQuery) -> None:
-        """Ask for the ids of ``query`` (a later query's answer wins over this one's)."""
+        """Ask for the ids of ``query`` (a later query's answer wins over this one's); while
+        the list is held, only remember it."""
+        if self._held:
+            self._pending = query
+            return
         today, store = self.context.today(), self.context.store
         self.context.tasks.submit(
             lambda _p: portfolio.account_ids(store, query, today),
@@ -117,6 +138,7 @@ class AccountsList(QObject):
     def _on_sidebar_chosen(self, key: ViewKey, saved: SavedFilter | None) -> None:
         if key is ViewKey.ACCOUNTS:
             self.view.set_saved_filter(saved or SavedFilter.ALL)
+            self.release()  # shown: it reads now, whatever is still loading
 
     @Slot(list, bool)
     def _on_archive_requested(self, ids: list[int], archive: bool) -> None:

@@ -1,0 +1,133 @@
+"""Start-up order (issue 17): the start view's data is read first and alone; the account
+list, alerts, the daily backup and health scoring wait until it is on screen."""
+
+from __future__ import annotations
+
+import os
+import subprocess
+import sys
+from collections.abc import Callable
+from datetime import timedelta
+from pathlib import Path
+from typing import Any
+
+import pytest
+from pytestqt.qtbot import QtBot
+
+from am_desktop.services import catalog
+from am_desktop.ui.context import AppContext
+from am_desktop.ui.main_window import MainWindow
+from am_desktop.ui.window.accounts_list import AccountsList
+from am_desktop.ui.window.alerts import RenewalAlerts
+from am_desktop.ui.window.daily_jobs import DailyJobs
+from am_desktop.ui.window.views import ViewKey
+from tests.gui.conftest import TODAY
+
+
+def _spy(
+    monkeypatch: pytest.MonkeyPatch,
+    owner: type,
+    name: str,
+    seen: list[tuple[str, bool]],
+    ready: Callable[[], bool],
+) -> None:
+    """Record each call of ``owner.name`` with whether the start view was filled by then."""
+    original = getattr(owner, name)
+
+    def spy(self: Any, *args: Any, **kwargs: Any) -> Any:
+        seen.append((name, ready()))
+        return original(self, *args, **kwargs)
+
+    monkeypatch.setattr(owner, name, spy)
+
+
+def test_the_start_view_is_read_first_and_the_rest_waits_until_it_is_filled(
+    qtbot: QtBot, context: AppContext, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    account = catalog.accounts.create(context.store, {"name": "Acme", "domain": "acme.com"})
+    catalog.contracts.create(
+        context.store,
+        {
+            "account_id": account.id,
+            "start_date": TODAY - timedelta(days=300),
+            "end_date": TODAY + timedelta(days=30),
+            "arr_cents": 100_000,
+        },
+    )
+    windows: list[MainWindow] = []
+    seen: list[tuple[str, bool]] = []
+
+    def ready() -> bool:
+        return bool(windows) and windows[0].start_view_ready()
+
+    for owner, name in (
+        (DailyJobs, "take_daily_backup"),
+        (DailyJobs, "score_health"),
+        (RenewalAlerts, "check"),
+        (AccountsList, "_on_ids"),
+    ):
+        _spy(monkeypatch, owner, name, seen, ready)
+    window = MainWindow(context)
+    windows.append(window)
+    qtbot.addWidget(window)
+    window.show()
+    assert window.current_view() is ViewKey.TODAY
+    assert window.today_view.lists is not None  # Today read at once (work runs inline here)
+    assert seen == [] and window.model.rowCount() == 0  # nothing else read yet
+    with qtbot.waitSignal(window.after_start):
+        window.start()
+    qtbot.waitUntil(lambda: len({name for name, _ready in seen}) == 4)
+    assert all(was_ready for _name, was_ready in seen), seen
+    assert window.model.rowCount() == 1
+    backups = context.store.path.parent / "backups"
+    assert list(backups.glob(f"*-daily-{TODAY.isoformat()}.sqlite3"))
+    window.close()
+
+
+def test_the_account_list_reads_at_once_when_it_is_shown_first(
+    qtbot: QtBot, context: AppContext
+) -> None:
+    catalog.accounts.create(context.store, {"name": "Acme", "domain": "acme.com"})
+    window = MainWindow(context)
+    qtbot.addWidget(window)
+    window.show_view(ViewKey.ACCOUNTS)
+    assert window.start_view_ready() and window.model.rowCount() == 1
+    window.close()
+
+
+def test_nothing_heavy_is_loaded_when_the_start_view_is_filled(tmp_path: Path) -> None:
+    """With real threads: when Today shows its lists, SQLAlchemy, matplotlib and the
+    editing code are still to come (the after-start work loads them)."""
+    from am_desktop.services.store import open_store
+
+    database = tmp_path / "am.sqlite3"
+    open_store(database).close()  # created and migrated here: a first start migrates
+    code = (
+        "import sys\n"
+        "from pathlib import Path\n"
+        "from PySide6.QtWidgets import QApplication\n"
+        "from am_desktop.app import build_window\n"
+        "app = QApplication(sys.argv)\n"
+        "window = build_window(Path(sys.argv[1]))\n"
+        "heavy = ('sqlalchemy', 'matplotlib', 'am_desktop.ui.workspace',\n"
+        "         'am_desktop.services.sync.record_state', 'am_desktop.db.models')\n"
+        "def report():\n"
+        "    print(window.start_view_ready(), [m for m in heavy if m in sys.modules])\n"
+        "    app.quit()\n"
+        "window.after_start.connect(report)\n"
+        "window.show()\n"
+        "window.start()\n"
+        "app.exec()\n"
+        "window.context.tasks.shutdown()\n"
+    )
+    env = {"QT_QPA_PLATFORM": "offscreen", "XDG_CONFIG_HOME": str(tmp_path / "config")}
+    done = subprocess.run(
+        [sys.executable, "-c", code, str(database)],
+        capture_output=True,
+        text=True,
+        env={**os.environ, **env},
+        cwd=Path(__file__).parent.parent.parent,
+        timeout=120,
+        check=True,
+    )
+    assert done.stdout.strip().splitlines()[-1] == "True []"

@@ -194,7 +194,7 @@ class _Generator:
     # -- helpers ----------------------------------------------------------------------------
 
     def pick(self, items: tuple[str, ...]) -> str:
-        return items[self.rng.below(len(items))]
+        return self.rng.pick(items)
 
     def fill(self, template: str, **extra: Any) -> str:
         rng = self.rng
@@ -656,10 +656,25 @@ class _Generator:
             return self.rng.random() < 0.6
         return self.rng.random() < 0.1
 
+    def product_drawn_as_fill_does(self) -> str:
+        """``fill("{product}")`` without the text it does not use: the same draws (so the
+        numbers after it stay the same), a tenth of the work."""
+        rng = self.rng
+        product = rng.pick(v.PRODUCTS)
+        for items in (v.PRODUCTS, v.COMPETITORS, v.TEAMS):  # product2, competitor, team
+            rng.pick(items)
+        for size in (9, 9):  # pct, n
+            rng.below(size)
+        rng.randint(2, 12)  # weeks
+        rng.below(12)  # month
+        rng.randint(1, 4)  # quarter
+        rng.randint(0, 1)  # year
+        return product
+
     def filler(self, ctx: dict[str, Any]) -> Callable[[str], str]:
         """A formatter whose placeholders are fixed for one note (so it stays coherent)."""
         values = {**ctx}
-        base = self.fill("{product}")
+        base = self.product_drawn_as_fill_does()
         values.update(
             product=base,
             product2=self.pick(v.PRODUCTS),

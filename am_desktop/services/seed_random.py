@@ -29,11 +29,20 @@ class SeedRandom(Random):
             drawn = getrandbits(bits)
         return drawn
 
+    def pick(self, items: SupportsLenAndGetItem[T]) -> T:
+        """One of ``items`` (not empty): what ``choice(items)`` returns, in one call."""
+        getrandbits = self.getrandbits
+        size = len(items)
+        bits = size.bit_length()
+        drawn = getrandbits(bits)
+        while drawn >= size:
+            drawn = getrandbits(bits)
+        return items[drawn]
+
     def choice(self, seq: SupportsLenAndGetItem[T]) -> T:
-        size = len(seq)
-        if not size:
+        if not len(seq):
             raise IndexError("Cannot choose from an empty sequence")
-        return seq[self.below(size)]
+        return self.pick(seq)
 
     def randint(self, a: int, b: int) -> int:
         if b < a:

@@ -18,6 +18,9 @@ _TRIGGER = "note_fts_after_insert"
 #: FTS5 merges its segments four at a time by default; during a bulk load, sixteen at a time
 #: (a quarter less indexing work for a million notes; search speed unchanged).
 _LOAD_AUTOMERGE, _DEFAULT_AUTOMERGE = 16, 4
+#: FTS5 writes what it has indexed to disk each time a megabyte of it is pending; a million
+#: notes make hundreds of small segments to merge again. During a bulk load it keeps 32 MiB.
+_LOAD_HASHSIZE, _DEFAULT_HASHSIZE = 32 * 1024 * 1024, 1024 * 1024
 #: A note's key in the index (as migration 0003 defines it).
 _KEY = "(CAST(strftime('%s', occurred_at) AS INTEGER) * 10000000 + id % 10000000)"
 
@@ -80,6 +83,7 @@ def indexed_in_background(connection: sqlite3.Connection) -> Iterator[Background
         return
     connection.execute(f"DROP TRIGGER {_TRIGGER}")
     _automerge(connection, _LOAD_AUTOMERGE)
+    _configure(connection, "hashsize", _LOAD_HASHSIZE)
     indexer = BackgroundIndexer(connection)
     try:
         yield indexer
@@ -88,8 +92,13 @@ def indexed_in_background(connection: sqlite3.Connection) -> Iterator[Background
             indexer.wait()
         finally:
             _automerge(connection, _DEFAULT_AUTOMERGE)
+            _configure(connection, "hashsize", _DEFAULT_HASHSIZE)
             connection.execute(row[0])
 
 
 def _automerge(connection: sqlite3.Connection, segments: int) -> None:
-    connection.execute("INSERT INTO note_fts(note_fts, rank) VALUES ('automerge', ?)", (segments,))
+    _configure(connection, "automerge", segments)
+
+
+def _configure(connection: sqlite3.Connection, option: str, value: int) -> None:
+    connection.execute("INSERT INTO note_fts(note_fts, rank) VALUES (?, ?)", (option, value))

@@ -1,0 +1,111 @@
+"""How the seed loads its rows: cancelling leaves nothing behind, the indexes the load puts
+off are all there afterwards, and a seeded database is searchable (issue 17)."""
+
+from __future__ import annotations
+
+import json
+import sqlite3
+from datetime import date
+from pathlib import Path
+from random import Random
+
+import pytest
+
+from am_desktop import cli
+from am_desktop.domain.cancel import CancelToken
+from am_desktop.errors import Cancelled
+from am_desktop.services import seed
+from am_desktop.services.seed import Scale, seed_database
+from am_desktop.services.seed_random import SeedRandom
+from am_desktop.services.store import open_store
+
+TODAY = date(2026, 11, 22)
+TINY = Scale(accounts=30, contacts_per_account=6, notes_per_account=15, movements_per_account=5)
+
+
+def _schema(path: Path) -> list[tuple[object, ...]]:
+    connection = sqlite3.connect(path)
+    try:
+        return sorted(
+            connection.execute(
+                "SELECT type, name, tbl_name, sql FROM sqlite_master WHERE type != 'table'"
+            ).fetchall()
+        )
+    finally:
+        connection.close()
+
+
+def _count(path: Path, table: str) -> int:
+    connection = sqlite3.connect(path)
+    try:
+        return int(connection.execute(f"SELECT count(*) FROM {table}").fetchone()[0])
+    finally:
+        connection.close()
+
+
+def test_the_seed_random_draws_what_the_standard_one_does() -> None:
+    standard, quick = Random(9), SeedRandom(9)
+    for size in range(1, 400):
+        assert quick.below(size) == standard.randrange(size)
+        assert quick.randint(-2, size) == standard.randint(-2, size)
+        assert quick.pick("abcdefg"[: size % 7 + 1]) == standard.choice("abcdefg"[: size % 7 + 1])
+        assert quick.choice(range(size)) == standard.choice(range(size))
+    with pytest.raises(IndexError):
+        quick.choice(())
+
+
+def test_a_seeded_database_has_every_index_and_trigger_of_an_empty_one(tmp_path: Path) -> None:
+    path = tmp_path / "demo.sqlite3"
+    store = open_store(path)
+    empty = _schema(path)
+    seed_database(store, TINY, seed=4, today=TODAY)
+    store.close()
+    assert _schema(path) == empty
+    assert any(kind == "index" and name == "ix_note_occurred_at" for kind, name, *_ in empty)
+
+
+def test_a_cancelled_seed_leaves_an_empty_database_that_seeds_afterwards(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setattr(seed, "_BATCH_ROWS", 300)  # several batches, so it is cancelled mid-way
+    path = tmp_path / "demo.sqlite3"
+    store = open_store(path)
+    empty = _schema(path)
+    token = CancelToken()
+    reports: list[int] = []
+
+    def progress(done: int, total: int, stage: str) -> None:
+        reports.append(done)
+        if len(reports) == 2:
+            token.cancel()
+
+    with pytest.raises(Cancelled):
+        seed_database(store, TINY, seed=4, today=TODAY, progress=progress, cancel=token)
+    assert 0 < reports[-1] < TINY.accounts
+    assert [_count(path, t) for t in ("account", "note", "note_fts_docsize")] == [0, 0, 0]
+    assert _schema(path) == empty
+    counts = seed_database(store, TINY, seed=4, today=TODAY)
+    store.close()
+    assert counts["accounts"] == TINY.accounts
+    assert _count(path, "note_fts_docsize") == _count(path, "note") == counts["notes"]
+
+
+def test_search_finds_a_word_of_a_seeded_note(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    path = tmp_path / "demo.sqlite3"
+    store = open_store(path)
+    seed_database(store, TINY, seed=4, today=TODAY)
+    store.close()
+    connection = sqlite3.connect(path)
+    note_id, title = connection.execute(
+        "SELECT id, title FROM note ORDER BY occurred_at DESC, id LIMIT 1"
+    ).fetchone()
+    connection.close()
+    word = max(title.split(), key=len).strip(".,:;!?()")
+    capsys.readouterr()
+
+    assert cli.main(["search", "--db", str(path), "--json", "--limit", "500", word]) == 0
+
+    found = json.loads(capsys.readouterr().out)["results"]
+    assert note_id in {hit["note_id"] for hit in found}

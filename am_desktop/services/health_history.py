@@ -35,16 +35,18 @@ class _Record:
     def inputs(self, day: date) -> HealthInputs:
         """What the score would have been made from at the end of ``day``."""
         end = day.isoformat()
-        touched = self.touches[: bisect_right(self.touches, end + "~")]
-        survey = [s for s in self.surveys if s[0] <= end]
-        sample = [u for u in self.usage if u[0] <= end]
+        touched = bisect_right(self.touches, end + "~")  # how many: the last is the latest
+        answered = bisect_right(self.surveys, (end, "~"))
+        sampled = bisect_right(self.usage, (end, float("inf")))
+        survey = self.surveys[answered - 1] if answered else None
+        sample = self.usage[sampled - 1] if sampled else None
         return HealthInputs(
             today=day,
             cadence_days=self.cadence,
-            last_touch=date.fromisoformat(touched[-1][:10]) if touched else None,
+            last_touch=date.fromisoformat(self.touches[touched - 1][:10]) if touched else None,
             sentiments=self.sentiments,
-            latest_survey=(SurveyKind(survey[-1][1]), survey[-1][2]) if survey else None,
-            usage=(sample[-1][1], sample[-1][2]) if sample else None,
+            latest_survey=(SurveyKind(survey[1]), survey[2]) if survey else None,
+            usage=(sample[1], sample[2]) if sample else None,
             open_issues=[
                 Severity(severity)
                 for opened, resolved, severity in self.issues

@@ -29,12 +29,6 @@ BAND_LABELS = {"healthy": "Healthy", "watch": "Watch", "at_risk": "At risk"}
 BREAK_RATIO = 6.0
 
 
-def money_label(cents: float, currency: str = "USD") -> str:
-    """A compact amount on its own (a bar's value): ``domain.formatting.money``'s, kept for
-    the callers that know this name."""
-    return money(cents, currency, compact=True)
-
-
 class MoneyFormatter(Formatter):
     """An axis of amounts in cents, every tick in one unit chosen from the largest tick
     ($0, $0.5M, $1.0M, $1.5M — never $900 beside $1.2M), with as few decimals as its ticks
@@ -240,14 +234,15 @@ def accounts_at_risk(
     end = ordered[1] * 1.45 if cut else max(ordered[0], 1.0) * 1.22  # room for the labels
     axes.barh(names, [min(v, end) for v in values], color=RED)
     for row, value in enumerate(values):
+        shown = money(value, currency, compact=True)
         if value > end:  # the cut bar: a break mark, and its amount on the bar
             for offset in (0.93, 0.96):
                 axes.plot([end * offset - end * 0.01, end * offset + end * 0.01],
                           [row - 0.45, row + 0.45], color="white", linewidth=2.5)  # fmt: skip
-            axes.annotate(money_label(value, currency), (end * 0.9, row), ha="right", va="center",
-                          fontsize=7, color="white", fontweight="bold")  # fmt: skip
+            axes.annotate(shown, (end * 0.9, row), ha="right", va="center", fontsize=7,
+                          color="white", fontweight="bold")  # fmt: skip
         else:
-            axes.annotate(money_label(value, currency), (value, row), xytext=(3, 0), fontsize=7,
+            axes.annotate(shown, (value, row), xytext=(3, 0), fontsize=7,
                           textcoords="offset points", ha="left", va="center")  # fmt: skip
     axes.set_xlim(0, end)
     axes.set_ylim(min(-0.6, len(top) - 5.6), len(top) - 0.4)  # few accounts: slim bars, on top

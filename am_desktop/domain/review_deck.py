@@ -528,16 +528,17 @@ def _pipeline_slide(data: ReviewData) -> ChartSlide:
     )
 
 
+def _first_of(shown: int, total: int, some: str, every: str) -> str:
+    """A table's subtitle: ``some`` (shown, total) when it holds only the first rows."""
+    return some.format(shown, total) if total > shown else every
+
+
 def _renewals_table(data: ReviewData) -> TableSlide:
-    shown = len(data.renewals)
-    subtitle = (
-        f"The soonest {shown} of {data.open_renewals:,}"
-        if data.open_renewals > shown
-        else "Soonest first"
-    )
     return TableSlide(
         "Open renewals",
-        subtitle,
+        _first_of(
+            len(data.renewals), data.open_renewals, "The soonest {} of {:,}", "Soonest first"
+        ),
         ("Account", "Ends", "ARR", "Stage", "Likelihood"),
         tuple(
             (
@@ -562,15 +563,14 @@ def _risks_table(data: ReviewData) -> TableSlide:
     if data.account_id is None:
         columns = ("Account", *columns)
         rows = tuple((r.account, *row) for r, row in zip(data.risks, rows, strict=True))
-    shown = len(data.risks)
-    subtitle = (
-        f"The {shown} most severe of {data.open_risks:,} open risks"
-        if data.open_risks > shown
-        else "Open risks, most severe first"
-    )
     return TableSlide(
         "Risks and mitigation",
-        subtitle,
+        _first_of(
+            len(data.risks),
+            data.open_risks,
+            "The {} most severe of {:,} open risks",
+            "Open risks, most severe first",
+        ),
         columns,
         rows,
         empty="No open risk recorded.",

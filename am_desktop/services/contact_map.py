@@ -17,10 +17,7 @@ from am_desktop.domain.ids import AccountId, ContactId
 from am_desktop.domain.records import InfluenceLinkRecord
 from am_desktop.errors import NotFoundError
 from am_desktop.services import catalog
-from am_desktop.services.portfolio import find_account
 from am_desktop.services.store import Store
-
-__all__ = ["find_account"]  # kept here too: where callers looked for it first
 
 #: A card's position, or None to let the automatic layout place it.
 Position = tuple[float, float] | None

@@ -155,3 +155,15 @@ def test_the_contact_map_goes_only_into_an_accounts_internal_review() -> None:
         build_deck(review(account_id=None), Audience.INTERNAL, contact_map=png),
     ):
         assert not [s for s in deck.slides if isinstance(s, PictureSlide)]
+
+
+def test_a_table_holding_only_the_first_rows_says_how_many_there_are() -> None:
+    from dataclasses import replace
+
+    whole = build_deck(review(), Audience.INTERNAL)
+    assert table(whole.slides, "Open renewals").subtitle == "Soonest first"
+    cut = build_deck(replace(review(), open_renewals=36, open_risks=40), Audience.INTERNAL)
+    assert table(cut.slides, "Open renewals").subtitle == "The soonest 1 of 36"
+    assert table(cut.slides, "Risks and mitigation").subtitle == (
+        "The 1 most severe of 40 open risks"
+    )

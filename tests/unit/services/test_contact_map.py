@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 
 from am_desktop.errors import NotFoundError, ValidationError
-from am_desktop.services import catalog, contact_map
+from am_desktop.services import catalog, contact_map, portfolio
 from am_desktop.services.store import Store
 
 
@@ -87,13 +87,13 @@ def test_a_reporting_loop_is_refused(store: Store, acme: int) -> None:
 
 
 def test_an_account_is_found_by_name_or_domain_in_any_case(store: Store, acme: int) -> None:
-    assert contact_map.find_account(store, "acme") == acme
-    assert contact_map.find_account(store, " ACME.COM ") == acme
+    assert portfolio.find_account(store, "acme") == acme
+    assert portfolio.find_account(store, " ACME.COM ") == acme
     with pytest.raises(NotFoundError, match="No account"):
-        contact_map.find_account(store, "Globex")
+        portfolio.find_account(store, "Globex")
 
 
 def test_an_ambiguous_account_name_asks_for_the_domain(store: Store, acme: int) -> None:
     catalog.accounts.create(store, {"name": "ACME", "domain": "acme.de"})
     with pytest.raises(ValidationError, match="web domain"):
-        contact_map.find_account(store, "Acme")
+        portfolio.find_account(store, "Acme")

@@ -185,3 +185,28 @@ def test_a_jpeg_logo_is_on_the_pdf_and_the_powerpoint_cover(store: Store, tmp_pa
     pictures = [s for s in cover.shapes if s.shape_type == 13]  # MSO_SHAPE_TYPE.PICTURE
     assert len(pictures) == 1
     assert Image.open(BytesIO(pictures[0].image.blob)).size == (120, 40)
+
+
+def test_health_at_each_months_end_counts_the_last_touch_made_by_then(store: Store) -> None:
+    """A touch before the period and one inside it: each month's engagement follows the last
+    touch on or before that month's end, never a later one."""
+    from datetime import UTC, datetime
+
+    from am_desktop.services.health_history import month_end_scores
+    from am_desktop.services.notes import create_note
+
+    a = catalog.accounts.create(store, {"name": "A", "checkin_cadence_days": 30}).id
+    for when in (datetime(2025, 12, 20, 15, tzinfo=UTC), datetime(2026, 4, 10, 9, tzinfo=UTC)):
+        create_note(store, {"account_id": a, "occurred_at": when, "body": "Call"})
+    days = [date(2026, 1, 31), date(2026, 3, 31), date(2026, 4, 30)]
+    (jan, jan_score), (mar, mar_score), (apr, apr_score) = month_end_scores(
+        store, days, account_id=a
+    )
+    assert (jan, mar, apr) == tuple(days)
+    assert jan_score is not None and mar_score is not None and apr_score is not None
+    # engagement (weight 25) and open issues (15, none: 100) are the parts with data
+    assert jan_score == 87.5  # 42 days since December's call: engagement 80
+    assert mar_score == 37.5  # 101 days without a touch: engagement 0
+    assert apr_score == 100.0  # April's call counts at April's end, not before
+    portfolio = month_end_scores(store, days)
+    assert [v for _d, v in portfolio] == [jan_score, mar_score, apr_score]  # one account

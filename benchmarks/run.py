@@ -227,7 +227,7 @@ def measure_gui(db: Path) -> list[Figure]:
     heavy = " (matplotlib imported before paint!)" if start["matplotlib_before_paint"] else ""
     return [
         Figure(
-            "start-up to a filled list" + heavy,
+            "start-up to a filled start view" + heavy,
             start["app"],
             "s",
             start["bare"],

@@ -107,12 +107,27 @@ def label_room(labels: Sequence[str]) -> float:
     return 0.2 + CHAR_WIDTH * max((len(label) for label in labels), default=4)
 
 
+def empty_chart(axes: Axes, text: str) -> None:
+    """A chart without data says why, in words, instead of drawing zeros."""
+    size = 10 * text_scale(axes.get_figure())  # type: ignore[arg-type]
+    axes.text(0.5, 0.5, text.replace("$", r"\$"), ha="center", va="center", fontsize=size,
+              transform=axes.transAxes, color=GREY, wrap=True)  # fmt: skip
+    axes.set_axis_off()
+
+
+#: What the Dashboard's charts say with nothing to draw.
+NO_ARR = "No ARR recorded up to the end of this period."
+
+
 def arr_bridge(
     bridge: ArrBridge, subtitle: str, size: tuple[float, float] = (6.4, 3.2), currency: str = "USD"
 ) -> Figure:
     """Starting ARR → new → expansion → reactivation → contraction → churn → ending: the
     ledger's bridge (``domain.kpis.ArrBridge``), which adds up by construction."""
     figure, axes = new_chart("ARR bridge", subtitle, size)
+    if not bridge.has_data:
+        empty_chart(axes, NO_ARR)
+        return figure
     labels = ("Start", "New", "Expansion", "Reactivation", "Contraction", "Churn", "End")
     steps = bridge.steps()
     level = 0.0
@@ -149,6 +164,9 @@ def arr_by_month(
 ) -> Figure:
     """ARR at each month's end."""
     figure, axes = new_chart("ARR by month", subtitle, size)
+    if not any(value for _, value in series):
+        empty_chart(axes, NO_ARR)
+        return figure
     if series:
         xs = [f"{d:%b %y}" for d, _ in series]
         axes.plot(xs, [v for _, v in series], color=BLUE, marker="o", markersize=3)
@@ -174,6 +192,9 @@ def renewal_forecast(
 ) -> Figure:
     """ARR renewing per quarter: total, weighted by likelihood, committed."""
     figure, axes = new_chart("Renewal forecast", subtitle, size)
+    if not any(q.total_cents for q in quarters):
+        empty_chart(axes, "No contract ends in these quarters.")
+        return figure
     width = 0.26
     series = (
         ("Total", GREY, [q.total_cents for q in quarters]),
@@ -201,6 +222,9 @@ def health_distribution(
     figure, axes = new_chart("Health", subtitle, size)
     keys = ["healthy", "watch", "at_risk"]
     counts = [bands.get(k, 0) for k in keys]
+    if not any(counts):
+        empty_chart(axes, "No account is scored yet: the app scores every account once a day.")
+        return figure
     axes.bar([BAND_LABELS[k] for k in keys], counts, color=[BAND_COLOURS[k] for k in keys])
     for index, count in enumerate(counts):
         axes.annotate(str(count), (index, count), ha="center", va="bottom", fontsize=8)
@@ -223,9 +247,7 @@ def accounts_at_risk(
     figure, axes = new_chart("Accounts at risk", subtitle, size)
     top = list(accounts[:10])[::-1]
     if not top:
-        axes.text(0.5, 0.5, "No account is at risk.", ha="center", va="center", fontsize=10,
-                  transform=axes.transAxes, color=GREY)  # fmt: skip
-        axes.set_axis_off()
+        empty_chart(axes, "No account is at risk.")
         return figure
     names = [a.name[:28] for a in top]
     values = [float(a.arr_cents) for a in top]

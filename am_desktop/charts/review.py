@@ -22,7 +22,7 @@ from matplotlib.figure import Figure
 from matplotlib.patches import Rectangle
 from matplotlib.ticker import FuncFormatter, MaxNLocator
 
-from am_desktop.charts.kpi import GREY, money_axis, text_scale
+from am_desktop.charts.kpi import GREY, empty_chart, money_axis, text_scale
 from am_desktop.domain import formatting as fmt
 from am_desktop.domain.cancel import Progress, no_progress
 from am_desktop.domain.deck import (
@@ -92,12 +92,6 @@ def plain(text: str) -> str:
 
 def _numbers(values: Sequence[float | None]) -> list[float]:
     return [math.nan if v is None else float(v) for v in values]
-
-
-def _empty(axes: Axes, text: str) -> None:
-    axes.text(0.5, 0.5, plain(text), ha="center", va="center", transform=axes.transAxes,
-              color=GREY, fontsize=14, wrap=True)  # fmt: skip
-    axes.set_axis_off()
 
 
 # ---------------------------------------------------------------- charts
@@ -217,7 +211,7 @@ def chart_figure(slide: ChartSlide) -> Figure:
         line = "     ".join(f"{label}: {value}" for label, value in slide.facts)
         figure.text(0.06, 0.79, plain(line), fontsize=12, va="top")
     if not chart.has_data:
-        _empty(axes, chart.empty)
+        empty_chart(axes, chart.empty)
     elif chart.kind is ChartKind.LINE:
         _line(axes, chart, scale)
     elif chart.kind is ChartKind.COLUMN:

@@ -25,7 +25,7 @@ from PySide6.QtWidgets import (
 )
 
 from am_desktop.domain.changes import ChangeSet, Entity
-from am_desktop.domain.formatting import percent, score
+from am_desktop.domain.formatting import NO_DATA, percent, score
 from am_desktop.domain.kpis import default_period
 from am_desktop.domain.timeline import add_months
 from am_desktop.domain.values import counted
@@ -272,15 +272,21 @@ class DashboardView(QWidget):
         currency = self.context.settings.prefs.currency
 
         bridge = kpis.bridge
+        standing = self.standing
+
+        def amount(cents: int, known: bool) -> str:
+            return fmt.money(cents, currency, compact=True) if known else NO_DATA
+
+        scored = any(standing.bands.values())  # no score at all: "at risk" is not known
         shown = {
-            "arr": fmt.money(bridge.ending, currency, compact=True),
+            "arr": amount(bridge.ending, bridge.has_data),
             "nrr": percent(kpis.nrr, 0),
             "grr": percent(kpis.grr, 0),
             "logos": percent(kpis.logo_retention, 0),
-            "expansion": fmt.money(bridge.expansion, currency, compact=True),
+            "expansion": amount(bridge.expansion, bridge.has_data),
             "nps": score(kpis.nps),
             "csat": score(kpis.csat),
-            "at_risk": fmt.money(self.standing.arr_at_risk_cents, currency, compact=True),
+            "at_risk": amount(standing.arr_at_risk_cents, scored),
         }
         for key, text in shown.items():
             self.tiles[key].setText(text)

@@ -133,3 +133,9 @@ def test_a_period_read_before_comes_back_without_reading_again_until_the_data_ch
     qtbot.waitUntil(lambda: len(reads) == 2 and view.ready())
     choose(view, "trailing")
     qtbot.waitUntil(lambda: len(reads) == 3 and view.ready())
+
+
+def test_with_no_data_the_tiles_say_so_instead_of_zero(view: DashboardView) -> None:
+    assert view.period_figures is not None and not view.period_figures.kpis.bridge.has_data
+    for key in ("arr", "expansion", "nrr", "nps", "at_risk"):
+        assert view.tiles[key].text() == "—", key

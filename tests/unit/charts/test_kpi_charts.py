@@ -71,3 +71,20 @@ def test_small_accounts_at_risk_stay_readable_beside_a_dominant_one() -> None:
     texts = [t.get_text() for t in axes.texts]
     assert texts.count("$20k") == 9 and "$5.00M" in texts  # every bar says its amount
     assert _units(_labels(figure, "x")) == {"k"}
+
+
+def test_charts_without_data_say_so_instead_of_drawing_zeros() -> None:
+    from am_desktop.domain.dashboard import QuarterForecast
+
+    def said(figure: Figure) -> list[str]:
+        return [t.get_text() for t in figure.axes[0].texts if not figure.axes[0].axison]
+
+    quarter = QuarterForecast(date(2026, 10, 1), date(2026, 12, 31), "Q4 2026", 0, 0, 0, 0)
+    assert said(kpi.arr_bridge(ArrBridge(), "")) == [kpi.NO_ARR]
+    assert said(kpi.arr_by_month([(date(2026, 1, 31), 0), (date(2026, 2, 28), 0)], "")) == [
+        kpi.NO_ARR
+    ]
+    assert said(kpi.renewal_forecast([quarter], "")) == ["No contract ends in these quarters."]
+    assert "scored" in said(kpi.health_distribution({}, ""))[0]
+    assert said(kpi.accounts_at_risk([], "")) == ["No account is at risk."]
+    assert not said(kpi.arr_bridge(_bridge(100_00, 0, 0, 0, 0), ""))  # data: a chart

@@ -70,15 +70,21 @@ class RenewalRow:
         }
 
 
-_ROWS = """
+_COLUMNS = """
 SELECT r.id, c.id, a.id, a.name, a.tier, a.owner,
        coalesce(c.name, 'Contract ending ' || c.end_date), c.start_date, c.end_date,
-       c.notice_days, c.arr_cents, c.currency, r.stage, r.likelihood
+       c.notice_days, c.arr_cents, c.currency, r.stage, r.likelihood"""
+_FROM = """
 FROM renewal r
 JOIN contract c ON c.id = r.contract_id
 JOIN account a ON a.id = c.account_id
 WHERE r.archived_at IS NULL AND c.archived_at IS NULL AND +a.archived_at IS NULL
 """
+_ROWS = _COLUMNS + _FROM
+#: Open renewals of contracts that have not ended by the first parameter.
+_OPEN = " AND c.end_date >= ? AND r.stage NOT IN ('renewed', 'churned')"
+#: The notice deadline in SQL, as ``domain.timeline.notice_deadline`` computes it.
+_DEADLINE = "date(c.end_date, '-' || c.notice_days || ' days')"
 
 
 def _row(values: Any) -> RenewalRow:
@@ -108,7 +114,7 @@ def upcoming(
 ) -> list[RenewalRow]:
     """Active contracts ending from today on (within ``within_days``) whose renewal is open,
     soonest first."""
-    sql = _ROWS + " AND c.end_date >= ? AND r.stage NOT IN ('renewed', 'churned')"
+    sql = _ROWS + _OPEN
     params: list[object] = [today.isoformat()]
     if within_days is not None:
         sql += " AND c.end_date <= ?"
@@ -119,6 +125,39 @@ def upcoming(
     sql += " ORDER BY c.end_date, a.name, c.id"
     with store.raw() as connection:
         return [_row(values) for values in connection.execute(sql, params)]
+
+
+def first_upcoming(
+    store: Store, today: date, within_days: int, limit: int
+) -> tuple[list[RenewalRow], int]:
+    """The first ``limit`` of :func:`upcoming` within ``within_days``, and how many in all
+    (one query: the start view reads only what it shows)."""
+    sql = (
+        f"{_COLUMNS}, count(*) OVER () {_FROM}{_OPEN} AND c.end_date <= ? "
+        "ORDER BY c.end_date, a.name, c.id LIMIT ?"
+    )
+    last = today + timedelta(days=within_days)
+    return _page(store, sql, (today.isoformat(), last.isoformat(), limit))
+
+
+def first_notices(
+    store: Store, today: date, within_days: int, limit: int
+) -> tuple[list[RenewalRow], int]:
+    """Open renewals whose notice deadline falls from today to ``within_days`` ahead, the
+    soonest deadline first: the first ``limit`` and how many in all."""
+    sql = (
+        f"{_COLUMNS}, count(*) OVER () {_FROM}{_OPEN} AND c.notice_days > 0 "
+        f"AND {_DEADLINE} BETWEEN ? AND ? ORDER BY {_DEADLINE}, c.end_date, a.name, c.id LIMIT ?"
+    )
+    last = today + timedelta(days=within_days)
+    return _page(store, sql, (today.isoformat(), today.isoformat(), last.isoformat(), limit))
+
+
+def _page(store: Store, sql: str, params: tuple[object, ...]) -> tuple[list[RenewalRow], int]:
+    """Rows of ``_COLUMNS`` followed by a ``count(*) OVER ()``: the rows and the count."""
+    with store.raw() as connection:
+        rows = connection.execute(sql, params).fetchall()
+    return [_row(values[:-1]) for values in rows], (int(rows[0][-1]) if rows else 0)
 
 
 def timeline_rows(store: Store, first: date, last: date) -> list[RenewalRow]:

@@ -12,7 +12,7 @@ from datetime import UTC, date, datetime, time, timedelta
 from am_desktop.db.connection import datetime_to_db
 from am_desktop.domain.enums import HealthBand, Severity
 from am_desktop.services.health import LATEST_SNAPSHOT
-from am_desktop.services.renewal_queries import RenewalRow, upcoming
+from am_desktop.services.renewal_queries import RenewalRow, first_notices, first_upcoming
 from am_desktop.services.store import Store
 
 #: Action items due this many days ahead are listed with the overdue ones.
@@ -101,20 +101,9 @@ _SEVERITY_ORDER = (
 
 def today_lists(store: Store, today: date, limit: int = 50) -> TodayLists:
     """What needs doing today, each list soonest (or most serious) first."""
-    with store.raw() as connection:  # the longest notice period bounds the notices' search
-        (longest,) = connection.execute(
-            "SELECT coalesce(max(notice_days), 0) FROM contract WHERE archived_at IS NULL"
-        ).fetchone()
-    coming = upcoming(store, today, max(RENEWALS_WITHIN_DAYS, NOTICE_WITHIN_DAYS + int(longest)))
-    renewals = tuple(r for r in coming if r.days_left(today) <= RENEWALS_WITHIN_DAYS)
-    horizon = today + timedelta(days=NOTICE_WITHIN_DAYS)
-    notices = tuple(
-        sorted(
-            (r for r in coming if r.notice_deadline and today <= r.notice_deadline <= horizon),
-            key=lambda r: r.notice_deadline or r.end_date,
-        )
-    )
-    totals = {"renewals": len(renewals), "notices": len(notices)}
+    renewals, renewals_total = first_upcoming(store, today, RENEWALS_WITHIN_DAYS, limit)
+    notices, notices_total = first_notices(store, today, NOTICE_WITHIN_DAYS, limit)
+    totals = {"renewals": renewals_total, "notices": notices_total}
     with store.raw() as connection:
         totals["accounts"] = connection.execute(
             "SELECT count(*) FROM account WHERE archived_at IS NULL"
@@ -177,5 +166,5 @@ def today_lists(store: Store, today: date, limit: int = 50) -> TodayLists:
         )
     totals["health_drops"] = len(drops)
     return TodayLists(
-        renewals[:limit], notices[:limit], check_ins, actions, issues, totals, drops[:limit]
+        tuple(renewals), tuple(notices), check_ins, actions, issues, totals, drops[:limit]
     )

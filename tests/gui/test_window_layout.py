@@ -218,3 +218,39 @@ def test_the_today_action_text_gets_the_spare_width(
 def test_fair_widths_cap_the_widest_columns_evenly() -> None:
     assert fair_widths({1: 50, 2: 80}, 200) == {1: 50, 2: 80}
     assert fair_widths({1: 60, 2: 300, 3: 250}, 300) == {1: 60, 2: 120, 3: 120}
+
+
+def test_a_fitted_column_is_as_wide_as_qt_measures_its_widest_cell(qtbot: QtBot) -> None:
+    """The fit measures only the widest-looking cells whole: the width must still be what Qt's
+    own measure of every row gives (bold rows and check boxes included), and a narrower view
+    shares out the same widths again without new rows."""
+    from PySide6.QtGui import QFont, QStandardItem, QStandardItemModel
+    from PySide6.QtWidgets import QTreeView
+
+    from am_desktop.ui.column_fit import ColumnFit, _content_width
+
+    model = QStandardItemModel(0, 3)
+    for row in range(40):
+        owner = QStandardItem("me" if row % 7 else f"someone with a long name {row}")
+        owner.setCheckable(row % 2 == 0)
+        due = QStandardItem("WWWWWW" if row == 33 else f"{row} Dec")
+        if row == 33:
+            bold = QFont()
+            bold.setBold(True)
+            due.setFont(bold)
+        model.appendRow([QStandardItem(f"item {row}"), owner, due])
+    view = QTreeView()
+    view.setModel(model)
+    view.resize(900, 400)
+    qtbot.addWidget(view)
+    fit = ColumnFit(view, stretch=0)
+    view.show()
+    fit.fit()
+    for column in (1, 2):
+        assert _content_width(view, column) == view.sizeHintForColumn(column)
+    wide = [view.header().sectionSize(c) for c in (1, 2)]
+    view.resize(420, 400)
+    qtbot.waitUntil(lambda: view.header().sectionSize(1) < wide[0])
+    assert sum(view.header().sectionSize(c) for c in (1, 2)) <= round(
+        view.viewport().width() * 0.55
+    )

@@ -254,3 +254,29 @@ def test_a_closed_renewal_records_its_time_to_renewal(store: Store, acme: int) -
 )
 def test_a_renewed_term_carries_its_own_start_year(name: str | None, renamed: str | None) -> None:
     assert renewals.next_term_name(name, 2025, 2026) == renamed
+
+
+def test_todays_first_rows_and_counts_match_the_whole_lists(store: Store, acme: int) -> None:
+    """Today reads only what it shows: the first rows, soonest first, and how many in all, the
+    same as filtering the whole upcoming list."""
+    from am_desktop.services.renewal_queries import first_notices, first_upcoming
+
+    for ends_in, notice in ((5, 0), (20, 10), (40, 30), (60, 90), (95, 70), (120, 30), (3, 2)):
+        contract(store, acme, ends_in, notice=notice)
+    contract(store, acme, 15, notice=5, stage="churned")
+
+    every = upcoming(store, TODAY)
+    soon = [r for r in every if r.days_left(TODAY) <= 90]
+    rows, total = first_upcoming(store, TODAY, 90, limit=2)
+    assert total == len(soon) == 5
+    assert rows == soon[:2]
+
+    horizon = TODAY + timedelta(days=30)
+    due = sorted(
+        (r for r in every if r.notice_deadline and TODAY <= r.notice_deadline <= horizon),
+        key=lambda r: r.notice_deadline or r.end_date,
+    )
+    rows, total = first_notices(store, TODAY, 30, limit=10)
+    assert [(r.notice_deadline - TODAY).days for r in rows] == [1, 10, 10, 25]  # type: ignore[operator]
+    assert [r.days_left(TODAY) for r in rows] == [3, 20, 40, 95]  # a tie: the earlier end first
+    assert (rows, total) == (due, 4)  # the 60-day one's notice passed; 120's is 90 days off

@@ -147,11 +147,15 @@ def exit_now(code: int) -> None:
 
 
 def _probe_startup(app: Any, window: Any) -> None:
-    """Print the monotonic time once the start view is painted with its data, then quit."""
+    """Print the monotonic time at which the start view was painted with its data, then quit."""
+    from am_desktop.ui.window.next_frame import after_next_frame
+
     _wait(app, window.start_view_ready, seconds=30)
-    window.repaint()
-    app.processEvents()
-    print(time.monotonic(), flush=True)
+    painted: list[float] = []
+    view = window.views.currentWidget() or window
+    after_next_frame(view, lambda: painted.append(time.monotonic()))
+    _wait(app, lambda: bool(painted), seconds=5)
+    print(painted[0] if painted else time.monotonic(), flush=True)
     window.close()
     app.quit()
 

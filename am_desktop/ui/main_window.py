@@ -35,6 +35,7 @@ from am_desktop.ui.window.geometry import (
     current_placement,
     restored_placement,
 )
+from am_desktop.ui.window.next_frame import after_next_frame
 from am_desktop.ui.window.sidebar import Sidebar
 from am_desktop.ui.window.status import StatusLine
 from am_desktop.ui.window.tab_keys import step_tab, tabs_holding
@@ -244,7 +245,7 @@ class MainWindow(QMainWindow):
         of the event loop; a view that never fills does not hold it back for long)."""
         waited_s = time.monotonic() - self._start_asked
         if self.start_view_ready() or waited_s > START_VIEW_PATIENCE_S:
-            QTimer.singleShot(0, self, self.after_start_view)  # its paint is pending: first
+            after_next_frame(self.views.currentWidget() or self, self.after_start_view)
         else:
             QTimer.singleShot(START_VIEW_POLL_MS, self._after_start_view_when_ready)
 

@@ -12,6 +12,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+from PySide6.QtWidgets import QWidget
 from pytestqt.qtbot import QtBot
 
 from am_desktop.services import catalog
@@ -131,3 +132,44 @@ def test_nothing_heavy_is_loaded_when_the_start_view_is_filled(tmp_path: Path) -
         check=True,
     )
     assert done.stdout.strip().splitlines()[-1] == "True []"
+
+
+def test_the_after_start_work_waits_for_the_filled_start_view_to_be_painted(
+    qtbot: QtBot, context: AppContext
+) -> None:
+    """A zero-delay timer would run before Qt's pending paint: the work (and its threads)
+    would delay the frame the user waits for. It runs once the start view was painted."""
+    from PySide6.QtCore import QEvent, QObject
+
+    catalog.accounts.create(context.store, {"name": "Acme", "domain": "acme.com"})
+    window = MainWindow(context)
+    qtbot.addWidget(window)
+    events: list[str] = []
+
+    class Painted(QObject):
+        def eventFilter(self, watched: QObject, event: QEvent) -> bool:  # noqa: ARG002
+            if event.type() == QEvent.Type.Paint and window.start_view_ready():
+                events.append("painted")
+            return False
+
+    spy = Painted(window)
+    for child in window.today_view.findChildren(QWidget):
+        child.installEventFilter(spy)
+    window.after_start.connect(lambda: events.append("after start"))
+    window.show()
+    window.start()
+    assert "after start" not in events  # not at once, even with the view already filled
+    qtbot.waitUntil(lambda: "after start" in events)
+    assert "painted" in events[: events.index("after start")]
+
+
+def test_after_next_frame_still_runs_when_no_frame_comes(qtbot: QtBot) -> None:
+    """A hidden window paints nothing: the work is not held back for ever."""
+    from am_desktop.ui.window.next_frame import after_next_frame
+
+    hidden = QWidget()
+    qtbot.addWidget(hidden)
+    ran: list[bool] = []
+    after_next_frame(hidden, lambda: ran.append(True))
+    assert not ran
+    qtbot.waitUntil(lambda: ran == [True])

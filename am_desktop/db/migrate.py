@@ -18,7 +18,7 @@ if TYPE_CHECKING:
     from alembic.config import Config
 
 #: The newest migration; a test keeps it equal to Alembic's head.
-HEAD_REVISION = "0007_today_indexes"
+HEAD_REVISION = "0008_the_week"
 #: Every revision this version of the app knows, oldest first; a test keeps it equal to Alembic's.
 KNOWN_REVISIONS = (
     "0001_initial",
@@ -28,6 +28,7 @@ KNOWN_REVISIONS = (
     "0005_live_ledger_index",
     "0006_crm_sync",
     "0007_today_indexes",
+    "0008_the_week",
 )
 
 MIGRATIONS_PACKAGE = "am_desktop.db.migrations"

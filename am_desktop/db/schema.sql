@@ -61,7 +61,7 @@ CREATE TABLE contact (
 	version INTEGER NOT NULL, 
 	created_at VARCHAR(26) NOT NULL, 
 	updated_at VARCHAR(26) NOT NULL, 
-	archived_at VARCHAR(26), 
+	archived_at VARCHAR(26), cadence_days INTEGER, left_on DATE, 
 	CONSTRAINT pk_contact PRIMARY KEY (id), 
 	CONSTRAINT ck_contact_influence_range CHECK (influence BETWEEN 1 AND 5), 
 	CONSTRAINT ck_contact_strength_range CHECK (relationship_strength BETWEEN 1 AND 5), 
@@ -136,7 +136,7 @@ CREATE TABLE note (
 	version INTEGER NOT NULL, 
 	created_at VARCHAR(26) NOT NULL, 
 	updated_at VARCHAR(26) NOT NULL, 
-	archived_at VARCHAR(26), 
+	archived_at VARCHAR(26), calendar_key VARCHAR(400), message_id VARCHAR(400), follow_up_at VARCHAR(26), 
 	CONSTRAINT pk_note PRIMARY KEY (id), 
 	CONSTRAINT fk_note_account_id FOREIGN KEY(account_id) REFERENCES account (id), 
 	CONSTRAINT uq_note_uid UNIQUE (uid)
@@ -205,7 +205,7 @@ CREATE TABLE action_item (
 	version INTEGER NOT NULL, 
 	created_at VARCHAR(26) NOT NULL, 
 	updated_at VARCHAR(26) NOT NULL, 
-	archived_at VARCHAR(26), 
+	archived_at VARCHAR(26), reminded_at VARCHAR(26), 
 	CONSTRAINT pk_action_item PRIMARY KEY (id), 
 	CONSTRAINT fk_action_item_account_id FOREIGN KEY(account_id) REFERENCES account (id), 
 	CONSTRAINT fk_action_item_note_id FOREIGN KEY(note_id) REFERENCES note (id) ON DELETE SET NULL, 
@@ -426,6 +426,8 @@ CREATE INDEX ix_sync_conflict_record ON sync_conflict (obj, local_id);
 CREATE INDEX ix_action_item_open_due ON action_item (due_date, account_id) WHERE status = 'open' AND archived_at IS NULL;
 CREATE INDEX ix_escalation_unresolved ON escalation (account_id) WHERE status <> 'resolved' AND archived_at IS NULL;
 CREATE INDEX ix_contract_live_notice ON contract (notice_days) WHERE archived_at IS NULL;
+CREATE UNIQUE INDEX ux_note_calendar_key ON note (calendar_key) WHERE calendar_key IS NOT NULL;
+CREATE UNIQUE INDEX ux_note_message_id ON note (message_id) WHERE message_id IS NOT NULL;
 CREATE VIEW note_search (key, title, body) AS SELECT (CAST(strftime('%s', occurred_at) AS INTEGER) * 10000000 + id % 10000000), title, body FROM note;
 CREATE TRIGGER note_fts_after_insert AFTER INSERT ON note BEGIN
         INSERT INTO note_fts(rowid, title, body)
@@ -551,4 +553,4 @@ BEGIN
   INSERT INTO sync_state (key, value) VALUES ('seq', 1) ON CONFLICT (key) DO UPDATE SET value = value + 1;
   INSERT INTO sync_change (obj, local_id, field, base, seq) VALUES ('note', NEW.note_id, 'attendees', NULL, (SELECT value FROM sync_state WHERE key = 'seq')) ON CONFLICT (obj, local_id, field) DO UPDATE SET seq = excluded.seq;
 END;
-INSERT INTO alembic_version (version_num) VALUES ('0007_today_indexes');
+INSERT INTO alembic_version (version_num) VALUES ('0008_the_week');

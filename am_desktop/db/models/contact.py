@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from datetime import datetime
+from datetime import date, datetime
 
 from sqlalchemy import CheckConstraint, ForeignKey, String, Text, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column
@@ -38,6 +38,10 @@ class Contact(Record):
     )
     map_x: Mapped[float | None]
     map_y: Mapped[float | None]
+    #: The contact's own stay-in-touch cadence (days), else the role's default (issue 19).
+    cadence_days: Mapped[int | None]
+    #: The day the contact left the company (kept for the history, out of the coverage).
+    left_on: Mapped[date | None]
 
 
 class InfluenceLink(Record):

@@ -16,13 +16,33 @@ class Note(Record):
     """A call, meeting, QBR, e-mail or plain note; the body is Markdown."""
 
     __tablename__ = "note"
-    __table_args__ = (Index("ix_note_account_occurred", "account_id", "occurred_at"),)
+    __table_args__ = (
+        Index("ix_note_account_occurred", "account_id", "occurred_at"),
+        Index(
+            "ux_note_calendar_key",
+            "calendar_key",
+            unique=True,
+            sqlite_where=text("calendar_key IS NOT NULL"),
+        ),
+        Index(
+            "ux_note_message_id",
+            "message_id",
+            unique=True,
+            sqlite_where=text("message_id IS NOT NULL"),
+        ),
+    )
 
     account_id: Mapped[int] = mapped_column(ForeignKey("account.id"))
     kind: Mapped[NoteKind] = mapped_column(ChoiceType(NoteKind), default=NoteKind.NOTE)
     occurred_at: Mapped[datetime] = mapped_column(index=True)
     title: Mapped[str | None] = mapped_column(String(200))
     body: Mapped[str] = mapped_column(Text, default="")
+    #: A planned meeting's calendar event: its UID and occurrence start (issue 19).
+    calendar_key: Mapped[str | None] = mapped_column(String(400))
+    #: An e-mail note's Message-ID (the same mail imported twice is one note).
+    message_id: Mapped[str | None] = mapped_column(String(400))
+    #: When a follow-up e-mail was drafted from this note.
+    follow_up_at: Mapped[datetime | None]
 
 
 class NoteAttendee(Base):
@@ -64,6 +84,8 @@ class ActionItem(Record):
         ChoiceType(ActionItemStatus), default=ActionItemStatus.OPEN
     )
     done_at: Mapped[datetime | None]
+    #: When the due-day reminder was shown (it is shown once).
+    reminded_at: Mapped[datetime | None]
 
 
 class ProductFeedback(Record):

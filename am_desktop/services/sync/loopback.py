@@ -38,7 +38,10 @@ class LoopbackRedirect:
         self._arrived = threading.Event()
         self._server = HTTPServer(("127.0.0.1", 0), self._handler_class())
         self._thread = threading.Thread(
-            target=self._server.serve_forever, name="oauth-loopback", daemon=True
+            target=self._server.serve_forever,
+            args=(_POLL_SECONDS,),  # stops within this once closed
+            name="oauth-loopback",
+            daemon=True,
         )
         self._thread.start()
 

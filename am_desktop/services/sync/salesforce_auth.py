@@ -472,12 +472,16 @@ def sign_out(
     keeper = SignInKeeper(memory)
     saved = keeper.load(instance_url)
     if saved is not None:
-        try:
-            _request(client, "POST", saved.app.endpoint("revoke"),
-                     data={"token": saved.refresh_token})  # fmt: skip
-        except (httpx.HTTPError, SyncError):
-            log.sync.info("Salesforce: the sign-in could not be revoked online; forgotten here")
+        revoke(saved, client)
     keeper.drop(instance_url)
+
+
+def revoke(saved: SavedSignIn, client: httpx.Client | None = None) -> None:
+    """Ask Salesforce to revoke a refresh token (best effort: offline, nothing is said)."""
+    try:
+        _request(client, "POST", saved.app.endpoint("revoke"), data={"token": saved.refresh_token})
+    except (httpx.HTTPError, SyncError):
+        log.sync.info("Salesforce: the sign-in could not be revoked online")
 
 
 # ---------------------------------------------------------------------------------- HTTP

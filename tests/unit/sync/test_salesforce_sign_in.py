@@ -4,12 +4,15 @@ for Salesforce's login service, the refreshable session, and the tokens' safety.
 from __future__ import annotations
 
 import logging
+import webbrowser
 from collections.abc import Iterator
+from pathlib import Path
 from typing import Any
 from urllib.parse import parse_qs, urlsplit
 
 import pytest
 
+from am_desktop import cli
 from am_desktop.errors import Cancelled, SyncError, ValidationError
 from am_desktop.services.sync import credentials
 from am_desktop.services.sync.salesforce_auth import (
@@ -227,3 +230,48 @@ def test_no_token_in_logs_reprs_or_exception_text(
     assert len(salesforce.issued) >= 4
     for token in salesforce.issued:
         assert token not in said
+
+
+def test_crm_login_signs_in_from_the_terminal_and_prints_the_address(
+    salesforce: FakeSalesforceLogin,
+    fake_keyring: Any,
+    monkeypatch: pytest.MonkeyPatch,
+    capsys: pytest.CaptureFixture[str],
+    _private_user_folders: Path,
+) -> None:
+    browser = Browser()
+    monkeypatch.setattr(webbrowser, "open", browser)
+    code = cli.main(["crm", "login", "--crm", "salesforce", "--login-url", salesforce.url,
+                     "--consumer-key", CONSUMER_KEY])  # fmt: skip
+    out, err = capsys.readouterr()
+    assert code == 0, err
+    assert browser.opened[0] in err  # printed for a machine whose browser is elsewhere
+    assert f"Signed in to Salesforce at {salesforce.url} as Ann Lee" in err
+    assert f"--base-url {salesforce.url}" in err
+    assert isinstance(token_source(salesforce.url), SalesforceSession)
+    written = b"".join(
+        path.read_bytes() for path in _private_user_folders.rglob("*") if path.is_file()
+    )
+    for token in salesforce.issued:  # nowhere on disk, nor on the terminal
+        assert token not in out + err and token.encode() not in written
+
+
+def test_crm_login_without_a_consumer_key_says_where_to_give_it(
+    capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.delenv("AM_DESKTOP_SF_CONSUMER_KEY", raising=False)
+    code = cli.main(["crm", "login", "--crm", "salesforce"])
+    assert code != 0 and "consumer key" in capsys.readouterr().err
+
+
+def test_crm_login_without_a_keyring_keeps_nothing_and_says_so(
+    salesforce: FakeSalesforceLogin,
+    monkeypatch: pytest.MonkeyPatch,
+    capsys: pytest.CaptureFixture[str],
+) -> None:
+    monkeypatch.setattr(credentials, "keyring_available", lambda: False)
+    monkeypatch.setattr(webbrowser, "open", Browser())
+    code = cli.main(["crm", "login", "--crm", "salesforce", "--login-url", salesforce.url,
+                     "--consumer-key", CONSUMER_KEY])  # fmt: skip
+    assert code != 0 and "no keyring" in capsys.readouterr().err
+    assert salesforce.valid_refresh_tokens() == set()  # revoked: no live sign-in left behind

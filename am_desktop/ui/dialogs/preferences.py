@@ -273,7 +273,7 @@ class PreferencesDialog(QDialog):
         one_at_a_time = QLabel(
             "One CRM is connected at a time; switching asks first and keeps the local data."
         )
-        one_at_a_time.setWordWrap(True)
+        one_at_a_time.setToolTip(one_at_a_time.text())  # one line: a wrapped one leaves a gap
         one_at_a_time.setObjectName("muted")
         form.addRow("", one_at_a_time)
         form.addRow("API &address", self.crm_base_url)
@@ -330,6 +330,7 @@ class PreferencesDialog(QDialog):
             self.crm_form.setRowVisible(field, not salesforce)
         for field in self._salesforce_rows:
             self.crm_form.setRowVisible(field, salesforce)
+        self.salesforce.show_parts()
         if not self.salesforce.problem.text():
             self.crm_form.setRowVisible(self.salesforce.problem, False)
         if salesforce or not self.crm_base_url_error.text():

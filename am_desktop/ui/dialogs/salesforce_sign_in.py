@@ -282,6 +282,13 @@ class SalesforceSignIn(QObject):
         else:
             self.state.setText(f"Signed in at {instance}.")
 
+    def show_parts(self) -> None:
+        """Show only the parts that apply now (after the form showed the rows whole): the My
+        Domain field for a My Domain, Cancel while signing in, Sign out while signed in."""
+        self.my_domain.setVisible(not self.login_kind.currentData())
+        self.cancel_button.setVisible(self.signing_in)
+        self.sign_out_button.setVisible(bool(self.context.settings.prefs.salesforce_instance_url))
+
     @Slot(int)
     def _on_login_kind_changed(self, _index: int) -> None:
         self.my_domain.setVisible(not self.login_kind.currentData())

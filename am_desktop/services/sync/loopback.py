@@ -105,8 +105,10 @@ class LoopbackRedirect:
                         "You can close this tab and return to AM Desktop.",
                     )
                 else:
-                    self._answer(
-                        200, "Signed in", "You can close this tab and return to AM Desktop."
+                    self._answer(  # the app checks the answer: no success claimed here
+                        200,
+                        "Back to AM Desktop",
+                        "You can close this tab and return to AM Desktop.",
                     )
 
             def _answer(self, status: int, title: str, text: str) -> None:

@@ -31,12 +31,17 @@ class RedirectTimedOut(Exception):  # noqa: N818 - reads as what happened
 
 
 class LoopbackRedirect:
-    """Listens for one callback; use as a context manager so the port is always released."""
+    """Listens for one callback; use as a context manager so the port is always released.
 
-    def __init__(self) -> None:
+    Args:
+        port: 0 for an ephemeral port (RFC 8252); a fixed one for a connected app whose
+            callback URL names its port.
+    """
+
+    def __init__(self, port: int = 0) -> None:
         self._params: dict[str, str] | None = None
         self._arrived = threading.Event()
-        self._server = HTTPServer(("127.0.0.1", 0), self._handler_class())
+        self._server = HTTPServer(("127.0.0.1", port), self._handler_class())
         self._thread = threading.Thread(
             target=self._server.serve_forever,
             args=(_POLL_SECONDS,),  # stops within this once closed

@@ -346,6 +346,7 @@ def sign_in(
     cancelled: Callable[[], bool] = lambda: False,
     keeper: SignInKeeper | None = None,
     client: httpx.Client | None = None,
+    port: int = 0,
 ) -> SignedIn:
     """Sign in through the system browser and keep the sign-in.
 
@@ -357,13 +358,14 @@ def sign_in(
         cancelled: polled while waiting; True stops the sign-in (raises Cancelled).
         keeper: where the sign-in is kept (the keyring by default).
         client: the HTTP client (tests).
+        port: the loopback port (0: an ephemeral one).
 
     Raises:
         SyncError: refused, timed out, or Salesforce unreachable, in words.
         Cancelled: ``cancelled()`` turned true.
     """
     pkce, state = Pkce.new(), secrets.token_urlsafe(24)
-    with LoopbackRedirect() as redirect:
+    with LoopbackRedirect(port) as redirect:
         url = authorize_url(app, redirect.redirect_uri, state, pkce.challenge)
         log.sync.info("Salesforce sign-in at %s: waiting for the browser", app.login_url)
         if show_url is not None:

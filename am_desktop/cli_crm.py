@@ -12,6 +12,10 @@ from am_desktop.cli_args import LARGEST_ID, whole_number
 from am_desktop.errors import SyncError, SyncErrorKind, ValidationError
 
 CRMS = ("hubspot",)
+#: The CRMs ``crm login`` signs in to (Salesforce by its browser sign-in).
+LOGIN_CRMS = ("hubspot", "salesforce")
+#: The consumer key of the company's Salesforce connected app, for scripts.
+CONSUMER_KEY_ENVIRONMENT = "AM_DESKTOP_SF_CONSUMER_KEY"
 
 
 def _base_url(args: argparse.Namespace) -> str:
@@ -24,9 +28,24 @@ def add_commands(commands: Any, add_db: Any) -> None:
     """Add crm, sync and conflicts to the command line."""
     crm = commands.add_parser("crm", help="connect to a CRM")
     actions = crm.add_subparsers(dest="crm_action", metavar="ACTION", required=True)
-    login = actions.add_parser("login", help="save the CRM token in the system keyring")
-    login.add_argument("--crm", choices=CRMS, default="hubspot")
-    login.add_argument("--base-url", metavar="URL", help="the CRM's API address")
+    login = actions.add_parser(
+        "login",
+        help="save the CRM token in the system keyring (Salesforce: sign in with the browser)",
+    )
+    login.add_argument("--crm", choices=LOGIN_CRMS, default="hubspot")
+    login.add_argument("--base-url", metavar="URL", help="the CRM's API address (HubSpot)")
+    login.add_argument(
+        "--login-url",
+        metavar="URL",
+        help="Salesforce's login address: https://login.salesforce.com (the default), "
+        "https://test.salesforce.com for a sandbox, or your My Domain",
+    )
+    login.add_argument(
+        "--consumer-key",
+        metavar="KEY",
+        help=f"the Salesforce connected app's consumer key (else ${CONSUMER_KEY_ENVIRONMENT}, "
+        "else the one in Preferences)",
+    )
 
     sync = commands.add_parser("sync", help="pull and push changes with the CRM")
     sync.add_argument("--crm", choices=CRMS, required=True)
@@ -49,8 +68,12 @@ def add_commands(commands: Any, add_db: Any) -> None:
 
 
 def run_crm(args: argparse.Namespace) -> int:
-    """``crm login``: read the token from standard input (never an argument) and keep it."""
+    """``crm login``: read the token from standard input (never an argument) and keep it;
+    for Salesforce, sign in through the browser and keep the sign-in."""
     from am_desktop import log
+
+    if args.crm == "salesforce":
+        return _salesforce_login(args)
     from am_desktop.services.sync.credentials import save_token
 
     base_url = _base_url(args)
@@ -66,6 +89,54 @@ def run_crm(args: argparse.Namespace) -> int:
     print(f"The token is saved in the system keyring for {args.crm} at {base_url}.",
           file=sys.stderr)  # fmt: skip
     return 0
+
+
+def _salesforce_login(args: argparse.Namespace) -> int:
+    """Sign in to Salesforce with the system browser; the address is printed too, for a
+    machine whose browser is elsewhere."""
+    import os
+    import webbrowser
+
+    from am_desktop.services.sync import salesforce_auth as auth
+
+    saved_key, saved_login_url = _salesforce_settings()
+    key = args.consumer_key or os.environ.get(CONSUMER_KEY_ENVIRONMENT, "") or saved_key
+    app = auth.SalesforceApp.of(key, args.login_url or saved_login_url or auth.PRODUCTION)
+
+    def show(url: str) -> None:
+        from urllib.parse import parse_qs, urlsplit
+
+        callback = parse_qs(urlsplit(url).query)["redirect_uri"][0]
+        port = urlsplit(callback).port
+        print(f"Sign in to Salesforce in the browser that opens (waiting up to "
+              f"{auth.SIGN_IN_MINUTES} minutes). If none opens, open this address:\n\n  {url}\n\n"
+              f"A browser on another computer reaches this one's answer page through "
+              f"`ssh -L {port}:127.0.0.1:{port}` to this machine.",
+              file=sys.stderr, flush=True)  # fmt: skip
+
+    done = auth.sign_in(app, open_browser=webbrowser.open, show_url=show)
+    if not done.kept:
+        auth.revoke(done.session.saved)  # nothing can keep it: leave no live sign-in behind
+        raise SyncError(
+            "Signed in, but this computer has no keyring to keep the Salesforce sign-in in, so "
+            "it was not kept. For scripts, set $AM_DESKTOP_CRM_TOKEN to an access token and "
+            "pass --base-url with the org's address; the window signs in each session.",
+            SyncErrorKind.AUTH,
+        )
+    who = f" as {done.user}" if done.user else ""
+    instance = done.session.instance_url
+    print(f"Signed in to Salesforce at {instance}{who}; the sign-in is kept in the system "
+          f"keyring.\nSync with: am-desktop sync --crm salesforce --base-url {instance}",
+          file=sys.stderr)  # fmt: skip
+    return 0
+
+
+def _salesforce_settings() -> tuple[str, str]:
+    """The consumer key and login address chosen in Preferences ("" when none)."""
+    from am_desktop.ui.settings import AppSettings
+
+    prefs = AppSettings().prefs
+    return prefs.salesforce_consumer_key, prefs.salesforce_login_url
 
 
 def connector_for(crm: str, base_url: str, token: str) -> Any:

@@ -67,6 +67,16 @@ class Prefs(Section):
     crm = TextOption("crm", "", pattern=r"[a-z]*")
     crm_base_url = TextOption("crm_base_url", "https://api.hubapi.com", pattern=r"https?://\S+")
     sync_every_minutes = IntOption("sync_every_minutes", 0, minimum=0, maximum=24 * 60)
+    #: Salesforce (issue 18): the connected app's consumer key (public, not a secret), the
+    #: login address (production, sandbox or My Domain), and after a sign-in the org's
+    #: instance address and who signed in, shown in Preferences. The refresh token lives in
+    #: the keyring only (``services.sync.salesforce_auth``).
+    salesforce_consumer_key = TextOption("salesforce/consumer_key", "", pattern=r"\S*")
+    salesforce_login_url = TextOption(
+        "salesforce/login_url", "https://login.salesforce.com", pattern=r"https?://\S+"
+    )
+    salesforce_instance_url = TextOption("salesforce/instance_url", "", pattern=r"(https?://\S+)?")
+    salesforce_user = TextOption("salesforce/user", "")
     #: The note templates, name → Markdown (stored under "templates/<name>" when edited).
     note_templates = TextsOption("templates", dict(DEFAULT_TEMPLATES))
 

@@ -23,7 +23,7 @@ from am_desktop.ui.settings import Option, Prefs
 from am_desktop.ui.tasks import Lane
 
 #: The CRMs the preferences offer: settings value -> name shown.
-CRM_NAMES = {"hubspot": "HubSpot"}
+CRM_NAMES = {"hubspot": "HubSpot", "salesforce": "Salesforce"}
 #: How long the pending count waits after a change before it is read again (edits come in bursts).
 SUMMARY_DELAY_MS = 400
 #: A few words for the status bar, by why a sync stopped (the whole message goes to a tooltip).
@@ -153,9 +153,11 @@ class SyncController(QObject):
         return self.cancel_token is not None
 
     def _crm(self) -> tuple[str, str]:
-        settings = self.context.settings
-        base_url = settings.prefs.crm_base_url.strip().rstrip("/")
-        return settings.prefs.crm, base_url
+        """The CRM chosen and its API address (Salesforce's: the org signed in to, "" before)."""
+        prefs = self.context.settings.prefs
+        if prefs.crm == "salesforce":
+            return prefs.crm, prefs.salesforce_instance_url.strip().rstrip("/")
+        return prefs.crm, prefs.crm_base_url.strip().rstrip("/")
 
     def _apply_settings(self) -> None:
         minutes = self.context.settings.prefs.sync_every_minutes  # 0 to a day: validated
@@ -208,6 +210,9 @@ class SyncController(QObject):
         from am_desktop.services.sync.http import check_secure
 
         crm, base_url = self._crm()
+        if not base_url and crm == "salesforce":
+            self._need_sign_in(interactive)
+            return
         try:
             check_secure(base_url)
         except SyncError as error:
@@ -221,6 +226,7 @@ class SyncController(QObject):
 
         cancel = self.cancel_token = CancelToken()
         store = self.context.store
+        memory = self.context.session_tokens
         # Where the token comes from: a refused one is forgotten only there.
         source = (
             "session"
@@ -232,12 +238,20 @@ class SyncController(QObject):
             from am_desktop import log
             from am_desktop.services.sync.credentials import load_token
             from am_desktop.services.sync.engine import SyncEngine
+            from am_desktop.services.sync.tokens import StaticToken
 
-            known = token or load_token(crm, base_url)
-            if not known:
+            if crm == "salesforce":
+                from am_desktop.services.sync.salesforce_auth import token_source
+
+                tokens = token_source(base_url, memory)
+            else:
+                known = token or load_token(crm, base_url)
+                tokens = StaticToken(known) if known else None
+            if tokens is None:
                 return NEED_TOKEN
-            log.Redact.remember(known)
-            connector = _connector(crm, base_url, known, cancel)
+            if isinstance(tokens, StaticToken):
+                log.Redact.remember(tokens.current())
+            connector = _connector(crm, base_url, tokens, cancel)
             try:
                 return SyncEngine(store, connector, progress=progress).run()
             finally:
@@ -280,6 +294,10 @@ class SyncController(QObject):
 
     def _on_run_done(self, result: Any, crm: str, base_url: str, interactive: bool) -> None:
         self._end_run()
+        if result is NEED_TOKEN and crm == "salesforce":
+            self.finished.emit(False)
+            self._need_sign_in(interactive)
+            return
         if result is NEED_TOKEN:
             self._show_idle()
             self.finished.emit(False)
@@ -353,6 +371,15 @@ class SyncController(QObject):
             self.context.session_tokens.pop(account_name(crm, base_url), None)
         else:
             self.context.tasks.submit(lambda _p: forget_token(crm, base_url), lane=Lane.NET)
+
+    def _need_sign_in(self, interactive: bool) -> None:
+        """Salesforce is chosen but not signed in: Sync now opens Preferences → CRM, where
+        "Sign in with Salesforce" is; a periodic run only says so."""
+        self._failure = "Sync paused: not signed in to Salesforce"
+        self._show_idle()
+        self.sync_label.setToolTip("Edit → Preferences → CRM → Sign in with Salesforce.")
+        if interactive:
+            self.setup_requested.emit()
 
     def _ask_token(self, crm: str, base_url: str) -> None:
         """No token in the keyring or in memory: ask, and keep the answer for this session."""
@@ -430,15 +457,21 @@ class SyncController(QObject):
 
     @Slot(object)
     def _on_settings_changed(self, option: Option[Any]) -> None:
-        if option in (Prefs.crm, Prefs.crm_base_url, Prefs.sync_every_minutes):
+        if option in (
+            Prefs.crm,
+            Prefs.crm_base_url,
+            Prefs.salesforce_instance_url,
+            Prefs.sync_every_minutes,
+        ):
             if option is not Prefs.sync_every_minutes:
                 self._failure = None
             self._apply_settings()
             self.schedule_summary()
 
 
-def _connector(crm: str, base_url: str, token: str, cancel: CancelToken) -> Any:
-    """The CRM's connector, checking ``cancel`` before every request."""
+def _connector(crm: str, base_url: str, tokens: Any, cancel: CancelToken) -> Any:
+    """The CRM's connector (``tokens`` is its ``TokenSource``), checking ``cancel`` before
+    every request."""
     from am_desktop.errors import ValidationError
 
     if crm != "hubspot":
@@ -447,5 +480,7 @@ def _connector(crm: str, base_url: str, token: str, cancel: CancelToken) -> Any:
     from am_desktop.services.sync.hubspot import HubSpotConnector
 
     # Waits (Retry-After, backoff) wake at once on Cancel or when the window closes.
-    http = CrmHttp(base_url, token, cancelled=cancel.raise_if_cancelled, sleep=cancel.wait)
+    http = CrmHttp(
+        base_url, tokens.current(), cancelled=cancel.raise_if_cancelled, sleep=cancel.wait
+    )
     return HubSpotConnector(http)

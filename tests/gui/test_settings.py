@@ -25,6 +25,10 @@ STORED_KEYS = {
     "prefs/crm",
     "prefs/crm_base_url",
     "prefs/sync_every_minutes",
+    "prefs/salesforce/consumer_key",
+    "prefs/salesforce/login_url",
+    "prefs/salesforce/instance_url",
+    "prefs/salesforce/user",
     "prefs/templates/QBR",
     "state/last_view",
     "state/alerts/dismissed",
@@ -178,6 +182,10 @@ def test_the_stored_keys_stay_those_existing_files_hold(tmp_path: Path) -> None:
     prefs.crm = "hubspot"
     prefs.crm_base_url = "http://127.0.0.1:9"
     prefs.sync_every_minutes = 5
+    prefs.salesforce_consumer_key = "3MVG9-key"
+    prefs.salesforce_login_url = "https://test.salesforce.com"
+    prefs.salesforce_instance_url = "https://acme.my.salesforce.com"
+    prefs.salesforce_user = "Ann Lee (ann@acme.example)"
     prefs.note_templates = {"QBR": "## Ours\n"}
     assert all(prefs.get(o) != o.default for o in Prefs.options())  # every one was written
     settings.state.last_view = "renewals"

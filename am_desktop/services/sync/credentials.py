@@ -48,15 +48,7 @@ def save_token(crm: str, base_url: str, token: str) -> None:
     Raises:
         KeyringUnavailable: there is no keyring on this computer.
     """
-    import keyring
-    from keyring.errors import KeyringError
-
-    if not keyring_available():
-        raise KeyringUnavailable
-    try:
-        keyring.set_password(SERVICE, account_name(crm, base_url), token.strip())
-    except KeyringError:
-        raise KeyringUnavailable from None
+    save_secret(account_name(crm, base_url), token.strip())
 
 
 def load_token(crm: str, base_url: str) -> str | None:
@@ -64,21 +56,48 @@ def load_token(crm: str, base_url: str) -> str | None:
     from_environment = os.environ.get(ENVIRONMENT, "").strip()
     if from_environment:
         return from_environment
+    return load_secret(account_name(crm, base_url))
+
+
+def forget_token(crm: str, base_url: str) -> None:
+    """Remove the saved token (logging out)."""
+    forget_secret(account_name(crm, base_url))
+
+
+def save_secret(entry: str, secret: str) -> None:
+    """Keep ``secret`` under ``entry`` in the system keyring (a token, a Salesforce sign-in).
+
+    Raises:
+        KeyringUnavailable: there is no keyring on this computer.
+    """
+    import keyring
+    from keyring.errors import KeyringError
+
+    if not keyring_available():
+        raise KeyringUnavailable
+    try:
+        keyring.set_password(SERVICE, entry, secret)
+    except KeyringError:
+        raise KeyringUnavailable from None
+
+
+def load_secret(entry: str) -> str | None:
+    """The keyring's secret under ``entry``, or None (none saved, or no keyring)."""
     if not keyring_available():
         return None
     import keyring
     from keyring.errors import KeyringError
 
     try:
-        return keyring.get_password(SERVICE, account_name(crm, base_url))
+        return keyring.get_password(SERVICE, entry)
     except KeyringError:
         return None
 
 
-def forget_token(crm: str, base_url: str) -> None:
-    """Remove the saved token (logging out)."""
+def forget_secret(entry: str) -> None:
+    """Remove the keyring's secret under ``entry`` (nothing happens when there is none)."""
     import keyring
     from keyring.errors import KeyringError, PasswordDeleteError
 
     with contextlib.suppress(PasswordDeleteError, KeyringError):
-        keyring.delete_password(SERVICE, account_name(crm, base_url))
+        keyring.delete_password(SERVICE, entry)

@@ -3,7 +3,9 @@ its files are.
 
 Nothing is written to the settings until OK, so Cancel always leaves them as they were. The CRM
 token is the exception by design: "Save token" puts it in the system keyring at once (it is
-never in the settings), or in memory for this session where there is no keyring.
+never in the settings), or in memory for this session where there is no keyring; so is a
+Salesforce sign-in (``salesforce_sign_in``). One CRM is connected at a time: choosing another
+than the saved one asks first, and local data is kept either way.
 """
 
 from __future__ import annotations
@@ -15,6 +17,7 @@ from typing import Any
 from PySide6.QtCore import QEvent, QObject, Qt, Slot
 from PySide6.QtGui import QKeyEvent
 from PySide6.QtWidgets import (
+    QAbstractButton,
     QComboBox,
     QDialog,
     QDialogButtonBox,
@@ -24,6 +27,7 @@ from PySide6.QtWidgets import (
     QHBoxLayout,
     QLabel,
     QLineEdit,
+    QMessageBox,
     QPlainTextEdit,
     QPushButton,
     QSpinBox,
@@ -36,6 +40,7 @@ from am_desktop.domain.coverage import Seniority
 from am_desktop.domain.health import LABELS
 from am_desktop.errors import AppError
 from am_desktop.ui.context import AppContext
+from am_desktop.ui.dialogs.salesforce_sign_in import SalesforceSignIn
 from am_desktop.ui.settings import Option, Prefs
 from am_desktop.ui.sync_status import CRM_NAMES
 from am_desktop.ui.tasks import Lane
@@ -163,6 +168,10 @@ class PreferencesDialog(QDialog):
         self.token_state = QLabel()
         self.token_state.setWordWrap(True)
         self.token_state.setObjectName("muted")
+        self.salesforce = SalesforceSignIn(self.context, self)
+        #: The CRM this dialog last agreed on: the saved one, or one a switch was confirmed to.
+        self._agreed_crm = settings.prefs.crm
+        self.switch_box: QMessageBox | None = None
         self.sync_every = QSpinBox()
         self.sync_every.setRange(0, 24 * 60)
         self.sync_every.setSingleStep(5)
@@ -259,8 +268,14 @@ class PreferencesDialog(QDialog):
 
     def _crm_page(self) -> QWidget:
         page = QWidget()
-        form = QFormLayout()
+        form = self.crm_form = QFormLayout()
         form.addRow("&CRM", self.crm)
+        one_at_a_time = QLabel(
+            "One CRM is connected at a time; switching asks first and keeps the local data."
+        )
+        one_at_a_time.setToolTip(one_at_a_time.text())  # one line: a wrapped one leaves a gap
+        one_at_a_time.setObjectName("muted")
+        form.addRow("", one_at_a_time)
         form.addRow("API &address", self.crm_base_url)
         form.addRow("", self.crm_base_url_error)
         token = QHBoxLayout()
@@ -268,7 +283,6 @@ class PreferencesDialog(QDialog):
         token.addWidget(self.save_token_button)
         form.addRow("Access &token", token)
         form.addRow("", self.token_state)
-        form.addRow("Sync &every", self.sync_every)
         note = QLabel(
             "The token is kept in the system keyring, never in the settings file. Where there "
             "is no keyring it is kept in memory until you quit, and asked for next time."
@@ -276,17 +290,51 @@ class PreferencesDialog(QDialog):
         note.setWordWrap(True)
         note.setObjectName("muted")
         form.addRow("", note)
-        for label in (self.crm, self.crm_base_url, self.sync_every):
-            buddy = form.labelForField(label)
+        self._hubspot_rows: list[Any] = [
+            self.crm_base_url,
+            self.crm_base_url_error,
+            token,
+            self.token_state,
+            note,
+        ]
+        self._salesforce_rows: list[Any] = []
+        for label, field in self.salesforce.rows():
+            form.addRow(label, field)
+            self._salesforce_rows.append(field)
+        form.addRow("Sync &every", self.sync_every)
+        for labelled in (
+            self.crm,
+            self.crm_base_url,
+            self.sync_every,
+            self.salesforce.consumer_key,
+        ):
+            buddy = form.labelForField(labelled)
             if isinstance(buddy, QLabel):
-                buddy.setBuddy(label)
-        token_label = form.labelForField(token)
-        if isinstance(token_label, QLabel):
-            token_label.setBuddy(self.token)
+                buddy.setBuddy(labelled)
+        for field, buddy_of in ((token, self.token), (self.salesforce.login_row,
+                                                      self.salesforce.login_kind)):  # fmt: skip
+            field_label = form.labelForField(field)
+            if isinstance(field_label, QLabel):
+                field_label.setBuddy(buddy_of)
         column = QVBoxLayout(page)
         column.addLayout(form)
         column.addStretch(1)  # rows keep their height; the page's spare room goes below
+        self._show_crm_fields()
         return page
+
+    def _show_crm_fields(self) -> None:
+        """HubSpot's rows (also while none is chosen: saving a token chooses it), or
+        Salesforce's."""
+        salesforce = self.crm.currentData() == "salesforce"
+        for field in self._hubspot_rows:
+            self.crm_form.setRowVisible(field, not salesforce)
+        for field in self._salesforce_rows:
+            self.crm_form.setRowVisible(field, salesforce)
+        self.salesforce.show_parts()
+        if not self.salesforce.problem.text():
+            self.crm_form.setRowVisible(self.salesforce.problem, False)
+        if salesforce or not self.crm_base_url_error.text():
+            self.crm_form.setRowVisible(self.crm_base_url_error, False)
 
     def _connect_signals(self) -> None:
         self.currency.currentTextChanged.connect(self._on_currency_text_changed)
@@ -315,6 +363,7 @@ class PreferencesDialog(QDialog):
             Prefs.crm_base_url: self.base_url(),
             Prefs.sync_every_minutes: self.sync_every.value(),
             Prefs.note_templates: dict(self.templates),
+            **self.salesforce.values(),
         }
 
     # -- CRM -------------------------------------------------------------------------------
@@ -434,7 +483,51 @@ class PreferencesDialog(QDialog):
 
     @Slot(int)
     def _on_crm_current_index_changed(self, _index: int) -> None:
+        chosen = str(self.crm.currentData())
+        saved = self.context.settings.prefs.crm
+        if chosen == saved:
+            self._agreed_crm = saved
+        elif saved and self._agreed_crm == saved and self.switch_box is None:
+            self._ask_switch(saved, chosen)
+        self._show_crm_fields()
         self._read_token_state()
+
+    def _ask_switch(self, connected: str, chosen: str) -> None:
+        """Leaving the connected CRM asks first (without blocking: the answer comes back to
+        :meth:`_on_switch_answered`)."""
+        old = CRM_NAMES.get(connected, connected)
+        new = CRM_NAMES.get(chosen, "")
+        box = self.switch_box = QMessageBox(self)
+        box.setIcon(QMessageBox.Icon.Question)
+        box.setWindowTitle("Switch CRM")
+        box.setTextFormat(Qt.TextFormat.PlainText)
+        box.setText(f"Sync with {new} instead of {old}?" if new else f"Stop syncing with {old}?")
+        box.setInformativeText(
+            "One CRM is connected at a time. Your accounts, contacts, notes and opportunities "
+            f"stay on this computer as they are, and the sign-in to {old} is kept, so you can "
+            "switch back later."
+        )
+        switch = box.addButton(
+            f"Switch to {new}" if new else "Stop syncing", QMessageBox.ButtonRole.AcceptRole
+        )
+        keep = box.addButton(f"Keep {old}", QMessageBox.ButtonRole.RejectRole)
+        box.setDefaultButton(keep)
+        box.setWindowModality(Qt.WindowModality.WindowModal)
+        box.finished.connect(lambda _code: self._on_switch_answered(box.clickedButton(), switch))
+        box.open()
+
+    def _on_switch_answered(self, clicked: QAbstractButton | None, switch: QAbstractButton) -> None:
+        box, self.switch_box = self.switch_box, None
+        if clicked is switch:
+            self._agreed_crm = str(self.crm.currentData())
+        else:
+            self.crm.blockSignals(True)
+            self.crm.setCurrentIndex(max(0, self.crm.findData(self._agreed_crm)))
+            self.crm.blockSignals(False)
+            self._show_crm_fields()
+            self._read_token_state()
+        if box is not None:
+            box.deleteLater()
 
     @Slot(str)
     def _on_template_name_changed(self, name: str) -> None:
@@ -472,7 +565,16 @@ class PreferencesDialog(QDialog):
 
     @Slot()
     def _on_buttons_accepted(self) -> None:
-        if self.token.text().strip() and not self.base_url_problem():
+        salesforce = self.crm.currentData() == "salesforce"
+        if salesforce:
+            problem = self.salesforce.values_problem()
+            self.salesforce.problem.setText(problem)
+            self.crm_form.setRowVisible(self.salesforce.problem, bool(problem))
+            self.salesforce.problem.setVisible(bool(problem))
+            if problem:
+                self.show_section("crm")
+                return
+        elif self.token.text().strip() and not self.base_url_problem():
             self._on_save_token_clicked()  # typed, then OK without Save token: saved anyway
         values = self.values()  # after the token: saving it may have chosen the CRM
         if values[Prefs.currency] is None:  # OK is disabled then; Enter must not slip through
@@ -483,7 +585,7 @@ class PreferencesDialog(QDialog):
         if problem:
             self.pages.setCurrentIndex(0)
             return
-        url_problem = self.base_url_problem()
+        url_problem = "" if salesforce else self.base_url_problem()
         self.crm_base_url_error.setText(url_problem)
         self.crm_base_url_error.setVisible(bool(url_problem))
         if url_problem:
@@ -493,3 +595,8 @@ class PreferencesDialog(QDialog):
         for option, value in values.items():  # each one changed tells its listeners
             self.context.settings.prefs.set(option, value)
         self.accept()
+
+    def done(self, result: int) -> None:
+        """Closing stops a Salesforce sign-in still waiting for the browser."""
+        self.salesforce.cancel()
+        super().done(result)

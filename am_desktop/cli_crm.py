@@ -99,9 +99,9 @@ def _salesforce_login(args: argparse.Namespace) -> int:
 
     from am_desktop.services.sync import salesforce_auth as auth
 
-    saved_key, saved_login_url = _salesforce_settings()
+    saved_key, saved_login_url, port = _salesforce_settings()
     key = args.consumer_key or os.environ.get(CONSUMER_KEY_ENVIRONMENT, "") or saved_key
-    app = auth.SalesforceApp.of(key, args.login_url or saved_login_url or auth.PRODUCTION)
+    app = auth.SalesforceApp.of(key, args.login_url or saved_login_url or auth.PRODUCTION, port)
 
     def show(url: str) -> None:
         from urllib.parse import parse_qs, urlsplit
@@ -111,7 +111,8 @@ def _salesforce_login(args: argparse.Namespace) -> int:
         print(f"Sign in to Salesforce in the browser that opens (waiting up to "
               f"{auth.SIGN_IN_MINUTES} minutes). If none opens, open this address:\n\n  {url}\n\n"
               f"A browser on another computer reaches this one's answer page through "
-              f"`ssh -L {port}:127.0.0.1:{port}` to this machine.",
+              f"`ssh -L {port}:127.0.0.1:{port}` to this machine. The connected app must list "
+              f"the callback URL {app.callback_url}.",
               file=sys.stderr, flush=True)  # fmt: skip
 
     done = auth.sign_in(app, open_browser=webbrowser.open, show_url=show)
@@ -131,12 +132,17 @@ def _salesforce_login(args: argparse.Namespace) -> int:
     return 0
 
 
-def _salesforce_settings() -> tuple[str, str]:
-    """The consumer key and login address chosen in Preferences ("" when none)."""
+def _salesforce_settings() -> tuple[str, str, int]:
+    """The consumer key and login address chosen in Preferences ("" when none), and the
+    callback port."""
     from am_desktop.ui.settings import AppSettings
 
     prefs = AppSettings().prefs
-    return prefs.salesforce_consumer_key, prefs.salesforce_login_url
+    return (
+        prefs.salesforce_consumer_key,
+        prefs.salesforce_login_url,
+        prefs.salesforce_callback_port,
+    )
 
 
 def connector_for(crm: str, base_url: str, token: str) -> Any:

@@ -75,6 +75,10 @@ class Prefs(Section):
     salesforce_login_url = TextOption(
         "salesforce/login_url", "https://login.salesforce.com", pattern=r"https?://\S+"
     )
+    #: The loopback port of the connected app's callback URL (Salesforce matches it exactly).
+    salesforce_callback_port = IntOption(
+        "salesforce/callback_port", 7717, minimum=1024, maximum=65535
+    )
     salesforce_instance_url = TextOption("salesforce/instance_url", "", pattern=r"(https?://\S+)?")
     salesforce_user = TextOption("salesforce/user", "")
     #: The note templates, name → Markdown (stored under "templates/<name>" when edited).

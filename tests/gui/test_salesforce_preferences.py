@@ -56,7 +56,17 @@ def salesforce_dialog(
     fields.consumer_key.setText(CONSUMER_KEY)
     fields.login_kind.setCurrentIndex(fields.login_kind.findData(""))  # My Domain…
     fields.my_domain.setText(server.url)
+    fields.callback_port.setValue(free_port())
     return dialog
+
+
+def free_port() -> int:
+    """A loopback port nobody holds now (the callback port is fixed in real use)."""
+    import socket
+
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        return int(probe.getsockname()[1])
 
 
 def ok(dialog: PreferencesDialog) -> None:

@@ -27,6 +27,7 @@ STORED_KEYS = {
     "prefs/sync_every_minutes",
     "prefs/salesforce/consumer_key",
     "prefs/salesforce/login_url",
+    "prefs/salesforce/callback_port",
     "prefs/salesforce/instance_url",
     "prefs/salesforce/user",
     "prefs/templates/QBR",
@@ -184,6 +185,7 @@ def test_the_stored_keys_stay_those_existing_files_hold(tmp_path: Path) -> None:
     prefs.sync_every_minutes = 5
     prefs.salesforce_consumer_key = "3MVG9-key"
     prefs.salesforce_login_url = "https://test.salesforce.com"
+    prefs.salesforce_callback_port = 8181
     prefs.salesforce_instance_url = "https://acme.my.salesforce.com"
     prefs.salesforce_user = "Ann Lee (ann@acme.example)"
     prefs.note_templates = {"QBR": "## Ours\n"}

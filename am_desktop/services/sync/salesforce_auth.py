@@ -30,11 +30,14 @@ from am_desktop import log
 from am_desktop.errors import Cancelled, SyncError, SyncErrorKind, ValidationError
 from am_desktop.services.sync import credentials
 from am_desktop.services.sync.http import check_secure
-from am_desktop.services.sync.loopback import LoopbackRedirect, RedirectTimedOut
+from am_desktop.services.sync.loopback import CALLBACK_PATH, LoopbackRedirect, RedirectTimedOut
 from am_desktop.services.sync.tokens import StaticToken, TokenSource
 
 PRODUCTION = "https://login.salesforce.com"
 SANDBOX = "https://test.salesforce.com"
+#: The loopback port of the callback URL: Salesforce wants the URL registered in the
+#: connected app, port included, so it is fixed (a setting) rather than ephemeral.
+CALLBACK_PORT = 7717
 #: How long the browser has to come back before the sign-in gives up.
 SIGN_IN_MINUTES = 5
 #: Every sign-in request's wait for an answer, in seconds.
@@ -88,14 +91,23 @@ def check_consumer_key(key: str) -> str:
 
 @dataclass(frozen=True, slots=True)
 class SalesforceApp:
-    """Which connected app signs in, and where (both checked when made with :meth:`of`)."""
+    """Which connected app signs in, where, and the loopback port its callback URL names
+    (Salesforce matches the registered callback URL exactly, port included)."""
 
     consumer_key: str
     login_url: str = PRODUCTION
+    callback_port: int = CALLBACK_PORT
 
     @classmethod
-    def of(cls, consumer_key: str, login_url: str = PRODUCTION) -> SalesforceApp:
-        return cls(check_consumer_key(consumer_key), check_login_url(login_url))
+    def of(
+        cls, consumer_key: str, login_url: str = PRODUCTION, callback_port: int = CALLBACK_PORT
+    ) -> SalesforceApp:
+        return cls(check_consumer_key(consumer_key), check_login_url(login_url), callback_port)
+
+    @property
+    def callback_url(self) -> str:
+        """The callback URL to register in the connected app."""
+        return callback_url(self.callback_port)
 
     def endpoint(self, name: str) -> str:
         return f"{self.login_url}/services/oauth2/{name}"
@@ -337,6 +349,24 @@ class SignedIn:
     kept: bool
 
 
+def callback_url(port: int) -> str:
+    """``http://127.0.0.1:PORT/callback``: the callback URL a connected app registers."""
+    return f"http://127.0.0.1:{port}{CALLBACK_PATH}"
+
+
+def _listening(port: int) -> LoopbackRedirect:
+    """The loopback listener, or a sentence when another program holds the port."""
+    try:
+        return LoopbackRedirect(port)
+    except OSError:
+        raise SyncError(
+            f"Another program is using port {port} on this computer, so Salesforce cannot "
+            "hand the sign-in back. Close it, or choose another callback port in Preferences → "
+            "CRM and register that callback URL in the connected app.",
+            SyncErrorKind.AUTH,
+        ) from None
+
+
 def sign_in(
     app: SalesforceApp,
     *,
@@ -346,7 +376,7 @@ def sign_in(
     cancelled: Callable[[], bool] = lambda: False,
     keeper: SignInKeeper | None = None,
     client: httpx.Client | None = None,
-    port: int = 0,
+    port: int | None = None,
 ) -> SignedIn:
     """Sign in through the system browser and keep the sign-in.
 
@@ -358,14 +388,14 @@ def sign_in(
         cancelled: polled while waiting; True stops the sign-in (raises Cancelled).
         keeper: where the sign-in is kept (the keyring by default).
         client: the HTTP client (tests).
-        port: the loopback port (0: an ephemeral one).
+        port: the loopback port (None: the app's callback port; 0: an ephemeral one).
 
     Raises:
         SyncError: refused, timed out, or Salesforce unreachable, in words.
         Cancelled: ``cancelled()`` turned true.
     """
     pkce, state = Pkce.new(), secrets.token_urlsafe(24)
-    with LoopbackRedirect(port) as redirect:
+    with _listening(app.callback_port if port is None else port) as redirect:
         url = authorize_url(app, redirect.redirect_uri, state, pkce.challenge)
         log.sync.info("Salesforce sign-in at %s: waiting for the browser", app.login_url)
         if show_url is not None:

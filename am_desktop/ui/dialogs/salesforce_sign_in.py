@@ -16,7 +16,15 @@ from typing import Any
 
 from PySide6.QtCore import QObject, Qt, QUrl, Signal, Slot
 from PySide6.QtGui import QDesktopServices
-from PySide6.QtWidgets import QComboBox, QHBoxLayout, QLabel, QLineEdit, QPushButton, QWidget
+from PySide6.QtWidgets import (
+    QComboBox,
+    QHBoxLayout,
+    QLabel,
+    QLineEdit,
+    QPushButton,
+    QSpinBox,
+    QWidget,
+)
 
 from am_desktop.domain.cancel import CancelToken
 from am_desktop.errors import AppError, Cancelled
@@ -78,6 +86,18 @@ class SalesforceSignIn(QObject):
             index = self.login_kind.findData("")
             self.my_domain.setText(saved)
         self.login_kind.setCurrentIndex(index)
+        self.callback_port = QSpinBox()
+        self.callback_port.setRange(1024, 65535)
+        self.callback_port.setValue(prefs.salesforce_callback_port)
+        self.callback_port.setToolTip(
+            "Salesforce sends the sign-in back to this port on this computer; the connected "
+            "app must list the callback URL shown beside it."
+        )
+        self.callback_url = QLabel()
+        self.callback_url.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
+        self.callback_row = QHBoxLayout()
+        self.callback_row.addWidget(self.callback_port)
+        self.callback_row.addWidget(self.callback_url, 1)
         self.problem = QLabel()
         self.problem.setObjectName("fieldError")
         self.problem.setWordWrap(True)
@@ -100,10 +120,12 @@ class SalesforceSignIn(QObject):
         self.buttons_row.addStretch(1)
         self._connect_signals()
         self._on_login_kind_changed(self.login_kind.currentIndex())
+        self._show_callback_url()
         self._show_signed_in()
 
     def _connect_signals(self) -> None:
         self.login_kind.currentIndexChanged.connect(self._on_login_kind_changed)
+        self.callback_port.valueChanged.connect(self._show_callback_url)
         self.sign_in_button.clicked.connect(self.sign_in)
         self.cancel_button.clicked.connect(self.cancel)
         self.sign_out_button.clicked.connect(self.sign_out)
@@ -114,12 +136,18 @@ class SalesforceSignIn(QObject):
         return [
             ("Consumer &key", self.consumer_key),
             ("&Login address", self.login_row),
+            ("Callback &port", self.callback_row),
             ("", self.problem),
             ("Sign-in", self.buttons_row),
             ("", self.state),
         ]
 
     # -- values ----------------------------------------------------------------------------
+
+    def _show_callback_url(self) -> None:
+        from am_desktop.services.sync.salesforce_auth import callback_url
+
+        self.callback_url.setText(f"Callback URL: {callback_url(self.callback_port.value())}")
 
     def login_url(self) -> str:
         """The login address chosen (the My Domain typed when that is the choice)."""
@@ -147,6 +175,7 @@ class SalesforceSignIn(QObject):
         return {
             Prefs.salesforce_consumer_key: self.consumer_key.text().strip(),
             Prefs.salesforce_login_url: login_url,
+            Prefs.salesforce_callback_port: self.callback_port.value(),
             Prefs.salesforce_instance_url: prefs.salesforce_instance_url,
             Prefs.salesforce_user: prefs.salesforce_user,
         }
@@ -172,7 +201,9 @@ class SalesforceSignIn(QObject):
         self.problem.setVisible(bool(problem))
         if problem or self.signing_in:
             return
-        app = SalesforceApp.of(self.consumer_key.text(), self.login_url())
+        app = SalesforceApp.of(
+            self.consumer_key.text(), self.login_url(), self.callback_port.value()
+        )
         cancel = self._cancel = CancelToken()
         memory = self.context.session_tokens
         wanted = self._browser_wanted

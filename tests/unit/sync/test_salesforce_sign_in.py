@@ -50,7 +50,7 @@ def _no_script_token(monkeypatch: pytest.MonkeyPatch) -> None:
 
 
 def app_of(server: FakeSalesforceLogin, key: str = CONSUMER_KEY) -> SalesforceApp:
-    return SalesforceApp.of(key, server.url)
+    return SalesforceApp.of(key, server.url, callback_port=0)  # any free port here
 
 
 def test_pkce_round_trip_signs_in_and_keeps_the_refresh_token_in_the_keyring(
@@ -275,3 +275,25 @@ def test_crm_login_without_a_keyring_keeps_nothing_and_says_so(
                      "--consumer-key", CONSUMER_KEY])  # fmt: skip
     assert code != 0 and "no keyring" in capsys.readouterr().err
     assert salesforce.valid_refresh_tokens() == set()  # revoked: no live sign-in left behind
+
+
+def test_the_callback_names_the_apps_fixed_port_and_a_held_port_is_said(
+    salesforce: FakeSalesforceLogin, fake_keyring: Any
+) -> None:
+    """Salesforce matches the registered callback URL exactly, port included."""
+    import socket
+
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        port = int(probe.getsockname()[1])
+    app = SalesforceApp.of(CONSUMER_KEY, salesforce.url, port)
+    assert app.callback_url == f"http://127.0.0.1:{port}/callback"
+    browser = Browser()
+    sign_in(app, open_browser=browser)
+    assert parse_qs(urlsplit(browser.opened[0]).query)["redirect_uri"] == [app.callback_url]
+    with socket.socket() as holder:
+        holder.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)  # past the last TIME_WAIT
+        holder.bind(("127.0.0.1", port))
+        holder.listen()
+        with pytest.raises(SyncError, match=f"Another program is using port {port}"):
+            sign_in(app, open_browser=Browser())

@@ -311,8 +311,11 @@ class PreferencesDialog(QDialog):
             buddy = form.labelForField(labelled)
             if isinstance(buddy, QLabel):
                 buddy.setBuddy(labelled)
-        for field, buddy_of in ((token, self.token), (self.salesforce.login_row,
-                                                      self.salesforce.login_kind)):  # fmt: skip
+        for field, buddy_of in (
+            (token, self.token),
+            (self.salesforce.login_row, self.salesforce.login_kind),
+            (self.salesforce.callback_row, self.salesforce.callback_port),
+        ):
             field_label = form.labelForField(field)
             if isinstance(field_label, QLabel):
                 field_label.setBuddy(buddy_of)

@@ -259,7 +259,9 @@ def run_seed(args: argparse.Namespace) -> int:
     progress = StderrProgress()
     store = _open(args, create=True)
     try:
-        counts = seed_database(store, SCALES[args.scale], seed=args.seed, progress=progress)
+        counts = seed_database(
+            store, SCALES[args.scale], seed=args.seed, progress=progress, alone=True
+        )
     finally:
         progress.finish()
         store.close()

@@ -184,7 +184,9 @@ def measure_seed(folder: Path, scale: str) -> tuple[Path, list[Figure]]:
     """Seeding time, beside raw executemany of the same number of rows (of notes' width)."""
     db = folder / f"{scale}.sqlite3"
     store = open_store(db)
-    seconds, counts = timed(lambda: seed_database(store, SCALES[scale], seed=1, today=TODAY))
+    seconds, counts = timed(
+        lambda: seed_database(store, SCALES[scale], seed=1, today=TODAY, alone=True)
+    )
     store.close()
     total = sum(counts.values())
     # Baseline: the same number of rows, pre-built, through plain executemany.

@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import calendar
 from collections.abc import Callable
+from contextlib import nullcontext
 from dataclasses import dataclass
 from datetime import UTC, date, datetime, time, timedelta
 from typing import Any
@@ -874,8 +875,13 @@ def seed_database(
     today: date | None = None,
     progress: Progress = no_progress,
     cancel: CancelToken | None = None,
+    alone: bool = False,
 ) -> dict[str, int]:
     """Fill an empty database with a portfolio of ``scale``, in one transaction.
+
+    Args:
+        alone: nothing else uses the file while it is filled (the command line's seed of a
+            new file): it is loaded through :meth:`Store.loading_alone`, without the WAL.
 
     Returns:
         Rows written per table.
@@ -887,6 +893,7 @@ def seed_database(
     rng = SeedRandom(seed)
     now = datetime.combine(today, time(6), UTC)
     with (
+        store.loading_alone() if alone else nullcontext(),
         no_garbage_collection(),
         origin(Origin.IMPORT),
         store.write(bulk=True) as session,

@@ -146,6 +146,51 @@ class Store:
         self._announce(ChangeSet.whole(current_origin()) if bulk else touched)
 
     @contextmanager
+    def loading_alone(self) -> Iterator[None]:
+        """For a load that fills a new file no one else has open (``am-desktop seed``):
+        its writes go straight into the file, unsynced, instead of through the WAL.
+
+        In WAL mode a load of a gigabyte is written twice (to the WAL, then into the file by
+        the checkpoint) and synced. A rollback journal holds only the pages the load changes
+        of what was there before (almost nothing in a new file), so a failed or cancelled
+        load still rolls back; with syncs off, a power cut during the load can damage the
+        new file (nothing else is at stake). The block's connections are made afresh and
+        closed after it; the file is back in WAL mode when it ends.
+
+        When another connection has the file open there is no switch: the load runs in WAL
+        mode, as any write.
+        """
+        from sqlalchemy import event
+
+        engine = self.engine
+        engine.dispose()  # the switch needs the block's connection to be the only one
+        switched = False
+
+        def direct(dbapi_connection: sqlite3.Connection, _record: object) -> None:
+            nonlocal switched
+            dbapi_connection.execute("PRAGMA busy_timeout=0")  # in use elsewhere: no switch
+            try:
+                mode = dbapi_connection.execute("PRAGMA journal_mode=TRUNCATE").fetchone()
+            except sqlite3.OperationalError:
+                mode = None
+            dbapi_connection.execute(f"PRAGMA busy_timeout={db_connection.BUSY_TIMEOUT_MS}")
+            if mode is not None and str(mode[0]).lower() == "truncate":
+                dbapi_connection.execute("PRAGMA synchronous=OFF")
+                switched = True
+
+        event.listen(engine, "connect", direct)
+        try:
+            yield
+        finally:
+            event.remove(engine, "connect", direct)
+            engine.dispose()
+            if switched:
+                try:
+                    db_connection.connect(self.path).close()  # back to WAL (see configure)
+                except sqlite3.Error as error:
+                    raise storage_error(error, self.path) from error
+
+    @contextmanager
     def raw(self, *, write: bool = False) -> Iterator[sqlite3.Connection]:
         """A plain ``sqlite3`` connection for hand-written SQL, without SQLAlchemy.
 

@@ -109,3 +109,69 @@ def test_search_finds_a_word_of_a_seeded_note(
 
     found = json.loads(capsys.readouterr().out)["results"]
     assert note_id in {hit["note_id"] for hit in found}
+
+
+def _contents(path: Path) -> dict[str, list[tuple[object, ...]]]:
+    connection = sqlite3.connect(path)
+    try:
+        tables = [
+            name
+            for (name,) in connection.execute(
+                "SELECT name FROM sqlite_master WHERE type = 'table' AND name NOT LIKE 'sqlite_%'"
+            )
+        ]
+        return {  # every row in a stable order (the index's tables have no rowid)
+            t: sorted(connection.execute(f'SELECT * FROM "{t}"').fetchall(), key=repr)
+            for t in tables
+        }
+    finally:
+        connection.close()
+
+
+def _journal_mode(path: Path) -> str:
+    connection = sqlite3.connect(path)
+    try:
+        return str(connection.execute("PRAGMA journal_mode").fetchone()[0])
+    finally:
+        connection.close()
+
+
+def test_a_seed_loaded_alone_holds_the_same_data_and_is_back_in_wal_mode(tmp_path: Path) -> None:
+    shared, alone = tmp_path / "shared.sqlite3", tmp_path / "alone.sqlite3"
+    for path, by_itself in ((shared, False), (alone, True)):
+        store = open_store(path)
+        seed_database(store, TINY, seed=4, today=TODAY, alone=by_itself)
+        store.close()
+
+    assert _contents(alone) == _contents(shared)
+    assert _contents(alone)["note"]
+    assert _journal_mode(alone) == "wal"
+    assert _schema(alone) == _schema(shared)
+
+
+def test_loading_alone_writes_past_the_wal_only_when_no_one_else_has_the_file(
+    tmp_path: Path,
+) -> None:
+    path = tmp_path / "demo.sqlite3"
+    store = open_store(path)
+    with store.loading_alone(), store.write() as session:
+        connection = session.connection()
+        modes = [
+            connection.exec_driver_sql(f"PRAGMA {p}").scalar()
+            for p in ("journal_mode", "synchronous")
+        ]
+    assert modes == ["truncate", 0]  # synchronous OFF
+
+    other = sqlite3.connect(path)
+    other.execute("SELECT count(*) FROM account").fetchone()
+    other.execute("BEGIN")
+    other.execute("SELECT count(*) FROM account").fetchone()  # a reader holds the file
+    try:
+        with store.loading_alone(), store.write() as session:
+            mode = session.connection().exec_driver_sql("PRAGMA journal_mode").scalar()
+    finally:
+        other.rollback()
+        other.close()
+    store.close()
+    assert mode == "wal"
+    assert _journal_mode(path) == "wal"

@@ -26,7 +26,9 @@ class RemoteRecord:
     modified_ms: int
     uid: str | None = None
     archived: bool = False
-    #: Ids of associated records by the CRM's type ("companies" -> ids, "contacts" -> ids).
+    #: Ids of the records it points at, by what they are here: ``"account"`` (its company),
+    #: ``"contact"`` (a note's attendees), ``"reports_to"`` (a contact's manager). HubSpot
+    #: keeps these as associations, Salesforce as lookup fields; the connector translates.
     links: dict[str, list[str]] = field(default_factory=dict)
 
 
@@ -55,6 +57,9 @@ class Connector(Protocol):
     """A CRM, as the engine sees it."""
 
     name: str
+    #: Local kind -> moment fields the CRM keeps as a day only (a Salesforce Task's
+    #: ActivityDate): a moment on the same local day counts as the same value.
+    day_fields: Mapping[str, frozenset[str]]
 
     def remote_type(self, obj: str) -> str:
         """The CRM's object type for a local kind (``account`` -> ``companies``)."""
@@ -108,3 +113,32 @@ class Connector(Protocol):
         ...
 
     def close(self) -> None: ...
+
+
+def holds_of(crm: Connector) -> dict[str, tuple[str, ...]]:
+    """The CRM's object types, parents first, each with the local kinds it holds (HubSpot's
+    deals and Salesforce's Opportunities hold both opportunities and renewals)."""
+    holds: dict[str, tuple[str, ...]] = {}
+    for obj in OBJECTS:
+        remote_type = crm.remote_type(obj)
+        holds[remote_type] = (*holds.get(remote_type, ()), obj)
+    return holds
+
+
+def local_day(milliseconds: int) -> str:
+    """The account manager's local date of a moment (``YYYY-MM-DD``)."""
+    from datetime import datetime
+
+    return datetime.fromtimestamp(milliseconds / 1000).date().isoformat()
+
+
+def aligned(
+    crm: Connector, obj: str, local: Mapping[str, Any], remote: dict[str, Any]
+) -> dict[str, Any]:
+    """The CRM's values with each day-only field replaced by the local moment when both fall
+    on the same local day (so a time of day the CRM cannot hold is never a change)."""
+    for name in crm.day_fields.get(obj, frozenset()):
+        mine, theirs = local.get(name), remote.get(name)
+        if isinstance(mine, int) and isinstance(theirs, int) and local_day(mine) == local_day(theirs):
+            remote[name] = mine
+    return remote

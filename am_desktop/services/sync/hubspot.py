@@ -88,6 +88,8 @@ LINKED = {
     "deals": {"companies": "account"},
     "notes": {"companies": "account", "contacts": "contact"},
 }
+#: HubSpot type -> the local kind a link to it names.
+KIND_OF = {"companies": "account", "contacts": "contact"}
 _EXISTING = re.compile(r"Existing ID: ?(\d+)")
 
 
@@ -143,7 +145,8 @@ def _parse_remote(record: Mapping[str, Any]) -> RemoteRecord:
     props = dict(record.get("properties") or {})
     links: dict[str, list[str]] = {}
     for to_type, block in (record.get("associations") or {}).items():
-        links[to_type] = [str(item["id"]) for item in block.get("results", [])]
+        if to_type in KIND_OF:
+            links[KIND_OF[to_type]] = [str(item["id"]) for item in block.get("results", [])]
     return RemoteRecord(
         remote_id=str(record["id"]),
         props=props,
@@ -158,6 +161,7 @@ class HubSpotConnector:
     """HubSpot through its public API (or the local test server)."""
 
     name = "hubspot"
+    day_fields: Mapping[str, frozenset[str]] = {}
 
     def __init__(self, http: CrmHttp) -> None:
         self.http = http
@@ -273,7 +277,7 @@ class HubSpotConnector:
         for to_type in LINKED.get(remote_type, {}):
             found = self._association_map(remote_type, to_type, [r.remote_id for r in records])
             for record in records:
-                record.links[to_type] = found.get(record.remote_id, [])
+                record.links[KIND_OF[to_type]] = found.get(record.remote_id, [])
 
     def _association_map(
         self, from_type: str, to_type: str, ids: Sequence[str]
@@ -354,8 +358,9 @@ class HubSpotConnector:
         for item in items:
             associations = [
                 {"to": {"id": remote_id}, "types": [{"associationCategory": "HUBSPOT_DEFINED",
-                 "associationTypeId": ASSOCIATION_TYPES[(remote_type, to_type)]}]}
-                for to_type, ids in item.links.items() for remote_id in ids
+                 "associationTypeId": ASSOCIATION_TYPES[(remote_type, TYPES[kind])]}]}
+                for kind, ids in item.links.items()
+                if (remote_type, TYPES.get(kind)) in ASSOCIATION_TYPES for remote_id in ids
             ]  # fmt: skip
             props: dict[str, str] = {**self.properties_for(obj, item.fields), UID: item.uid}
             if remote_type == "deals":

@@ -17,7 +17,7 @@ from am_desktop import log
 from am_desktop.errors import SyncError, SyncErrorKind
 from am_desktop.services.store import Store
 from am_desktop.services.sync import state as st
-from am_desktop.services.sync.connector import Connector, CreateItem, RemoteRecord
+from am_desktop.services.sync.connector import Connector, CreateItem, RemoteRecord, aligned
 from am_desktop.services.sync.fields import KINDS
 from am_desktop.services.sync.fields import stored as stored_value
 from am_desktop.services.sync.report import SyncReport
@@ -156,7 +156,7 @@ class Pusher:
         fields = dict(record.fields)
         if record.obj != "account":
             company = st.remote_id_of(connection, "account", record.account_id)
-            links["companies"] = [company] if company else []
+            links["account"] = [company] if company else []
         if record.obj == "note":
             contacts = [
                 remote
@@ -166,7 +166,14 @@ class Pusher:
                 if (remote := st.remote_id_of(connection, "contact", int(contact_id)))
             ]  # fmt: skip
             if contacts:
-                links["contacts"] = contacts
+                links["contact"] = contacts
+        if record.obj == "contact":
+            manager = connection.execute(
+                "SELECT l.remote_id FROM contact c JOIN sync_link l ON l.obj = 'contact' "
+                "AND l.local_id = c.reports_to_id WHERE c.id = ?", (record.local_id,),
+            ).fetchone()  # fmt: skip
+            if manager:
+                links["reports_to"] = [str(manager[0])]
         if record.obj == "renewal":
             name = connection.execute(
                 "SELECT a.name || ' renewal ' || c.end_date FROM renewal r JOIN contract c ON "
@@ -225,7 +232,7 @@ class Pusher:
         obj, local_id = local.obj, local.local_id
         changes = st.changes_of(connection, obj, local_id)
         held = st.open_conflict_fields(connection, obj, local_id)
-        theirs = self.crm.fields(obj, remote)
+        theirs = aligned(self.crm, obj, local.fields, self.crm.fields(obj, remote))
         outgoing: dict[str, Any] = {}
         for name, (base, seq) in changes.items():
             if name not in KINDS[obj] or name in held:

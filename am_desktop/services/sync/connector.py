@@ -139,6 +139,7 @@ def aligned(
     on the same local day (so a time of day the CRM cannot hold is never a change)."""
     for name in crm.day_fields.get(obj, frozenset()):
         mine, theirs = local.get(name), remote.get(name)
-        if isinstance(mine, int) and isinstance(theirs, int) and local_day(mine) == local_day(theirs):
+        same_day = isinstance(mine, int) and isinstance(theirs, int)
+        if same_day and local_day(mine) == local_day(theirs):  # type: ignore[arg-type]
             remote[name] = mine
     return remote

@@ -197,64 +197,77 @@ class CrmHttp:
             self.usage = ApiUsage.of(response) or self.usage
             log.sync.debug("%s %s -> %d in %.0f ms", method, path, response.status_code,
                            1000 * (time.monotonic() - started))  # fmt: skip
-            status = response.status_code
-            if status < 300 or status == 207:
+            if response.status_code < 300 or response.status_code == 207:
                 return response
-            if status == 429:
-                try:
-                    body = response.json() if response.content else {}
-                except ValueError:
-                    body = {}
-                if isinstance(body, dict) and body.get("policyName") == "DAILY":
+            if response.status_code == 401:
+                if renewed or not self._renewed(response):
                     raise SyncError(
-                        "The CRM's daily allowance of requests is used up; sync again tomorrow.",
-                        SyncErrorKind.QUOTA,
+                        "The CRM refused the access token: log in again (am-desktop crm login, "
+                        "or Preferences → CRM).",
+                        SyncErrorKind.AUTH,
                     )
-                self._back_off(
-                    attempt, self._wait_for(response), "The CRM kept refusing: too many requests"
-                )
+                renewed = True
+                attempt -= 1  # a new session is not a failed try
                 continue
-            if status == 401:
-                if not renewed and INVALID_SESSION in _codes(response):
-                    renewed = True
-                    fresh = self._tokens.renew()
-                    if fresh:
-                        log.Redact.remember(fresh)
-                        attempt -= 1  # a new session is not a failed try
-                        continue
+            wait = self._refused(response, idempotent=idempotent)
+            if wait is None:
+                return response  # 4xx: the caller reads the item-level reason
+            self._back_off(attempt, wait[0], wait[1])
+
+    def _renewed(self, response: httpx.Response) -> bool:
+        """A new session from the token source after an expired one (INVALID_SESSION_ID)."""
+        if INVALID_SESSION not in _codes(response):
+            return False
+        fresh = self._tokens.renew()
+        if fresh:
+            log.Redact.remember(fresh)
+        return bool(fresh)
+
+    def _refused(
+        self, response: httpx.Response, *, idempotent: bool
+    ) -> tuple[float | None, str] | None:
+        """What to do about a refusal other than 401: (wait or None for a backoff, words to give
+        up with) to send again, None to hand the answer to the caller.
+
+        Raises:
+            SyncError: a refusal that ends the run (quota, permission, a lost write).
+        """
+        status, codes = response.status_code, _codes(response)
+        if status == 429:
+            try:
+                body = response.json() if response.content else {}
+            except ValueError:
+                body = {}
+            if isinstance(body, dict) and body.get("policyName") == "DAILY":
                 raise SyncError(
-                    "The CRM refused the access token: log in again (am-desktop crm login, or "
-                    "Preferences → CRM).",
-                    SyncErrorKind.AUTH,
+                    "The CRM's daily allowance of requests is used up; sync again tomorrow.",
+                    SyncErrorKind.QUOTA,
                 )
-            codes = _codes(response)
-            if LIMIT_EXCEEDED in codes:
-                if "concurren" not in _message(response).lower():
-                    raise SyncError(
-                        "The CRM's daily allowance of API requests is used up "
-                        f"({_message(response) or LIMIT_EXCEEDED}); nothing was lost: your "
-                        "changes are sent at the next sync, once the allowance is free again.",
-                        SyncErrorKind.QUOTA,
-                    )
-                self._back_off(attempt, None, "The CRM kept refusing: too many requests at once")
-                continue
-            if LOCKED_ROW in codes:  # nothing was written: sending it again is safe
-                self._back_off(attempt, None, "The CRM kept a record locked")
-                continue
-            if status == 403:
+            return self._wait_for(response), "The CRM kept refusing: too many requests"
+        if LIMIT_EXCEEDED in codes:
+            if "concurren" not in _message(response).lower():
                 raise SyncError(
-                    "The CRM accepted the token but it lacks a permission this sync needs "
-                    f"({_message(response) or 'forbidden'}): ask your CRM admin to add it.",
-                    SyncErrorKind.PERMISSION,
+                    "The CRM's daily allowance of API requests is used up "
+                    f"({_message(response) or LIMIT_EXCEEDED}); nothing was lost: your "
+                    "changes are sent at the next sync, once the allowance is free again.",
+                    SyncErrorKind.QUOTA,
                 )
-            if status >= 500:
-                if not idempotent:
-                    raise SyncError(
-                        f"The CRM failed while saving a change ({status}).", SyncErrorKind.UNCERTAIN
-                    )
-                self._back_off(attempt, None, f"The CRM kept failing ({status})")
-                continue
-            return response  # 4xx: the caller reads the item-level reason
+            return None, "The CRM kept refusing: too many requests at once"
+        if LOCKED_ROW in codes:  # nothing was written: sending it again is safe
+            return None, "The CRM kept a record locked"
+        if status == 403:
+            raise SyncError(
+                "The CRM accepted the token but it lacks a permission this sync needs "
+                f"({_message(response) or 'forbidden'}): ask your CRM admin to add it.",
+                SyncErrorKind.PERMISSION,
+            )
+        if status >= 500:
+            if not idempotent:
+                raise SyncError(
+                    f"The CRM failed while saving a change ({status}).", SyncErrorKind.UNCERTAIN
+                )
+            return None, f"The CRM kept failing ({status})"
+        return None
 
     def _send(
         self, method: str, path: str, *, json: Any, params: Mapping[str, Any] | None

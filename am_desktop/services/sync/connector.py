@@ -53,6 +53,17 @@ class WriteResult:
     message: str = ""
 
 
+@dataclass(frozen=True, slots=True)
+class Deletions:
+    """What a CRM deleted: these ids; with ``live``, also every record not among them (the
+    CRM's deletion log no longer reached back far enough, so every live id was listed).
+    ``covered_ms``: where the next look may start (None: look at everything again)."""
+
+    ids: set[str]
+    live: set[str] | None = None
+    covered_ms: int | None = None
+
+
 class Connector(Protocol):
     """A CRM, as the engine sees it."""
 
@@ -77,16 +88,20 @@ class Connector(Protocol):
         associations; with None, every record in the CRM's own order (a full pull)."""
         ...
 
-    def archived_ids(self, remote_type: str) -> set[str]:
-        """The ids of the records archived (deleted) in the CRM."""
+    def deletions(self, remote_type: str, since_ms: int | None) -> Deletions:
+        """Records deleted (archived) in the CRM, since ``since_ms`` where the CRM keeps a
+        deletion log (None: since the first sync)."""
         ...
 
     def read(self, remote_type: str, remote_ids: Sequence[str]) -> dict[str, RemoteRecord]:
         """Current records by id (missing ones left out)."""
         ...
 
-    def find_by_uid(self, remote_type: str, uids: Sequence[str]) -> dict[str, RemoteRecord]:
-        """Records carrying these uids of ours (a create whose answer was lost)."""
+    def find_created(
+        self, obj: str, items: Sequence[CreateItem], since_ms: int | None
+    ) -> dict[int, RemoteRecord]:
+        """Records this app created for ``items`` (by local id) whose answer was lost, sent
+        first at ``since_ms``: found by our uid, or by the CRM user and natural key."""
         ...
 
     def create(self, obj: str, items: Sequence[CreateItem]) -> list[WriteResult]:

@@ -12,7 +12,7 @@ from collections.abc import Iterator, Mapping, Sequence
 from typing import Any
 
 from am_desktop.errors import SyncError, SyncErrorKind
-from am_desktop.services.sync.connector import CreateItem, RemoteRecord, WriteResult
+from am_desktop.services.sync.connector import CreateItem, Deletions, RemoteRecord, WriteResult
 from am_desktop.services.sync.fields import iso_moment, moment_ms
 from am_desktop.services.sync.http import CrmHttp, error_message, json_of
 from am_desktop.services.sync.mapping import PropertyMap, Unseen, chunks, unexpected
@@ -284,6 +284,20 @@ class HubSpotConnector:
 
     def archived_ids(self, remote_type: str) -> set[str]:
         return {r.remote_id for page in self._list(remote_type, archived=True) for r in page}
+
+    def deletions(self, remote_type: str, since_ms: int | None) -> Deletions:  # noqa: ARG002
+        """HubSpot keeps archived records listable: every one, each time."""
+        return Deletions(self.archived_ids(remote_type))
+
+    def find_created(
+        self,
+        obj: str,
+        items: Sequence[CreateItem],
+        since_ms: int | None,  # noqa: ARG002 - the uid is unique: no need to narrow by time
+    ) -> dict[int, RemoteRecord]:
+        by_uid = {item.uid: item.local_id for item in items}
+        found = self.find_by_uid(TYPES[obj], list(by_uid))
+        return {by_uid[uid]: record for uid, record in found.items()}
 
     def read(self, remote_type: str, remote_ids: Sequence[str]) -> dict[str, RemoteRecord]:
         return self._batch_read(remote_type, list(remote_ids), None)

@@ -421,16 +421,22 @@ class Puller:
 
     def pull_deletions(self, remote_type: str) -> None:
         """Records archived in the CRM: archived here too, unless edited here (then ask)."""
-        archived = self.crm.archived_ids(remote_type)
-        if not archived:
-            return
+        key = f"deleted:{self.crm.name}:{remote_type}"
+        with self.store.raw() as connection:
+            since = st.get_state(connection, key)
+        found = self.crm.deletions(remote_type, int(since) if since else None)
         with self.store.raw(write=not self.dry_run) as connection, st.applying(connection):
+            if found.covered_ms is not None:
+                st.set_state(connection, key, str(found.covered_ms))
             for obj in self.holds[remote_type]:
                 rows = connection.execute(
                     "SELECT local_id, remote_id FROM sync_link WHERE obj = ?", (obj,)
                 ).fetchall()
                 for local_id, remote_id in rows:
-                    if remote_id not in archived:
+                    gone = remote_id in found.ids or (
+                        found.live is not None and remote_id not in found.live
+                    )
+                    if not gone:
                         continue
                     local = st.local_records(connection, obj, [local_id]).get(local_id)
                     if local is None or local.archived:

@@ -10,14 +10,11 @@ from typing import Any
 
 from am_desktop.cli_args import LARGEST_ID, whole_number
 from am_desktop.errors import SyncError, SyncErrorKind, ValidationError
-
-CRMS = ("hubspot",)
+from am_desktop.services.sync.crms import CRMS, base_url_of
 
 
 def _base_url(args: argparse.Namespace) -> str:
-    from am_desktop.services.sync.hubspot import DEFAULT_BASE_URL
-
-    return str(args.base_url or DEFAULT_BASE_URL).rstrip("/")
+    return base_url_of(args.crm, args.base_url)
 
 
 def add_commands(commands: Any, add_db: Any) -> None:
@@ -25,11 +22,11 @@ def add_commands(commands: Any, add_db: Any) -> None:
     crm = commands.add_parser("crm", help="connect to a CRM")
     actions = crm.add_subparsers(dest="crm_action", metavar="ACTION", required=True)
     login = actions.add_parser("login", help="save the CRM token in the system keyring")
-    login.add_argument("--crm", choices=CRMS, default="hubspot")
+    login.add_argument("--crm", choices=list(CRMS), default="hubspot")
     login.add_argument("--base-url", metavar="URL", help="the CRM's API address")
 
     sync = commands.add_parser("sync", help="pull and push changes with the CRM")
-    sync.add_argument("--crm", choices=CRMS, required=True)
+    sync.add_argument("--crm", choices=list(CRMS), required=True)
     sync.add_argument("--base-url", metavar="URL", help="the CRM's API address")
     sync.add_argument(
         "--dry-run", action="store_true", help="read what would change, write nothing"
@@ -69,13 +66,10 @@ def run_crm(args: argparse.Namespace) -> int:
 
 
 def connector_for(crm: str, base_url: str, token: str) -> Any:
-    """The connector of a CRM kind (HubSpot is the only one so far)."""
-    if crm != "hubspot":
-        raise ValidationError(f"{crm} is not a CRM this version can sync with.")
-    from am_desktop.services.sync.http import CrmHttp
-    from am_desktop.services.sync.hubspot import HubSpotConnector
+    """The connector of a CRM kind (the registry in services/sync/crms.py)."""
+    from am_desktop.services.sync.crms import connector_for as make
 
-    return HubSpotConnector(CrmHttp(base_url, token))
+    return make(crm, base_url, token)
 
 
 def run_sync(args: argparse.Namespace, store_of: Any, progress: Any) -> int:

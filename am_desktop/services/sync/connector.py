@@ -71,6 +71,9 @@ class Connector(Protocol):
     #: Local kind -> moment fields the CRM keeps as a day only (a Salesforce Task's
     #: ActivityDate): a moment on the same local day counts as the same value.
     day_fields: Mapping[str, frozenset[str]]
+    #: The precision of the CRM's modification times in ms (1, or 1000 for Salesforce's
+    #: SystemModstamp): a record read again at its agreed time may then hold a newer edit.
+    stamp_ms: int
 
     def remote_type(self, obj: str) -> str:
         """The CRM's object type for a local kind (``account`` -> ``companies``)."""
@@ -148,13 +151,18 @@ def local_day(milliseconds: int) -> str:
 
 
 def aligned(
-    crm: Connector, obj: str, local: Mapping[str, Any], remote: dict[str, Any]
+    crm: Connector, obj: str, remote: dict[str, Any], *known: Mapping[str, Any]
 ) -> dict[str, Any]:
-    """The CRM's values with each day-only field replaced by the local moment when both fall
-    on the same local day (so a time of day the CRM cannot hold is never a change)."""
+    """The CRM's values with each day-only field replaced by a moment known here (the local
+    value, then the agreed base) on the same local day: a time of day the CRM cannot hold is
+    never a change."""
     for name in crm.day_fields.get(obj, frozenset()):
-        mine, theirs = local.get(name), remote.get(name)
-        same_day = isinstance(mine, int) and isinstance(theirs, int)
-        if same_day and local_day(mine) == local_day(theirs):  # type: ignore[arg-type]
-            remote[name] = mine
+        theirs = remote.get(name)
+        if not isinstance(theirs, int):
+            continue
+        for values in known:
+            mine = values.get(name)
+            if isinstance(mine, int) and local_day(mine) == local_day(theirs):
+                remote[name] = mine
+                break
     return remote

@@ -163,6 +163,7 @@ class HubSpotConnector:
 
     name = "hubspot"
     day_fields: Mapping[str, frozenset[str]] = {}
+    stamp_ms = 1
 
     def __init__(self, http: CrmHttp) -> None:
         self.http = http

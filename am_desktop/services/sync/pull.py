@@ -193,8 +193,12 @@ class Puller:
         """Merge one remote record into the local database (False: left for next time)."""
         objs = self.holds[remote_type]
         linked = st.link_of(connection, objs, record.remote_id)
-        if linked and linked[2] is not None and 0 <= record.modified_ms <= linked[2]:
-            return True  # already applied (the overlap re-reads it)
+        agreed = linked[2] if linked else None
+        # Already applied (the overlap re-reads it), unless the CRM's times are coarser than its
+        # writes: an edit in the agreed second looks the same, so it is merged again.
+        seen = agreed is not None and 0 <= record.modified_ms <= agreed
+        if seen and (record.modified_ms < (agreed or 0) or self.crm.stamp_ms == 1):
+            return True
         first = linked is not None and linked[2] == NEVER_AGREED
         if linked is None:
             linked = self._match(connection, objs, record)
@@ -205,10 +209,15 @@ class Puller:
         local = st.local_records(connection, obj, [local_id]).get(local_id)
         if local is None:
             return True
-        self.report.pulled += 1
-        remote = aligned(self.crm, obj, local.fields, self.crm.fields(obj, record, strict=True))
+        if agreed is None or record.modified_ms > agreed:
+            self.report.pulled += 1
         changes = st.changes_of(connection, obj, local_id)
-        if local.archived and "archived_at" in changes:  # deleted here, edited there: ask
+        bases = {f: base for f, (base, _seq) in changes.items()}
+        remote = aligned(self.crm, obj, self.crm.fields(obj, record, strict=True), local.fields,
+                         bases)  # fmt: skip
+        edited = (agreed is None or record.modified_ms > agreed
+                  or any(local.fields.get(k) != v for k, v in remote.items()))  # fmt: skip
+        if local.archived and "archived_at" in changes and edited:  # deleted here, edited there
             st.add_conflict(connection, obj, local_id, None, base=None, local=local.fields,
                             remote=remote, kind="deleted_locally")  # fmt: skip
             st.set_link(connection, obj, local_id, record.remote_id, record.modified_ms)

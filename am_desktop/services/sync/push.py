@@ -28,6 +28,12 @@ MAX_UNCERTAIN = 3
 #: The condition that a record's account is already in the CRM (its parent must exist first).
 _PARENT_LINKED = {
     "account": "1",
+    # A contact waits for its manager (a live one) to be in the CRM: its reporting line goes
+    # with it.
+    "contact": "EXISTS (SELECT 1 FROM sync_link p WHERE p.obj = 'account' AND p.local_id = "
+    "t.account_id) AND (t.reports_to_id IS NULL OR EXISTS (SELECT 1 FROM sync_link m WHERE "
+    "m.obj = 'contact' AND m.local_id = t.reports_to_id) OR NOT EXISTS (SELECT 1 FROM contact "
+    "b WHERE b.id = t.reports_to_id AND b.archived_at IS NULL AND b.id <> t.id))",
     "renewal": "EXISTS (SELECT 1 FROM sync_link p WHERE p.obj = 'account' "
     "AND p.local_id = c.account_id)",
 }
@@ -238,7 +244,8 @@ class Pusher:
         obj, local_id = local.obj, local.local_id
         changes = st.changes_of(connection, obj, local_id)
         held = st.open_conflict_fields(connection, obj, local_id)
-        theirs = aligned(self.crm, obj, local.fields, self.crm.fields(obj, remote))
+        bases = {f: base for f, (base, _seq) in changes.items()}
+        theirs = aligned(self.crm, obj, self.crm.fields(obj, remote), local.fields, bases)
         outgoing: dict[str, Any] = {}
         for name, (base, seq) in changes.items():
             if name not in KINDS[obj] or name in held:

@@ -54,6 +54,7 @@ class SalesforceConnector:
 
     name = "salesforce"
     day_fields: Mapping[str, frozenset[str]] = {"note": frozenset({"occurred_at"})}
+    stamp_ms = 1000
 
     def __init__(
         self, http: CrmHttp, *, stages: Mapping[str, Mapping[str, str]] | None = None
@@ -310,12 +311,28 @@ class SalesforceConnector:
         results = self._save("PATCH" if upsert else "POST",
                              f"{path}/{sobject}/{sfm.UID}" if upsert else path,
                              sobject, records, idempotent=upsert)  # fmt: skip
+        results = self._stamped(sobject, results)
         if obj == "note" and self.org.shared_activities:
             for item, result in zip(items, results, strict=True):
                 others = item.links.get("contact", [])[1:]
                 if result.ok and result.remote_id and others:
                     self._relate(result.remote_id, set(others), set())
         return results
+
+    def _stamped(self, sobject: str, results: list[WriteResult]) -> list[WriteResult]:
+        """Results with the created records' SystemModstamp (a SaveResult has none), so the
+        next pull knows them as agreed rather than reading them again."""
+        ids = [r.remote_id for r in results if r.ok and r.remote_id]
+        stamps: dict[str, int] = {}
+        for chunk in chunks(ids, BATCH):
+            where = [*self._where(sobject)[:1], f"Id IN {soql.id_list(chunk)}"]
+            text = soql.changed_since(sobject, ["Id", "SystemModstamp"], where, None)
+            for rows in soql.pages(self.http, self.org.base, text, all_rows=sobject == "Task"):
+                stamps.update((str(r["Id"]), moment_ms(r.get("SystemModstamp")) or 0) for r in rows)
+        return [
+            WriteResult(r.local_id, r.ok, r.remote_id, stamps.get(r.remote_id or ""), r.message)
+            for r in results
+        ]
 
     def update(
         self, obj: str, changes: Sequence[tuple[int, str, Mapping[str, Any]]]

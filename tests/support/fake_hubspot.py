@@ -29,7 +29,7 @@ from datetime import UTC, datetime, timedelta
 from typing import Any, cast
 from urllib.parse import parse_qs, urlsplit
 
-from tests.support.fake_server import Host, Reply
+from tests.support.fake_server import Host, Reply, Served
 
 EPOCH_MS = 1_793_491_200_000  # 2026-11-01T00:00:00.000Z: where every fresh clock starts
 FIRST_ID = 1001
@@ -282,7 +282,7 @@ class _Fault:
         return Reply(status, body, {"Retry-After": f"{wait:g}"} if wait is not None else {})
 
 
-class FakeHubSpot:
+class FakeHubSpot(Served):
     """The server and its state; tests seed and inspect it directly, clients use HTTP."""
 
     def __init__(
@@ -300,21 +300,6 @@ class FakeHubSpot:
         self.reset()
 
     # ------------------------------------------------------------ lifecycle
-    def start(self) -> str:
-        """Serve on 127.0.0.1 at a free port from a daemon thread; returns the base URL."""
-        self.url = self._host.start()
-        return self.url
-
-    def stop(self) -> None:
-        self._host.stop()
-
-    def __enter__(self) -> FakeHubSpot:
-        self.start()
-        return self
-
-    def __exit__(self, *_exc: object) -> None:
-        self.stop()
-
     def reset(self) -> None:
         """Forget every record, association, fault, limit and logged request; clock to epoch."""
         with self._lock:

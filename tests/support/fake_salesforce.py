@@ -24,7 +24,7 @@ from datetime import UTC, date, datetime
 from typing import Any
 from urllib.parse import parse_qs, urlsplit
 
-from tests.support.fake_server import Host, Reply
+from tests.support.fake_server import Host, Reply, Served
 
 VERSION = "59.0"
 BASE = f"/services/data/v{VERSION}"
@@ -195,7 +195,7 @@ def _comparable(value: Any) -> Any:
     return value
 
 
-class FakeSalesforce:
+class FakeSalesforce(Served):
     """The org and its server; tests seed and inspect it directly, clients use HTTP."""
 
     def __init__(self, token: str = "test-token", *, external_id: bool = False,
@@ -219,13 +219,6 @@ class FakeSalesforce:
         self._lock = threading.RLock()
         self._host = Host(self, "fake-salesforce")
         self.url = ""
-
-    def start(self) -> str:
-        self.url = self._host.start()
-        return self.url
-
-    def stop(self) -> None:
-        self._host.stop()
 
     # -- the org, directly ---------------------------------------------------------------------
 

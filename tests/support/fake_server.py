@@ -12,7 +12,7 @@ import socket
 import threading
 from dataclasses import dataclass, field
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
-from typing import Any, Protocol, cast
+from typing import Any, Protocol, Self, cast
 
 
 @dataclass(slots=True)
@@ -53,6 +53,28 @@ class Host:
             if self._thread is not None:
                 self._thread.join(5)
             self._server = self._thread = None
+
+
+class Served:
+    """A fake that serves itself: ``start()`` (its base URL), ``stop()``, or ``with``."""
+
+    _host: Host
+    url: str
+
+    def start(self) -> str:
+        """Serve on 127.0.0.1 at a free port from a daemon thread; returns the base URL."""
+        self.url = self._host.start()
+        return self.url
+
+    def stop(self) -> None:
+        self._host.stop()
+
+    def __enter__(self) -> Self:
+        self.start()
+        return self
+
+    def __exit__(self, *_exc: object) -> None:
+        self.stop()
 
 
 class _Server(ThreadingHTTPServer):

@@ -3,8 +3,11 @@ record's remote id, and edits made by "another user" through the API."""
 
 from __future__ import annotations
 
+from datetime import date
+
 import httpx
 
+from am_desktop.services import catalog
 from am_desktop.services.store import Store
 from am_desktop.services.sync.connector import Connector
 from am_desktop.services.sync.engine import SyncEngine, SyncReport
@@ -16,6 +19,24 @@ from tests.support.fake_hubspot import FakeHubSpot
 from tests.support.fake_salesforce import FakeSalesforce
 
 TOKEN = "test-token"
+
+
+def portfolio(store: Store) -> dict[str, int]:
+    """An account with a contact and an expansion opportunity, made here."""
+    account = catalog.accounts.create(
+        store, {"name": "Acme", "domain": "acme.com", "industry": "Retail"}
+    ).id
+    contact = catalog.contacts.create(
+        store, {"account_id": account, "first_name": "Ada", "last_name": "Byron",
+                "email": "ada@acme.com", "title": "CFO"},
+    ).id  # fmt: skip
+    opportunity = catalog.opportunities.create(
+        store, {"account_id": account, "name": "More seats", "amount_cents": 1_200_00,
+                "close_date": date(2026, 12, 15)},
+    ).id  # fmt: skip
+    return {"account": account, "contact": contact, "opportunity": opportunity}
+
+
 #: Another user of the same portal (the fake accepts it too).
 OTHER = {"Authorization": "Bearer other-token"}
 

@@ -18,23 +18,17 @@ from am_desktop.services.sync.mapping import PropertyMap, unexpected
 UID = "AM_Uid__c"
 TYPES = {"account": "Account", "contact": "Contact", "opportunity": "Opportunity",
          "renewal": "Opportunity", "note": "Task"}  # fmt: skip
+#: Local kind -> "local_field=SalesforceField …" (the standard fields only: an account manager
+#: cannot add custom fields to the org).
+_NAMES = {
+    "account": "name=Name domain=Website industry=Industry",
+    "contact": "first_name=FirstName last_name=LastName email=Email title=Title phone=Phone",
+    "opportunity": "name=Name amount_cents=Amount close_date=CloseDate stage=StageName",
+    "renewal": "proposed_arr_cents=Amount close_date=CloseDate stage=StageName",
+    "note": "body=Description occurred_at=ActivityDate",
+}
 PROPERTIES: dict[str, dict[str, str]] = {
-    "account": {"name": "Name", "domain": "Website", "industry": "Industry"},
-    "contact": {
-        "first_name": "FirstName",
-        "last_name": "LastName",
-        "email": "Email",
-        "title": "Title",
-        "phone": "Phone",
-    },
-    "opportunity": {
-        "name": "Name",
-        "amount_cents": "Amount",
-        "close_date": "CloseDate",
-        "stage": "StageName",
-    },
-    "renewal": {"proposed_arr_cents": "Amount", "close_date": "CloseDate", "stage": "StageName"},
-    "note": {"body": "Description", "occurred_at": "ActivityDate"},
+    obj: dict(pair.split("=", 1) for pair in names.split()) for obj, names in _NAMES.items()
 }
 #: Lookup field -> the local kind it links to, by Salesforce object.
 LOOKUPS = {

@@ -5,7 +5,6 @@ stopping in words (exit 1, nothing lost), its concurrency kind, 503 and locked r
 
 from __future__ import annotations
 
-from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
@@ -19,14 +18,6 @@ from am_desktop.services.sync.engine import SyncEngine, pending_changes
 from am_desktop.services.sync.tokens import TokenSource
 from tests.support.fake_salesforce import FakeSalesforce, errors
 from tests.support.sync_kit import salesforce_connector
-
-
-@pytest.fixture
-def org() -> Iterator[FakeSalesforce]:
-    server = FakeSalesforce()
-    server.start()
-    yield server
-    server.stop()
 
 
 class Renewing:

@@ -5,7 +5,6 @@ failures kept for the next run, a body too long, a lost create found without a d
 
 from __future__ import annotations
 
-from collections.abc import Iterator
 from datetime import date, datetime
 
 import pytest
@@ -14,15 +13,8 @@ from am_desktop.services import catalog
 from am_desktop.services.store import Store
 from am_desktop.services.sync.engine import SyncEngine, SyncReport, pending_changes
 from tests.support.fake_salesforce import USER, FakeSalesforce
+from tests.support.sync_kit import portfolio as base_portfolio
 from tests.support.sync_kit import remote_of, salesforce_connector
-
-
-@pytest.fixture
-def org() -> Iterator[FakeSalesforce]:
-    server = FakeSalesforce()
-    server.start()
-    yield server
-    server.stop()
 
 
 def sync(store: Store, org: FakeSalesforce) -> SyncReport:
@@ -34,27 +26,18 @@ def sync(store: Store, org: FakeSalesforce) -> SyncReport:
 
 
 def portfolio(store: Store) -> dict[str, int]:
-    account = catalog.accounts.create(
-        store, {"name": "Acme", "domain": "acme.com", "industry": "Retail"}
-    ).id
-    boss = catalog.contacts.create(
-        store, {"account_id": account, "first_name": "Ada", "last_name": "Byron",
-                "email": "ada@acme.com", "title": "CFO"},
+    """The shared portfolio, with a report under the contact and a call note."""
+    made = base_portfolio(store)
+    made["boss"] = made["contact"]
+    made["report"] = catalog.contacts.create(
+        store, {"account_id": made["account"], "last_name": "Lovelace", "email": "l@acme.com",
+                "reports_to_id": made["boss"]},
     ).id  # fmt: skip
-    report = catalog.contacts.create(
-        store, {"account_id": account, "last_name": "Lovelace", "email": "l@acme.com",
-                "reports_to_id": boss},
-    ).id  # fmt: skip
-    opportunity = catalog.opportunities.create(
-        store, {"account_id": account, "name": "More seats", "amount_cents": 1_200_00,
-                "close_date": date(2026, 12, 15)},
-    ).id  # fmt: skip
-    note = catalog.notes.create(
-        store, {"account_id": account, "kind": "call", "title": "Kick-off",
+    made["note"] = catalog.notes.create(
+        store, {"account_id": made["account"], "kind": "call", "title": "Kick-off",
                 "occurred_at": datetime(2026, 11, 2, 15, 30), "body": "Talked seats."},
     ).id  # fmt: skip
-    return {"account": account, "boss": boss, "report": report, "opportunity": opportunity,
-            "note": note}  # fmt: skip
+    return made
 
 
 def test_a_first_sync_creates_each_kind_with_its_lookups(store: Store, org: FakeSalesforce) -> None:

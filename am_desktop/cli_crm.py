@@ -10,18 +10,20 @@ from typing import Any
 
 from am_desktop.cli_args import LARGEST_ID, whole_number
 from am_desktop.errors import SyncError, SyncErrorKind, ValidationError
+from am_desktop.services.sync.crms import CRMS, base_url_of
 
-CRMS = ("hubspot",)
-#: The CRMs ``crm login`` signs in to (Salesforce by its browser sign-in).
-LOGIN_CRMS = ("hubspot", "salesforce")
 #: The consumer key of the company's Salesforce connected app, for scripts.
 CONSUMER_KEY_ENVIRONMENT = "AM_DESKTOP_SF_CONSUMER_KEY"
 
 
 def _base_url(args: argparse.Namespace) -> str:
-    from am_desktop.services.sync.hubspot import DEFAULT_BASE_URL
+    """``--base-url``, else (Salesforce) the org the last sign-in reached, else the CRM's own."""
+    given = args.base_url
+    if not given and args.crm == "salesforce":
+        from am_desktop.ui.settings import AppSettings
 
-    return str(args.base_url or DEFAULT_BASE_URL).rstrip("/")
+        given = AppSettings().prefs.salesforce_instance_url or None
+    return base_url_of(args.crm, given)
 
 
 def add_commands(commands: Any, add_db: Any) -> None:
@@ -32,7 +34,7 @@ def add_commands(commands: Any, add_db: Any) -> None:
         "login",
         help="save the CRM token in the system keyring (Salesforce: sign in with the browser)",
     )
-    login.add_argument("--crm", choices=LOGIN_CRMS, default="hubspot")
+    login.add_argument("--crm", choices=list(CRMS), default="hubspot")
     login.add_argument("--base-url", metavar="URL", help="the CRM's API address (HubSpot)")
     login.add_argument(
         "--login-url",
@@ -48,7 +50,7 @@ def add_commands(commands: Any, add_db: Any) -> None:
     )
 
     sync = commands.add_parser("sync", help="pull and push changes with the CRM")
-    sync.add_argument("--crm", choices=CRMS, required=True)
+    sync.add_argument("--crm", choices=list(CRMS), required=True)
     sync.add_argument("--base-url", metavar="URL", help="the CRM's API address")
     sync.add_argument(
         "--dry-run", action="store_true", help="read what would change, write nothing"
@@ -145,35 +147,52 @@ def _salesforce_settings() -> tuple[str, str, int]:
     )
 
 
-def connector_for(crm: str, base_url: str, token: str) -> Any:
-    """The connector of a CRM kind (HubSpot is the only one so far)."""
-    if crm != "hubspot":
-        raise ValidationError(f"{crm} is not a CRM this version can sync with.")
-    from am_desktop.services.sync.http import CrmHttp
-    from am_desktop.services.sync.hubspot import HubSpotConnector
+def _tokens(crm: str, base_url: str) -> Any:
+    """The run's ``TokenSource``: ``$AM_DESKTOP_CRM_TOKEN`` first; else Salesforce's kept
+    sign-in (refreshed as it expires) or the other CRMs' saved token; None when there is none."""
+    from am_desktop import log
+    from am_desktop.services.sync.credentials import load_token
+    from am_desktop.services.sync.tokens import StaticToken
 
-    return HubSpotConnector(CrmHttp(base_url, token))
+    if crm == "salesforce":
+        from am_desktop.services.sync.salesforce_auth import token_source
+
+        return token_source(base_url)
+    token = load_token(crm, base_url)
+    if not token:
+        return None
+    log.Redact.remember(token)
+    return StaticToken(token)
+
+
+def connector_for(crm: str, base_url: str, token: Any) -> Any:
+    """The connector of a CRM kind (the registry in services/sync/crms.py)."""
+    from am_desktop.services.sync.crms import connector_for as make
+
+    return make(crm, base_url, token)
 
 
 def run_sync(args: argparse.Namespace, store_of: Any, progress: Any) -> int:
     """``sync``: one run; prints what it pulled, pushed and left in conflict."""
-    from am_desktop import log
-    from am_desktop.services.sync.credentials import load_token
     from am_desktop.services.sync.engine import SyncEngine
     from am_desktop.services.sync.http import check_secure
 
     base_url = _base_url(args)
     check_secure(base_url)
-    token = load_token(args.crm, base_url)
-    if not token:
+    tokens = _tokens(args.crm, base_url)
+    if tokens is None:
+        how = (
+            "run `am-desktop crm login --crm salesforce`"
+            if args.crm == "salesforce"
+            else f"run `am-desktop crm login --crm {args.crm}"
+            f"{' --base-url ' + base_url if args.base_url else ''}`"
+        )
         raise SyncError(
-            f"No token for {args.crm} at {base_url}: run `am-desktop crm login --crm {args.crm}"
-            f"{' --base-url ' + base_url if args.base_url else ''}` or set $AM_DESKTOP_CRM_TOKEN.",
+            f"No sign-in for {args.crm} at {base_url}: {how} or set $AM_DESKTOP_CRM_TOKEN.",
             SyncErrorKind.AUTH,
         )
-    log.Redact.remember(token)
     store = store_of(args)
-    connector = connector_for(args.crm, base_url, token)
+    connector = connector_for(args.crm, base_url, tokens)
     try:
         report = SyncEngine(store, connector, progress=progress, dry_run=args.dry_run).run()
     finally:

@@ -18,12 +18,13 @@ from am_desktop.domain.cancel import CancelToken
 from am_desktop.domain.changes import ChangeSet
 from am_desktop.domain.values import counted
 from am_desktop.errors import AppError, Cancelled, SyncError, SyncErrorKind
+from am_desktop.services.sync.crms import CRMS
 from am_desktop.ui.context import AppContext
 from am_desktop.ui.settings import Option, Prefs
 from am_desktop.ui.tasks import Lane
 
 #: The CRMs the preferences offer: settings value -> name shown.
-CRM_NAMES = {"hubspot": "HubSpot", "salesforce": "Salesforce"}
+CRM_NAMES = {name: crm.display for name, crm in CRMS.items()}
 #: How long the pending count waits after a change before it is read again (edits come in bursts).
 SUMMARY_DELAY_MS = 400
 #: A few words for the status bar, by why a sync stopped (the whole message goes to a tooltip).
@@ -472,15 +473,9 @@ class SyncController(QObject):
 def _connector(crm: str, base_url: str, tokens: Any, cancel: CancelToken) -> Any:
     """The CRM's connector (``tokens`` is its ``TokenSource``), checking ``cancel`` before
     every request."""
-    from am_desktop.errors import ValidationError
-
-    if crm != "hubspot":
-        raise ValidationError(f"{crm} is not a CRM this version can sync with.")
-    from am_desktop.services.sync.http import CrmHttp
-    from am_desktop.services.sync.hubspot import HubSpotConnector
+    from am_desktop.services.sync.crms import connector_for
 
     # Waits (Retry-After, backoff) wake at once on Cancel or when the window closes.
-    http = CrmHttp(
-        base_url, tokens.current(), cancelled=cancel.raise_if_cancelled, sleep=cancel.wait
+    return connector_for(
+        crm, base_url, tokens, cancelled=cancel.raise_if_cancelled, sleep=cancel.wait
     )
-    return HubSpotConnector(http)

@@ -15,22 +15,21 @@ from __future__ import annotations
 import base64
 import binascii
 import bisect
-import contextlib
 import functools
 import json
 import operator
 import re
-import socket
 import threading
 import time
 import uuid
 from collections import deque
 from collections.abc import Callable, Iterable, Mapping, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
-from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from typing import Any, cast
 from urllib.parse import parse_qs, urlsplit
+
+from tests.support.fake_server import Host, Reply, Served
 
 EPOCH_MS = 1_793_491_200_000  # 2026-11-01T00:00:00.000Z: where every fresh clock starts
 FIRST_ID = 1001
@@ -241,14 +240,6 @@ class _Record:
 
 
 @dataclass(slots=True)
-class _Reply:
-    status: int
-    body: Any = None  # JSON-able, str (sent as text/plain) or None (no body)
-    headers: dict[str, str] = field(default_factory=dict)
-    drop: bool = False  # close the socket without answering
-
-
-@dataclass(slots=True)
 class _Fault:
     method: str
     path: re.Pattern[str]
@@ -278,7 +269,7 @@ class _Fault:
             retry_after=rule.get("retry_after"),
         )
 
-    def reply(self, retry_after: float | None) -> _Reply:
+    def reply(self, retry_after: float | None) -> Reply:
         status = cast(int, self.status)
         body = self.body
         if body is None:
@@ -288,10 +279,10 @@ class _Fault:
                 else error_body("INTERNAL_ERROR", f"Injected failure (HTTP {status})")
             )
         wait = self.retry_after if self.retry_after is not None else retry_after
-        return _Reply(status, body, {"Retry-After": f"{wait:g}"} if wait is not None else {})
+        return Reply(status, body, {"Retry-After": f"{wait:g}"} if wait is not None else {})
 
 
-class FakeHubSpot:
+class FakeHubSpot(Served):
     """The server and its state; tests seed and inspect it directly, clients use HTTP."""
 
     def __init__(
@@ -305,37 +296,10 @@ class FakeHubSpot:
         #: Notified whenever an API request arrives or is answered (``wait_until``).
         self._traffic = threading.Condition(self._lock)
         self._in_flight: list[str] = []  # paths of API requests arrived and not yet answered
-        self._server: _Server | None = None
-        self._thread: threading.Thread | None = None
+        self._host = Host(self, "fake-hubspot")
         self.reset()
 
     # ------------------------------------------------------------ lifecycle
-    def start(self) -> str:
-        """Serve on 127.0.0.1 at a free port from a daemon thread; returns the base URL."""
-        if self._server is None:
-            self._server = _Server(self)
-            self._thread = threading.Thread(
-                target=self._server.serve_forever, args=(0.05,), name="fake-hubspot", daemon=True
-            )
-            self._thread.start()
-            self.url = f"http://127.0.0.1:{self._server.server_port}"
-        return self.url
-
-    def stop(self) -> None:
-        if self._server is not None:
-            self._server.shutdown()
-            self._server.server_close()
-            if self._thread is not None:
-                self._thread.join(5)
-            self._server = self._thread = None
-
-    def __enter__(self) -> FakeHubSpot:
-        self.start()
-        return self
-
-    def __exit__(self, *_exc: object) -> None:
-        self.stop()
-
     def reset(self) -> None:
         """Forget every record, association, fault, limit and logged request; clock to epoch."""
         with self._lock:
@@ -498,7 +462,7 @@ class FakeHubSpot:
             return self._traffic.wait_for(condition, timeout)
 
     # ------------------------------------------------------------ dispatch
-    def _dispatch(self, method: str, target: str, auth: str | None, raw: bytes) -> _Reply:
+    def _dispatch(self, method: str, target: str, auth: str | None, raw: bytes) -> Reply:
         """Faults first (outside the lock while sleeping), then auth, limits and the route."""
         split = urlsplit(target)
         path = split.path
@@ -519,7 +483,7 @@ class FakeHubSpot:
                 self._in_flight.remove(path)
                 self._traffic.notify_all()
 
-    def _answer(self, method: str, path: str, query: str, auth: str | None, raw: bytes) -> _Reply:
+    def _answer(self, method: str, path: str, query: str, auth: str | None, raw: bytes) -> Reply:
         with self._lock:
             fault = next(
                 (f for f in self._faults if f.method in ("*", method) and f.path.search(path)),
@@ -532,22 +496,22 @@ class FakeHubSpot:
         if fault is not None and fault.delay:
             time.sleep(fault.delay)  # the network is slow: it models the world, waits for nothing
         if fault is not None and not fault.after_commit and (fault.drop or fault.status):
-            return _Reply(0, drop=True) if fault.drop else fault.reply(self._retry_after)
+            return Reply(0, drop=True) if fault.drop else fault.reply(self._retry_after)
         reply = self._guard(lambda: self._api(method, path, query, auth, raw))
         if fault is not None and fault.after_commit and (fault.drop or fault.status):
-            return _Reply(0, drop=True) if fault.drop else fault.reply(self._retry_after)
+            return Reply(0, drop=True) if fault.drop else fault.reply(self._retry_after)
         return reply
 
     @staticmethod
-    def _guard(handle: Callable[[], _Reply]) -> _Reply:
+    def _guard(handle: Callable[[], Reply]) -> Reply:
         try:
             return handle()
         except ApiError as exc:
-            return _Reply(exc.status, exc.body, exc.headers)
+            return Reply(exc.status, exc.body, exc.headers)
         except Exception as exc:  # a bug here must reach the test as a 500, not a hang
-            return _Reply(500, error_body("INTERNAL_ERROR", f"fake_hubspot bug: {exc!r}"))
+            return Reply(500, error_body("INTERNAL_ERROR", f"fake_hubspot bug: {exc!r}"))
 
-    def _api(self, method: str, path: str, query: str, auth: str | None, raw: bytes) -> _Reply:
+    def _api(self, method: str, path: str, query: str, auth: str | None, raw: bytes) -> Reply:
         with self._lock:
             token = self._authenticate(auth)
             search = path.endswith("/search")
@@ -616,15 +580,15 @@ class FakeHubSpot:
 
     def _route(  # noqa: PLR0911 (one return per route)
         self, method: str, path: str, params: dict[str, list[str]], body: Any, source: str
-    ) -> _Reply:
+    ) -> Reply:
         match [p for p in path.split("/") if p]:
             case ["crm", "v3", "objects", t] if method == "GET":
-                return _Reply(200, self._list(self._type(t), path, params))
+                return Reply(200, self._list(self._type(t), path, params))
             case ["crm", "v3", "objects", t] if method == "POST":  # a batch of one, no trace id
                 one = _obj(body) | {"objectWriteTraceId": None}
-                return _Reply(201, self._batch_create(self._type(t), [one], source)[0][0])
+                return Reply(201, self._batch_create(self._type(t), [one], source)[0][0])
             case ["crm", "v3", "objects", t, "search"] if method == "POST":
-                return _Reply(200, self._search(self._type(t), _obj(body)))
+                return Reply(200, self._search(self._type(t), _obj(body)))
             case ["crm", "v3", "objects", t, "batch", op] if method == "POST":
                 return self._batch(self._type(t), op, params, body, source)
             case ["crm", "v3", "objects", t, key] if method in ("GET", "PATCH", "DELETE"):
@@ -674,7 +638,7 @@ class FakeHubSpot:
 
     def _one(
         self, method: str, t: str, key: str, params: dict[str, list[str]], *, body: Any, source: str
-    ) -> _Reply:
+    ) -> Reply:
         find = self._finder(t, _param(params, "idProperty"), _flag(params, "archived"))
         if method == "GET":
             if (rec := find(key)) is None:
@@ -682,22 +646,22 @@ class FakeHubSpot:
             wanted = _names(params.get("properties"))
             history = _names(params.get("propertiesWithHistory"))
             assoc = [self._type(n) for n in _names(params.get("associations")) or []]
-            return _Reply(200, self._view(t, rec, wanted, history=history, assoc=assoc))
+            return Reply(200, self._view(t, rec, wanted, history=history, assoc=assoc))
         if method == "PATCH":
             if _flag(params, "archived") or (rec := find(key)) is None:
                 raise _not_found()
             changes = self._validate(t, _obj(body).get("properties"), creating=False)
             self._update(t, rec, changes, source)
-            return _Reply(200, self._view(t, rec, [*DEFAULT_PROPERTIES[t], *changes]))
+            return Reply(200, self._view(t, rec, [*DEFAULT_PROPERTIES[t], *changes]))
         if (rec := self._records[t].get(_int_or_none(key) or -1)) is None:
             raise _not_found()
         if rec.archived_at is None:  # DELETE archives; repeating it is fine
             self._archive(t, rec)
-        return _Reply(204)
+        return Reply(204)
 
     def _batch(
         self, t: str, op: str, params: dict[str, list[str]], body: Any, source: str
-    ) -> _Reply:
+    ) -> Reply:
         inputs = _inputs(body)
         started = iso(self._clock)
         if op == "read":
@@ -711,19 +675,19 @@ class FakeHubSpot:
                 rec = self._records[t].get(_int_or_none(item.get("id")) or -1)
                 if rec is not None and rec.archived_at is None:
                     self._archive(t, rec)
-            return _Reply(204)
+            return Reply(204)
         else:
             raise _not_found(f"Unknown batch operation {op!r}")
         return self._batch_reply(started, results, errors, 201 if op == "create" else 200)
 
     def _batch_reply(
         self, started: str, results: list[dict[str, Any]], errors: list[dict[str, Any]], ok: int
-    ) -> _Reply:
+    ) -> Reply:
         out = {"status": "COMPLETE", "results": results, "startedAt": started}
         out["completedAt"] = iso(self._clock)
         if errors:
-            return _Reply(207, out | {"errors": errors, "numErrors": len(errors)})
-        return _Reply(ok, out)
+            return Reply(207, out | {"errors": errors, "numErrors": len(errors)})
+        return Reply(ok, out)
 
     def _batch_read(
         self, t: str, inputs: list[dict[str, Any]], body: dict[str, Any], archived: bool
@@ -1018,28 +982,28 @@ class FakeHubSpot:
             if i in live and live[i].archived_at is None
         ]
 
-    def _v4_one(self, method: str, f: str, fid: str, t: str, tid: str) -> _Reply:
+    def _v4_one(self, method: str, f: str, fid: str, t: str, tid: str) -> Reply:
         a, b = self._live(f, fid), self._live(t, tid)
         if method == "DELETE":
             self._unlink(f, a.id, t, b.id)
-            return _Reply(204)
+            return Reply(204)
         self._link(f, a.id, t, b.id)
         results = [self._spec(f, a.id, t, b.id), self._spec(t, b.id, f, a.id)]
         now = iso(self._clock)
-        return _Reply(
+        return Reply(
             200, {"status": "COMPLETE", "results": results, "startedAt": now, "completedAt": now}
         )
 
-    def _v4_list(self, f: str, fid: str, t: str, params: dict[str, list[str]]) -> _Reply:
+    def _v4_list(self, f: str, fid: str, t: str, params: dict[str, list[str]]) -> Reply:
         linked = self._linked(f, self._live(f, fid).id, t)
         limit = _bounded(_param(params, "limit"), "limit", 500, 1, 500)
         after = _bounded(_param(params, "after"), "after", 0, 0, 10**9)
         out: dict[str, Any] = {"results": linked[after : after + limit]}
         if after + limit < len(linked):
             out["paging"] = {"next": {"after": str(after + limit)}}
-        return _Reply(200, out)
+        return Reply(200, out)
 
-    def _v4_batch(self, f: str, t: str, op: str, body: Any) -> _Reply:
+    def _v4_batch(self, f: str, t: str, op: str, body: Any) -> Reply:
         """batch/read, batch/associate/default, batch/archive; a missing record is per item."""
         if (f, t) not in ASSOCIATION_TYPE_IDS:
             raise _bad(f"{f} cannot be associated with {t}")
@@ -1068,11 +1032,11 @@ class FakeHubSpot:
             except ApiError as exc:
                 errors.append(self._item_error(exc, fromObjectId=[str(fid)]))
         if op == "archive":
-            return _Reply(204)
+            return Reply(204)
         return self._batch_reply(started, results, errors, 200)
 
     # ------------------------------------------------------------ admin
-    def _admin(self, method: str, path: str, raw: bytes) -> _Reply:
+    def _admin(self, method: str, path: str, raw: bytes) -> Reply:
         """Loopback-only control surface for other processes (no auth, not logged)."""
         route = f"{method} {path.removeprefix('/__admin/').strip('/')}"
         try:
@@ -1085,14 +1049,14 @@ class FakeHubSpot:
                 elif route == "DELETE faults":
                     self._faults.clear()
                 elif route == "GET requests":
-                    return _Reply(200, {"results": list(self.requests)})
+                    return Reply(200, {"results": list(self.requests)})
                 elif route == "DELETE requests":
                     self.requests.clear()
                 elif route in ("GET clock", "POST clock"):
                     if "set" in body:
                         self._clock = to_ms(str(body["set"])) or int(body["set"])
                     self._clock += int(body.get("advance_ms", 0))
-                    return _Reply(200, {"ms": self._clock, "now": iso(self._clock)})
+                    return Reply(200, {"ms": self._clock, "now": iso(self._clock)})
                 elif route == "POST config":
                     self._configure(body)
                 elif route == "POST seed":
@@ -1102,21 +1066,21 @@ class FakeHubSpot:
                         )
                         for r in body.get("records") or []
                     ]
-                    return _Reply(200, {"ids": seeded})
+                    return Reply(200, {"ids": seeded})
                 elif route == "GET state":
                     state = {t: self.records(t) for t in CATALOG}
                     links = [
                         [f, str(i), t, sorted(map(str, ids))]
                         for (f, i, t), ids in self._links.items()
                     ]
-                    return _Reply(
+                    return Reply(
                         200, {"clock": iso(self._clock), "objects": state, "associations": links}
                     )
                 else:
                     raise _not_found(f"No admin route {route}")
         except (ValueError, TypeError, KeyError) as exc:
             raise _bad(f"bad admin request: {exc}") from None
-        return _Reply(200, {"status": "ok"})
+        return Reply(200, {"status": "ok"})
 
     def _configure(self, body: dict[str, Any]) -> None:
         if "limits" in body:
@@ -1390,57 +1354,6 @@ class FakeHubSpot:
         if rec.archived_at is not None:
             out["archivedAt"] = iso(rec.archived_at)
         return out
-
-
-class _Server(ThreadingHTTPServer):
-    daemon_threads = True
-    request_queue_size = 128
-
-    def __init__(self, fake: FakeHubSpot) -> None:
-        self.fake = fake
-        super().__init__(("127.0.0.1", 0), _Handler)
-
-    def handle_error(self, request: object, client_address: object) -> None:
-        """Quiet: clients that hang up mid-answer are expected (dropped-connection faults)."""
-
-
-class _Handler(BaseHTTPRequestHandler):
-    protocol_version = "HTTP/1.1"  # keep-alive: httpx reuses one connection per worker
-    disable_nagle_algorithm = True  # headers and body go out in two writes; do not wait 40 ms
-
-    def log_message(self, format: str, *args: Any) -> None:
-        """Quiet: the request log lives in ``FakeHubSpot.requests``."""
-
-    def _serve(self) -> None:
-        method = self.command
-        length = int(self.headers.get("Content-Length") or 0)
-        raw = self.rfile.read(length) if length > 0 else b""
-        fake = cast(_Server, self.server).fake
-        reply = fake._dispatch(method, self.path, self.headers.get("Authorization"), raw)
-        if reply.drop:
-            self.close_connection = True
-            with contextlib.suppress(OSError):
-                self.connection.shutdown(socket.SHUT_RDWR)
-            return
-        if reply.body is None:
-            payload, kind = b"", ""
-        elif isinstance(reply.body, str):
-            payload, kind = reply.body.encode(), "text/plain; charset=utf-8"
-        else:
-            payload = json.dumps(reply.body, separators=(",", ":")).encode()
-            kind = "application/json;charset=utf-8"
-        self.send_response(reply.status)
-        for name, value in reply.headers.items():
-            self.send_header(name, value)
-        if reply.status != 204:
-            if kind:
-                self.send_header("Content-Type", kind)
-            self.send_header("Content-Length", str(len(payload)))
-        self.end_headers()
-        if payload:
-            self.wfile.write(payload)
-
-    do_GET = do_POST = do_PATCH = do_PUT = do_DELETE = _serve  # noqa: N815 (http.server names)
 
 
 def main() -> None:

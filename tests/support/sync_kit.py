@@ -3,15 +3,40 @@ record's remote id, and edits made by "another user" through the API."""
 
 from __future__ import annotations
 
+from datetime import date
+
 import httpx
 
+from am_desktop.services import catalog
 from am_desktop.services.store import Store
+from am_desktop.services.sync.connector import Connector
 from am_desktop.services.sync.engine import SyncEngine, SyncReport
 from am_desktop.services.sync.http import CrmHttp, RetryPolicy
 from am_desktop.services.sync.hubspot import HubSpotConnector
+from am_desktop.services.sync.salesforce import SalesforceConnector
+from am_desktop.services.sync.tokens import TokenSource
 from tests.support.fake_hubspot import FakeHubSpot
+from tests.support.fake_salesforce import FakeSalesforce
 
 TOKEN = "test-token"
+
+
+def portfolio(store: Store) -> dict[str, int]:
+    """An account with a contact and an expansion opportunity, made here."""
+    account = catalog.accounts.create(
+        store, {"name": "Acme", "domain": "acme.com", "industry": "Retail"}
+    ).id
+    contact = catalog.contacts.create(
+        store, {"account_id": account, "first_name": "Ada", "last_name": "Byron",
+                "email": "ada@acme.com", "title": "CFO"},
+    ).id  # fmt: skip
+    opportunity = catalog.opportunities.create(
+        store, {"account_id": account, "name": "More seats", "amount_cents": 1_200_00,
+                "close_date": date(2026, 12, 15)},
+    ).id  # fmt: skip
+    return {"account": account, "contact": contact, "opportunity": opportunity}
+
+
 #: Another user of the same portal (the fake accepts it too).
 OTHER = {"Authorization": "Bearer other-token"}
 
@@ -22,7 +47,7 @@ def connector(server: FakeHubSpot, token: str = TOKEN) -> HubSpotConnector:
     return HubSpotConnector(CrmHttp(server.url, token, policy=policy, sleep=lambda _s: None))
 
 
-def run_sync(store: Store, server: FakeHubSpot, crm: HubSpotConnector | None = None) -> SyncReport:
+def run_sync(store: Store, server: FakeHubSpot, crm: Connector | None = None) -> SyncReport:
     crm = crm or connector(server)
     try:
         return SyncEngine(store, crm).run()
@@ -49,3 +74,10 @@ def edit_remotely(server: FakeHubSpot, kind: str, record_id: str, props: dict[st
 def delete_remotely(server: FakeHubSpot, kind: str, record_id: str) -> None:
     response = httpx.delete(f"{server.url}/crm/v3/objects/{kind}/{record_id}", headers=OTHER)
     assert response.status_code == 204, response.text
+
+
+def salesforce_connector(org: FakeSalesforce, token: str | TokenSource = TOKEN) -> Connector:
+    """A Salesforce connector that retries at once."""
+    policy = RetryPolicy(base=0.001, cap=0.01, attempts=6, timeout=5)
+    http = CrmHttp(org.url, token, policy=policy, sleep=lambda _s: None)
+    return SalesforceConnector(http)

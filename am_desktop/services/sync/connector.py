@@ -26,7 +26,9 @@ class RemoteRecord:
     modified_ms: int
     uid: str | None = None
     archived: bool = False
-    #: Ids of associated records by the CRM's type ("companies" -> ids, "contacts" -> ids).
+    #: Ids of the records it points at, by what they are here: ``"account"`` (its company),
+    #: ``"contact"`` (a note's attendees), ``"reports_to"`` (a contact's manager). HubSpot
+    #: keeps these as associations, Salesforce as lookup fields; the connector translates.
     links: dict[str, list[str]] = field(default_factory=dict)
 
 
@@ -51,10 +53,27 @@ class WriteResult:
     message: str = ""
 
 
+@dataclass(frozen=True, slots=True)
+class Deletions:
+    """What a CRM deleted: these ids; with ``live``, also every record not among them (the
+    CRM's deletion log no longer reached back far enough, so every live id was listed).
+    ``covered_ms``: where the next look may start (None: look at everything again)."""
+
+    ids: set[str]
+    live: set[str] | None = None
+    covered_ms: int | None = None
+
+
 class Connector(Protocol):
     """A CRM, as the engine sees it."""
 
     name: str
+    #: Local kind -> moment fields the CRM keeps as a day only (a Salesforce Task's
+    #: ActivityDate): a moment on the same local day counts as the same value.
+    day_fields: Mapping[str, frozenset[str]]
+    #: The precision of the CRM's modification times in ms (1, or 1000 for Salesforce's
+    #: SystemModstamp): a record read again at its agreed time may then hold a newer edit.
+    stamp_ms: int
 
     def remote_type(self, obj: str) -> str:
         """The CRM's object type for a local kind (``account`` -> ``companies``)."""
@@ -72,16 +91,20 @@ class Connector(Protocol):
         associations; with None, every record in the CRM's own order (a full pull)."""
         ...
 
-    def archived_ids(self, remote_type: str) -> set[str]:
-        """The ids of the records archived (deleted) in the CRM."""
+    def deletions(self, remote_type: str, since_ms: int | None) -> Deletions:
+        """Records deleted (archived) in the CRM, since ``since_ms`` where the CRM keeps a
+        deletion log (None: since the first sync)."""
         ...
 
     def read(self, remote_type: str, remote_ids: Sequence[str]) -> dict[str, RemoteRecord]:
         """Current records by id (missing ones left out)."""
         ...
 
-    def find_by_uid(self, remote_type: str, uids: Sequence[str]) -> dict[str, RemoteRecord]:
-        """Records carrying these uids of ours (a create whose answer was lost)."""
+    def find_created(
+        self, obj: str, items: Sequence[CreateItem], since_ms: int | None
+    ) -> dict[int, RemoteRecord]:
+        """Records this app created for ``items`` (by local id) whose answer was lost, sent
+        first at ``since_ms``: found by our uid, or by the CRM user and natural key."""
         ...
 
     def create(self, obj: str, items: Sequence[CreateItem]) -> list[WriteResult]:
@@ -108,3 +131,38 @@ class Connector(Protocol):
         ...
 
     def close(self) -> None: ...
+
+
+def holds_of(crm: Connector) -> dict[str, tuple[str, ...]]:
+    """The CRM's object types, parents first, each with the local kinds it holds (HubSpot's
+    deals and Salesforce's Opportunities hold both opportunities and renewals)."""
+    holds: dict[str, tuple[str, ...]] = {}
+    for obj in OBJECTS:
+        remote_type = crm.remote_type(obj)
+        holds[remote_type] = (*holds.get(remote_type, ()), obj)
+    return holds
+
+
+def local_day(milliseconds: int) -> str:
+    """The account manager's local date of a moment (``YYYY-MM-DD``)."""
+    from datetime import datetime
+
+    return datetime.fromtimestamp(milliseconds / 1000).date().isoformat()
+
+
+def aligned(
+    crm: Connector, obj: str, remote: dict[str, Any], *known: Mapping[str, Any]
+) -> dict[str, Any]:
+    """The CRM's values with each day-only field replaced by a moment known here (the local
+    value, then the agreed base) on the same local day: a time of day the CRM cannot hold is
+    never a change."""
+    for name in crm.day_fields.get(obj, frozenset()):
+        theirs = remote.get(name)
+        if not isinstance(theirs, int):
+            continue
+        for values in known:
+            mine = values.get(name)
+            if isinstance(mine, int) and local_day(mine) == local_day(theirs):
+                remote[name] = mine
+                break
+    return remote

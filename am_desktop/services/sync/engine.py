@@ -12,8 +12,8 @@ from am_desktop.domain.cancel import Progress, no_progress
 from am_desktop.domain.changes import Origin, origin
 from am_desktop.services.store import Store
 from am_desktop.services.sync import state as st
-from am_desktop.services.sync.connector import OBJECTS, Connector
-from am_desktop.services.sync.pull import HOLDS, Puller
+from am_desktop.services.sync.connector import OBJECTS, Connector, holds_of
+from am_desktop.services.sync.pull import Puller
 from am_desktop.services.sync.push import Pusher
 from am_desktop.services.sync.report import SyncReport
 
@@ -44,14 +44,15 @@ class SyncEngine:
             with self.store.raw(write=True) as connection:
                 st.set_state(connection, "tracking", "1")
         puller = Puller(self.store, self.crm, self.report, dry_run=self.dry_run)
-        steps = len(HOLDS) + (0 if self.dry_run else len(OBJECTS))
-        for step, remote_type in enumerate(HOLDS):
+        holds = holds_of(self.crm)
+        steps = len(holds) + (0 if self.dry_run else len(OBJECTS))
+        for step, remote_type in enumerate(holds):
             self.progress(step, steps, f"Reading {remote_type} from the CRM")
             puller.pull(remote_type)
             puller.pull_deletions(remote_type)
         if not self.dry_run:
             pusher = Pusher(self.store, self.crm, self.report)
-            for step, obj in enumerate(OBJECTS, start=len(HOLDS)):
+            for step, obj in enumerate(OBJECTS, start=len(holds)):
                 self.progress(step, steps, "Sending your changes")
                 pusher.push_creates(obj)
                 pusher.push_updates(obj)

@@ -6,7 +6,14 @@ else the rate-limit headers), and errors turned into words a user understands (i
 A request that may already have changed something on the server (a create, an update) is not
 sent again blindly after a lost answer: it raises ``SyncError(UNCERTAIN)`` and the engine
 settles it (a create by looking its uid up). The token is sent in a header and appears in no
-message, exception or log line.
+message, exception or log line; it comes from a :class:`TokenSource`, asked once for a new one
+when the CRM answers 401 ``INVALID_SESSION_ID`` (Salesforce's expired session).
+
+Salesforce answers errors as a list ``[{"message", "errorCode"}]`` and reports its org-wide use
+in ``Sforce-Limit-Info: api-usage=N/M`` on every answer: the run stops, in words, before the
+allocation is spent (the limit is read from the header, never assumed), and the daily
+``REQUEST_LIMIT_EXCEEDED`` stops it; the concurrency kind of it, 503 and ``UNABLE_TO_LOCK_ROW``
+are retried with backoff.
 """
 
 from __future__ import annotations
@@ -14,6 +21,7 @@ from __future__ import annotations
 import contextlib
 import ipaddress
 import random
+import re
 import socket
 import threading
 import time
@@ -26,6 +34,14 @@ import httpx
 
 from am_desktop import log
 from am_desktop.errors import SyncError, SyncErrorKind
+from am_desktop.services.sync.tokens import StaticToken, TokenSource
+
+#: Salesforce's answer to a session that expired or was revoked.
+INVALID_SESSION = "INVALID_SESSION_ID"
+#: A record another transaction holds: safe to send again after a pause.
+LOCKED_ROW = "UNABLE_TO_LOCK_ROW"
+LIMIT_EXCEEDED = "REQUEST_LIMIT_EXCEEDED"
+_USAGE = re.compile(r"api-usage=(\d+)/(\d+)")
 
 
 @dataclass(frozen=True, slots=True)
@@ -39,6 +55,9 @@ class RetryPolicy:
     attempts: int = 6
     timeout: float = 30.0
     deadline: float = 60.0
+    #: Share of a CRM's reported request allocation left untouched for its other users: the
+    #: run stops once less than this is left.
+    reserve: float = 0.05
 
 
 def check_secure(base_url: str) -> None:
@@ -65,21 +84,52 @@ def check_secure(base_url: str) -> None:
     )
 
 
-def _message(response: httpx.Response) -> str:
+def error_items(response: httpx.Response) -> list[tuple[str, str]]:
+    """An error answer's ``(code, message)`` pairs: HubSpot's one object (its category) or
+    Salesforce's list of ``{"errorCode", "message"}``; none when the body is neither."""
     try:
         body = response.json()
     except ValueError:
-        return ""
-    return str(body.get("message", "")) if isinstance(body, dict) else ""
+        return []
+    items = body if isinstance(body, list) else [body]
+    return [
+        (str(item.get("errorCode") or item.get("category") or ""), str(item.get("message") or ""))
+        for item in items
+        if isinstance(item, dict)
+    ]
+
+
+def _message(response: httpx.Response) -> str:
+    return "; ".join(message for _code, message in error_items(response) if message)
+
+
+def _codes(response: httpx.Response) -> set[str]:
+    return {code for code, _message in error_items(response)}
+
+
+@dataclass(slots=True)
+class ApiUsage:
+    """The org's requests in the rolling day, as the CRM last reported them."""
+
+    used: int
+    limit: int
+
+    @classmethod
+    def of(cls, response: httpx.Response) -> ApiUsage | None:
+        found = _USAGE.search(response.headers.get("Sforce-Limit-Info", ""))
+        return cls(int(found.group(1)), int(found.group(2))) if found else None
+
+    def nearly_spent(self, reserve: float) -> bool:
+        return self.limit > 0 and self.limit - self.used <= self.limit * reserve
 
 
 class CrmHttp:
-    """Requests to one CRM with one token."""
+    """Requests to one CRM with one token source (a plain token is a :class:`StaticToken`)."""
 
     def __init__(
         self,
         base_url: str,
-        token: str,
+        token: str | TokenSource,
         *,
         policy: RetryPolicy | None = None,
         sleep: Callable[[float], None] = time.sleep,
@@ -89,12 +139,15 @@ class CrmHttp:
         self.policy = policy or RetryPolicy()
         self._sleep = sleep
         self._cancelled = cancelled
+        self._tokens: TokenSource = StaticToken(token) if isinstance(token, str) else token
         self._client = httpx.Client(
             base_url=base_url.rstrip("/"),
-            headers={"Authorization": f"Bearer {token}", "Accept": "application/json"},
+            headers={"Accept": "application/json"},
             timeout=self.policy.timeout,
         )
         self.requests = 0
+        #: The CRM's last reported use of its request allocation (Salesforce), if any.
+        self.usage: ApiUsage | None = None
         self._sockets: list[socket.socket] = []
 
     def close(self) -> None:
@@ -116,9 +169,11 @@ class CrmHttp:
                 failing after every retry, or (``idempotent`` False) the answer to a write lost.
         """
         attempt = 0
+        renewed = False
         while True:
             attempt += 1
             self._cancelled()
+            self._check_allocation()
             started = time.monotonic()
             try:
                 response = self._send(method, path, json=json, params=params)
@@ -139,45 +194,80 @@ class CrmHttp:
                 )
                 continue
             self.requests += 1
+            self.usage = ApiUsage.of(response) or self.usage
             log.sync.debug("%s %s -> %d in %.0f ms", method, path, response.status_code,
                            1000 * (time.monotonic() - started))  # fmt: skip
-            status = response.status_code
-            if status < 300 or status == 207:
+            if response.status_code < 300 or response.status_code == 207:
                 return response
-            if status == 429:
-                try:
-                    body = response.json() if response.content else {}
-                except ValueError:
-                    body = {}
-                if isinstance(body, dict) and body.get("policyName") == "DAILY":
+            if response.status_code == 401:
+                if renewed or not self._renewed(response):
                     raise SyncError(
-                        "The CRM's daily allowance of requests is used up; sync again tomorrow.",
-                        SyncErrorKind.QUOTA,
+                        "The CRM refused the access token: log in again (am-desktop crm login, "
+                        "or Preferences → CRM).",
+                        SyncErrorKind.AUTH,
                     )
-                self._back_off(
-                    attempt, self._wait_for(response), "The CRM kept refusing: too many requests"
-                )
+                renewed = True
+                attempt -= 1  # a new session is not a failed try
                 continue
-            if status == 401:
+            wait = self._refused(response, idempotent=idempotent)
+            if wait is None:
+                return response  # 4xx: the caller reads the item-level reason
+            self._back_off(attempt, wait[0], wait[1])
+
+    def _renewed(self, response: httpx.Response) -> bool:
+        """A new session from the token source after an expired one (INVALID_SESSION_ID)."""
+        if INVALID_SESSION not in _codes(response):
+            return False
+        fresh = self._tokens.renew()
+        if fresh:
+            log.Redact.remember(fresh)
+        return bool(fresh)
+
+    def _refused(
+        self, response: httpx.Response, *, idempotent: bool
+    ) -> tuple[float | None, str] | None:
+        """What to do about a refusal other than 401: (wait or None for a backoff, words to give
+        up with) to send again, None to hand the answer to the caller.
+
+        Raises:
+            SyncError: a refusal that ends the run (quota, permission, a lost write).
+        """
+        status, codes = response.status_code, _codes(response)
+        if status == 429:
+            try:
+                body = response.json() if response.content else {}
+            except ValueError:
+                body = {}
+            if isinstance(body, dict) and body.get("policyName") == "DAILY":
                 raise SyncError(
-                    "The CRM refused the access token: log in again (am-desktop crm login, or "
-                    "Preferences → CRM).",
-                    SyncErrorKind.AUTH,
+                    "The CRM's daily allowance of requests is used up; sync again tomorrow.",
+                    SyncErrorKind.QUOTA,
                 )
-            if status == 403:
+            return self._wait_for(response), "The CRM kept refusing: too many requests"
+        if LIMIT_EXCEEDED in codes:
+            if "concurren" not in _message(response).lower():
                 raise SyncError(
-                    "The CRM accepted the token but it lacks a permission this sync needs "
-                    f"({_message(response) or 'forbidden'}): ask your CRM admin to add it.",
-                    SyncErrorKind.PERMISSION,
+                    "The CRM's daily allowance of API requests is used up "
+                    f"({_message(response) or LIMIT_EXCEEDED}); nothing was lost: your "
+                    "changes are sent at the next sync, once the allowance is free again.",
+                    SyncErrorKind.QUOTA,
                 )
-            if status >= 500:
-                if not idempotent:
-                    raise SyncError(
-                        f"The CRM failed while saving a change ({status}).", SyncErrorKind.UNCERTAIN
-                    )
-                self._back_off(attempt, None, f"The CRM kept failing ({status})")
-                continue
-            return response  # 4xx: the caller reads the item-level reason
+            return None, "The CRM kept refusing: too many requests at once"
+        if LOCKED_ROW in codes:  # nothing was written: sending it again is safe
+            return None, "The CRM kept a record locked"
+        if status == 403:
+            raise SyncError(
+                "The CRM accepted the token but it lacks a permission this sync needs "
+                f"({_message(response) or 'forbidden'}): ask your CRM admin to add it.",
+                SyncErrorKind.PERMISSION,
+            )
+        if status >= 500:
+            if not idempotent:
+                raise SyncError(
+                    f"The CRM failed while saving a change ({status}).", SyncErrorKind.UNCERTAIN
+                )
+            return None, f"The CRM kept failing ({status})"
+        return None
 
     def _send(
         self, method: str, path: str, *, json: Any, params: Mapping[str, Any] | None
@@ -196,6 +286,7 @@ class CrmHttp:
         wait = min(self.policy.timeout, self.policy.deadline)
         request = self._client.build_request(
             method, path, json=json, params=params, timeout=wait,
+            headers={"Authorization": f"Bearer {self._tokens.current()}"},
             extensions={"trace": self._trace},
         )  # fmt: skip
         watchdog = threading.Timer(self.policy.deadline, self._cut_off)
@@ -258,6 +349,23 @@ class CrmHttp:
             except ValueError:
                 return 10.0
         return None
+
+    def _check_allocation(self) -> None:
+        """Stop before the org's request allocation is spent (what is left is for its other
+        users and integrations); the run resumes where it stopped at the next sync."""
+        usage = self.usage
+        if usage is not None and usage.nearly_spent(self.policy.reserve):
+            raise SyncError(
+                f"Sync paused: the CRM org has used {usage.used:,} of its {usage.limit:,} API "
+                "requests for the last 24 hours, and the rest is left for its other users. "
+                "Nothing was lost: the next sync carries on once requests are free again.",
+                SyncErrorKind.QUOTA,
+            )
+
+    def back_off(self, attempt: int, giving_up: str) -> None:
+        """Wait before trying again what the CRM refused for now (a locked record in a batch);
+        SyncError in ``giving_up``'s words once the attempts are spent."""
+        self._back_off(attempt, None, giving_up)
 
     def _back_off(self, attempt: int, wait: float | None, giving_up: str) -> None:
         if attempt >= self.policy.attempts:

@@ -12,15 +12,10 @@ from collections.abc import Iterator, Mapping, Sequence
 from typing import Any
 
 from am_desktop.errors import SyncError, SyncErrorKind
-from am_desktop.services.sync.connector import CreateItem, RemoteRecord, WriteResult
-from am_desktop.services.sync.fields import (
-    KINDS,
-    RemoteValueError,
-    checked,
-    iso_moment,
-    moment_ms,
-)
+from am_desktop.services.sync.connector import CreateItem, Deletions, RemoteRecord, WriteResult
+from am_desktop.services.sync.fields import iso_moment, moment_ms
 from am_desktop.services.sync.http import CrmHttp, error_message, json_of
+from am_desktop.services.sync.mapping import PropertyMap, Unseen, chunks, unexpected
 
 DEFAULT_BASE_URL = "https://api.hubapi.com"
 UID = "am_uid"
@@ -88,22 +83,30 @@ LINKED = {
     "deals": {"companies": "account"},
     "notes": {"companies": "account", "contacts": "contact"},
 }
+#: HubSpot type -> the local kind a link to it names.
+KIND_OF = {"companies": "account", "contacts": "contact"}
 _EXISTING = re.compile(r"Existing ID: ?(\d+)")
 
 
-def _unexpected(what: str) -> SyncError:
-    return SyncError(
-        f"The CRM answered something unexpected ({what}); nothing after it was applied. "
-        "Try again later; if it keeps happening, contact support.",
-        SyncErrorKind.SERVER,
-    )
+NAMES = PropertyMap(PROPERTIES, STAGES)
+
+
+def _text_of(kind: str, value: Any) -> str:
+    """A canonical value as HubSpot's text ("" clears)."""
+    if value is None:
+        return ""
+    if kind in ("cents", "cents0"):
+        return f"{int(value) / 100:.2f}"
+    if kind == "moment":
+        return iso_moment(int(value))
+    return str(value)
 
 
 def _body(response: Any) -> dict[str, Any]:
     """An answer's JSON, which must be an object."""
     body = json_of(response)
     if not isinstance(body, dict):
-        raise _unexpected(f"a {type(body).__name__} instead of an object")
+        raise unexpected(f"a {type(body).__name__} instead of an object")
     return body
 
 
@@ -111,7 +114,7 @@ def _results(body: Mapping[str, Any]) -> list[dict[str, Any]]:
     """An answer's ``results``: a list of objects (absent is none)."""
     results = body.get("results", [])
     if not isinstance(results, list) or not all(isinstance(r, dict) for r in results):
-        raise _unexpected("results that are not a list of records")
+        raise unexpected("results that are not a list of records")
     return results
 
 
@@ -134,7 +137,7 @@ def _remote(record: Mapping[str, Any]) -> RemoteRecord:
     try:
         return _parse_remote(record)
     except (AttributeError, KeyError, TypeError, ValueError):
-        raise _unexpected("a record without the fields every record has") from None
+        raise unexpected("a record without the fields every record has") from None
 
 
 def _parse_remote(record: Mapping[str, Any]) -> RemoteRecord:
@@ -143,7 +146,8 @@ def _parse_remote(record: Mapping[str, Any]) -> RemoteRecord:
     props = dict(record.get("properties") or {})
     links: dict[str, list[str]] = {}
     for to_type, block in (record.get("associations") or {}).items():
-        links[to_type] = [str(item["id"]) for item in block.get("results", [])]
+        if to_type in KIND_OF:
+            links[KIND_OF[to_type]] = [str(item["id"]) for item in block.get("results", [])]
     return RemoteRecord(
         remote_id=str(record["id"]),
         props=props,
@@ -158,6 +162,8 @@ class HubSpotConnector:
     """HubSpot through its public API (or the local test server)."""
 
     name = "hubspot"
+    day_fields: Mapping[str, frozenset[str]] = {}
+    stamp_ms = 1
 
     def __init__(self, http: CrmHttp) -> None:
         self.http = http
@@ -180,23 +186,7 @@ class HubSpotConnector:
         return sorted(names)
 
     def fields(self, obj: str, record: RemoteRecord, *, strict: bool = False) -> dict[str, Any]:
-        values: dict[str, Any] = {}
-        stages = {remote: local for local, remote in STAGES.get(obj, {}).items()}
-        for field, prop in PROPERTIES[obj].items():
-            if prop not in record.props:
-                continue
-            raw = record.props[prop]
-            if KINDS[obj][field] == "stage":
-                if raw not in stages:
-                    continue  # a stage of another pipeline: no opinion
-                raw = stages[raw]
-            try:
-                values[field] = checked(obj, field, raw)
-            except RemoteValueError as error:
-                if strict:
-                    label = field.removesuffix("_cents").replace("_", " ")
-                    raise RemoteValueError(f"its {label} {error}") from None
-        return values
+        return NAMES.read(obj, record.props, strict=strict)
 
     def changed(self, remote_type: str, since_ms: int | None) -> Iterator[list[RemoteRecord]]:
         if since_ms is None:
@@ -226,7 +216,7 @@ class HubSpotConnector:
         from the newest time seen (an offset would skip a record when a colleague's edit moves
         one already read to the end); records already seen are dropped."""
         prop = "lastmodifieddate" if remote_type == "contacts" else "hs_lastmodifieddate"
-        seen: set[tuple[str, int]] = set()
+        unseen = Unseen()
         start, offset = since_ms, 0
         while True:
             body = _body(
@@ -249,8 +239,7 @@ class HubSpotConnector:
                 )
             )
             page = [_remote(r) for r in _results(body)]
-            fresh = [r for r in page if (r.remote_id, r.modified_ms) not in seen]
-            seen.update((r.remote_id, r.modified_ms) for r in fresh)
+            fresh = unseen(page)
             if fresh:
                 self._add_links(remote_type, fresh)
                 yield fresh
@@ -273,29 +262,43 @@ class HubSpotConnector:
         for to_type in LINKED.get(remote_type, {}):
             found = self._association_map(remote_type, to_type, [r.remote_id for r in records])
             for record in records:
-                record.links[to_type] = found.get(record.remote_id, [])
+                record.links[KIND_OF[to_type]] = found.get(record.remote_id, [])
 
     def _association_map(
         self, from_type: str, to_type: str, ids: Sequence[str]
     ) -> dict[str, list[str]]:
         found: dict[str, list[str]] = {}
-        for start in range(0, len(ids), BATCH):
+        for chunk in chunks(ids, BATCH):
             body = _body(
                 self.http.request(
                     "POST",
                     f"/crm/v4/associations/{from_type}/{to_type}/batch/read",
-                    json={"inputs": [{"id": i} for i in ids[start : start + BATCH]]},
+                    json={"inputs": [{"id": i} for i in chunk]},
                 )
             )
             try:
                 for result in _results(body):
                     found[str(result["from"]["id"])] = [str(t["toObjectId"]) for t in result["to"]]
             except (KeyError, TypeError):
-                raise _unexpected("links without the records they join") from None
+                raise unexpected("links without the records they join") from None
         return found
 
     def archived_ids(self, remote_type: str) -> set[str]:
         return {r.remote_id for page in self._list(remote_type, archived=True) for r in page}
+
+    def deletions(self, remote_type: str, since_ms: int | None) -> Deletions:  # noqa: ARG002
+        """HubSpot keeps archived records listable: every one, each time."""
+        return Deletions(self.archived_ids(remote_type))
+
+    def find_created(
+        self,
+        obj: str,
+        items: Sequence[CreateItem],
+        since_ms: int | None,  # noqa: ARG002 - the uid is unique: no need to narrow by time
+    ) -> dict[int, RemoteRecord]:
+        by_uid = {item.uid: item.local_id for item in items}
+        found = self.find_by_uid(TYPES[obj], list(by_uid))
+        return {by_uid[uid]: record for uid, record in found.items()}
 
     def read(self, remote_type: str, remote_ids: Sequence[str]) -> dict[str, RemoteRecord]:
         return self._batch_read(remote_type, list(remote_ids), None)
@@ -308,9 +311,9 @@ class HubSpotConnector:
         self, remote_type: str, keys: list[str], id_property: str | None
     ) -> dict[str, RemoteRecord]:
         found: dict[str, RemoteRecord] = {}
-        for start in range(0, len(keys), BATCH):
+        for chunk in chunks(keys, BATCH):
             payload: dict[str, Any] = {
-                "inputs": [{"id": key} for key in keys[start : start + BATCH]],
+                "inputs": [{"id": key} for key in chunk],
                 "properties": self._properties(remote_type),
             }
             if id_property:
@@ -327,25 +330,9 @@ class HubSpotConnector:
 
     def properties_for(self, obj: str, fields: Mapping[str, Any]) -> dict[str, str]:
         """Canonical values as HubSpot properties (text; "" clears)."""
-        props: dict[str, str] = {}
-        for field, value in fields.items():
-            if field == "name" and obj == "renewal":
-                props["dealname"] = str(value)
-                continue
-            prop = PROPERTIES[obj].get(field)
-            if prop is None:
-                continue
-            kind = KINDS[obj][field]
-            if value is None:
-                props[prop] = ""
-            elif kind == "stage":
-                props[prop] = STAGES[obj].get(str(value), str(value))
-            elif kind in ("cents", "cents0"):
-                props[prop] = f"{int(value) / 100:.2f}"
-            elif kind == "moment":
-                props[prop] = iso_moment(int(value))
-            else:
-                props[prop] = str(value)
+        props: dict[str, str] = NAMES.write(obj, fields, _text_of)
+        if obj == "renewal" and "name" in fields:
+            props["dealname"] = str(fields["name"])
         return props
 
     def create(self, obj: str, items: Sequence[CreateItem]) -> list[WriteResult]:
@@ -354,8 +341,9 @@ class HubSpotConnector:
         for item in items:
             associations = [
                 {"to": {"id": remote_id}, "types": [{"associationCategory": "HUBSPOT_DEFINED",
-                 "associationTypeId": ASSOCIATION_TYPES[(remote_type, to_type)]}]}
-                for to_type, ids in item.links.items() for remote_id in ids
+                 "associationTypeId": ASSOCIATION_TYPES[(remote_type, TYPES[kind])]}]}
+                for kind, ids in item.links.items()
+                if (remote_type, TYPES.get(kind)) in ASSOCIATION_TYPES for remote_id in ids
             ]  # fmt: skip
             props: dict[str, str] = {**self.properties_for(obj, item.fields), UID: item.uid}
             if remote_type == "deals":
@@ -385,7 +373,7 @@ class HubSpotConnector:
                 )
         errors = body.get("errors", []) if response.status_code == 207 else []
         if not isinstance(errors, list) or not all(isinstance(e, dict) for e in errors):
-            raise _unexpected("errors that are not a list of errors")
+            raise unexpected("errors that are not a list of errors")
         for error in errors:
             trace = (error.get("context") or {}).get("objectWriteTraceId") or []
             message = str(error.get("message", "refused"))
@@ -435,11 +423,11 @@ class HubSpotConnector:
         ]
 
     def archive(self, remote_type: str, remote_ids: Sequence[str]) -> None:
-        for start in range(0, len(remote_ids), BATCH):
+        for chunk in chunks(remote_ids, BATCH):
             response = self.http.request(
                 "POST",
                 f"/crm/v3/objects/{remote_type}/batch/archive",
-                json={"inputs": [{"id": i} for i in remote_ids[start : start + BATCH]]},
+                json={"inputs": [{"id": i} for i in chunk]},
             )
             _check(response, "archive")
 
@@ -459,7 +447,7 @@ class HubSpotConnector:
         try:
             current = {str(r["toObjectId"]) for r in _results(body)}
         except KeyError:
-            raise _unexpected("links without the records they join") from None
+            raise unexpected("links without the records they join") from None
         for added in sorted(wanted - current):
             _check(self.http.request("PUT", f"{base}/default/{to_type}/{added}"), "link")
         for removed in sorted(current - wanted):

@@ -15,16 +15,13 @@ from typing import Any
 from am_desktop.domain.sync_merge import Action, FieldMerge, merge_record
 from am_desktop.services.store import Store
 from am_desktop.services.sync import state as st
-from am_desktop.services.sync.connector import Connector, RemoteRecord
+from am_desktop.services.sync.connector import Connector, RemoteRecord, aligned, holds_of
 from am_desktop.services.sync.fields import KINDS, REQUIRED, RemoteValueError
 from am_desktop.services.sync.fields import stored as stored_value
 from am_desktop.services.sync.report import SyncReport
 
 #: Re-read this much before the cursor: the CRM's search index lags its writes.
 OVERLAP_MS = 120_000
-#: Remote type -> the local kinds it holds, in the order they are tried.
-HOLDS = {"companies": ("account",), "contacts": ("contact",),
-         "deals": ("opportunity", "renewal"), "notes": ("note",)}  # fmt: skip
 #: ``sync_link.remote_modified_ms`` of a record linked but never agreed on (matched by its
 #: domain or e-mail, or adopted after a create): its differences are asked about, not taken.
 NEVER_AGREED = -1
@@ -38,13 +35,17 @@ class Puller:
         #: Opportunities won, lost or reopened in the CRM: (id, stage, close date). They go
         #: through the app's own service after the page, so the ARR ledger follows.
         self.decided: list[tuple[int, str, str | None]] = []
+        #: Remote type -> the local kinds it holds, in the order they are tried.
+        self.holds = holds_of(crm)
+        #: Contacts whose manager arrived later in the pull: (contact id, manager's CRM id).
+        self.managers_due: list[tuple[int, str]] = []
 
     def cursor_key(self, remote_type: str) -> str:
         return f"cursor:{self.crm.name}:{remote_type}"
 
     def pull(self, remote_type: str) -> None:
         """Records read again on purpose, then everything changed since the cursor."""
-        objs = HOLDS[remote_type]
+        objs = self.holds[remote_type]
         with self.store.raw() as connection:
             cursor = st.get_state(connection, self.cursor_key(remote_type))
             marks = ", ".join("?" * len(objs))
@@ -58,9 +59,48 @@ class Puller:
             if newest is not None and not self.dry_run:
                 with self.store.raw(write=True) as connection:
                     st.set_state(connection, self.cursor_key(remote_type), str(newest))
+        else:
+            since = max(0, int(cursor) - OVERLAP_MS)
+            pages = self.crm.changed(remote_type, since)
+            self._apply_pages(remote_type, pages, cursor=int(cursor))
+        self._settle_managers()
+
+    def _settle_managers(self) -> None:
+        """Reporting lines to managers who arrived after their reports in the same pull."""
+        due, self.managers_due = self.managers_due, []
+        if not due or self.dry_run:
             return
-        since = max(0, int(cursor) - OVERLAP_MS)
-        self._apply_pages(remote_type, self.crm.changed(remote_type, since), cursor=int(cursor))
+        with self.store.raw(write=True) as connection, st.applying(connection):
+            for contact_id, manager in due:
+                self._set_manager(connection, contact_id, manager, retry=False)
+
+    def _take_manager(
+        self, connection: sqlite3.Connection, contact_id: int, record: RemoteRecord
+    ) -> None:
+        """A contact's manager follows the CRM's reporting line (where the CRM has one)."""
+        if "reports_to" not in record.links:
+            return  # the CRM does not say
+        managers = record.links["reports_to"]
+        if not managers:
+            connection.execute(
+                "UPDATE contact SET reports_to_id = NULL WHERE id = ?", (contact_id,)
+            )
+            return
+        self._set_manager(connection, contact_id, managers[0], retry=True)
+
+    def _set_manager(
+        self, connection: sqlite3.Connection, contact_id: int, manager: str, *, retry: bool
+    ) -> None:
+        found = st.local_id_of(connection, "contact", manager)
+        if found is None:
+            if retry:
+                self.managers_due.append((contact_id, manager))
+            return
+        if found != contact_id:
+            connection.execute(
+                "UPDATE contact SET reports_to_id = ? WHERE id = ? AND reports_to_id IS NOT ?",
+                (found, contact_id, found),
+            )
 
     def _apply_pages(
         self,
@@ -133,14 +173,14 @@ class Puller:
         except sqlite3.IntegrityError as error:
             connection.execute("ROLLBACK TO record")
             self.report.problems.append(
-                f"A {remote_type[:-1]} in the CRM ({record.remote_id}) could not be stored here "
+                f"A CRM {self.holds[remote_type][0]} ({record.remote_id}) could not be stored here "
                 f"({_reason(error)}); it is read again at the next sync."
             )
             applied = False
         except RemoteValueError as error:  # theirs to fix: reading it again would not help
             connection.execute("ROLLBACK TO record")
             self.report.problems.append(
-                f"A {remote_type[:-1]} in the CRM ({record.remote_id}) was skipped: {error}. "
+                f"A CRM {self.holds[remote_type][0]} ({record.remote_id}) was skipped: {error}. "
                 "Correct it in the CRM; it is read again once it changes there."
             )
             applied = True
@@ -151,10 +191,14 @@ class Puller:
         self, connection: sqlite3.Connection, remote_type: str, record: RemoteRecord
     ) -> bool:
         """Merge one remote record into the local database (False: left for next time)."""
-        objs = HOLDS[remote_type]
+        objs = self.holds[remote_type]
         linked = st.link_of(connection, objs, record.remote_id)
-        if linked and linked[2] is not None and 0 <= record.modified_ms <= linked[2]:
-            return True  # already applied (the overlap re-reads it)
+        agreed = linked[2] if linked else None
+        # Already applied (the overlap re-reads it), unless the CRM's times are coarser than its
+        # writes: an edit in the agreed second looks the same, so it is merged again.
+        seen = agreed is not None and 0 <= record.modified_ms <= agreed
+        if seen and (record.modified_ms < (agreed or 0) or self.crm.stamp_ms == 1):
+            return True
         first = linked is not None and linked[2] == NEVER_AGREED
         if linked is None:
             linked = self._match(connection, objs, record)
@@ -165,10 +209,15 @@ class Puller:
         local = st.local_records(connection, obj, [local_id]).get(local_id)
         if local is None:
             return True
-        self.report.pulled += 1
-        remote = self.crm.fields(obj, record, strict=True)
+        if agreed is None or record.modified_ms > agreed:
+            self.report.pulled += 1
         changes = st.changes_of(connection, obj, local_id)
-        if local.archived and "archived_at" in changes:  # deleted here, edited there: ask
+        bases = {f: base for f, (base, _seq) in changes.items()}
+        remote = aligned(self.crm, obj, self.crm.fields(obj, record, strict=True), local.fields,
+                         bases)  # fmt: skip
+        edited = (agreed is None or record.modified_ms > agreed
+                  or any(local.fields.get(k) != v for k, v in remote.items()))  # fmt: skip
+        if local.archived and "archived_at" in changes and edited:  # deleted here, edited there
             st.add_conflict(connection, obj, local_id, None, base=None, local=local.fields,
                             remote=remote, kind="deleted_locally")  # fmt: skip
             st.set_link(connection, obj, local_id, record.remote_id, record.modified_ms)
@@ -187,6 +236,8 @@ class Puller:
         st.set_link(connection, obj, local_id, record.remote_id, record.modified_ms)
         if obj == "note":
             self._take_attendees(connection, local_id, record, keep="attendees" in changes)
+        if obj == "contact":
+            self._take_manager(connection, local_id, record)
         return True
 
     @staticmethod
@@ -196,11 +247,11 @@ class Puller:
         """A note's attendees follow its CRM contacts: the missing ones are added, and (unless
         attendees changed here too) synced contacts no longer there are removed. Attendees
         who are not synced contacts stay."""
-        if "contacts" not in record.links:
+        if "contact" not in record.links:
             return  # the CRM did not say
         wanted = {
             found
-            for remote in record.links["contacts"]
+            for remote in record.links["contact"]
             if (found := st.local_id_of(connection, "contact", remote)) is not None
         }
         present = {
@@ -294,11 +345,11 @@ class Puller:
 
     def _account_of(self, connection: sqlite3.Connection, record: RemoteRecord) -> int | None:
         """The local account a remote record belongs to: its company, else a contact's."""
-        for company in record.links.get("companies", []):
+        for company in record.links.get("account", []):
             found = st.local_id_of(connection, "account", company)
             if found is not None:
                 return found
-        for contact in record.links.get("contacts", []):
+        for contact in record.links.get("contact", []):
             found = st.local_id_of(connection, "contact", contact)
             if found is not None:
                 row = connection.execute(
@@ -331,13 +382,13 @@ class Puller:
         self, connection: sqlite3.Connection, remote_type: str, record: RemoteRecord
     ) -> bool:
         """A record the CRM has and we do not: make it (deals become opportunities)."""
-        obj = HOLDS[remote_type][0]
+        obj = self.holds[remote_type][0]
         remote = self.crm.fields(obj, record, strict=True)
         values = {f: stored_value(obj, f, v) for f, v in remote.items()}
         account = self._account_of(connection, record)
         if obj != "account" and account is None:
             self.report.problems.append(
-                f"A {remote_type[:-1]} in the CRM ({record.remote_id}) belongs to no company "
+                f"A CRM {obj} ({record.remote_id}) belongs to no company "
                 "this app knows yet; it is read again at the next sync."
             )
             return False
@@ -372,21 +423,29 @@ class Puller:
         st.set_link(connection, obj, local_id, record.remote_id, record.modified_ms)
         if obj == "note":
             self._take_attendees(connection, local_id, record, keep=False)
+        if obj == "contact":
+            self._take_manager(connection, local_id, record)
         self.report.created_locally += 1
         return True
 
     def pull_deletions(self, remote_type: str) -> None:
         """Records archived in the CRM: archived here too, unless edited here (then ask)."""
-        archived = self.crm.archived_ids(remote_type)
-        if not archived:
-            return
+        key = f"deleted:{self.crm.name}:{remote_type}"
+        with self.store.raw() as connection:
+            since = st.get_state(connection, key)
+        found = self.crm.deletions(remote_type, int(since) if since else None)
         with self.store.raw(write=not self.dry_run) as connection, st.applying(connection):
-            for obj in HOLDS[remote_type]:
+            if found.covered_ms is not None:
+                st.set_state(connection, key, str(found.covered_ms))
+            for obj in self.holds[remote_type]:
                 rows = connection.execute(
                     "SELECT local_id, remote_id FROM sync_link WHERE obj = ?", (obj,)
                 ).fetchall()
                 for local_id, remote_id in rows:
-                    if remote_id not in archived:
+                    gone = remote_id in found.ids or (
+                        found.live is not None and remote_id not in found.live
+                    )
+                    if not gone:
                         continue
                     local = st.local_records(connection, obj, [local_id]).get(local_id)
                     if local is None or local.archived:

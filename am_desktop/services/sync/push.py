@@ -17,7 +17,7 @@ from am_desktop import log
 from am_desktop.errors import SyncError, SyncErrorKind
 from am_desktop.services.store import Store
 from am_desktop.services.sync import state as st
-from am_desktop.services.sync.connector import Connector, CreateItem, RemoteRecord
+from am_desktop.services.sync.connector import Connector, CreateItem, RemoteRecord, aligned
 from am_desktop.services.sync.fields import KINDS
 from am_desktop.services.sync.fields import stored as stored_value
 from am_desktop.services.sync.report import SyncReport
@@ -28,6 +28,12 @@ MAX_UNCERTAIN = 3
 #: The condition that a record's account is already in the CRM (its parent must exist first).
 _PARENT_LINKED = {
     "account": "1",
+    # A contact waits for its manager (a live one) to be in the CRM: its reporting line goes
+    # with it.
+    "contact": "EXISTS (SELECT 1 FROM sync_link p WHERE p.obj = 'account' AND p.local_id = "
+    "t.account_id) AND (t.reports_to_id IS NULL OR EXISTS (SELECT 1 FROM sync_link m WHERE "
+    "m.obj = 'contact' AND m.local_id = t.reports_to_id) OR NOT EXISTS (SELECT 1 FROM contact "
+    "b WHERE b.id = t.reports_to_id AND b.archived_at IS NULL AND b.id <> t.id))",
     "renewal": "EXISTS (SELECT 1 FROM sync_link p WHERE p.obj = 'account' "
     "AND p.local_id = c.account_id)",
 }
@@ -46,12 +52,13 @@ class Pusher:
 
     def push_creates(self, obj: str) -> None:
         """Every live record not yet in the CRM whose account is, a batch at a time."""
-        remote_type = self.crm.remote_type(obj)
-        self._settle_outbox(obj, remote_type)
+        self._settle_outbox(obj)
         uncertain = 0
         while True:
             with self.store.raw(write=True) as connection:
                 items = self._next_creates(connection, obj)
+                if items and st.get_state(connection, f"outbox_since:{obj}") is None:
+                    st.set_state(connection, f"outbox_since:{obj}", str(_now_ms()))
                 connection.executemany(
                     "INSERT INTO sync_outbox (obj, local_id, attempts) VALUES (?, ?, 1) "
                     "ON CONFLICT (obj, local_id) DO UPDATE SET attempts = attempts + 1",
@@ -65,7 +72,7 @@ class Pusher:
                 if error.kind is not SyncErrorKind.UNCERTAIN:
                     raise
                 uncertain += 1
-                self._settle_outbox(obj, remote_type)  # the answer was lost: look them up
+                self._settle_outbox(obj)  # the answer was lost: look them up
                 if uncertain >= MAX_UNCERTAIN:
                     raise SyncError(
                         "The CRM kept failing while saving new records; the next sync tries "
@@ -85,7 +92,7 @@ class Pusher:
                     else:
                         refused = True
                         self.report.problems.append(f"{obj} {result.local_id}: {result.message}")
-                connection.execute("DELETE FROM sync_outbox WHERE obj = ?", (obj,))
+                _outbox_done(connection, obj)
             if refused:
                 return  # refused items stay unsent; the next run tries them again
 
@@ -129,26 +136,27 @@ class Pusher:
             if local is not None and field in KINDS[obj] and local.fields.get(field) != value:
                 st.set_base(connection, obj, local_id, field, stored_value(obj, field, value))
 
-    def _settle_outbox(self, obj: str, remote_type: str) -> None:
-        """Creates sent without a stored answer: adopt the ones the CRM has (found by uid)."""
+    def _settle_outbox(self, obj: str) -> None:
+        """Creates sent without a stored answer: adopt the ones the CRM has (found by uid,
+        or by who made them and their natural key)."""
         with self.store.raw() as connection:
-            waiting = connection.execute(
-                f"SELECT o.local_id, t.uid FROM sync_outbox o JOIN {obj} t ON t.id = o.local_id "
-                "WHERE o.obj = ?",
-                (obj,),
-            ).fetchall()
+            ids = [int(r[0]) for r in connection.execute(
+                "SELECT local_id FROM sync_outbox WHERE obj = ?", (obj,))]  # fmt: skip
+            records = st.local_records(connection, obj, ids)
+            waiting = [self._create_item(connection, records[i]) for i in ids if i in records]
+            since = st.get_state(connection, f"outbox_since:{obj}")
         if not waiting:
             return
-        found = self.crm.find_by_uid(remote_type, [uid for _id, uid in waiting])
+        found = self.crm.find_created(obj, waiting, int(since) if since else None)
         with self.store.raw(write=True) as connection:
-            for local_id, uid in waiting:
-                if uid in found:
-                    remote = found[uid]
+            for item in waiting:
+                if item.local_id in found:
+                    remote = found[item.local_id]
                     self._linked(
-                        connection, obj, local_id, remote_id=remote.remote_id,
+                        connection, obj, item.local_id, remote_id=remote.remote_id,
                         modified=remote.modified_ms, sent=self.crm.fields(obj, remote),
                     )  # fmt: skip
-            connection.execute("DELETE FROM sync_outbox WHERE obj = ?", (obj,))
+            _outbox_done(connection, obj)
         log.sync.info("settled %d lost creates of %s (%d found)", len(waiting), obj, len(found))
 
     def _create_item(self, connection: sqlite3.Connection, record: st.LocalRecord) -> CreateItem:
@@ -156,7 +164,7 @@ class Pusher:
         fields = dict(record.fields)
         if record.obj != "account":
             company = st.remote_id_of(connection, "account", record.account_id)
-            links["companies"] = [company] if company else []
+            links["account"] = [company] if company else []
         if record.obj == "note":
             contacts = [
                 remote
@@ -166,7 +174,18 @@ class Pusher:
                 if (remote := st.remote_id_of(connection, "contact", int(contact_id)))
             ]  # fmt: skip
             if contacts:
-                links["contacts"] = contacts
+                links["contact"] = contacts
+        if record.obj == "note":  # a Task's Subject and subtype
+            fields["title"], fields["kind"] = connection.execute(
+                "SELECT title, kind FROM note WHERE id = ?", (record.local_id,)
+            ).fetchone()
+        if record.obj == "contact":
+            manager = connection.execute(
+                "SELECT l.remote_id FROM contact c JOIN sync_link l ON l.obj = 'contact' "
+                "AND l.local_id = c.reports_to_id WHERE c.id = ?", (record.local_id,),
+            ).fetchone()  # fmt: skip
+            if manager:
+                links["reports_to"] = [str(manager[0])]
         if record.obj == "renewal":
             name = connection.execute(
                 "SELECT a.name || ' renewal ' || c.end_date FROM renewal r JOIN contract c ON "
@@ -225,7 +244,8 @@ class Pusher:
         obj, local_id = local.obj, local.local_id
         changes = st.changes_of(connection, obj, local_id)
         held = st.open_conflict_fields(connection, obj, local_id)
-        theirs = self.crm.fields(obj, remote)
+        bases = {f: base for f, (base, _seq) in changes.items()}
+        theirs = aligned(self.crm, obj, self.crm.fields(obj, remote), local.fields, bases)
         outgoing: dict[str, Any] = {}
         for name, (base, seq) in changes.items():
             if name not in KINDS[obj] or name in held:
@@ -347,6 +367,18 @@ class Pusher:
                 [(obj, local_id) for local_id, _remote in gone],
             )
         self.report.pushed += len(gone)
+
+
+def _now_ms() -> int:
+    import time
+
+    return int(time.time() * 1000)
+
+
+def _outbox_done(connection: sqlite3.Connection, obj: str) -> None:
+    """No create of ``obj`` is in flight any more."""
+    connection.execute("DELETE FROM sync_outbox WHERE obj = ?", (obj,))
+    connection.execute("DELETE FROM sync_state WHERE key = ?", (f"outbox_since:{obj}",))
 
 
 def _attendee_ids(connection: sqlite3.Connection, note_id: int) -> set[str]:

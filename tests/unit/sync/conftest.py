@@ -7,6 +7,7 @@ from collections.abc import Iterator
 import pytest
 
 from tests.support.fake_hubspot import FakeHubSpot
+from tests.support.fake_salesforce import FakeSalesforce
 from tests.support.sync_kit import TOKEN
 
 
@@ -16,3 +17,10 @@ def hubspot() -> Iterator[FakeHubSpot]:
     server.start()
     yield server
     server.stop()
+
+
+@pytest.fixture
+def org() -> Iterator[FakeSalesforce]:
+    """The local Salesforce-compatible server, one per test."""
+    with FakeSalesforce(TOKEN) as server:
+        yield server

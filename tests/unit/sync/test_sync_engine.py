@@ -4,29 +4,18 @@ answer, 429 storms and 5xx, and nothing written when nothing changed."""
 
 from __future__ import annotations
 
-from datetime import date
-
 from am_desktop.services import catalog
 from am_desktop.services.store import Store
 from am_desktop.services.sync.conflicts import list_conflicts, resolve
 from am_desktop.services.sync.engine import pending_changes
 from tests.support.fake_hubspot import FakeHubSpot
-from tests.support.sync_kit import delete_remotely, edit_remotely, remote_of, run_sync
-
-
-def portfolio(store: Store) -> dict[str, int]:
-    account = catalog.accounts.create(
-        store, {"name": "Acme", "domain": "acme.com", "industry": "Retail"}
-    ).id
-    contact = catalog.contacts.create(
-        store, {"account_id": account, "first_name": "Ada", "last_name": "Byron",
-                "email": "ada@acme.com", "title": "CFO"},
-    ).id  # fmt: skip
-    opportunity = catalog.opportunities.create(
-        store, {"account_id": account, "name": "More seats", "amount_cents": 1_200_00,
-                "close_date": date(2026, 12, 15)},
-    ).id  # fmt: skip
-    return {"account": account, "contact": contact, "opportunity": opportunity}
+from tests.support.sync_kit import (
+    delete_remotely,
+    edit_remotely,
+    portfolio,
+    remote_of,
+    run_sync,
+)
 
 
 def test_a_first_sync_creates_every_record_with_its_uid_and_associations(

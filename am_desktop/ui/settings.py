@@ -67,6 +67,8 @@ class Prefs(Section):
     crm = TextOption("crm", "", pattern=r"[a-z]*")
     crm_base_url = TextOption("crm_base_url", "https://api.hubapi.com", pattern=r"https?://\S+")
     sync_every_minutes = IntOption("sync_every_minutes", 0, minimum=0, maximum=24 * 60)
+    #: "Remind me of tasks due today at HH:MM" (local time; issue 19).
+    tasks_remind_at = TextOption("tasks_remind_at", "09:00", pattern=r"([01]\d|2[0-3]):[0-5]\d")
     #: The note templates, name → Markdown (stored under "templates/<name>" when edited).
     note_templates = TextsOption("templates", dict(DEFAULT_TEMPLATES))
 

@@ -25,6 +25,7 @@ STORED_KEYS = {
     "prefs/crm",
     "prefs/crm_base_url",
     "prefs/sync_every_minutes",
+    "prefs/tasks_remind_at",
     "prefs/templates/QBR",
     "state/last_view",
     "state/alerts/dismissed",
@@ -178,6 +179,7 @@ def test_the_stored_keys_stay_those_existing_files_hold(tmp_path: Path) -> None:
     prefs.crm = "hubspot"
     prefs.crm_base_url = "http://127.0.0.1:9"
     prefs.sync_every_minutes = 5
+    prefs.tasks_remind_at = "07:30"
     prefs.note_templates = {"QBR": "## Ours\n"}
     assert all(prefs.get(o) != o.default for o in Prefs.options())  # every one was written
     settings.state.last_view = "renewals"

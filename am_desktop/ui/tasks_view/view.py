@@ -13,7 +13,7 @@ from collections.abc import Callable
 from datetime import date
 from functools import partial
 
-from PySide6.QtCore import QDate, QEvent, QModelIndex, QPoint, Qt, Signal, Slot
+from PySide6.QtCore import QAbstractItemModel, QDate, QEvent, QModelIndex, QPoint, Qt, Signal, Slot
 from PySide6.QtGui import QKeyEvent, QKeySequence
 from PySide6.QtWidgets import (
     QAbstractItemView,
@@ -303,10 +303,13 @@ class TaskTree(QTreeView):
         self.setAllColumnsShowFocus(True)
         self.setItemsExpandable(False)
         self.setRootIsDecorated(False)
-        header = self.header()
+
+    def setModel(self, model: QAbstractItemModel | None) -> None:
+        super().setModel(model)
+        header = self.header()  # sized once the header has the model's sections
         header.setStretchLastSection(False)
         header.setSectionResizeMode(0, QHeaderView.ResizeMode.Stretch)
-        for column, width in ((1, 200), (2, 110), (3, 110)):
+        for column, width in ((1, 220), (2, 140), (3, 110)):
             header.setSectionResizeMode(column, QHeaderView.ResizeMode.Interactive)
             header.resizeSection(column, width)
 

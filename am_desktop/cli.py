@@ -164,6 +164,16 @@ def build_parser() -> argparse.ArgumentParser:
     ren.add_argument("--json", action="store_true", help="one JSON document on stdout")
     _add_db(ren)
 
+    tasks = commands.add_parser("tasks", help="list open action items, grouped by when due")
+    tasks.add_argument(
+        "--due",
+        choices=("overdue", "today", "week", "all"),
+        default="all",
+        help="overdue; due by today; due by Sunday; or every open item (default)",
+    )
+    tasks.add_argument("--json", action="store_true", help="one JSON document on stdout")
+    _add_db(tasks)
+
     _add_reports(commands)
 
     cmap = commands.add_parser("map", help="save an account's contact map as SVG or PNG")
@@ -413,6 +423,36 @@ def run_renewals(args: argparse.Namespace) -> int:
     return EXIT_OK
 
 
+def run_tasks(args: argparse.Namespace) -> int:
+    """``am-desktop tasks``: open action items, grouped as the Tasks view groups them."""
+    from datetime import UTC, datetime
+
+    from am_desktop.domain.tasks import DueWindow, grouped, local_today
+    from am_desktop.services.tasks import open_tasks
+
+    today = local_today(datetime.now(UTC))
+    store = _open(args)
+    try:
+        tasks = open_tasks(store, today, window=DueWindow(args.due))
+    finally:
+        store.close()
+    groups = grouped(tasks, today)
+    if args.json:
+        items = [task.as_json() for _group, listed in groups for task in listed]
+        json.dump(items, sys.stdout, ensure_ascii=False, indent=2)
+        print()
+        return EXIT_OK
+    if not groups:
+        print("No open action item.", file=sys.stderr)
+    for group, listed in groups:
+        print(f"{group.label} ({len(listed)})")
+        for task in listed:
+            due = task.due.isoformat() if task.due else "—"
+            owner = f"  @{task.owner}" if task.owner else ""
+            print(f"  {due:<10}  {task.text} — {task.account}{owner}")
+    return EXIT_OK
+
+
 def run_kpis(args: argparse.Namespace) -> int:
     """``am-desktop kpis``: the KPIs of PRODUCT.md §3 for a period (default: twelve months)."""
     from am_desktop.services.kpis import period_kpis
@@ -545,6 +585,7 @@ COMMANDS: dict[str | None, Callable[[argparse.Namespace], int]] = {
     "map": run_map,
     "search": run_search,
     "renewals": run_renewals,
+    "tasks": run_tasks,
     "kpis": run_kpis,
     "qbr": run_qbr,
     "crm": lambda args: _crm().run_crm(args),

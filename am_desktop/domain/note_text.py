@@ -173,3 +173,37 @@ def set_done(body: str, text: str, done: bool) -> str:
             lines[index] = f"{box['lead']}{mark}{box['close']}{box['rest']}{ending}"
             return "".join(lines)
     return body
+
+
+def set_due(body: str, text: str, due: date) -> str:
+    """Give the action line whose text is ``text`` the due date ``due``; the body unchanged
+    if no line is that item's.
+
+    Its ``due:`` token is rewritten in place; a line without one gets one at its end (before
+    a ``due:`` that is not a date, so the parser still reads the item's text as before).
+    Used when an action item is rescheduled elsewhere (the Tasks view), so the note agrees.
+    """
+    wanted = text_key(text)
+    lines = body.splitlines(keepends=True)
+    for index, line in _plain_lines(body):
+        box = _CHECKBOX.match(line)
+        if not box:
+            continue
+        action = _action(box["rest"], done=box["mark"] != " ", line=index)
+        if action is None or action.key != wanted:
+            continue
+        if action.due == due:
+            return body
+        original = lines[index]
+        ending = original[len(original.rstrip("\r\n")) :]
+        rest, token = box["rest"].rstrip(), f"due:{due.isoformat()}"
+        first = _DUE.search(rest)
+        if first is None:
+            rest = f"{rest} {token}"
+        elif action.due is not None:  # the token the parser read: rewritten where it is
+            rest = f"{rest[: first.start()]}{token}{rest[first.end() :]}"
+        else:  # "due:soon" stays part of the text; the date goes before it
+            rest = f"{rest[: first.start()]}{token} {rest[first.start() :]}"
+        lines[index] = f"{box['lead']}{box['mark']}{box['close']}{rest}{ending}"
+        return "".join(lines)
+    return body

@@ -267,18 +267,37 @@ def set_action_done(store: Store, item_id: int, done: bool) -> ActionItemRecord:
         item = session.get(ActionItem, item_id)
         if item is None:
             raise NotFoundError("That action item no longer exists.")
-        status = ActionItemStatus.DONE if done else ActionItemStatus.OPEN
-        if item.status != status:
-            item.status = status
-            item.done_at = utcnow() if done else None
-        if item.note_id is not None:
-            note = session.get(Note, item.note_id)
-            if note is not None:
-                body = note_text.set_done(note.body, item.text, done)
-                if body != note.body:
-                    note.body = body
+        mark_action(session, item, done)
         session.flush()
         return catalog.ACTION_ITEM.to_record(item)
+
+
+def mark_action(session: Session, item: ActionItem, done: bool) -> None:
+    """Tick or untick ``item`` and its line in its note, in the caller's unit of work."""
+    status = ActionItemStatus.DONE if done else ActionItemStatus.OPEN
+    if item.status != status:
+        item.status = status
+        item.done_at = utcnow() if done else None
+    _rewrite_note(session, item, lambda body: note_text.set_done(body, item.text, done))
+
+
+def reschedule_action(session: Session, item: ActionItem, due: date) -> None:
+    """Give ``item`` a new due date and its line in its note the same ``due:``, in the
+    caller's unit of work."""
+    if item.due_date != due:
+        item.due_date = due
+    _rewrite_note(session, item, lambda body: note_text.set_due(body, item.text, due))
+
+
+def _rewrite_note(session: Session, item: ActionItem, rewrite: Callable[[str], str]) -> None:
+    """The note ``item`` came from, its body rewritten (unchanged: left alone)."""
+    if item.note_id is None:
+        return
+    note = session.get(Note, item.note_id)
+    if note is not None:
+        body = rewrite(note.body)
+        if body != note.body:
+            note.body = body
 
 
 # --------------------------------------------------------------------------- what a save records

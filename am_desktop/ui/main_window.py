@@ -23,6 +23,7 @@ from am_desktop.ui.context import AppContext
 from am_desktop.ui.settings import Layout
 from am_desktop.ui.sync_status import SyncController
 from am_desktop.ui.tasks import QUIT_READS_WAIT_MS, Lane
+from am_desktop.ui.tasks_view.reminders import TaskReminders, TrayNotice
 from am_desktop.ui.window.accounts_list import AccountsList
 from am_desktop.ui.window.actions import ActionKey, build_menus
 from am_desktop.ui.window.alerts import RenewalAlerts
@@ -59,6 +60,8 @@ DEMO_TITLE = f"Demo portfolio — {APP_NAME}"
 #: of the start's work waits for it at most (s).
 START_VIEW_POLL_MS = 10
 START_VIEW_PATIENCE_S = 5.0
+#: How long the status bar shows the day's task reminder (ms).
+TASK_REMINDER_MS = 60_000
 #: What the demo window's status bar keeps saying.
 DEMO_NOTICE = "Demo portfolio: your own database is unchanged."
 
@@ -126,6 +129,7 @@ class MainWindow(QMainWindow):
         self.alerts = RenewalAlerts(context, self)
         self.jobs = DailyJobs(context, self)
         self.status = StatusLine(context, self, [self.alerts.button], self.sync.widgets())
+        self.task_reminders, self.tray_notice = TaskReminders(context, self), TrayNotice(self)
         self._actions = build_menus(self, self, self.undo_stack)
         self._actions[ActionKey.OWN_DATABASE].setVisible(demo)
         self.demo_notice = self._demo_notice() if demo else None
@@ -148,6 +152,12 @@ class MainWindow(QMainWindow):
         self.sync.conflicts_requested.connect(self.show_conflicts)
         self.sync.started.connect(self._on_sync_started)
         self.sync.finished.connect(self._on_sync_finished)
+        # tasks due: the sidebar's count, the day's reminder
+        self.task_reminders.counted.connect(
+            lambda due: self.sidebar.show_view_count(ViewKey.TASKS, due)
+        )
+        self.task_reminders.reminded.connect(self._on_tasks_reminded)
+        self.tray_notice.clicked.connect(self._on_tray_clicked)
 
     # ------------------------------------------------------------------------------ parts
 
@@ -257,6 +267,7 @@ class MainWindow(QMainWindow):
         self.after_start.emit()
         self.accounts_list.release()  # its first answer starts the alerts and daily jobs
         self.sync.refresh_summary()
+        self.task_reminders.start()
         today, store = self.context.today(), self.context.store
         # First on the write lane, so no write precedes it: a damaged file refuses them all.
         self.context.tasks.submit(lambda _p: verify_file(store), lane=Lane.WRITE)
@@ -544,6 +555,19 @@ class MainWindow(QMainWindow):
 
     def _on_demo_seeded(self, seeded: bool) -> None:
         self.status.show_message("Demo portfolio ready." if seeded else "", 5000)
+
+    def _on_tasks_reminded(self, text: str, _count: int) -> None:
+        """The day's reminder: in the tray where there is one, else in the status bar (the
+        sidebar's Tasks count says it too); never a dialog."""
+        if not self.tray_notice.show("Tasks due today", text):
+            self.status.show_message(f"{text} See Tasks (Ctrl+6).", TASK_REMINDER_MS)
+
+    def _on_tray_clicked(self) -> None:
+        self.show_view(ViewKey.TASKS)
+        if self.isMinimized():
+            self.showNormal()
+        self.raise_()
+        self.activateWindow()
 
     def _open_review_dialog(
         self, names: list[tuple[int, str, str | None]], account_id: int | None

@@ -81,6 +81,8 @@ class Prefs(Section):
     )
     salesforce_instance_url = TextOption("salesforce/instance_url", "", pattern=r"(https?://\S+)?")
     salesforce_user = TextOption("salesforce/user", "")
+    #: "Remind me of tasks due today at HH:MM" (local time; issue 19).
+    tasks_remind_at = TextOption("tasks_remind_at", "09:00", pattern=r"([01]\d|2[0-3]):[0-5]\d")
     #: The note templates, name → Markdown (stored under "templates/<name>" when edited).
     note_templates = TextsOption("templates", dict(DEFAULT_TEMPLATES))
 

@@ -63,6 +63,8 @@ class TodayView(QWidget):
     #: The welcome's buttons: open the demo portfolio (a database of its own), or import.
     demo_requested = Signal()
     import_requested = Signal()
+    #: The actions' "See all N tasks" link: show the Tasks view.
+    tasks_requested = Signal()
 
     def __init__(self, context: AppContext, parent: QWidget | None = None) -> None:
         super().__init__(parent)
@@ -86,7 +88,10 @@ class TodayView(QWidget):
         for section, column, row in SECTIONS:
             label = QLabel(section.caption, self)
             label.setObjectName("sectionTitle")
-            grid.addWidget(label, row * 2, column)
+            if section.key == "actions":
+                grid.addLayout(self._with_tasks_link(label), row * 2, column)
+            else:
+                grid.addWidget(label, row * 2, column)
             grid.addWidget(self._section_view(section), row * 2 + 1, column)
             self.captions[section.key] = label
         grid.setColumnStretch(0, 1)
@@ -138,6 +143,23 @@ class TodayView(QWidget):
         self.sections[section.key], self.models[section.key] = section, model
         self.views[section.key] = view
         return view
+
+    def _with_tasks_link(self, caption: QLabel) -> QHBoxLayout:
+        """The actions' caption with the link to every open task (shown once counted)."""
+        self.tasks_link = QLabel(self)
+        self.tasks_link.setTextInteractionFlags(Qt.TextInteractionFlag.LinksAccessibleByMouse)
+        self.tasks_link.linkActivated.connect(lambda _href: self.tasks_requested.emit())
+        self.tasks_link.hide()
+        row = QHBoxLayout()
+        row.addWidget(caption)
+        row.addStretch(1)
+        row.addWidget(self.tasks_link)
+        return row
+
+    def _on_tasks_counted(self, open_tasks: int) -> None:
+        self.tasks_link.setText(f'<a href="tasks">See all {open_tasks:,} tasks</a> (Ctrl+6)')
+        self.tasks_link.setToolTip("Every open action item, in the Tasks view")
+        self.tasks_link.setVisible(open_tasks > 0)
 
     def _welcome(self) -> QFrame:
         """What a first start shows: the portfolio is empty, and two ways to fill it."""
@@ -195,6 +217,19 @@ class TodayView(QWidget):
             receiver=self,
             on_done=lambda lists: self._on_loaded(today, lists),
             supersede=(self, "lists"),
+        )
+
+        def count(_progress: object) -> int:
+            from am_desktop.services.tasks import task_counts
+
+            return task_counts(store, today).open
+
+        self.context.tasks.submit(
+            count,
+            lane=Lane.READ,
+            receiver=self,
+            on_done=self._on_tasks_counted,
+            supersede=(self, "task count"),
         )
 
     on_shown = refresh  # the window's view registry: read again each time Today is shown

@@ -30,6 +30,7 @@ STORED_KEYS = {
     "prefs/salesforce/callback_port",
     "prefs/salesforce/instance_url",
     "prefs/salesforce/user",
+    "prefs/tasks_remind_at",
     "prefs/templates/QBR",
     "state/last_view",
     "state/alerts/dismissed",
@@ -188,6 +189,7 @@ def test_the_stored_keys_stay_those_existing_files_hold(tmp_path: Path) -> None:
     prefs.salesforce_callback_port = 8181
     prefs.salesforce_instance_url = "https://acme.my.salesforce.com"
     prefs.salesforce_user = "Ann Lee (ann@acme.example)"
+    prefs.tasks_remind_at = "07:30"
     prefs.note_templates = {"QBR": "## Ours\n"}
     assert all(prefs.get(o) != o.default for o in Prefs.options())  # every one was written
     settings.state.last_view = "renewals"

@@ -57,7 +57,7 @@ def window(qtbot: QtBot, context: AppContext) -> Iterator[MainWindow]:
 
 def test_every_key_has_one_spec_with_its_own_shortcut() -> None:
     assert [spec.key for spec in VIEWS] == list(ViewKey)
-    assert [spec.shortcut for spec in VIEWS] == [f"Ctrl+{n}" for n in range(1, 6)]
+    assert [spec.shortcut for spec in VIEWS] == [f"Ctrl+{n}" for n in range(1, 7)]
 
 
 def test_each_view_is_built_once_on_its_first_show(qtbot: QtBot) -> None:
@@ -150,7 +150,7 @@ def test_the_go_menu_and_the_shortcuts_dialog_follow_the_registry(window: MainWi
 
     dialog = ShortcutsDialog(window)
     keys = dict(dialog.rows())
-    assert [keys[spec.label] for spec in VIEWS] == [f"Ctrl+{n}" for n in range(1, 6)]
+    assert [keys[spec.label] for spec in VIEWS] == [f"Ctrl+{n}" for n in range(1, 7)]
     for action, shortcut in (
         ("Go to account…", "Ctrl+K"),
         ("New note", "Ctrl+N"),

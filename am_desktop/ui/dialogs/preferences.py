@@ -14,7 +14,7 @@ import os
 import re
 from typing import Any
 
-from PySide6.QtCore import QEvent, QObject, Qt, Slot
+from PySide6.QtCore import QEvent, QObject, Qt, QTime, Slot
 from PySide6.QtGui import QKeyEvent
 from PySide6.QtWidgets import (
     QAbstractButton,
@@ -32,6 +32,7 @@ from PySide6.QtWidgets import (
     QPushButton,
     QSpinBox,
     QTabWidget,
+    QTimeEdit,
     QVBoxLayout,
     QWidget,
 )
@@ -104,6 +105,13 @@ class PreferencesDialog(QDialog):
         self.backups.setRange(1, 60)
         self.backups.setValue(settings.prefs.daily_backups_kept)
         self.backups.setToolTip("How many daily copies of the database to keep.")
+
+        self.remind_at = QTimeEdit()
+        self.remind_at.setDisplayFormat("HH:mm")
+        self.remind_at.setTime(QTime.fromString(settings.prefs.tasks_remind_at, "HH:mm"))
+        self.remind_at.setToolTip(
+            "Once a day, from this time, a notification names the tasks due that day."
+        )
 
         self.senior_level = QComboBox()
         for level in reversed(Seniority):
@@ -232,6 +240,7 @@ class PreferencesDialog(QDialog):
         form.addRow("Gross margin for CLV", self.gross_margin)
         form.addRow("Daily backups kept", self.backups)
         form.addRow("Expect a contact at least at", self.senior_level)
+        form.addRow("Remind me of tasks due today at", self.remind_at)
         weights = QGridLayout()  # two a row: five in one row cut their names short
         for index, (key, box) in enumerate(self.weights.items()):
             row, column = divmod(index, 2)
@@ -365,6 +374,7 @@ class PreferencesDialog(QDialog):
             Prefs.crm: str(self.crm.currentData()),
             Prefs.crm_base_url: self.base_url(),
             Prefs.sync_every_minutes: self.sync_every.value(),
+            Prefs.tasks_remind_at: self.remind_at.time().toString("HH:mm"),
             Prefs.note_templates: dict(self.templates),
             **self.salesforce.values(),
         }

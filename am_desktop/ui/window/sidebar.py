@@ -12,6 +12,7 @@ from am_desktop.ui.window.views import ViewKey, ViewSpec
 
 _ROLE_VIEW = Qt.ItemDataRole.UserRole + 1
 _ROLE_FILTER = Qt.ItemDataRole.UserRole + 2
+_ROLE_LABEL = Qt.ItemDataRole.UserRole + 3
 #: Room beside the widest item, so its last letter never touches the splitter.
 _SPARE_PX = 8
 
@@ -43,6 +44,7 @@ class Sidebar(QTreeWidget):
         for spec in specs:
             item = QTreeWidgetItem(self, [spec.label])
             item.setData(0, _ROLE_VIEW, spec.key)
+            item.setData(0, _ROLE_LABEL, spec.label)
             item.setToolTip(0, f"{spec.label} ({spec.shortcut})")
             self._view_items[spec.key] = item
             if spec.key is ViewKey.ACCOUNTS:
@@ -66,6 +68,17 @@ class Sidebar(QTreeWidget):
         for saved, item in self._filter_items.items():
             item.setText(0, f"{saved.label}  {counts.get(saved, 0):,}")
         self.updateGeometry()  # wider counts widen the sidebar
+
+    def show_view_count(self, key: ViewKey, count: int) -> None:
+        """A number beside a view's name ("Tasks  3"; none when 0)."""
+        item = self._view_items[key]
+        label = item.data(0, _ROLE_LABEL)
+        item.setText(0, f"{label}  {count:,}" if count else label)
+        self.updateGeometry()
+
+    def view_text(self, key: ViewKey) -> str:
+        """What a view's item reads (its name and count)."""
+        return self._view_items[key].text(0)
 
     def content_width(self) -> int:
         """The width its widest item needs (indentation, padding, frame and a scroll bar's

@@ -1,6 +1,6 @@
 """The sidebar's views as a registry: a key, a label, a shortcut and a typed lazy factory each.
 
-Adding a view is one :class:`ViewSpec` in :data:`VIEWS` (the sidebar, the Go menu and Ctrl+1…5
+Adding a view is one :class:`ViewSpec` in :data:`VIEWS` (the sidebar, the Go menu and Ctrl+1…6
 follow). Each factory imports its view's module itself, so nothing heavy (SQLAlchemy,
 matplotlib) loads before the first paint: a view is built the first time it is shown.
 """
@@ -22,6 +22,7 @@ if TYPE_CHECKING:
     from am_desktop.ui.dashboard import DashboardView
     from am_desktop.ui.notes.panel import NotesPanel
     from am_desktop.ui.renewals.view import RenewalsView
+    from am_desktop.ui.tasks_view.view import TasksView
     from am_desktop.ui.today import TodayView
     from am_desktop.ui.window.workspace_tabs import WorkspaceTabs
 
@@ -34,6 +35,7 @@ class ViewKey(enum.StrEnum):
     RENEWALS = "renewals"
     NOTES = "notes"
     DASHBOARD = "dashboard"
+    TASKS = "tasks"
 
 
 class ViewHost(Protocol):
@@ -57,6 +59,8 @@ class ViewHost(Protocol):
     def open_demo(self) -> None: ...
 
     def import_csv(self) -> None: ...
+
+    def show_view(self, key: ViewKey) -> None: ...
 
 
 @runtime_checkable
@@ -94,6 +98,7 @@ def _today(host: ViewHost) -> TodayView:
     view.demo_requested.connect(host.open_demo)
     view.demo_button.setVisible(not host.demo)  # the demo's own welcome, while it is seeded
     view.import_requested.connect(host.import_csv)
+    view.tasks_requested.connect(lambda: host.show_view(ViewKey.TASKS))
     return view
 
 
@@ -121,13 +126,22 @@ def _dashboard(host: ViewHost) -> DashboardView:
     return DashboardView(host.context)
 
 
+def _tasks(host: ViewHost) -> TasksView:
+    from am_desktop.ui.tasks_view.view import TasksView
+
+    view = TasksView(host.context)
+    view.open_requested.connect(host.tabs.open_from_today)
+    return view
+
+
 TODAY: ViewSpec[TodayView] = ViewSpec(ViewKey.TODAY, "Today", "Ctrl+1", _today)
 ACCOUNTS: ViewSpec[AccountsView] = ViewSpec(ViewKey.ACCOUNTS, "Accounts", "Ctrl+2", _accounts)
 RENEWALS: ViewSpec[RenewalsView] = ViewSpec(ViewKey.RENEWALS, "Renewals", "Ctrl+3", _renewals)
 NOTES: ViewSpec[NotesPanel] = ViewSpec(ViewKey.NOTES, "Notes", "Ctrl+4", _notes)
 DASHBOARD: ViewSpec[DashboardView] = ViewSpec(ViewKey.DASHBOARD, "Dashboard", "Ctrl+5", _dashboard)
+TASKS: ViewSpec[TasksView] = ViewSpec(ViewKey.TASKS, "Tasks", "Ctrl+6", _tasks)
 #: The sidebar's views, in its order.
-VIEWS: tuple[ViewSpec[QWidget], ...] = (TODAY, ACCOUNTS, RENEWALS, NOTES, DASHBOARD)
+VIEWS: tuple[ViewSpec[QWidget], ...] = (TODAY, ACCOUNTS, RENEWALS, NOTES, DASHBOARD, TASKS)
 
 
 class ViewStack(QStackedWidget):

@@ -70,7 +70,7 @@ def to_db(value: object) -> object:
     if type(value) in _PLAIN:  # the common case first: this runs for every cell of a seed
         return value
     if isinstance(value, enum.Enum):
-        return value.value
+        return value._value_  # what ``.value`` returns, without its descriptor
     if isinstance(value, datetime):
         return datetime_to_db(value)
     if isinstance(value, date):
@@ -120,15 +120,20 @@ class UidSource:
             data = os.urandom(16 * self._BLOCK)
         else:
             data = self._random.getrandbits(128 * self._BLOCK).to_bytes(16 * self._BLOCK, "big")
-        uids = []
-        for start in range(0, len(data), 16):
-            raw = bytearray(data[start : start + 16])
-            raw[6] = (raw[6] & 0x0F) | 0x40  # version 4
-            raw[8] = (raw[8] & 0x3F) | 0x80  # RFC 4122 variant
-            h = raw.hex()
-            uids.append(f"{h[:8]}-{h[8:12]}-{h[12:16]}-{h[16:20]}-{h[20:]}")
+        # In hex, byte 6's high digit is the version (4) and byte 8's the RFC 4122 variant
+        # (its top two bits 10): both are set on the text of the whole block at once.
+        text = data.hex()
+        variant = _VARIANT_DIGIT
+        uids = [
+            f"{h[:8]}-{h[8:12]}-4{h[13:16]}-{variant[h[16]]}{h[17:20]}-{h[20:32]}"
+            for h in (text[start : start + 32] for start in range(0, len(text), 32))
+        ]
         uids.reverse()
         return uids
+
+
+#: A hex digit with its top two bits set to 10 (the RFC 4122 variant of a uid).
+_VARIANT_DIGIT = {f"{n:x}": f"{(n & 0x3) | 0x8:x}" for n in range(16)}
 
 
 def executemany(session: Session, sql: str, params: Sequence[Sequence[object]]) -> None:

@@ -12,7 +12,7 @@ from __future__ import annotations
 from collections.abc import Callable, Iterator, Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
+from typing import Any, NamedTuple
 
 from am_desktop.domain.csv_formats import FORMATS, CsvColumn, header_key, restore_formula_guard
 from am_desktop.domain.values import refuse_control_characters
@@ -163,27 +163,29 @@ def _parsed_rows(
 ) -> Iterator[SourceRow]:
     written = source.headers
     required = [c.name for c in positions.values() if c.required]
-    parsers = [
-        (index, column.name, column.parser(decimal_comma=comma))
+    cells_read = [
+        (index, column.name, _Memo(column.parser(decimal_comma=comma)))
         for index, column in positions.items()
     ]
     for number, cells in enumerate(records, start=2):
-        if not any(cell.strip() for cell in cells):
+        whole = "".join(cells)
+        if not whole or whole.isspace():
             continue  # blank lines are not rows
         row = SourceRow(number, {})
         values = row.values
         count = len(cells)
-        check = _checks_each_cell(cells)
-        for index, name, parse in parsers:
+        checked = _holds_control_characters(whole)  # then each cell is checked, to name it
+        for index, name, memo in cells_read:
             cell = cells[index] if index < count else ""
             if not cell or cell.isspace():
                 continue
-            if cell[0] == "'":
-                cell = restore_formula_guard(cell)
-            try:
-                values[name] = parse(check(cell))
-            except ValueError as error:
-                source.problem(row, name, str(error))
+            value = memo.known.get(cell, _UNKNOWN) if not checked else _UNKNOWN
+            if value is _UNKNOWN:
+                value = memo.read(cell, checked)
+            if type(value) is _Refused:
+                source.problem(row, name, value.reason)
+            else:
+                values[name] = value
         for name in required:
             if name not in values and not any(p.column == written[name] for p in row.problems):
                 source.problem(row, name, "is required")
@@ -192,15 +194,49 @@ def _parsed_rows(
         yield row
 
 
-def _unchecked(cell: str) -> str:
-    return cell
-
-
-def _checks_each_cell(cells: list[str]) -> Callable[[str], str]:
-    """How a row's cells are checked for control characters: the whole row is searched
-    once, and only a row that holds one has each cell checked (to name the cell)."""
+def _holds_control_characters(text: str) -> bool:
     try:
-        refuse_control_characters("".join(cells))
+        refuse_control_characters(text)
     except ValueError:
-        return refuse_control_characters
-    return _unchecked
+        return True
+    return False
+
+
+class _Refused(NamedTuple):
+    """A cell's value could not be read: why (the parser's words)."""
+
+    reason: str
+
+
+_UNKNOWN: Any = object()
+
+
+class _Memo:
+    """One column's parser, remembering what its short cells read as.
+
+    Files repeat the same few values down a column (an account, a role, a title); a parser
+    is a pure function of the cell, so each distinct short cell is parsed once. The memory is
+    bounded: at most ``_MEMO_ENTRIES`` cells of at most ``_MEMO_CHARS`` characters.
+    """
+
+    __slots__ = ("known", "parse")
+
+    def __init__(self, parse: Callable[[str], Any]) -> None:
+        self.parse = parse
+        self.known: dict[str, Any] = {}
+
+    def read(self, cell: str, checked: bool) -> Any:
+        """The cell's value, or ``_Refused``; remembered when the cell is short."""
+        try:
+            text = restore_formula_guard(cell) if cell[0] == "'" else cell
+            value = self.parse(refuse_control_characters(text) if checked else text)
+        except ValueError as error:
+            value = _Refused(str(error))
+        if not checked and len(cell) <= _MEMO_CHARS and len(self.known) < _MEMO_ENTRIES:
+            self.known[cell] = value
+        return value
+
+
+#: Distinct cells remembered per column, and the longest remembered (see ``_Memo``).
+_MEMO_ENTRIES = 4096
+_MEMO_CHARS = 256

@@ -163,10 +163,12 @@ def _parsed_rows(
 ) -> Iterator[SourceRow]:
     written = source.headers
     required = [c.name for c in positions.values() if c.required]
-    cells_read = [
+    memos = [
         (index, column.name, _Memo(column.parser(decimal_comma=comma)))
         for index, column in positions.items()
     ]
+    fast = [(index, name, memo.known.get, memo.read) for index, name, memo in memos]
+    reach = max(positions, default=-1) + 1  # cells a row needs for every read column
     for number, cells in enumerate(records, start=2):
         whole = "".join(cells)
         if not whole or whole.isspace():
@@ -174,24 +176,34 @@ def _parsed_rows(
         row = SourceRow(number, {})
         values = row.values
         count = len(cells)
-        checked = _holds_control_characters(whole)  # then each cell is checked, to name it
-        for index, name, memo in cells_read:
-            cell = cells[index] if index < count else ""
-            if not cell or cell.isspace():
-                continue
-            value = memo.known.get(cell, _UNKNOWN) if not checked else _UNKNOWN
-            if value is _UNKNOWN:
-                value = memo.read(cell, checked)
-            if type(value) is _Refused:
-                source.problem(row, name, value.reason)
-            else:
-                values[name] = value
+        if count < reach:
+            cells = cells + [""] * (reach - count)
+        if _holds_control_characters(whole):  # each cell is checked, to name the one
+            for index, name, memo in memos:
+                _read_cell(source, row, name, memo.read(cells[index], checked=True))
+        else:
+            for index, name, known, read in fast:
+                cell = cells[index]
+                value = known(cell, _UNKNOWN)
+                if value is _UNKNOWN:
+                    value = read(cell)
+                if type(value) is _Refused:
+                    source.problem(row, name, value.reason)
+                elif value is not _BLANK:
+                    values[name] = value
         for name in required:
             if name not in values and not any(p.column == written[name] for p in row.problems):
                 source.problem(row, name, "is required")
         if count > width:
             source.problem(row, None, f"has {count} cells but the header has {width}")
         yield row
+
+
+def _read_cell(source: SourceFile, row: SourceRow, name: str, value: Any) -> None:
+    if type(value) is _Refused:
+        source.problem(row, name, value.reason)
+    elif value is not _BLANK:
+        row.values[name] = value
 
 
 def _holds_control_characters(text: str) -> bool:
@@ -209,6 +221,8 @@ class _Refused(NamedTuple):
 
 
 _UNKNOWN: Any = object()
+#: What an empty cell (or one of spaces) reads as: nothing, the stored value stays.
+_BLANK: Any = object()
 
 
 class _Memo:
@@ -225,13 +239,20 @@ class _Memo:
         self.parse = parse
         self.known: dict[str, Any] = {}
 
-    def read(self, cell: str, checked: bool) -> Any:
-        """The cell's value, or ``_Refused``; remembered when the cell is short."""
-        try:
-            text = restore_formula_guard(cell) if cell[0] == "'" else cell
-            value = self.parse(refuse_control_characters(text) if checked else text)
-        except ValueError as error:
-            value = _Refused(str(error))
+    def read(self, cell: str, checked: bool = False) -> Any:
+        """The cell's value, ``_BLANK`` or ``_Refused``; remembered if the cell is short.
+
+        Args:
+            checked: refuse a control character in the cell (its row holds one).
+        """
+        if not cell or cell.isspace():
+            value: Any = _BLANK
+        else:
+            try:
+                text = restore_formula_guard(cell) if cell[0] == "'" else cell
+                value = self.parse(refuse_control_characters(text) if checked else text)
+            except ValueError as error:
+                value = _Refused(str(error))
         if not checked and len(cell) <= _MEMO_CHARS and len(self.known) < _MEMO_ENTRIES:
             self.known[cell] = value
         return value

@@ -15,6 +15,7 @@ import os
 from collections.abc import Iterable, Iterator, Mapping, Sequence
 from contextlib import contextmanager
 from datetime import date, datetime
+from itertools import repeat
 from random import Random
 from typing import Any
 
@@ -181,28 +182,56 @@ def insert_rows(
     synced = "uid" in table.columns
     if synced:
         defaults.update(version=1, created_at=stamp, updated_at=stamp, archived_at=None)
-    names = [c.name for c in table.columns]
-    position = {name: at for at, name in enumerate(names)}
-    template = [defaults.get(name) for name in names]
-    id_at = position["id"]
-    uid_at = position.get("uid", -1)
     start = first_id if first_id is not None else next_id(session, table)
     ids = list(range(start, start + len(rows)))
-    params: list[tuple[object, ...]] = []
-    for index, row in enumerate(rows):
-        values = template.copy()  # only the row's own cells need converting
-        for name, value in row.items():
-            values[position[name]] = value if type(value) in _PLAIN else to_db(value)
-        if values[id_at] is None:
-            values[id_at] = ids[index]
+    given: set[str] = set()
+    for row in rows:
+        given.update(row)
+    # A column no row gives, without a default, is left to SQLite, which stores NULL: binding
+    # NULLs for it costs as much as a fifth of the insert.
+    names = [
+        c.name
+        for c in table.columns
+        if c.name in given
+        or defaults.get(c.name) is not None
+        or c.name in ("id", "uid")
+        or c.server_default is not None
+    ]
+    # Built a column at a time (a row's own cells converted, the others the default), then
+    # zipped into rows: a fifth of the Python work of filling each row's list in turn.
+    columns: list[Iterable[object]] = []
+    for name in names:
+        default = defaults.get(name)
+        if name == "id":
+            columns.append(_ids(rows, ids) if name in given else ids)
+        elif name == "uid" and synced:
+            own = _column(rows, name, None) if name in given else repeat(None, len(rows))
+            columns.append([uid if uid is not None else uids() for uid in own])
         else:
-            ids[index] = int(values[id_at])  # type: ignore[call-overload]
-        if synced and values[uid_at] is None:
-            values[uid_at] = uids()
-        params.append(tuple(values))
+            columns.append(_column(rows, name, default) if name in given else repeat(default))
+    params = list(zip(*columns, strict=False))
     placeholders = ", ".join("?" for _ in names)
     sql = f"INSERT INTO {table.name} ({', '.join(names)}) VALUES ({placeholders})"
     executemany(session, sql, params)
+    return ids
+
+
+_MISSING: Any = object()
+
+
+def _column(rows: Sequence[Mapping[str, object]], name: str, default: object) -> list[object]:
+    """Each row's value of column ``name`` in stored form, or ``default`` where it has none."""
+    return [
+        value if type(value) in _PLAIN else default if value is _MISSING else to_db(value)
+        for value in (row.get(name, _MISSING) for row in rows)
+    ]
+
+
+def _ids(rows: Sequence[Mapping[str, object]], ids: list[int]) -> list[int]:
+    """The id column: a row's own id where it brings one (noted in ``ids``), else ``ids``'."""
+    for index, value in enumerate(_column(rows, "id", None)):
+        if value is not None:
+            ids[index] = int(value)  # type: ignore[call-overload]
     return ids
 
 

@@ -9,7 +9,7 @@ hold. Every problem found is collected, none stops the reading.
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterator, Mapping
+from collections.abc import Callable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, NamedTuple
@@ -174,32 +174,41 @@ def _parsed_rows(
         if not whole or whole.isspace():
             continue  # blank lines are not rows
         row = SourceRow(number, {})
-        values = row.values
         count = len(cells)
-        if count < reach:
-            cells = cells + [""] * (reach - count)
+        padded = cells if count >= reach else cells + [""] * (reach - count)
         if _holds_control_characters(whole):  # each cell is checked, to name the one
             for index, name, memo in memos:
-                _read_cell(source, row, name, memo.read(cells[index], checked=True))
+                _keep(source, row, name, memo.read(padded[index], checked=True))
         else:
-            for index, name, known, read in fast:
-                cell = cells[index]
-                value = known(cell, _UNKNOWN)
-                if value is _UNKNOWN:
-                    value = read(cell)
-                if type(value) is _Refused:
-                    source.problem(row, name, value.reason)
-                elif value is not _BLANK:
-                    values[name] = value
+            _read_row(source, row, padded, fast)
         for name in required:
-            if name not in values and not any(p.column == written[name] for p in row.problems):
+            if name not in row.values and not any(p.column == written[name] for p in row.problems):
                 source.problem(row, name, "is required")
         if count > width:
             source.problem(row, None, f"has {count} cells but the header has {width}")
         yield row
 
 
-def _read_cell(source: SourceFile, row: SourceRow, name: str, value: Any) -> None:
+def _read_row(
+    source: SourceFile,
+    row: SourceRow,
+    cells: list[str],
+    columns: Sequence[tuple[int, str, Callable[[str, Any], Any], Callable[[str], Any]]],
+) -> None:
+    """Read a row's cells (none holds a control character), known cells from the memos."""
+    values = row.values
+    for index, name, known, read in columns:
+        cell = cells[index]
+        value = known(cell, _UNKNOWN)
+        if value is _UNKNOWN:
+            value = read(cell)
+        if type(value) is _Refused:
+            source.problem(row, name, value.reason)
+        elif value is not _BLANK:
+            values[name] = value
+
+
+def _keep(source: SourceFile, row: SourceRow, name: str, value: Any) -> None:
     if type(value) is _Refused:
         source.problem(row, name, value.reason)
     elif value is not _BLANK:

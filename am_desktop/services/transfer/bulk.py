@@ -15,6 +15,7 @@ import os
 from collections.abc import Iterable, Iterator, Mapping, Sequence
 from contextlib import contextmanager
 from datetime import date, datetime
+from itertools import repeat
 from random import Random
 from typing import Any
 
@@ -70,7 +71,7 @@ def to_db(value: object) -> object:
     if type(value) in _PLAIN:  # the common case first: this runs for every cell of a seed
         return value
     if isinstance(value, enum.Enum):
-        return value.value
+        return value._value_  # what ``.value`` returns, without its descriptor
     if isinstance(value, datetime):
         return datetime_to_db(value)
     if isinstance(value, date):
@@ -120,15 +121,20 @@ class UidSource:
             data = os.urandom(16 * self._BLOCK)
         else:
             data = self._random.getrandbits(128 * self._BLOCK).to_bytes(16 * self._BLOCK, "big")
-        uids = []
-        for start in range(0, len(data), 16):
-            raw = bytearray(data[start : start + 16])
-            raw[6] = (raw[6] & 0x0F) | 0x40  # version 4
-            raw[8] = (raw[8] & 0x3F) | 0x80  # RFC 4122 variant
-            h = raw.hex()
-            uids.append(f"{h[:8]}-{h[8:12]}-{h[12:16]}-{h[16:20]}-{h[20:]}")
+        # In hex, byte 6's high digit is the version (4) and byte 8's the RFC 4122 variant
+        # (its top two bits 10): both are set on the text of the whole block at once.
+        text = data.hex()
+        variant = _VARIANT_DIGIT
+        uids = [
+            f"{h[:8]}-{h[8:12]}-4{h[13:16]}-{variant[h[16]]}{h[17:20]}-{h[20:32]}"
+            for h in (text[start : start + 32] for start in range(0, len(text), 32))
+        ]
         uids.reverse()
         return uids
+
+
+#: A hex digit with its top two bits set to 10 (the RFC 4122 variant of a uid).
+_VARIANT_DIGIT = {f"{n:x}": f"{(n & 0x3) | 0x8:x}" for n in range(16)}
 
 
 def executemany(session: Session, sql: str, params: Sequence[Sequence[object]]) -> None:
@@ -176,28 +182,56 @@ def insert_rows(
     synced = "uid" in table.columns
     if synced:
         defaults.update(version=1, created_at=stamp, updated_at=stamp, archived_at=None)
-    names = [c.name for c in table.columns]
-    position = {name: at for at, name in enumerate(names)}
-    template = [defaults.get(name) for name in names]
-    id_at = position["id"]
-    uid_at = position.get("uid", -1)
     start = first_id if first_id is not None else next_id(session, table)
     ids = list(range(start, start + len(rows)))
-    params: list[tuple[object, ...]] = []
-    for index, row in enumerate(rows):
-        values = template.copy()  # only the row's own cells need converting
-        for name, value in row.items():
-            values[position[name]] = value if type(value) in _PLAIN else to_db(value)
-        if values[id_at] is None:
-            values[id_at] = ids[index]
+    given: set[str] = set()
+    for row in rows:
+        given.update(row)
+    # A column no row gives, without a default, is left to SQLite, which stores NULL: binding
+    # NULLs for it costs as much as a fifth of the insert.
+    names = [
+        c.name
+        for c in table.columns
+        if c.name in given
+        or defaults.get(c.name) is not None
+        or c.name in ("id", "uid")
+        or c.server_default is not None
+    ]
+    # Built a column at a time (a row's own cells converted, the others the default), then
+    # zipped into rows: a fifth of the Python work of filling each row's list in turn.
+    columns: list[Iterable[object]] = []
+    for name in names:
+        default = defaults.get(name)
+        if name == "id":
+            columns.append(_ids(rows, ids) if name in given else ids)
+        elif name == "uid" and synced:
+            own = _column(rows, name, None) if name in given else repeat(None, len(rows))
+            columns.append([uid if uid is not None else uids() for uid in own])
         else:
-            ids[index] = int(values[id_at])  # type: ignore[call-overload]
-        if synced and values[uid_at] is None:
-            values[uid_at] = uids()
-        params.append(tuple(values))
+            columns.append(_column(rows, name, default) if name in given else repeat(default))
+    params = list(zip(*columns, strict=False))
     placeholders = ", ".join("?" for _ in names)
     sql = f"INSERT INTO {table.name} ({', '.join(names)}) VALUES ({placeholders})"
     executemany(session, sql, params)
+    return ids
+
+
+_MISSING: Any = object()
+
+
+def _column(rows: Sequence[Mapping[str, object]], name: str, default: object) -> list[object]:
+    """Each row's value of column ``name`` in stored form, or ``default`` where it has none."""
+    return [
+        value if type(value) in _PLAIN else default if value is _MISSING else to_db(value)
+        for value in (row.get(name, _MISSING) for row in rows)
+    ]
+
+
+def _ids(rows: Sequence[Mapping[str, object]], ids: list[int]) -> list[int]:
+    """The id column: a row's own id where it brings one (noted in ``ids``), else ``ids``'."""
+    for index, value in enumerate(_column(rows, "id", None)):
+        if value is not None:
+            ids[index] = int(value)  # type: ignore[call-overload]
     return ids
 
 

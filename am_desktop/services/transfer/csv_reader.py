@@ -9,10 +9,10 @@ hold. Every problem found is collected, none stops the reading.
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterator, Mapping
+from collections.abc import Callable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
+from typing import Any, NamedTuple
 
 from am_desktop.domain.csv_formats import FORMATS, CsvColumn, header_key, restore_formula_guard
 from am_desktop.domain.values import refuse_control_characters
@@ -163,44 +163,110 @@ def _parsed_rows(
 ) -> Iterator[SourceRow]:
     written = source.headers
     required = [c.name for c in positions.values() if c.required]
-    parsers = [
-        (index, column.name, column.parser(decimal_comma=comma))
+    memos = [
+        (index, column.name, _Memo(column.parser(decimal_comma=comma)))
         for index, column in positions.items()
     ]
+    fast = [(index, name, memo.known.get, memo.read) for index, name, memo in memos]
+    reach = max(positions, default=-1) + 1  # cells a row needs for every read column
     for number, cells in enumerate(records, start=2):
-        if not any(cell.strip() for cell in cells):
+        whole = "".join(cells)
+        if not whole or whole.isspace():
             continue  # blank lines are not rows
         row = SourceRow(number, {})
-        values = row.values
         count = len(cells)
-        check = _checks_each_cell(cells)
-        for index, name, parse in parsers:
-            cell = cells[index] if index < count else ""
-            if not cell or cell.isspace():
-                continue
-            if cell[0] == "'":
-                cell = restore_formula_guard(cell)
-            try:
-                values[name] = parse(check(cell))
-            except ValueError as error:
-                source.problem(row, name, str(error))
+        padded = cells if count >= reach else cells + [""] * (reach - count)
+        if _holds_control_characters(whole):  # each cell is checked, to name the one
+            for index, name, memo in memos:
+                _keep(source, row, name, memo.read(padded[index], checked=True))
+        else:
+            _read_row(source, row, padded, fast)
         for name in required:
-            if name not in values and not any(p.column == written[name] for p in row.problems):
+            if name not in row.values and not any(p.column == written[name] for p in row.problems):
                 source.problem(row, name, "is required")
         if count > width:
             source.problem(row, None, f"has {count} cells but the header has {width}")
         yield row
 
 
-def _unchecked(cell: str) -> str:
-    return cell
+def _read_row(
+    source: SourceFile,
+    row: SourceRow,
+    cells: list[str],
+    columns: Sequence[tuple[int, str, Callable[[str, Any], Any], Callable[[str], Any]]],
+) -> None:
+    """Read a row's cells (none holds a control character), known cells from the memos."""
+    values = row.values
+    for index, name, known, read in columns:
+        cell = cells[index]
+        value = known(cell, _UNKNOWN)
+        if value is _UNKNOWN:
+            value = read(cell)
+        if type(value) is _Refused:
+            source.problem(row, name, value.reason)
+        elif value is not _BLANK:
+            values[name] = value
 
 
-def _checks_each_cell(cells: list[str]) -> Callable[[str], str]:
-    """How a row's cells are checked for control characters: the whole row is searched
-    once, and only a row that holds one has each cell checked (to name the cell)."""
+def _keep(source: SourceFile, row: SourceRow, name: str, value: Any) -> None:
+    if type(value) is _Refused:
+        source.problem(row, name, value.reason)
+    elif value is not _BLANK:
+        row.values[name] = value
+
+
+def _holds_control_characters(text: str) -> bool:
     try:
-        refuse_control_characters("".join(cells))
+        refuse_control_characters(text)
     except ValueError:
-        return refuse_control_characters
-    return _unchecked
+        return True
+    return False
+
+
+class _Refused(NamedTuple):
+    """A cell's value could not be read: why (the parser's words)."""
+
+    reason: str
+
+
+_UNKNOWN: Any = object()
+#: What an empty cell (or one of spaces) reads as: nothing, the stored value stays.
+_BLANK: Any = object()
+
+
+class _Memo:
+    """One column's parser, remembering what its short cells read as.
+
+    Files repeat the same few values down a column (an account, a role, a title); a parser
+    is a pure function of the cell, so each distinct short cell is parsed once. The memory is
+    bounded: at most ``_MEMO_ENTRIES`` cells of at most ``_MEMO_CHARS`` characters.
+    """
+
+    __slots__ = ("known", "parse")
+
+    def __init__(self, parse: Callable[[str], Any]) -> None:
+        self.parse = parse
+        self.known: dict[str, Any] = {}
+
+    def read(self, cell: str, checked: bool = False) -> Any:
+        """The cell's value, ``_BLANK`` or ``_Refused``; remembered if the cell is short.
+
+        Args:
+            checked: refuse a control character in the cell (its row holds one).
+        """
+        if not cell or cell.isspace():
+            value: Any = _BLANK
+        else:
+            try:
+                text = restore_formula_guard(cell) if cell[0] == "'" else cell
+                value = self.parse(refuse_control_characters(text) if checked else text)
+            except ValueError as error:
+                value = _Refused(str(error))
+        if not checked and len(cell) <= _MEMO_CHARS and len(self.known) < _MEMO_ENTRIES:
+            self.known[cell] = value
+        return value
+
+
+#: Distinct cells remembered per column, and the longest remembered (see ``_Memo``).
+_MEMO_ENTRIES = 4096
+_MEMO_CHARS = 256

@@ -165,6 +165,8 @@ class KindImport:
         self.source = source
         self.today = today
         self.table: Table = bulk.table_of(self.model)
+        #: Whether the kind's records belong to an account (looked up once, not per row).
+        self.has_account = "account_id" in self.table.columns
         self.stored: dict[int, dict[str, Any]] = {}
         #: Records from this id on are the import's own: matching never reads them.
         self.id_bound = bulk.next_id(session, self.table)
@@ -221,7 +223,7 @@ class KindImport:
         """Model column -> value, for the columns the row gives."""
         copied = self.copied
         values = {copied[k]: v for k, v in row.values.items() if k in copied}
-        if row.account_id is not None and "account_id" in self.table.columns:
+        if row.account_id is not None and self.has_account:
             values["account_id"] = row.account_id
         return values
 

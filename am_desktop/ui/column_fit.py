@@ -101,8 +101,9 @@ def _content_width(view: QAbstractItemView, column: int) -> int:
     (their font, icon and check box included)."""
     model = view.model()
     rows = model.rowCount()
-    if rows <= _CANDIDATES or (isinstance(view, QTreeView) and column == 0):
-        return view.sizeHintForColumn(column)  # few rows, or the tree's own indentation
+    tree = isinstance(view, QTreeView)
+    if rows <= _CANDIDATES or (tree and (column == 0 or model.hasChildren(model.index(0, 0)))):
+        return view.sizeHintForColumn(column)  # few rows, a tree's indentation or its children
     metrics = view.fontMetrics()
     advances = []
     for row in range(rows):

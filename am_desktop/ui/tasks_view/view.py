@@ -21,7 +21,6 @@ from PySide6.QtWidgets import (
     QDialog,
     QDialogButtonBox,
     QHBoxLayout,
-    QHeaderView,
     QLabel,
     QLineEdit,
     QMenu,
@@ -36,6 +35,7 @@ from am_desktop.domain.tasks import DueGroup, Snooze, Task, TaskFilter, group_of
 from am_desktop.services import tasks as task_service
 from am_desktop.services.store import Store
 from am_desktop.ui.bus import ChangeFollower
+from am_desktop.ui.column_fit import ColumnFit
 from am_desktop.ui.context import AppContext
 from am_desktop.ui.tasks import Lane
 from am_desktop.ui.tasks_view.model import TaskTreeModel
@@ -170,6 +170,7 @@ class TasksView(QWidget):
         self.tree.expandAll()
         for row in range(self.model.rowCount()):
             self.tree.setFirstColumnSpanned(row, QModelIndex(), True)
+        self.tree.fit.fit()
         self._restore_current(current, row_before)
         shown = bool(groups)
         self.tree.setVisible(shown)
@@ -306,12 +307,9 @@ class TaskTree(QTreeView):
 
     def setModel(self, model: QAbstractItemModel | None) -> None:
         super().setModel(model)
-        header = self.header()  # sized once the header has the model's sections
-        header.setStretchLastSection(False)
-        header.setSectionResizeMode(0, QHeaderView.ResizeMode.Stretch)
-        for column, width in ((1, 220), (2, 140), (3, 110)):
-            header.setSectionResizeMode(column, QHeaderView.ResizeMode.Interactive)
-            header.resizeSection(column, width)
+        # The task's text takes the spare width and keeps at least half of it; account,
+        # owner and due date their contents' width (sized once the header has the sections).
+        self.fit = ColumnFit(self, stretch=0, share=0.5)
 
     def task_model(self) -> TaskTreeModel:
         model = self.model()

@@ -52,10 +52,22 @@ def build() -> Path:
         check=True, cwd=ROOT,
     )  # fmt: skip
     if sys.platform.startswith("linux"):
+        shrink_icu(BUNDLE)
         strip_debug(BUNDLE)
         tarball = pack_linux()
         print(f"packed {tarball}")
     return BUNDLE
+
+
+def shrink_icu(bundle: Path) -> None:
+    """ICU's data library without the data Qt never reads (packaging/icu_subset.py)."""
+    from icu_subset import shrink_icu_data
+
+    for library in bundle.rglob("libicudata.so*"):
+        if library.is_file() and not library.is_symlink():
+            saved = shrink_icu_data(library)
+            note = f"{saved / 1_000_000:.1f} MB less" if saved else "left whole (no readelf/cc)"
+            print(f"ICU data {library.name}: {note}")
 
 
 def strip_debug(bundle: Path) -> None:

@@ -18,6 +18,7 @@ import io
 import json
 import os
 import platform
+import re
 import shutil
 import statistics
 import subprocess
@@ -74,9 +75,10 @@ def shrink_icu(bundle: Path) -> None:
 
 def strip_debug(bundle: Path) -> None:
     """Debug symbols and the static symbol tables out of the shared libraries (tens of MB;
-    what the loader needs, the dynamic symbols, stays), except those in ``*.libs`` folders:
-    auditwheel patched them, and stripping breaks their loading ("ELF load command
-    address/offset not page-aligned")."""
+    what the loader needs, the dynamic symbols, stays), except those auditwheel patched:
+    stripping breaks their loading ("ELF load command address/offset not page-aligned"; numpy's
+    OpenBLAS, so no charts). They are the ones in ``*.libs`` folders, or copied beside the others
+    with the hash auditwheel gave their names (``libscipy_openblas64_-32a4b2a6.so``)."""
     strip = shutil.which("strip")
     if strip is None:
         return
@@ -84,6 +86,8 @@ def strip_debug(bundle: Path) -> None:
         if library.is_symlink() or not library.is_file():
             continue
         if any(part.endswith(".libs") for part in library.relative_to(bundle).parts):
+            continue
+        if re.search(r"-[0-9a-f]{8}\.so", library.name):
             continue
         subprocess.run([strip, "--strip-unneeded", str(library)], check=False,
                        capture_output=True)  # fmt: skip

@@ -102,7 +102,7 @@ def _content_width(view: QAbstractItemView, column: int) -> int:
     model = view.model()
     rows = model.rowCount()
     tree = isinstance(view, QTreeView)
-    if rows <= _CANDIDATES or (tree and (column == 0 or model.hasChildren(model.index(0, 0)))):
+    if rows <= _CANDIDATES or (tree and (column == 0 or model.rowCount(model.index(0, 0)) > 0)):
         return view.sizeHintForColumn(column)  # few rows, a tree's indentation or its children
     metrics = view.fontMetrics()
     advances = []

@@ -20,6 +20,10 @@ MARGIN = 0.75
 LINE_CHARS = 100
 BODY, HEADING, TITLE = 9.5, 12.5, 16.0
 LINE = 0.19  # inches per body line
+#: A table cell's character, in inches: wider than the average, so bold headers and wide
+#: letters never run into the next column.
+CELL_CHAR = 0.08
+TABLE_CHARS = int((PAGE[0] - 2 * MARGIN) / CELL_CHAR)
 
 
 class _Pages:
@@ -106,17 +110,16 @@ def _block(pages: _Pages, block: Block) -> None:
         _lines(pages, block.empty, style="italic", color="#555555")
         return
     widths = _column_chars(block.columns, block.rows)
-    inch_per_char = (PAGE[0] - 2 * MARGIN) / LINE_CHARS
     for n, row in enumerate((block.columns, *block.rows)):
-        cells = [textwrap.wrap(cell, width) or [""] for cell, width in zip(row, widths, strict=True)]
+        cells = [textwrap.wrap(cell, width - 2) or [""] for cell, width in zip(row, widths, strict=True)]
         height = max(len(c) for c in cells) * LINE
-        pages.room(height)
+        pages.room(height + (2 * LINE if n == 0 else 0))  # a header never ends a page alone
         for line in range(max(len(c) for c in cells)):
             x = 0.0
             for cell, width in zip(cells, widths, strict=True):
                 if line < len(cell):
                     pages.text(x, cell[line], weight="bold" if n == 0 else "normal")
-                x += width * inch_per_char
+                x += width * CELL_CHAR
             pages.down(LINE)
 
 
@@ -124,10 +127,10 @@ def _column_chars(columns: tuple[str, ...], rows: tuple[tuple[str, ...], ...]) -
     """Each column's width in characters: by its longest cell (at most 60), scaled to the
     line, never narrower than its header."""
     wanted = [
-        max(len(columns[i]), *(min(len(row[i]), 60) for row in rows)) + 2
+        max(len(columns[i]), *(min(len(row[i]), 60) for row in rows)) + 3
         for i in range(len(columns))
     ]
     total = sum(wanted)
-    if total <= LINE_CHARS:
+    if total <= TABLE_CHARS:
         return wanted
-    return [max(len(columns[i]) + 1, w * LINE_CHARS // total) for i, w in enumerate(wanted)]
+    return [max(len(columns[i]) + 2, w * TABLE_CHARS // total) for i, w in enumerate(wanted)]

@@ -111,7 +111,9 @@ def _block(pages: _Pages, block: Block) -> None:
         return
     widths = _column_chars(block.columns, block.rows)
     for n, row in enumerate((block.columns, *block.rows)):
-        cells = [textwrap.wrap(cell, width - 2) or [""] for cell, width in zip(row, widths, strict=True)]
+        cells = [
+            textwrap.wrap(cell, width - 2) or [""] for cell, width in zip(row, widths, strict=True)
+        ]
         height = max(len(c) for c in cells) * LINE
         pages.room(height + (2 * LINE if n == 0 else 0))  # a header never ends a page alone
         for line in range(max(len(c) for c in cells)):

@@ -140,7 +140,7 @@ class Brief:
 
     @property
     def title(self) -> str:
-        """"Pre-call brief: Acme — Quarterly check-in" (the account alone without a meeting)."""
+        """ "Pre-call brief: Acme — Quarterly check-in" (the account alone without a meeting)."""
         if self.meeting is None:
             return f"Pre-call brief: {self.account}"
         return f"Pre-call brief: {self.account} — {self.meeting.title}"

@@ -101,10 +101,7 @@ def _health(brief: Brief) -> tuple[Block, ...]:
     facts = Facts((("Score", fmt.score(brief.health_score)), ("Band", band)))
     why = Table(
         ("Factor", "Score", "Why"),
-        tuple(
-            (f.label, fmt.score(f.value), f.why or fmt.NO_DATA)
-            for f in brief.health_factors
-        ),
+        tuple((f.label, fmt.score(f.value), f.why or fmt.NO_DATA) for f in brief.health_factors),
         empty="Not scored yet.",
     )
     return (facts, why)

@@ -32,9 +32,7 @@ def check_brief_path(path: Path) -> str:
     """
     suffix = {".htm": ".html", ".markdown": ".md"}.get(path.suffix.lower(), path.suffix.lower())
     if suffix not in FORMATS:
-        raise ExportError(
-            f"A brief is written as FILE.md, FILE.html or FILE.pdf, not {path.name}."
-        )
+        raise ExportError(f"A brief is written as FILE.md, FILE.html or FILE.pdf, not {path.name}.")
     return suffix
 
 
@@ -69,7 +67,7 @@ def markdown(document: BriefDocument) -> str:
     for section in document.sections:
         lines += [f"## {_md(section.heading)}", ""]
         for block in section.blocks:
-            lines += _md_block(block) + [""]
+            lines += [*_md_block(block), ""]
     return "\n".join(lines).rstrip() + "\n"
 
 
@@ -104,7 +102,8 @@ table { border-collapse: collapse; width: 100%; margin: 0.3em 0; }
 th, td { text-align: left; vertical-align: top; padding: 3px 6px; border-bottom: 1px solid #ccc; }
 th { font-weight: bold; } .muted { color: #555; } dt { font-weight: bold; float: left;
 clear: left; width: 10em; } dd { margin-left: 10.5em; }
-@media print { body { margin: 0; } h2 { page-break-after: avoid; } tr { page-break-inside: avoid; } }
+@media print { body { margin: 0; } h2 { page-break-after: avoid; }
+tr { page-break-inside: avoid; } }
 """
 
 
@@ -149,4 +148,3 @@ def render(brief: Brief, suffix: str) -> str:
     """The brief as Markdown (``.md``) or HTML (``.html``) text, for the screen and tests."""
     document = brief_document(brief)
     return markdown(document) if suffix == ".md" else to_html(document)
-

@@ -195,7 +195,10 @@ def _key_people(nodes: list[ContactNode]) -> tuple[BriefPerson, ...]:
     if not key:
         key = sorted(
             nodes,
-            key=lambda n: (n.last_contacted_at is None, -(n.last_contacted_at or _EPOCH).timestamp()),
+            key=lambda n: (
+                n.last_contacted_at is None,
+                -(n.last_contacted_at or _EPOCH).timestamp(),
+            ),
         )
     return tuple(_person(node) for node in key[:KEY_CONTACTS])
 
@@ -278,9 +281,7 @@ def _issues(connection: sqlite3.Connection, account_id: int) -> tuple[BriefIssue
     )
 
 
-def _opportunities(
-    connection: sqlite3.Connection, account_id: int
-) -> tuple[BriefOpportunity, ...]:
+def _opportunities(connection: sqlite3.Connection, account_id: int) -> tuple[BriefOpportunity, ...]:
     return tuple(
         BriefOpportunity(
             name,

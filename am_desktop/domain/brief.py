@@ -169,11 +169,11 @@ def suggested_agenda(brief: Brief) -> tuple[str, ...]:
         points.append(f"… and {len(theirs_late) - AGENDA_ITEMS} more of their overdue items")
     if brief.renewal_due and brief.renewal is not None:
         renewal = brief.renewal
-        notice = (
-            f"notice by {fmt.day(renewal.notice_deadline)}, "
-            if renewal.notice_deadline is not None
-            else ""
-        )
+        deadline = renewal.notice_deadline
+        notice = ""
+        if deadline is not None:
+            passed = deadline < today
+            notice = f"notice {'was due' if passed else 'by'} {fmt.day(deadline)}, "
         points.append(
             f"The renewal: {notice}the contract ends {fmt.day(renewal.end_date)} — "
             "confirm their plans and the next step"

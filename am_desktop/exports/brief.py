@@ -100,8 +100,8 @@ body { font-family: sans-serif; font-size: 11pt; color: #222; max-width: 48em; m
 h1 { font-size: 17pt; margin-bottom: 0.1em; } h2 { font-size: 13pt; margin: 1.1em 0 0.3em; }
 table { border-collapse: collapse; width: 100%; margin: 0.3em 0; }
 th, td { text-align: left; vertical-align: top; padding: 3px 6px; border-bottom: 1px solid #ccc; }
-th { font-weight: bold; } .muted { color: #555; } dt { font-weight: bold; float: left;
-clear: left; width: 10em; } dd { margin-left: 10.5em; }
+th { font-weight: bold; } .muted { color: #555; }
+table.facts { width: auto; } table.facts th { width: 10em; font-weight: bold; }
 @media print { body { margin: 0; } h2 { page-break-after: avoid; }
 tr { page-break-inside: avoid; } }
 """
@@ -128,8 +128,10 @@ def to_html(document: BriefDocument) -> str:
 def _html_block(block: Block) -> str:
     e = html.escape
     if isinstance(block, Facts):
-        rows = "".join(f"<dt>{e(k)}</dt><dd>{e(v)}</dd>" for k, v in block.pairs)
-        return f"<dl>{rows}</dl>"
+        rows = "".join(
+            f'<tr><th scope="row">{e(k)}</th><td>{e(v)}</td></tr>' for k, v in block.pairs
+        )
+        return f'<table class="facts">{rows}</table>'
     if isinstance(block, Bullets):
         if not block.items:
             return f'<p class="muted"><em>{e(block.empty)}</em></p>'

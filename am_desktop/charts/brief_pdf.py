@@ -43,9 +43,24 @@ class _Pages:
         if self.y - inches < MARGIN:
             self._new()
 
-    def text(self, x: float, line: str, size: float = BODY, **style: str) -> None:
+    def text(
+        self,
+        x: float,
+        line: str,
+        size: float = BODY,
+        *,
+        weight: str = "normal",
+        muted: bool = False,
+    ) -> None:
         self.figure.text(
-            (MARGIN + x) / PAGE[0], self.y / PAGE[1], line, fontsize=size, va="top", **style
+            (MARGIN + x) / PAGE[0],
+            self.y / PAGE[1],
+            line,
+            fontsize=size,
+            va="top",
+            weight=weight,
+            style="italic" if muted else "normal",
+            color="#555555" if muted else "#222222",
         )
 
     def down(self, inches: float) -> None:
@@ -59,7 +74,7 @@ def pdf_bytes(document: BriefDocument) -> bytes:
     pages = _Pages()
     pages.text(0, document.title, TITLE, weight="bold")
     pages.down(0.36)
-    pages.text(0, document.subtitle, BODY, color="#555555")
+    pages.text(0, document.subtitle, BODY, muted=True)
     pages.down(0.3)
     for section in document.sections:
         pages.room(0.3 + 2 * LINE)
@@ -77,7 +92,9 @@ def pdf_bytes(document: BriefDocument) -> bytes:
     return out.getvalue()
 
 
-def _lines(pages: _Pages, text: str, indent: float = 0.0, first: str = "", **style: str) -> None:
+def _lines(
+    pages: _Pages, text: str, indent: float = 0.0, first: str = "", *, muted: bool = False
+) -> None:
     """``text`` wrapped to the width, ``first`` (a bullet) before its first line."""
     chars = LINE_CHARS - round(indent * 13)
     wrapped = textwrap.wrap(text, chars) or [""]
@@ -85,7 +102,7 @@ def _lines(pages: _Pages, text: str, indent: float = 0.0, first: str = "", **sty
         pages.room(LINE)
         if n == 0 and first:
             pages.text(indent - 0.22, first)
-        pages.text(indent, line, **style)
+        pages.text(indent, line, muted=muted)
         pages.down(LINE)
 
 
@@ -102,12 +119,12 @@ def _block(pages: _Pages, block: Block) -> None:
         return
     if isinstance(block, Bullets):
         if not block.items:
-            _lines(pages, block.empty, style="italic", color="#555555")
+            _lines(pages, block.empty, muted=True)
         for n, item in enumerate(block.items, 1):
             _lines(pages, item, 0.25, f"{n}." if block.numbered else "•")
         return
     if not block.rows:
-        _lines(pages, block.empty, style="italic", color="#555555")
+        _lines(pages, block.empty, muted=True)
         return
     widths = _column_chars(block.columns, block.rows)
     for n, row in enumerate((block.columns, *block.rows)):
@@ -116,11 +133,11 @@ def _block(pages: _Pages, block: Block) -> None:
         ]
         height = max(len(c) for c in cells) * LINE
         pages.room(height + (2 * LINE if n == 0 else 0))  # a header never ends a page alone
-        for line in range(max(len(c) for c in cells)):
+        for at in range(max(len(c) for c in cells)):
             x = 0.0
             for cell, width in zip(cells, widths, strict=True):
-                if line < len(cell):
-                    pages.text(x, cell[line], weight="bold" if n == 0 else "normal")
+                if at < len(cell):
+                    pages.text(x, cell[at], weight="bold" if n == 0 else "normal")
                 x += width * CELL_CHAR
             pages.down(LINE)
 

@@ -66,7 +66,7 @@ def test_meetings_list_time_title_account_and_attendees(
     model = today.models["meetings"]
     local = datetime(2026, 11, 22, 15, tzinfo=UTC).astimezone()
     day = "today" if local.date().day == 22 else "tomorrow" if local.date().day == 23 else None
-    assert day is not None  # every zone from UTC−9 to UTC+14 keeps it today or tomorrow
+    assert day is not None  # every zone from UTC-9 to UTC+14 keeps it today or tomorrow
     row = [model.index(0, c).data() for c in range(4)]
     assert row == ["Renewal meeting", f"{day} {local:%H:%M}", "Acme", "Dana Reyes"]
     assert today.captions["meetings"].text() == "Meetings today and tomorrow (1)"

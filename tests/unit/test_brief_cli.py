@@ -67,6 +67,7 @@ def test_brief_refuses_in_words(
     capsys: pytest.CaptureFixture[str],
     db_path: Path,
     tmp_path: Path,
+    *,
     account: str,
     out: str,
     message: str,

@@ -26,9 +26,7 @@ TODAY = date(2026, 11, 22)
 def planted(store: Store) -> dict[str, int]:
     """Acme: a contract in its notice window, contacts, notes with items of both sides, an
     issue, an opportunity and a meeting tomorrow."""
-    acme = catalog.accounts.create(
-        store, {"name": "Acme", "domain": "acme.test", "tier": "key"}
-    ).id
+    acme = catalog.accounts.create(store, {"name": "Acme", "domain": "acme.test", "tier": "key"}).id
     contract = catalog.contracts.create(
         store,
         {"account_id": acme, "name": "Platform", "start_date": TODAY - timedelta(days=300),

@@ -262,6 +262,7 @@ class TodayView(QWidget):
             view.setIndexWidget(model.index(row, MEETING_BUTTONS_COLUMN), cell)
         if model.ids():
             view.resizeColumnToContents(MEETING_BUTTONS_COLUMN)
+            view.resizeColumnToContents(1)  # "tomorrow 09:30" whole; the title gives way
 
     def open_brief(self, meeting: Meeting) -> None:
         """The pre-call brief of a meeting, in its own window."""

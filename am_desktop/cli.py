@@ -176,6 +176,16 @@ def build_parser() -> argparse.ArgumentParser:
 
     _add_reports(commands)
 
+    brief = commands.add_parser("brief", help="write a pre-call brief for an account's meeting")
+    brief.add_argument("account", metavar="ACCOUNT", help="the account's name or web domain")
+    brief.add_argument(
+        "--date", type=day, metavar="DATE", help="that day's first meeting with the account"
+    )
+    brief.add_argument(
+        "--out", type=Path, metavar="FILE", required=True, help="FILE.md, FILE.html or FILE.pdf"
+    )
+    _add_db(brief)
+
     cmap = commands.add_parser("map", help="save an account's contact map as SVG or PNG")
     cmap.add_argument("account", metavar="ACCOUNT", help="the account's name or web domain")
     cmap.add_argument(
@@ -562,6 +572,32 @@ def run_map(args: argparse.Namespace) -> int:
     return EXIT_OK
 
 
+def run_brief(args: argparse.Namespace) -> int:
+    """``am-desktop brief ACCOUNT [--date DATE] --out FILE``: the pre-call brief of that day's
+    first meeting with the account (else of the account) as Markdown, HTML or PDF."""
+    from am_desktop.exports.brief import check_brief_path, write_brief
+    from am_desktop.services.brief import meeting_on, read_brief
+    from am_desktop.services.portfolio import find_account
+
+    check_brief_path(args.out)  # refused before anything is read
+    store = _open(args)
+    try:
+        account_id = find_account(store, args.account)
+        note_id = meeting_on(store, account_id, args.date) if args.date else None
+        brief = read_brief(store, account_id, date.today(), note_id=note_id)
+    finally:
+        store.close()
+    write_brief(brief, args.out)
+    if args.date and note_id is None:
+        print(
+            f"No meeting with {brief.account} on {args.date.isoformat()}: "
+            "this is the account's brief.",
+            file=sys.stderr,
+        )
+    print(f"{brief.title} saved to {args.out}.", file=sys.stderr)
+    return EXIT_OK
+
+
 def run_window(args: argparse.Namespace) -> int:
     """No command: the desktop window."""
     from am_desktop.app import run_gui
@@ -583,6 +619,7 @@ COMMANDS: dict[str | None, Callable[[argparse.Namespace], int]] = {
     "export": run_export,
     "self-test": run_self_test,
     "map": run_map,
+    "brief": run_brief,
     "search": run_search,
     "renewals": run_renewals,
     "tasks": run_tasks,

@@ -4,6 +4,7 @@ Plain frozen data; money in cents, days as dates."""
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import date
 
@@ -29,6 +30,28 @@ class NextStep:
     owner: str  # who: "Dana Reyes" for theirs, the owner as written for ours ("" unknown)
     theirs: bool
     due: date | None = None
+
+
+def customer_people(contacts: Iterable[tuple[str | None, str, str | None]]) -> dict[str, str]:
+    """The names an action item's owner may give one of the customer's contacts — first name,
+    full name, ``first.last`` or the e-mail's local part, any case — each to the full name.
+    ``contacts`` are ``(first_name, last_name, email)``."""
+    people: dict[str, str] = {}
+    for first, last, email in contacts:
+        name = f"{first} {last}".strip() if first else str(last)
+        for key in (first, name, name.replace(" ", "."), (email or "").split("@")[0]):
+            if key:
+                people.setdefault(str(key).casefold(), name)
+    return people
+
+
+def whose(owner: str | None, people: dict[str, str]) -> tuple[str, bool]:
+    """Who an action item's owner is, and whether theirs: one of the customer's people (by
+    :func:`customer_people`) is theirs, anyone else ours — the rule of the review decks and the
+    pre-call brief."""
+    who = (owner or "").lstrip("@")
+    name = people.get(who.casefold())
+    return (name, True) if name is not None else (who, False)
 
 
 @dataclass(frozen=True, slots=True)

@@ -8,6 +8,7 @@ accounts of the large seed score in seconds on a worker.
 from __future__ import annotations
 
 import json
+import sqlite3
 from collections import defaultdict
 from collections.abc import Iterable, Mapping, Sequence
 from datetime import UTC, date, datetime, timedelta
@@ -153,11 +154,18 @@ def unscored(store: Store, today: date) -> list[int]:
 def latest(store: Store, account_id: int) -> tuple[float, str, list[dict[str, object]]] | None:
     """An account's latest score, band and components (value, weight, why), or None."""
     with store.raw() as connection:
-        row = connection.execute(
-            "SELECT score, band, components FROM health_snapshot WHERE account_id = ? "
-            "ORDER BY computed_at DESC, id DESC LIMIT 1",
-            (account_id,),
-        ).fetchone()
+        return latest_in(connection, account_id)
+
+
+def latest_in(
+    connection: sqlite3.Connection, account_id: int
+) -> tuple[float, str, list[dict[str, object]]] | None:
+    """:func:`latest` inside a read already open (the pre-call brief reads in one go)."""
+    row = connection.execute(
+        "SELECT score, band, components FROM health_snapshot WHERE account_id = ? "
+        "ORDER BY computed_at DESC, id DESC LIMIT 1",
+        (account_id,),
+    ).fetchone()
     if row is None:
         return None
     return float(row[0]), str(row[1]), list(json.loads(row[2]))

@@ -20,6 +20,8 @@ from am_desktop.domain.review import (
     OpenRenewal,
     ReviewData,
     Risk,
+    customer_people,
+    whose,
 )
 from am_desktop.domain.timeline import month_ends
 from am_desktop.services.health_history import month_end_scores
@@ -189,27 +191,19 @@ def _plan(
             (account_id,),
         )
     )
-    people: dict[str, str] = {}
-    for first, last, email in connection.execute(
-        "SELECT first_name, last_name, email FROM contact WHERE archived_at IS NULL "
-        "AND account_id = ?",
-        (account_id,),
-    ):
-        name = f"{first} {last}".strip() if first else str(last)
-        for key in (first, name, name.replace(" ", "."), (email or "").split("@")[0]):
-            if key:
-                people.setdefault(str(key).casefold(), name)
+    people = customer_people(
+        connection.execute(
+            "SELECT first_name, last_name, email FROM contact WHERE archived_at IS NULL "
+            "AND account_id = ?",
+            (account_id,),
+        )
+    )
     steps = []
     for text, owner, due in connection.execute(
         "SELECT text, owner, due_date FROM action_item WHERE archived_at IS NULL "
         "AND status = 'open' AND account_id = ? ORDER BY due_date IS NULL, due_date, id LIMIT ?",
         (account_id, NEXT_STEPS),
     ):
-        who = (owner or "").lstrip("@")
-        theirs = people.get(who.casefold())
-        steps.append(
-            NextStep(
-                text, theirs or who, theirs is not None, date.fromisoformat(due) if due else None
-            )
-        )
+        who, theirs = whose(owner, people)
+        steps.append(NextStep(text, who, theirs, date.fromisoformat(due) if due else None))
     return objectives, tuple(steps)

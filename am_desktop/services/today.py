@@ -1,15 +1,17 @@
 """The Today view's lists: what needs the account manager today (issue 7).
 
 Renewals within 90 days, notice deadlines within 30, check-ins overdue, action items due (or
-overdue), open escalations. Plain SQL: the Today view is the first thing the window shows.
+overdue), open escalations, today's and tomorrow's meetings. Plain SQL: the Today view is the
+first thing the window shows.
 """
 
 from __future__ import annotations
 
+import sqlite3
 from dataclasses import dataclass
 from datetime import UTC, date, datetime, time, timedelta
 
-from am_desktop.db.connection import datetime_to_db
+from am_desktop.db.connection import datetime_from_db, datetime_to_db
 from am_desktop.domain.enums import HealthBand, Severity
 from am_desktop.services.health import LATEST_SNAPSHOT
 from am_desktop.services.renewal_queries import RenewalRow, first_notices, first_upcoming
@@ -61,6 +63,18 @@ class OpenIssue:
 
 
 @dataclass(frozen=True, slots=True)
+class Meeting:
+    """A meeting today or tomorrow (a note of kind meeting, planned or already written)."""
+
+    note_id: int
+    account_id: int
+    account: str
+    title: str | None
+    starts_at: datetime  # aware, UTC
+    attendees: tuple[str, ...]
+
+
+@dataclass(frozen=True, slots=True)
 class HealthDrop:
     """An account whose health band is worse than a week ago."""
 
@@ -92,6 +106,24 @@ class TodayLists:
     issues: tuple[OpenIssue, ...]
     totals: dict[str, int]
     health_drops: tuple[HealthDrop, ...] = ()
+    meetings: tuple[Meeting, ...] = ()
+
+
+#: Today's and tomorrow's meetings, by the range of ix_note_occurred_at (the second parameter
+#: is local midnight two days on); attendees by name (else address), read for the rows listed
+#: only.
+_MEETINGS = """
+SELECT m.*,
+       (SELECT group_concat(coalesce(c.first_name || ' ' || c.last_name, c.last_name, na.email),
+                            char(31))
+        FROM note_attendee na LEFT JOIN contact c ON c.id = na.contact_id
+        WHERE na.note_id = m.id)
+FROM (SELECT n.id, n.account_id, a.name, n.title, n.occurred_at, count(*) OVER ()
+      FROM note n JOIN account a ON a.id = n.account_id
+      WHERE n.occurred_at >= ? AND n.occurred_at < ? AND n.kind = 'meeting'
+        AND n.archived_at IS NULL AND +a.archived_at IS NULL
+      ORDER BY n.occurred_at, a.name, n.id LIMIT ?) m
+"""
 
 
 _SEVERITY_ORDER = (
@@ -164,7 +196,38 @@ def today_lists(store: Store, today: date, limit: int = 50) -> TodayLists:
                 _HEALTH_DROPS, (datetime_to_db(week_ago),)
             )
         )
+        meetings = _meetings(connection, today, limit)
+        totals["meetings"] = meetings[1]
     totals["health_drops"] = len(drops)
     return TodayLists(
-        tuple(renewals), tuple(notices), check_ins, actions, issues, totals, drops[:limit]
+        tuple(renewals),
+        tuple(notices),
+        check_ins,
+        actions,
+        issues,
+        totals,
+        drops[:limit],
+        meetings[0],
     )
+
+
+def _meetings(
+    connection: sqlite3.Connection, today: date, limit: int
+) -> tuple[tuple[Meeting, ...], int]:
+    """Meetings from local midnight today to local midnight the day after tomorrow, and how
+    many in all."""
+    start = datetime.combine(today, time()).astimezone(UTC)
+    end = datetime.combine(today + timedelta(days=2), time()).astimezone(UTC)
+    rows = connection.execute(
+        _MEETINGS, (datetime_to_db(start), datetime_to_db(end), limit)
+    ).fetchall()
+    return (
+        tuple(
+            Meeting(
+                note_id, account_id, name, title, datetime_from_db(occurred),
+                tuple(people.split("\x1f")) if people else (),
+            )
+            for note_id, account_id, name, title, occurred, _count, people in rows
+        ),
+        int(rows[0][5]) if rows else 0,
+    )  # fmt: skip

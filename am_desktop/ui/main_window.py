@@ -438,6 +438,15 @@ class MainWindow(QMainWindow):
             self.quick_note()
 
     @Slot()
+    def show_brief(self) -> None:
+        """Notes → Pre-call brief: the brief of the account in front (issue 19)."""
+        workspace = self.tabs.current_workspace()
+        if workspace is None:
+            self.status.show_message("Open an account to see its pre-call brief.", 5000)
+            return
+        workspace.header.show_brief()
+
+    @Slot()
     def quick_note(self) -> None:
         """Ctrl+Shift+N: a small note window for the account in front, or one you pick."""
         from am_desktop.ui.notes.quick_capture import QuickCapture

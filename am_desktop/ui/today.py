@@ -1,5 +1,6 @@
 """The Today view, where the day starts: renewals and notice deadlines coming up, check-ins
-overdue, action items due, open escalations (issue 7). Each row opens its item; action items
+overdue, action items due, open escalations (issue 7), today's and tomorrow's meetings, each
+with its Brief and Start note buttons (issue 19). Each row opens its item; action items
 tick off in place (their note's box too); any row can be snoozed for three days. The sections
 themselves (columns, captions, empty texts) are declared in ``today_sections``.
 """
@@ -27,14 +28,21 @@ from PySide6.QtWidgets import (
 
 from am_desktop.domain.alerts import snooze_until
 from am_desktop.domain.changes import ChangeSet, Entity
-from am_desktop.services.today import TodayLists, today_lists
+from am_desktop.services.today import Meeting, TodayLists, today_lists
 from am_desktop.ui import format as fmt
 from am_desktop.ui.bus import ChangeFollower
 from am_desktop.ui.column_fit import ColumnFit
 from am_desktop.ui.context import AppContext
 from am_desktop.ui.table_model import ColumnTableModel
 from am_desktop.ui.tasks import Lane
-from am_desktop.ui.today_sections import SECTIONS, Ref, Section, TodayEnv, snooze_key
+from am_desktop.ui.today_sections import (
+    MEETING_BUTTONS_COLUMN,
+    SECTIONS,
+    Ref,
+    Section,
+    TodayEnv,
+    snooze_key,
+)
 
 #: A section's model: its rows under its columns, one row saying why when it is empty.
 SectionModel = ColumnTableModel[Any, int, TodayEnv]
@@ -261,6 +269,41 @@ class TodayView(QWidget):
             more = f" — the first {len(shown)} of {total:,}" if total > len(shown) and shown else ""
             count = f" ({total:,})" if total else ""
             self.captions[key].setText(f"{section.caption}{count}{more}")
+        self._meeting_buttons()
+
+    def _meeting_buttons(self) -> None:
+        """Each meeting's Brief and Start note buttons, in its last column."""
+        view, model = self.views["meetings"], self.models["meetings"]
+        for row in range(model.rowCount()):
+            meeting = model.row_at(row)
+            if meeting is None:
+                continue
+            cell = QWidget(view)
+            buttons = QHBoxLayout(cell)
+            buttons.setContentsMargins(0, 0, 0, 0)
+            buttons.setSpacing(4)
+            brief = QPushButton("Brief", cell)
+            brief.setToolTip(f"The pre-call brief for {meeting.account}")
+            brief.clicked.connect(lambda _c=False, m=meeting: self.open_brief(m))
+            start = QPushButton("Start note", cell)
+            start.setToolTip("Open this meeting's note to write in it")
+            start.clicked.connect(
+                lambda _c=False, m=meeting: self.open_requested.emit(
+                    "note", m.account_id, m.note_id
+                )
+            )
+            buttons.addWidget(brief)
+            buttons.addWidget(start)
+            view.setIndexWidget(model.index(row, MEETING_BUTTONS_COLUMN), cell)
+        if model.ids():
+            view.resizeColumnToContents(MEETING_BUTTONS_COLUMN)
+            view.resizeColumnToContents(1)  # "tomorrow 09:30" whole; the title gives way
+
+    def open_brief(self, meeting: Meeting) -> None:
+        """The pre-call brief of a meeting, in its own window."""
+        from am_desktop.ui.brief.window import show_brief  # loaded on first use
+
+        show_brief(self.context, meeting.account_id, meeting.note_id, self.window())
 
     # ------------------------------------------------------------------------------ actions
 

@@ -9,10 +9,18 @@ from __future__ import annotations
 
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
+from datetime import date
 from typing import Any, Generic, TypeVar
 
 from am_desktop.services.renewal_queries import RenewalRow
-from am_desktop.services.today import CheckIn, DueAction, HealthDrop, OpenIssue, TodayLists
+from am_desktop.services.today import (
+    CheckIn,
+    DueAction,
+    HealthDrop,
+    Meeting,
+    OpenIssue,
+    TodayLists,
+)
 from am_desktop.ui import format as fmt
 from am_desktop.ui.table_model import Column, Env
 
@@ -91,6 +99,34 @@ def _action_opens(action: DueAction) -> tuple[str, int, int]:
     return ("account", action.account_id, action.account_id)
 
 
+def meeting_time(meeting: Meeting, today: date) -> str:
+    """``today 14:30`` / ``tomorrow 09:00``, in local time."""
+    local = meeting.starts_at.astimezone()
+    return f"{fmt.days_from(today, local.date())} {local:%H:%M}"
+
+
+#: The column the Brief and Start note buttons sit in (the view puts them there).
+MEETING_BUTTONS_COLUMN = 4
+
+MEETINGS: Section[Meeting] = Section(
+    "meetings",
+    "Meetings today and tomorrow",
+    (
+        _first("Meeting", lambda m, _e: m.title or "Meeting"),
+        Column("When", lambda m, e: meeting_time(m, e.today)),
+        Column("Account", lambda m, _e: m.account, tooltip=lambda m, _e: m.account),
+        Column(
+            "Attendees",
+            lambda m, _e: ", ".join(m.attendees) or "—",
+            tooltip=lambda m, _e: "\n".join(m.attendees),
+        ),
+        Column("", lambda _m, _e: ""),
+    ),
+    "No meeting today or tomorrow. Import your calendar (File → Import calendar…) and your "
+    "meetings appear here.",
+    lambda lists: lists.meetings,
+    lambda m: Ref("meeting", m.note_id, ("note", m.account_id, m.note_id)),
+)
 RENEWALS: Section[RenewalRow] = Section(
     "renewals",
     "Renewals in the next 90 days",
@@ -170,10 +206,11 @@ HEALTH_DROPS: Section[HealthDrop] = Section(
 
 #: Every section in focus order, with its place in the view's grid: (section, column, row).
 SECTIONS: tuple[tuple[Section[Any], int, int], ...] = (
-    (RENEWALS, 0, 0),
-    (NOTICES, 0, 1),
+    (MEETINGS, 0, 0),
+    (RENEWALS, 0, 1),
+    (NOTICES, 0, 2),
     (ACTIONS, 1, 0),
     (CHECK_INS, 1, 1),
     (ISSUES, 1, 2),
-    (HEALTH_DROPS, 0, 2),
+    (HEALTH_DROPS, 0, 3),
 )

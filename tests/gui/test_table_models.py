@@ -23,7 +23,14 @@ from am_desktop.domain.records import RiskRecord
 from am_desktop.services.note_search import SearchHit
 from am_desktop.services.notes import NoteRow
 from am_desktop.services.renewal_queries import QuarterForecast, RenewalRow
-from am_desktop.services.today import CheckIn, DueAction, HealthDrop, OpenIssue, TodayLists
+from am_desktop.services.today import (
+    CheckIn,
+    DueAction,
+    HealthDrop,
+    Meeting,
+    OpenIssue,
+    TodayLists,
+)
 from am_desktop.ui.accounts_view import AccountTableModel
 from am_desktop.ui.contact_map.contact_table import ContactTableModel
 from am_desktop.ui.health_tab import COMPONENT_COLUMNS
@@ -229,6 +236,7 @@ def _today_lists() -> TodayLists:
         issues=(OpenIssue(5, 1, "Acme", "Outage", Severity.HIGH, TODAY),),
         totals={"renewals": 1, "notices": 1, "check_ins": 1, "actions": 1, "issues": 1},
         health_drops=(HealthDrop(1, "Acme", HealthBand.HEALTHY, HealthBand.AT_RISK, 31.0),),
+        meetings=(Meeting(8, 1, "Acme", "Renewal meeting", WHEN, ("Dana Reyes",)),),
     )
 
 

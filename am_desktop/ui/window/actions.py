@@ -64,6 +64,8 @@ class Commands(Protocol):
 
     def search_notes(self) -> None: ...
 
+    def show_brief(self) -> None: ...
+
     def show_shortcuts(self) -> None: ...
 
     def show_about(self) -> None: ...
@@ -170,6 +172,7 @@ MENUS: tuple[tuple[str, tuple[Entry, ...]], ...] = (
             Act("&New note", "Ctrl+N", lambda w: w.new_note()),
             Act("&Quick note…", "Ctrl+Shift+N", lambda w: w.quick_note()),
             Act("&Search notes…", "Ctrl+F", lambda w: w.search_notes()),
+            Act("Pre-call &brief…", "Ctrl+Shift+P", lambda w: w.show_brief()),
         ),
     ),
     (

@@ -77,9 +77,12 @@ class WorkspaceHeader(WorkspacePart):
         self.figures = {key: QLabel("—", self) for key in ("ARR", "Health", "Renewal")}
         self.edit_button = QPushButton("Edit account…", self)
         self.archive_button = QPushButton("Archive", self)
+        self.brief_button = QPushButton("Pre-call brief", self)
+        self.brief_button.setToolTip("The account's pre-call brief (Ctrl+Shift+P)")
         self._build()
         self.edit_button.clicked.connect(self._on_edit_clicked)
         self.archive_button.clicked.connect(self._on_archive_clicked)
+        self.brief_button.clicked.connect(self.show_brief)
         self.coverage_label.linkActivated.connect(lambda _link: self.contacts_requested.emit())
         self.sync_state_label.linkActivated.connect(self._on_sync_state_link_activated)
 
@@ -96,12 +99,19 @@ class WorkspaceHeader(WorkspacePart):
             header.addWidget(caption, 0, column, Qt.AlignmentFlag.AlignRight)
             header.addWidget(label, 1, column, Qt.AlignmentFlag.AlignRight)
         buttons = QHBoxLayout()
+        buttons.addWidget(self.brief_button)
         buttons.addWidget(self.edit_button)
         buttons.addWidget(self.archive_button)
         header.addLayout(buttons, 0, 4, 2, 1)
         header.addWidget(self.sync_state_label, 2, 4, Qt.AlignmentFlag.AlignRight)
         header.setColumnStretch(0, 1)
         header.setHorizontalSpacing(28)
+
+    def show_brief(self) -> None:
+        """The account's pre-call brief, in its own window (issue 19)."""
+        from am_desktop.ui.brief.window import show_brief  # loaded on first use
+
+        show_brief(self.context, self.account_id, None, self.window())
 
     # ------------------------------------------------------------------------------ data
 

@@ -1,0 +1,1 @@
+"""The pre-call brief window (issue 19)."""

@@ -29,6 +29,7 @@ class ColumnFit(QObject):
         self.stretch = stretch
         self.share = share
         self._wants: dict[int, int] | None = None  # the contents' widths, until new rows
+        self._whole: set[int] = set()  # columns holding widgets: never cut
         header = self._header()
         header.setStretchLastSection(False)
         header.setSectionResizeMode(stretch, QHeaderView.ResizeMode.Stretch)
@@ -51,6 +52,9 @@ class ColumnFit(QObject):
             column: max(_content_width(view, column), header.sectionSizeHint(column))
             for column in others
         }
+        # Widgets in cells (buttons) cannot shorten their text as cells do: they keep their
+        # width whatever the budget.
+        self._whole = {column for column in others if _placed_width(view, column)}
         self._share_width()
 
     def _share_width(self) -> None:
@@ -58,7 +62,10 @@ class ColumnFit(QObject):
             return
         header = self._header()
         budget = max(0, round(self._view.viewport().width() * (1 - self.share)))
-        for column, width in fair_widths(self._wants, budget).items():
+        whole = {c: w for c, w in self._wants.items() if c in self._whole}
+        rest = {c: w for c, w in self._wants.items() if c not in self._whole}
+        widths = {**fair_widths(rest, max(0, budget - sum(whole.values()))), **whole}
+        for column, width in widths.items():
             header.resizeSection(column, width)
 
     def eventFilter(self, watched: QObject, event: QEvent) -> bool:
@@ -94,11 +101,23 @@ _CANDIDATES = 3
 
 
 def _content_width(view: QAbstractItemView, column: int) -> int:
-    """The column's widest cell as the view draws it (text, icon, check box and margins).
+    """The column's widest cell as the view draws it (text, icon, check box and margins), or
+    the widest widget placed in its first rows (buttons in a cell).
 
     Qt's own ``sizeHintForColumn`` asks every row for every role through Python; here every
     row is asked only for its text, and just the few widest-looking cells are measured whole
     (their font, icon and check box included)."""
+    return max(_placed_width(view, column), _cells_width(view, column))
+
+
+def _placed_width(view: QAbstractItemView, column: int) -> int:
+    """The widest widget placed in the column's first rows (0: none)."""
+    model = view.model()
+    widgets = (view.indexWidget(model.index(row, column)) for row in range(_CANDIDATES))
+    return max((widget.sizeHint().width() for widget in widgets if widget), default=0)
+
+
+def _cells_width(view: QAbstractItemView, column: int) -> int:
     model = view.model()
     rows = model.rowCount()
     tree = isinstance(view, QTreeView)

@@ -21,6 +21,7 @@ from PySide6.QtWidgets import (
     QMenu,
     QPushButton,
     QScrollArea,
+    QToolButton,
     QTreeView,
     QVBoxLayout,
     QWidget,
@@ -135,7 +136,7 @@ class TodayView(QWidget):
         view.setUniformRowHeights(True)
         view.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
         view.setMinimumHeight(170)
-        self.fits[section.key] = ColumnFit(view, stretch=0)  # the text gets the spare width
+        self.fits[section.key] = ColumnFit(view, section.stretch, section.share)
         view.setContextMenuPolicy(Qt.ContextMenuPolicy.CustomContextMenu)
         view.activated.connect(lambda index, key=section.key: self._on_activated(key, index))
         view.customContextMenuRequested.connect(
@@ -282,10 +283,12 @@ class TodayView(QWidget):
             buttons = QHBoxLayout(cell)
             buttons.setContentsMargins(0, 0, 0, 0)
             buttons.setSpacing(4)
-            brief = QPushButton("Brief", cell)
+            brief = QToolButton(cell)  # compact: the row's text keeps the width
+            brief.setText("Brief")
             brief.setToolTip(f"The pre-call brief for {meeting.account}")
             brief.clicked.connect(lambda _c=False, m=meeting: self.open_brief(m))
-            start = QPushButton("Start note", cell)
+            start = QToolButton(cell)
+            start.setText("Start note")
             start.setToolTip("Open this meeting's note to write in it")
             start.clicked.connect(
                 lambda _c=False, m=meeting: self.open_requested.emit(
@@ -295,9 +298,7 @@ class TodayView(QWidget):
             buttons.addWidget(brief)
             buttons.addWidget(start)
             view.setIndexWidget(model.index(row, MEETING_BUTTONS_COLUMN), cell)
-        if model.ids():
-            view.resizeColumnToContents(MEETING_BUTTONS_COLUMN)
-            view.resizeColumnToContents(1)  # "tomorrow 09:30" whole; the title gives way
+        self.fits["meetings"].fit()  # the buttons whole; the title gives way
 
     def open_brief(self, meeting: Meeting) -> None:
         """The pre-call brief of a meeting, in its own window."""

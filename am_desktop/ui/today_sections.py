@@ -22,6 +22,7 @@ from am_desktop.services.today import (
     TodayLists,
 )
 from am_desktop.ui import format as fmt
+from am_desktop.ui.column_fit import TEXT_SHARE
 from am_desktop.ui.table_model import Column, Env
 
 RowT = TypeVar("RowT")
@@ -69,6 +70,8 @@ class Section(Generic[RowT]):
         empty: what its one row says when nothing is listed.
         rows: its rows in ``TodayLists``.
         ref: what a row stands for.
+        stretch: the column that takes the spare width and gives way first.
+        share: the least share of the width that column keeps.
     """
 
     key: str
@@ -77,6 +80,8 @@ class Section(Generic[RowT]):
     empty: str
     rows: Callable[[TodayLists], Sequence[RowT]]
     ref: Callable[[RowT], Ref]
+    stretch: int = 0
+    share: float = TEXT_SHARE
 
     def item_id(self, row: RowT) -> int:
         """A row's id in its list (the model's row id)."""
@@ -126,6 +131,8 @@ MEETINGS: Section[Meeting] = Section(
     "meetings appear here.",
     lambda lists: lists.meetings,
     lambda m: Ref("meeting", m.note_id, ("note", m.account_id, m.note_id)),
+    stretch=3,  # the attendees give way: the meeting, its time and account stay whole
+    share=0.2,
 )
 RENEWALS: Section[RenewalRow] = Section(
     "renewals",

@@ -8,7 +8,7 @@ from pathlib import Path
 
 import pytest
 from PySide6.QtCore import Qt
-from PySide6.QtWidgets import QApplication, QPushButton
+from PySide6.QtWidgets import QApplication, QToolButton
 from pytestqt.qtbot import QtBot
 
 from am_desktop.services import catalog, notes
@@ -51,11 +51,11 @@ def today(qtbot: QtBot, context: AppContext) -> Iterator[TodayView]:
     view.close()
 
 
-def _button(view: TodayView, row: int, text: str) -> QPushButton:
+def _button(view: TodayView, row: int, text: str) -> QToolButton:
     meetings = view.views["meetings"]
     cell = meetings.indexWidget(view.models["meetings"].index(row, MEETING_BUTTONS_COLUMN))
     assert cell is not None
-    (button,) = [b for b in cell.findChildren(QPushButton) if b.text() == text]
+    (button,) = [b for b in cell.findChildren(QToolButton) if b.text() == text]
     return button
 
 

@@ -1,7 +1,8 @@
 """The Today view's lists: what needs the account manager today (issue 7).
 
 Renewals within 90 days, notice deadlines within 30, check-ins overdue, action items due (or
-overdue), open escalations, contacts overdue for a touch by their own cadence (issue 19). Plain SQL: the Today view is the first thing the window shows.
+overdue), open escalations, contacts overdue for a touch by their own cadence (issue 19).
+Plain SQL: the Today view is the first thing the window shows.
 """
 
 from __future__ import annotations

@@ -95,36 +95,44 @@ def read_mail(data: bytes) -> MailFile:
     notes: list[str] = []
     if message.defects:
         notes.append("Its MIME structure is damaged; the readable parts were kept.")
-    sender = _addresses(message, "From")
+    sender = _addresses(message, "From", notes)
     text, attachments = _body(message, notes)
     message_id = _header(message, "Message-ID").strip()
     return MailFile(
         message_id=message_id or f"<sha256-{hashlib.sha256(data).hexdigest()}@am-desktop>",
-        subject=" ".join(_header(message, "Subject").split()),
+        subject=" ".join(_header(message, "Subject", notes).split()),
         sent_at=_sent_at(message),
         sender=sender[0] if sender else None,
-        recipients=(*_addresses(message, "To"), *_addresses(message, "Cc")),
+        recipients=(*_addresses(message, "To", notes), *_addresses(message, "Cc", notes)),
         text=text,
         attachments=tuple(attachments),
         notes=tuple(dict.fromkeys(notes)),
     )
 
 
-def _header(message: Message, name: str) -> str:
-    """A header's text; raw bytes or broken encoded-words read as they can be."""
+def _header(message: Message, name: str, notes: list[str] | None = None) -> str:
+    """A header's text. Raw 8-bit bytes (no declared charset) are read as UTF-8, else as
+    Windows-1252; a broken encoded-word stays as written."""
+    raw = next((v for k, v in message.raw_items() if k.lower() == name.lower()), None)
+    if raw is None:
+        return ""
+    if any("\udc80" <= char <= "\udcff" for char in str(raw)):  # undecodable bytes
+        data = str(raw).encode("utf-8", "surrogateescape")
+        if notes is not None:
+            notes.append("A header has characters in an undeclared character set.")
+        try:
+            return data.decode("utf-8")
+        except UnicodeDecodeError:
+            return data.decode("cp1252", errors="replace")
     try:
-        value = message.get(name)
+        return str(message.get(name) or "")
     except (ValueError, LookupError, IndexError, TypeError):
-        value = None
-        for key, raw in message.raw_items():
-            if key.lower() == name.lower():
-                value = raw
-    return str(value) if value is not None else ""
+        return str(raw)
 
 
-def _addresses(message: Message, name: str) -> list[Address]:
+def _addresses(message: Message, name: str, notes: list[str]) -> list[Address]:
     found: list[Address] = []
-    for display, raw in getaddresses([_header(message, name)]):
+    for display, raw in getaddresses([_header(message, name, notes)]):
         try:
             address = parse_email(raw)
         except ValueError:

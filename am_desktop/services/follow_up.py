@@ -96,7 +96,8 @@ def draft_follow_up(
         )
     make_private_dir(target)
     path = _unused(target / file_name(content))
-    path.write_bytes(bytes(draft_message(content, sender)))
+    message = draft_message(content, sender)
+    path.write_bytes(message.as_bytes(policy=message.policy.clone(linesep="\r\n")))
     with store.write() as session:
         row = session.get(Note, note_id)
         if row is None:

@@ -42,7 +42,7 @@ def read_cards(data: bytes) -> tuple[list[Card], str | None]:
     text = _decode(data)
     cards: list[Card] = []
     try:
-        for component in vobject.readComponents(text, ignoreUnreadable=True):
+        for component in vobject.readComponents(text):
             if component.name.upper() == "VCARD":
                 cards.append(_card(component))
     except (vobject.base.ParseError, ValueError, AttributeError, IndexError) as error:

@@ -69,6 +69,9 @@ class Prefs(Section):
     sync_every_minutes = IntOption("sync_every_minutes", 0, minimum=0, maximum=24 * 60)
     #: The note templates, name → Markdown (stored under "templates/<name>" when edited).
     note_templates = TextsOption("templates", dict(DEFAULT_TEMPLATES))
+    #: The account manager's own e-mail address (issue 19): its domain marks internal mail,
+    #: and follow-up drafts are from it ("" = not set).
+    my_email = TextOption("my_email", "", pattern=r"|[^@\s]+@[^@\s]+\.[^@\s]+")
 
 
 class State(Section):

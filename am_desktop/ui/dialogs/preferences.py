@@ -12,8 +12,8 @@ import os
 import re
 from typing import Any
 
-from PySide6.QtCore import QEvent, QObject, Qt, Slot
-from PySide6.QtGui import QKeyEvent
+from PySide6.QtCore import QEvent, QObject, QRegularExpression, Qt, Slot
+from PySide6.QtGui import QKeyEvent, QRegularExpressionValidator
 from PySide6.QtWidgets import (
     QComboBox,
     QDialog,
@@ -85,6 +85,16 @@ class PreferencesDialog(QDialog):
         self.cadence.setSuffix(" days")
         self.cadence.setValue(settings.prefs.default_checkin_cadence_days)
         self.cadence.setToolTip("How often new accounts should be checked in with.")
+
+        self.my_email = QLineEdit(settings.prefs.my_email)
+        self.my_email.setPlaceholderText("you@yourcompany.com")
+        self.my_email.setValidator(
+            QRegularExpressionValidator(QRegularExpression(r"[^@\s]+@[^@\s]+\.[^@\s]+"))
+        )
+        self.my_email.setToolTip(
+            "Mail where every address is at your company's domain is internal and not "
+            "imported; follow-up drafts are from this address."
+        )
 
         self.gross_margin = QDoubleSpinBox()
         self.gross_margin.setRange(0.0, 100.0)
@@ -220,6 +230,7 @@ class PreferencesDialog(QDialog):
         form.addRow("Currency", self.currency)
         form.addRow("", self.currency_error)
         form.addRow("Default check-in cadence", self.cadence)
+        form.addRow("My e-mail address", self.my_email)
         form.addRow("Gross margin for CLV", self.gross_margin)
         form.addRow("Daily backups kept", self.backups)
         form.addRow("Expect a contact at least at", self.senior_level)
@@ -315,6 +326,9 @@ class PreferencesDialog(QDialog):
             Prefs.crm_base_url: self.base_url(),
             Prefs.sync_every_minutes: self.sync_every.value(),
             Prefs.note_templates: dict(self.templates),
+            Prefs.my_email: (
+                self.my_email.text().strip().lower() if self.my_email.hasAcceptableInput() else ""
+            ),
         }
 
     # -- CRM -------------------------------------------------------------------------------

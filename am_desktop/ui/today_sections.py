@@ -12,7 +12,14 @@ from dataclasses import dataclass, field
 from typing import Any, Generic, TypeVar
 
 from am_desktop.services.renewal_queries import RenewalRow
-from am_desktop.services.today import CheckIn, DueAction, HealthDrop, OpenIssue, TodayLists
+from am_desktop.services.today import (
+    CheckIn,
+    DueAction,
+    HealthDrop,
+    OpenIssue,
+    OverdueContact,
+    TodayLists,
+)
 from am_desktop.ui import format as fmt
 from am_desktop.ui.table_model import Column, Env
 
@@ -168,6 +175,26 @@ HEALTH_DROPS: Section[HealthDrop] = Section(
     lambda h: Ref("health", h.account_id, ("health", h.account_id, h.account_id)),
 )
 
+STAY_IN_TOUCH: Section[OverdueContact] = Section(
+    "stay_in_touch",
+    "Stay in touch",
+    (
+        _first("Contact", lambda c, _e: c.name),
+        Column("Account", lambda c, _e: c.account, tooltip=lambda c, _e: c.account),
+        Column("Last contact", lambda c, _e: fmt.day(c.last_contact)),
+        Column(
+            "Was due",
+            lambda c, e: fmt.days_from(e.today, c.due),
+            tooltip=lambda c, _e: (
+                f"Every {c.cadence_days} days" + (f" ({c.role.label.lower()})" if c.role else "")
+            ),
+        ),
+    ),
+    "Everyone has heard from you within their cadence.",
+    lambda lists: lists.stay_in_touch,
+    lambda c: Ref("contact", c.contact_id, ("contact", c.account_id, c.contact_id)),
+)
+
 #: Every section in focus order, with its place in the view's grid: (section, column, row).
 SECTIONS: tuple[tuple[Section[Any], int, int], ...] = (
     (RENEWALS, 0, 0),
@@ -176,4 +203,5 @@ SECTIONS: tuple[tuple[Section[Any], int, int], ...] = (
     (CHECK_INS, 1, 1),
     (ISSUES, 1, 2),
     (HEALTH_DROPS, 0, 2),
+    (STAY_IN_TOUCH, 0, 3),
 )

@@ -17,13 +17,28 @@ from pytestqt.modeltest import ModelTester
 from pytestqt.qtbot import QtBot
 
 from am_desktop.domain.contact_graph import ContactGraph, ContactNode
-from am_desktop.domain.enums import HealthBand, NoteKind, RenewalStage, RiskStatus, Severity, Tier
+from am_desktop.domain.enums import (
+    ContactRole,
+    HealthBand,
+    NoteKind,
+    RenewalStage,
+    RiskStatus,
+    Severity,
+    Tier,
+)
 from am_desktop.domain.portfolio import AccountRow
 from am_desktop.domain.records import RiskRecord
 from am_desktop.services.note_search import SearchHit
 from am_desktop.services.notes import NoteRow
 from am_desktop.services.renewal_queries import QuarterForecast, RenewalRow
-from am_desktop.services.today import CheckIn, DueAction, HealthDrop, OpenIssue, TodayLists
+from am_desktop.services.today import (
+    CheckIn,
+    DueAction,
+    HealthDrop,
+    OpenIssue,
+    OverdueContact,
+    TodayLists,
+)
 from am_desktop.ui.accounts_view import AccountTableModel
 from am_desktop.ui.contact_map.contact_table import ContactTableModel
 from am_desktop.ui.health_tab import COMPONENT_COLUMNS
@@ -229,6 +244,9 @@ def _today_lists() -> TodayLists:
         issues=(OpenIssue(5, 1, "Acme", "Outage", Severity.HIGH, TODAY),),
         totals={"renewals": 1, "notices": 1, "check_ins": 1, "actions": 1, "issues": 1},
         health_drops=(HealthDrop(1, "Acme", HealthBand.HEALTHY, HealthBand.AT_RISK, 31.0),),
+        stay_in_touch=(
+            OverdueContact(6, 1, "Acme", "Ann Lee", ContactRole.CHAMPION, TODAY.replace(day=1), 30),
+        ),
     )
 
 

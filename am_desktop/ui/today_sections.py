@@ -181,12 +181,17 @@ STAY_IN_TOUCH: Section[OverdueContact] = Section(
     (
         _first("Contact", lambda c, _e: c.name),
         Column("Account", lambda c, _e: c.account, tooltip=lambda c, _e: c.account),
-        Column("Last contact", lambda c, _e: fmt.day(c.last_contact)),
         Column(
-            "Was due",
-            lambda c, e: fmt.days_from(e.today, c.due),
+            "Last contact",
+            lambda c, _e: fmt.day(c.last_contact),
+            tooltip=lambda c, e: f"Was due {fmt.days_from(e.today, c.due)}",
+        ),
+        Column(
+            "Every",
+            lambda c, _e: f"{c.cadence_days} days",
             tooltip=lambda c, _e: (
-                f"Every {c.cadence_days} days" + (f" ({c.role.label.lower()})" if c.role else "")
+                "The contact's own cadence, else its role's default"
+                + (f" ({c.role.label})" if c.role else "")
             ),
         ),
     ),

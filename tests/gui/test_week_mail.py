@@ -91,8 +91,9 @@ def test_eml_and_vcf_files_dropped_on_the_window_are_imported(
     assert lines["internal.eml"].status is CaptureStatus.SKIPPED
     assert lines["c.vcf: Bob Stone"].status is CaptureStatus.ADDED  # acme.com's account
     assert dialog.summary.text().startswith("2 added, 4 skipped.")  # internal + 3 cards
-    assert dialog.table.topLevelItemCount() == len(dialog.result_.lines)
-    assert dialog.table.topLevelItem(0).text(1) in {"Added", "Skipped"}
+    shown = dialog.details.toPlainText().splitlines()
+    assert len(shown) == len(dialog.result_.lines)
+    assert "Added — with_attachment.eml: E-mail note added to Acme." in shown
     (note,) = notes.list_notes(context.store, notes.NoteFilter(account_id=acme))
     assert note.kind is NoteKind.EMAIL and note.title == "Renewal pricing"
     dialog.buttons.button(QDialogButtonBox.StandardButton.Close).click()

@@ -7,13 +7,11 @@ from pathlib import Path
 
 from PySide6.QtCore import Qt, Signal
 from PySide6.QtWidgets import (
-    QAbstractItemView,
     QDialog,
     QDialogButtonBox,
     QLabel,
+    QPlainTextEdit,
     QProgressBar,
-    QTreeWidget,
-    QTreeWidgetItem,
     QVBoxLayout,
     QWidget,
 )
@@ -55,18 +53,16 @@ class CaptureDialog(QDialog):
         self.summary.setWordWrap(True)
         self.progress = QProgressBar(self)
         self.progress.setRange(0, 0)
-        self.table = QTreeWidget(self)
-        self.table.setHeaderLabels(["File", "Result", "What happened"])
-        self.table.setRootIsDecorated(False)
-        self.table.setWordWrap(True)
-        self.table.setSelectionMode(QAbstractItemView.SelectionMode.NoSelection)
-        self.table.hide()
+        #: One paragraph a file (or card): wrapped, selectable, copyable.
+        self.details = QPlainTextEdit(self)
+        self.details.setReadOnly(True)
+        self.details.hide()
         self.buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Cancel, self)
         self.buttons.rejected.connect(self._on_buttons_rejected)
         layout = QVBoxLayout(self)
         layout.addWidget(self.summary)
         layout.addWidget(self.progress)
-        layout.addWidget(self.table, 1)
+        layout.addWidget(self.details, 1)
         layout.addWidget(self.buttons)
 
     def start(self) -> None:
@@ -94,13 +90,13 @@ class CaptureDialog(QDialog):
         self.result_ = result
         self.progress.hide()
         self.summary.setText(_summary_text(result))
-        for line in result.lines:
-            item = QTreeWidgetItem([line.source, _STATUS_WORDS[line.status.value], line.sentence])
-            item.setToolTip(2, line.sentence)
-            self.table.addTopLevelItem(item)
-        self.table.resizeColumnToContents(0)
-        self.table.resizeColumnToContents(1)
-        self.table.show()
+        self.details.setPlainText(
+            "\n".join(
+                f"{_STATUS_WORDS[line.status.value]} — {line.source}: {line.sentence}"
+                for line in result.lines
+            )
+        )
+        self.details.show()
         self._closeable()
         self.finished_capture.emit(result)
 

@@ -347,8 +347,8 @@ CREATE TABLE "opportunity" (
 	note_id INTEGER, 
 	CONSTRAINT pk_opportunity PRIMARY KEY (id), 
 	CONSTRAINT ck_opportunity_probability_range CHECK (probability BETWEEN 0 AND 100), 
-	CONSTRAINT fk_opportunity_account_id FOREIGN KEY(account_id) REFERENCES account (id), 
 	CONSTRAINT uq_opportunity_uid UNIQUE (uid), 
+	CONSTRAINT fk_opportunity_account_id FOREIGN KEY(account_id) REFERENCES account (id), 
 	CONSTRAINT fk_opportunity_note_id FOREIGN KEY(note_id) REFERENCES note (id) ON DELETE SET NULL
 );
 CREATE TABLE sync_link (
@@ -428,6 +428,7 @@ CREATE INDEX ix_escalation_unresolved ON escalation (account_id) WHERE status <>
 CREATE INDEX ix_contract_live_notice ON contract (notice_days) WHERE archived_at IS NULL;
 CREATE UNIQUE INDEX ux_note_calendar_key ON note (calendar_key) WHERE calendar_key IS NOT NULL;
 CREATE UNIQUE INDEX ux_note_message_id ON note (message_id) WHERE message_id IS NOT NULL;
+CREATE INDEX ix_contact_stay_in_touch ON contact (last_contacted_at, account_id, role, cadence_days) WHERE archived_at IS NULL AND left_on IS NULL;
 CREATE VIEW note_search (key, title, body) AS SELECT (CAST(strftime('%s', occurred_at) AS INTEGER) * 10000000 + id % 10000000), title, body FROM note;
 CREATE TRIGGER note_fts_after_insert AFTER INSERT ON note BEGIN
         INSERT INTO note_fts(rowid, title, body)
@@ -553,4 +554,4 @@ BEGIN
   INSERT INTO sync_state (key, value) VALUES ('seq', 1) ON CONFLICT (key) DO UPDATE SET value = value + 1;
   INSERT INTO sync_change (obj, local_id, field, base, seq) VALUES ('note', NEW.note_id, 'attendees', NULL, (SELECT value FROM sync_state WHERE key = 'seq')) ON CONFLICT (obj, local_id, field) DO UPDATE SET seq = excluded.seq;
 END;
-INSERT INTO alembic_version (version_num) VALUES ('0008_the_week');
+INSERT INTO alembic_version (version_num) VALUES ('0009_stay_in_touch');

@@ -50,6 +50,9 @@ class ContactNode:
     #: When the contact was added: a contact never contacted yet is "new", not "quiet",
     #: until a cadence has passed since then (None: unknown, counts as long ago).
     added_at: datetime | None = None
+    #: The day the contact left the company: kept on the map for the history, out of the
+    #: coverage rules (issue 19).
+    left_on: date | None = None
 
     def days_since_contact(self, today: date) -> int | None:
         """Whole days since the last contact, by the local calendar as the list shows it

@@ -126,7 +126,10 @@ def coverage_warnings(
         today: the day the warnings are for.
         senior_level: a contact at this level or above should be known.
     """
-    contacts = sorted(graph.nodes, key=lambda node: node.sort_key)
+    # Who left the company covers nothing any more (issue 19).
+    contacts = sorted(
+        (node for node in graph.nodes if node.left_on is None), key=lambda node: node.sort_key
+    )
     if not contacts:
         return [
             CoverageWarning(

@@ -107,6 +107,10 @@ class ContactRecord(StoredRecord):
     reports_to_id: int | None
     map_x: float | None
     map_y: float | None
+    #: Its own stay-in-touch cadence (None: its role's default, ``domain.stay_in_touch``).
+    cadence_days: int | None = None
+    #: The day it left the company (None: still there).
+    left_on: date | None = None
 
     @property
     def full_name(self) -> str:
@@ -129,6 +133,10 @@ class NoteRecord(StoredRecord):
     occurred_at: datetime
     title: str | None
     body: str
+    #: An e-mail note's Message-ID (issue 19).
+    message_id: str | None = None
+    #: When a follow-up e-mail was drafted from the note.
+    follow_up_at: datetime | None = None
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)

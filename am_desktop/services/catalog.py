@@ -187,6 +187,10 @@ CONTACT = EntityKind(
         "reports_to_id": Rule(f.reference(), label="Reports to"),
         "map_x": Rule(f.coordinate()),
         "map_y": Rule(f.coordinate()),
+        "cadence_days": Rule(
+            f.whole_number(1, _MAX_CADENCE_DAYS), label="Stay-in-touch cadence (days)"
+        ),
+        "left_on": Rule(f.day(), label="Left on"),
     },
     parents={"account_id": Account, "reports_to_id": Contact},
     guard=_guard_contact,

@@ -75,6 +75,7 @@ def _node(contact: Contact) -> ContactNode:
         pinned=pinned,
         version=contact.version,
         added_at=contact.created_at,
+        left_on=contact.left_on,
     )
 
 

@@ -53,7 +53,8 @@ def compute_all(
         contacts: dict[int, list[ContactNode]] = defaultdict(list)
         for row in connection.execute(
             "SELECT id, account_id, first_name, last_name, title, role, sentiment, influence, "
-            "last_contacted_at, reports_to_id FROM contact WHERE archived_at IS NULL"
+            "last_contacted_at, reports_to_id FROM contact "
+            "WHERE archived_at IS NULL AND left_on IS NULL"  # who left covers nothing
         ):
             contact_id, account, first, last, title, role, sentiment, influence, touched, boss = row
             if account in wanted:

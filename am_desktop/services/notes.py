@@ -213,11 +213,19 @@ def create_note(
     store: Store,
     values: Mapping[str, object],
     attendee_ids: Sequence[int] = (),
+    *,
+    message_id: str | None = None,
 ) -> NoteRecord:
-    """A new note (``values`` as catalog.NOTE's rules take them), recorded as it is saved."""
+    """A new note (``values`` as catalog.NOTE's rules take them), recorded as it is saved.
+
+    Args:
+        message_id: an e-mail note's Message-ID (unique: the same mail twice is refused).
+    """
     checked = catalog.NOTE.check(values, creating=True)
     if checked.get("body") is None:
         checked["body"] = ""
+    if message_id is not None:
+        checked["message_id"] = message_id[:400]
     with store.write() as session:
         if session.get(Account, checked["account_id"]) is None:
             raise ValidationError("That account no longer exists.", "account_id")

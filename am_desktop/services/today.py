@@ -1,8 +1,8 @@
 """The Today view's lists: what needs the account manager today (issue 7).
 
 Renewals within 90 days, notice deadlines within 30, check-ins overdue, action items due (or
-overdue), open escalations, today's and tomorrow's meetings. Plain SQL: the Today view is the
-first thing the window shows.
+overdue), open escalations, today's and tomorrow's meetings, contacts overdue for a touch by
+their own cadence (issue 19). Plain SQL: the Today view is the first thing the window shows.
 """
 
 from __future__ import annotations
@@ -12,7 +12,12 @@ from dataclasses import dataclass
 from datetime import UTC, date, datetime, time, timedelta
 
 from am_desktop.db.connection import datetime_from_db, datetime_to_db
-from am_desktop.domain.enums import HealthBand, Severity
+from am_desktop.domain.enums import ContactRole, HealthBand, Severity
+from am_desktop.domain.stay_in_touch import (
+    NO_ROLE_CADENCE_DAYS,
+    ROLE_CADENCE_DAYS,
+    cadence_sql,
+)
 from am_desktop.services.health import LATEST_SNAPSHOT
 from am_desktop.services.renewal_queries import RenewalRow, first_notices, first_upcoming
 from am_desktop.services.store import Store
@@ -96,6 +101,98 @@ ORDER BY l.score, a.name
 
 
 @dataclass(frozen=True, slots=True)
+class OverdueContact:
+    """A contact whose last touch is older than its stay-in-touch cadence (issue 19)."""
+
+    contact_id: int
+    account_id: int
+    account: str
+    name: str
+    role: ContactRole | None
+    last_contact: date
+    cadence_days: int
+
+    @property
+    def due(self) -> date:
+        """The last day the next touch was on time."""
+        return self.last_contact + timedelta(days=self.cadence_days)
+
+
+#: The stay-in-touch count stops here ("1,000+"): counting 50,000 overdue contacts of a large
+#: portfolio would cost Today ~40 ms for a number nobody acts on (issue 19).
+STAY_IN_TOUCH_COUNT_CAP = 1000
+
+_ROLE_CUTOFF = "CASE c.role {} ELSE :cut_{} END".format(
+    " ".join(f"WHEN '{role.value}' THEN :cut_{days}" for role, days in ROLE_CADENCE_DAYS.items()),
+    NO_ROLE_CADENCE_DAYS,
+)
+# Overdue: the last touch's local day is before today minus the cadence. A role's default is
+# a stored-text cutoff (its local midnight in UTC, exact). A cadence of the contact's own is
+# decided by julianday() against today's local midnight except within a day of the boundary,
+# where the local day itself is read ('localtime' costs ~20x a comparison, so only there).
+_OVERDUE = f"""
+c.archived_at IS NULL AND c.left_on IS NULL AND c.last_contacted_at < :bound
+AND c.account_id NOT IN (SELECT id FROM account WHERE archived_at IS NOT NULL)
+AND CASE
+  WHEN c.cadence_days IS NULL THEN c.last_contacted_at < {_ROLE_CUTOFF}
+  WHEN julianday(c.last_contacted_at) < :midnight - c.cadence_days - 1 THEN 1
+  WHEN julianday(c.last_contacted_at) >= :midnight - c.cadence_days + 1 THEN 0
+  ELSE date(c.last_contacted_at, 'localtime') < date(:today, '-' || c.cadence_days || ' days')
+END"""
+# Both halves walk ix_contact_stay_in_touch oldest touch first and stop early: the first rows
+# after `limit` matches, the count after the cap. The account is read for the rows shown only.
+_OVERDUE_CONTACTS = f"""
+SELECT c.id, c.account_id, a.name, c.first_name, c.last_name, c.role, c.last_contacted_at,
+       {cadence_sql("c.cadence_days", "c.role")},
+       (SELECT count(*) FROM (SELECT 1 FROM contact c WHERE {_OVERDUE} LIMIT :cap))
+FROM contact c JOIN account a ON a.id = c.account_id
+WHERE {_OVERDUE}
+ORDER BY c.last_contacted_at LIMIT :limit
+"""
+
+
+def _overdue_contacts(
+    connection: sqlite3.Connection, today: date, limit: int
+) -> tuple[tuple[OverdueContact, ...], int]:
+    """Contacts not touched within their cadence, longest silent first, and how many (at
+    most :data:`STAY_IN_TOUCH_COUNT_CAP`)."""
+    midnight = _local_midnight(today)
+    cutoffs = {
+        f"cut_{days}": datetime_to_db(_local_midnight(today - timedelta(days=days)))
+        for days in {*ROLE_CADENCE_DAYS.values(), NO_ROLE_CADENCE_DAYS}
+    }
+    rows = connection.execute(
+        _OVERDUE_CONTACTS,
+        {
+            **cutoffs,
+            "bound": datetime_to_db(_local_midnight(today - timedelta(days=1))),
+            "midnight": midnight.timestamp() / 86400 + 2440587.5,  # as a Julian day
+            "today": today.isoformat(),
+            "limit": limit,
+            "cap": STAY_IN_TOUCH_COUNT_CAP,
+        },
+    ).fetchall()
+    contacts = tuple(
+        OverdueContact(
+            contact_id,
+            account_id,
+            account,
+            f"{first} {last}" if first else last,
+            ContactRole(role) if role else None,
+            datetime_from_db(touched).astimezone().date(),
+            int(cadence),
+        )
+        for contact_id, account_id, account, first, last, role, touched, cadence, _n in rows
+    )
+    return contacts, int(rows[0][-1]) if rows else 0
+
+
+def _local_midnight(day: date) -> datetime:
+    """The start of a day on the user's calendar, in UTC."""
+    return datetime.combine(day, time()).astimezone(UTC)
+
+
+@dataclass(frozen=True, slots=True)
 class TodayLists:
     """Everything the Today view lists: the first ``limit`` of each, and how many in all."""
 
@@ -107,6 +204,10 @@ class TodayLists:
     totals: dict[str, int]
     health_drops: tuple[HealthDrop, ...] = ()
     meetings: tuple[Meeting, ...] = ()
+    #: Contacts overdue for a touch by their own cadence (issue 19).
+    stay_in_touch: tuple[OverdueContact, ...] = ()
+    #: The lists whose total stopped counting at a cap (shown as "1,000+").
+    capped: frozenset[str] = frozenset()
 
 
 #: Today's and tomorrow's meetings, by the range of ix_note_occurred_at (the second parameter
@@ -198,6 +299,7 @@ def today_lists(store: Store, today: date, limit: int = 50) -> TodayLists:
         )
         meetings = _meetings(connection, today, limit)
         totals["meetings"] = meetings[1]
+        overdue, totals["stay_in_touch"] = _overdue_contacts(connection, today, limit)
     totals["health_drops"] = len(drops)
     return TodayLists(
         tuple(renewals),
@@ -208,6 +310,10 @@ def today_lists(store: Store, today: date, limit: int = 50) -> TodayLists:
         totals,
         drops[:limit],
         meetings[0],
+        overdue,
+        frozenset({"stay_in_touch"})
+        if totals["stay_in_touch"] >= STAY_IN_TOUCH_COUNT_CAP
+        else frozenset(),
     )
 
 

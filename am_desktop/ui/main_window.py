@@ -8,17 +8,26 @@ from __future__ import annotations
 import time
 from datetime import date
 from functools import partial
+from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from PySide6.QtCore import QByteArray, Qt, QTimer, Signal, Slot
-from PySide6.QtGui import QAction, QCloseEvent, QUndoStack
-from PySide6.QtWidgets import QLabel, QMainWindow, QMessageBox, QSplitter, QToolButton
+from PySide6.QtGui import QAction, QCloseEvent, QDragEnterEvent, QDropEvent, QUndoStack
+from PySide6.QtWidgets import (
+    QFileDialog,
+    QLabel,
+    QMainWindow,
+    QMessageBox,
+    QSplitter,
+    QToolButton,
+)
 
 from am_desktop.domain.changes import Origin, origin
 from am_desktop.domain.portfolio import SavedFilter
 from am_desktop.services import portfolio
 from am_desktop.services.store import verify_file
 from am_desktop.ui.accounts_view import AccountsView, AccountTableModel
+from am_desktop.ui.capture.drop import dropped_paths
 from am_desktop.ui.context import AppContext
 from am_desktop.ui.settings import Layout
 from am_desktop.ui.sync_status import SyncController
@@ -67,6 +76,7 @@ DEMO_NOTICE = "Demo portfolio: your own database is unchanged."
 
 if TYPE_CHECKING:
     from am_desktop.services.store import Store
+    from am_desktop.ui.capture.dialog import CaptureDialog
     from am_desktop.ui.dashboard import DashboardView
     from am_desktop.ui.dialogs.conflict_dialog import ConflictDialog
     from am_desktop.ui.notes.panel import NotesPanel
@@ -111,6 +121,9 @@ class MainWindow(QMainWindow):
         self.undo_stack = QUndoStack(self)
         self._search_dialog: SearchDialog | None = None
         self.conflict_dialog: ConflictDialog | None = None
+        #: The last e-mail/contact capture's dialog (progress, then its result).
+        self.capture_dialog: CaptureDialog | None = None
+        self.setAcceptDrops(True)  # .eml and .vcf files dropped anywhere (issue 19)
         self.setWindowTitle(DEMO_TITLE if demo else window_title(context.store.path.name))
         self.setMinimumSize(900, 560)
         self.sidebar = Sidebar(VIEWS)
@@ -352,6 +365,43 @@ class MainWindow(QMainWindow):
         from am_desktop.ui.dialogs.import_dialog import ImportDialog
 
         ImportDialog(self.context, parent=self).exec()
+
+    @Slot()
+    def import_mail_contacts(self) -> None:
+        """File → Import e-mail/contacts…: .eml files as e-mail notes, .vcf as contacts."""
+        names, _filter = QFileDialog.getOpenFileNames(
+            self,
+            "Import e-mail or contacts",
+            "",
+            "E-mail and contact cards (*.eml *.vcf);;All files (*)",
+        )
+        if names:
+            self.capture_files([Path(name) for name in names])
+
+    def capture_files(self, paths: list[Path]) -> None:
+        """Import .eml/.vcf files (and folders of them), showing progress and the result."""
+        from am_desktop.ui.capture.dialog import CaptureDialog
+
+        if self.capture_dialog is not None and self.capture_dialog.result_ is not None:
+            self.capture_dialog.deleteLater()  # the previous one, done (one running stays)
+        dialog = CaptureDialog(self.context, paths, parent=self)
+        self.capture_dialog = dialog
+        dialog.open()
+        dialog.start()
+
+    def dragEnterEvent(self, event: QDragEnterEvent) -> None:
+        if dropped_paths(event.mimeData()):
+            event.acceptProposedAction()
+        else:
+            super().dragEnterEvent(event)
+
+    def dropEvent(self, event: QDropEvent) -> None:
+        paths = dropped_paths(event.mimeData())
+        if not paths:
+            super().dropEvent(event)
+            return
+        event.acceptProposedAction()
+        self.capture_files(paths)
 
     @Slot()
     def export_csv(self) -> None:

@@ -85,6 +85,9 @@ class Prefs(Section):
     tasks_remind_at = TextOption("tasks_remind_at", "09:00", pattern=r"([01]\d|2[0-3]):[0-5]\d")
     #: The note templates, name → Markdown (stored under "templates/<name>" when edited).
     note_templates = TextsOption("templates", dict(DEFAULT_TEMPLATES))
+    #: The account manager's own e-mail address (issue 19): its domain marks internal mail,
+    #: and follow-up drafts are from it ("" = not set).
+    my_email = TextOption("my_email", "", pattern=r"|[^@\s]+@[^@\s]+\.[^@\s]+")
 
 
 class State(Section):

@@ -58,6 +58,7 @@ TODAY_SHOWS = (
     Entity.RENEWAL,
     Entity.HEALTH_SNAPSHOT,
     Entity.ISSUE,
+    Entity.CONTACT,  # the stay-in-touch list (issue 19)
 )
 
 
@@ -267,8 +268,9 @@ class TodayView(QWidget):
             model.set_rows(shown)
             self.fits[key].fit()
             total = lists.totals.get(key, 0)
-            more = f" — the first {len(shown)} of {total:,}" if total > len(shown) and shown else ""
-            count = f" ({total:,})" if total else ""
+            said = f"{total:,}+" if key in lists.capped else f"{total:,}"  # a capped count
+            more = f" — the first {len(shown)} of {said}" if total > len(shown) and shown else ""
+            count = f" ({said})" if total else ""
             self.captions[key].setText(f"{section.caption}{count}{more}")
         self._meeting_buttons()
 

@@ -19,6 +19,7 @@ from am_desktop.services.today import (
     HealthDrop,
     Meeting,
     OpenIssue,
+    OverdueContact,
     TodayLists,
 )
 from am_desktop.ui import format as fmt
@@ -211,6 +212,31 @@ HEALTH_DROPS: Section[HealthDrop] = Section(
     lambda h: Ref("health", h.account_id, ("health", h.account_id, h.account_id)),
 )
 
+STAY_IN_TOUCH: Section[OverdueContact] = Section(
+    "stay_in_touch",
+    "Stay in touch",
+    (
+        _first("Contact", lambda c, _e: c.name),
+        Column("Account", lambda c, _e: c.account, tooltip=lambda c, _e: c.account),
+        Column(
+            "Last contact",
+            lambda c, _e: fmt.day(c.last_contact),
+            tooltip=lambda c, e: f"Was due {fmt.days_from(e.today, c.due)}",
+        ),
+        Column(
+            "Every",
+            lambda c, _e: f"{c.cadence_days} days",
+            tooltip=lambda c, _e: (
+                "The contact's own cadence, else its role's default"
+                + (f" ({c.role.label})" if c.role else "")
+            ),
+        ),
+    ),
+    "Everyone has heard from you within their cadence.",
+    lambda lists: lists.stay_in_touch,
+    lambda c: Ref("contact", c.contact_id, ("contact", c.account_id, c.contact_id)),
+)
+
 #: Every section in focus order, with its place in the view's grid: (section, column, row).
 SECTIONS: tuple[tuple[Section[Any], int, int], ...] = (
     (MEETINGS, 0, 0),
@@ -220,4 +246,5 @@ SECTIONS: tuple[tuple[Section[Any], int, int], ...] = (
     (CHECK_INS, 1, 1),
     (ISSUES, 1, 2),
     (HEALTH_DROPS, 0, 3),
+    (STAY_IN_TOUCH, 1, 3),
 )

@@ -32,6 +32,7 @@ STORED_KEYS = {
     "prefs/salesforce/user",
     "prefs/tasks_remind_at",
     "prefs/templates/QBR",
+    "prefs/my_email",
     "state/last_view",
     "state/alerts/dismissed",
     "state/alerts/snoozed",
@@ -191,6 +192,7 @@ def test_the_stored_keys_stay_those_existing_files_hold(tmp_path: Path) -> None:
     prefs.salesforce_user = "Ann Lee (ann@acme.example)"
     prefs.tasks_remind_at = "07:30"
     prefs.note_templates = {"QBR": "## Ours\n"}
+    prefs.my_email = "maya@ours.example"
     assert all(prefs.get(o) != o.default for o in Prefs.options())  # every one was written
     settings.state.last_view = "renewals"
     settings.dismiss_alert("renewal:1")

@@ -17,7 +17,15 @@ from pytestqt.modeltest import ModelTester
 from pytestqt.qtbot import QtBot
 
 from am_desktop.domain.contact_graph import ContactGraph, ContactNode
-from am_desktop.domain.enums import HealthBand, NoteKind, RenewalStage, RiskStatus, Severity, Tier
+from am_desktop.domain.enums import (
+    ContactRole,
+    HealthBand,
+    NoteKind,
+    RenewalStage,
+    RiskStatus,
+    Severity,
+    Tier,
+)
 from am_desktop.domain.portfolio import AccountRow
 from am_desktop.domain.records import RiskRecord
 from am_desktop.services.note_search import SearchHit
@@ -29,6 +37,7 @@ from am_desktop.services.today import (
     HealthDrop,
     Meeting,
     OpenIssue,
+    OverdueContact,
     TodayLists,
 )
 from am_desktop.ui.accounts_view import AccountTableModel
@@ -237,6 +246,9 @@ def _today_lists() -> TodayLists:
         totals={"renewals": 1, "notices": 1, "check_ins": 1, "actions": 1, "issues": 1},
         health_drops=(HealthDrop(1, "Acme", HealthBand.HEALTHY, HealthBand.AT_RISK, 31.0),),
         meetings=(Meeting(8, 1, "Acme", "Renewal meeting", WHEN, ("Dana Reyes",)),),
+        stay_in_touch=(
+            OverdueContact(6, 1, "Acme", "Ann Lee", ContactRole.CHAMPION, TODAY.replace(day=1), 30),
+        ),
     )
 
 

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from datetime import date, datetime
 
-from sqlalchemy import CheckConstraint, ForeignKey, String, Text, UniqueConstraint
+from sqlalchemy import CheckConstraint, ForeignKey, Index, String, Text, UniqueConstraint, text
 from sqlalchemy.orm import Mapped, mapped_column
 
 from am_desktop.db.base import Record
@@ -20,6 +20,16 @@ class Contact(Record):
         CheckConstraint("influence BETWEEN 1 AND 5", name="influence_range"),
         CheckConstraint("relationship_strength BETWEEN 1 AND 5", name="strength_range"),
         CheckConstraint("reports_to_id IS NULL OR reports_to_id <> id", name="not_own_manager"),
+        # Today's stay-in-touch list: present contacts by last touch, with what the cadence
+        # needs, read from the index alone (issue 19).
+        Index(
+            "ix_contact_stay_in_touch",
+            "last_contacted_at",
+            "account_id",
+            "role",
+            "cadence_days",
+            sqlite_where=text("archived_at IS NULL AND left_on IS NULL"),
+        ),
     )
 
     account_id: Mapped[int] = mapped_column(ForeignKey("account.id"), index=True)

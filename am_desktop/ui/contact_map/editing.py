@@ -9,7 +9,7 @@ from typing import Any
 
 from PySide6.QtCore import QObject, Slot
 from PySide6.QtGui import QUndoStack
-from PySide6.QtWidgets import QWidget
+from PySide6.QtWidgets import QDialog, QWidget
 
 from am_desktop.domain.contact_graph import ContactGraph
 from am_desktop.services import catalog, contact_map
@@ -45,6 +45,8 @@ class MapEditing(QObject):
         self.context, self.account_id, self.undo = context, account_id, undo
         self.scene, self.view, self.notice, self._form_parent = scene, view, notice, form_parent
         self.graph: ContactGraph | None = None
+        #: The last "Mark as left" dialog (issue 19).
+        self.leave_dialog: QDialog | None = None
         #: Each card's pinned position as last written (or queued to be): what undo restores,
         #: even when a second drag comes before the map is read back.
         self.pins: Positions = {}
@@ -217,3 +219,17 @@ class MapEditing(QObject):
             ContactDialog(
                 self.context, self.graph, record, self.undo, parent=self._form_parent
             ).exec()
+
+    def mark_left(self, contact_id: int) -> None:
+        """Ask when the contact left and who takes over, then record it (issue 19).
+
+        Not an undoable step: it adds a risk to the account plan, which stays (the AM closes
+        it there); the day left can be cleared in the contact form.
+        """
+        from am_desktop.ui.contact_map.departure import LeaveDialog
+
+        if self.graph is not None and contact_id in self.graph:
+            self.leave_dialog = LeaveDialog(
+                self.context, self.graph, contact_id, parent=self._form_parent
+            )
+            self.leave_dialog.open()

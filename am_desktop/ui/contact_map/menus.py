@@ -43,6 +43,8 @@ def contact_menu(
         )
     if any(editing.pins.get(i) for i in ids):
         menu.addAction("Back to automatic layout", partial(editing.unpin, ids))
+    if node.left_on is None:
+        menu.addAction("Mark as left…", partial(editing.mark_left, contact_id))
     menu.addSeparator()
     noun = "contact" if len(ids) == 1 else f"{len(ids)} contacts"
     menu.addAction(f"Archive {noun}", editing.archive_selected)

@@ -15,6 +15,7 @@ from PySide6.QtWidgets import (
 from am_desktop.domain.contact_graph import ContactGraph
 from am_desktop.domain.enums import ContactRole, Sentiment
 from am_desktop.domain.records import ContactRecord
+from am_desktop.domain.stay_in_touch import default_cadence
 from am_desktop.services import catalog
 from am_desktop.ui.context import AppContext
 from am_desktop.ui.dialogs.form import OptionalDate, RecordForm, choice_box, select_data
@@ -68,6 +69,17 @@ class ContactDialog(RecordForm):
         self.influence = _scale_box()
         self.strength = _scale_box()
         self.contacted = OptionalDate(latest_today=True)
+        #: Stay-in-touch (issue 19): 0 shows the role's default, which follows the role.
+        self.cadence = QSpinBox()
+        self.cadence.setRange(0, 3650)
+        self.cadence.setSuffix(" days")
+        self.cadence.setToolTip("How often this contact should hear from you.")
+        self.left_on = OptionalDate(latest_today=True)
+        self.left_on.setToolTip(
+            "The day they left the company (the map's menu also asks for a successor)."
+        )
+        self.role.currentIndexChanged.connect(self._show_role_cadence)
+        self._show_role_cadence()
         self.manager = QComboBox()
         self.manager.addItem("Nobody (top of the chart)", None)
         own_id = contact.id if contact else None
@@ -89,6 +101,8 @@ class ContactDialog(RecordForm):
                 ("relationship_strength", "Relationship", self.strength),
                 ("reports_to_id", "Reports to", self.manager),
                 ("last_contacted_at", "Last contacted", self.contacted),
+                ("cadence_days", "Stay in touch every", self.cadence),
+                ("left_on", "Left the company", self.left_on),
                 ("email", "E-mail", self.email),
                 ("phone", "Phone", self.phone),
             ]
@@ -111,6 +125,13 @@ class ContactDialog(RecordForm):
         select_data(self.manager, contact.reports_to_id)
         moment = contact.last_contacted_at
         self.contacted.set_value(moment.astimezone().date() if moment else None)
+        self.cadence.setValue(contact.cadence_days or 0)
+        self.left_on.set_value(contact.left_on)
+
+    def _show_role_cadence(self) -> None:
+        role = self.role.currentData()
+        days = default_cadence(ContactRole(role) if role else None)
+        self.cadence.setSpecialValueText(f"Role default ({days} days)")
 
     def values(self) -> dict[str, object]:
         """What the form says; an unchanged last-contacted day keeps its stored time."""
@@ -126,6 +147,8 @@ class ContactDialog(RecordForm):
             "relationship_strength": self.strength.value() or None,
             "reports_to_id": self.manager.currentData(),
             "last_contacted_at": self._contacted_value(),
+            "cadence_days": self.cadence.value() or None,
+            "left_on": self.left_on.value(),
         }
 
     def _contacted_value(self) -> datetime | None:

@@ -14,8 +14,8 @@ import os
 import re
 from typing import Any
 
-from PySide6.QtCore import QEvent, QObject, Qt, QTime, Slot
-from PySide6.QtGui import QKeyEvent
+from PySide6.QtCore import QEvent, QObject, QRegularExpression, Qt, QTime, Slot
+from PySide6.QtGui import QKeyEvent, QRegularExpressionValidator
 from PySide6.QtWidgets import (
     QAbstractButton,
     QComboBox,
@@ -92,6 +92,7 @@ class PreferencesDialog(QDialog):
         self.cadence.setValue(settings.prefs.default_checkin_cadence_days)
         self.cadence.setToolTip("How often new accounts should be checked in with.")
 
+        self.my_email = _email_field(settings.prefs.my_email)
         self.gross_margin = QDoubleSpinBox()
         self.gross_margin.setRange(0.0, 100.0)
         self.gross_margin.setDecimals(1)
@@ -106,13 +107,7 @@ class PreferencesDialog(QDialog):
         self.backups.setValue(settings.prefs.daily_backups_kept)
         self.backups.setToolTip("How many daily copies of the database to keep.")
 
-        self.remind_at = QTimeEdit()
-        self.remind_at.setDisplayFormat("HH:mm")
-        self.remind_at.setTime(QTime.fromString(settings.prefs.tasks_remind_at, "HH:mm"))
-        self.remind_at.setToolTip(
-            "Once a day, from this time, a notification names the tasks due that day."
-        )
-
+        self.remind_at = _time_field(settings.prefs.tasks_remind_at)
         self.senior_level = QComboBox()
         for level in reversed(Seniority):
             self.senior_level.addItem(level.label, int(level))
@@ -237,6 +232,7 @@ class PreferencesDialog(QDialog):
         form.addRow("Currency", self.currency)
         form.addRow("", self.currency_error)
         form.addRow("Default check-in cadence", self.cadence)
+        form.addRow("My e-mail address", self.my_email)
         form.addRow("Gross margin for CLV", self.gross_margin)
         form.addRow("Daily backups kept", self.backups)
         form.addRow("Expect a contact at least at", self.senior_level)
@@ -377,6 +373,9 @@ class PreferencesDialog(QDialog):
             Prefs.tasks_remind_at: self.remind_at.time().toString("HH:mm"),
             Prefs.note_templates: dict(self.templates),
             **self.salesforce.values(),
+            Prefs.my_email: (
+                self.my_email.text().strip().lower() if self.my_email.hasAcceptableInput() else ""
+            ),
         }
 
     # -- CRM -------------------------------------------------------------------------------
@@ -613,3 +612,24 @@ class PreferencesDialog(QDialog):
         """Closing stops a Salesforce sign-in still waiting for the browser."""
         self.salesforce.cancel()
         super().done(result)
+
+
+def _email_field(address: str) -> QLineEdit:
+    """The AM's own address: its domain tells internal mail and meetings from the customers'."""
+    field = QLineEdit(address)
+    field.setPlaceholderText("you@yourcompany.com")
+    field.setValidator(QRegularExpressionValidator(QRegularExpression(r"[^@\s]+@[^@\s]+\.[^@\s]+")))
+    field.setToolTip(
+        "Mail where every address is at your company's domain is internal and not "
+        "imported; follow-up drafts are from this address."
+    )
+    return field
+
+
+def _time_field(hh_mm: str) -> QTimeEdit:
+    """The hour of the daily reminder of tasks due."""
+    field = QTimeEdit()
+    field.setDisplayFormat("HH:mm")
+    field.setTime(QTime.fromString(hh_mm, "HH:mm"))
+    field.setToolTip("Once a day, from this time, a notification names the tasks due that day.")
+    return field

@@ -40,6 +40,7 @@ from am_desktop.services.store import Store
 from am_desktop.ui import format as fmt
 from am_desktop.ui.context import AppContext
 from am_desktop.ui.notes.autosave import MAX_WAIT_MS, PAUSE_MS, Autosave
+from am_desktop.ui.notes.follow_up import FollowUp
 from am_desktop.ui.notes.highlighter import MarkdownHighlighter
 from am_desktop.ui.plain_text import tooltip_text
 from am_desktop.ui.tasks import Lane
@@ -269,6 +270,10 @@ class NoteEditor(QWidget):
         self.insert_time_action.setShortcutContext(Qt.ShortcutContext.WidgetWithChildrenShortcut)
         self.addAction(self.insert_time_action)
         self.time_button.setToolTip("Insert the current time (Ctrl+;)")
+        self.follow_up = FollowUp(context, self, self._follow_up_target)
+        self.follow_up_button = QToolButton(self)
+        self.follow_up_button.setDefaultAction(self.follow_up.action)
+        self.follow_up_button.setText("Draft follow-up")
         self._build()
         self._connect_signals()
         self.setEnabled(False)
@@ -287,6 +292,8 @@ class NoteEditor(QWidget):
         tools.addWidget(self.template_button)
         tools.addWidget(self.time_button)
         tools.addWidget(self.timer)
+        tools.addWidget(self.follow_up_button)
+        tools.addWidget(self.follow_up.label)
         tools.addStretch(1)
         tools.addWidget(self.status)
         tools.addWidget(self.retry)
@@ -339,6 +346,7 @@ class NoteEditor(QWidget):
             people=people,
             attending=[],
         )
+        self.follow_up.show_state(None)
         self._set_status("New note: it saves itself as you type")
         self.body.setFocus()
         self.body.moveCursor(QTextCursor.MoveOperation.End)
@@ -356,6 +364,7 @@ class NoteEditor(QWidget):
             people=people,
             attending=[a.contact_id for a in detail.attendees if a.contact_id is not None],
         )
+        self.follow_up.show_state(detail.note.follow_up_at)
         self._set_status(f"Saved {_clock(detail.note.updated_at)}")
 
     def clear(self) -> None:
@@ -370,6 +379,7 @@ class NoteEditor(QWidget):
             self.attendees.set_people([], [])
         finally:
             self._loading = False
+        self.follow_up.show_state(None)
         self.setEnabled(False)
         self._set_status("")
 
@@ -420,6 +430,12 @@ class NoteEditor(QWidget):
         self._set_status("Kept for the next start")
 
     # ------------------------------------------------------------------------------ typing
+
+    def _follow_up_target(self) -> _Target | None:
+        """Where a follow-up is drafted from: the note shown, its pending text saved first
+        (the draft runs after that save on the write lane); None when no note is shown."""
+        self.flush()
+        return self._target
 
     def insert_text(self, text: str) -> None:
         """Insert text at the cursor (a template, the time)."""

@@ -5,13 +5,14 @@ from __future__ import annotations
 
 from typing import Any
 
-from PySide6.QtCore import QModelIndex, Qt, Signal, Slot
+from PySide6.QtCore import QModelIndex, QPoint, Qt, Signal, Slot
 from PySide6.QtWidgets import (
     QAbstractItemView,
     QComboBox,
     QHBoxLayout,
     QLabel,
     QListView,
+    QMenu,
     QPushButton,
     QSplitter,
     QStackedWidget,
@@ -102,6 +103,7 @@ class NotesPanel(QWidget):
         self._build()
         self._connect_signals()
         self._pending_open: int | None = None
+        self._follow_up_when_open: int | None = None  # the note a list menu asked to draft
 
     def _build(self) -> None:
         self.kind_filter.addItem("Any kind", None)
@@ -146,6 +148,8 @@ class NotesPanel(QWidget):
 
     def _connect_signals(self) -> None:
         self.list.selectionModel().currentChanged.connect(self._on_list_current_changed)
+        self.list.setContextMenuPolicy(Qt.ContextMenuPolicy.CustomContextMenu)
+        self.list.customContextMenuRequested.connect(self._on_list_menu_requested)
         self.new_button.clicked.connect(self.new_note)
         self.archive_button.clicked.connect(self._on_archive_clicked)
         for box in (self.account_filter, self.kind_filter, self.tag_filter):
@@ -290,6 +294,28 @@ class NotesPanel(QWidget):
         self._select(detail.note.id)
         self._show_page()
         self.note_opened.emit(detail.note.id)
+        if self._follow_up_when_open == detail.note.id:
+            self._follow_up_when_open = None
+            self.editor.follow_up.draft()
+
+    def _on_list_menu_requested(self, position: QPoint) -> None:
+        """A note's menu: open it, or draft its follow-up (issue 19)."""
+        note_id = self.model.id_at(self.list.indexAt(position).row())
+        if note_id is None:
+            return
+        menu = QMenu(self)
+        menu.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
+        menu.addAction("Open", lambda: self.open_note(note_id))
+        menu.addAction(self.editor.follow_up.action.text(), lambda: self.draft_follow_up(note_id))
+        menu.popup(self.list.viewport().mapToGlobal(position))
+
+    def draft_follow_up(self, note_id: int) -> None:
+        """Draft a note's follow-up e-mail, opening the note first if another is shown."""
+        if self.editor.note is not None and self.editor.note.id == note_id:
+            self.editor.follow_up.draft()
+            return
+        self._follow_up_when_open = note_id
+        self.open_note(note_id)
 
     @Slot()
     def new_note(self, template: str = "") -> None:

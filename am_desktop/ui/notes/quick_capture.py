@@ -30,6 +30,9 @@ class QuickCapture(QWidget):
         self.heading.setObjectName("sectionTitle")
         self.editor = NoteEditor(context, self)
         self.editor.set_templates(context.settings.prefs.note_templates)
+        # A quick note is just being typed: its follow-up waits for the account's Notes tab
+        # (Ctrl+Shift+M still drafts one), and the small window keeps its width.
+        self.editor.follow_up_button.hide()
         hint = QLabel("Saves as you type. Esc closes; the note stays with the account.", self)
         hint.setObjectName("muted")
         layout = QVBoxLayout(self)

@@ -38,6 +38,8 @@ class Commands(Protocol):
 
     def import_csv(self) -> None: ...
 
+    def import_mail_contacts(self) -> None: ...
+
     def export_csv(self) -> None: ...
 
     def export_contact_map(self) -> None: ...
@@ -130,6 +132,7 @@ MENUS: tuple[tuple[str, tuple[Entry, ...]], ...] = (
             Act("&New account…", "Ctrl+Shift+A", lambda w: w.new_account()),
             _,
             Act("&Import CSV…", "Ctrl+I", lambda w: w.import_csv()),
+            Act("Import e-&mail/contacts…", None, lambda w: w.import_mail_contacts()),
             Act("&Export…", "Ctrl+E", lambda w: w.export_csv()),
             Act(
                 "Export contact &map…",

@@ -153,6 +153,8 @@ class WorkspaceTabs(QTabWidget):
         workspace = self.open_account(account_id)
         if kind == "health":
             workspace.show_tab(WorkspaceTab.HEALTH)
+        elif kind == "contact":
+            workspace.show_tab(WorkspaceTab.CONTACTS)
         elif kind == "issue":
             workspace.show_tab(WorkspaceTab.ISSUES)
             workspace.issues.select_id(item_id)

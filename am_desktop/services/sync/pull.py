@@ -19,6 +19,7 @@ from am_desktop.services.sync.connector import Connector, RemoteRecord, aligned,
 from am_desktop.services.sync.fields import KINDS, REQUIRED, RemoteValueError
 from am_desktop.services.sync.fields import stored as stored_value
 from am_desktop.services.sync.report import SyncReport
+from am_desktop.services.sync.reporting_lines import keeps_local_manager
 
 #: Re-read this much before the cursor: the CRM's search index lags its writes.
 OVERLAP_MS = 120_000
@@ -80,13 +81,29 @@ class Puller:
         """A contact's manager follows the CRM's reporting line (where the CRM has one)."""
         if "reports_to" not in record.links:
             return  # the CRM does not say
+        kept = keeps_local_manager(connection, contact_id, record)
+        if kept:
+            return  # changed here only: ours goes out at the push
         managers = record.links["reports_to"]
+        if kept is False and not self._same_manager(connection, contact_id, managers):
+            self.report.problems.append(
+                f"A contact's manager was changed both here and in the CRM ({record.remote_id}); "
+                "the CRM's is kept. Change it again here to send yours."
+            )
         if not managers:
             connection.execute(
                 "UPDATE contact SET reports_to_id = NULL WHERE id = ?", (contact_id,)
             )
             return
         self._set_manager(connection, contact_id, managers[0], retry=True)
+
+    @staticmethod
+    def _same_manager(connection: sqlite3.Connection, contact_id: int, managers: list[str]) -> bool:
+        row = connection.execute(
+            "SELECT l.remote_id FROM contact c LEFT JOIN sync_link l ON l.obj = 'contact' AND "
+            "l.local_id = c.reports_to_id WHERE c.id = ?", (contact_id,)
+        ).fetchone()  # fmt: skip
+        return (row[0] if row else None) == next(iter(managers), None)
 
     def _set_manager(
         self, connection: sqlite3.Connection, contact_id: int, manager: str, *, retry: bool

@@ -439,11 +439,14 @@ class SalesforceConnector:
         self,
         obj: str,
         remote_id: str,
-        kind: str,  # noqa: ARG002 - a Task's attendees are its only many-valued link
+        kind: str,
         wanted: set[str],
     ) -> None:
-        """A Task's attendees: WhoId one of them, the others TaskRelation rows (where Shared
-        Activities is on)."""
+        """A contact's manager: ReportsToId. A Task's attendees: WhoId one of them, the others
+        TaskRelation rows (where Shared Activities is on)."""
+        if kind == "reports_to":
+            self._set_fields(obj, remote_id, {"ReportsToId": min(wanted) if wanted else None})
+            return
         (task,) = self.read("Task", [remote_id]).values() or (None,)
         if task is None:
             return

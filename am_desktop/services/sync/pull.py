@@ -18,6 +18,7 @@ from am_desktop.services.sync import state as st
 from am_desktop.services.sync.connector import Connector, RemoteRecord, aligned, holds_of
 from am_desktop.services.sync.fields import KINDS, REQUIRED, RemoteValueError
 from am_desktop.services.sync.fields import stored as stored_value
+from am_desktop.services.sync.renewal_match import kept_as_opportunity, renewal_to_link
 from am_desktop.services.sync.report import SyncReport
 from am_desktop.services.sync.reporting_lines import keeps_local_manager
 
@@ -219,6 +220,8 @@ class Puller:
         first = linked is not None and linked[2] == NEVER_AGREED
         if linked is None:
             linked = self._match(connection, objs, record)
+            if linked is None and not record.archived:
+                linked = self._match_renewal(connection, remote_type, record)
             first = linked is not None
         if linked is None:
             return True if record.archived else self._create_local(connection, remote_type, record)
@@ -395,6 +398,28 @@ class Puller:
                 return obj, found.local_id, NEVER_AGREED
         return None
 
+    def _match_renewal(
+        self, connection: sqlite3.Connection, remote_type: str, record: RemoteRecord
+    ) -> tuple[str, int, int | None] | None:
+        """A renewal made in the CRM: the renewal of the account's contract it renews, linked
+        (then merged as a first meeting); None where it is not a renewal, or there is no
+        such contract here (it becomes an opportunity, and the report says why)."""
+        if "renewal" not in self.holds[remote_type]:
+            return None
+        if self.crm.local_kind(remote_type, record) != "renewal":
+            return None
+        account = self._account_of(connection, record)
+        if account is None:
+            return None  # belongs to no company here yet: read again next time
+        close = self.crm.fields("renewal", record).get("close_date")
+        found = renewal_to_link(connection, account, close)
+        if found is None:
+            name = self.crm.fields("opportunity", record).get("name")
+            self.report.problems.append(kept_as_opportunity(record.remote_id, name))
+            return None
+        st.set_link(connection, "renewal", found, record.remote_id, NEVER_AGREED)
+        return "renewal", found, NEVER_AGREED
+
     def _create_local(
         self, connection: sqlite3.Connection, remote_type: str, record: RemoteRecord
     ) -> bool:
@@ -424,7 +449,7 @@ class Puller:
                    "title": values.get("title"), "phone": values.get("phone")}  # fmt: skip
         elif obj == "opportunity":
             row = {**common, "account_id": account, "kind": "upsell",
-                   "name": record.props.get("dealname") or "Deal from the CRM",
+                   "name": values.get("name") or "Deal from the CRM",
                    "amount_cents": values.get("amount_cents") or 0,
                    "stage": values.get("stage") or "identified", "probability": 10,
                    "close_date": values.get("close_date")}  # fmt: skip

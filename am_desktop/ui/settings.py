@@ -26,6 +26,7 @@ from am_desktop.ui.options import (
     IntOption,
     Option,
     Section,
+    StageMapOption,
     TextOption,
     TextsOption,
     WeightsOption,
@@ -81,6 +82,11 @@ class Prefs(Section):
     )
     salesforce_instance_url = TextOption("salesforce/instance_url", "", pattern=r"(https?://\S+)?")
     salesforce_user = TextOption("salesforce/user", "")
+    #: The org's StageName picklist, one value a line, as the last sync read it (Preferences
+    #: offers these), and the stage map the account manager chose there (our stage -> theirs,
+    #: by kind; stages left out are proposed from the picklist at each sync).
+    salesforce_stage_values = TextOption("salesforce/stage_values", "")
+    salesforce_stage_map = StageMapOption("salesforce/stage_map", {})
     #: The note templates, name → Markdown (stored under "templates/<name>" when edited).
     note_templates = TextsOption("templates", dict(DEFAULT_TEMPLATES))
 

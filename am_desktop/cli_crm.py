@@ -183,7 +183,7 @@ def _keep_stage_values(crm: str, values: list[str]) -> None:
     if crm == "salesforce" and values:
         from am_desktop.ui.settings import AppSettings
 
-        AppSettings().prefs.salesforce_stage_values = "\n".join(values)
+        AppSettings().state.salesforce_stage_values = "\n".join(values)
 
 
 def run_sync(args: argparse.Namespace, store_of: Any, progress: Any) -> int:

@@ -82,10 +82,8 @@ class Prefs(Section):
     )
     salesforce_instance_url = TextOption("salesforce/instance_url", "", pattern=r"(https?://\S+)?")
     salesforce_user = TextOption("salesforce/user", "")
-    #: The org's StageName picklist, one value a line, as the last sync read it (Preferences
-    #: offers these), and the stage map the account manager chose there (our stage -> theirs,
-    #: by kind; stages left out are proposed from the picklist at each sync).
-    salesforce_stage_values = TextOption("salesforce/stage_values", "")
+    #: The stage map the account manager chose (our stage -> theirs, by kind; stages left out
+    #: are proposed from the org's picklist at each sync).
     salesforce_stage_map = StageMapOption("salesforce/stage_map", {})
     #: The note templates, name → Markdown (stored under "templates/<name>" when edited).
     note_templates = TextsOption("templates", dict(DEFAULT_TEMPLATES))
@@ -116,6 +114,9 @@ class State(Section):
     review_formats = TextOption("review/formats", "pptx,pdf", pattern=r"[a-z]+(,[a-z]+)*")
     review_template = TextOption("review/template", "")
     review_logo = TextOption("review/logo", "")
+    #: The Salesforce org's StageName picklist, one value a line, as the last sync read it:
+    #: Preferences offers these for the stage map.
+    salesforce_stage_values = TextOption("salesforce/stage_values", "")
 
 
 class Layout(enum.Enum):

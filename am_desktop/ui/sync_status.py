@@ -312,7 +312,7 @@ class SyncController(QObject):
             return
         self.last_report = result
         if crm == "salesforce" and result.stage_values:  # offered by Preferences → CRM
-            self.context.settings.prefs.salesforce_stage_values = "\n".join(result.stage_values)
+            self.context.settings.state.salesforce_stage_values = "\n".join(result.stage_values)
         self._last_sync = datetime.now(UTC).strftime(_TIME_FORMAT)
         self._show_idle()
         problems = "\n".join(result.problems[:10])

@@ -171,7 +171,7 @@ class PreferencesDialog(QDialog):
         self.token_state.setObjectName("muted")
         self.salesforce = SalesforceSignIn(self.context, self)
         self.stage_map = StageMapEditor(
-            settings.prefs.salesforce_stage_values.splitlines(),
+            settings.state.salesforce_stage_values.splitlines(),
             settings.prefs.salesforce_stage_map,
         )
         #: The CRM this dialog last agreed on: the saved one, or one a switch was confirmed to.

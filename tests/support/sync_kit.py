@@ -86,3 +86,12 @@ def salesforce_connector(
     policy = RetryPolicy(base=0.001, cap=0.01, attempts=6, timeout=5)
     http = CrmHttp(org.url, token, policy=policy, sleep=lambda _s: None)
     return SalesforceConnector(http, stages=stages)
+
+
+def sync_salesforce(store: Store, org: FakeSalesforce) -> SyncReport:
+    """One run against the local Salesforce server."""
+    crm = salesforce_connector(org)
+    try:
+        return SyncEngine(store, crm).run()
+    finally:
+        crm.close()

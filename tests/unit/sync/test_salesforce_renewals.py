@@ -9,17 +9,9 @@ from datetime import date
 from am_desktop.services import catalog
 from am_desktop.services.renewals import add_contract
 from am_desktop.services.store import Store
-from am_desktop.services.sync.engine import SyncEngine, SyncReport
 from tests.support.fake_salesforce import FakeSalesforce
-from tests.support.sync_kit import remote_of, salesforce_connector
-
-
-def sync(store: Store, org: FakeSalesforce) -> SyncReport:
-    crm = salesforce_connector(org)
-    try:
-        return SyncEngine(store, crm).run()
-    finally:
-        crm.close()
+from tests.support.sync_kit import remote_of
+from tests.support.sync_kit import sync_salesforce as sync
 
 
 def renewal_of(store: Store, contract_id: int) -> int:

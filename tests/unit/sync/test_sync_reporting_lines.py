@@ -6,18 +6,11 @@ from __future__ import annotations
 
 from am_desktop.services import catalog
 from am_desktop.services.store import Store
-from am_desktop.services.sync.engine import SyncEngine, SyncReport, pending_changes
+from am_desktop.services.sync.engine import pending_changes
 from tests.support.fake_hubspot import FakeHubSpot
 from tests.support.fake_salesforce import FakeSalesforce
-from tests.support.sync_kit import portfolio, remote_of, run_sync, salesforce_connector
-
-
-def sync(store: Store, org: FakeSalesforce) -> SyncReport:
-    crm = salesforce_connector(org)
-    try:
-        return SyncEngine(store, crm).run()
-    finally:
-        crm.close()
+from tests.support.sync_kit import portfolio, remote_of, run_sync
+from tests.support.sync_kit import sync_salesforce as sync
 
 
 def team(store: Store) -> dict[str, int]:
@@ -33,12 +26,17 @@ def team(store: Store) -> dict[str, int]:
     return made
 
 
+def synced_team(store: Store, org: FakeSalesforce) -> tuple[dict[str, int], str]:
+    """The team, synced once; the report's Salesforce id."""
+    made = team(store)
+    sync(store, org)
+    return made, remote_of(store, "contact", made["report"])
+
+
 def test_a_manager_changed_here_is_pushed_as_reports_to_id(
     store: Store, org: FakeSalesforce
 ) -> None:
-    made = team(store)
-    sync(store, org)
-    report_id = remote_of(store, "contact", made["report"])
+    made, report_id = synced_team(store, org)
     catalog.contacts.update(store, made["report"], {"reports_to_id": made["other"]})
     assert pending_changes(store) == 1
     result = sync(store, org)
@@ -57,9 +55,7 @@ def test_a_manager_changed_here_is_pushed_as_reports_to_id(
 def test_a_manager_changed_in_both_places_keeps_salesforces_and_says_so(
     store: Store, org: FakeSalesforce
 ) -> None:
-    made = team(store)
-    sync(store, org)
-    report_id = remote_of(store, "contact", made["report"])
+    made, report_id = synced_team(store, org)
     org.edit("Contact", report_id, {"ReportsToId": None})
     catalog.contacts.update(store, made["report"], {"reports_to_id": made["other"]})
     result = sync(store, org)
@@ -72,9 +68,7 @@ def test_a_manager_changed_in_both_places_keeps_salesforces_and_says_so(
 def test_a_manager_changed_here_only_survives_a_pull_of_other_fields(
     store: Store, org: FakeSalesforce
 ) -> None:
-    made = team(store)
-    sync(store, org)
-    report_id = remote_of(store, "contact", made["report"])
+    made, report_id = synced_team(store, org)
     org.edit("Contact", report_id, {"Title": "CTO"})  # theirs: another field
     catalog.contacts.update(store, made["report"], {"reports_to_id": made["other"]})
     result = sync(store, org)

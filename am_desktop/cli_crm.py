@@ -166,10 +166,24 @@ def _tokens(crm: str, base_url: str) -> Any:
 
 
 def connector_for(crm: str, base_url: str, token: Any) -> Any:
-    """The connector of a CRM kind (the registry in services/sync/crms.py)."""
+    """The connector of a CRM kind (the registry in services/sync/crms.py), with the stage
+    map chosen in Preferences."""
     from am_desktop.services.sync.crms import connector_for as make
 
-    return make(crm, base_url, token)
+    stages = None
+    if crm == "salesforce":
+        from am_desktop.ui.settings import AppSettings
+
+        stages = AppSettings().prefs.salesforce_stage_map
+    return make(crm, base_url, token, stages=stages)
+
+
+def _keep_stage_values(crm: str, values: list[str]) -> None:
+    """The org's stages as this run read them, for Preferences to offer."""
+    if crm == "salesforce" and values:
+        from am_desktop.ui.settings import AppSettings
+
+        AppSettings().state.salesforce_stage_values = "\n".join(values)
 
 
 def run_sync(args: argparse.Namespace, store_of: Any, progress: Any) -> int:
@@ -198,6 +212,7 @@ def run_sync(args: argparse.Namespace, store_of: Any, progress: Any) -> int:
     finally:
         connector.close()
         store.close()
+    _keep_stage_values(args.crm, report.stage_values)
     verb = "would pull" if args.dry_run else "pulled"
     print(f"{verb} {report.pulled + report.created_locally}, pushed "
           f"{report.pushed + report.created_remotely}, conflicts {report.conflicts}")  # fmt: skip

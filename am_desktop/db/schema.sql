@@ -346,9 +346,9 @@ CREATE TABLE "opportunity" (
 	archived_at VARCHAR(26), 
 	note_id INTEGER, 
 	CONSTRAINT pk_opportunity PRIMARY KEY (id), 
-	CONSTRAINT ck_opportunity_probability_range CHECK (probability BETWEEN 0 AND 100), 
-	CONSTRAINT uq_opportunity_uid UNIQUE (uid), 
 	CONSTRAINT fk_opportunity_account_id FOREIGN KEY(account_id) REFERENCES account (id), 
+	CONSTRAINT uq_opportunity_uid UNIQUE (uid), 
+	CONSTRAINT ck_opportunity_probability_range CHECK (probability BETWEEN 0 AND 100), 
 	CONSTRAINT fk_opportunity_note_id FOREIGN KEY(note_id) REFERENCES note (id) ON DELETE SET NULL
 );
 CREATE TABLE sync_link (
@@ -460,27 +460,6 @@ BEGIN
   INSERT INTO sync_change (obj, local_id, field, base, seq) SELECT 'account', NEW.id, 'archived_at', json_quote(OLD.archived_at), (SELECT value FROM sync_state WHERE key = 'seq') WHERE OLD.archived_at IS NOT NEW.archived_at ON CONFLICT (obj, local_id, field) DO UPDATE SET seq = excluded.seq;
   DELETE FROM sync_change WHERE obj = 'account' AND local_id = NEW.id AND field = 'archived_at' AND base IS json_quote(NEW.archived_at);
 END;
-CREATE TRIGGER sync_track_contact AFTER UPDATE ON contact
-WHEN (SELECT value FROM sync_state WHERE key = 'tracking') = '1'
- AND (SELECT value FROM sync_state WHERE key = 'applying') IS NOT '1'
- AND EXISTS (SELECT 1 FROM sync_link WHERE obj = 'contact' AND local_id = NEW.id)
-BEGIN
-  INSERT INTO sync_state (key, value) VALUES ('seq', 1) ON CONFLICT (key) DO UPDATE SET value = value + 1;
-  INSERT INTO sync_change (obj, local_id, field, base, seq) SELECT 'contact', NEW.id, 'first_name', json_quote(OLD.first_name), (SELECT value FROM sync_state WHERE key = 'seq') WHERE OLD.first_name IS NOT NEW.first_name ON CONFLICT (obj, local_id, field) DO UPDATE SET seq = excluded.seq;
-  DELETE FROM sync_change WHERE obj = 'contact' AND local_id = NEW.id AND field = 'first_name' AND base IS json_quote(NEW.first_name);
-  INSERT INTO sync_change (obj, local_id, field, base, seq) SELECT 'contact', NEW.id, 'last_name', json_quote(OLD.last_name), (SELECT value FROM sync_state WHERE key = 'seq') WHERE OLD.last_name IS NOT NEW.last_name ON CONFLICT (obj, local_id, field) DO UPDATE SET seq = excluded.seq;
-  DELETE FROM sync_change WHERE obj = 'contact' AND local_id = NEW.id AND field = 'last_name' AND base IS json_quote(NEW.last_name);
-  INSERT INTO sync_change (obj, local_id, field, base, seq) SELECT 'contact', NEW.id, 'email', json_quote(OLD.email), (SELECT value FROM sync_state WHERE key = 'seq') WHERE OLD.email IS NOT NEW.email ON CONFLICT (obj, local_id, field) DO UPDATE SET seq = excluded.seq;
-  DELETE FROM sync_change WHERE obj = 'contact' AND local_id = NEW.id AND field = 'email' AND base IS json_quote(NEW.email);
-  INSERT INTO sync_change (obj, local_id, field, base, seq) SELECT 'contact', NEW.id, 'title', json_quote(OLD.title), (SELECT value FROM sync_state WHERE key = 'seq') WHERE OLD.title IS NOT NEW.title ON CONFLICT (obj, local_id, field) DO UPDATE SET seq = excluded.seq;
-  DELETE FROM sync_change WHERE obj = 'contact' AND local_id = NEW.id AND field = 'title' AND base IS json_quote(NEW.title);
-  INSERT INTO sync_change (obj, local_id, field, base, seq) SELECT 'contact', NEW.id, 'phone', json_quote(OLD.phone), (SELECT value FROM sync_state WHERE key = 'seq') WHERE OLD.phone IS NOT NEW.phone ON CONFLICT (obj, local_id, field) DO UPDATE SET seq = excluded.seq;
-  DELETE FROM sync_change WHERE obj = 'contact' AND local_id = NEW.id AND field = 'phone' AND base IS json_quote(NEW.phone);
-  INSERT INTO sync_change (obj, local_id, field, base, seq) SELECT 'contact', NEW.id, 'account_id', json_quote(OLD.account_id), (SELECT value FROM sync_state WHERE key = 'seq') WHERE OLD.account_id IS NOT NEW.account_id ON CONFLICT (obj, local_id, field) DO UPDATE SET seq = excluded.seq;
-  DELETE FROM sync_change WHERE obj = 'contact' AND local_id = NEW.id AND field = 'account_id' AND base IS json_quote(NEW.account_id);
-  INSERT INTO sync_change (obj, local_id, field, base, seq) SELECT 'contact', NEW.id, 'archived_at', json_quote(OLD.archived_at), (SELECT value FROM sync_state WHERE key = 'seq') WHERE OLD.archived_at IS NOT NEW.archived_at ON CONFLICT (obj, local_id, field) DO UPDATE SET seq = excluded.seq;
-  DELETE FROM sync_change WHERE obj = 'contact' AND local_id = NEW.id AND field = 'archived_at' AND base IS json_quote(NEW.archived_at);
-END;
 CREATE TRIGGER sync_track_note AFTER UPDATE ON note
 WHEN (SELECT value FROM sync_state WHERE key = 'tracking') = '1'
  AND (SELECT value FROM sync_state WHERE key = 'applying') IS NOT '1'
@@ -554,4 +533,27 @@ BEGIN
   INSERT INTO sync_state (key, value) VALUES ('seq', 1) ON CONFLICT (key) DO UPDATE SET value = value + 1;
   INSERT INTO sync_change (obj, local_id, field, base, seq) VALUES ('note', NEW.note_id, 'attendees', NULL, (SELECT value FROM sync_state WHERE key = 'seq')) ON CONFLICT (obj, local_id, field) DO UPDATE SET seq = excluded.seq;
 END;
-INSERT INTO alembic_version (version_num) VALUES ('0009_stay_in_touch');
+CREATE TRIGGER sync_track_contact AFTER UPDATE ON contact
+WHEN (SELECT value FROM sync_state WHERE key = 'tracking') = '1'
+ AND (SELECT value FROM sync_state WHERE key = 'applying') IS NOT '1'
+ AND EXISTS (SELECT 1 FROM sync_link WHERE obj = 'contact' AND local_id = NEW.id)
+BEGIN
+  INSERT INTO sync_state (key, value) VALUES ('seq', 1) ON CONFLICT (key) DO UPDATE SET value = value + 1;
+  INSERT INTO sync_change (obj, local_id, field, base, seq) SELECT 'contact', NEW.id, 'first_name', json_quote(OLD.first_name), (SELECT value FROM sync_state WHERE key = 'seq') WHERE OLD.first_name IS NOT NEW.first_name ON CONFLICT (obj, local_id, field) DO UPDATE SET seq = excluded.seq;
+  DELETE FROM sync_change WHERE obj = 'contact' AND local_id = NEW.id AND field = 'first_name' AND base IS json_quote(NEW.first_name);
+  INSERT INTO sync_change (obj, local_id, field, base, seq) SELECT 'contact', NEW.id, 'last_name', json_quote(OLD.last_name), (SELECT value FROM sync_state WHERE key = 'seq') WHERE OLD.last_name IS NOT NEW.last_name ON CONFLICT (obj, local_id, field) DO UPDATE SET seq = excluded.seq;
+  DELETE FROM sync_change WHERE obj = 'contact' AND local_id = NEW.id AND field = 'last_name' AND base IS json_quote(NEW.last_name);
+  INSERT INTO sync_change (obj, local_id, field, base, seq) SELECT 'contact', NEW.id, 'email', json_quote(OLD.email), (SELECT value FROM sync_state WHERE key = 'seq') WHERE OLD.email IS NOT NEW.email ON CONFLICT (obj, local_id, field) DO UPDATE SET seq = excluded.seq;
+  DELETE FROM sync_change WHERE obj = 'contact' AND local_id = NEW.id AND field = 'email' AND base IS json_quote(NEW.email);
+  INSERT INTO sync_change (obj, local_id, field, base, seq) SELECT 'contact', NEW.id, 'title', json_quote(OLD.title), (SELECT value FROM sync_state WHERE key = 'seq') WHERE OLD.title IS NOT NEW.title ON CONFLICT (obj, local_id, field) DO UPDATE SET seq = excluded.seq;
+  DELETE FROM sync_change WHERE obj = 'contact' AND local_id = NEW.id AND field = 'title' AND base IS json_quote(NEW.title);
+  INSERT INTO sync_change (obj, local_id, field, base, seq) SELECT 'contact', NEW.id, 'phone', json_quote(OLD.phone), (SELECT value FROM sync_state WHERE key = 'seq') WHERE OLD.phone IS NOT NEW.phone ON CONFLICT (obj, local_id, field) DO UPDATE SET seq = excluded.seq;
+  DELETE FROM sync_change WHERE obj = 'contact' AND local_id = NEW.id AND field = 'phone' AND base IS json_quote(NEW.phone);
+  INSERT INTO sync_change (obj, local_id, field, base, seq) SELECT 'contact', NEW.id, 'account_id', json_quote(OLD.account_id), (SELECT value FROM sync_state WHERE key = 'seq') WHERE OLD.account_id IS NOT NEW.account_id ON CONFLICT (obj, local_id, field) DO UPDATE SET seq = excluded.seq;
+  DELETE FROM sync_change WHERE obj = 'contact' AND local_id = NEW.id AND field = 'account_id' AND base IS json_quote(NEW.account_id);
+  INSERT INTO sync_change (obj, local_id, field, base, seq) SELECT 'contact', NEW.id, 'archived_at', json_quote(OLD.archived_at), (SELECT value FROM sync_state WHERE key = 'seq') WHERE OLD.archived_at IS NOT NEW.archived_at ON CONFLICT (obj, local_id, field) DO UPDATE SET seq = excluded.seq;
+  DELETE FROM sync_change WHERE obj = 'contact' AND local_id = NEW.id AND field = 'archived_at' AND base IS json_quote(NEW.archived_at);
+  INSERT INTO sync_change (obj, local_id, field, base, seq) SELECT 'contact', NEW.id, 'reports_to_id', json_quote(OLD.reports_to_id), (SELECT value FROM sync_state WHERE key = 'seq') WHERE OLD.reports_to_id IS NOT NEW.reports_to_id ON CONFLICT (obj, local_id, field) DO UPDATE SET seq = excluded.seq;
+  DELETE FROM sync_change WHERE obj = 'contact' AND local_id = NEW.id AND field = 'reports_to_id' AND base IS json_quote(NEW.reports_to_id);
+END;
+INSERT INTO alembic_version (version_num) VALUES ('0010_track_reports_to');

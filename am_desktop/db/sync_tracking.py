@@ -9,10 +9,20 @@ the sync itself applies what it pulled (``applying``, set inside its own write t
 
 from __future__ import annotations
 
-#: Table -> the columns whose local changes are pushed to the CRM.
+#: Table -> the columns whose local changes are pushed to the CRM (a contact's manager since
+#: 0009: a CRM without reporting lines drops that change at the push).
 TRACKED: dict[str, tuple[str, ...]] = {
     "account": ("name", "domain", "industry", "archived_at"),
-    "contact": ("first_name", "last_name", "email", "title", "phone", "account_id", "archived_at"),
+    "contact": (
+        "first_name",
+        "last_name",
+        "email",
+        "title",
+        "phone",
+        "account_id",
+        "archived_at",
+        "reports_to_id",
+    ),
     "note": ("body", "occurred_at", "account_id", "archived_at"),
     "opportunity": ("name", "amount_cents", "close_date", "stage", "account_id", "archived_at"),
     "renewal": ("stage", "proposed_arr_cents", "close_date", "archived_at"),

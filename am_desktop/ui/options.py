@@ -10,6 +10,7 @@ classes, qutebrowser's configdata).
 
 from __future__ import annotations
 
+import json
 import math
 import re
 from collections.abc import Callable, Collection, Mapping
@@ -275,6 +276,25 @@ class TextsOption(Option[dict[str, str]]):
                 qt.remove(f"{path}/{name}")
             else:
                 qt.setValue(f"{path}/{name}", text)
+
+
+class StageMapOption(Option[dict[str, dict[str, str]]]):
+    """Local kind -> our stage -> the CRM's stage, stored as one JSON object (stage names are
+    the org's own and may hold any character)."""
+
+    def parse(self, raw: object) -> dict[str, dict[str, str]]:
+        value = json.loads(raw) if isinstance(raw, str) and raw.strip() else raw or {}
+        if not isinstance(value, Mapping):
+            raise TypeError(type(value).__name__)
+        parsed: dict[str, dict[str, str]] = {}
+        for kind, stages in value.items():
+            if not isinstance(stages, Mapping):
+                raise TypeError(type(stages).__name__)
+            parsed[str(kind)] = {str(ours): str(theirs) for ours, theirs in stages.items()}
+        return parsed
+
+    def dump(self, value: dict[str, dict[str, str]]) -> object:
+        return json.dumps(value, sort_keys=True, ensure_ascii=False)
 
 
 class Section:

@@ -26,6 +26,7 @@ from am_desktop.ui.options import (
     IntOption,
     Option,
     Section,
+    StageMapOption,
     TextOption,
     TextsOption,
     WeightsOption,
@@ -83,6 +84,9 @@ class Prefs(Section):
     salesforce_user = TextOption("salesforce/user", "")
     #: "Remind me of tasks due today at HH:MM" (local time; issue 19).
     tasks_remind_at = TextOption("tasks_remind_at", "09:00", pattern=r"([01]\d|2[0-3]):[0-5]\d")
+    #: The stage map the account manager chose (our stage -> theirs, by kind; stages left out
+    #: are proposed from the org's picklist at each sync).
+    salesforce_stage_map = StageMapOption("salesforce/stage_map", {})
     #: The note templates, name → Markdown (stored under "templates/<name>" when edited).
     note_templates = TextsOption("templates", dict(DEFAULT_TEMPLATES))
     #: The account manager's own e-mail address (issue 19): its domain marks internal mail,
@@ -115,6 +119,9 @@ class State(Section):
     review_formats = TextOption("review/formats", "pptx,pdf", pattern=r"[a-z]+(,[a-z]+)*")
     review_template = TextOption("review/template", "")
     review_logo = TextOption("review/logo", "")
+    #: The Salesforce org's StageName picklist, one value a line, as the last sync read it:
+    #: Preferences offers these for the stage map.
+    salesforce_stage_values = TextOption("salesforce/stage_values", "")
 
 
 class Layout(enum.Enum):

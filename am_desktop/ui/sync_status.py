@@ -228,6 +228,7 @@ class SyncController(QObject):
         cancel = self.cancel_token = CancelToken()
         store = self.context.store
         memory = self.context.session_tokens
+        stages = self.context.settings.prefs.salesforce_stage_map if crm == "salesforce" else None
         # Where the token comes from: a refused one is forgotten only there.
         source = (
             "session"
@@ -252,7 +253,7 @@ class SyncController(QObject):
                 return NEED_TOKEN
             if isinstance(tokens, StaticToken):
                 log.Redact.remember(tokens.current())
-            connector = _connector(crm, base_url, tokens, cancel)
+            connector = _connector(crm, base_url, tokens, cancel, stages)
             try:
                 return SyncEngine(store, connector, progress=progress).run()
             finally:
@@ -310,6 +311,8 @@ class SyncController(QObject):
                 self.sync_label.setToolTip("Sync now (Ctrl+Shift+S) asks for the token.")
             return
         self.last_report = result
+        if crm == "salesforce" and result.stage_values:  # offered by Preferences → CRM
+            self.context.settings.state.salesforce_stage_values = "\n".join(result.stage_values)
         self._last_sync = datetime.now(UTC).strftime(_TIME_FORMAT)
         self._show_idle()
         problems = "\n".join(result.problems[:10])
@@ -470,12 +473,15 @@ class SyncController(QObject):
             self.schedule_summary()
 
 
-def _connector(crm: str, base_url: str, tokens: Any, cancel: CancelToken) -> Any:
-    """The CRM's connector (``tokens`` is its ``TokenSource``), checking ``cancel`` before
-    every request."""
+def _connector(
+    crm: str, base_url: str, tokens: Any, cancel: CancelToken, stages: Any = None
+) -> Any:
+    """The CRM's connector (``tokens`` is its ``TokenSource``, ``stages`` the stage map chosen
+    in Preferences), checking ``cancel`` before every request."""
     from am_desktop.services.sync.crms import connector_for
 
     # Waits (Retry-After, backoff) wake at once on Cancel or when the window closes.
     return connector_for(
-        crm, base_url, tokens, cancelled=cancel.raise_if_cancelled, sleep=cancel.wait
-    )
+        crm, base_url, tokens, stages=stages, cancelled=cancel.raise_if_cancelled,
+        sleep=cancel.wait,
+    )  # fmt: skip

@@ -31,11 +31,13 @@ STORED_KEYS = {
     "prefs/salesforce/instance_url",
     "prefs/salesforce/user",
     "prefs/tasks_remind_at",
+    "prefs/salesforce/stage_map",
     "prefs/templates/QBR",
     "prefs/my_email",
     "state/last_view",
     "state/alerts/dismissed",
     "state/alerts/snoozed",
+    "state/salesforce/stage_values",
 }
 
 
@@ -191,10 +193,12 @@ def test_the_stored_keys_stay_those_existing_files_hold(tmp_path: Path) -> None:
     prefs.salesforce_instance_url = "https://acme.my.salesforce.com"
     prefs.salesforce_user = "Ann Lee (ann@acme.example)"
     prefs.tasks_remind_at = "07:30"
+    prefs.salesforce_stage_map = {"opportunity": {"won": "Closed = Won, yes"}}
     prefs.note_templates = {"QBR": "## Ours\n"}
     prefs.my_email = "maya@ours.example"
     assert all(prefs.get(o) != o.default for o in Prefs.options())  # every one was written
     settings.state.last_view = "renewals"
+    settings.state.salesforce_stage_values = "Prospecting\nClosed Won"
     settings.dismiss_alert("renewal:1")
     settings.snooze_alert("renewal:2", date(2030, 1, 1))
     settings.sync()
@@ -202,6 +206,9 @@ def test_the_stored_keys_stay_those_existing_files_hold(tmp_path: Path) -> None:
     assert keys - {"schema_version"} == STORED_KEYS
     text = path.read_text(encoding="utf-8")
     assert 'health_weights="25,20,20,0,15"' in text and 'health_bands="60,30"' in text
+    again = AppSettings(path)  # a stage name may hold any character
+    assert again.prefs.salesforce_stage_map == {"opportunity": {"won": "Closed = Won, yes"}}
+    assert again.state.salesforce_stage_values.splitlines() == ["Prospecting", "Closed Won"]
 
 
 def test_layouts_and_the_last_view_are_remembered(tmp_path: Path) -> None:

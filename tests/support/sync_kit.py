@@ -3,6 +3,7 @@ record's remote id, and edits made by "another user" through the API."""
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from datetime import date
 
 import httpx
@@ -76,8 +77,21 @@ def delete_remotely(server: FakeHubSpot, kind: str, record_id: str) -> None:
     assert response.status_code == 204, response.text
 
 
-def salesforce_connector(org: FakeSalesforce, token: str | TokenSource = TOKEN) -> Connector:
-    """A Salesforce connector that retries at once."""
+def salesforce_connector(
+    org: FakeSalesforce,
+    token: str | TokenSource = TOKEN,
+    stages: Mapping[str, Mapping[str, str]] | None = None,
+) -> Connector:
+    """A Salesforce connector that retries at once (``stages``: as chosen in Preferences)."""
     policy = RetryPolicy(base=0.001, cap=0.01, attempts=6, timeout=5)
     http = CrmHttp(org.url, token, policy=policy, sleep=lambda _s: None)
-    return SalesforceConnector(http)
+    return SalesforceConnector(http, stages=stages)
+
+
+def sync_salesforce(store: Store, org: FakeSalesforce) -> SyncReport:
+    """One run against the local Salesforce server."""
+    crm = salesforce_connector(org)
+    try:
+        return SyncEngine(store, crm).run()
+    finally:
+        crm.close()

@@ -79,6 +79,16 @@ class Connector(Protocol):
         """The CRM's object type for a local kind (``account`` -> ``companies``)."""
         ...
 
+    def local_kind(self, remote_type: str, record: RemoteRecord) -> str:
+        """The local kind a record not linked yet stands for, where its type holds several
+        (a Salesforce Opportunity of Type "Renewal" is a renewal, the others opportunities)."""
+        ...
+
+    def stage_values(self) -> list[str]:
+        """The CRM's own stage names the account manager may map the app's stages to (the
+        org's picklist); [] where the stage map is fixed."""
+        ...
+
     def fields(self, obj: str, record: RemoteRecord, *, strict: bool = False) -> dict[str, Any]:
         """A record's canonical values as a local kind (fields the CRM does not say are left
         out, such as a deal stage this app has no name for). A value this app cannot hold

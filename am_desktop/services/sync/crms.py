@@ -8,7 +8,7 @@ code load only when a sync runs.
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
@@ -20,16 +20,20 @@ if TYPE_CHECKING:
     from am_desktop.services.sync.tokens import TokenSource
 
 
-def _hubspot(http: CrmHttp) -> Connector:
+#: Local kind -> local stage -> the CRM's stage, as chosen in Preferences.
+StageMap = Mapping[str, Mapping[str, str]]
+
+
+def _hubspot(http: CrmHttp, _stages: StageMap | None) -> Connector:
     from am_desktop.services.sync.hubspot import HubSpotConnector
 
-    return HubSpotConnector(http)
+    return HubSpotConnector(http)  # the default pipeline's stages: a fixed map
 
 
-def _salesforce(http: CrmHttp) -> Connector:
+def _salesforce(http: CrmHttp, stages: StageMap | None) -> Connector:
     from am_desktop.services.sync.salesforce import SalesforceConnector
 
-    return SalesforceConnector(http)
+    return SalesforceConnector(http, stages=stages)
 
 
 @dataclass(frozen=True, slots=True)
@@ -40,7 +44,8 @@ class Crm:
     display: str
     #: Its API address, or None where each customer has their own (a Salesforce instance).
     default_base_url: str | None
-    make: Callable[[CrmHttp], Connector]
+    #: (HTTP client, the stage map chosen in Preferences or None) -> its connector.
+    make: Callable[[CrmHttp, StageMap | None], Connector]
 
 
 CRMS: dict[str, Crm] = {
@@ -80,9 +85,17 @@ def base_url_of(name: str, given: str | None) -> str:
     return address.rstrip("/")
 
 
-def connector_for(name: str, base_url: str, token: str | TokenSource, **http: Any) -> Connector:
-    """A CRM's connector over one HTTP client (``http``: CrmHttp's options)."""
+def connector_for(
+    name: str,
+    base_url: str,
+    token: str | TokenSource,
+    *,
+    stages: StageMap | None = None,
+    **http: Any,
+) -> Connector:
+    """A CRM's connector over one HTTP client (``http``: CrmHttp's options), with the stage
+    map chosen in Preferences (a CRM whose map is fixed ignores it)."""
     from am_desktop.services.sync.http import CrmHttp
 
     crm = crm_named(name)
-    return crm.make(CrmHttp(base_url, token, **http))
+    return crm.make(CrmHttp(base_url, token, **http), stages)

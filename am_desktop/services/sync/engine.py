@@ -64,6 +64,7 @@ class SyncEngine:
             self.report.conflicts = connection.execute(
                 "SELECT count(*) FROM sync_conflict"
             ).fetchone()[0]
+        self.report.stage_values = self.crm.stage_values()
         self.progress(steps, steps, "Done")
         return self.report
 

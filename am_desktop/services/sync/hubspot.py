@@ -176,6 +176,14 @@ class HubSpotConnector:
     def remote_type(self, obj: str) -> str:
         return TYPES[obj]
 
+    def local_kind(self, remote_type: str, record: RemoteRecord) -> str:  # noqa: ARG002
+        """Deals made in HubSpot are opportunities (its default pipeline has no renewals)."""
+        return next(obj for obj, kind in TYPES.items() if kind == remote_type)
+
+    def stage_values(self) -> list[str]:
+        """None: HubSpot's deals use the default pipeline's stages (``STAGES``)."""
+        return []
+
     def _properties(self, remote_type: str) -> list[str]:
         names = {UID, "hs_lastmodifieddate"}
         for obj, kind in TYPES.items():

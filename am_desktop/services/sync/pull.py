@@ -18,7 +18,9 @@ from am_desktop.services.sync import state as st
 from am_desktop.services.sync.connector import Connector, RemoteRecord, aligned, holds_of
 from am_desktop.services.sync.fields import KINDS, REQUIRED, RemoteValueError
 from am_desktop.services.sync.fields import stored as stored_value
+from am_desktop.services.sync.renewal_match import kept_as_opportunity, renewal_to_link
 from am_desktop.services.sync.report import SyncReport
+from am_desktop.services.sync.reporting_lines import keeps_local_manager
 
 #: Re-read this much before the cursor: the CRM's search index lags its writes.
 OVERLAP_MS = 120_000
@@ -80,13 +82,29 @@ class Puller:
         """A contact's manager follows the CRM's reporting line (where the CRM has one)."""
         if "reports_to" not in record.links:
             return  # the CRM does not say
+        kept = keeps_local_manager(connection, contact_id, record)
+        if kept:
+            return  # changed here only: ours goes out at the push
         managers = record.links["reports_to"]
+        if kept is False and not self._same_manager(connection, contact_id, managers):
+            self.report.problems.append(
+                f"A contact's manager was changed both here and in the CRM ({record.remote_id}); "
+                "the CRM's is kept. Change it again here to send yours."
+            )
         if not managers:
             connection.execute(
                 "UPDATE contact SET reports_to_id = NULL WHERE id = ?", (contact_id,)
             )
             return
         self._set_manager(connection, contact_id, managers[0], retry=True)
+
+    @staticmethod
+    def _same_manager(connection: sqlite3.Connection, contact_id: int, managers: list[str]) -> bool:
+        row = connection.execute(
+            "SELECT l.remote_id FROM contact c LEFT JOIN sync_link l ON l.obj = 'contact' AND "
+            "l.local_id = c.reports_to_id WHERE c.id = ?", (contact_id,)
+        ).fetchone()  # fmt: skip
+        return (row[0] if row else None) == next(iter(managers), None)
 
     def _set_manager(
         self, connection: sqlite3.Connection, contact_id: int, manager: str, *, retry: bool
@@ -202,6 +220,8 @@ class Puller:
         first = linked is not None and linked[2] == NEVER_AGREED
         if linked is None:
             linked = self._match(connection, objs, record)
+            if linked is None and not record.archived:
+                linked = self._match_renewal(connection, remote_type, record)
             first = linked is not None
         if linked is None:
             return True if record.archived else self._create_local(connection, remote_type, record)
@@ -378,6 +398,28 @@ class Puller:
                 return obj, found.local_id, NEVER_AGREED
         return None
 
+    def _match_renewal(
+        self, connection: sqlite3.Connection, remote_type: str, record: RemoteRecord
+    ) -> tuple[str, int, int | None] | None:
+        """A renewal made in the CRM: the renewal of the account's contract it renews, linked
+        (then merged as a first meeting); None where it is not a renewal, or there is no
+        such contract here (it becomes an opportunity, and the report says why)."""
+        if "renewal" not in self.holds[remote_type]:
+            return None
+        if self.crm.local_kind(remote_type, record) != "renewal":
+            return None
+        account = self._account_of(connection, record)
+        if account is None:
+            return None  # belongs to no company here yet: read again next time
+        close = self.crm.fields("renewal", record).get("close_date")
+        found = renewal_to_link(connection, account, close)
+        if found is None:
+            name = self.crm.fields("opportunity", record).get("name")
+            self.report.problems.append(kept_as_opportunity(record.remote_id, name))
+            return None
+        st.set_link(connection, "renewal", found, record.remote_id, NEVER_AGREED)
+        return "renewal", found, NEVER_AGREED
+
     def _create_local(
         self, connection: sqlite3.Connection, remote_type: str, record: RemoteRecord
     ) -> bool:
@@ -407,7 +449,7 @@ class Puller:
                    "title": values.get("title"), "phone": values.get("phone")}  # fmt: skip
         elif obj == "opportunity":
             row = {**common, "account_id": account, "kind": "upsell",
-                   "name": record.props.get("dealname") or "Deal from the CRM",
+                   "name": values.get("name") or "Deal from the CRM",
                    "amount_cents": values.get("amount_cents") or 0,
                    "stage": values.get("stage") or "identified", "probability": 10,
                    "close_date": values.get("close_date")}  # fmt: skip

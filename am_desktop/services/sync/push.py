@@ -21,6 +21,7 @@ from am_desktop.services.sync.connector import Connector, CreateItem, RemoteReco
 from am_desktop.services.sync.fields import KINDS
 from am_desktop.services.sync.fields import stored as stored_value
 from am_desktop.services.sync.report import SyncReport
+from am_desktop.services.sync.reporting_lines import manager_to_send
 
 BATCH = 100
 #: Creates whose answer was lost this many times in one run wait for the next run.
@@ -215,6 +216,7 @@ class Pusher:
             current = self.crm.read(remote_type, [by_record[i] for i in chunk])
             sending: list[tuple[int, str, dict[str, Any]]] = []
             moves: list[tuple[int, str, str | None, str, int]] = []
+            managers: list[tuple[int, str, str | None, int]] = []
             with self.store.raw(write=True) as connection:
                 records = st.local_records(connection, obj, chunk)
                 for local_id in chunk:
@@ -232,7 +234,13 @@ class Pusher:
                         sending.append((local_id, by_record[local_id], outgoing))
                     if move is not None:
                         moves.append((local_id, by_record[local_id], *move))
+                    line = (
+                        manager_to_send(connection, local_id, remote) if obj == "contact" else None
+                    )
+                    if line is not None:
+                        managers.append((local_id, by_record[local_id], *line))
             self._move(obj, moves)
+            self._send_managers(managers)
             if sending:
                 results = self.crm.update(obj, sending)
                 self._updated(obj, sending, results, current, by_record)
@@ -277,6 +285,14 @@ class Pusher:
             with self.store.raw(write=True) as connection:
                 for local_id, seq in done:
                     st.clear_change(connection, obj, local_id, "account_id", seq)
+
+    def _send_managers(self, lines: list[tuple[int, str, str | None, int]]) -> None:
+        """Contacts whose manager changed here: the CRM's reporting line follows."""
+        for local_id, remote_id, manager, seq in lines:
+            self.crm.set_links("contact", remote_id, "reports_to", {manager} if manager else set())
+            with self.store.raw(write=True) as connection:
+                st.clear_change(connection, "contact", local_id, "reports_to_id", seq)
+            self.report.pushed += 1
 
     def _updated(
         self,

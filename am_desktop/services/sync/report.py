@@ -16,6 +16,9 @@ class SyncReport:
     archived: int = 0
     conflicts: int = 0
     problems: list[str] = field(default_factory=list)
+    #: The CRM's own stage names (Salesforce's StageName picklist; [] for a fixed map), kept
+    #: by the caller for the stage map Preferences edits.
+    stage_values: list[str] = field(default_factory=list)
 
     def summary(self) -> str:
         return (

@@ -44,6 +44,8 @@ class Org:
     #: Object -> field -> its length (0 where not text).
     fields: dict[str, dict[str, int]]
     stages: dict[str, dict[str, str]]
+    #: The StageName picklist, in the org's order.
+    stage_values: list[str]
     types: list[str]
     shared_activities: bool
     external_ids: set[str] = field(default_factory=set)
@@ -122,6 +124,7 @@ class SalesforceConnector:
             user_id=str(user.get("user_id") or ""),
             fields=fields,
             stages=sfm.stage_map(picklists.get("Opportunity.StageName", []), self._given_stages),
+            stage_values=picklists.get("Opportunity.StageName", []),
             types=picklists.get("Opportunity.Type", []),
             shared_activities="TaskRelation" in listed,
             external_ids=external,
@@ -142,6 +145,17 @@ class SalesforceConnector:
 
     def remote_type(self, obj: str) -> str:
         return sfm.TYPES[obj]
+
+    def local_kind(self, remote_type: str, record: RemoteRecord) -> str:
+        """An Opportunity whose Type is one renewals are made with is a renewal."""
+        if remote_type == "Opportunity":
+            return "renewal" if record.props.get("Type") in sfm.TYPE_CHOICES["renewal"] else (
+                "opportunity")  # fmt: skip
+        return next(obj for obj, kind in sfm.TYPES.items() if kind == remote_type)
+
+    def stage_values(self) -> list[str]:
+        """The org's active StageName values, in its order."""
+        return list(self.org.stage_values)
 
     def fields(self, obj: str, record: RemoteRecord, *, strict: bool = False) -> dict[str, Any]:
         return self.names.read(obj, record.props, strict=strict)
@@ -439,11 +453,14 @@ class SalesforceConnector:
         self,
         obj: str,
         remote_id: str,
-        kind: str,  # noqa: ARG002 - a Task's attendees are its only many-valued link
+        kind: str,
         wanted: set[str],
     ) -> None:
-        """A Task's attendees: WhoId one of them, the others TaskRelation rows (where Shared
-        Activities is on)."""
+        """A contact's manager: ReportsToId. A Task's attendees: WhoId one of them, the others
+        TaskRelation rows (where Shared Activities is on)."""
+        if kind == "reports_to":
+            self._set_fields(obj, remote_id, {"ReportsToId": min(wanted) if wanted else None})
+            return
         (task,) = self.read("Task", [remote_id]).values() or (None,)
         if task is None:
             return

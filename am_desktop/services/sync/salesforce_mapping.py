@@ -68,8 +68,9 @@ PREFIX = {"account": "001", "contact": "003"}
 
 def stage_map(picklist: Sequence[str], given: Mapping[str, Mapping[str, str]] | None = None
               ) -> dict[str, dict[str, str]]:  # fmt: skip
-    """Local stage -> the org's stage, one to one: the given map where it names a stage the org
-    has, else the first fitting name the picklist holds (a stage with none is not mapped)."""
+    """Local stage -> the org's stage, one to one: the given map (Preferences) where it names a
+    stage the org has, else the first fitting standard name the picklist holds, else the org's
+    stage at the same place in its sales order (a stage with none left is not mapped)."""
     result: dict[str, dict[str, str]] = {}
     for obj, choices in STAGE_CHOICES.items():
         taken: set[str] = set()
@@ -81,7 +82,33 @@ def stage_map(picklist: Sequence[str], given: Mapping[str, Mapping[str, str]] | 
             if pick is not None:
                 result[obj][local] = pick
                 taken.add(pick)
+        for local, pick in _by_place(list(choices), picklist, taken).items():
+            result[obj].setdefault(local, pick)
     return result
+
+
+def _by_place(stages: list[str], picklist: Sequence[str], taken: set[str]) -> dict[str, str]:
+    """For an org whose stages have other names: the closing stages by the words Won and Lost,
+    the open ones by their place in the org's order (Salesforce lists stages as a deal moves,
+    its probability rising), each org stage used once."""
+    found: dict[str, str] = {}
+    free = [v for v in picklist if v not in taken]
+    for local, word in ((stages[-2], "won"), (stages[-1], "lost")):
+        pick = next((v for v in free if word in v.lower().split()), None)
+        if pick is not None:
+            found[local] = pick
+            free.remove(pick)
+    closing = {v for v in free if {"won", "lost", "closed"} & set(v.lower().split())}
+    open_values = [v for v in free if v not in closing]
+    open_stages = stages[:-2]
+    for index, local in enumerate(open_stages):
+        if not open_values:
+            break
+        place = round(index * (len(open_values) - 1) / max(1, len(open_stages) - 1))
+        pick = open_values[min(place, len(open_values) - 1)]
+        if pick not in found.values():
+            found[local] = pick
+    return found
 
 
 def names_for(stages: Mapping[str, Mapping[str, str]]) -> PropertyMap:

@@ -42,6 +42,7 @@ from am_desktop.domain.health import LABELS
 from am_desktop.errors import AppError
 from am_desktop.ui.context import AppContext
 from am_desktop.ui.dialogs.salesforce_sign_in import SalesforceSignIn
+from am_desktop.ui.dialogs.stage_map_editor import StageMapEditor
 from am_desktop.ui.settings import Option, Prefs
 from am_desktop.ui.sync_status import CRM_NAMES
 from am_desktop.ui.tasks import Lane
@@ -172,6 +173,10 @@ class PreferencesDialog(QDialog):
         self.token_state.setWordWrap(True)
         self.token_state.setObjectName("muted")
         self.salesforce = SalesforceSignIn(self.context, self)
+        self.stage_map = StageMapEditor(
+            settings.state.salesforce_stage_values.splitlines(),
+            settings.prefs.salesforce_stage_map,
+        )
         #: The CRM this dialog last agreed on: the saved one, or one a switch was confirmed to.
         self._agreed_crm = settings.prefs.crm
         self.switch_box: QMessageBox | None = None
@@ -303,7 +308,7 @@ class PreferencesDialog(QDialog):
             note,
         ]
         self._salesforce_rows: list[Any] = []
-        for label, field in self.salesforce.rows():
+        for label, field in [*self.salesforce.rows(), ("Stage &map", self.stage_map)]:
             form.addRow(label, field)
             self._salesforce_rows.append(field)
         form.addRow("Sync &every", self.sync_every)
@@ -320,6 +325,7 @@ class PreferencesDialog(QDialog):
             (token, self.token),
             (self.salesforce.login_row, self.salesforce.login_kind),
             (self.salesforce.callback_row, self.salesforce.callback_port),
+            (self.stage_map, self.stage_map.table),
         ):
             field_label = form.labelForField(field)
             if isinstance(field_label, QLabel):
@@ -376,6 +382,7 @@ class PreferencesDialog(QDialog):
             Prefs.my_email: (
                 self.my_email.text().strip().lower() if self.my_email.hasAcceptableInput() else ""
             ),
+            Prefs.salesforce_stage_map: self.stage_map.value(),
         }
 
     # -- CRM -------------------------------------------------------------------------------
@@ -579,7 +586,7 @@ class PreferencesDialog(QDialog):
     def _on_buttons_accepted(self) -> None:
         salesforce = self.crm.currentData() == "salesforce"
         if salesforce:
-            problem = self.salesforce.values_problem()
+            problem = self.salesforce.values_problem() or self.stage_map.problem()
             self.salesforce.problem.setText(problem)
             self.crm_form.setRowVisible(self.salesforce.problem, bool(problem))
             self.salesforce.problem.setVisible(bool(problem))

@@ -11,18 +11,11 @@ import pytest
 
 from am_desktop.services import catalog
 from am_desktop.services.store import Store
-from am_desktop.services.sync.engine import SyncEngine, SyncReport, pending_changes
+from am_desktop.services.sync.engine import pending_changes
 from tests.support.fake_salesforce import USER, FakeSalesforce
 from tests.support.sync_kit import portfolio as base_portfolio
-from tests.support.sync_kit import remote_of, salesforce_connector
-
-
-def sync(store: Store, org: FakeSalesforce) -> SyncReport:
-    crm = salesforce_connector(org)
-    try:
-        return SyncEngine(store, crm).run()
-    finally:
-        crm.close()
+from tests.support.sync_kit import remote_of
+from tests.support.sync_kit import sync_salesforce as sync
 
 
 def portfolio(store: Store) -> dict[str, int]:

@@ -18,7 +18,7 @@ if TYPE_CHECKING:
     from alembic.config import Config
 
 #: The newest migration; a test keeps it equal to Alembic's head.
-HEAD_REVISION = "0008_the_week"
+HEAD_REVISION = "0009_currencies"
 #: Every revision this version of the app knows, oldest first; a test keeps it equal to Alembic's.
 KNOWN_REVISIONS = (
     "0001_initial",
@@ -29,6 +29,7 @@ KNOWN_REVISIONS = (
     "0006_crm_sync",
     "0007_today_indexes",
     "0008_the_week",
+    "0009_currencies",
 )
 
 MIGRATIONS_PACKAGE = "am_desktop.db.migrations"

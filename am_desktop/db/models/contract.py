@@ -50,5 +50,7 @@ class Renewal(Record):
     likelihood: Mapped[int] = mapped_column(default=50)
     proposed_arr_cents: Mapped[int | None]
     outcome_arr_cents: Mapped[int | None]
+    #: The currency of the proposed and outcome ARR: the contract's (issue 20).
+    currency: Mapped[str] = mapped_column(String(3), default="USD", server_default="USD")
     close_date: Mapped[date | None]
     risk_notes: Mapped[str | None] = mapped_column(Text)

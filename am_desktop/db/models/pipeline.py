@@ -25,6 +25,7 @@ class Opportunity(Record):
     name: Mapped[str] = mapped_column(String(200))
     product: Mapped[str | None] = mapped_column(String(200))
     amount_cents: Mapped[int] = mapped_column(default=0)
+    currency: Mapped[str] = mapped_column(String(3), default="USD", server_default="USD")
     stage: Mapped[OpportunityStage] = mapped_column(
         ChoiceType(OpportunityStage), default=OpportunityStage.IDENTIFIED
     )

@@ -47,7 +47,7 @@ class MissingRate(ValueError):  # noqa: N818 - reads as what is wrong
 
     def __init__(self, currency: str, target: str, day: date) -> None:
         super().__init__(
-            f"no {currency} rate on or before {shown_day(day)} to convert into {target}; "
+            f"No {currency} rate on or before {shown_day(day)} to convert into {target}; "
             "import one with `am-desktop rates import` (Preferences → Currencies)"
         )
         self.currency, self.target, self.day = currency, target, day

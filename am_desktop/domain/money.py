@@ -30,7 +30,7 @@ def exponent(currency: str) -> int:
 
 def minor_per_major(currency: str) -> int:
     """Minor units in one unit of the currency: 1 for JPY, 100 for EUR, 1000 for KWD."""
-    return 10 ** exponent(currency)
+    return int(10 ** exponent(currency))
 
 
 def to_major(minor: int, currency: str) -> float:
@@ -48,8 +48,8 @@ def minor_from_cents(cents: int, currency: str) -> int:
     """
     places = exponent(currency)
     if places >= 2:
-        return cents * 10 ** (places - 2)
-    whole, rest = divmod(cents, 10 ** (2 - places))
+        return cents * int(10 ** (places - 2))
+    whole, rest = divmod(cents, int(10 ** (2 - places)))
     if rest:
         raise ValueError(f"{currency} amounts have {_decimals(places)}; this one has more")
     return whole

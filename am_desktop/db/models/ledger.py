@@ -8,7 +8,7 @@ from sqlalchemy import CheckConstraint, ForeignKey, Index, String, Text, text
 from sqlalchemy.orm import Mapped, mapped_column
 
 from am_desktop.db.base import Base, Record
-from am_desktop.db.types import ChoiceType
+from am_desktop.db.types import ChoiceType, currency_of
 from am_desktop.domain.enums import MovementType
 
 
@@ -38,7 +38,9 @@ class ArrMovement(Record):
     type: Mapped[MovementType] = mapped_column(ChoiceType(MovementType))
     #: In minor units of ``currency`` (ISO 4217; JPY has none, most have two: issue 20).
     amount_cents: Mapped[int]
-    currency: Mapped[str] = mapped_column(String(3), default="USD", server_default="USD")
+    currency: Mapped[str] = mapped_column(
+        String(3), default=currency_of("account", "account_id"), server_default="USD"
+    )
     source: Mapped[str] = mapped_column(String(20), default="manual")
     renewal_id: Mapped[int | None] = mapped_column(
         ForeignKey("renewal.id", ondelete="SET NULL"), index=True

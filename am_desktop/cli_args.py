@@ -48,3 +48,22 @@ def day(text: str) -> date:
             f"is wanted, not “{text}”"
         )
     return value
+
+
+def currency_code(text: str) -> str:
+    """An argument type for an ISO 4217 currency code (``eur`` is read as EUR)."""
+    from am_desktop.domain.values import parse_currency
+
+    try:
+        return parse_currency(text)
+    except ValueError as error:
+        raise argparse.ArgumentTypeError(str(error)) from None
+
+
+def reporting_currency(given: str | None) -> str:
+    """``--currency``, else the reporting currency setting, else the AM's currency setting."""
+    if given:
+        return given
+    from am_desktop.ui.settings import AppSettings
+
+    return AppSettings().prefs.reporting_currency_or_default

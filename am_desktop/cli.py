@@ -418,11 +418,9 @@ def run_renewals(args: argparse.Namespace) -> int:
     """``am-desktop renewals``: open renewals of contracts ending within the window."""
     from datetime import date
 
-    from am_desktop.services.renewal_queries import upcoming
-
     from am_desktop.domain import formatting as fmt
     from am_desktop.domain.money import to_major
-    from am_desktop.services.renewal_queries import in_reporting_currency
+    from am_desktop.services.renewal_queries import in_reporting_currency, upcoming
 
     today = date.today()
     currency = reporting_currency(args.currency)

@@ -52,7 +52,7 @@ def currency_of(table: str, key: str) -> Any:
     otherwise (issue 20); USD when the owner is unknown."""
     from sqlalchemy import text
 
-    query = text(f"SELECT currency FROM {table} WHERE id = :id")  # noqa: S608 - our names
+    query = text(f"SELECT currency FROM {table} WHERE id = :id")
 
     def default(context: Any) -> str:
         owner = context.get_current_parameters().get(key)

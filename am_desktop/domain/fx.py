@@ -189,7 +189,8 @@ class Conversion:
         if not self.rates:
             return f"All amounts in {self.target}; no exchange rate was needed."
         listed = "; ".join(rate.shown() for rate in self.rates)
-        return f"Amounts in {self.target} at one rate per currency as of {shown_day(self.on)}: {listed}."
+        as_of = shown_day(self.on)
+        return f"Amounts in {self.target} at one rate per currency as of {as_of}: {listed}."
 
     def as_json(self) -> dict[str, object]:
         """``currency``, ``rates_date`` and ``rates`` (PRODUCT.md §3)."""

@@ -59,6 +59,7 @@ class AccountRecord(StoredRecord):
     checkin_cadence_days: int
     external_id: str | None
     last_touch_at: datetime | None
+    currency: str = "USD"
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)
@@ -172,6 +173,7 @@ class RenewalRecord(StoredRecord):
     outcome_arr_cents: int | None
     close_date: date | None
     risk_notes: str | None
+    currency: str = "USD"
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)
@@ -186,6 +188,7 @@ class OpportunityRecord(StoredRecord):
     close_date: date | None
     notes: str | None
     note_id: int | None
+    currency: str = "USD"
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)
@@ -230,6 +233,7 @@ class MovementRecord(StoredRecord):
     renewal_id: int | None
     opportunity_id: int | None
     comment: str | None
+    currency: str = "USD"
 
     @property
     def signed_cents(self) -> int:

@@ -127,7 +127,8 @@ def read_ledger(
         if key in native_moves:
             total = moves.get(account_key, (0, 0, 0, 0, 0, 0))
             moves[account_key] = tuple(  # type: ignore[assignment]
-                a + b for a, b in zip(total, (grew, came_back, shrank, lost, won, moved), strict=True)
+                a + b
+                for a, b in zip(total, (grew, came_back, shrank, lost, won, moved), strict=True)
             )
     at_end = dict(before)
     expansion = contraction = churn = 0

@@ -39,9 +39,7 @@ def arr_by_account_in(session: Session, on: date) -> dict[int, int]:
     return {account_id: int(total) for account_id, total in session.execute(_live_until(on))}
 
 
-def account_arr_in(
-    session: Session, account_id: int, on: date, currency: str | None = None
-) -> int:
+def account_arr_in(session: Session, account_id: int, on: date, currency: str | None = None) -> int:
     """One account's ARR (minor units) at the end of ``on``, inside a caller's unit of work;
     with ``currency``, only its movements in that currency (amounts are never mixed)."""
     query = select(func.coalesce(func.sum(SIGNED_CENTS), 0)).where(

@@ -84,7 +84,9 @@ def read_rates_file(path: Path) -> list[fx.Rate]:
             unlisted=max(0, len(problems) - MAX_LISTED),
         )
     if not rates:
-        raise ValidationError(f"{path.name} has no rows, only a header: there is nothing to import.")
+        raise ValidationError(
+            f"{path.name} has no rows, only a header: there is nothing to import."
+        )
     return rates
 
 
@@ -97,6 +99,7 @@ def _row(
 
     problems: list[RowProblem] = []
     parsed: dict[str, object] = {}
+
     def read_rate(text: str) -> Decimal:
         return fx.parse_rate(text.replace(",", ".") if decimal_comma else text)
 

@@ -11,7 +11,9 @@ import sqlite3
 from collections.abc import Mapping
 from datetime import date
 
+from am_desktop.domain import fx
 from am_desktop.domain.deck import ROWS_PER_SLIDE
+from am_desktop.domain.fx import Conversion
 from am_desktop.domain.health import DEFAULT_BANDS
 from am_desktop.domain.review import (
     IssueSummary,
@@ -23,8 +25,6 @@ from am_desktop.domain.review import (
 )
 from am_desktop.domain.timeline import month_ends
 from am_desktop.services.health_history import month_end_scores
-from am_desktop.domain import fx
-from am_desktop.domain.fx import Conversion
 from am_desktop.services.kpis import period_figures
 from am_desktop.services.rates import missing_rate_error, rate_book_in
 from am_desktop.services.store import Store
@@ -92,9 +92,12 @@ def review_data(
         )
         renewals = tuple(
             OpenRenewal(
-                name, date.fromisoformat(ends), convert.convert(int(cents), code), stage,
+                name,
+                date.fromisoformat(ends),
+                convert.convert(int(cents), code),
+                stage,
                 int(likelihood),
-            )  # fmt: skip
+            )
             for name, ends, cents, stage, likelihood, code in connection.execute(
                 "SELECT a.name, c.end_date, c.arr_cents, r.stage, r.likelihood, c.currency "
                 f"{open_renewals.replace('WHERE', 'JOIN account a ON a.id = c.account_id WHERE')} "
@@ -153,9 +156,7 @@ def review_data(
             renewal_date = date.fromisoformat(row[0]) if row and row[0] else None
     pipeline = tuple(
         ("renewal", stage, int(cents)) for stage, cents, _n, _first in renewal_stages
-    ) + tuple(
-        ("expansion", stage, int(cents or 0)) for stage, cents in expansions
-    )
+    ) + tuple(("expansion", stage, int(cents or 0)) for stage, cents in expansions)
     trend = month_end_scores(
         store, month_ends(start, end), account_id=account_id, weights=weights, bands=bands
     )

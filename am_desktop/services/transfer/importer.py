@@ -814,7 +814,8 @@ class ArrImport(KindImport):
         connection = self.session.connection()
         for chunk in _chunks(sorted(set(self.accounts_of(rows)))):
             sql = (
-                "SELECT id, account_id, occurred_on, type, amount_cents, currency FROM arr_movement "
+                "SELECT id, account_id, occurred_on, type, amount_cents, currency "
+                "FROM arr_movement "
                 "WHERE archived_at IS NULL AND occurred_on BETWEEN ? AND ? AND id < ? "
                 f"AND account_id IN ({', '.join('?' * len(chunk))})"
             )

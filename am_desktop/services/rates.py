@@ -16,9 +16,6 @@ from datetime import date
 from decimal import Decimal
 from pathlib import Path
 
-from sqlalchemy import select
-
-from am_desktop.db.models import ExchangeRate
 from am_desktop.domain import fx
 from am_desktop.domain.csv_formats import header_key
 from am_desktop.domain.values import parse_currency, parse_date
@@ -134,6 +131,8 @@ def import_rates(store: Store, path: Path) -> RatesImported:
 
 def save_rates(store: Store, rates: Iterable[fx.Rate]) -> RatesImported:
     """Record ``rates``; the last of a file's duplicates (same day and pair) wins."""
+    from am_desktop.db.models import ExchangeRate
+
     latest = {(rate.day, rate.base, rate.quote): rate for rate in rates}
     added = replaced = unchanged = 0
     with store.write() as session:
@@ -158,6 +157,10 @@ def _text(rate: Decimal) -> str:
 
 def list_rates(store: Store) -> list[fx.Rate]:
     """Every recorded rate, newest day first, then by pair."""
+    from sqlalchemy import select
+
+    from am_desktop.db.models import ExchangeRate
+
     with store.read() as session:
         rows = session.scalars(
             select(ExchangeRate).order_by(

@@ -19,7 +19,14 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any, NoReturn, TextIO
 
 from am_desktop import __version__, log
-from am_desktop.cli_args import FIRST_DAY, LAST_DAY, day, whole_number
+from am_desktop.cli_args import (
+    FIRST_DAY,
+    LAST_DAY,
+    currency_code,
+    day,
+    reporting_currency,
+    whole_number,
+)
 from am_desktop.domain.csv_formats import KINDS
 from am_desktop.domain.values import counted
 from am_desktop.errors import AppError, Cancelled, ExportError, ImportRejected, ValidationError
@@ -162,8 +169,28 @@ def build_parser() -> argparse.ArgumentParser:
         help=f"ending within DAYS (0 to {MAX_WITHIN_DAYS:,}; default 90)",
     )
     ren.add_argument("--json", action="store_true", help="one JSON document on stdout")
+    _add_currency(ren)
     _add_db(ren)
 
+    _add_reports(commands)
+    _add_week(commands)
+
+    cmap = commands.add_parser("map", help="save an account's contact map as SVG or PNG")
+    cmap.add_argument("account", metavar="ACCOUNT", help="the account's name or web domain")
+    cmap.add_argument(
+        "--out", type=Path, metavar="FILE", required=True, help="FILE.svg or FILE.png"
+    )
+    _add_db(cmap)
+
+    from am_desktop import cli_crm, cli_rates
+
+    cli_crm.add_commands(commands, _add_db)
+    cli_rates.add_commands(commands, _add_db)
+    return parser
+
+
+def _add_week(commands: Any) -> None:
+    """The AM's week: tasks and the pre-call brief (issue 19)."""
     tasks = commands.add_parser("tasks", help="list open action items, grouped by when due")
     tasks.add_argument(
         "--due",
@@ -173,8 +200,6 @@ def build_parser() -> argparse.ArgumentParser:
     )
     tasks.add_argument("--json", action="store_true", help="one JSON document on stdout")
     _add_db(tasks)
-
-    _add_reports(commands)
 
     brief = commands.add_parser("brief", help="write a pre-call brief for an account's meeting")
     brief.add_argument("account", metavar="ACCOUNT", help="the account's name or web domain")
@@ -186,23 +211,12 @@ def build_parser() -> argparse.ArgumentParser:
     )
     _add_db(brief)
 
-    cmap = commands.add_parser("map", help="save an account's contact map as SVG or PNG")
-    cmap.add_argument("account", metavar="ACCOUNT", help="the account's name or web domain")
-    cmap.add_argument(
-        "--out", type=Path, metavar="FILE", required=True, help="FILE.svg or FILE.png"
-    )
-    _add_db(cmap)
-
-    from am_desktop import cli_crm
-
-    cli_crm.add_commands(commands, _add_db)
-    return parser
-
 
 def _add_reports(commands: Any) -> None:
     """The commands that read the portfolio back: kpis and qbr."""
     kpi = commands.add_parser("kpis", help="the portfolio's KPIs for a period")
     _add_period(kpi)
+    _add_currency(kpi)
     kpi.add_argument("--json", action="store_true", help="one JSON document on stdout")
     _add_db(kpi)
 
@@ -232,7 +246,17 @@ def _add_reports(commands: Any) -> None:
     )
     qbr.add_argument("--logo", type=Path, metavar="FILE", help="a PNG or JPEG for the title slide")
     _add_period(qbr)
+    _add_currency(qbr)
     _add_db(qbr)
+
+
+def _add_currency(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument(
+        "--currency",
+        type=currency_code,
+        metavar="CODE",
+        help="totals in this currency (default: the reporting currency setting)",
+    )
 
 
 def _add_period(parser: argparse.ArgumentParser) -> None:
@@ -408,16 +432,26 @@ def run_renewals(args: argparse.Namespace) -> int:
     """``am-desktop renewals``: open renewals of contracts ending within the window."""
     from datetime import date
 
-    from am_desktop.services.renewal_queries import upcoming
+    from am_desktop.domain import formatting as fmt
+    from am_desktop.domain.money import to_major
+    from am_desktop.services.renewal_queries import in_reporting_currency, upcoming
 
     today = date.today()
+    currency = reporting_currency(args.currency)
     store = _open(args)
     try:
         rows = upcoming(store, today, args.within)
+        conversion = in_reporting_currency(store, rows, currency, today)
     finally:
         store.close()
     if args.json:
-        json.dump([row.as_json(today) for row in rows], sys.stdout, ensure_ascii=False, indent=2)
+        items = []
+        for row in rows:
+            item = row.as_json(today)
+            shown = conversion.convert(row.arr_cents, row.currency)
+            item.update(reporting_arr=to_major(shown, currency), reporting_currency=currency)
+            items.append(item)
+        json.dump(items, sys.stdout, ensure_ascii=False, indent=2)
         print()
         return EXIT_OK
     if not rows:
@@ -427,9 +461,12 @@ def run_renewals(args: argparse.Namespace) -> int:
         notice = f"  notice by {deadline.isoformat()}" if deadline else ""
         print(
             f"{row.end_date.isoformat()}  {_in_days(row.days_left(today)):>12}  "
-            f"{row.account} — {row.contract}  {row.arr_cents / 100:,.0f} {row.currency}  "
+            f"{row.account} — {row.contract}  {fmt.money(row.arr_cents, row.currency)}  "
             f"{row.stage.label}, {row.likelihood}%{notice}"
         )
+    if rows:
+        total = sum(conversion.convert(row.arr_cents, row.currency) for row in rows)
+        print(f"Total {fmt.money(total, currency)} ARR. {conversion.describe()}")
     return EXIT_OK
 
 
@@ -468,9 +505,10 @@ def run_kpis(args: argparse.Namespace) -> int:
     from am_desktop.services.kpis import period_kpis
 
     start, end = _period(args)
+    currency = reporting_currency(args.currency)
     store = _open(args)
     try:
-        kpis = period_kpis(store, start, end)
+        kpis = period_kpis(store, start, end, currency=currency)
     finally:
         store.close()
     document = kpis.as_json()
@@ -483,15 +521,18 @@ def run_kpis(args: argparse.Namespace) -> int:
     bridge = kpis.bridge
     print(f"ARR bridge, {fmt.period(start, end)}")
     for label, cents in bridge.steps():
-        print(f"  {label:<16} {fmt.money(cents) if bridge.has_data else fmt.NO_DATA:>16}")
+        amount = fmt.money(cents, currency) if bridge.has_data else fmt.NO_DATA
+        print(f"  {label:<16} {amount:>16}")
     print()
     cohort = {"expansion", "contraction", "churn"}  # NRR's: the accounts with ARR at the start
     for key, value in document.items():
-        if key in ("bridge", "new_arr", "ending_arr"):  # shown in the bridge above
-            continue
+        if key in ("bridge", "new_arr", "ending_arr", "currency", "rates_date", "rates"):
+            continue  # shown in the bridge above, or on the last line
         shown = "—" if value is None else f"{value:,.2f}" if isinstance(value, float) else value
         label = f"cohort_{key}" if key in cohort else key
         print(f"{label:<20} {shown}")
+    if kpis.conversion is not None:
+        print(kpis.conversion.describe())
     return EXIT_OK
 
 
@@ -534,7 +575,7 @@ def run_qbr(args: argparse.Namespace) -> int:
             picture = contact_map_png(store, account_id)
         request = ReviewRequest(
             account_id, start, end, args.out, audience, formats, args.template, args.logo,
-            contact_map=picture,
+            contact_map=picture, currency=reporting_currency(args.currency),
         )  # fmt: skip
         written = export_review(store, request)
     finally:
@@ -628,7 +669,14 @@ COMMANDS: dict[str | None, Callable[[argparse.Namespace], int]] = {
     "crm": lambda args: _crm().run_crm(args),
     "sync": lambda args: _crm().run_sync(args, _open, StderrProgress()),
     "conflicts": lambda args: _crm().run_conflicts(args, _open),
+    "rates": lambda args: _rates().run_rates(args, _open),
 }
+
+
+def _rates() -> Any:
+    from am_desktop import cli_rates
+
+    return cli_rates
 
 
 def _crm() -> Any:

@@ -48,3 +48,45 @@ def day(text: str) -> date:
             f"is wanted, not “{text}”"
         )
     return value
+
+
+def currency_code(text: str) -> str:
+    """An argument type for an ISO 4217 currency code (``eur`` is read as EUR)."""
+    from am_desktop.domain.values import parse_currency
+
+    try:
+        return parse_currency(text)
+    except ValueError as error:
+        raise argparse.ArgumentTypeError(str(error)) from None
+
+
+def reporting_currency(given: str | None) -> str:
+    """``--currency``, else the reporting currency setting, else the AM's currency setting.
+
+    The settings file is read as the INI file it is (where Qt's ``IniFormat``/``UserScope``
+    keeps it), without loading Qt: a report on the command line stays light.
+    """
+    if given:
+        return given
+    import configparser
+    import os
+    import sys
+    from pathlib import Path
+
+    from am_desktop.domain.values import parse_currency
+
+    if sys.platform == "win32":
+        folder = Path(os.environ.get("APPDATA", Path.home()))
+    else:
+        folder = Path(os.environ.get("XDG_CONFIG_HOME") or Path.home() / ".config")
+    parser = configparser.ConfigParser(interpolation=None)
+    try:
+        parser.read(folder / "am-desktop" / "am-desktop.ini", encoding="utf-8")
+    except (configparser.Error, OSError, UnicodeDecodeError):
+        return "USD"  # an unreadable file: the window says why; the default here
+    for key in ("reporting_currency", "currency"):
+        try:
+            return parse_currency(parser.get("prefs", key, fallback=""))
+        except ValueError:
+            continue
+    return "USD"

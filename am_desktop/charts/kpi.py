@@ -18,6 +18,7 @@ from matplotlib.ticker import Formatter
 from am_desktop.domain.dashboard import AtRisk, QuarterForecast
 from am_desktop.domain.formatting import money, money_in_unit, money_unit, signed_money
 from am_desktop.domain.kpis import ArrBridge
+from am_desktop.domain.money import minor_per_major
 
 GREY, BLUE, GREEN, RED, AMBER = "#8d99a6", "#4f86c6", "#2e7d32", "#d93025", "#e37400"
 BAND_COLOURS = {"healthy": "#1e8e3e", "watch": AMBER, "at_risk": RED}
@@ -39,8 +40,8 @@ class MoneyFormatter(Formatter):
 
     def format_ticks(self, values: Sequence[float]) -> list[str]:
         """All the ticks of the axis at once (matplotlib asks this way when drawing)."""
-        unit = money_unit(max((abs(v) for v in values), default=0.0))
-        decimals = _decimals([v / 100 for v in values], unit)
+        unit = money_unit(max((abs(v) for v in values), default=0.0), self.currency)
+        decimals = _decimals([v / minor_per_major(self.currency) for v in values], unit)
         return [money_in_unit(v, self.currency, unit, decimals) for v in values]
 
     def __call__(self, x: float, pos: int | None = None) -> str:  # noqa: ARG002 - matplotlib's

@@ -31,6 +31,7 @@ from pptx.util import Emu, Pt
 
 from am_desktop.domain.deck import Chart, ChartKind, StepKind, ValueFormat
 from am_desktop.domain.formatting import currency_symbol, month
+from am_desktop.domain.money import minor_per_major
 
 #: Bridge colours, as the PDF draws them (``charts.kpi``): up green, down red; totals take the
 #: series' own colour.
@@ -90,7 +91,7 @@ def to_units(chart: Chart, value: float | None) -> float | None:
     """A model value as the workbook holds it: money in whole currency units."""
     if value is None or chart.value_format is not ValueFormat.MONEY:
         return value
-    return value / 100
+    return value / minor_per_major(chart.currency)
 
 
 def bridge_columns(chart: Chart) -> dict[str, list[float | None]]:

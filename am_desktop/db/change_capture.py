@@ -49,6 +49,7 @@ TABLES: dict[str, tuple[Entity, str, str]] = {
     "sync_conflict": (Entity.SYNC_STATE, "{row}.local_id", "NULL"),
     "sync_outbox": (Entity.SYNC_STATE, "{row}.local_id", "NULL"),
     "sync_state": (Entity.SYNC_STATE, "0", "NULL"),
+    "fx_rate": (Entity.EXCHANGE_RATE, "0", "NULL"),
 }
 
 #: One touched record: its kind, id and account (None for records of no account).

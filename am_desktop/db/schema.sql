@@ -18,7 +18,7 @@ CREATE TABLE account (
 	version INTEGER NOT NULL, 
 	created_at VARCHAR(26) NOT NULL, 
 	updated_at VARCHAR(26) NOT NULL, 
-	archived_at VARCHAR(26), 
+	archived_at VARCHAR(26), currency VARCHAR(3) DEFAULT 'USD' NOT NULL, 
 	CONSTRAINT pk_account PRIMARY KEY (id), 
 	CONSTRAINT uq_account_domain UNIQUE (domain), 
 	CONSTRAINT uq_account_external_id UNIQUE (external_id), 
@@ -268,7 +268,7 @@ CREATE TABLE renewal (
 	version INTEGER NOT NULL, 
 	created_at VARCHAR(26) NOT NULL, 
 	updated_at VARCHAR(26) NOT NULL, 
-	archived_at VARCHAR(26), 
+	archived_at VARCHAR(26), currency VARCHAR(3) DEFAULT 'USD' NOT NULL, 
 	CONSTRAINT pk_renewal PRIMARY KEY (id), 
 	CONSTRAINT ck_renewal_likelihood_range CHECK (likelihood BETWEEN 0 AND 100), 
 	CONSTRAINT fk_renewal_contract_id FOREIGN KEY(contract_id) REFERENCES contract (id), 
@@ -309,7 +309,7 @@ CREATE TABLE arr_movement (
 	version INTEGER NOT NULL, 
 	created_at VARCHAR(26) NOT NULL, 
 	updated_at VARCHAR(26) NOT NULL, 
-	archived_at VARCHAR(26), 
+	archived_at VARCHAR(26), currency VARCHAR(3) DEFAULT 'USD' NOT NULL, 
 	CONSTRAINT pk_arr_movement PRIMARY KEY (id), 
 	CONSTRAINT ck_arr_movement_amount_positive CHECK (amount_cents > 0), 
 	CONSTRAINT fk_arr_movement_account_id FOREIGN KEY(account_id) REFERENCES account (id), 
@@ -344,11 +344,11 @@ CREATE TABLE "opportunity" (
 	created_at VARCHAR(26) NOT NULL, 
 	updated_at VARCHAR(26) NOT NULL, 
 	archived_at VARCHAR(26), 
-	note_id INTEGER, 
+	note_id INTEGER, currency VARCHAR(3) DEFAULT 'USD' NOT NULL, 
 	CONSTRAINT pk_opportunity PRIMARY KEY (id), 
-	CONSTRAINT fk_opportunity_account_id FOREIGN KEY(account_id) REFERENCES account (id), 
-	CONSTRAINT uq_opportunity_uid UNIQUE (uid), 
 	CONSTRAINT ck_opportunity_probability_range CHECK (probability BETWEEN 0 AND 100), 
+	CONSTRAINT uq_opportunity_uid UNIQUE (uid), 
+	CONSTRAINT fk_opportunity_account_id FOREIGN KEY(account_id) REFERENCES account (id), 
 	CONSTRAINT fk_opportunity_note_id FOREIGN KEY(note_id) REFERENCES note (id) ON DELETE SET NULL
 );
 CREATE TABLE sync_link (
@@ -390,6 +390,14 @@ CREATE TABLE sync_outbox (
 	attempts INTEGER NOT NULL, 
 	CONSTRAINT pk_sync_outbox PRIMARY KEY (obj, local_id)
 );
+CREATE TABLE fx_rate (
+	date DATE NOT NULL, 
+	base VARCHAR(3) NOT NULL, 
+	quote VARCHAR(3) NOT NULL, 
+	rate VARCHAR(40) NOT NULL, 
+	CONSTRAINT pk_fx_rate PRIMARY KEY (date, base, quote), 
+	CONSTRAINT ck_fx_rate_two_currencies CHECK (base <> quote)
+);
 CREATE INDEX ix_account_name ON account (name);
 CREATE INDEX ix_account_objective_account_id ON account_objective (account_id);
 CREATE INDEX ix_contact_account_id ON contact (account_id);
@@ -421,7 +429,6 @@ CREATE INDEX ix_account_summary_arr_cents ON account_summary (arr_cents);
 CREATE INDEX ix_account_summary_next_renewal_on ON account_summary (next_renewal_on);
 CREATE INDEX ix_account_list ON account (archived_at, name, domain, industry, owner);
 CREATE INDEX ix_opportunity_account_id ON opportunity (account_id);
-CREATE INDEX ix_arr_movement_live_ledger ON arr_movement (account_id, occurred_on, type, amount_cents) WHERE archived_at IS NULL;
 CREATE INDEX ix_sync_conflict_record ON sync_conflict (obj, local_id);
 CREATE INDEX ix_action_item_open_due ON action_item (due_date, account_id) WHERE status = 'open' AND archived_at IS NULL;
 CREATE INDEX ix_escalation_unresolved ON escalation (account_id) WHERE status <> 'resolved' AND archived_at IS NULL;
@@ -429,6 +436,7 @@ CREATE INDEX ix_contract_live_notice ON contract (notice_days) WHERE archived_at
 CREATE UNIQUE INDEX ux_note_calendar_key ON note (calendar_key) WHERE calendar_key IS NOT NULL;
 CREATE UNIQUE INDEX ux_note_message_id ON note (message_id) WHERE message_id IS NOT NULL;
 CREATE INDEX ix_contact_stay_in_touch ON contact (last_contacted_at, account_id, role, cadence_days) WHERE archived_at IS NULL AND left_on IS NULL;
+CREATE INDEX ix_arr_movement_live_ledger ON arr_movement (account_id, occurred_on, type, amount_cents, currency) WHERE archived_at IS NULL;
 CREATE VIEW note_search (key, title, body) AS SELECT (CAST(strftime('%s', occurred_at) AS INTEGER) * 10000000 + id % 10000000), title, body FROM note;
 CREATE TRIGGER note_fts_after_insert AFTER INSERT ON note BEGIN
         INSERT INTO note_fts(rowid, title, body)
@@ -556,4 +564,4 @@ BEGIN
   INSERT INTO sync_change (obj, local_id, field, base, seq) SELECT 'contact', NEW.id, 'reports_to_id', json_quote(OLD.reports_to_id), (SELECT value FROM sync_state WHERE key = 'seq') WHERE OLD.reports_to_id IS NOT NEW.reports_to_id ON CONFLICT (obj, local_id, field) DO UPDATE SET seq = excluded.seq;
   DELETE FROM sync_change WHERE obj = 'contact' AND local_id = NEW.id AND field = 'reports_to_id' AND base IS json_quote(NEW.reports_to_id);
 END;
-INSERT INTO alembic_version (version_num) VALUES ('0010_track_reports_to');
+INSERT INTO alembic_version (version_num) VALUES ('0011_currencies');

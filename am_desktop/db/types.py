@@ -44,3 +44,21 @@ class ChoiceType(TypeDecorator[C], Generic[C]):
 
     def process_result_value(self, value: str | None, dialect: Dialect) -> C | None:
         return None if value is None else self.choice(value)
+
+
+def currency_of(table: str, key: str) -> Any:
+    """A column default: the currency of the row that ``key`` points to in ``table`` (the
+    account's, or the contract's), so a new amount is in its owner's currency unless told
+    otherwise (issue 20); USD when the owner is unknown."""
+    from sqlalchemy import text
+
+    query = text(f"SELECT currency FROM {table} WHERE id = :id")
+
+    def default(context: Any) -> str:
+        owner = context.get_current_parameters().get(key)
+        if owner is None:
+            return "USD"
+        found = context.connection.execute(query, {"id": owner}).scalar()
+        return str(found) if found else "USD"
+
+    return default

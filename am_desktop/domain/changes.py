@@ -40,6 +40,7 @@ class Entity(enum.Enum):
     SURVEY = "survey response"
     USAGE = "usage"
     SYNC_STATE = "sync state"
+    EXCHANGE_RATE = "exchange rate"
 
 
 class Origin(enum.Enum):

@@ -171,6 +171,7 @@ FORMATS: dict[str, tuple[CsvColumn, ...]] = {
             aliases=("Check-in Cadence", "Check in cadence (days)"),
         ),
         CsvColumn("external_id", _text(100), aliases=("Account ID", "Record ID", "Company ID")),
+        CsvColumn("currency", values.parse_currency, aliases=("Account Currency",)),
     ),
     "contacts": (
         _ACCOUNT_REF,
@@ -213,6 +214,7 @@ FORMATS: dict[str, tuple[CsvColumn, ...]] = {
             ("Movement Amount",),
             _positive(_money_comma),
         ),
+        CsvColumn("currency", values.parse_currency, aliases=("Movement Currency",)),
     ),
     "notes": (
         _ACCOUNT_REF,

@@ -6,6 +6,8 @@ from __future__ import annotations
 
 from datetime import date, datetime
 
+from am_desktop.domain.money import minor_per_major
+
 #: A figure with no data (no answers, no start to compare with) is a dash, never 0.
 NO_DATA = "—"
 
@@ -27,11 +29,11 @@ def currency_symbol(currency: str) -> str:
 
 def money(cents: float | None, currency: str = "USD", *, compact: bool = False) -> str:
     """``345800000`` -> ``$3,458,000`` (``$3.46M`` when compact, ``$350k`` from 10,000);
-    None -> a dash."""
+    None -> a dash. ``cents`` are the currency's minor units (``¥1,200`` is 1200, issue 20)."""
     if cents is None:
         return NO_DATA
     symbol = currency_symbol(currency)
-    amount = cents / 100
+    amount = cents / minor_per_major(currency)
     sign = "−" if amount < 0 else ""
     amount = abs(amount)
     if compact and amount >= 1_000_000:
@@ -87,11 +89,11 @@ def count(value: int | None) -> str:
 MONEY_UNITS = {"": (1, ""), "k": (1_000, "k"), "M": (1_000_000, "M")}
 
 
-def money_unit(largest_cents: float) -> str:
+def money_unit(largest_cents: float, currency: str = "USD") -> str:
     """The one compact unit for a set of amounts (a chart axis): "M" from a million, "k" from
     10,000 (as :func:`money` when compact), else "" — decided by the largest, so an axis never
     mixes $900 with $1.2M."""
-    largest = abs(largest_cents) / 100
+    largest = abs(largest_cents) / minor_per_major(currency)
     if largest >= 1_000_000:
         return "M"
     if largest >= 10_000:
@@ -102,7 +104,7 @@ def money_unit(largest_cents: float) -> str:
 def money_in_unit(cents: float, currency: str, unit: str, decimals: int = 0) -> str:
     """``money`` in a given compact unit: ``$0.5M``, ``$1.5M``, ``$900``; zero is ``$0``."""
     divisor, suffix = MONEY_UNITS[unit]
-    amount = cents / 100 / divisor
+    amount = cents / minor_per_major(currency) / divisor
     if round(amount, decimals) == 0:
         return f"{currency_symbol(currency)}0"
     sign = "−" if amount < 0 else ""

@@ -11,6 +11,8 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import date, timedelta
 
+from am_desktop.domain.fx import Conversion
+from am_desktop.domain.money import to_major
 from am_desktop.domain.timeline import add_months
 
 #: CLV's lifetime never exceeds this many years (also when nothing churned).
@@ -79,15 +81,16 @@ class ArrBridge:
             self.moved + other.moved,
         )
 
-    def as_json(self) -> dict[str, float]:
+    def as_json(self, currency: str = "USD") -> dict[str, float]:
+        """The bridge in whole units of ``currency`` (the report's)."""
         return {
-            "starting_arr": self.starting / 100,
-            "new": self.new / 100,
-            "expansion": self.expansion / 100,
-            "reactivation": self.reactivation / 100,
-            "contraction": self.contraction / 100,
-            "churn": self.churn / 100,
-            "ending_arr": self.ending / 100,
+            "starting_arr": to_major(self.starting, currency),
+            "new": to_major(self.new, currency),
+            "expansion": to_major(self.expansion, currency),
+            "reactivation": to_major(self.reactivation, currency),
+            "contraction": to_major(self.contraction, currency),
+            "churn": to_major(self.churn, currency),
+            "ending_arr": to_major(self.ending, currency),
         }
 
 
@@ -144,18 +147,33 @@ class Kpis:
     time_to_renewal_days: float | None = None
     bridge: ArrBridge = field(default_factory=ArrBridge)
     extras: dict[str, object] = field(default_factory=dict)
+    #: How the amounts were converted into the report's currency (None: all in USD already).
+    conversion: Conversion | None = None
+
+    @property
+    def currency(self) -> str:
+        """The currency every amount of these KPIs is in."""
+        return "USD" if self.conversion is None else self.conversion.target
 
     def as_json(self) -> dict[str, object]:
-        """The keys and units of ``am-desktop kpis --json`` (PRODUCT.md §3)."""
+        """The keys and units of ``am-desktop kpis --json`` (PRODUCT.md §3): amounts in whole
+        units of ``currency``, with the date and list of the rates used."""
+        code = self.currency
+        rates: dict[str, object] = (
+            self.conversion.as_json()
+            if self.conversion is not None
+            else {"currency": code, "rates_date": self.end.isoformat(), "rates": []}
+        )
         return {
             "from": self.start.isoformat(),
             "to": self.end.isoformat(),
-            "starting_arr": self.starting_arr / 100,
-            "expansion": self.expansion / 100,
-            "contraction": self.contraction / 100,
-            "churn": self.churn / 100,
-            "new_arr": self.new_arr / 100,
-            "ending_arr": self.ending_arr / 100,
+            **rates,
+            "starting_arr": to_major(self.starting_arr, code),
+            "expansion": to_major(self.expansion, code),
+            "contraction": to_major(self.contraction, code),
+            "churn": to_major(self.churn, code),
+            "new_arr": to_major(self.new_arr, code),
+            "ending_arr": to_major(self.ending_arr, code),
             "nrr": _rounded(self.nrr),
             "grr": _rounded(self.grr),
             "logo_retention": _rounded(self.logo_retention),
@@ -164,8 +182,8 @@ class Kpis:
             "accounts_at_end": self.accounts_at_end,
             "nps": _rounded(self.nps, 1),
             "csat": _rounded(self.csat, 1),
-            "clv": None if self.clv is None else self.clv / 100,
-            "bridge": self.bridge.as_json(),
+            "clv": None if self.clv is None else to_major(self.clv, code),
+            "bridge": self.bridge.as_json(code),
         }
 
 
@@ -221,6 +239,7 @@ def compute(
     csat_scores: Sequence[int] = (),
     renewal_days: Sequence[int] = (),
     gross_margin: float = 0.80,
+    conversion: Conversion | None = None,
 ) -> Kpis:
     """Every KPI of the period from the ledger's sums and the period's survey answers.
 
@@ -261,4 +280,5 @@ def compute(
         ),
         time_to_renewal_days=sum(renewal_days) / len(renewal_days) if renewal_days else None,
         bridge=sums.bridge,
+        conversion=conversion,
     )

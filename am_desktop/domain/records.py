@@ -59,6 +59,7 @@ class AccountRecord(StoredRecord):
     checkin_cadence_days: int
     external_id: str | None
     last_touch_at: datetime | None
+    currency: str = "USD"
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)
@@ -180,6 +181,7 @@ class RenewalRecord(StoredRecord):
     outcome_arr_cents: int | None
     close_date: date | None
     risk_notes: str | None
+    currency: str = "USD"
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)
@@ -194,6 +196,7 @@ class OpportunityRecord(StoredRecord):
     close_date: date | None
     notes: str | None
     note_id: int | None
+    currency: str = "USD"
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)
@@ -238,6 +241,7 @@ class MovementRecord(StoredRecord):
     renewal_id: int | None
     opportunity_id: int | None
     comment: str | None
+    currency: str = "USD"
 
     @property
     def signed_cents(self) -> int:

@@ -9,6 +9,7 @@ from dataclasses import dataclass
 from datetime import date
 
 from am_desktop.domain.formatting import period
+from am_desktop.domain.fx import Conversion
 from am_desktop.domain.health import DEFAULT_BANDS
 from am_desktop.domain.kpis import Kpis
 
@@ -111,6 +112,14 @@ class ReviewData:
     renewals: tuple[OpenRenewal, ...] = ()  # the soonest open renewals (one slide's worth)
     open_renewals: int = 0  # how many renewals are open in all
     open_risks: int = 0  # how many risks are open in all
+    conversion: Conversion | None = None  # the rates every amount was converted at (issue 20)
+
+    @property
+    def rates_line(self) -> str:
+        """Which rates the review's amounts were converted at (each deck says it)."""
+        if self.conversion is None:
+            return f"All amounts in {self.currency}."
+        return self.conversion.describe()
 
     @property
     def period_label(self) -> str:

@@ -133,7 +133,7 @@ def customer_slides(data: ReviewData, logo: bytes | None) -> list[Slide]:
         "Next steps",
     ]
     slides: list[Slide] = [
-        TitleSlide(data.title, "Business review", data.period_label, logo),
+        TitleSlide(data.title, "Business review", data.period_label, logo, notes=data.rates_line),
         BulletSlide("Agenda", tuple(agenda)),
         TableSlide(
             "Your objectives",
@@ -242,7 +242,7 @@ def internal_slides(data: ReviewData, logo: bytes | None) -> list[Slide]:
     issues; for an account, its objectives and next steps."""
     kind = "Portfolio review" if data.account_id is None else "Internal account review"
     slides: list[Slide] = [
-        TitleSlide(data.title, kind, data.period_label, logo),
+        TitleSlide(data.title, kind, data.period_label, logo, notes=data.rates_line),
         _summary(data),
         _bridge_slide(data),
         _arr_slide(data),
@@ -290,6 +290,7 @@ def _summary(data: ReviewData) -> TableSlide:
         ("Logo retention", fmt.percent(k.logo_retention)),
         *_survey_rows(data),
         ("Issues open at the end", fmt.count(data.issues.open_now)),
+        ("Exchange rates", data.rates_line),
     ]
     return TableSlide(
         "Summary",

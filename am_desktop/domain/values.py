@@ -223,11 +223,12 @@ def _too_large(shown: str) -> OutOfRangeError:
     )
 
 
-def format_money(cents: int) -> str:
-    """Minor units as a plain decimal for files: 120050 -> "1200.50", 120000 -> "1200"."""
+def format_money(cents: int, places: int = 2) -> str:
+    """Minor units as a plain decimal for files: 120050 -> "1200.50", 120000 -> "1200";
+    ``places`` is the currency's exponent (0 for JPY, 3 for KWD)."""
     sign = "-" if cents < 0 else ""
-    units, rest = divmod(abs(cents), 100)
-    return f"{sign}{units}" if rest == 0 else f"{sign}{units}.{rest:02d}"
+    units, rest = divmod(abs(cents), int(10**places))
+    return f"{sign}{units}" if rest == 0 else f"{sign}{units}.{rest:0{places}d}"
 
 
 def parse_currency(text: str) -> str:

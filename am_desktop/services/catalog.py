@@ -91,6 +91,7 @@ ACCOUNT = EntityKind(
             f.whole_number(1, _MAX_CADENCE_DAYS), label="Check-in cadence (days)"
         ),
         "external_id": Rule(f.text(100), label="External id"),
+        "currency": Rule(f.currency),
         "last_touch_at": Rule(f.moment(), label="Last touch"),
     },
     after=_after_account_change,
@@ -354,6 +355,7 @@ OPPORTUNITY = EntityKind(
         "name": Rule(f.text(200), required=True),
         "product": Rule(f.text(200)),
         "amount_cents": Rule(f.money(), label="Amount"),
+        "currency": Rule(f.currency),
         "stage": Rule(f.choice(OpportunityStage)),
         "probability": Rule(f.percent()),
         "close_date": Rule(f.day(), label="Close date"),
@@ -437,6 +439,7 @@ MOVEMENT = EntityKind(
         "occurred_on": Rule(f.day(), required=True, label="Date"),
         "type": Rule(f.choice(MovementType), required=True),
         "amount_cents": Rule(f.money(minimum=1), required=True, label="Amount"),
+        "currency": Rule(f.currency),
         "source": Rule(f.text(20)),
         "renewal_id": Rule(f.reference()),
         "opportunity_id": Rule(f.reference()),

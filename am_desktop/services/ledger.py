@@ -39,15 +39,17 @@ def arr_by_account_in(session: Session, on: date) -> dict[int, int]:
     return {account_id: int(total) for account_id, total in session.execute(_live_until(on))}
 
 
-def account_arr_in(session: Session, account_id: int, on: date) -> int:
-    """One account's ARR (cents) at the end of ``on``, inside a caller's unit of work."""
-    total = session.scalar(
-        select(func.coalesce(func.sum(SIGNED_CENTS), 0)).where(
-            ArrMovement.account_id == account_id,
-            ArrMovement.occurred_on <= on,
-            ArrMovement.archived_at.is_(None),
-        )
+def account_arr_in(session: Session, account_id: int, on: date, currency: str | None = None) -> int:
+    """One account's ARR (minor units) at the end of ``on``, inside a caller's unit of work;
+    with ``currency``, only its movements in that currency (amounts are never mixed)."""
+    query = select(func.coalesce(func.sum(SIGNED_CENTS), 0)).where(
+        ArrMovement.account_id == account_id,
+        ArrMovement.occurred_on <= on,
+        ArrMovement.archived_at.is_(None),
     )
+    if currency is not None:
+        query = query.where(ArrMovement.currency == currency)
+    total = session.scalar(query)
     return int(total or 0)
 
 

@@ -46,6 +46,7 @@ def close_opportunity(
                     occurred_on=on,
                     type=MovementType.EXPANSION,
                     amount_cents=row.amount_cents,
+                    currency=row.currency,
                     source="opportunity",
                     opportunity_id=row.id,
                     comment=f"Won: {row.name}",

@@ -13,9 +13,12 @@ from dataclasses import dataclass
 from datetime import date, timedelta
 from typing import Any
 
+from am_desktop.domain import fx
 from am_desktop.domain.dashboard import QuarterForecast
 from am_desktop.domain.enums import RenewalStage, Tier
+from am_desktop.domain.money import to_major
 from am_desktop.domain.timeline import add_months, notice_deadline
+from am_desktop.services.rates import missing_rate_error, rate_book_in
 from am_desktop.services.store import Store
 
 #: Stages counted as committed in the forecast.
@@ -64,7 +67,8 @@ class RenewalRow:
             "end_date": self.end_date.isoformat(),
             "notice_deadline": (deadline or self.end_date).isoformat(),
             "days_left": self.days_left(today),
-            "arr": self.arr_cents / 100,
+            "arr": to_major(self.arr_cents, self.currency),
+            "currency": self.currency,
             "stage": self.stage.value,
             "likelihood": self.likelihood,
         }
@@ -160,6 +164,22 @@ def _page(store: Store, sql: str, params: tuple[object, ...]) -> tuple[list[Rene
     return [_row(values[:-1]) for values in rows], (int(rows[0][-1]) if rows else 0)
 
 
+def in_reporting_currency(
+    store: Store, rows: list[RenewalRow], currency: str, on: date
+) -> fx.Conversion:
+    """The conversion of ``rows``' ARR into ``currency`` (one rate per currency, as of ``on``).
+
+    Raises:
+        ValidationError: a row's currency has no rate on or before ``on``.
+    """
+    with store.raw() as connection:
+        book = rate_book_in(connection)
+    try:
+        return fx.conversion(book, {row.currency for row in rows}, currency, on)
+    except fx.MissingRate as error:
+        raise missing_rate_error(error) from error
+
+
 def timeline_rows(store: Store, first: date, last: date) -> list[RenewalRow]:
     """Every live contract overlapping ``first``…``last`` with its renewal (the timeline)."""
     sql = _ROWS + " AND c.end_date >= ? AND c.start_date <= ? ORDER BY c.end_date, a.name, c.id"
@@ -170,13 +190,37 @@ def timeline_rows(store: Store, first: date, last: date) -> list[RenewalRow]:
         ]
 
 
-def forecast(store: Store, today: date, quarters: int = 4) -> list[QuarterForecast]:
+def forecast(
+    store: Store, today: date, quarters: int = 4, *, currency: str = "USD"
+) -> list[QuarterForecast]:
     """ARR renewing per calendar quarter, this one and the next ``quarters - 1``: the total,
-    weighted by likelihood, and committed (committed or already renewed)."""
+    weighted by likelihood, and committed (committed or already renewed), in ``currency``.
+
+    Raises:
+        ValidationError: a contract's currency has no rate on or before today.
+    """
+    return forecast_in(store, today, quarters, currency=currency)[0]
+
+
+def forecast_in(
+    store: Store, today: date, quarters: int = 4, *, currency: str = "USD"
+) -> tuple[list[QuarterForecast], fx.Conversion]:
+    """:func:`forecast` and the conversion it used: each contract's ARR at one rate per
+    currency, the latest on or before ``today`` (future rates are not known)."""
     first = date(today.year, 3 * ((today.month - 1) // 3) + 1, 1)
     bounds = [add_months(first, 3 * i) for i in range(quarters + 1)]
     with store.raw() as connection:
-        rows = _forecast_rows(connection, bounds[0], bounds[-1] - timedelta(days=1))
+        found = _forecast_rows(connection, bounds[0], bounds[-1] - timedelta(days=1))
+        try:
+            conversion = fx.conversion(
+                rate_book_in(connection), {row[4] for row in found}, currency, today
+            )
+        except fx.MissingRate as error:
+            raise missing_rate_error(error) from error
+    rows = [
+        (end, conversion.convert(arr, code), likelihood, stage)
+        for end, arr, likelihood, stage, code in found
+    ]
     result = []
     for start, following in itertools.pairwise(bounds):
         inside = [r for r in rows if start <= r[0] < following]
@@ -191,22 +235,22 @@ def forecast(store: Store, today: date, quarters: int = 4) -> list[QuarterForeca
                 sum(r[1] for r in inside if r[3] in COMMITTED),
             )
         )
-    return result
+    return result, conversion
 
 
 def _forecast_rows(
     connection: sqlite3.Connection, first: date, last: date
-) -> list[tuple[date, int, int, str]]:
+) -> list[tuple[date, int, int, str, str]]:
     sql = (
         "SELECT c.end_date, CASE WHEN r.stage = 'renewed' THEN coalesce(r.outcome_arr_cents, "
-        "c.arr_cents) ELSE c.arr_cents END, r.likelihood, r.stage FROM renewal r "
+        "c.arr_cents) ELSE c.arr_cents END, r.likelihood, r.stage, c.currency FROM renewal r "
         "JOIN contract c ON c.id = r.contract_id JOIN account a ON a.id = c.account_id "
         "WHERE r.archived_at IS NULL AND c.archived_at IS NULL AND a.archived_at IS NULL "
         "AND r.stage <> 'churned' AND c.end_date BETWEEN ? AND ?"
     )
     return [
-        (date.fromisoformat(end), int(arr), int(likelihood), str(stage))
-        for end, arr, likelihood, stage in connection.execute(
+        (date.fromisoformat(end), int(arr), int(likelihood), str(stage), str(code))
+        for end, arr, likelihood, stage, code in connection.execute(
             sql, (first.isoformat(), last.isoformat())
         )
     ]

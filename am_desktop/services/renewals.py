@@ -87,7 +87,8 @@ def _movement(
         amount = abs(change)
         comment = f"Renewed at {outcome / 100:,.0f} (was {contract.arr_cents / 100:,.0f})"
     else:
-        amount = min(contract.arr_cents, ledger.account_arr_in(session, contract.account_id, on))
+        held = ledger.account_arr_in(session, contract.account_id, on, contract.currency)
+        amount = min(contract.arr_cents, held)
         if amount <= 0:
             return None
         kind, comment = MovementType.CHURN, "Churned at renewal"
@@ -96,6 +97,7 @@ def _movement(
         occurred_on=on,
         type=kind,
         amount_cents=amount,
+        currency=contract.currency,
         source="renewal",
         renewal_id=renewal.id,
         comment=comment,
@@ -129,7 +131,7 @@ def _start_next_term(session: Session, contract: Contract, arr: int) -> None:
     )
     session.add(following)
     session.flush()
-    session.add(Renewal(contract_id=following.id))
+    session.add(Renewal(contract_id=following.id, currency=following.currency))
 
 
 @dataclass(frozen=True, slots=True)
@@ -291,7 +293,7 @@ def add_contract(store: Store, account_id: int, today: date) -> int:
         )
         session.add(contract)
         session.flush()
-        session.add(Renewal(contract_id=contract.id))
+        session.add(Renewal(contract_id=contract.id, currency=contract.currency))
         session.flush()
         summaries.refresh(session, date.today(), [account_id])
         return contract.id

@@ -11,7 +11,9 @@ import sqlite3
 from collections.abc import Mapping
 from datetime import date
 
+from am_desktop.domain import fx
 from am_desktop.domain.deck import ROWS_PER_SLIDE
+from am_desktop.domain.fx import Conversion
 from am_desktop.domain.health import DEFAULT_BANDS
 from am_desktop.domain.review import (
     IssueSummary,
@@ -26,6 +28,7 @@ from am_desktop.domain.review import (
 from am_desktop.domain.timeline import month_ends
 from am_desktop.services.health_history import month_end_scores
 from am_desktop.services.kpis import period_figures
+from am_desktop.services.rates import missing_rate_error, rate_book_in
 from am_desktop.services.store import Store
 
 #: The most open action items a review lists (the soonest due first).
@@ -45,22 +48,24 @@ def review_data(
 ) -> ReviewData:
     """The review of one account (or the portfolio, ``account_id`` None) for ``start``…``end``."""
     kpis, ledger = period_figures(
-        store, start, end, account_id=account_id, gross_margin=gross_margin
+        store, start, end, account_id=account_id, gross_margin=gross_margin, currency=currency
     )
     only = "AND account_id = ?" if account_id is not None else ""
     extra: tuple[int, ...] = (account_id,) if account_id is not None else ()
     period = (start.isoformat(), end.isoformat())
     contract_only = only.replace("account_id", "c.account_id")
     with store.raw() as connection:
+        convert = _conversion(connection, currency, end, only, extra)
         title = "Portfolio"
         if account_id is not None:
             row = connection.execute("SELECT name FROM account WHERE id = ?", extra).fetchone()
             title = row[0] if row else "Account"
         movements = tuple(
-            (date.fromisoformat(day), kind, int(signed))
-            for day, kind, signed in connection.execute(
+            (date.fromisoformat(day), kind, convert.convert(int(signed), code))
+            for day, kind, signed, code in connection.execute(
                 "SELECT occurred_on, type, CASE WHEN type IN ('contraction', 'churn') THEN "
-                "-amount_cents ELSE amount_cents END FROM arr_movement WHERE archived_at IS NULL "
+                "-amount_cents ELSE amount_cents END, currency FROM arr_movement "
+                "WHERE archived_at IS NULL "
                 f"AND occurred_on BETWEEN ? AND ? {only} ORDER BY occurred_on",
                 (*period, *extra),
             )
@@ -88,24 +93,40 @@ def review_data(
             f"('renewed', 'churned') AND c.end_date >= ? {contract_only}"
         )
         renewals = tuple(
-            OpenRenewal(name, date.fromisoformat(ends), int(cents), stage, int(likelihood))
-            for name, ends, cents, stage, likelihood in connection.execute(
-                "SELECT a.name, c.end_date, c.arr_cents, r.stage, r.likelihood "
+            OpenRenewal(
+                name,
+                date.fromisoformat(ends),
+                convert.convert(int(cents), code),
+                stage,
+                int(likelihood),
+            )
+            for name, ends, cents, stage, likelihood, code in connection.execute(
+                "SELECT a.name, c.end_date, c.arr_cents, r.stage, r.likelihood, c.currency "
                 f"{open_renewals.replace('WHERE', 'JOIN account a ON a.id = c.account_id WHERE')} "
                 "ORDER BY c.end_date, c.arr_cents DESC LIMIT ?",
                 (start.isoformat(), *extra, ROWS_PER_SLIDE),
             )
         )
-        renewal_stages = connection.execute(
-            f"SELECT r.stage, sum(c.arr_cents), count(*) {open_renewals} GROUP BY r.stage "
-            "ORDER BY min(c.end_date)",
-            (start.isoformat(), *extra),
-        ).fetchall()
-        expansions = connection.execute(
-            "SELECT stage, sum(amount_cents) FROM opportunity WHERE archived_at IS NULL "
-            f"AND stage NOT IN ('won', 'lost') {only} GROUP BY stage ORDER BY stage",
-            extra,
-        ).fetchall()
+        renewal_stages = _in_one_currency(
+            convert,
+            connection.execute(
+                f"SELECT r.stage, c.currency, sum(c.arr_cents), count(*), min(c.end_date) "
+                f"{open_renewals} GROUP BY r.stage, c.currency",
+                (start.isoformat(), *extra),
+            ).fetchall(),
+        )
+        expansions = [
+            (stage, cents)
+            for stage, cents, _n, _first in _in_one_currency(
+                convert,
+                connection.execute(
+                    "SELECT stage, currency, sum(amount_cents), count(*), stage FROM opportunity "
+                    f"WHERE archived_at IS NULL AND stage NOT IN ('won', 'lost') {only} "
+                    "GROUP BY stage, currency",
+                    extra,
+                ).fetchall(),
+            )
+        ]
         issues = _issues(connection, start, end, only, extra)
         risks = tuple(
             Risk(name, description, mitigation or "", severity, owner or "")
@@ -135,17 +156,52 @@ def review_data(
                 (account_id, end.isoformat()),
             ).fetchone()
             renewal_date = date.fromisoformat(row[0]) if row and row[0] else None
-    pipeline = tuple(("renewal", stage, int(cents)) for stage, cents, _n in renewal_stages) + tuple(
-        ("expansion", stage, int(cents or 0)) for stage, cents in expansions
-    )
+    pipeline = tuple(
+        ("renewal", stage, int(cents)) for stage, cents, _n, _first in renewal_stages
+    ) + tuple(("expansion", stage, int(cents or 0)) for stage, cents in expansions)
     trend = month_end_scores(
         store, month_ends(start, end), account_id=account_id, weights=weights, bands=bands
     )
     return ReviewData(
         title, start, end, kpis, ledger.arr_by_month(), movements, trend, surveys, usage, pipeline,
         issues, bands, account_id, currency, objectives, next_steps, renewal_date, risks,
-        renewals, sum(int(n) for _s, _c, n in renewal_stages), open_risks,
+        renewals, sum(int(n) for _s, _c, n, _f in renewal_stages), open_risks, convert,
     )  # fmt: skip
+
+
+def _conversion(
+    connection: sqlite3.Connection, currency: str, end: date, only: str, extra: tuple[int, ...]
+) -> Conversion:
+    """One rate per currency for every amount the review shows (ledger, contracts,
+    opportunities), as of the period's last day."""
+    found = {
+        code
+        for (code,) in connection.execute(
+            f"SELECT DISTINCT currency FROM arr_movement WHERE archived_at IS NULL {only} "
+            f"UNION SELECT DISTINCT currency FROM contract WHERE archived_at IS NULL {only} "
+            f"UNION SELECT DISTINCT currency FROM opportunity WHERE archived_at IS NULL {only}",
+            extra * 3,
+        )
+    }
+    try:
+        return fx.conversion(rate_book_in(connection), found, currency, end)
+    except fx.MissingRate as error:
+        raise missing_rate_error(error) from error
+
+
+def _in_one_currency(
+    convert: Conversion, rows: list[tuple[str, str, int, int, str]]
+) -> list[tuple[str, int, int, str]]:
+    """(key, currency, sum, count, order) rows summed per key in the report's currency,
+    ordered by ``order`` (the first end date, or the key)."""
+    totals: dict[str, tuple[int, int, str]] = {}
+    for key, code, cents, count, order in rows:
+        total, n, first = totals.get(key, (0, 0, order))
+        totals[key] = (total + convert.convert(int(cents), code), n + int(count), min(first, order))
+    return sorted(
+        ((key, total, n, first) for key, (total, n, first) in totals.items()),
+        key=lambda row: (row[3], row[0]),
+    )
 
 
 def _issues(

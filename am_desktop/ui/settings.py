@@ -44,8 +44,16 @@ class Prefs(Section):
 
     group = "prefs"
 
-    #: The currency amounts are shown in (an ISO 4217 code).
+    @property
+    def reporting_currency_or_default(self) -> str:
+        """The currency reports total in: the reporting currency, else the AM's currency."""
+        return self.reporting_currency or self.currency
+
+    #: The currency amounts are shown in (an ISO 4217 code), and the AM's default for new
+    #: accounts and files without a currency column.
     currency = TextOption("currency", "USD", pattern=r"[A-Z]{3}")
+    #: The currency totals and reports are in (issue 20); empty: the same as ``currency``.
+    reporting_currency = TextOption("reporting_currency", "", pattern=r"([A-Z]{3})?")
     #: How often new accounts should be checked in with.
     default_checkin_cadence_days = IntOption(
         "default_checkin_cadence_days", 30, minimum=1, maximum=365

@@ -16,6 +16,7 @@ from am_desktop.ui.settings import AppSettings, Layout, Prefs, State
 #: The keys existing users' files hold: renaming one would lose their choice.
 STORED_KEYS = {
     "prefs/currency",
+    "prefs/reporting_currency",
     "prefs/default_checkin_cadence_days",
     "prefs/gross_margin",
     "prefs/daily_backups_kept",
@@ -196,6 +197,7 @@ def test_the_stored_keys_stay_those_existing_files_hold(tmp_path: Path) -> None:
     prefs.salesforce_stage_map = {"opportunity": {"won": "Closed = Won, yes"}}
     prefs.note_templates = {"QBR": "## Ours\n"}
     prefs.my_email = "maya@ours.example"
+    prefs.reporting_currency = "GBP"
     assert all(prefs.get(o) != o.default for o in Prefs.options())  # every one was written
     settings.state.last_view = "renewals"
     settings.state.salesforce_stage_values = "Prospecting\nClosed Won"

@@ -344,6 +344,7 @@ def test_renewals_json_lists_open_renewals_within_the_window(
     assert code == 0 and row["days_left"] == 10 and row["arr"] == 1200.0
     assert row["stage"] == "not_started" and set(row) == {
         "account", "contract", "end_date", "notice_deadline", "days_left", "arr", "stage", "likelihood",
+        "currency", "reporting_arr", "reporting_currency",
     }  # fmt: skip
     err = usage_error(capsys, "renewals", "--within", "-1", "--db", str(db))
     assert "--within: DAYS must be a whole number from 0 to 36,500" in err

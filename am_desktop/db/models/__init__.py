@@ -3,7 +3,7 @@
 from am_desktop.db.models.account import Account, AccountObjective, AccountRisk, WhitespaceProduct
 from am_desktop.db.models.contact import Contact, InfluenceLink
 from am_desktop.db.models.contract import Contract, Renewal
-from am_desktop.db.models.ledger import ArrMovement
+from am_desktop.db.models.ledger import ArrMovement, ExchangeRate
 from am_desktop.db.models.note import ActionItem, Note, NoteAttendee, ProductFeedback
 from am_desktop.db.models.pipeline import Escalation, Opportunity
 from am_desktop.db.models.signals import HealthSnapshot, SurveyResponse, UsageSample
@@ -20,6 +20,7 @@ __all__ = [
     "Contact",
     "Contract",
     "Escalation",
+    "ExchangeRate",
     "HealthSnapshot",
     "InfluenceLink",
     "Note",

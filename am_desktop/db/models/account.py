@@ -39,6 +39,8 @@ class Account(Record):
     checkin_cadence_days: Mapped[int] = mapped_column(default=30)
     external_id: Mapped[str | None] = mapped_column(String(100), unique=True)
     last_touch_at: Mapped[datetime | None]
+    #: The account's own currency (ISO 4217): its figures are shown in it (issue 20).
+    currency: Mapped[str] = mapped_column(String(3), default="USD", server_default="USD")
 
 
 class AccountObjective(Record):

@@ -8,7 +8,7 @@ from sqlalchemy import CheckConstraint, ForeignKey, Index, String, Text, text
 from sqlalchemy.orm import Mapped, mapped_column
 
 from am_desktop.db.base import Record
-from am_desktop.db.types import ChoiceType
+from am_desktop.db.types import ChoiceType, currency_of
 from am_desktop.domain.enums import RenewalStage
 
 
@@ -29,7 +29,8 @@ class Contract(Record):
     start_date: Mapped[date]
     end_date: Mapped[date] = mapped_column(index=True)
     arr_cents: Mapped[int]
-    currency: Mapped[str] = mapped_column(String(3), default="USD")
+    #: The account's currency unless told otherwise (issue 20).
+    currency: Mapped[str] = mapped_column(String(3), default=currency_of("account", "account_id"))
     auto_renew: Mapped[bool] = mapped_column(default=False)
     notice_days: Mapped[int] = mapped_column(default=0)
     previous_contract_id: Mapped[int | None] = mapped_column(
@@ -50,5 +51,9 @@ class Renewal(Record):
     likelihood: Mapped[int] = mapped_column(default=50)
     proposed_arr_cents: Mapped[int | None]
     outcome_arr_cents: Mapped[int | None]
+    #: The currency of the proposed and outcome ARR: the contract's (issue 20).
+    currency: Mapped[str] = mapped_column(
+        String(3), default=currency_of("contract", "contract_id"), server_default="USD"
+    )
     close_date: Mapped[date | None]
     risk_notes: Mapped[str | None] = mapped_column(Text)

@@ -8,7 +8,7 @@ from sqlalchemy import CheckConstraint, ForeignKey, Index, String, Text, text
 from sqlalchemy.orm import Mapped, mapped_column
 
 from am_desktop.db.base import Record
-from am_desktop.db.types import ChoiceType
+from am_desktop.db.types import ChoiceType, currency_of
 from am_desktop.domain.enums import EscalationStatus, OpportunityKind, OpportunityStage, Severity
 
 
@@ -25,6 +25,10 @@ class Opportunity(Record):
     name: Mapped[str] = mapped_column(String(200))
     product: Mapped[str | None] = mapped_column(String(200))
     amount_cents: Mapped[int] = mapped_column(default=0)
+    #: The amount's currency: the account's unless told otherwise (issue 20).
+    currency: Mapped[str] = mapped_column(
+        String(3), default=currency_of("account", "account_id"), server_default="USD"
+    )
     stage: Mapped[OpportunityStage] = mapped_column(
         ChoiceType(OpportunityStage), default=OpportunityStage.IDENTIFIED
     )

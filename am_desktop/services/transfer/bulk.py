@@ -89,12 +89,16 @@ def table_of(model: type[Base]) -> Table:
 
 
 def scalar_defaults(table: Table) -> dict[str, object]:
-    """Each column's plain (non-callable) default, in stored form."""
+    """Each column's plain (non-callable) default, in stored form; else its plain server
+    default (a currency's ``USD`` when a row brings none: bulk rows name every column)."""
     defaults: dict[str, object] = {}
     for column in table.columns:
         default = column.default
+        server = column.server_default
         if default is not None and default.is_scalar:
             defaults[column.name] = to_db(default.arg)  # type: ignore[attr-defined]
+        elif server is not None and isinstance(getattr(server, "arg", None), str):
+            defaults[column.name] = server.arg  # type: ignore[attr-defined]
     return defaults
 
 

@@ -31,6 +31,7 @@ from am_desktop.db.models import (
 )
 from am_desktop.domain.cancel import CancelToken
 from am_desktop.domain.csv_formats import FORMATS, neutralise_formula
+from am_desktop.domain.money import exponent
 from am_desktop.domain.values import format_money
 from am_desktop.errors import ValidationError
 from am_desktop.services.files import replacing
@@ -49,10 +50,10 @@ def _account_ref() -> Any:
 
 
 def _accounts_query(today: date) -> Select[Any]:
-    arr = (
-        select(ArrMovement.account_id, func.sum(SIGNED_CENTS).label("arr"))
+    arr = (  # in the account's own currency: amounts of two currencies are never added
+        select(ArrMovement.account_id, ArrMovement.currency, func.sum(SIGNED_CENTS).label("arr"))
         .where(ArrMovement.occurred_on <= today, ArrMovement.archived_at.is_(None))
-        .group_by(ArrMovement.account_id)
+        .group_by(ArrMovement.account_id, ArrMovement.currency)
         .subquery()
     )
     return (
@@ -68,8 +69,9 @@ def _accounts_query(today: date) -> Select[Any]:
             Account.customer_since,
             Account.checkin_cadence_days,
             Account.external_id,
+            Account.currency,
         )
-        .outerjoin(arr, arr.c.account_id == Account.id)
+        .outerjoin(arr, (arr.c.account_id == Account.id) & (arr.c.currency == Account.currency))
         .where(Account.archived_at.is_(None))
         .order_by(Account.id)
     )
@@ -125,6 +127,7 @@ def _arr_query(_today: date) -> Select[Any]:
             ArrMovement.occurred_on.label("date"),
             ArrMovement.type,
             ArrMovement.amount_cents.label("amount"),
+            ArrMovement.currency,
         )
         .join(Account, Account.id == ArrMovement.account_id)
         .where(ArrMovement.archived_at.is_(None))
@@ -205,12 +208,12 @@ QUERIES: dict[str, Callable[[date], Select[Any]]] = {
 }
 
 
-def _cell(column: str, value: object) -> str:  # noqa: PLR0911 - one return per stored type
-    """A value as CSV text (the form import reads back)."""
+def _cell(column: str, value: object, currency: object = "USD") -> str:  # noqa: PLR0911
+    """A value as CSV text (the form import reads back); amounts in ``currency``'s units."""
     if value is None:
         return ""
     if column in _MONEY_COLUMNS:
-        return format_money(int(value))  # type: ignore[call-overload]
+        return format_money(int(value), exponent(str(currency)))  # type: ignore[call-overload]
     if isinstance(value, enum.Enum):
         return str(value.value)
     if isinstance(value, bool):
@@ -222,12 +225,12 @@ def _cell(column: str, value: object) -> str:  # noqa: PLR0911 - one return per 
     return str(value)
 
 
-def _json_value(column: str, value: object) -> str:
+def _json_value(column: str, value: object, currency: object = "USD") -> str:
     """A value as a JSON literal: amounts exact as decimal numbers, attendees as a list."""
     if value is None:
         return "null"
     if column in _MONEY_COLUMNS:
-        return format_money(int(value))  # type: ignore[call-overload]
+        return format_money(int(value), exponent(str(currency)))  # type: ignore[call-overload]
     if column == "attendees":
         return json.dumps(str(value).split(";"), ensure_ascii=False)
     if isinstance(value, bool | int):
@@ -269,7 +272,8 @@ def export_records(
         writer.writerow(columns)
         for count, row in enumerate(_rows(store, kind, today or date.today()), start=1):
             mapping = row._mapping
-            writer.writerow([neutralise_formula(_cell(c, mapping[c])) for c in columns])
+            code = mapping.get("currency", "USD")
+            writer.writerow([neutralise_formula(_cell(c, mapping[c], code)) for c in columns])
             if cancel and count % _BATCH == 0:
                 cancel.raise_if_cancelled()
         return count
@@ -277,7 +281,10 @@ def export_records(
     out.write("[")
     for count, row in enumerate(_rows(store, kind, today or date.today()), start=1):
         mapping = row._mapping
-        fields = ", ".join(f"{json.dumps(c)}: {_json_value(c, mapping[c])}" for c in json_columns)
+        code = mapping.get("currency", "USD")
+        fields = ", ".join(
+            f"{json.dumps(c)}: {_json_value(c, mapping[c], code)}" for c in json_columns
+        )
         out.write(("\n  " if count == 1 else ",\n  ") + "{" + fields + "}")
         if cancel and count % _BATCH == 0:
             cancel.raise_if_cancelled()

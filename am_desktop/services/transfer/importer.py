@@ -41,6 +41,7 @@ from am_desktop.db.models import (
 from am_desktop.domain.cancel import CancelToken, Progress, no_progress
 from am_desktop.domain.changes import Origin, origin
 from am_desktop.domain.enums import MovementType, SurveyKind
+from am_desktop.domain.money import minor_from_cents
 from am_desktop.errors import ImportRejected, RowProblem
 from am_desktop.services import summaries
 from am_desktop.services.store import Store
@@ -197,6 +198,42 @@ class KindImport:
         del invalid, skip_invalid
         return []
 
+    def currency_of(self, row: SourceRow) -> str:
+        """The currency of a row's amounts: its own ``currency`` cell, else its account's
+        (issue 20)."""
+        given = row.values.get("currency")
+        if isinstance(given, str):
+            return given
+        if row.account_id is None:
+            return "USD"
+        known: dict[int, str] = self.__dict__.setdefault("_account_currencies", {})
+        if row.account_id not in known:
+            found = self.session.scalar(
+                select(Account.currency).where(Account.id == row.account_id)
+            )
+            known[row.account_id] = found or "USD"
+        return known[row.account_id]
+
+    def in_currency(
+        self,
+        row: SourceRow,
+        values: dict[str, Any],
+        column: str,
+        field: str,
+        stored: str | None = None,
+    ) -> None:
+        """Set the row's currency (its own, else ``stored``, the record's, else its
+        account's) and rescale its amount ``field`` (read with two decimals) to the
+        currency's minor units (JPY has none); a problem when it has more decimals."""
+        given = row.values.get("currency")
+        code = given if isinstance(given, str) else stored or self.currency_of(row)
+        values["currency"] = code
+        if field in values:
+            try:
+                values[field] = minor_from_cents(values[field], code)
+            except ValueError as error:
+                self.source.problem(row, column, str(error))
+
     def problem(self, number: int, column: str | None, reason: str) -> RowProblem:
         """A problem of row ``number``, naming the column as the file's header writes it."""
         header = self.source.headers.get(column, column) if column else None
@@ -336,6 +373,7 @@ class AccountsImport(KindImport):
             "customer_since",
             "checkin_cadence_days",
             "external_id",
+            "currency",
         )
     }
     key_words = "same external id, domain or name"
@@ -423,12 +461,16 @@ class AccountsImport(KindImport):
             if target == 0:
                 continue
             since = row.values.get("customer_since")
+            code = row.values.get("currency") or self.stored.get(account_id or 0, {}).get(
+                "currency", "USD"
+            )
             movements.append(
                 {
                     "account_id": account_id,
                     "occurred_on": since if since and since <= self.today else self.today,
                     "type": MovementType.NEW,
-                    "amount_cents": target,
+                    "amount_cents": minor_from_cents(target, code),
+                    "currency": code,
                     "source": "import",
                     "comment": "Opening ARR from an imported accounts file",
                 }
@@ -710,6 +752,16 @@ class ContractsImport(NaturalKeyImport):
     def stored_key(self, stored: dict[str, Any]) -> Hashable:
         return (stored["account_id"], (stored["name"] or "").lower(), stored["start_date"])
 
+    def fields(self, row: SourceRow) -> dict[str, Any]:
+        """A new contract without a currency takes its account's; the ARR is rescaled to it."""
+        values = super().fields(row)
+        record_id = self.match(row)
+        stored = self.stored[record_id]["currency"] if record_id is not None else None
+        self.in_currency(row, values, "arr", "arr_cents", stored)
+        if stored is not None and "currency" not in row.values:
+            del values["currency"]  # a file without the column leaves the contract's alone
+        return values
+
     def key(self, row: SourceRow) -> Hashable:
         return (
             row.account_id,
@@ -726,7 +778,11 @@ class ContractsImport(NaturalKeyImport):
         """Every new contract gets its renewal, not started, as contracts made in the window do."""
         new = [ids[row.number] for row, _ in plan.inserts]
         if new:
-            renewals = [{"contract_id": contract_id} for contract_id in new]
+            currency = {ids[row.number]: values["currency"] for row, values in plan.inserts}
+            renewals = [
+                {"contract_id": contract_id, "currency": currency[contract_id]}
+                for contract_id in new
+            ]
             bulk.insert_rows(self.session, bulk.table_of(Renewal), renewals)
 
 
@@ -758,7 +814,8 @@ class ArrImport(KindImport):
         connection = self.session.connection()
         for chunk in _chunks(sorted(set(self.accounts_of(rows)))):
             sql = (
-                "SELECT id, account_id, occurred_on, type, amount_cents FROM arr_movement "
+                "SELECT id, account_id, occurred_on, type, amount_cents, currency "
+                "FROM arr_movement "
                 "WHERE archived_at IS NULL AND occurred_on BETWEEN ? AND ? AND id < ? "
                 f"AND account_id IN ({', '.join('?' * len(chunk))})"
             )
@@ -772,11 +829,13 @@ class ArrImport(KindImport):
         for row in rows:
             values = self.fields(row)
             values["source"] = "import"
+            self.in_currency(row, values, "amount", "amount_cents")
             key = (
                 row.account_id,
                 values["occurred_on"].isoformat(),
                 values["type"].value,
                 values["amount_cents"],
+                values["currency"],
             )
             twins = self.available.get(key)
             if twins:

@@ -52,6 +52,24 @@ CURRENCIES = ("USD", "EUR", "GBP", "CHF", "CAD", "AUD", "JPY")
 _CURRENCY_CODE = re.compile(r"[A-Z]{3}")
 
 
+#: The reporting currency's first choice: the same as the display currency (stored empty).
+SAME_AS_CURRENCY = "Same as the currency"
+
+
+def _reporting_currency_box(stored: str) -> QComboBox:
+    """The reporting currency (issue 20): totals, KPIs and reviews are converted into it."""
+    box = QComboBox()
+    box.setEditable(True)
+    box.setInsertPolicy(QComboBox.InsertPolicy.NoInsert)
+    box.addItems([SAME_AS_CURRENCY, *CURRENCIES])
+    box.setCurrentText(stored or SAME_AS_CURRENCY)
+    box.setToolTip(
+        "The currency totals, KPIs and business reviews are converted into, at one "
+        "exchange rate per currency (import rates with `am-desktop rates import`)."
+    )
+    return box
+
+
 def currency_code(text: str) -> str | None:
     """The currency code ``text`` names (spaces and case forgiven), or None if it is not one."""
     code = text.strip().upper()
@@ -136,6 +154,7 @@ class PreferencesDialog(QDialog):
             self.show_section(section)
 
     def _make_template_fields(self, settings: Any) -> None:
+        self.reporting_currency = _reporting_currency_box(settings.prefs.reporting_currency)
         self.templates = settings.prefs.note_templates
         self.template_name = QComboBox()
         self.template_name.addItems(list(self.templates))
@@ -236,6 +255,7 @@ class PreferencesDialog(QDialog):
         form = QFormLayout(general)
         form.addRow("Currency", self.currency)
         form.addRow("", self.currency_error)
+        form.addRow("Reporting currency", self.reporting_currency)
         form.addRow("Default check-in cadence", self.cadence)
         form.addRow("My e-mail address", self.my_email)
         form.addRow("Gross margin for CLV", self.gross_margin)
@@ -367,6 +387,7 @@ class PreferencesDialog(QDialog):
         """The form's values by preference (the currency may be None: not a code)."""
         return {
             Prefs.currency: currency_code(self.currency.currentText()),
+            Prefs.reporting_currency: currency_code(self.reporting_currency.currentText()) or "",
             Prefs.default_checkin_cadence_days: self.cadence.value(),
             Prefs.gross_margin: round(self.gross_margin.value() / 100, 4),
             Prefs.daily_backups_kept: self.backups.value(),

@@ -314,7 +314,7 @@ class ReviewDialog(QDialog):
             logo=self.logo.path() if LOGO_FORMATS & set(formats) else None,
             gross_margin=prefs.gross_margin,
             bands=prefs.health_bands,
-            currency=prefs.currency,
+            currency=prefs.reporting_currency_or_default,
         )
 
     @Slot()

@@ -45,7 +45,8 @@ def test_no_data_gives_nulls_not_errors() -> None:
     document = kpis.as_json()
     assert document["nrr"] is None and document["starting_arr"] == 0.0
     assert list(document) == [
-        "from", "to", "starting_arr", "expansion", "contraction", "churn", "new_arr",
+        "from", "to", "currency", "rates_date", "rates", "starting_arr", "expansion",
+        "contraction", "churn", "new_arr",
         "ending_arr", "nrr", "grr", "logo_retention", "logo_churn", "accounts_at_start",
         "accounts_at_end", "nps", "csat", "clv", "bridge",
     ]  # fmt: skip

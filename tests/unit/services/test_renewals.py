@@ -76,6 +76,7 @@ def test_a_notice_period_longer_than_the_time_left_has_a_deadline_in_the_past(
         "notice_deadline": (TODAY - timedelta(days=40)).isoformat(),
         "days_left": 20,
         "arr": 10000.0,
+        "currency": "USD",
         "stage": "proposal",
         "likelihood": 80,
     }

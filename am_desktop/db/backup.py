@@ -143,6 +143,26 @@ def copy_database(
         source.close()
 
 
+def examine(path: Path, *, database: Path) -> tuple[str, str | None]:
+    """SQLite's full integrity check of the copy at ``path``, and its schema revision (None:
+    no ``alembic_version``, so not an AM Desktop database).
+
+    Raises:
+        sqlite3.DatabaseError: the file is not a database SQLite can read.
+    """
+    connection = _connect(path, database)
+    try:
+        row = connection.execute("PRAGMA integrity_check").fetchone()
+        tables = {name for (name,) in connection.execute("SELECT name FROM sqlite_master")}
+        revision = None
+        if "alembic_version" in tables:
+            found = connection.execute("SELECT version_num FROM alembic_version").fetchone()
+            revision = str(found[0]) if found else None
+    finally:
+        connection.close()
+    return ("ok" if row is not None and row[0] == "ok" else str(row)), revision
+
+
 def copy_by_reading(db_path: Path, target: Path) -> Path:
     """Copy the database to ``target`` only reading it, leaving its file and folder exactly
     as they were (for work that must never touch the user's data, like the self-test).

@@ -519,6 +519,7 @@ class MainWindow(QMainWindow):
             event.ignore()
             return
         self.save_state()
+        self.jobs.stop()  # the day's backup is not waited for
         self.sync.cancel()  # a run stopped between requests resumes cleanly next time
         self.sync.timer.stop()
         if self.conflict_dialog is not None:

@@ -186,6 +186,9 @@ def build_parser() -> argparse.ArgumentParser:
     from am_desktop import cli_crm
 
     cli_crm.add_commands(commands, _add_db)
+    from am_desktop import cli_backup
+
+    cli_backup.add_commands(commands, _add_db)
     return parser
 
 
@@ -591,7 +594,14 @@ COMMANDS: dict[str | None, Callable[[argparse.Namespace], int]] = {
     "crm": lambda args: _crm().run_crm(args),
     "sync": lambda args: _crm().run_sync(args, _open, StderrProgress()),
     "conflicts": lambda args: _crm().run_conflicts(args, _open),
+    "backup": lambda args: _backup().run_backup(args),
 }
+
+
+def _backup() -> Any:
+    from am_desktop import cli_backup
+
+    return cli_backup
 
 
 def _crm() -> Any:

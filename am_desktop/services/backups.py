@@ -240,3 +240,12 @@ def _sync_folder(folder: Path) -> None:
     if os.name != "posix":
         return
     _sync(folder)
+
+
+def file_size(size: int) -> str:
+    """A file's size in words a person reads at a glance: "840 KB", "1.2 MB"."""
+    if size < 1000 * 1000:
+        return f"{max(1, round(size / 1000))} KB"
+    if size < 1000**3:
+        return f"{size / 1000**2:.1f} MB"
+    return f"{size / 1000**3:.1f} GB"

@@ -14,6 +14,7 @@ import sys
 import tempfile
 import time
 from collections.abc import Callable
+from dataclasses import replace
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
@@ -30,6 +31,7 @@ from am_desktop.resources import ICON, resources_folder
 
 if TYPE_CHECKING:
     from am_desktop.ui.window.databases import Databases, Opening
+    from am_desktop.ui.window.restoring import RestoreNotice
 
 log = logging.getLogger("am_desktop")
 
@@ -89,12 +91,16 @@ def run_gui(db: str | None, *, demo: bool) -> int:
     # "Open my own database" from the demo goes to the file the user would start on.
     databases = Databases(own=resolve_db_path(db), demo=user_data_dir() / DEMO_DB_FILENAME)
     opening: Opening | None = first_opening(databases, demo=demo)
+    notice: RestoreNotice | None = None
     while opening is not None:
         try:
             window = build_window(opening.path, databases, demo=opening.demo)
         except AppError as error:
             QMessageBox.critical(None, "AM Desktop cannot open its database", error.user_message)
             return 1
+        if notice is not None:
+            notice.post(window.context.messages)
+            notice = None
         code, asked = _run_window(app, window)
         opening = next_opening(asked, code)
         if opening is not None:  # the process goes on: nothing of this window may outlive it
@@ -102,6 +108,11 @@ def run_gui(db: str | None, *, demo: bool) -> int:
             window.deleteLater()
         window.context.close()  # the window drained its writes when it closed
         window.context.settings.sync()  # nothing of the settings is left to a destructor
+        if opening is not None and opening.restore is not None:
+            from am_desktop.ui.window.restoring import restore_between_windows
+
+            notice = restore_between_windows(opening.path, opening.restore)
+            opening = replace(opening, restore=None)
     exit_now(code)
     return code  # pragma: no cover - exit_now does not return
 
@@ -119,12 +130,18 @@ def _run_window(app: Any, window: Any) -> tuple[int, Opening | None]:
 
     asked: list[Opening] = []
 
-    def switch(path: Path, demo: bool) -> None:
-        asked[:] = [Opening(path, demo)]
+    def switch_for(opening: Opening) -> None:
+        asked[:] = [opening]
         if not window.close():  # unsaved text the user chose to keep: no switch
             asked.clear()
 
+    def switch(path: Path, demo: bool) -> None:
+        switch_for(Opening(path, demo))
+
     window.switch_requested.connect(switch)
+    window.restore_requested.connect(
+        lambda backup: switch_for(Opening(window.context.store.path, window.demo, backup))
+    )
     window.show()
     QTimer.singleShot(0, window.start)
     if os.environ.get("AM_DESKTOP_STARTUP_PROBE"):  # packaging's smoke test times start-up

@@ -36,9 +36,7 @@ def run_backup(args: argparse.Namespace) -> int:
     if args.backup_action == "restore":
         return _restore(path, args.file)
     if not path.exists():
-        raise ValidationError(
-            f"There is no database {path}. Check --db (or $AM_DESKTOP_DB)."
-        )
+        raise ValidationError(f"There is no database {path}. Check --db (or $AM_DESKTOP_DB).")
     return _list(path, as_json=args.json) if args.backup_action == "list" else _now(path)
 
 
@@ -82,8 +80,7 @@ def _restore(path: Path, text: str) -> int:
     check_backup(path, chosen)  # refused before anything is asked or changed
     if sys.stdin.isatty():  # scripts are never asked (PRODUCT.md §1)
         answer = input(
-            f"Replace {path} by the copy {chosen.name}? The current data is backed up "
-            "first. [y/N] "
+            f"Replace {path} by the copy {chosen.name}? The current data is backed up first. [y/N] "
         )
         if answer.strip().lower() not in ("y", "yes"):
             print("Nothing was changed.", file=sys.stderr)

@@ -72,7 +72,7 @@ class BackupInfo:
     kind: Reason
 
 
-class BackupStopped(Exception):
+class BackupStopped(Exception):  # noqa: N818 - named for what happened, like Cancelled
     """A backup was stopped before it was complete (the app is quitting); nothing was kept."""
 
 
@@ -224,24 +224,28 @@ def parse_name(db_path: Path, name: str) -> tuple[Reason, datetime, str] | None:
     if not (name.startswith(prefix) and name.endswith(SUFFIX)):
         return None
     middle = name[len(prefix) : -len(SUFFIX)]
-    if middle.startswith("daily-"):
-        try:
-            day = date.fromisoformat(middle[len("daily-") :])
-        except ValueError:
-            return None
-        return Reason.DAILY, datetime.combine(day, datetime.min.time()), ""
-    stamp, _, mark = middle.partition("-")
-    clock, _, mark = mark.partition("-")
+    return _parse_daily(middle) if middle.startswith("daily-") else _parse_stamped(middle)
+
+
+def _parse_daily(middle: str) -> tuple[Reason, datetime, str] | None:
     try:
-        when = datetime.strptime(f"{stamp}-{clock}", _STAMP)
+        day = date.fromisoformat(middle[len("daily-") :])
+    except ValueError:
+        return None
+    return Reason.DAILY, datetime.combine(day, datetime.min.time()), ""
+
+
+def _parse_stamped(middle: str) -> tuple[Reason, datetime, str] | None:
+    day, _, rest = middle.partition("-")
+    clock, _, mark = rest.partition("-")
+    try:
+        when = datetime.strptime(f"{day}-{clock}", _STAMP)
     except ValueError:
         return None
     if mark.startswith(_UPGRADE) and len(mark) > len(_UPGRADE):
         return Reason.BEFORE_UPGRADE, when, mark[len(_UPGRADE) :]
-    for kind in (Reason.BEFORE_RESTORE, Reason.MANUAL):
-        if mark == kind.value:
-            return kind, when, ""
-    return None
+    kinds = {kind.value: kind for kind in (Reason.BEFORE_RESTORE, Reason.MANUAL)}
+    return (kinds[mark], when, "") if mark in kinds else None
 
 
 def list_backups(db_path: Path) -> list[BackupInfo]:

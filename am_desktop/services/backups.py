@@ -24,6 +24,8 @@ from am_desktop.errors import StorageError
 #: The chosen copy waits beside the database under this name until it is swapped in.
 STAGED_SUFFIX = ".restoring"
 
+__all__ = ["BackupInfo", "Reason", "Restored"]  # with the functions: the UI reads these
+
 
 @dataclass(frozen=True)
 class Restored:
@@ -223,7 +225,7 @@ def swap_in(db_path: Path, staged: Path) -> None:
     old log into the new file)."""
     for leftover in ("-wal", "-shm", "-journal"):
         db_path.with_name(db_path.name + leftover).unlink(missing_ok=True)
-    os.replace(staged, db_path)
+    staged.replace(db_path)  # atomic: os.replace
     _sync_folder(db_path.parent)
 
 
@@ -249,3 +251,8 @@ def file_size(size: int) -> str:
     if size < 1000**3:
         return f"{size / 1000**2:.1f} MB"
     return f"{size / 1000**3:.1f} GB"
+
+
+def backup_folder(db_path: Path) -> Path:
+    """Where the database's backups are kept."""
+    return copies.backup_dir(db_path)

@@ -90,6 +90,9 @@ class MainWindow(QMainWindow):
     #: Close this window and open one on this file (Path), the demo when the bool is True;
     #: ``app.run_gui`` does it, the window only asks.
     switch_requested = Signal(object, bool)
+    #: Close this window, restore this backup (Path) over its database, and reopen on it;
+    #: ``app.run_gui`` does it once the window has closed and let go of the file.
+    restore_requested = Signal(object)
     #: The start view is on screen with its data; the rest of the start's work begins.
     after_start = Signal()
 
@@ -413,6 +416,16 @@ class MainWindow(QMainWindow):
         self.conflict_dialog = ConflictDialog(self.context, obj, local_id, parent=self)
         self.conflict_dialog.show()  # a new window: shown on top, no raise_() needed
         self.conflict_dialog.activateWindow()
+
+    @Slot()
+    def show_backups(self) -> None:
+        """File → Backups…: list, take and restore backups of this window's database."""
+        from am_desktop.ui.dialogs.backups_dialog import BackupsDialog
+
+        dialog = BackupsDialog(self.context, parent=self)
+        dialog.restore_chosen.connect(self.restore_requested)
+        dialog.exec()
+        dialog.deleteLater()
 
     @Slot()
     def show_palette(self) -> None:

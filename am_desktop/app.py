@@ -126,6 +126,20 @@ def _run_window(app: Any, window: Any) -> tuple[int, Opening | None]:
     """
     from PySide6.QtCore import QTimer
 
+    asked = follow_requests(window)
+    window.show()
+    QTimer.singleShot(0, window.start)
+    if os.environ.get("AM_DESKTOP_STARTUP_PROBE"):  # packaging's smoke test times start-up
+        QTimer.singleShot(0, lambda: _probe_startup(app, window))
+    if window.demo:
+        QTimer.singleShot(0, window.seed_demo_if_empty)
+    code = app.exec()
+    return code, (asked[0] if asked else None)
+
+
+def follow_requests(window: Any) -> list[Opening]:
+    """Close ``window`` when it asks to switch databases or to restore a backup, noting the
+    next opening in the list returned (left empty when the window stays open)."""
     from am_desktop.ui.window.databases import Opening
 
     asked: list[Opening] = []
@@ -135,21 +149,11 @@ def _run_window(app: Any, window: Any) -> tuple[int, Opening | None]:
         if not window.close():  # unsaved text the user chose to keep: no switch
             asked.clear()
 
-    def switch(path: Path, demo: bool) -> None:
-        switch_for(Opening(path, demo))
-
-    window.switch_requested.connect(switch)
+    window.switch_requested.connect(lambda path, demo: switch_for(Opening(path, demo)))
     window.restore_requested.connect(
         lambda backup: switch_for(Opening(window.context.store.path, window.demo, backup))
     )
-    window.show()
-    QTimer.singleShot(0, window.start)
-    if os.environ.get("AM_DESKTOP_STARTUP_PROBE"):  # packaging's smoke test times start-up
-        QTimer.singleShot(0, lambda: _probe_startup(app, window))
-    if window.demo:
-        QTimer.singleShot(0, window.seed_demo_if_empty)
-    code = app.exec()
-    return code, (asked[0] if asked else None)
+    return asked
 
 
 def exit_now(code: int) -> None:

@@ -423,9 +423,9 @@ class MainWindow(QMainWindow):
         from am_desktop.ui.dialogs.backups_dialog import BackupsDialog
 
         dialog = BackupsDialog(self.context, parent=self)
+        dialog.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
         dialog.restore_chosen.connect(self.restore_requested)
-        dialog.exec()
-        dialog.deleteLater()
+        dialog.open()  # window-modal, without a nested event loop
 
     @Slot()
     def show_palette(self) -> None:

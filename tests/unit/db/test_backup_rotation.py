@@ -82,7 +82,7 @@ def test_the_list_says_why_each_copy_was_taken_newest_first(db_path: Path) -> No
     _stamped(db_path, "manual", datetime(2026, 3, 4, 8, 0, 5))
     folder = backup_dir(db_path)
     (folder / f"{db_path.name}-daily-notes.sqlite3").write_bytes(b"not a copy")
-    (folder / f"other.sqlite3-daily-2026-03-05.sqlite3").write_bytes(b"another database's")
+    (folder / "other.sqlite3-daily-2026-03-05.sqlite3").write_bytes(b"another database's")
     listed = list_backups(db_path)
     assert [(info.reason, info.kind) for info in listed] == [
         ("manual", Reason.MANUAL),

@@ -41,7 +41,7 @@ def run_backup(args: argparse.Namespace) -> int:
 
 
 def _list(path: Path, *, as_json: bool) -> int:
-    from am_desktop.services.backups import file_size, list_backups
+    from am_desktop.services.backups import file_size, list_backups, taken_text
 
     found = list_backups(path)
     if as_json:
@@ -60,8 +60,8 @@ def _list(path: Path, *, as_json: bool) -> int:
         print(f"No backups of {path.name} yet; `{PROG} backup now` takes one.")
         return 0
     for info in found:
-        when = info.taken_at.strftime("%Y-%m-%d %H:%M")
-        print(f"{when}  {file_size(info.size):>8}  {info.reason:<40}  {info.path.name}")
+        size, why = file_size(info.size), info.reason
+        print(f"{taken_text(info):<16}  {size:>8}  {why:<40}  {info.path.name}")
     return 0
 
 

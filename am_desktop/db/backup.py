@@ -253,7 +253,7 @@ def list_backups(db_path: Path) -> list[BackupInfo]:
     folder = backup_dir(db_path)
     if not folder.is_dir():
         return []
-    found: list[BackupInfo] = []
+    found: list[tuple[datetime, int, BackupInfo]] = []
     for path in folder.iterdir():  # not glob: a file name may hold glob's "[" or "*"
         parsed = parse_name(db_path, path.name)
         if parsed is None:
@@ -268,8 +268,9 @@ def list_backups(db_path: Path) -> list[BackupInfo]:
             if written.date() == when.date():
                 when = written
         words = f"before upgrade from {revision}" if revision else kind.value.replace("-", " ")
-        found.append(BackupInfo(path, when, status.st_size, words, kind))
-    return sorted(found, key=lambda info: (info.taken_at, info.path.name), reverse=True)
+        info = BackupInfo(path, when, status.st_size, words, kind)
+        found.append((when, status.st_mtime_ns, info))  # two in one second: by when written
+    return [info for _when, _written, info in sorted(found, key=lambda row: row[:2], reverse=True)]
 
 
 def prune(db_path: Path, daily: int = DAILY_KEPT, weekly: int = WEEKLY_KEPT) -> list[Path]:

@@ -12,7 +12,7 @@ import shutil
 import sqlite3
 import threading
 from dataclasses import dataclass
-from datetime import date
+from datetime import date, datetime
 from pathlib import Path
 
 from am_desktop import log
@@ -204,8 +204,6 @@ def keep_current(db_path: Path) -> Path:
     try:
         return copies.take_backup(db_path, Reason.BEFORE_RESTORE)
     except sqlite3.DatabaseError:
-        from datetime import datetime
-
         folder = copies.backup_dir(db_path)
         name = copies.stamped_name(db_path, Reason.BEFORE_RESTORE, datetime.now())
         target = folder / name
@@ -256,3 +254,10 @@ def file_size(size: int) -> str:
 def backup_folder(db_path: Path) -> Path:
     """Where the database's backups are kept."""
     return copies.backup_dir(db_path)
+
+
+def taken_text(info: BackupInfo) -> str:
+    """When a copy was taken, as listed: a daily copy whose hour is unknown shows its day."""
+    if info.kind is Reason.DAILY and info.taken_at.time() == datetime.min.time():
+        return info.taken_at.strftime("%Y-%m-%d")
+    return info.taken_at.strftime("%Y-%m-%d %H:%M")

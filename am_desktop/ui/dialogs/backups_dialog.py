@@ -42,7 +42,7 @@ COLUMNS = ("Taken", "Size", "Why")
 
 def confirm_restore(parent: QWidget, info: BackupInfo) -> bool:
     """Ask before a restore, saying what will happen."""
-    when = info.taken_at.strftime("%Y-%m-%d %H:%M")
+    when = backups.taken_text(info)
     box = QMessageBox(parent)
     box.setIcon(QMessageBox.Icon.Question)
     box.setWindowTitle("Restore a backup")
@@ -58,7 +58,7 @@ def confirm_restore(parent: QWidget, info: BackupInfo) -> bool:
 
 def restore_words(info: BackupInfo) -> str:
     """What a restore of ``info`` does, in one sentence."""
-    when = info.taken_at.strftime("%Y-%m-%d %H:%M")
+    when = backups.taken_text(info)
     return (
         f"The current data is backed up first, then replaced by the copy of {when} "
         f"({info.reason}); the window reopens."
@@ -140,7 +140,7 @@ class BackupsDialog(QDialog):
         self.table.setRowCount(len(found))
         for row, info in enumerate(found):
             cells = (
-                info.taken_at.strftime("%Y-%m-%d %H:%M"),
+                backups.taken_text(info),
                 backups.file_size(info.size),
                 info.reason,
             )

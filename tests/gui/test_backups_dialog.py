@@ -4,6 +4,7 @@ restored file (issue 21 item 3)."""
 from __future__ import annotations
 
 import sqlite3
+import threading
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -131,3 +132,20 @@ def test_a_damaged_backup_is_refused_in_the_dialog_and_nothing_changes(
     assert "your data is unchanged" in dialog.state.text()
     assert asked == [] and window.isVisible() and dialog.restore_button.isEnabled()
     dialog.close()
+
+
+def test_closing_the_window_stops_the_days_backup_and_keeps_nothing_of_it(
+    window: MainWindow, context: AppContext, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from am_desktop.db import backup
+
+    assert not window.jobs.stopped
+    window.close()
+    assert window.jobs.stopped
+    monkeypatch.setattr(backup, "STEP_PAGES", 1)
+    stop = threading.Event()
+    stop.set()
+    path = context.store.path
+    assert backups.take_daily_backup(path, context.today(), keep=7, stop=stop) is None
+    assert backups.list_backups(path) == []
+    assert not [p for p in backups.backup_folder(path).iterdir() if p.suffix == ".partial"]

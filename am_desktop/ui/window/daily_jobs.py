@@ -85,6 +85,11 @@ class DailyJobs(QObject):
         """The window is closing: background copies end now instead of delaying the quit."""
         self._stopping.set()
 
+    @property
+    def stopped(self) -> bool:
+        """Whether the window closed (a copy still running ends at its next step)."""
+        return self._stopping.is_set()
+
     def _warm_up(self, ids: list[int]) -> None:
         self.context.tasks.submit(
             partial(self._warm_services, ids), lane=Lane.READ, on_done=self._warm_widgets

@@ -14,6 +14,7 @@ import sys
 import tempfile
 import time
 from collections.abc import Callable
+from dataclasses import replace
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
@@ -30,6 +31,7 @@ from am_desktop.resources import ICON, resources_folder
 
 if TYPE_CHECKING:
     from am_desktop.ui.window.databases import Databases, Opening
+    from am_desktop.ui.window.restoring import RestoreNotice
 
 log = logging.getLogger("am_desktop")
 
@@ -89,12 +91,16 @@ def run_gui(db: str | None, *, demo: bool) -> int:
     # "Open my own database" from the demo goes to the file the user would start on.
     databases = Databases(own=resolve_db_path(db), demo=user_data_dir() / DEMO_DB_FILENAME)
     opening: Opening | None = first_opening(databases, demo=demo)
+    notice: RestoreNotice | None = None
     while opening is not None:
         try:
             window = build_window(opening.path, databases, demo=opening.demo)
         except AppError as error:
             QMessageBox.critical(None, "AM Desktop cannot open its database", error.user_message)
             return 1
+        if notice is not None:
+            notice.post(window.context.messages)
+            notice = None
         code, asked = _run_window(app, window)
         opening = next_opening(asked, code)
         if opening is not None:  # the process goes on: nothing of this window may outlive it
@@ -102,6 +108,11 @@ def run_gui(db: str | None, *, demo: bool) -> int:
             window.deleteLater()
         window.context.close()  # the window drained its writes when it closed
         window.context.settings.sync()  # nothing of the settings is left to a destructor
+        if opening is not None and opening.restore is not None:
+            from am_desktop.ui.window.restoring import restore_between_windows
+
+            notice = restore_between_windows(opening.path, opening.restore)
+            opening = replace(opening, restore=None)
     exit_now(code)
     return code  # pragma: no cover - exit_now does not return
 
@@ -115,16 +126,7 @@ def _run_window(app: Any, window: Any) -> tuple[int, Opening | None]:
     """
     from PySide6.QtCore import QTimer
 
-    from am_desktop.ui.window.databases import Opening
-
-    asked: list[Opening] = []
-
-    def switch(path: Path, demo: bool) -> None:
-        asked[:] = [Opening(path, demo)]
-        if not window.close():  # unsaved text the user chose to keep: no switch
-            asked.clear()
-
-    window.switch_requested.connect(switch)
+    asked = follow_requests(window)
     window.show()
     QTimer.singleShot(0, window.start)
     if os.environ.get("AM_DESKTOP_STARTUP_PROBE"):  # packaging's smoke test times start-up
@@ -133,6 +135,25 @@ def _run_window(app: Any, window: Any) -> tuple[int, Opening | None]:
         QTimer.singleShot(0, window.seed_demo_if_empty)
     code = app.exec()
     return code, (asked[0] if asked else None)
+
+
+def follow_requests(window: Any) -> list[Opening]:
+    """Close ``window`` when it asks to switch databases or to restore a backup, noting the
+    next opening in the list returned (left empty when the window stays open)."""
+    from am_desktop.ui.window.databases import Opening
+
+    asked: list[Opening] = []
+
+    def switch_for(opening: Opening) -> None:
+        asked[:] = [opening]
+        if not window.close():  # unsaved text the user chose to keep: no switch
+            asked.clear()
+
+    window.switch_requested.connect(lambda path, demo: switch_for(Opening(path, demo)))
+    window.restore_requested.connect(
+        lambda backup: switch_for(Opening(window.context.store.path, window.demo, backup))
+    )
+    return asked
 
 
 def exit_now(code: int) -> None:

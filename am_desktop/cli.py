@@ -182,10 +182,10 @@ def build_parser() -> argparse.ArgumentParser:
     )
     _add_db(cmap)
 
-    from am_desktop import cli_crm, cli_rates
+    from am_desktop import cli_backup, cli_crm, cli_rates
 
-    cli_crm.add_commands(commands, _add_db)
-    cli_rates.add_commands(commands, _add_db)
+    for module in (cli_crm, cli_rates, cli_backup):
+        module.add_commands(commands, _add_db)
     return parser
 
 
@@ -670,6 +670,7 @@ COMMANDS: dict[str | None, Callable[[argparse.Namespace], int]] = {
     "sync": lambda args: _crm().run_sync(args, _open, StderrProgress()),
     "conflicts": lambda args: _crm().run_conflicts(args, _open),
     "rates": lambda args: _rates().run_rates(args, _open),
+    "backup": lambda args: _backup().run_backup(args),
 }
 
 
@@ -677,6 +678,12 @@ def _rates() -> Any:
     from am_desktop import cli_rates
 
     return cli_rates
+
+
+def _backup() -> Any:
+    from am_desktop import cli_backup
+
+    return cli_backup
 
 
 def _crm() -> Any:

@@ -20,7 +20,6 @@ import sqlite3
 import threading
 from collections.abc import Iterator
 from contextlib import contextmanager
-from datetime import date
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
@@ -304,30 +303,6 @@ def driver_connection(session: Any) -> sqlite3.Connection:
     driver = session.connection().connection.driver_connection
     assert isinstance(driver, sqlite3.Connection)
     return driver
-
-
-def daily_backup(store: Store, today: date, keep: int) -> Path | None:
-    """Today's backup copy unless taken already; only the ``keep`` newest are kept.
-
-    Raises:
-        StorageError: the copy could not be written (the database itself is untouched).
-    """
-    from am_desktop.db.backup import rotate_daily_backup
-
-    try:
-        return rotate_daily_backup(store.path, today, keep=keep)
-    except (OSError, sqlite3.Error) as error:
-        if is_disk_full(error):
-            raise StorageError(
-                f"Today's backup of {store.path.name} could not be written: the disk is full. "
-                "Your data is safe; free some space.",
-                detail=str(error),
-            ) from error
-        raise StorageError(
-            f"Today's backup of {store.path.name} could not be written ({error}). "
-            "Your data is safe; check the free space and permissions of its 'backups' folder.",
-            detail=str(error),
-        ) from error
 
 
 def _os_storage_error(error: OSError, path: Path, *, is_new: bool) -> StorageError:

@@ -100,6 +100,9 @@ class MainWindow(QMainWindow):
     #: Close this window and open one on this file (Path), the demo when the bool is True;
     #: ``app.run_gui`` does it, the window only asks.
     switch_requested = Signal(object, bool)
+    #: Close this window, restore this backup (Path) over its database, and reopen on it;
+    #: ``app.run_gui`` does it once the window has closed and let go of the file.
+    restore_requested = Signal(object)
     #: The start view is on screen with its data; the rest of the start's work begins.
     after_start = Signal()
 
@@ -465,6 +468,16 @@ class MainWindow(QMainWindow):
         self.conflict_dialog.activateWindow()
 
     @Slot()
+    def show_backups(self) -> None:
+        """File → Backups…: list, take and restore backups of this window's database."""
+        from am_desktop.ui.dialogs.backups_dialog import BackupsDialog
+
+        dialog = BackupsDialog(self.context, parent=self)
+        dialog.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
+        dialog.restore_chosen.connect(self.restore_requested)
+        dialog.open()  # window-modal, without a nested event loop
+
+    @Slot()
     def show_palette(self) -> None:
         """Ctrl+K: jump to an account by typing part of its name."""
         from am_desktop.ui.palette import AccountPalette
@@ -578,6 +591,7 @@ class MainWindow(QMainWindow):
             event.ignore()
             return
         self.save_state()
+        self.jobs.stop()  # the day's backup is not waited for
         self.sync.cancel()  # a run stopped between requests resumes cleanly next time
         self.sync.timer.stop()
         if self.conflict_dialog is not None:

@@ -50,6 +50,8 @@ class Commands(Protocol):
 
     def show_conflicts(self) -> None: ...
 
+    def show_backups(self) -> None: ...
+
     def close(self) -> bool: ...
 
     def show_preferences(self) -> None: ...
@@ -145,6 +147,8 @@ MENUS: tuple[tuple[str, tuple[Entry, ...]], ...] = (
             Act("&Sync now", "Ctrl+Shift+S", lambda w: w.sync_now(), ActionKey.SYNC),
             Act("Cancel s&ync", None, lambda w: w.sync.cancel(), ActionKey.CANCEL_SYNC, False),
             Act("Sync &conflicts…", None, lambda w: w.show_conflicts()),
+            _,
+            Act("&Backups…", None, lambda w: w.show_backups()),
             _,
             Act("&Quit", QKeySequence.StandardKey.Quit, lambda w: w.close()),
         ),

@@ -4,6 +4,7 @@ the day's backup, the day's health scores, and loading the editing code ahead of
 from __future__ import annotations
 
 import importlib
+import threading
 from datetime import date
 from functools import partial
 from typing import Any
@@ -34,6 +35,7 @@ class DailyJobs(QObject):
         self.context = context
         self._started = False
         self._scored_on: date | None = None
+        self._stopping = threading.Event()  # quitting: the day's backup ends at once
         self._clock = QTimer(self)
         self._clock.setInterval(NEW_DAY_CHECK_MS)
         self._clock.timeout.connect(self._on_clock_timeout)
@@ -69,12 +71,24 @@ class DailyJobs(QObject):
         self.context.tasks.submit(work, lane=Lane.WRITE)
 
     def take_daily_backup(self) -> None:
-        """One copy a day in the 'backups' folder, in the background (PRODUCT.md §6)."""
-        from am_desktop.services.store import daily_backup
+        """One copy a day in the 'backups' folder, in the background (PRODUCT.md §6); quitting
+        stops it (:meth:`stop`), and a stopped copy leaves nothing behind."""
+        from am_desktop.services.backups import take_daily_backup
 
         keep = self.context.settings.prefs.daily_backups_kept
-        today, store = self.context.today(), self.context.store
-        self.context.tasks.submit(lambda _p: daily_backup(store, today, keep), lane=Lane.NET)
+        today, path, stopping = self.context.today(), self.context.store.path, self._stopping
+        self.context.tasks.submit(
+            lambda _p: take_daily_backup(path, today, keep, stopping), lane=Lane.NET
+        )
+
+    def stop(self) -> None:
+        """The window is closing: background copies end now instead of delaying the quit."""
+        self._stopping.set()
+
+    @property
+    def stopped(self) -> bool:
+        """Whether the window closed (a copy still running ends at its next step)."""
+        return self._stopping.is_set()
 
     def _warm_up(self, ids: list[int]) -> None:
         self.context.tasks.submit(

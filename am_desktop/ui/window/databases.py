@@ -28,10 +28,12 @@ class Databases:
 
 @dataclass(frozen=True)
 class Opening:
-    """A window to open: on which file, and whether that file is the demo."""
+    """A window to open: on which file, whether that file is the demo, and the backup to
+    restore over it first (File → Backups… → Restore)."""
 
     path: Path
     demo: bool
+    restore: Path | None = None
 
 
 def first_opening(databases: Databases, *, demo: bool) -> Opening:

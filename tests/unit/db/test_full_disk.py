@@ -14,7 +14,8 @@ import pytest
 from am_desktop.cli import main
 from am_desktop.db import backup, migrate
 from am_desktop.errors import StorageError
-from am_desktop.services.store import daily_backup, open_store
+from am_desktop.services.backups import take_daily_backup
+from am_desktop.services.store import open_store
 
 FULL = "database or disk is full"
 
@@ -118,7 +119,7 @@ def test_a_full_disk_during_the_daily_backup_is_said_and_leaves_no_copy(
     monkeypatch.setattr(backup, "make_private_file", _no_space)
     try:
         with pytest.raises(StorageError, match="the disk is full"):
-            daily_backup(store, date(2026, 3, 1), keep=7)
+            take_daily_backup(store.path, date(2026, 3, 1), keep=7)
     finally:
         store.close()
     assert list((db_path.parent / "backups").iterdir()) == []

@@ -1,0 +1,597 @@
+"""Calendar import: meetings in an .ics file become planned notes (issue 19).
+
+The file is read with ``icalendar`` and its recurrences expanded with
+``recurring-ical-events`` over a window of days (which also applies Google's X-WR-TIMEZONE).
+Each occurrence with someone from outside the AM's own domain becomes a planned meeting note
+keyed by UID + original start (``note.calendar_key``), so importing again changes nothing; a
+moved or cancelled occurrence moves or removes its note while nobody has written in it. The
+whole import is one transaction: a malformed file writes nothing.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Mapping, Sequence
+from dataclasses import dataclass
+from datetime import UTC, date, datetime, time, timedelta
+from pathlib import Path
+from typing import Any, TypeVar
+
+from sqlalchemy import delete, select
+from sqlalchemy.orm import Session
+
+from am_desktop.db.base import utcnow
+from am_desktop.db.models import Account, ActionItem, Contact, Note, NoteAttendee
+from am_desktop.domain import calendar_events as rules
+from am_desktop.domain.calendar_events import (
+    ImportCounts,
+    LineProblem,
+    Occurrence,
+    Person,
+    TitleMatcher,
+    UnknownAttendee,
+)
+from am_desktop.domain.cancel import CancelToken, Progress, no_progress
+from am_desktop.domain.changes import Origin, origin
+from am_desktop.domain.enums import NoteKind
+from am_desktop.errors import ValidationError
+from am_desktop.services.store import Store
+
+#: The default window: from this many days back to this many days ahead of today.
+DAYS_BACK, DAYS_AHEAD = 30, 90
+#: The most unknown attendees and no-account titles listed.
+MAX_LISTED = 200
+_IN_CHUNK = 500  # SQLite's bound parameters per IN (…)
+_T = TypeVar("_T")
+
+
+@dataclass(frozen=True, slots=True)
+class CalendarImport:
+    """What a calendar import did (and, for the user, what it could not place)."""
+
+    added: int
+    moved: int
+    removed: int
+    left: int
+    unchanged: int
+    #: Why occurrences were not planned: reason → how many.
+    skipped: Mapping[str, int]
+    #: The occurrences no account was found for ("2026-03-02 Title"), at most 50.
+    no_account: tuple[str, ...]
+    unknown_attendees: tuple[UnknownAttendee, ...]
+    first_day: date
+    last_day: date
+
+    def as_json(self) -> dict[str, Any]:
+        """The ``--json`` document of PRODUCT.md §2 (its four counts first)."""
+        return {
+            "added": self.added,
+            "moved": self.moved,
+            "removed": self.removed,
+            "left": self.left,
+            "unchanged": self.unchanged,
+            "skipped": dict(self.skipped),
+            "no_account": list(self.no_account),
+            "unknown_attendees": [
+                {
+                    "email": person.email,
+                    "name": person.name,
+                    "account_id": person.account_id,
+                    "account": person.account_name,
+                }
+                for person in self.unknown_attendees
+            ],
+            "from": self.first_day.isoformat(),
+            "to": self.last_day.isoformat(),
+        }
+
+
+def default_window(today: date) -> tuple[date, date]:
+    """The days imported when none are given: 30 days back to 90 days ahead."""
+    return today - timedelta(days=DAYS_BACK), today + timedelta(days=DAYS_AHEAD)
+
+
+def my_domain(email: str) -> str:
+    """The AM's own domain from their address; a plain sentence when it is not one."""
+    found = rules.address(email)
+    if found is None:
+        raise ValidationError(f"“{email}” is not an e-mail address (such as ann@example.com).")
+    return rules.domain_of(found)
+
+
+def import_calendar(
+    store: Store,
+    path: Path,
+    me: str,
+    *,
+    first_day: date | None = None,
+    last_day: date | None = None,
+    today: date | None = None,
+    progress: Progress = no_progress,
+    cancel: CancelToken | None = None,
+) -> CalendarImport:
+    """Plan the meetings of an .ics file as notes.
+
+    Args:
+        me: the AM's own e-mail address; its domain marks internal attendees.
+        first_day, last_day: the days imported (default: :func:`default_window`).
+
+    Raises:
+        ValidationError: the file cannot be read, or is malformed (one sentence naming the
+            line); nothing was written.
+    """
+    own_domain = my_domain(me)
+    start, end = default_window(today or date.today())
+    first_day, last_day = first_day or start, last_day or end
+    if last_day < first_day:
+        raise ValidationError("The first day comes after the last: swap --from and --to.")
+    progress(0, 4, "Reading the calendar")
+    text = _read(path)
+    occurrences, span = _occurrences(text, path.name, first_day, last_day)
+    if cancel:
+        cancel.raise_if_cancelled()
+    progress(1, 4, "Finding accounts and contacts")
+    with origin(Origin.IMPORT), store.write() as session:
+        plan = _Planner(session, own_domain)
+        planned = plan.place(occurrences)
+        if cancel:
+            cancel.raise_if_cancelled()
+        progress(2, 4, "Writing planned notes")
+        _Writer(session, plan.counts).apply(planned, occurrences, span)
+        if cancel:
+            cancel.raise_if_cancelled()  # leaving the block by an exception writes nothing
+        counts = plan.counts
+    progress(4, 4, "Done")
+    return CalendarImport(
+        counts.added,
+        counts.moved,
+        counts.removed,
+        counts.left,
+        counts.unchanged,
+        dict(counts.skipped),
+        tuple(counts.no_account),
+        tuple(plan.unknown.values())[:MAX_LISTED],
+        first_day,
+        last_day,
+    )
+
+
+# ------------------------------------------------------------------------ reading the file
+
+
+def _read(path: Path) -> str:
+    try:
+        data = path.read_bytes()
+    except OSError as error:
+        raise ValidationError(
+            f"The calendar file {path} could not be read ({error.strerror or error}). "
+            "Check that it exists and that you may read it."
+        ) from error
+    return data.decode("utf-8-sig", errors="replace")
+
+
+def _occurrences(
+    text: str, file_name: str, first_day: date, last_day: date
+) -> tuple[list[Occurrence], tuple[datetime, datetime]]:
+    """The occurrences in the window, and the span of time the file speaks for."""
+    import icalendar
+    import recurring_ical_events
+
+    problem = rules.first_problem(text)
+    if problem is not None:
+        raise ValidationError(problem.sentence(file_name))
+    try:
+        calendar = icalendar.Calendar.from_ical(text)
+    except ValueError as error:
+        raise ValidationError(
+            f"{file_name} is not a calendar file that can be read ({error})."
+        ) from error
+    events = list(calendar.walk("VEVENT"))
+    for event in events:
+        for name, message in event.errors:
+            line = _line_of(text, name, event.get("UID"))
+            raise ValidationError(
+                LineProblem(line, f"cannot be read ({_plain(message)})").sentence(file_name)
+            )
+    window_start, window_end = _local_midnight(first_day), _local_midnight(last_day + timedelta(1))
+    try:
+        found = recurring_ical_events.of(calendar).between(window_start, window_end)
+        expanded = list(found)
+    except (ValueError, TypeError) as error:
+        raise ValidationError(
+            f"{file_name} has a repeating event that cannot be expanded ({_plain(str(error))}). "
+            "Export the calendar again."
+        ) from error
+    main_people = {
+        str(event.get("UID", "")): _people(event)
+        for event in events
+        if event.get("RECURRENCE-ID") is None
+    }
+    occurrences = [_occurrence(component, main_people) for component in expanded]
+    return occurrences, _span(events, window_start, window_end)
+
+
+def _occurrence(component: Any, main_people: Mapping[str, tuple[Person, ...]]) -> Occurrence:
+    uid = str(component.get("UID", "")) or _made_up_uid(component)
+    start = component["DTSTART"].dt
+    recurrence = component.get("RECURRENCE-ID")
+    original = recurrence.dt if recurrence is not None else start
+    people = _people(component)
+    if not any(True for _ in _as_list(component.get("ATTENDEE"))):
+        # An edited occurrence that lists no attendees keeps the series' (issue 19).
+        people = _merged(people, main_people.get(uid, ()))
+    return Occurrence(
+        key=rules.calendar_key(uid, _utc(original) if isinstance(original, datetime) else original),
+        starts_at=_utc(start),
+        title=(str(component.get("SUMMARY", "")).strip() or "Meeting")[:200],
+        people=people,
+        cancelled=str(component.get("STATUS", "")).upper() == "CANCELLED",
+    )
+
+
+def _made_up_uid(component: Any) -> str:
+    """A stand-in for a missing UID (files written by hand): the title and first start."""
+    return f"no-uid:{component.get('SUMMARY', '')}:{component['DTSTART'].to_ical().decode()}"
+
+
+def _people(component: Any) -> tuple[Person, ...]:
+    people: list[Person] = []
+    for value in [*_as_list(component.get("ATTENDEE")), *_as_list(component.get("ORGANIZER"))]:
+        email = rules.address(str(value))
+        if email is not None:
+            name = str(getattr(value, "params", {}).get("CN", "")).strip().strip('"')
+            people.append(Person(email, name))
+    return _merged(tuple(people), ())
+
+
+def _merged(first: Sequence[Person], second: Sequence[Person]) -> tuple[Person, ...]:
+    """Everyone once (by address), the first mention with a name kept."""
+    by_email: dict[str, Person] = {}
+    for person in (*first, *second):
+        known = by_email.get(person.email)
+        if known is None or (not known.name and person.name):
+            by_email[person.email] = person
+    return tuple(by_email.values())
+
+
+def _as_list(value: Any) -> list[Any]:
+    if value is None:
+        return []
+    return list(value) if isinstance(value, list) else [value]
+
+
+def _utc(moment: date | datetime) -> datetime:
+    """A start in UTC: a floating time is the user's local time, a day its local midnight."""
+    if not isinstance(moment, datetime):
+        return _local_midnight(moment)
+    return moment.astimezone(UTC)  # naive (floating) → the local zone, by astimezone's rule
+
+
+def _local_midnight(day: date) -> datetime:
+    return datetime.combine(day, time()).astimezone(UTC)
+
+
+def _span(events: Iterable[Any], start: datetime, end: datetime) -> tuple[datetime, datetime]:
+    """The part of the window the file speaks for: from its first event's start to its last,
+    or to the window's end when a series repeats. A planned note there that the file no longer
+    has was cancelled; one outside (another calendar's, an older export's) is left alone."""
+    starts = [_utc(event["DTSTART"].dt) for event in events if event.get("DTSTART") is not None]
+    if not starts:
+        return end, end
+    repeats = any(event.get("RRULE") is not None for event in events)
+    return max(start, min(starts)), end if repeats else min(end, max(starts) + timedelta(1))
+
+
+def _line_of(text: str, name: str | None, uid: object) -> int:
+    """The line where a property the library could not read starts (its event's, if known)."""
+    lines = text.splitlines()
+    begin = 0
+    if uid is not None:
+        for number, line in enumerate(lines):
+            if line.upper().startswith("UID") and line.partition(":")[2].strip() == str(uid):
+                begin = number
+                while begin > 0 and not lines[begin].upper().startswith("BEGIN:VEVENT"):
+                    begin -= 1
+                break
+    if name:
+        wanted = name.upper()
+        for number in range(begin, len(lines)):
+            head = lines[number].split(":", 1)[0].split(";", 1)[0].upper()
+            if head == wanted:
+                return number + 1
+    return begin + 1
+
+
+def _plain(message: str) -> str:
+    return message.strip().rstrip(".")
+
+
+# ------------------------------------------------------------------------ accounts and people
+
+
+@dataclass(frozen=True, slots=True)
+class _Planned:
+    """An occurrence placed on an account, its attendees as (contact id, e-mail)."""
+
+    occurrence: Occurrence
+    account_id: int
+    attendees: tuple[tuple[int | None, str], ...]
+
+
+class _Planner:
+    """Places occurrences on accounts: contacts by e-mail, accounts by domain, else by title."""
+
+    def __init__(self, session: Session, own_domain: str) -> None:
+        self.session = session
+        self.own_domain = own_domain
+        self.counts = ImportCounts()
+        self.unknown: dict[str, UnknownAttendee] = {}
+        self._contacts: dict[str, tuple[int, int]] = {}  # e-mail → (contact id, account id)
+        self._domains: dict[str, tuple[int, str]] = {}  # domain → (account id, name)
+        self._titles: TitleMatcher | None = None
+
+    def place(self, occurrences: Sequence[Occurrence]) -> list[_Planned]:
+        """The occurrences to plan; the others counted as skipped, with why."""
+        outside = {
+            person.email
+            for occurrence in occurrences
+            for person in occurrence.people
+            if not rules.is_internal(person.email, self.own_domain)
+        }
+        self._load(outside)
+        planned: list[_Planned] = []
+        for occurrence in occurrences:
+            placed = self._place(occurrence)
+            if placed is not None:
+                planned.append(placed)
+        return planned
+
+    def _place(self, occurrence: Occurrence) -> _Planned | None:
+        outside = [p for p in occurrence.people if not rules.is_internal(p.email, self.own_domain)]
+        if occurrence.cancelled:
+            return None  # the writer removes its note, or counts it as skipped
+        if not outside:
+            self.counts.skipped[rules.SKIPPED_INTERNAL] += 1
+            return None
+        votes = [self._account_of(person.email) for person in outside]
+        account_id = rules.most_voted(v for v in votes if v is not None)
+        if account_id is None:
+            account_id = self._title_matcher().find(occurrence.title)
+        if account_id is None:
+            self.counts.skipped[rules.SKIPPED_NO_ACCOUNT] += 1
+            if len(self.counts.no_account) < 50:
+                day = occurrence.starts_at.astimezone().date().isoformat()
+                self.counts.no_account.append(f"{day} {occurrence.title}")
+            return None
+        attendees: list[tuple[int | None, str]] = []
+        for person in occurrence.people:
+            contact = self._contacts.get(person.email)
+            if contact is not None and contact[1] == account_id:
+                attendees.append((contact[0], person.email))
+            else:
+                attendees.append((None, person.email))
+            if contact is None and person in outside:
+                self._remember_unknown(person)
+        return _Planned(occurrence, account_id, tuple(attendees))
+
+    def _account_of(self, email: str) -> int | None:
+        contact = self._contacts.get(email)
+        if contact is not None:
+            return contact[1]
+        for domain in rules.domain_candidates(rules.domain_of(email)):
+            account = self._domains.get(domain)
+            if account is not None:
+                return account[0]
+        return None
+
+    def _remember_unknown(self, person: Person) -> None:
+        if person.email in self.unknown:
+            return
+        account_id = self._account_of(person.email)
+        name = None
+        if account_id is not None:
+            name = next((n for i, n in self._domains.values() if i == account_id), None)
+        self.unknown[person.email] = UnknownAttendee(person.email, person.name, account_id, name)
+
+    def _load(self, emails: set[str]) -> None:
+        """The contacts with these addresses and the accounts of their domains (indexed)."""
+        listed = sorted(emails)
+        for chunk in _chunks(listed):
+            rows = self.session.execute(
+                select(Contact.email, Contact.id, Contact.account_id)
+                .join(Account, Account.id == Contact.account_id)
+                .where(
+                    Contact.email.in_(chunk),
+                    Contact.archived_at.is_(None),
+                    Account.archived_at.is_(None),
+                )
+                .order_by(Contact.id)
+            )
+            for email, contact_id, account_id in rows:
+                self._contacts.setdefault(email, (contact_id, account_id))
+        domains = sorted(
+            {d for email in listed for d in rules.domain_candidates(rules.domain_of(email))}
+        )
+        for chunk in _chunks(domains):
+            rows = self.session.execute(
+                select(Account.domain, Account.id, Account.name).where(
+                    Account.domain.in_(chunk), Account.archived_at.is_(None)
+                )
+            )
+            for domain, account_id, name in rows:
+                self._domains[domain] = (account_id, name)
+
+    def _title_matcher(self) -> TitleMatcher:
+        if self._titles is None:
+            names = self.session.execute(
+                select(Account.id, Account.name).where(Account.archived_at.is_(None))
+            )
+            self._titles = TitleMatcher(dict(names.tuples().all()))
+        return self._titles
+
+
+def _chunks(items: Sequence[_T]) -> Iterable[Sequence[_T]]:
+    for start in range(0, len(items), _IN_CHUNK):
+        yield items[start : start + _IN_CHUNK]
+
+
+# ------------------------------------------------------------------------ writing the notes
+
+
+@dataclass(slots=True)
+class _Existing:
+    note: Note
+    attendees: tuple[tuple[int | None, str], ...]
+    written_in: bool
+
+
+class _Writer:
+    """Adds, moves and removes planned notes by calendar key, leaving written-in ones alone."""
+
+    def __init__(self, session: Session, counts: ImportCounts) -> None:
+        self.session = session
+        self.counts = counts
+
+    def apply(
+        self,
+        planned: Sequence[_Planned],
+        occurrences: Sequence[Occurrence],
+        span: tuple[datetime, datetime],
+    ) -> None:
+        """Bring the planned notes in line with the file's occurrences."""
+        in_file = {occurrence.key for occurrence in occurrences}
+        cancelled = {o.key for o in occurrences if o.cancelled}
+        existing = self._existing(in_file, span)
+        new_notes: list[tuple[Note, _Planned]] = []
+        for placed in planned:
+            found = existing.get(placed.occurrence.key)
+            if found is None:
+                new_notes.append((self._new_note(placed), placed))
+            elif found.note.archived_at is not None:
+                self.counts.unchanged += 1  # the AM deleted it: it stays deleted
+            else:
+                self._update(found, placed)
+        for key, found in existing.items():
+            gone = key not in in_file
+            if (gone or key in cancelled) and found.note.archived_at is None:
+                self._remove(found)
+        self.counts.skipped[rules.SKIPPED_CANCELLED] += sum(
+            1 for key in cancelled if key not in existing
+        )
+        if not self.counts.skipped[rules.SKIPPED_CANCELLED]:
+            del self.counts.skipped[rules.SKIPPED_CANCELLED]
+        self.session.add_all(note for note, _ in new_notes)
+        self.session.flush()
+        self.session.add_all(
+            NoteAttendee(note_id=note.id, contact_id=contact_id, email=email)
+            for note, placed in new_notes
+            for contact_id, email in placed.attendees
+        )
+        self.counts.added += len(new_notes)
+
+    def _existing(self, keys: set[str], span: tuple[datetime, datetime]) -> dict[str, _Existing]:
+        """The calendar's notes: those of the file's keys, and those in the span it covers."""
+        notes: dict[int, Note] = {}
+        listed = sorted(keys)
+        for keys_chunk in _chunks(listed):
+            found = self.session.scalars(select(Note).where(Note.calendar_key.in_(keys_chunk)))
+            for note in found:
+                notes[note.id] = note
+        in_span = select(Note).where(
+            Note.calendar_key.is_not(None),
+            Note.archived_at.is_(None),
+            Note.occurred_at >= span[0],
+            Note.occurred_at < span[1],
+        )
+        for note in self.session.scalars(in_span):
+            notes[note.id] = note
+        ids = list(notes)
+        attendees: dict[int, list[tuple[int | None, str]]] = {i: [] for i in ids}
+        with_actions: set[int] = set()
+        for chunk in _chunks(ids):
+            rows = self.session.execute(
+                select(NoteAttendee.note_id, NoteAttendee.contact_id, NoteAttendee.email)
+                .where(NoteAttendee.note_id.in_(chunk))
+                .order_by(NoteAttendee.id)
+            )
+            for note_id, contact_id, email in rows:
+                attendees[note_id].append((contact_id, email or ""))
+            with_actions.update(
+                self.session.scalars(
+                    select(ActionItem.note_id).where(
+                        ActionItem.note_id.in_(chunk), ActionItem.archived_at.is_(None)
+                    )
+                )
+            )
+        return {
+            note.calendar_key: _Existing(
+                note,
+                tuple(attendees[note.id]),
+                bool(note.body.strip()) or note.id in with_actions,
+            )
+            for note in notes.values()
+            if note.calendar_key is not None
+        }
+
+    def _new_note(self, placed: _Planned) -> Note:
+        occurrence = placed.occurrence
+        return Note(
+            account_id=placed.account_id,
+            kind=NoteKind.MEETING,
+            occurred_at=occurrence.starts_at,
+            title=occurrence.title,
+            body="",
+            calendar_key=occurrence.key,
+        )
+
+    def _update(self, found: _Existing, placed: _Planned) -> None:
+        note, occurrence = found.note, placed.occurrence
+        wanted = {
+            "account_id": placed.account_id,
+            "occurred_at": occurrence.starts_at,
+            "title": occurrence.title,
+        }
+        differs = [name for name, value in wanted.items() if getattr(note, name) != value]
+        same_people = sorted(found.attendees, key=_by_email) == sorted(
+            placed.attendees, key=_by_email
+        )
+        if not differs and same_people:
+            self.counts.unchanged += 1
+            return
+        if found.written_in:
+            self.counts.left += 1
+            return
+        for name in differs:
+            setattr(note, name, wanted[name])
+        if not same_people:
+            self.session.execute(delete(NoteAttendee).where(NoteAttendee.note_id == note.id))
+            self.session.add_all(
+                NoteAttendee(note_id=note.id, contact_id=contact_id, email=email)
+                for contact_id, email in placed.attendees
+            )
+            if not differs:
+                note.updated_at = utcnow()  # the note's version moves with its attendees
+        self.counts.moved += 1
+
+    def _remove(self, found: _Existing) -> None:
+        if found.written_in:
+            self.counts.left += 1
+            return
+        # Archived (the app's delete, synced as such) and unkeyed, so the meeting can come back.
+        found.note.archived_at = utcnow()
+        found.note.calendar_key = None
+        self.counts.removed += 1
+
+
+def _by_email(attendee: tuple[int | None, str]) -> tuple[str, int]:
+    return attendee[1], attendee[0] or 0
+
+
+__all__ = [
+    "DAYS_AHEAD",
+    "DAYS_BACK",
+    "CalendarImport",
+    "UnknownAttendee",
+    "default_window",
+    "import_calendar",
+    "my_domain",
+]

@@ -12,7 +12,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
-from datetime import UTC, date, datetime, time, timedelta
+from datetime import date, datetime, timedelta
 from pathlib import Path
 from typing import Any, TypeVar
 
@@ -24,7 +24,6 @@ from am_desktop.db.models import Account, ActionItem, Contact, Note, NoteAttende
 from am_desktop.domain import calendar_events as rules
 from am_desktop.domain.calendar_events import (
     ImportCounts,
-    LineProblem,
     Occurrence,
     Person,
     TitleMatcher,
@@ -34,6 +33,7 @@ from am_desktop.domain.cancel import CancelToken, Progress, no_progress
 from am_desktop.domain.changes import Origin, origin
 from am_desktop.domain.enums import NoteKind
 from am_desktop.errors import ValidationError
+from am_desktop.services.calendar_file import read_calendar
 from am_desktop.services.store import Store
 
 #: The default window: from this many days back to this many days ahead of today.
@@ -125,8 +125,8 @@ def import_calendar(
     if last_day < first_day:
         raise ValidationError("The first day comes after the last: swap --from and --to.")
     progress(0, 4, "Reading the calendar")
-    text = _read(path)
-    occurrences, span = _occurrences(text, path.name, first_day, last_day)
+    calendar = read_calendar(path, first_day, last_day)
+    occurrences, span = calendar.occurrences, calendar.span
     if cancel:
         cancel.raise_if_cancelled()
     progress(1, 4, "Finding accounts and contacts")
@@ -153,156 +153,6 @@ def import_calendar(
         first_day,
         last_day,
     )
-
-
-# ------------------------------------------------------------------------ reading the file
-
-
-def _read(path: Path) -> str:
-    try:
-        data = path.read_bytes()
-    except OSError as error:
-        raise ValidationError(
-            f"The calendar file {path} could not be read ({error.strerror or error}). "
-            "Check that it exists and that you may read it."
-        ) from error
-    return data.decode("utf-8-sig", errors="replace")
-
-
-def _occurrences(
-    text: str, file_name: str, first_day: date, last_day: date
-) -> tuple[list[Occurrence], tuple[datetime, datetime]]:
-    """The occurrences in the window, and the span of time the file speaks for."""
-    import icalendar
-    import recurring_ical_events
-
-    problem = rules.first_problem(text)
-    if problem is not None:
-        raise ValidationError(problem.sentence(file_name))
-    try:
-        calendar = icalendar.Calendar.from_ical(text)
-    except ValueError as error:
-        raise ValidationError(
-            f"{file_name} is not a calendar file that can be read ({error})."
-        ) from error
-    events = list(calendar.walk("VEVENT"))
-    for event in events:
-        for name, message in event.errors:
-            line = _line_of(text, name, event.get("UID"))
-            raise ValidationError(
-                LineProblem(line, f"cannot be read ({_plain(message)})").sentence(file_name)
-            )
-    window_start, window_end = _local_midnight(first_day), _local_midnight(last_day + timedelta(1))
-    try:
-        found = recurring_ical_events.of(calendar).between(window_start, window_end)
-        expanded = list(found)
-    except (ValueError, TypeError) as error:
-        raise ValidationError(
-            f"{file_name} has a repeating event that cannot be expanded ({_plain(str(error))}). "
-            "Export the calendar again."
-        ) from error
-    main_people = {
-        str(event.get("UID", "")): _people(event)
-        for event in events
-        if event.get("RECURRENCE-ID") is None
-    }
-    occurrences = [_occurrence(component, main_people) for component in expanded]
-    return occurrences, _span(events, window_start, window_end)
-
-
-def _occurrence(component: Any, main_people: Mapping[str, tuple[Person, ...]]) -> Occurrence:
-    uid = str(component.get("UID", "")) or _made_up_uid(component)
-    start = component["DTSTART"].dt
-    recurrence = component.get("RECURRENCE-ID")
-    original = recurrence.dt if recurrence is not None else start
-    people = _people(component)
-    if not any(True for _ in _as_list(component.get("ATTENDEE"))):
-        # An edited occurrence that lists no attendees keeps the series' (issue 19).
-        people = _merged(people, main_people.get(uid, ()))
-    return Occurrence(
-        key=rules.calendar_key(uid, _utc(original) if isinstance(original, datetime) else original),
-        starts_at=_utc(start),
-        title=(str(component.get("SUMMARY", "")).strip() or "Meeting")[:200],
-        people=people,
-        cancelled=str(component.get("STATUS", "")).upper() == "CANCELLED",
-    )
-
-
-def _made_up_uid(component: Any) -> str:
-    """A stand-in for a missing UID (files written by hand): the title and first start."""
-    return f"no-uid:{component.get('SUMMARY', '')}:{component['DTSTART'].to_ical().decode()}"
-
-
-def _people(component: Any) -> tuple[Person, ...]:
-    people: list[Person] = []
-    for value in [*_as_list(component.get("ATTENDEE")), *_as_list(component.get("ORGANIZER"))]:
-        email = rules.address(str(value))
-        if email is not None:
-            name = str(getattr(value, "params", {}).get("CN", "")).strip().strip('"')
-            people.append(Person(email, name))
-    return _merged(tuple(people), ())
-
-
-def _merged(first: Sequence[Person], second: Sequence[Person]) -> tuple[Person, ...]:
-    """Everyone once (by address), the first mention with a name kept."""
-    by_email: dict[str, Person] = {}
-    for person in (*first, *second):
-        known = by_email.get(person.email)
-        if known is None or (not known.name and person.name):
-            by_email[person.email] = person
-    return tuple(by_email.values())
-
-
-def _as_list(value: Any) -> list[Any]:
-    if value is None:
-        return []
-    return list(value) if isinstance(value, list) else [value]
-
-
-def _utc(moment: date | datetime) -> datetime:
-    """A start in UTC: a floating time is the user's local time, a day its local midnight."""
-    if not isinstance(moment, datetime):
-        return _local_midnight(moment)
-    return moment.astimezone(UTC)  # naive (floating) → the local zone, by astimezone's rule
-
-
-def _local_midnight(day: date) -> datetime:
-    return datetime.combine(day, time()).astimezone(UTC)
-
-
-def _span(events: Iterable[Any], start: datetime, end: datetime) -> tuple[datetime, datetime]:
-    """The part of the window the file speaks for: from its first event's start to its last,
-    or to the window's end when a series repeats. A planned note there that the file no longer
-    has was cancelled; one outside (another calendar's, an older export's) is left alone."""
-    starts = [_utc(event["DTSTART"].dt) for event in events if event.get("DTSTART") is not None]
-    if not starts:
-        return end, end
-    repeats = any(event.get("RRULE") is not None for event in events)
-    return max(start, min(starts)), end if repeats else min(end, max(starts) + timedelta(1))
-
-
-def _line_of(text: str, name: str | None, uid: object) -> int:
-    """The line where a property the library could not read starts (its event's, if known)."""
-    lines = text.splitlines()
-    begin = 0
-    if uid is not None:
-        for number, line in enumerate(lines):
-            if line.upper().startswith("UID") and line.partition(":")[2].strip() == str(uid):
-                begin = number
-                while begin > 0 and not lines[begin].upper().startswith("BEGIN:VEVENT"):
-                    begin -= 1
-                break
-    if name:
-        wanted = name.upper()
-        for number in range(begin, len(lines)):
-            head = lines[number].split(":", 1)[0].split(";", 1)[0].upper()
-            if head == wanted:
-                return number + 1
-    return begin + 1
-
-
-def _plain(message: str) -> str:
-    return message.strip().rstrip(".")
 
 
 # ------------------------------------------------------------------------ accounts and people

@@ -105,6 +105,17 @@ def address(value: str) -> str | None:
     return text if at and local and "." in domain and " " not in text else None
 
 
+def merged(*groups: Iterable[Person]) -> tuple[Person, ...]:
+    """Everyone once (by address), in order; a later mention gives a name to a nameless one."""
+    by_email: dict[str, Person] = {}
+    for group in groups:
+        for person in group:
+            known = by_email.get(person.email)
+            if known is None or (not known.name and person.name):
+                by_email[person.email] = person
+    return tuple(by_email.values())
+
+
 def domain_of(email: str) -> str:
     """The domain of an e-mail address (lower case)."""
     return email.rpartition("@")[2].lower()
@@ -161,74 +172,3 @@ class TitleMatcher:
                 if found is not None:
                     return found
         return None
-
-
-# ------------------------------------------------------------------------ the file's lines
-
-_CONTENT_LINE = re.compile(
-    r"""^[A-Za-z0-9-]+                           # the property's name
-        (;[A-Za-z0-9-]+=("[^"]*"|[^";:,]*)(,("[^"]*"|[^";:,]*))*)*   # its parameters
-        :""",
-    re.VERBOSE,
-)
-_DATE_PROPERTIES = ("DTSTART", "DTEND", "RECURRENCE-ID", "EXDATE", "RDATE", "DUE")
-_DATE_VALUE = re.compile(r"^\d{8}(T\d{6}Z?)?$")
-
-
-@dataclass(frozen=True, slots=True)
-class LineProblem:
-    """What is wrong in a calendar file, and on which line (1-based, as an editor counts)."""
-
-    line: int
-    reason: str
-
-    def sentence(self, file_name: str) -> str:
-        """The problem in one sentence for the user."""
-        return (
-            f"{file_name} is not a calendar file that can be read: line {self.line} "
-            f"{self.reason}. Export the calendar again, or fix that line."
-        )
-
-
-def first_problem(text: str) -> LineProblem | None:
-    """The first line of an iCalendar text (RFC 5545) that cannot be read, or None.
-
-    Checks what the calendar library forgives silently: each content line is ``NAME;…:value``,
-    BEGIN/END pair up, and date values are dates. Folded lines (starting with a space or tab)
-    continue the line before; the line reported is where the property starts.
-    """
-    stack: list[str] = []
-    logical: list[tuple[int, str]] = []
-    for number, raw in enumerate(text.splitlines(), start=1):
-        if raw[:1] in (" ", "\t") and logical:
-            start, before = logical[-1]
-            logical[-1] = (start, before + raw[1:])
-        elif raw.strip():
-            logical.append((number, raw))
-    if not logical or logical[0][1].strip().upper() != "BEGIN:VCALENDAR":
-        return LineProblem(1, "should be BEGIN:VCALENDAR")
-    for number, line in logical:
-        if not _CONTENT_LINE.match(line):
-            return LineProblem(number, f"is not a calendar line (“{_shown(line)}”)")
-        name, _, value = line.partition(":")
-        name = name.split(";", 1)[0].upper()
-        if name == "BEGIN":
-            stack.append(value.strip().upper())
-        elif name == "END":
-            if not stack or stack[-1] != value.strip().upper():
-                wanted = f"END:{stack[-1]}" if stack else "nothing"
-                return LineProblem(number, f"ends {value.strip()} where {wanted} was expected")
-            stack.pop()
-        elif name in _DATE_PROPERTIES and not _dates_readable(value):
-            return LineProblem(number, f"has a {name} that is not a date (“{_shown(value)}”)")
-    if stack:
-        return LineProblem(logical[-1][0], f"is the last line, but END:{stack[-1]} is missing")
-    return None
-
-
-def _dates_readable(value: str) -> bool:
-    return all(_DATE_VALUE.match(part.strip()) for part in value.split(",")) or "/" in value
-
-
-def _shown(text: str, limit: int = 40) -> str:
-    return text if len(text) <= limit else text[: limit - 1] + "…"

@@ -7,14 +7,16 @@ our own names the first malformed line, which the library would forgive silently
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from datetime import UTC, date, datetime, time, timedelta
 from pathlib import Path
 from typing import Any
 
 from am_desktop.domain import calendar_events as rules
-from am_desktop.domain.calendar_events import LineProblem, Occurrence, Person
+from am_desktop.domain import ics_lines
+from am_desktop.domain.calendar_events import Occurrence, Person
+from am_desktop.domain.ics_lines import EventPeople, LineProblem
 from am_desktop.errors import ValidationError
 
 
@@ -56,14 +58,14 @@ def _occurrences(
     import icalendar
     import recurring_ical_events
 
-    problem = rules.first_problem(text)
-    if problem is not None:
-        raise ValidationError(problem.sentence(file_name))
+    trimmed = ics_lines.trim(text)
+    if isinstance(trimmed, LineProblem):
+        raise ValidationError(trimmed.sentence(file_name))
     try:
-        calendar = icalendar.Calendar.from_ical(text)
+        calendar = icalendar.Calendar.from_ical(trimmed.text)
     except ValueError as error:
         raise ValidationError(
-            f"{file_name} is not a calendar file that can be read ({error})."
+            f"{file_name} is not a calendar file that can be read ({_plain(str(error))})."
         ) from error
     events = list(calendar.walk("VEVENT"))
     for event in events:
@@ -74,63 +76,71 @@ def _occurrences(
             )
     window_start, window_end = _local_midnight(first_day), _local_midnight(last_day + timedelta(1))
     try:
-        found = recurring_ical_events.of(calendar).between(window_start, window_end)
-        expanded = list(found)
+        expanded = list(recurring_ical_events.of(calendar).between(window_start, window_end))
     except (ValueError, TypeError) as error:
         raise ValidationError(
             f"{file_name} has a repeating event that cannot be expanded ({_plain(str(error))}). "
             "Export the calendar again."
         ) from error
-    main_people = {
-        str(event.get("UID", "")): _people(event)
-        for event in events
-        if event.get("RECURRENCE-ID") is None
-    }
-    occurrences = [_occurrence(component, main_people) for component in expanded]
+    people = _People(events, trimmed.people)
+    occurrences = [_occurrence(component, people) for component in expanded]
     return occurrences, _span(events, window_start, window_end)
 
 
-def _occurrence(component: Any, main_people: Mapping[str, tuple[Person, ...]]) -> Occurrence:
-    uid = str(component.get("UID", "")) or _made_up_uid(component)
+class _People:
+    """Who attends an occurrence: its edited event's people, else its series'.
+
+    The lines read them in the file's order of events, which is the order the library walks.
+    """
+
+    def __init__(self, events: Sequence[Any], people: Sequence[EventPeople]) -> None:
+        self._series: dict[str, EventPeople] = {}
+        self._edited: dict[str, EventPeople] = {}
+        for event, found in zip(events, people, strict=False):
+            uid = _uid(event)
+            recurrence = event.get("RECURRENCE-ID")
+            if recurrence is None:
+                self._series.setdefault(uid, found)
+            else:
+                self._edited[_key(uid, recurrence.dt)] = found
+
+    def of(self, uid: str, key: str) -> tuple[Person, ...]:
+        """The attendees and organizer of the occurrence ``key`` of the event ``uid``."""
+        series = self._series.get(uid)
+        edited = self._edited.get(key)
+        if edited is None:
+            return series.people if series else ()
+        if edited.lists_attendees or series is None:
+            return edited.people
+        # An edited occurrence that lists no attendees keeps the series' (issue 19).
+        return rules.merged(edited.people, series.people)
+
+
+def _occurrence(component: Any, people: _People) -> Occurrence:
+    uid = _uid(component)
     start = component["DTSTART"].dt
     recurrence = component.get("RECURRENCE-ID")
-    original = recurrence.dt if recurrence is not None else start
-    people = _people(component)
-    if not any(True for _ in _as_list(component.get("ATTENDEE"))):
-        # An edited occurrence that lists no attendees keeps the series' (issue 19).
-        people = _merged(people, main_people.get(uid, ()))
+    key = _key(uid, recurrence.dt if recurrence is not None else start)
     return Occurrence(
-        key=rules.calendar_key(uid, _utc(original) if isinstance(original, datetime) else original),
+        key=key,
         starts_at=_utc(start),
         title=(str(component.get("SUMMARY", "")).strip() or "Meeting")[:200],
-        people=people,
+        people=people.of(uid, key),
         cancelled=str(component.get("STATUS", "")).upper() == "CANCELLED",
     )
 
 
-def _made_up_uid(component: Any) -> str:
-    """A stand-in for a missing UID (files written by hand): the title and first start."""
+def _uid(component: Any) -> str:
+    """The event's UID; a stand-in for a missing one (files written by hand): the title and
+    the first start."""
+    uid = str(component.get("UID", "")).strip()
+    if uid:
+        return uid
     return f"no-uid:{component.get('SUMMARY', '')}:{component['DTSTART'].to_ical().decode()}"
 
 
-def _people(component: Any) -> tuple[Person, ...]:
-    people: list[Person] = []
-    for value in [*_as_list(component.get("ATTENDEE")), *_as_list(component.get("ORGANIZER"))]:
-        email = rules.address(str(value))
-        if email is not None:
-            name = str(getattr(value, "params", {}).get("CN", "")).strip().strip('"')
-            people.append(Person(email, name))
-    return _merged(tuple(people), ())
-
-
-def _merged(first: Sequence[Person], second: Sequence[Person]) -> tuple[Person, ...]:
-    """Everyone once (by address), the first mention with a name kept."""
-    by_email: dict[str, Person] = {}
-    for person in (*first, *second):
-        known = by_email.get(person.email)
-        if known is None or (not known.name and person.name):
-            by_email[person.email] = person
-    return tuple(by_email.values())
+def _key(uid: str, original: date | datetime) -> str:
+    return rules.calendar_key(uid, _utc(original) if isinstance(original, datetime) else original)
 
 
 def _as_list(value: Any) -> list[Any]:

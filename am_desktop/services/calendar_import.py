@@ -35,6 +35,7 @@ from am_desktop.domain.enums import NoteKind
 from am_desktop.errors import ValidationError
 from am_desktop.services.calendar_file import read_calendar
 from am_desktop.services.store import Store
+from am_desktop.services.transfer import bulk
 
 #: The default window: from this many days back to this many days ahead of today.
 DAYS_BACK, DAYS_AHEAD = 30, 90
@@ -245,18 +246,23 @@ class _Planner:
     def _load(self, emails: set[str]) -> None:
         """The contacts with these addresses and the accounts of their domains (indexed)."""
         listed = sorted(emails)
+        found: list[tuple[str | None, int, int]] = []
         for chunk in _chunks(listed):
-            rows = self.session.execute(
-                select(Contact.email, Contact.id, Contact.account_id)
-                .join(Account, Account.id == Contact.account_id)
-                .where(
-                    Contact.email.in_(chunk),
-                    Contact.archived_at.is_(None),
-                    Account.archived_at.is_(None),
+            # By the e-mail index alone: joined to account, SQLite walks the accounts instead.
+            found += self.session.execute(
+                select(Contact.email, Contact.id, Contact.account_id).where(
+                    Contact.email.in_(chunk), Contact.archived_at.is_(None)
                 )
-                .order_by(Contact.id)
+            ).tuples()
+        archived: set[int] = set()
+        for ids in _chunks(sorted({account_id for _, _, account_id in found})):
+            archived.update(
+                self.session.scalars(
+                    select(Account.id).where(Account.id.in_(ids), Account.archived_at.is_not(None))
+                )
             )
-            for email, contact_id, account_id in rows:
+        for email, contact_id, account_id in sorted(found, key=lambda row: row[1]):
+            if email and account_id not in archived:
                 self._contacts.setdefault(email, (contact_id, account_id))
         domains = sorted(
             {d for email in listed for d in rules.domain_candidates(rules.domain_of(email))}
@@ -311,11 +317,11 @@ class _Writer:
         in_file = {occurrence.key for occurrence in occurrences}
         cancelled = {o.key for o in occurrences if o.cancelled}
         existing = self._existing(in_file, span)
-        new_notes: list[tuple[Note, _Planned]] = []
+        new_notes: dict[str, _Planned] = {}
         for placed in planned:
             found = existing.get(placed.occurrence.key)
             if found is None:
-                new_notes.append((self._new_note(placed), placed))
+                new_notes.setdefault(placed.occurrence.key, placed)  # a UID listed twice: once
             elif found.note.archived_at is not None:
                 self.counts.unchanged += 1  # the AM deleted it: it stays deleted
             else:
@@ -329,14 +335,37 @@ class _Writer:
         )
         if not self.counts.skipped[rules.SKIPPED_CANCELLED]:
             del self.counts.skipped[rules.SKIPPED_CANCELLED]
-        self.session.add_all(note for note, _ in new_notes)
-        self.session.flush()
-        self.session.add_all(
-            NoteAttendee(note_id=note.id, contact_id=contact_id, email=email)
-            for note, placed in new_notes
-            for contact_id, email in placed.attendees
+        self._insert(list(new_notes.values()))
+
+    def _insert(self, planned: Sequence[_Planned]) -> None:
+        """The new planned notes and their attendees, straight through the DB-API (a year's
+        calendar is thousands of rows: the ORM's cost a row would be most of the import)."""
+        self.session.flush()  # the ORM's edits first, then the raw rows beside them
+        ids = bulk.insert_rows(
+            self.session,
+            bulk.table_of(Note),
+            [
+                {
+                    "account_id": placed.account_id,
+                    "kind": NoteKind.MEETING,
+                    "occurred_at": placed.occurrence.starts_at,
+                    "title": placed.occurrence.title,
+                    "body": "",
+                    "calendar_key": placed.occurrence.key,
+                }
+                for placed in planned
+            ],
         )
-        self.counts.added += len(new_notes)
+        bulk.insert_rows(
+            self.session,
+            bulk.table_of(NoteAttendee),
+            [
+                {"note_id": note_id, "contact_id": contact_id, "email": email}
+                for note_id, placed in zip(ids, planned, strict=True)
+                for contact_id, email in placed.attendees
+            ],
+        )
+        self.counts.added += len(planned)
 
     def _existing(self, keys: set[str], span: tuple[datetime, datetime]) -> dict[str, _Existing]:
         """The calendar's notes: those of the file's keys, and those in the span it covers."""
@@ -346,11 +375,16 @@ class _Writer:
             found = self.session.scalars(select(Note).where(Note.calendar_key.in_(keys_chunk)))
             for note in found:
                 notes[note.id] = note
-        in_span = select(Note).where(
-            Note.calendar_key.is_not(None),
-            Note.archived_at.is_(None),
-            Note.occurred_at >= span[0],
-            Note.occurred_at < span[1],
+        in_span = (
+            select(Note)
+            .where(
+                Note.calendar_key.is_not(None),
+                Note.archived_at.is_(None),
+                Note.occurred_at >= span[0],
+                Note.occurred_at < span[1],
+            )
+            # The calendar's few notes by their partial index, not a year of all notes by date.
+            .with_hint(Note, "INDEXED BY ux_note_calendar_key", "sqlite")
         )
         for note in self.session.scalars(in_span):
             notes[note.id] = note
@@ -381,17 +415,6 @@ class _Writer:
             for note in notes.values()
             if note.calendar_key is not None
         }
-
-    def _new_note(self, placed: _Planned) -> Note:
-        occurrence = placed.occurrence
-        return Note(
-            account_id=placed.account_id,
-            kind=NoteKind.MEETING,
-            occurred_at=occurrence.starts_at,
-            title=occurrence.title,
-            body="",
-            calendar_key=occurrence.key,
-        )
 
     def _update(self, found: _Existing, placed: _Planned) -> None:
         note, occurrence = found.note, placed.occurrence

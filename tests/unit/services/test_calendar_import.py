@@ -22,14 +22,19 @@ FIRST, LAST = date(2026, 3, 1), date(2026, 4, 30)
 
 
 def ics(*events: str, head: str = "") -> str:
-    """A calendar file of these VEVENT bodies, with CRLF line ends as exporters write."""
+    """A calendar file of these VEVENT bodies, with CRLF line ends as exporters write.
+
+    Lines are written indented here and stripped; one starting with "~" continues the line
+    before (RFC 5545 folding: the "~" becomes the leading space).
+    """
     parts = ["BEGIN:VCALENDAR", "VERSION:2.0", "PRODID:-//test//EN"]
     if head:
         parts.append(head.strip())
     for body in events:
         parts += ["BEGIN:VEVENT", body.strip(), "END:VEVENT"]
     parts.append("END:VCALENDAR")
-    return "\r\n".join("\r\n".join(p.strip() for p in part.splitlines()) for part in parts) + "\r\n"
+    lines = [line.strip() for part in parts for line in part.splitlines() if line.strip()]
+    return "\r\n".join(" " + line[1:] if line.startswith("~") else line for line in lines) + "\r\n"
 
 
 WEEKLY = """
@@ -381,3 +386,33 @@ def _note_id(store: Store, key: str) -> int:
         found = session.scalar(select(Note.id).where(Note.calendar_key == key))
     assert found is not None
     return found
+
+
+def test_a_google_export_with_alarms_descriptions_and_attendee_parameters(
+    store: Store, tmp_path: Path, acme: int
+) -> None:
+    google = """
+    DTSTART:20260310T150000Z
+    DTEND:20260310T160000Z
+    DTSTAMP:20260301T120000Z
+    UID:g-1@google.com
+    ORGANIZER;CN=maya@ourco.com:mailto:maya@ourco.com
+    ATTENDEE;CUTYPE=INDIVIDUAL;ROLE=REQ-PARTICIPANT;PARTSTAT=ACCEPTED;CN="Buyer, Ann";
+    ~X-NUM-GUESTS=0:mailto:Ann@Acme.com
+    DESCRIPTION:Agenda: pricing\\, renewal
+    STATUS:CONFIRMED
+    SUMMARY:Acme pricing
+    BEGIN:VALARM
+    ACTION:DISPLAY
+    DESCRIPTION:Reminder
+    TRIGGER:-P0DT0H10M0S
+    END:VALARM
+    """
+    result = run(store, tmp_path, ics(google, head="X-WR-TIMEZONE:Europe/Berlin"))
+    assert result.added == 1
+    account, start, title, people = planned(store)["g-1@google.com/20260310T150000Z"]
+    assert (account, start, title) == (acme, datetime(2026, 3, 10, 15, tzinfo=UTC), "Acme pricing")
+    assert people == ["ann@acme.com", "maya@ourco.com"]
+    with store.read() as session:
+        kinds = set(session.scalars(select(Note.kind)))
+    assert {kind.value for kind in kinds} == {"meeting"}

@@ -67,6 +67,11 @@ class Prefs(Section):
     crm = TextOption("crm", "", pattern=r"[a-z]*")
     crm_base_url = TextOption("crm_base_url", "https://api.hubapi.com", pattern=r"https?://\S+")
     sync_every_minutes = IntOption("sync_every_minutes", 0, minimum=0, maximum=24 * 60)
+    #: The AM's own e-mail address: its domain marks a calendar's internal attendees
+    #: (issue 19; "" = not given yet).
+    my_email = TextOption("my_email", "", pattern=r"([^@\s]+@[^@\s]+\.[^@\s]+)?")
+    #: A folder whose new and changed .ics files are imported in the background ("" = none).
+    calendar_folder = TextOption("calendar/folder", "")
     #: The note templates, name → Markdown (stored under "templates/<name>" when edited).
     note_templates = TextsOption("templates", dict(DEFAULT_TEMPLATES))
 

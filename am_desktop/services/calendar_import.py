@@ -16,7 +16,7 @@ from datetime import date, datetime, timedelta
 from pathlib import Path
 from typing import Any, TypeVar
 
-from sqlalchemy import delete, select
+from sqlalchemy import delete, select, update
 from sqlalchemy.orm import Session
 
 from am_desktop.db.base import utcnow
@@ -61,6 +61,11 @@ class CalendarImport:
     unknown_attendees: tuple[UnknownAttendee, ...]
     first_day: date
     last_day: date
+
+    @property
+    def changed(self) -> int:
+        """How many planned notes were added, moved or removed."""
+        return self.added + self.moved + self.removed
 
     def as_json(self) -> dict[str, Any]:
         """The ``--json`` document of PRODUCT.md §2 (its four counts first)."""
@@ -464,7 +469,50 @@ __all__ = [
     "DAYS_BACK",
     "CalendarImport",
     "UnknownAttendee",
+    "add_attendees_as_contacts",
     "default_window",
     "import_calendar",
     "my_domain",
 ]
+
+
+def add_attendees_as_contacts(store: Store, people: Sequence[UnknownAttendee]) -> int:
+    """Make outside attendees contacts of the account their domain belongs to, and link them
+    as attendees of that account's notes; returns how many contacts were added.
+
+    The name is the calendar's (CN): its last word is the last name; without one, the
+    address's local part. Someone who became a contact meanwhile is not added twice.
+    """
+    added = 0
+    with origin(Origin.USER), store.write() as session:
+        for person in people:
+            if person.account_id is None:
+                continue
+            taken = session.scalar(
+                select(Contact.id).where(
+                    Contact.email == person.email, Contact.archived_at.is_(None)
+                )
+            )
+            if taken is not None:
+                continue
+            first, _, last = (person.name or "").strip().rpartition(" ")
+            contact = Contact(
+                account_id=person.account_id,
+                first_name=first or None,
+                last_name=(last or person.email.partition("@")[0])[:100],
+                email=person.email,
+            )
+            session.add(contact)
+            session.flush()
+            linked = select(Note.id).where(Note.account_id == person.account_id).scalar_subquery()
+            session.execute(
+                update(NoteAttendee)
+                .where(
+                    NoteAttendee.email == person.email,
+                    NoteAttendee.contact_id.is_(None),
+                    NoteAttendee.note_id.in_(linked),
+                )
+                .values(contact_id=contact.id)
+            )
+            added += 1
+    return added

@@ -64,6 +64,7 @@ DEMO_NOTICE = "Demo portfolio: your own database is unchanged."
 
 if TYPE_CHECKING:
     from am_desktop.services.store import Store
+    from am_desktop.ui.calendar.folder_watch import CalendarFolderWatcher
     from am_desktop.ui.dashboard import DashboardView
     from am_desktop.ui.dialogs.conflict_dialog import ConflictDialog
     from am_desktop.ui.notes.panel import NotesPanel
@@ -108,6 +109,7 @@ class MainWindow(QMainWindow):
         self.undo_stack = QUndoStack(self)
         self._search_dialog: SearchDialog | None = None
         self.conflict_dialog: ConflictDialog | None = None
+        self.calendar_watch: CalendarFolderWatcher | None = None  # made after the start
         self.setWindowTitle(DEMO_TITLE if demo else window_title(context.store.path.name))
         self.setMinimumSize(900, 560)
         self.sidebar = Sidebar(VIEWS)
@@ -268,6 +270,9 @@ class MainWindow(QMainWindow):
         from am_desktop.ui.notes.recovery_offer import offer_recovered
 
         offer_recovered(self, self.context, lambda said: self.status.show_message(said, 10_000))
+        from am_desktop.ui.calendar.folder_watch import CalendarFolderWatcher
+
+        self.calendar_watch = CalendarFolderWatcher(self.context, self)  # issue 19
 
     def show_view(self, key: ViewKey, saved: SavedFilter | None = None) -> None:
         """Show a view of the sidebar (and, for Accounts, a saved filter)."""
@@ -341,6 +346,24 @@ class MainWindow(QMainWindow):
         from am_desktop.ui.dialogs.import_dialog import ImportDialog
 
         ImportDialog(self.context, parent=self).exec()
+
+    @Slot()
+    def import_calendar(self) -> None:
+        """File → Import calendar: an .ics file's meetings become planned notes."""
+        from pathlib import Path
+
+        from PySide6.QtWidgets import QFileDialog
+
+        from am_desktop.ui.calendar.import_dialog import CalendarImportDialog
+
+        chosen, _filter = QFileDialog.getOpenFileName(
+            self, "Import calendar", str(Path.home()), "Calendar files (*.ics);;All files (*)"
+        )
+        if not chosen:
+            return
+        dialog = CalendarImportDialog(self.context, Path(chosen), parent=self)
+        dialog.start()  # at once when the address is known; else it asks for it first
+        dialog.exec()
 
     @Slot()
     def export_csv(self) -> None:

@@ -38,6 +38,8 @@ class Commands(Protocol):
 
     def import_csv(self) -> None: ...
 
+    def import_calendar(self) -> None: ...
+
     def export_csv(self) -> None: ...
 
     def export_contact_map(self) -> None: ...
@@ -128,6 +130,7 @@ MENUS: tuple[tuple[str, tuple[Entry, ...]], ...] = (
             Act("&New account…", "Ctrl+Shift+A", lambda w: w.new_account()),
             _,
             Act("&Import CSV…", "Ctrl+I", lambda w: w.import_csv()),
+            Act("Import &calendar…", None, lambda w: w.import_calendar()),
             Act("&Export…", "Ctrl+E", lambda w: w.export_csv()),
             Act(
                 "Export contact &map…",

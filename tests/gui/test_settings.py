@@ -26,6 +26,8 @@ STORED_KEYS = {
     "prefs/crm_base_url",
     "prefs/sync_every_minutes",
     "prefs/templates/QBR",
+    "prefs/my_email",
+    "prefs/calendar/folder",
     "state/last_view",
     "state/alerts/dismissed",
     "state/alerts/snoozed",
@@ -179,6 +181,8 @@ def test_the_stored_keys_stay_those_existing_files_hold(tmp_path: Path) -> None:
     prefs.crm_base_url = "http://127.0.0.1:9"
     prefs.sync_every_minutes = 5
     prefs.note_templates = {"QBR": "## Ours\n"}
+    prefs.my_email = "maya@ourco.com"
+    prefs.calendar_folder = "/home/maya/calendars"
     assert all(prefs.get(o) != o.default for o in Prefs.options())  # every one was written
     settings.state.last_view = "renewals"
     settings.dismiss_alert("renewal:1")

@@ -16,7 +16,7 @@ from datetime import date, datetime, timedelta
 from pathlib import Path
 from typing import Any, TypeVar
 
-from sqlalchemy import delete, select, update
+from sqlalchemy import delete, func, select, update
 from sqlalchemy.orm import Session
 
 from am_desktop.db.base import utcnow
@@ -298,19 +298,32 @@ def _chunks(items: Sequence[_T]) -> Iterable[Sequence[_T]]:
 # ------------------------------------------------------------------------ writing the notes
 
 
-@dataclass(slots=True)
+@dataclass(frozen=True, slots=True)
 class _Existing:
-    note: Note
+    """A calendar note as stored: what an import compares (read as columns, not ORM rows)."""
+
+    id: int
+    account_id: int
+    occurred_at: datetime
+    title: str | None
+    archived: bool
     attendees: tuple[tuple[int | None, str], ...]
     written_in: bool
 
 
 class _Writer:
-    """Adds, moves and removes planned notes by calendar key, leaving written-in ones alone."""
+    """Adds, moves and removes planned notes by calendar key, leaving written-in ones alone.
+
+    Everything goes straight through the DB-API in bulk (a year's calendar is thousands of
+    notes: the ORM's cost a row would be most of the import); the change capture still sees
+    every row.
+    """
 
     def __init__(self, session: Session, counts: ImportCounts) -> None:
         self.session = session
         self.counts = counts
+        self._edits: list[tuple[int, dict[str, object]]] = []
+        self._new_people: dict[int, tuple[tuple[int | None, str], ...]] = {}
 
     def apply(
         self,
@@ -327,25 +340,24 @@ class _Writer:
             found = existing.get(placed.occurrence.key)
             if found is None:
                 new_notes.setdefault(placed.occurrence.key, placed)  # a UID listed twice: once
-            elif found.note.archived_at is not None:
+            elif found.archived:
                 self.counts.unchanged += 1  # the AM deleted it: it stays deleted
             else:
                 self._update(found, placed)
         for key, found in existing.items():
             gone = key not in in_file
-            if (gone or key in cancelled) and found.note.archived_at is None:
+            if (gone or key in cancelled) and not found.archived:
                 self._remove(found)
         self.counts.skipped[rules.SKIPPED_CANCELLED] += sum(
             1 for key in cancelled if key not in existing
         )
         if not self.counts.skipped[rules.SKIPPED_CANCELLED]:
             del self.counts.skipped[rules.SKIPPED_CANCELLED]
+        self._write_edits()
         self._insert(list(new_notes.values()))
 
     def _insert(self, planned: Sequence[_Planned]) -> None:
-        """The new planned notes and their attendees, straight through the DB-API (a year's
-        calendar is thousands of rows: the ORM's cost a row would be most of the import)."""
-        self.session.flush()  # the ORM's edits first, then the raw rows beside them
+        """The new planned notes and their attendees."""
         ids = bulk.insert_rows(
             self.session,
             bulk.table_of(Note),
@@ -361,27 +373,49 @@ class _Writer:
                 for placed in planned
             ],
         )
+        self._insert_people(zip(ids, (placed.attendees for placed in planned), strict=True))
+        self.counts.added += len(planned)
+
+    def _insert_people(
+        self, notes: Iterable[tuple[int, tuple[tuple[int | None, str], ...]]]
+    ) -> None:
         bulk.insert_rows(
             self.session,
             bulk.table_of(NoteAttendee),
             [
                 {"note_id": note_id, "contact_id": contact_id, "email": email}
-                for note_id, placed in zip(ids, planned, strict=True)
-                for contact_id, email in placed.attendees
+                for note_id, attendees in notes
+                for contact_id, email in attendees
             ],
         )
-        self.counts.added += len(planned)
+
+    def _write_edits(self) -> None:
+        """The moved and removed notes (each edit bumps the note's version)."""
+        bulk.update_rows(self.session, bulk.table_of(Note), self._edits)
+        if self._new_people:
+            for ids in _chunks(sorted(self._new_people)):
+                self.session.execute(delete(NoteAttendee).where(NoteAttendee.note_id.in_(ids)))
+            self._insert_people(self._new_people.items())
 
     def _existing(self, keys: set[str], span: tuple[datetime, datetime]) -> dict[str, _Existing]:
         """The calendar's notes: those of the file's keys, and those in the span it covers."""
-        notes: dict[int, Note] = {}
-        listed = sorted(keys)
-        for keys_chunk in _chunks(listed):
-            found = self.session.scalars(select(Note).where(Note.calendar_key.in_(keys_chunk)))
-            for note in found:
-                notes[note.id] = note
+        columns = (
+            Note.id,
+            Note.calendar_key,
+            Note.account_id,
+            Note.occurred_at,
+            Note.title,
+            Note.archived_at.is_not(None),
+            func.length(func.trim(Note.body)) > 0,
+        )
+        rows: dict[int, Any] = {}
+        for keys_chunk in _chunks(sorted(keys)):
+            for row in self.session.execute(
+                select(*columns).where(Note.calendar_key.in_(keys_chunk))
+            ):
+                rows[row[0]] = row
         in_span = (
-            select(Note)
+            select(*columns)
             .where(
                 Note.calendar_key.is_not(None),
                 Note.archived_at.is_(None),
@@ -391,18 +425,18 @@ class _Writer:
             # The calendar's few notes by their partial index, not a year of all notes by date.
             .with_hint(Note, "INDEXED BY ux_note_calendar_key", "sqlite")
         )
-        for note in self.session.scalars(in_span):
-            notes[note.id] = note
-        ids = list(notes)
+        for row in self.session.execute(in_span):
+            rows[row[0]] = row
+        ids = list(rows)
         attendees: dict[int, list[tuple[int | None, str]]] = {i: [] for i in ids}
         with_actions: set[int] = set()
         for chunk in _chunks(ids):
-            rows = self.session.execute(
+            people = self.session.execute(
                 select(NoteAttendee.note_id, NoteAttendee.contact_id, NoteAttendee.email)
                 .where(NoteAttendee.note_id.in_(chunk))
                 .order_by(NoteAttendee.id)
             )
-            for note_id, contact_id, email in rows:
+            for note_id, contact_id, email in people:
                 attendees[note_id].append((contact_id, email or ""))
             with_actions.update(
                 self.session.scalars(
@@ -412,23 +446,26 @@ class _Writer:
                 )
             )
         return {
-            note.calendar_key: _Existing(
-                note,
-                tuple(attendees[note.id]),
-                bool(note.body.strip()) or note.id in with_actions,
+            key: _Existing(
+                note_id,
+                account_id,
+                occurred_at,
+                title,
+                bool(archived),
+                tuple(attendees[note_id]),
+                bool(has_body) or note_id in with_actions,
             )
-            for note in notes.values()
-            if note.calendar_key is not None
+            for note_id, key, account_id, occurred_at, title, archived, has_body in rows.values()
         }
 
     def _update(self, found: _Existing, placed: _Planned) -> None:
-        note, occurrence = found.note, placed.occurrence
-        wanted = {
+        occurrence = placed.occurrence
+        wanted: dict[str, object] = {
             "account_id": placed.account_id,
             "occurred_at": occurrence.starts_at,
             "title": occurrence.title,
         }
-        differs = [name for name, value in wanted.items() if getattr(note, name) != value]
+        differs = {name: value for name, value in wanted.items() if getattr(found, name) != value}
         same_people = sorted(found.attendees, key=_by_email) == sorted(
             placed.attendees, key=_by_email
         )
@@ -438,16 +475,9 @@ class _Writer:
         if found.written_in:
             self.counts.left += 1
             return
-        for name in differs:
-            setattr(note, name, wanted[name])
+        self._edits.append((found.id, differs))  # no change of its own: only the version moves
         if not same_people:
-            self.session.execute(delete(NoteAttendee).where(NoteAttendee.note_id == note.id))
-            self.session.add_all(
-                NoteAttendee(note_id=note.id, contact_id=contact_id, email=email)
-                for contact_id, email in placed.attendees
-            )
-            if not differs:
-                note.updated_at = utcnow()  # the note's version moves with its attendees
+            self._new_people[found.id] = placed.attendees
         self.counts.moved += 1
 
     def _remove(self, found: _Existing) -> None:
@@ -455,8 +485,7 @@ class _Writer:
             self.counts.left += 1
             return
         # Archived (the app's delete, synced as such) and unkeyed, so the meeting can come back.
-        found.note.archived_at = utcnow()
-        found.note.calendar_key = None
+        self._edits.append((found.id, {"archived_at": utcnow(), "calendar_key": None}))
         self.counts.removed += 1
 
 

@@ -125,13 +125,17 @@ def build_parser() -> argparse.ArgumentParser:
     seed.add_argument("--scale", choices=("small", "medium", "large"), default="small")
     seed.add_argument("--seed", type=int, default=1, metavar="N", help="same N, same data")
 
-    imp = commands.add_parser("import", help="import a CSV file")
-    imp.add_argument("kind", choices=KINDS, metavar="KIND", help=", ".join(KINDS))
+    from am_desktop import cli_calendar
+
+    imp = commands.add_parser("import", help="import a CSV file, or a calendar (.ics)")
+    imp_kinds = (*KINDS, cli_calendar.KIND)
+    imp.add_argument("kind", choices=imp_kinds, metavar="KIND", help=", ".join(imp_kinds))
     imp.add_argument("file", type=Path, metavar="FILE")
     imp.add_argument("--dry-run", action="store_true", help="check and count, write nothing")
     imp.add_argument(
         "--skip-invalid", action="store_true", help="import the valid rows, list the others"
     )
+    cli_calendar.add_options(imp)
     _add_db(imp)
 
     test = commands.add_parser("self-test", help="open every view offscreen and check it works")
@@ -316,8 +320,12 @@ def run_seed(args: argparse.Namespace) -> int:
 
 def run_import(args: argparse.Namespace) -> int:
     """``am-desktop import KIND FILE``."""
+    from am_desktop import cli_calendar
     from am_desktop.services.transfer.importer import import_csv
 
+    cli_calendar.refuse_calendar_options(args)
+    if args.kind == cli_calendar.KIND:
+        return cli_calendar.run(args, _open, StderrProgress())
     progress = StderrProgress()
     store = _open(args, create=True)
     try:

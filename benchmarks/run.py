@@ -398,6 +398,19 @@ def measure_sync(scale: str) -> list[Figure]:
     ]  # fmt: skip
 
 
+def measure_calendar(db: Path) -> list[Figure]:
+    """A year of a busy calendar imported on a copy of the seeded database (issue 19)."""
+    from benchmarks import calendar_figures
+
+    m = calendar_figures.measure(db)
+    return [
+        Figure(f"import calendar ({m['meetings']:,} mtgs)", m["import_median_s"], "s",
+               target="≤ 2 s"),
+        Figure("import calendar, CPU time", m["import_cpu_median_s"], "s"),
+        Figure("import calendar again (no change)", m["again_median_s"], "s"),
+    ]  # fmt: skip
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(
         description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter
@@ -415,6 +428,7 @@ def main() -> None:
         figures += measure_import(db, folder, "contacts", args.rows, contacts_file)
         figures += measure_import(db, folder, "arr", args.rows, arr_file)
         figures += measure_sync(args.scale)
+        figures += measure_calendar(db)
         if args.keep:
             shutil.copyfile(db, args.keep)
     print(f"{'figure':<34} {'value':>16} {'baseline':>16} {'ratio':>7}  target")

@@ -76,6 +76,7 @@ DEMO_NOTICE = "Demo portfolio: your own database is unchanged."
 
 if TYPE_CHECKING:
     from am_desktop.services.store import Store
+    from am_desktop.ui.calendar.folder_watch import CalendarFolderWatcher
     from am_desktop.ui.capture.dialog import CaptureDialog
     from am_desktop.ui.dashboard import DashboardView
     from am_desktop.ui.dialogs.conflict_dialog import ConflictDialog
@@ -127,6 +128,7 @@ class MainWindow(QMainWindow):
         #: The last e-mail/contact capture's dialog (progress, then its result).
         self.capture_dialog: CaptureDialog | None = None
         self.setAcceptDrops(True)  # .eml and .vcf files dropped anywhere (issue 19)
+        self.calendar_watch: CalendarFolderWatcher | None = None  # made after the start
         self.setWindowTitle(DEMO_TITLE if demo else window_title(context.store.path.name))
         self.setMinimumSize(900, 560)
         self.sidebar = Sidebar(VIEWS)
@@ -295,6 +297,9 @@ class MainWindow(QMainWindow):
         from am_desktop.ui.notes.recovery_offer import offer_recovered
 
         offer_recovered(self, self.context, lambda said: self.status.show_message(said, 10_000))
+        from am_desktop.ui.calendar.folder_watch import CalendarFolderWatcher
+
+        self.calendar_watch = CalendarFolderWatcher(self.context, self)  # issue 19
 
     def show_view(self, key: ViewKey, saved: SavedFilter | None = None) -> None:
         """Show a view of the sidebar (and, for Accounts, a saved filter)."""
@@ -405,6 +410,23 @@ class MainWindow(QMainWindow):
             return
         event.acceptProposedAction()
         self.capture_files(paths)
+
+    def import_calendar(self) -> None:
+        """File → Import calendar: an .ics file's meetings become planned notes."""
+        from pathlib import Path
+
+        from PySide6.QtWidgets import QFileDialog
+
+        from am_desktop.ui.calendar.import_dialog import CalendarImportDialog
+
+        chosen, _filter = QFileDialog.getOpenFileName(
+            self, "Import calendar", str(Path.home()), "Calendar files (*.ics);;All files (*)"
+        )
+        if not chosen:
+            return
+        dialog = CalendarImportDialog(self.context, Path(chosen), parent=self)
+        dialog.start()  # at once when the address is known; else it asks for it first
+        dialog.exec()
 
     @Slot()
     def export_csv(self) -> None:

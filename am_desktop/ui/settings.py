@@ -95,11 +95,13 @@ class Prefs(Section):
     #: The stage map the account manager chose (our stage -> theirs, by kind; stages left out
     #: are proposed from the org's picklist at each sync).
     salesforce_stage_map = StageMapOption("salesforce/stage_map", {})
+    #: The AM's own e-mail address (issue 19): its domain marks internal attendees and mail,
+    #: and follow-up drafts are from it ("" = not given yet).
+    my_email = TextOption("my_email", "", pattern=r"([^@\s]+@[^@\s]+\.[^@\s]+)?")
+    #: A folder whose new and changed .ics files are imported in the background ("" = none).
+    calendar_folder = TextOption("calendar/folder", "")
     #: The note templates, name → Markdown (stored under "templates/<name>" when edited).
     note_templates = TextsOption("templates", dict(DEFAULT_TEMPLATES))
-    #: The account manager's own e-mail address (issue 19): its domain marks internal mail,
-    #: and follow-up drafts are from it ("" = not set).
-    my_email = TextOption("my_email", "", pattern=r"|[^@\s]+@[^@\s]+\.[^@\s]+")
 
 
 class State(Section):

@@ -35,6 +35,7 @@ STORED_KEYS = {
     "prefs/salesforce/stage_map",
     "prefs/templates/QBR",
     "prefs/my_email",
+    "prefs/calendar/folder",
     "state/last_view",
     "state/alerts/dismissed",
     "state/alerts/snoozed",
@@ -196,8 +197,9 @@ def test_the_stored_keys_stay_those_existing_files_hold(tmp_path: Path) -> None:
     prefs.tasks_remind_at = "07:30"
     prefs.salesforce_stage_map = {"opportunity": {"won": "Closed = Won, yes"}}
     prefs.note_templates = {"QBR": "## Ours\n"}
-    prefs.my_email = "maya@ours.example"
     prefs.reporting_currency = "GBP"
+    prefs.my_email = "maya@ourco.com"
+    prefs.calendar_folder = "/home/maya/calendars"
     assert all(prefs.get(o) != o.default for o in Prefs.options())  # every one was written
     settings.state.last_view = "renewals"
     settings.state.salesforce_stage_values = "Prospecting\nClosed Won"

@@ -12,10 +12,11 @@ from __future__ import annotations
 
 import os
 import re
+from pathlib import Path
 from typing import Any
 
-from PySide6.QtCore import QEvent, QObject, QRegularExpression, Qt, QTime, Slot
-from PySide6.QtGui import QKeyEvent, QRegularExpressionValidator
+from PySide6.QtCore import QEvent, QObject, Qt, QTime, Slot
+from PySide6.QtGui import QKeyEvent
 from PySide6.QtWidgets import (
     QAbstractButton,
     QComboBox,
@@ -37,6 +38,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from am_desktop.domain.calendar_events import address
 from am_desktop.domain.coverage import Seniority
 from am_desktop.domain.health import LABELS
 from am_desktop.errors import AppError
@@ -82,7 +84,7 @@ class PreferencesDialog(QDialog):
     Args:
         context: the shared services (the settings edited, the paths shown).
         parent: the dialog's parent.
-        section: the page to open at: "general", "templates", "crm" or "files".
+        section: the page to open at: "general", "templates", "crm", "calendar" or "files".
     """
 
     def __init__(
@@ -111,7 +113,6 @@ class PreferencesDialog(QDialog):
         self.cadence.setValue(settings.prefs.default_checkin_cadence_days)
         self.cadence.setToolTip("How often new accounts should be checked in with.")
 
-        self.my_email = _email_field(settings.prefs.my_email)
         self.gross_margin = QDoubleSpinBox()
         self.gross_margin.setRange(0.0, 100.0)
         self.gross_margin.setDecimals(1)
@@ -140,6 +141,7 @@ class PreferencesDialog(QDialog):
         self._make_template_fields(settings)
         self._make_health_fields(settings)
         self._make_crm_fields(settings)
+        self._make_calendar_fields(settings)
 
         self.database_path = self._path_label(str(context.store.path))
         self.settings_path = self._path_label(settings.file_name)
@@ -208,8 +210,8 @@ class PreferencesDialog(QDialog):
         self.sync_every.setToolTip("0 syncs only when you ask, with File → Sync now (Ctrl+Shift+S)")
 
     def show_section(self, section: str) -> None:
-        """Bring a page forward: "general", "templates", "crm" or "files"."""
-        pages = {"general": 0, "templates": 1, "crm": 2, "files": 3}
+        """Bring a page forward: "general", "templates", "crm", "calendar" or "files"."""
+        pages = {"general": 0, "templates": 1, "crm": 2, "calendar": 3, "files": 4}
         self.pages.setCurrentIndex(pages.get(section, 0))
         if section == "crm":
             self.crm.setFocus()
@@ -257,7 +259,6 @@ class PreferencesDialog(QDialog):
         form.addRow("", self.currency_error)
         form.addRow("Reporting currency", self.reporting_currency)
         form.addRow("Default check-in cadence", self.cadence)
-        form.addRow("My e-mail address", self.my_email)
         form.addRow("Gross margin for CLV", self.gross_margin)
         form.addRow("Daily backups kept", self.backups)
         form.addRow("Expect a contact at least at", self.senior_level)
@@ -291,6 +292,7 @@ class PreferencesDialog(QDialog):
         self.pages.addTab(general, "&General")
         self.pages.addTab(templates, "&Note templates")
         self.pages.addTab(self._crm_page(), "C&RM")
+        self.pages.addTab(self._calendar_page(), "C&alendar")
         self.pages.addTab(files, "&Files")
         layout = QVBoxLayout(self)
         layout.addWidget(self.pages, 1)
@@ -370,6 +372,61 @@ class PreferencesDialog(QDialog):
         if salesforce or not self.crm_base_url_error.text():
             self.crm_form.setRowVisible(self.crm_base_url_error, False)
 
+    def _make_calendar_fields(self, settings: Any) -> None:
+        """Issue 19: the AM's own address and the calendar folder watched."""
+        self.my_email = QLineEdit(settings.prefs.my_email)
+        self.my_email.setPlaceholderText("you@yourcompany.com")
+        self.my_email_error = QLabel("Enter an e-mail address, such as you@yourcompany.com.")
+        self.my_email_error.setObjectName("fieldError")
+        self.my_email_error.hide()
+        self.calendar_folder = QLineEdit(settings.prefs.calendar_folder)
+        self.calendar_folder.setReadOnly(True)
+        self.calendar_folder.setPlaceholderText("None")
+        self.calendar_folder_choose = QPushButton("Choose…")
+        self.calendar_folder_clear = QPushButton("Clear")
+        self.calendar_folder_choose.clicked.connect(self._on_calendar_folder_choose_clicked)
+        self.calendar_folder_clear.clicked.connect(self.calendar_folder.clear)
+
+    def _calendar_page(self) -> QWidget:
+        page = QWidget()
+        form = QFormLayout()
+        form.addRow("My e-mail &address", self.my_email)
+        form.addRow("", self.my_email_error)
+        folder = QHBoxLayout()
+        folder.addWidget(self.calendar_folder, 1)
+        folder.addWidget(self.calendar_folder_choose)
+        folder.addWidget(self.calendar_folder_clear)
+        form.addRow("Calendar folder to watch", folder)
+        note = QLabel(
+            "Meetings with someone from outside your e-mail domain become planned notes. "
+            "Calendar files (.ics) saved in the watched folder are imported as they arrive "
+            "or change; File → Import calendar… imports one file."
+        )
+        note.setWordWrap(True)
+        note.setObjectName("muted")
+        form.addRow("", note)
+        column = QVBoxLayout(page)
+        column.addLayout(form)
+        column.addStretch(1)
+        return page
+
+    @Slot()
+    def _on_calendar_folder_choose_clicked(self) -> None:
+        from PySide6.QtWidgets import QFileDialog
+
+        chosen = QFileDialog.getExistingDirectory(
+            self, "Calendar folder to watch", self.calendar_folder.text() or str(Path.home())
+        )
+        if chosen:
+            self.calendar_folder.setText(chosen)
+
+    def my_email_problem(self) -> str:
+        """What is wrong with the address typed ("" when it is one, or left empty)."""
+        text = self.my_email.text().strip()
+        if not text or address(text) is not None:
+            return ""
+        return "Enter an e-mail address, such as you@yourcompany.com."
+
     def _connect_signals(self) -> None:
         self.currency.currentTextChanged.connect(self._on_currency_text_changed)
         self.buttons.accepted.connect(self._on_buttons_accepted)
@@ -400,10 +457,9 @@ class PreferencesDialog(QDialog):
             Prefs.tasks_remind_at: self.remind_at.time().toString("HH:mm"),
             Prefs.note_templates: dict(self.templates),
             **self.salesforce.values(),
-            Prefs.my_email: (
-                self.my_email.text().strip().lower() if self.my_email.hasAcceptableInput() else ""
-            ),
             Prefs.salesforce_stage_map: self.stage_map.value(),
+            Prefs.my_email: address(self.my_email.text()) or "",
+            Prefs.calendar_folder: self.calendar_folder.text(),
         }
 
     # -- CRM -------------------------------------------------------------------------------
@@ -632,6 +688,12 @@ class PreferencesDialog(QDialog):
             self.show_section("crm")
             self.crm_base_url.setFocus()
             return
+        email_problem = self.my_email_problem()
+        self.my_email_error.setVisible(bool(email_problem))
+        if email_problem:
+            self.show_section("calendar")
+            self.my_email.setFocus()
+            return
         for option, value in values.items():  # each one changed tells its listeners
             self.context.settings.prefs.set(option, value)
         self.accept()
@@ -640,18 +702,6 @@ class PreferencesDialog(QDialog):
         """Closing stops a Salesforce sign-in still waiting for the browser."""
         self.salesforce.cancel()
         super().done(result)
-
-
-def _email_field(address: str) -> QLineEdit:
-    """The AM's own address: its domain tells internal mail and meetings from the customers'."""
-    field = QLineEdit(address)
-    field.setPlaceholderText("you@yourcompany.com")
-    field.setValidator(QRegularExpressionValidator(QRegularExpression(r"[^@\s]+@[^@\s]+\.[^@\s]+")))
-    field.setToolTip(
-        "Mail where every address is at your company's domain is internal and not "
-        "imported; follow-up drafts are from this address."
-    )
-    return field
 
 
 def _time_field(hh_mm: str) -> QTimeEdit:

@@ -39,6 +39,7 @@ class Commands(Protocol):
     def import_csv(self) -> None: ...
 
     def import_mail_contacts(self) -> None: ...
+    def import_calendar(self) -> None: ...
 
     def export_csv(self) -> None: ...
 
@@ -135,6 +136,7 @@ MENUS: tuple[tuple[str, tuple[Entry, ...]], ...] = (
             _,
             Act("&Import CSV…", "Ctrl+I", lambda w: w.import_csv()),
             Act("Import e-&mail/contacts…", None, lambda w: w.import_mail_contacts()),
+            Act("Import &calendar…", None, lambda w: w.import_calendar()),
             Act("&Export…", "Ctrl+E", lambda w: w.export_csv()),
             Act(
                 "Export contact &map…",

@@ -1,0 +1,1 @@
+"""Calendar import on screen (issue 19): the import dialog and the watched folder."""

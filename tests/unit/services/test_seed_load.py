@@ -149,6 +149,11 @@ def test_a_seed_loaded_alone_holds_the_same_data_and_is_back_in_wal_mode(tmp_pat
 
     assert _contents(alone) == _contents(shared)
     assert _contents(alone)["note"]
+    connection = sqlite3.connect(alone)
+    try:  # loaded without checking references: every one holds
+        assert connection.execute("PRAGMA foreign_key_check").fetchall() == []
+    finally:
+        connection.close()
     assert _journal_mode(alone) == "wal"
     assert _schema(alone) == _schema(shared)
 
@@ -162,9 +167,14 @@ def test_loading_alone_writes_past_the_wal_only_when_no_one_else_has_the_file(
         connection = session.connection()
         modes = [
             connection.exec_driver_sql(f"PRAGMA {p}").scalar()
-            for p in ("journal_mode", "synchronous")
+            for p in ("journal_mode", "synchronous", "foreign_keys")
         ]
-    assert modes == ["truncate", 0]  # synchronous OFF
+    assert modes == ["truncate", 0, 1]  # synchronous OFF, references checked
+    with store.loading_alone(check_references=False), store.write() as session:
+        unchecked = session.connection().exec_driver_sql("PRAGMA foreign_keys").scalar()
+    with store.write() as session:
+        afterwards = session.connection().exec_driver_sql("PRAGMA foreign_keys").scalar()
+    assert (unchecked, afterwards) == (0, 1)
 
     other = sqlite3.connect(path)
     other.execute("SELECT count(*) FROM account").fetchone()

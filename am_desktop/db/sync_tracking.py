@@ -9,8 +9,12 @@ the sync itself applies what it pulled (``applying``, set inside its own write t
 
 from __future__ import annotations
 
+import sqlite3
+from collections.abc import Iterator
+from contextlib import contextmanager
+
 #: Table -> the columns whose local changes are pushed to the CRM (a contact's manager since
-#: 0009: a CRM without reporting lines drops that change at the push).
+#: 0010: a CRM without reporting lines drops that change at the push).
 TRACKED: dict[str, tuple[str, ...]] = {
     "account": ("name", "domain", "industry", "archived_at"),
     "contact": (
@@ -88,3 +92,35 @@ def attendee_trigger_sql(name: str) -> str:
         f"VALUES ('note', {row}.note_id, 'attendees', NULL, {CURRENT_SEQ}) "
         "ON CONFLICT (obj, local_id, field) DO UPDATE SET seq = excluded.seq;\nEND"
     )
+
+
+def tracking_triggers() -> tuple[str, ...]:
+    """The names of every trigger that records local changes for the CRM."""
+    return (*(trigger_name(table) for table in TRACKED), *ATTENDEE_TRIGGERS)
+
+
+@contextmanager
+def untracked_while_unlinked(connection: sqlite3.Connection) -> Iterator[None]:
+    """Suspend the tracking triggers for a bulk load into a database linked to no CRM record.
+
+    Each trigger records a change only for a record in ``sync_link``: with that table empty
+    they record nothing, yet still look it up for every row (1.7 million note attendees in
+    a large seed). They are dropped for the block and made again from their stored SQL after
+    it, inside the caller's transaction (rolled back with it if the block fails). With links
+    present nothing is suspended.
+    """
+    if connection.execute("SELECT 1 FROM sync_link LIMIT 1").fetchone() is not None:
+        yield
+        return
+    names = tracking_triggers()
+    marks = ", ".join("?" for _ in names)
+    triggers = connection.execute(
+        f"SELECT name, sql FROM sqlite_master WHERE type = 'trigger' AND name IN ({marks}) "
+        "ORDER BY name",
+        names,
+    ).fetchall()
+    for name, _ in triggers:
+        connection.execute(f'DROP TRIGGER "{name}"')
+    yield
+    for _, sql in triggers:
+        connection.execute(sql)

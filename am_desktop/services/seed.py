@@ -12,10 +12,12 @@ before children, in one transaction.
 from __future__ import annotations
 
 import calendar
+from bisect import bisect
 from collections.abc import Callable
 from contextlib import nullcontext
 from dataclasses import dataclass
 from datetime import UTC, date, datetime, time, timedelta
+from itertools import accumulate
 from typing import Any
 
 from sqlalchemy import Table, func, select
@@ -24,7 +26,9 @@ from sqlalchemy.orm import Session
 from am_desktop.db import models as m
 from am_desktop.db import search_index
 from am_desktop.db.base import Base
+from am_desktop.db.connection import datetime_to_db
 from am_desktop.db.deferred_indexes import indexes_built_afterwards
+from am_desktop.db.sync_tracking import untracked_while_unlinked
 from am_desktop.domain.cancel import CancelToken, Progress, no_progress
 from am_desktop.domain.changes import Origin, origin
 from am_desktop.domain.enums import (
@@ -128,13 +132,38 @@ _KIND_WEIGHTS: tuple[tuple[NoteKind, int], ...] = (
     (NoteKind.NOTE, 10),
     (NoteKind.QBR, 5),
 )
+_KINDS = tuple(kind for kind, _ in _KIND_WEIGHTS)
+#: ``random.choices(_KINDS, weights)`` picks by these running totals: one ``random()`` each.
+_KIND_BOUNDS = tuple(accumulate(weight for _, weight in _KIND_WEIGHTS))
+_KIND_TOTAL = float(_KIND_BOUNDS[-1])
+_QUARTER_HOURS = (0, 15, 30, 45)
 _TOPICS = tuple(v.NOTE_SENTENCES)
+_FILLER_PCTS = (5, 10, 12, 15, 20, 25, 30, 40)
+_FILLER_COUNTS = (8, 12, 20, 25, 40, 60, 80, 150)
+_QUARTERS = ("Q1", "Q2", "Q3", "Q4")
+#: What :meth:`_Generator.filler` draws, in order (sizes for ``below``): a whole ``fill``'s
+#: placeholders (product, product2, competitor, team, pct and n of nine, weeks 2-12, month,
+#: quarter, year) of which only the product is used, then its own (pct and n of eight).
+_FILLER_DRAWS = (
+    *(len(v.PRODUCTS), len(v.PRODUCTS), len(v.COMPETITORS), len(v.TEAMS), 9, 9, 11, 12, 4, 2),
+    *(len(v.PRODUCTS), len(v.COMPETITORS), len(v.TEAMS)),
+    *(len(_FILLER_PCTS), len(_FILLER_COUNTS), 11, 12, 4, 2),
+)
 _CONTRACT_NAMES = (
     "Master subscription",
     "Platform subscription",
     "Enterprise agreement",
     "Order form",
 )
+
+
+class _StoredTimes(dict[datetime, str]):
+    """Each moment's stored text, made once: ``strftime`` costs about 10 µs, and a large seed
+    writes a million notes at a few tens of thousands of distinct moments."""
+
+    def __missing__(self, moment: datetime) -> str:
+        text = self[moment] = datetime_to_db(moment)
+        return text
 
 
 class _Batches:
@@ -191,6 +220,7 @@ class _Generator:
         self.last_contract_arr = 0
         #: Today's ARR of the account being made (cents; 0 when it has churned).
         self.arr = 0
+        self.stored = _StoredTimes()
 
     # -- helpers ----------------------------------------------------------------------------
 
@@ -497,16 +527,18 @@ class _Generator:
         """Up to two years of notes, none before the customer started; returns the newest
         one's time (the account's last touch)."""
         rng, out, today = self.rng, self.out, self.today
+        # The generator's own methods in the loop (a million notes): the same draws.
+        pick, below, random = rng.pick, rng.below, rng.random
+        stored = self.stored
         count = max(1, round(rng.gauss(self.scale.notes_per_account, 15)))
         last_day = (
-            today if rng.random() < 0.75 else today - timedelta(days=cadence + rng.randint(1, 60))
+            today if random() < 0.75 else today - timedelta(days=cadence + rng.randint(1, 60))
         )
         # Three days' margin: a weekend note moves back to the Friday before it.
         first_day = max(self.start, self.since + timedelta(days=3))
-        days = sorted(self.day_between(first_day, last_day) for _ in range(count))
+        span = max((last_day - first_day).days, 0) + 1  # as day_between draws
+        days = sorted(first_day + timedelta(days=below(span)) for _ in range(count))
         risks_named: set[int] = set()
-        kinds = [kind for kind, _ in _KIND_WEIGHTS]
-        weights = [weight for _, weight in _KIND_WEIGHTS]
         engaged = [
             c
             for c in contacts
@@ -521,15 +553,16 @@ class _Generator:
         newest: datetime | None = None
         for drawn in days:
             day = drawn - timedelta(days=max(0, drawn.weekday() - 4))  # weekends -> Friday
-            when = datetime.combine(day, time(rng.randint(7, 17), rng.choice((0, 15, 30, 45))), UTC)
-            kind = rng.choices(kinds, weights)[0]
+            hour = 7 + below(11)  # randint(7, 17)
+            when = datetime.combine(day, time(hour, _QUARTER_HOURS[below(4)]), UTC)
+            kind = _KINDS[bisect(_KIND_BOUNDS, random() * _KIND_TOTAL, 0, len(_KINDS) - 1)]
             attendees = (
-                rng.sample(engaged, min(len(engaged), rng.randint(1, 3)))
+                rng.sample(engaged, min(len(engaged), 1 + below(3)))
                 if kind in (NoteKind.CALL, NoteKind.MEETING, NoteKind.QBR)
                 else []
             )
-            extra = rng.choice(contacts)
-            if rng.random() < 0.3 and extra not in attendees:
+            extra = pick(contacts)
+            if random() < 0.3 and extra not in attendees:
                 attendees.append(extra)
             names = [f"{c['first_name']} {c['last_name']}" for c in attendees] or [
                 f"{contacts[0]['first_name']} {contacts[0]['last_name']}"
@@ -541,23 +574,23 @@ class _Generator:
                 "account": account,
             }
             fill = self.filler(ctx)
-            lines = [fill(self.pick(v.NOTE_OPENERS[kind.value]))]
-            for _ in range(rng.randint(2, 5)):
-                lines.append(fill(self.pick(v.NOTE_SENTENCES[self.pick(_TOPICS)])))
+            lines = [fill(pick(v.NOTE_OPENERS[kind.value]))]
+            for _ in range(2 + below(4)):  # randint(2, 5)
+                lines.append(fill(pick(v.NOTE_SENTENCES[pick(_TOPICS)])))
             body = " ".join(lines)
             extras: list[str] = []
             note_id = out.next_ids[m.Note]
-            roll = rng.random()
+            roll = random()
             if roll < 0.10:
                 extras.append(self.action_item(account_id, note_id, day, fill, owner))
             elif roll < 0.14 and len(risks_named) < len(v.RISK_LINES):
                 extras.append(self.risk(account_id, note_id, day, fill, owner, named=risks_named))
             elif roll < 0.17:
-                idea = fill(self.pick(v.EXPANSION_LINES))
+                idea = fill(pick(v.EXPANSION_LINES))
                 extras.append(f"{idea} #expansion")
                 self.opportunity(account_id, fill, day, self.arr, stub=True)
             elif roll < 0.22:
-                feedback = fill(self.pick(v.FEEDBACK_LINES))
+                feedback = fill(pick(v.FEEDBACK_LINES))
                 extras.append(f"{feedback} #feedback")
                 out.add(
                     m.ProductFeedback,
@@ -565,7 +598,7 @@ class _Generator:
                         "account_id": account_id,
                         "note_id": note_id,
                         "text": feedback,
-                        "product_area": self.pick(v.PRODUCT_AREAS),
+                        "product_area": pick(v.PRODUCT_AREAS),
                     },
                 )
             if extras:
@@ -575,8 +608,8 @@ class _Generator:
                 {
                     "account_id": account_id,
                     "kind": kind,
-                    "occurred_at": when,
-                    "title": fill(self.pick(v.NOTE_TITLES[kind.value])),
+                    "occurred_at": stored[when],
+                    "title": fill(pick(v.NOTE_TITLES[kind.value])),
                     "body": body,
                 },
             )
@@ -587,6 +620,9 @@ class _Generator:
                 )
                 contact["last_contacted_at"] = max(when, contact.get("last_contacted_at") or when)
             newest = when if newest is None else max(newest, when)
+        for contact in contacts:  # written with the account's batch, after its notes
+            if (last := contact.get("last_contacted_at")) is not None:
+                contact["last_contacted_at"] = stored[last]
         return newest
 
     def action_item(
@@ -606,7 +642,9 @@ class _Generator:
                 "owner": owner,
                 "due_date": due,
                 "status": ActionItemStatus.DONE if done else ActionItemStatus.OPEN,
-                "done_at": datetime.combine(min(due, today), time(12), UTC) if done else None,
+                "done_at": self.stored[datetime.combine(min(due, today), time(12), UTC)]
+                if done
+                else None,
             },
         )
         box = "x" if done else " "
@@ -657,36 +695,26 @@ class _Generator:
             return self.rng.random() < 0.6
         return self.rng.random() < 0.1
 
-    def product_drawn_as_fill_does(self) -> str:
-        """``fill("{product}")`` without the text it does not use: the same draws (so the
-        numbers after it stay the same), a tenth of the work."""
-        rng = self.rng
-        product = rng.pick(v.PRODUCTS)
-        for items in (v.PRODUCTS, v.COMPETITORS, v.TEAMS):  # product2, competitor, team
-            rng.pick(items)
-        for size in (9, 9):  # pct, n
-            rng.below(size)
-        rng.randint(2, 12)  # weeks
-        rng.below(12)  # month
-        rng.randint(1, 4)  # quarter
-        rng.randint(0, 1)  # year
-        return product
-
     def filler(self, ctx: dict[str, Any]) -> Callable[[str], str]:
-        """A formatter whose placeholders are fixed for one note (so it stays coherent)."""
+        """A formatter whose placeholders are fixed for one note (so it stays coherent).
+
+        Its numbers are drawn as ``fill("{product}")`` followed by one fill's worth of
+        placeholders always were (most of the first set unused), in one call: the draws, and
+        so every number after them, stay the same.
+        """
+        d = self.rng.below_each(_FILLER_DRAWS)
         values = {**ctx}
-        base = self.product_drawn_as_fill_does()
         values.update(
-            product=base,
-            product2=self.pick(v.PRODUCTS),
-            competitor=self.pick(v.COMPETITORS),
-            team=self.pick(v.TEAMS),
-            pct=self.rng.choice((5, 10, 12, 15, 20, 25, 30, 40)),
-            n=self.rng.choice((8, 12, 20, 25, 40, 60, 80, 150)),
-            weeks=self.rng.randint(2, 12),
-            month=_MONTHS[self.rng.below(12)],
-            quarter=f"Q{self.rng.randint(1, 4)}",
-            year=self.today.year + self.rng.randint(0, 1),
+            product=v.PRODUCTS[d[0]],
+            product2=v.PRODUCTS[d[10]],
+            competitor=v.COMPETITORS[d[11]],
+            team=v.TEAMS[d[12]],
+            pct=_FILLER_PCTS[d[13]],
+            n=_FILLER_COUNTS[d[14]],
+            weeks=2 + d[15],
+            month=_MONTHS[d[16]],
+            quarter=_QUARTERS[d[17]],
+            year=self.today.year + d[18],
         )
         return lambda template: template.format_map(values)
 
@@ -881,7 +909,8 @@ def seed_database(
 
     Args:
         alone: nothing else uses the file while it is filled (the command line's seed of a
-            new file): it is loaded through :meth:`Store.loading_alone`, without the WAL.
+            new file): it is loaded through :meth:`Store.loading_alone`, without the WAL and
+            without checking each reference (the same seed in WAL mode checks them).
 
     Returns:
         Rows written per table.
@@ -893,7 +922,8 @@ def seed_database(
     rng = SeedRandom(seed)
     now = datetime.combine(today, time(6), UTC)
     with (
-        store.loading_alone() if alone else nullcontext(),
+        # Its rows refer only to rows made before them: no lookups of their parents.
+        store.loading_alone(check_references=False) if alone else nullcontext(),
         no_garbage_collection(),
         origin(Origin.IMPORT),
         store.write(bulk=True) as session,
@@ -909,7 +939,11 @@ def seed_database(
         out = _Batches(session, UidSource(seed), now, indexer)
         generator = _Generator(scale, rng, today, out)
         tables = [table_of(model).name for model in _TABLE_ORDER]
-        with indexes_built_afterwards(driver_connection(session), tables):
+        connection = driver_connection(session)
+        with (
+            indexes_built_afterwards(connection, tables),
+            untracked_while_unlinked(connection),
+        ):
             for index in range(scale.accounts):
                 generator.account()
                 if out.pending >= _BATCH_ROWS:

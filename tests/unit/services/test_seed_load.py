@@ -1,5 +1,6 @@
-"""How the seed loads its rows: cancelling leaves nothing behind, the indexes the load puts
-off are all there afterwards, and a seeded database is searchable (issue 17)."""
+"""How the seed loads its rows: cancelling leaves nothing behind, the indexes and triggers the
+load puts off are all there afterwards, a seeded database is searchable and has nothing to sync
+(issue 17)."""
 
 from __future__ import annotations
 
@@ -12,6 +13,7 @@ from random import Random
 import pytest
 
 from am_desktop import cli
+from am_desktop.db.sync_tracking import tracking_triggers, untracked_while_unlinked
 from am_desktop.domain.cancel import CancelToken
 from am_desktop.errors import Cancelled
 from am_desktop.services import seed
@@ -52,6 +54,8 @@ def test_the_seed_random_draws_what_the_standard_one_does() -> None:
         assert quick.choice(range(size)) == standard.choice(range(size))
     with pytest.raises(IndexError):
         quick.choice(())
+    sizes = tuple(range(1, 70))
+    assert quick.below_each(sizes) == [standard.randrange(size) for size in sizes]
 
 
 def test_a_seeded_database_has_every_index_and_trigger_of_an_empty_one(tmp_path: Path) -> None:
@@ -145,6 +149,11 @@ def test_a_seed_loaded_alone_holds_the_same_data_and_is_back_in_wal_mode(tmp_pat
 
     assert _contents(alone) == _contents(shared)
     assert _contents(alone)["note"]
+    connection = sqlite3.connect(alone)
+    try:  # loaded without checking references: every one holds
+        assert connection.execute("PRAGMA foreign_key_check").fetchall() == []
+    finally:
+        connection.close()
     assert _journal_mode(alone) == "wal"
     assert _schema(alone) == _schema(shared)
 
@@ -158,9 +167,14 @@ def test_loading_alone_writes_past_the_wal_only_when_no_one_else_has_the_file(
         connection = session.connection()
         modes = [
             connection.exec_driver_sql(f"PRAGMA {p}").scalar()
-            for p in ("journal_mode", "synchronous")
+            for p in ("journal_mode", "synchronous", "foreign_keys")
         ]
-    assert modes == ["truncate", 0]  # synchronous OFF
+    assert modes == ["truncate", 0, 1]  # synchronous OFF, references checked
+    with store.loading_alone(check_references=False), store.write() as session:
+        unchecked = session.connection().exec_driver_sql("PRAGMA foreign_keys").scalar()
+    with store.write() as session:
+        afterwards = session.connection().exec_driver_sql("PRAGMA foreign_keys").scalar()
+    assert (unchecked, afterwards) == (0, 1)
 
     other = sqlite3.connect(path)
     other.execute("SELECT count(*) FROM account").fetchone()
@@ -175,3 +189,76 @@ def test_loading_alone_writes_past_the_wal_only_when_no_one_else_has_the_file(
     store.close()
     assert mode == "wal"
     assert _journal_mode(path) == "wal"
+
+
+def _track_note_one(connection: sqlite3.Connection) -> None:
+    """Sync in use, with note 1 linked to a CRM record."""
+    connection.execute("INSERT INTO sync_state (key, value) VALUES ('tracking', '1')")
+    connection.execute("INSERT INTO sync_link (obj, local_id, remote_id) VALUES ('note', 1, 'R1')")
+
+
+def _add_attendee_to_note_one(connection: sqlite3.Connection) -> None:
+    connection.execute(
+        "INSERT INTO note_attendee (note_id, contact_id, email) "
+        "SELECT 1, id, email FROM contact ORDER BY id LIMIT 1"
+    )
+
+
+def test_a_seeded_database_has_nothing_to_sync_and_tracks_changes_made_after_it(
+    tmp_path: Path,
+) -> None:
+    path = tmp_path / "demo.sqlite3"
+    store = open_store(path)
+    seed_database(store, TINY, seed=4, today=TODAY, alone=True)
+    store.close()
+    assert [_count(path, t) for t in ("sync_change", "sync_outbox", "sync_state")] == [0, 0, 0]
+
+    connection = sqlite3.connect(path)
+    try:
+        _track_note_one(connection)
+        _add_attendee_to_note_one(connection)
+        changes = connection.execute("SELECT obj, local_id, field FROM sync_change").fetchall()
+    finally:
+        connection.close()
+    assert changes == [("note", 1, "attendees")]
+
+
+def test_tracking_stays_on_during_a_load_into_a_database_linked_to_the_crm(
+    tmp_path: Path,
+) -> None:
+    path = tmp_path / "demo.sqlite3"
+    store = open_store(path)
+    seed_database(store, TINY, seed=4, today=TODAY)
+    store.close()
+    connection = sqlite3.connect(path, isolation_level=None)
+    try:
+        _track_note_one(connection)
+        connection.execute("BEGIN")
+        with untracked_while_unlinked(connection):
+            _add_attendee_to_note_one(connection)
+        connection.execute("COMMIT")
+        changes = connection.execute("SELECT obj, local_id, field FROM sync_change").fetchall()
+    finally:
+        connection.close()
+    assert changes == [("note", 1, "attendees")]
+
+
+def test_an_unlinked_load_suspends_the_tracking_triggers_and_makes_them_again(
+    tmp_path: Path,
+) -> None:
+    path = tmp_path / "demo.sqlite3"
+    open_store(path).close()
+    before = _schema(path)
+    connection = sqlite3.connect(path, isolation_level=None)
+    try:
+        connection.execute("BEGIN")
+        with untracked_while_unlinked(connection):
+            during = connection.execute(
+                "SELECT name FROM sqlite_master WHERE type = 'trigger' AND name LIKE 'sync_track%'"
+            ).fetchall()
+        connection.execute("COMMIT")
+    finally:
+        connection.close()
+    assert during == []
+    assert _schema(path) == before
+    assert {name for kind, name, *_ in before if kind == "trigger"} >= set(tracking_triggers())

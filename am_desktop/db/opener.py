@@ -92,7 +92,7 @@ def database_key(path: Path) -> str | None:  # noqa: ARG001 - one key per user, 
     from_environment = os.environ.get(KEY_ENV_VAR, "").strip()
     if from_environment:
         return from_environment
-    from am_desktop.services.sync.credentials import load_secret
+    from am_desktop.system_keyring import load_secret
 
     return load_secret(KEYRING_ENTRY)
 

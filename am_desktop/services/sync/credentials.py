@@ -14,6 +14,18 @@ from am_desktop import system_keyring
 from am_desktop.errors import SyncError, SyncErrorKind
 from am_desktop.system_keyring import forget_secret, load_secret
 
+__all__ = [
+    "ENVIRONMENT",
+    "KeyringUnavailable",
+    "account_name",
+    "forget_secret",
+    "forget_token",
+    "load_secret",
+    "load_token",
+    "save_secret",
+    "save_token",
+]
+
 ENVIRONMENT = "AM_DESKTOP_CRM_TOKEN"
 
 

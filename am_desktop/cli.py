@@ -186,6 +186,9 @@ def build_parser() -> argparse.ArgumentParser:
     from am_desktop import cli_crm
 
     cli_crm.add_commands(commands, _add_db)
+    from am_desktop import cli_db
+
+    cli_db.add_commands(commands, _add_db)
     return parser
 
 
@@ -591,6 +594,7 @@ COMMANDS: dict[str | None, Callable[[argparse.Namespace], int]] = {
     "crm": lambda args: _crm().run_crm(args),
     "sync": lambda args: _crm().run_sync(args, _open, StderrProgress()),
     "conflicts": lambda args: _crm().run_conflicts(args, _open),
+    "db": lambda args: _db_commands().run_db(args, StderrProgress()),
 }
 
 
@@ -598,6 +602,12 @@ def _crm() -> Any:
     from am_desktop import cli_crm
 
     return cli_crm
+
+
+def _db_commands() -> Any:
+    from am_desktop import cli_db
+
+    return cli_db
 
 
 def _report(error: AppError) -> None:

@@ -47,10 +47,16 @@ class KeyMissing(StorageError):  # noqa: N818 - reads as what is wrong
     """The database is encrypted and no key was given."""
 
     def __init__(self, path: Path) -> None:
+        from am_desktop.system_keyring import keyring_available
+
+        where = (
+            "this computer's keyring holds no key for it"
+            if keyring_available()
+            else "this computer has no keyring to hold its key"
+        )
         super().__init__(
-            f"The database {path} is encrypted and this computer's keyring holds no key for "
-            f"it: set ${KEY_ENV_VAR} to its key (or unlock the keyring that keeps it) and "
-            "try again; the file was left untouched."
+            f"The database {path} is encrypted and {where}: set ${KEY_ENV_VAR} to its key "
+            "(or unlock the keyring that keeps it) and try again; the file was left untouched."
         )
 
 

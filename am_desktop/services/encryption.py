@@ -29,14 +29,14 @@ from am_desktop.errors import StorageError
 #: The new file's name while it is written: ``book.sqlite3.encrypting`` / ``.decrypting``.
 ENCRYPTING_SUFFIX = ".encrypting"
 DECRYPTING_SUFFIX = ".decrypting"
-#: For the SIGKILL test only: a file created when the copy is half written, after which the
+#: For the SIGKILL test only: a file created while the copy is being written, after which the
 #: work waits (until killed, or the file is removed).
 PAUSE_ENV_VAR = "AM_DESKTOP_PAUSE_ENCRYPTION_AT"
 
 #: Progress is reported in thousandths of the whole work.
 _WHOLE = 1000
 #: Progress checks run every this many SQLite virtual-machine steps.
-_PROGRESS_STEPS = 5_000
+_PROGRESS_STEPS = 1_000
 
 
 class NoPlaceForKey(StorageError):  # noqa: N818 - reads as what is missing
@@ -187,14 +187,16 @@ def _export(source: Any, path: Path, temporary: Path, key: str, progress: Progre
     def report() -> int:
         written = temporary.stat().st_size if temporary.exists() else 0
         progress(20 + round(780 * min(written / total, 1.0)), _WHOLE, "Writing the new copy")
-        if pause_marker and written > 0:
+        if pause_marker:
             _pause_for_test(Path(pause_marker))
         return 0
 
     literal = opener.key_literal(key) if key else "''"
     source.execute(f"ATTACH DATABASE ? AS copy KEY {literal}", (str(temporary),))
     source.execute("PRAGMA copy.cache_size = -2048")  # pages reach the file as they are made
-    source.set_progress_handler(report, _PROGRESS_STEPS)
+    # Checked by each statement of the export that runs this many steps (its big copies); the
+    # test's pause must also catch a tiny database's.
+    source.set_progress_handler(report, 10 if pause_marker else _PROGRESS_STEPS)
     try:
         source.execute("BEGIN")
         source.execute("SELECT sqlcipher_export('copy')").fetchone()

@@ -102,6 +102,10 @@ def run_gui(db: str | None, *, demo: bool) -> int:
             window.deleteLater()
         window.context.close()  # the window drained its writes when it closed
         window.context.settings.sync()  # nothing of the settings is left to a destructor
+        if opening is not None and opening.encrypt is not None:
+            from am_desktop.ui.window.encryption_run import change_encryption
+
+            change_encryption(opening.path, encrypt=opening.encrypt)  # the file is closed now
     exit_now(code)
     return code  # pragma: no cover - exit_now does not return
 
@@ -124,7 +128,13 @@ def _run_window(app: Any, window: Any) -> tuple[int, Opening | None]:
         if not window.close():  # unsaved text the user chose to keep: no switch
             asked.clear()
 
+    def change_encryption(encrypt: bool) -> None:
+        asked[:] = [Opening(window.context.store.path, window.demo, encrypt)]
+        if not window.close():
+            asked.clear()
+
     window.switch_requested.connect(switch)
+    window.encryption_requested.connect(change_encryption)
     window.show()
     QTimer.singleShot(0, window.start)
     if os.environ.get("AM_DESKTOP_STARTUP_PROBE"):  # packaging's smoke test times start-up

@@ -28,10 +28,16 @@ class Databases:
 
 @dataclass(frozen=True)
 class Opening:
-    """A window to open: on which file, and whether that file is the demo."""
+    """A window to open: on which file, and whether that file is the demo.
+
+    Attributes:
+        encrypt: before the window opens, encrypt the file (True) or decrypt it (False) while
+            nothing has it open (Preferences → Security); None: leave it as it is.
+    """
 
     path: Path
     demo: bool
+    encrypt: bool | None = None
 
 
 def first_opening(databases: Databases, *, demo: bool) -> Opening:

@@ -16,7 +16,6 @@ from __future__ import annotations
 
 import os
 import secrets
-import sqlite3
 from pathlib import Path
 from typing import Any
 
@@ -230,7 +229,7 @@ def _pause_for_test(marker: Path) -> None:
 
 def _open_copy(temporary: Path, key: str | None) -> Any:
     if key is None:
-        return sqlite3.connect(temporary, isolation_level=None)
+        return opener.connect(temporary, isolation_level=None)
     return opener.connect_encrypted(temporary, key, isolation_level=None)
 
 

@@ -113,6 +113,11 @@ def run_gui(db: str | None, *, demo: bool) -> int:
 
             notice = restore_between_windows(opening.path, opening.restore)
             opening = replace(opening, restore=None)
+        if opening is not None and opening.encrypt is not None:
+            from am_desktop.ui.window.encryption_run import change_encryption
+
+            change_encryption(opening.path, encrypt=opening.encrypt)  # the file is closed now
+            opening = replace(opening, encrypt=None)
     exit_now(code)
     return code  # pragma: no cover - exit_now does not return
 
@@ -152,6 +157,11 @@ def follow_requests(window: Any) -> list[Opening]:
     window.switch_requested.connect(lambda path, demo: switch_for(Opening(path, demo)))
     window.restore_requested.connect(
         lambda backup: switch_for(Opening(window.context.store.path, window.demo, backup))
+    )
+    window.encryption_requested.connect(
+        lambda encrypt: switch_for(
+            Opening(window.context.store.path, window.demo, encrypt=bool(encrypt))
+        )
     )
     return asked
 

@@ -186,9 +186,9 @@ def build_parser() -> argparse.ArgumentParser:
     )
     _add_db(cmap)
 
-    from am_desktop import cli_backup, cli_crm, cli_rates
+    from am_desktop import cli_backup, cli_crm, cli_db, cli_rates
 
-    for module in (cli_crm, cli_rates, cli_backup):
+    for module in (cli_crm, cli_rates, cli_backup, cli_db):
         module.add_commands(commands, _add_db)
     return parser
 
@@ -679,6 +679,7 @@ COMMANDS: dict[str | None, Callable[[argparse.Namespace], int]] = {
     "conflicts": lambda args: _crm().run_conflicts(args, _open),
     "rates": lambda args: _rates().run_rates(args, _open),
     "backup": lambda args: _backup().run_backup(args),
+    "db": lambda args: _db_commands().run_db(args, StderrProgress()),
 }
 
 
@@ -698,6 +699,12 @@ def _crm() -> Any:
     from am_desktop import cli_crm
 
     return cli_crm
+
+
+def _db_commands() -> Any:
+    from am_desktop import cli_db
+
+    return cli_db
 
 
 def _report(error: AppError) -> None:

@@ -74,13 +74,16 @@ def _period_changes(db: Path, changes: int = 12) -> list[float]:
 
 def _busiest_account(db: Path) -> int:
     """The account with the most usage samples and action items: the largest customer deck."""
-    import sqlite3
+    from am_desktop.db import opener
 
-    with sqlite3.connect(db) as connection:
+    connection = opener.connect(db)
+    try:
         (account,) = connection.execute(
             "SELECT account_id FROM action_item WHERE status = 'open' GROUP BY account_id "
             "ORDER BY count(*) DESC LIMIT 1"
         ).fetchone()
+    finally:
+        connection.close()
     return int(account)
 
 

@@ -29,6 +29,7 @@ from pathlib import Path
 from random import Random
 from typing import Any
 
+from am_desktop.db import opener
 from am_desktop.services.seed import SCALES, seed_database
 from am_desktop.services.store import open_store
 from am_desktop.services.transfer.importer import import_csv
@@ -63,8 +64,9 @@ def timed(action: Callable[[], Any]) -> tuple[float, Any]:
 
 
 def raw_connection(path: Path) -> sqlite3.Connection:
-    """Plain sqlite3 with the app's PRAGMAs, for the baseline."""
-    connection = sqlite3.connect(path, isolation_level=None)
+    """A bare connection with the app's PRAGMAs, for the baseline (through the opener, so an
+    encrypted seed works with ``$AM_DESKTOP_DB_KEY``)."""
+    connection: sqlite3.Connection = opener.connect(path, isolation_level=None)
     connection.execute("PRAGMA journal_mode=WAL")
     connection.execute("PRAGMA synchronous=NORMAL")
     connection.execute("PRAGMA foreign_keys=ON")
@@ -76,7 +78,7 @@ def raw_connection(path: Path) -> sqlite3.Connection:
 
 def contacts_file(db: Path, folder: Path, rows: int) -> tuple[Path, str, list[tuple[Any, ...]]]:
     """New contacts at existing accounts: the CSV, and the same rows ready for executemany."""
-    connection = sqlite3.connect(db)
+    connection = opener.connect(db)
     accounts = connection.execute("SELECT id, domain FROM account ORDER BY id").fetchall()
     connection.close()
     rng = Random(5)
@@ -111,7 +113,7 @@ def contacts_file(db: Path, folder: Path, rows: int) -> tuple[Path, str, list[tu
 
 def arr_file(db: Path, folder: Path, rows: int) -> tuple[Path, str, list[tuple[Any, ...]]]:
     """New expansion movements: the CSV, and the same rows ready for executemany."""
-    connection = sqlite3.connect(db)
+    connection = opener.connect(db)
     accounts = connection.execute("SELECT id, domain FROM account ORDER BY id").fetchall()
     connection.close()
     rng = Random(6)

@@ -29,12 +29,13 @@ def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
 def _private_user_folders(
     tmp_path_factory: pytest.TempPathFactory, monkeypatch: pytest.MonkeyPatch
 ) -> Path:
-    """Point the user data folder and $AM_DESKTOP_DB away from the real ones."""
+    """Point the user data folder, $AM_DESKTOP_DB and its key away from the real ones."""
     home = tmp_path_factory.mktemp("home")
     monkeypatch.setenv("XDG_DATA_HOME", str(home / "data"))
     monkeypatch.setenv("XDG_CONFIG_HOME", str(home / "config"))
     monkeypatch.setenv("HOME", str(home))
     monkeypatch.delenv("AM_DESKTOP_DB", raising=False)
+    monkeypatch.delenv("AM_DESKTOP_DB_KEY", raising=False)
     return home
 
 

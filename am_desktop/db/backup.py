@@ -83,8 +83,16 @@ def _connect(path: Path, database: Path) -> sqlite3.Connection:
     ``database``'s key for an encrypted one. SQLite's backup API between two connections that
     use the same key writes encrypted pages, so an encrypted database's copies stay encrypted.
     """
-    del database  # a plain connection needs no key
-    return sqlite3.connect(path)
+    from am_desktop.db import opener
+
+    if not opener.is_encrypted(database):
+        return opener.connect(path)  # type: ignore[no-any-return]
+    key = opener.database_key(database)
+    if not key:
+        raise opener.KeyMissing(database)
+    if path == database or opener.is_encrypted(path):
+        return opener.connect(path, key=key)  # type: ignore[no-any-return]
+    return opener.connect_encrypted(path, key)  # type: ignore[no-any-return]  # a new copy
 
 
 def backup_dir(db_path: Path) -> Path:
@@ -174,9 +182,11 @@ def copy_by_reading(db_path: Path, target: Path) -> Path:
     from am_desktop.db.migrate import current_revision, quiet_read_uri, read_header
 
     current_revision(db_path)
-    source = sqlite3.connect(quiet_read_uri(db_path, read_header(db_path)), uri=True)
+    from am_desktop.db import opener
+
+    source = opener.connect(quiet_read_uri(db_path, read_header(db_path)), uri=True)
     try:
-        dest = sqlite3.connect(target)
+        dest = _connect(target, db_path)
         try:
             source.backup(dest)
         finally:

@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import sqlite3
 
+from am_desktop.db import opener
 from am_desktop.domain.changes import Entity
 
 #: Table -> (the kind of record, the SQL for a row's id, for its account; ``{row}`` is NEW/OLD).
@@ -112,7 +113,7 @@ def collect(connection: sqlite3.Connection) -> list[Touched]:
         rows = connection.execute(
             "SELECT DISTINCT entity, id, account_id FROM temp.am_change"
         ).fetchall()
-    except sqlite3.OperationalError:  # recording was never installed on this connection
+    except opener.OperationalError:  # recording was never installed on this connection
         return []
     if rows:
         connection.execute("DELETE FROM temp.am_change")

@@ -1,11 +1,16 @@
-"""Plain ``sqlite3`` connections with the PRAGMAs the product relies on, and the stored text
-form of timestamps: the fast path that needs no SQLAlchemy (start-up, the account list)."""
+"""Plain DB-API connections with the PRAGMAs the product relies on, and the stored text
+form of timestamps: the fast path that needs no SQLAlchemy (start-up, the account list).
+
+Connections come from :mod:`am_desktop.db.opener`: ``sqlite3``'s for a plain file, SQLCipher's
+(the same interface) for an encrypted one."""
 
 from __future__ import annotations
 
 import sqlite3
 from datetime import UTC, datetime
 from pathlib import Path
+
+from am_desktop.db import opener
 
 #: How long a writer waits for another writer before "database is locked" (ms).
 BUSY_TIMEOUT_MS = 5000
@@ -25,9 +30,13 @@ def configure(connection: sqlite3.Connection) -> None:
     cursor.close()
 
 
-def connect(path: Path) -> sqlite3.Connection:
-    """A configured connection to the database at ``path``."""
-    connection = sqlite3.connect(path, check_same_thread=False)
+def connect(path: Path, *, key: str | None = None) -> sqlite3.Connection:
+    """A configured connection to the database at ``path`` (``key``: see :func:`opener.connect`).
+
+    Raises:
+        StorageError: the file is encrypted and the key is missing or wrong.
+    """
+    connection: sqlite3.Connection = opener.connect(path, key=key, check_same_thread=False)
     configure(connection)
     return connection
 

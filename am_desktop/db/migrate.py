@@ -6,12 +6,12 @@ import) is loaded only when a migration is due.
 
 from __future__ import annotations
 
-import sqlite3
 import time
 from pathlib import Path
 from typing import TYPE_CHECKING
 
 from am_desktop import log
+from am_desktop.db import opener
 from am_desktop.errors import StorageError
 
 if TYPE_CHECKING:
@@ -37,8 +37,8 @@ KNOWN_REVISIONS = (
 MIGRATIONS_PACKAGE = "am_desktop.db.migrations"
 
 
-#: The first bytes of every SQLite database file.
-SQLITE_MAGIC = b"SQLite format 3\x00"
+#: The first bytes of every plain SQLite database file.
+SQLITE_MAGIC = opener.SQLITE_MAGIC
 HEADER_SIZE = 100
 #: How long the quick check at every open may take before a large file is trusted (seconds).
 QUICK_CHECK_BUDGET_S = 0.5
@@ -51,15 +51,18 @@ def current_revision(path: Path) -> str | None:
     last user closed it cleanly is read as immutable, so a refused file gains no ``-wal`` or
     ``-shm`` beside it.
 
+    An encrypted file is opened with its key (:mod:`~am_desktop.db.opener`).
+
     Raises:
         StorageError: the file is not a SQLite database, is damaged or cut short, is another
-            program's database, or was written by a newer version of AM Desktop.
+            program's database, or was written by a newer version of AM Desktop; or it is
+            encrypted and its key is missing or wrong.
     """
     header = read_header(path)
     if not header:
         return None
     try:
-        connection = sqlite3.connect(quiet_read_uri(path, header), uri=True)
+        connection = opener.connect(quiet_read_uri(path, header), uri=True)
         try:
             tables = {
                 row[0]
@@ -71,7 +74,7 @@ def current_revision(path: Path) -> str | None:
                 revision = row[0] if row else None
         finally:
             connection.close()
-    except sqlite3.DatabaseError as exc:
+    except opener.DatabaseError as exc:
         if "unable to open" in str(exc):
             raise StorageError(
                 f"The database {path} could not be opened ({exc}). Check that it exists and "
@@ -95,13 +98,16 @@ def current_revision(path: Path) -> str | None:
 def read_header(path: Path) -> bytes:
     """The database file's header, checked: empty for a new file.
 
+    An encrypted file's header is random bytes (SQLCipher's salt) and cannot be checked
+    without the key; it is returned as it is, and SQLCipher checks the pages when it opens.
+
     Raises:
         StorageError: the file is not a SQLite database, or is shorter than its header says
             (cut short by a failed copy or a full disk).
     """
     with path.open("rb") as file:
         header = file.read(HEADER_SIZE)
-    if not header:
+    if not header or opener.is_encrypted(path):
         return header
     if len(header) < HEADER_SIZE or not header.startswith(SQLITE_MAGIC):
         raise _damaged(path, f"header {header[:16]!r}")
@@ -122,8 +128,15 @@ def read_header(path: Path) -> bytes:
 
 def quiet_read_uri(path: Path, header: bytes) -> str:
     """A read-only URI for the database that leaves no file behind: a WAL-mode database that
-    nobody has open (no ``-wal``) is read as immutable, else SQLite would add ``-wal``/``-shm``."""
-    quiet = header[18:20] == b"\x02\x02" and not wal_path(path).exists()
+    nobody has open (no ``-wal``) is read as immutable, else SQLite would add ``-wal``/``-shm``.
+
+    An encrypted file's header hides its journal mode: it is read as immutable when neither a
+    ``-wal`` nor a ``-journal`` lies beside it (nothing is then waiting to be replayed)."""
+    if header.startswith(SQLITE_MAGIC):
+        quiet = header[18:20] == b"\x02\x02" and not wal_path(path).exists()
+    else:
+        journal = path.with_name(path.name + "-journal")
+        quiet = not wal_path(path).exists() and not journal.exists()
     return f"{path.absolute().as_uri()}?mode=ro" + ("&immutable=1" if quiet else "")
 
 
@@ -149,15 +162,15 @@ def check_integrity(path: Path, budget_s: float | None = QUICK_CHECK_BUDGET_S) -
     Raises:
         StorageError: the database is damaged (named with the newest backup to restore).
     """
-    connection = sqlite3.connect(quiet_read_uri(path, read_header(path)), uri=True)
+    connection = opener.connect(quiet_read_uri(path, read_header(path)), uri=True)
     if budget_s is not None:
         deadline = time.monotonic() + budget_s
         connection.set_progress_handler(lambda: time.monotonic() > deadline, 100)
     try:
         result = connection.execute("PRAGMA quick_check").fetchone()
-    except sqlite3.OperationalError as exc:
+    except opener.OperationalError as exc:
         result = ("ok",) if str(exc) == "interrupted" else (str(exc),)
-    except sqlite3.DatabaseError as exc:
+    except opener.DatabaseError as exc:
         result = (str(exc),)
     finally:
         connection.close()

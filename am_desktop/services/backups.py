@@ -9,7 +9,6 @@ from __future__ import annotations
 
 import os
 import shutil
-import sqlite3
 import threading
 from dataclasses import dataclass
 from datetime import date, datetime
@@ -17,6 +16,7 @@ from pathlib import Path
 
 from am_desktop import log
 from am_desktop.db import backup as copies
+from am_desktop.db import opener
 from am_desktop.db.backup import BackupInfo, BackupStopped, Reason
 from am_desktop.db.location import make_private_file
 from am_desktop.errors import StorageError
@@ -57,7 +57,7 @@ def back_up_now(db_path: Path) -> BackupInfo:
     """
     try:
         made = copies.take_backup(db_path, Reason.MANUAL)
-    except (OSError, sqlite3.Error) as error:
+    except (OSError, *opener.Error) as error:
         raise _not_written(db_path, "A backup", error) from error
     return _info_of(db_path, made)
 
@@ -80,7 +80,7 @@ def take_daily_backup(
         return copies.rotate_daily_backup(db_path, today, keep=keep, stop=stop)
     except BackupStopped:
         return None
-    except (OSError, sqlite3.Error) as error:
+    except (OSError, *opener.Error) as error:
         raise _not_written(db_path, "Today's backup", error) from error
 
 
@@ -129,7 +129,7 @@ def check_backup(db_path: Path, backup: Path) -> str:
     unchanged = "so it was not restored; your data is unchanged"
     try:
         verdict, revision = copies.examine(backup, database=db_path)
-    except sqlite3.DatabaseError as error:
+    except opener.DatabaseError as error:
         raise StorageError(
             f"The backup {backup.name} is damaged or is not a database, {unchanged}. "
             "Choose another backup.",
@@ -170,7 +170,7 @@ def restore_backup(db_path: Path, backup: Path) -> Restored:
         _stage(db_path, backup, staged)
         replaced = keep_current(db_path) if db_path.exists() else None
         swap_in(db_path, staged)
-    except (OSError, sqlite3.Error) as error:
+    except (OSError, *opener.Error) as error:
         raise _not_restored(backup, error) from error
     finally:
         staged.unlink(missing_ok=True)
@@ -203,7 +203,7 @@ def keep_current(db_path: Path) -> Path:
     so its files are copied as they are: nothing the AM had is thrown away."""
     try:
         return copies.take_backup(db_path, Reason.BEFORE_RESTORE)
-    except sqlite3.DatabaseError:
+    except opener.DatabaseError:
         folder = copies.backup_dir(db_path)
         name = copies.stamped_name(db_path, Reason.BEFORE_RESTORE, datetime.now())
         target = folder / name

@@ -20,6 +20,7 @@ from dataclasses import dataclass
 from datetime import UTC, date, datetime, time, timedelta
 
 from am_desktop import log
+from am_desktop.db import opener
 from am_desktop.db.connection import datetime_from_db
 from am_desktop.domain.enums import NoteKind
 from am_desktop.domain.note_text import title_from_text
@@ -155,7 +156,7 @@ def rank_notes(
                 keys = _account_keys(connection, expression, account_id, bounds)
             else:
                 keys = _window_keys(connection, expression, bounds)
-        except sqlite3.OperationalError as error:
+        except opener.OperationalError as error:
             if "fts5" not in str(error):
                 raise
             log.db.warning("search %r refused: %s", query, error)

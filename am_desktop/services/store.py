@@ -24,7 +24,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from am_desktop import log
-from am_desktop.db import change_capture, migrate
+from am_desktop.db import change_capture, migrate, opener
 from am_desktop.db import connection as db_connection
 from am_desktop.db.location import access_problem, prepare_db_file
 from am_desktop.domain.changes import ChangeFeed, ChangeSet, current_origin
@@ -65,10 +65,15 @@ class Store:
 
     Args:
         path: the SQLite file; it must already be at the current schema (see :func:`open_store`).
+        key: an encrypted file's key; by default :func:`opener.database_key`'s, looked up once
+            here (every connection, the raw ones included, reuses it).
     """
 
-    def __init__(self, path: Path) -> None:
+    def __init__(self, path: Path, *, key: str | None = None) -> None:
         self.path = path
+        if key is None and opener.is_encrypted(path):
+            key = opener.database_key(path)
+        self._key = key
         self._lock = threading.Lock()
         self._engine: Engine | None = None
         self._read: sessionmaker[Session] | None = None
@@ -97,7 +102,7 @@ class Store:
 
                 from am_desktop.db.engine import make_engine, writer
 
-                self._engine = make_engine(self.path)
+                self._engine = make_engine(self.path, key=self._key)
                 event.listen(self._engine, "connect", _record_changes)
                 self._read = sessionmaker(self._engine, expire_on_commit=False)
                 self._write = sessionmaker(writer(self._engine), expire_on_commit=False)
@@ -176,7 +181,7 @@ class Store:
             dbapi_connection.execute("PRAGMA busy_timeout=0")  # in use elsewhere: no switch
             try:
                 mode = dbapi_connection.execute("PRAGMA journal_mode=TRUNCATE").fetchone()
-            except sqlite3.OperationalError:
+            except opener.OperationalError:
                 mode = None
             dbapi_connection.execute(f"PRAGMA busy_timeout={db_connection.BUSY_TIMEOUT_MS}")
             if not check_references:
@@ -193,8 +198,9 @@ class Store:
             engine.dispose()
             if switched:
                 try:
-                    db_connection.connect(self.path).close()  # back to WAL (see configure)
-                except sqlite3.Error as error:
+                    # back to WAL (see configure)
+                    db_connection.connect(self.path, key=self._key).close()
+                except opener.Error as error:
                     raise storage_error(error, self.path) from error
 
     @contextmanager
@@ -205,8 +211,8 @@ class Store:
             write: hold the write lock (``BEGIN IMMEDIATE``) and commit at the end.
         """
         try:
-            connection = db_connection.connect(self.path)
-        except sqlite3.Error as error:
+            connection = db_connection.connect(self.path, key=self._key)
+        except opener.Error as error:
             raise storage_error(error, self.path) from error
         if write:
             self._refuse_if_damaged()
@@ -220,7 +226,7 @@ class Store:
                 touched = change_capture.collect(connection)
                 self._note_elsewhere_before_commit()
             connection.execute("COMMIT" if write else "ROLLBACK")
-        except sqlite3.DatabaseError as error:
+        except opener.DatabaseError as error:
             _rollback(connection)
             raise storage_error(error, self.path) from error
         except BaseException:
@@ -249,8 +255,11 @@ class Store:
         since the last call. Cheap enough for a timer: one ``PRAGMA data_version``."""
         with self._watch_lock:
             if self._watch is None:
-                self._watch = sqlite3.connect(
-                    f"{self.path.resolve().as_uri()}?mode=ro", uri=True, check_same_thread=False
+                self._watch = opener.connect(
+                    f"{self.path.resolve().as_uri()}?mode=ro",
+                    uri=True,
+                    key=self._key,
+                    check_same_thread=False,
                 )
                 self._seen_version = self._data_version()
                 return False
@@ -282,7 +291,7 @@ class Store:
         assert self._watch is not None
         try:
             row = self._watch.execute("PRAGMA data_version").fetchone()
-        except sqlite3.Error:  # the file went away or is locked: no news is the safe answer
+        except opener.Error:  # the file went away or is locked: no news is the safe answer
             return self._seen_version
         return int(row[0])
 
@@ -307,9 +316,10 @@ def _rollback(connection: sqlite3.Connection) -> None:
 
 
 def driver_connection(session: Any) -> sqlite3.Connection:
-    """The ``sqlite3`` connection under a SQLAlchemy session (same transaction)."""
-    driver = session.connection().connection.driver_connection
-    assert isinstance(driver, sqlite3.Connection)
+    """The DB-API connection under a SQLAlchemy session (same transaction): ``sqlite3``'s, or
+    SQLCipher's for an encrypted file (the same interface)."""
+    driver: sqlite3.Connection | None = session.connection().connection.driver_connection
+    assert driver is not None
     return driver
 
 
@@ -327,7 +337,7 @@ def is_disk_full(error: BaseException) -> bool:
     original = getattr(error, "orig", None) or error
     if isinstance(original, OSError):
         return original.errno == errno.ENOSPC
-    return isinstance(original, sqlite3.Error) and "disk is full" in str(original).lower()
+    return isinstance(original, opener.Error) and "disk is full" in str(original).lower()
 
 
 def _remove_new_database(path: Path) -> None:
@@ -364,8 +374,8 @@ def open_store(path: Path, *, check_budget_s: float = migrate.QUICK_CHECK_BUDGET
             _remove_new_database(path)  # nothing of a database that could not be made
         if isinstance(error, OSError):
             raise _os_storage_error(error, path, is_new=is_new) from error
-        if isinstance(error, sqlite3.Error) or isinstance(
-            getattr(error, "orig", None), sqlite3.Error
+        if isinstance(error, opener.Error) or isinstance(
+            getattr(error, "orig", None), opener.Error
         ):
             raise storage_error(error, path) from error  # read-only, full, locked mid-migration
         raise

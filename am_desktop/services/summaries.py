@@ -12,6 +12,7 @@ from collections.abc import Iterable
 from datetime import date
 from typing import TYPE_CHECKING, TypeAlias
 
+from am_desktop.db import opener
 from am_desktop.services.store import driver_connection
 
 if TYPE_CHECKING:
@@ -46,7 +47,9 @@ LEFT JOIN (
 
 
 def _driver(database: Database) -> sqlite3.Connection:
-    return database if isinstance(database, sqlite3.Connection) else driver_connection(database)
+    if isinstance(database, sqlite3.Connection) or opener.is_sqlcipher(database):
+        return database  # type: ignore[return-value]  # SQLCipher's has sqlite3's interface
+    return driver_connection(database)
 
 
 def refresh(database: Database, today: date, account_ids: Iterable[int] | None = None) -> None:

@@ -104,6 +104,9 @@ class MainWindow(QMainWindow):
     #: Close this window, restore this backup (Path) over its database, and reopen on it;
     #: ``app.run_gui`` does it once the window has closed and let go of the file.
     restore_requested = Signal(object)
+    #: Close this window, encrypt (True) or decrypt (False) its file, and open it again;
+    #: ``app.run_gui`` does it once nothing has the file open.
+    encryption_requested = Signal(bool)
     #: The start view is on screen with its data; the rest of the start's work begins.
     after_start = Signal()
 
@@ -465,7 +468,10 @@ class MainWindow(QMainWindow):
         """The preferences, opened at a section ("crm") or the first."""
         from am_desktop.ui.dialogs.preferences import PreferencesDialog
 
-        PreferencesDialog(self.context, parent=self, section=section).exec()
+        dialog = PreferencesDialog(self.context, parent=self, section=section)
+        dialog.exec()
+        if dialog.encryption_change is not None:  # confirmed: done between two windows
+            self.encryption_requested.emit(dialog.encryption_change)
 
     @Slot()
     def sync_now(self) -> None:

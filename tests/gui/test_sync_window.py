@@ -16,6 +16,7 @@ from PySide6.QtGui import QKeySequence
 from PySide6.QtWidgets import QDialogButtonBox
 from pytestqt.qtbot import QtBot
 
+from am_desktop import system_keyring
 from am_desktop.services import catalog
 from am_desktop.services.sync import credentials
 from am_desktop.services.sync import state as st
@@ -409,7 +410,7 @@ def test_the_token_goes_to_the_keyring_never_to_the_settings_file(
 def test_without_a_keyring_the_token_stays_in_memory_and_the_user_is_told(
     qtbot: QtBot, context: AppContext, fake_keyring: Any, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    monkeypatch.setattr(credentials, "keyring_available", lambda: False)
+    monkeypatch.setattr(system_keyring, "keyring_available", lambda: False)
     secret = "pat-na1-no-keyring-here"
     dialog = PreferencesDialog(context, section="crm")
     qtbot.addWidget(dialog)

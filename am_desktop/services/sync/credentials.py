@@ -7,14 +7,26 @@ and the caller asks for the token each session instead of writing it anywhere.
 
 from __future__ import annotations
 
-import contextlib
 import os
 from urllib.parse import urlsplit
 
+from am_desktop import system_keyring
 from am_desktop.errors import SyncError, SyncErrorKind
+from am_desktop.system_keyring import forget_secret, load_secret
+
+__all__ = [
+    "ENVIRONMENT",
+    "KeyringUnavailable",
+    "account_name",
+    "forget_secret",
+    "forget_token",
+    "load_secret",
+    "load_token",
+    "save_secret",
+    "save_token",
+]
 
 ENVIRONMENT = "AM_DESKTOP_CRM_TOKEN"
-SERVICE = "am-desktop"
 
 
 class KeyringUnavailable(SyncError):  # noqa: N818 - reads as what is missing
@@ -31,15 +43,6 @@ class KeyringUnavailable(SyncError):  # noqa: N818 - reads as what is missing
 def account_name(crm: str, base_url: str) -> str:
     """The keyring entry of a CRM at an address (one token per CRM and host)."""
     return f"{crm}@{urlsplit(base_url).netloc or base_url}"
-
-
-def keyring_available() -> bool:
-    """Whether a real keyring backend exists (not keyring's fail or null backend)."""
-    import keyring
-    from keyring.backends import fail
-
-    backend = keyring.get_keyring()
-    return not isinstance(backend, fail.Keyring) and "null" not in type(backend).__module__
 
 
 def save_token(crm: str, base_url: str, token: str) -> None:
@@ -70,34 +73,7 @@ def save_secret(entry: str, secret: str) -> None:
     Raises:
         KeyringUnavailable: there is no keyring on this computer.
     """
-    import keyring
-    from keyring.errors import KeyringError
-
-    if not keyring_available():
-        raise KeyringUnavailable
     try:
-        keyring.set_password(SERVICE, entry, secret)
-    except KeyringError:
+        system_keyring.save_secret(entry, secret)
+    except system_keyring.NoKeyring:
         raise KeyringUnavailable from None
-
-
-def load_secret(entry: str) -> str | None:
-    """The keyring's secret under ``entry``, or None (none saved, or no keyring)."""
-    if not keyring_available():
-        return None
-    import keyring
-    from keyring.errors import KeyringError
-
-    try:
-        return keyring.get_password(SERVICE, entry)
-    except KeyringError:
-        return None
-
-
-def forget_secret(entry: str) -> None:
-    """Remove the keyring's secret under ``entry`` (nothing happens when there is none)."""
-    import keyring
-    from keyring.errors import KeyringError, PasswordDeleteError
-
-    with contextlib.suppress(PasswordDeleteError, KeyringError):
-        keyring.delete_password(SERVICE, entry)

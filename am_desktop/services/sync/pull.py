@@ -12,6 +12,7 @@ import sqlite3
 from collections.abc import Iterable, Sequence
 from typing import Any
 
+from am_desktop.db import opener
 from am_desktop.domain.sync_merge import Action, FieldMerge, merge_record
 from am_desktop.services.store import Store
 from am_desktop.services.sync import state as st
@@ -188,7 +189,7 @@ class Puller:
         connection.execute("SAVEPOINT record")
         try:
             applied = self._apply(connection, remote_type, record)
-        except sqlite3.IntegrityError as error:
+        except opener.IntegrityError as error:
             connection.execute("ROLLBACK TO record")
             self.report.problems.append(
                 f"A CRM {self.holds[remote_type][0]} ({record.remote_id}) could not be stored here "
@@ -506,7 +507,7 @@ class Puller:
                 connection.execute("BEGIN")
 
 
-def _reason(error: sqlite3.IntegrityError) -> str:
+def _reason(error: Exception) -> str:
     text = str(error)
     if "UNIQUE" in text:
         return "another record here already has its " + text.rsplit(".", 1)[-1]

@@ -14,6 +14,7 @@ from collections.abc import Mapping
 from typing import Any
 
 from am_desktop import log
+from am_desktop.db import opener
 from am_desktop.errors import SyncError, SyncErrorKind
 from am_desktop.services.store import Store
 from am_desktop.services.sync import state as st
@@ -122,7 +123,7 @@ class Pusher:
         connection.execute("SAVEPOINT link")
         try:
             st.set_link(connection, obj, local_id, remote_id, modified)
-        except sqlite3.IntegrityError:
+        except opener.IntegrityError:
             connection.execute("ROLLBACK TO link")
             connection.execute("RELEASE link")
             self.report.problems.append(

@@ -19,6 +19,7 @@ from PySide6.QtCore import QEvent, QObject, Qt, QTime, Slot
 from PySide6.QtGui import QKeyEvent
 from PySide6.QtWidgets import (
     QAbstractButton,
+    QCheckBox,
     QComboBox,
     QDialog,
     QDialogButtonBox,
@@ -84,7 +85,12 @@ class PreferencesDialog(QDialog):
     Args:
         context: the shared services (the settings edited, the paths shown).
         parent: the dialog's parent.
-        section: the page to open at: "general", "templates", "crm", "calendar" or "files".
+        section: the page to open at: "general", "templates", "crm", "calendar", "files" or
+            "security".
+
+    Attributes:
+        encryption_change: after OK, True to encrypt the database, False to decrypt it (the
+            user confirmed; the window does it), None for no change.
     """
 
     def __init__(
@@ -210,11 +216,60 @@ class PreferencesDialog(QDialog):
         self.sync_every.setToolTip("0 syncs only when you ask, with File → Sync now (Ctrl+Shift+S)")
 
     def show_section(self, section: str) -> None:
-        """Bring a page forward: "general", "templates", "crm", "calendar" or "files"."""
-        pages = {"general": 0, "templates": 1, "crm": 2, "calendar": 3, "files": 4}
+        """Bring a page forward: "general", "templates", "crm", "calendar", "files" or
+        "security"."""
+        pages = {"general": 0, "templates": 1, "crm": 2, "calendar": 3, "files": 4, "security": 5}
         self.pages.setCurrentIndex(pages.get(section, 0))
         if section == "crm":
             self.crm.setFocus()
+
+    def _security_page(self) -> QWidget:
+        from am_desktop.services.encryption import is_encrypted
+
+        self.encryption_change: bool | None = None
+        self.encrypted_now = is_encrypted(self.context.store.path)  # its header: no SQL
+        self.encrypt = QCheckBox("&Encrypt this database")
+        self.encrypt.setChecked(self.encrypted_now)
+        self.encrypt.setToolTip(
+            "Encrypts the database file with a key kept in this computer's keyring "
+            "($AM_DESKTOP_DB_KEY overrides it)."
+        )
+        self.encryption_note = QLabel(
+            "Encrypted, the file on disk means nothing without its key: a lost or stolen "
+            "laptop does not give your customers' contacts, contract values and notes away. "
+            "The key is kept in this computer's keyring. Changing this closes the window, "
+            "rewrites the file (your data is checked before the old file is replaced) and "
+            "opens it again."
+        )
+        self.encryption_note.setWordWrap(True)
+        page = QWidget()
+        layout = QVBoxLayout(page)
+        layout.addWidget(self.encrypt)
+        layout.addWidget(self.encryption_note)
+        layout.addStretch(1)
+        return page
+
+    def confirm_encryption(self, encrypt: bool) -> bool:
+        """Ask before the window closes to rewrite the file (a test answers for the user)."""
+        name = self.context.store.path.name
+        if encrypt:
+            question = (
+                f"Encrypt {name}? The window closes, the file is rewritten encrypted and "
+                "checked, then it opens again. Its key is kept in this computer's keyring."
+            )
+        else:
+            question = (
+                f"Decrypt {name}? Anyone who gets the file could then read it. The window "
+                "closes, the file is rewritten as a plain one and checked, then it opens again."
+            )
+        answer = QMessageBox.question(
+            self,
+            "Encrypt the database" if encrypt else "Decrypt the database",
+            question,
+            QMessageBox.StandardButton.Yes | QMessageBox.StandardButton.Cancel,
+            QMessageBox.StandardButton.Cancel,
+        )
+        return answer == QMessageBox.StandardButton.Yes
 
     def _make_health_fields(self, settings: Any) -> None:
         self.weights: dict[str, QSpinBox] = {}
@@ -294,6 +349,7 @@ class PreferencesDialog(QDialog):
         self.pages.addTab(self._crm_page(), "C&RM")
         self.pages.addTab(self._calendar_page(), "C&alendar")
         self.pages.addTab(files, "&Files")
+        self.pages.addTab(self._security_page(), "&Security")
         layout = QVBoxLayout(self)
         layout.addWidget(self.pages, 1)
         layout.addWidget(self.buttons)
@@ -696,6 +752,12 @@ class PreferencesDialog(QDialog):
             return
         for option, value in values.items():  # each one changed tells its listeners
             self.context.settings.prefs.set(option, value)
+        wanted = self.encrypt.isChecked()
+        if wanted != self.encrypted_now:
+            if self.confirm_encryption(wanted):
+                self.encryption_change = wanted
+            else:
+                self.encrypt.setChecked(self.encrypted_now)
         self.accept()
 
     def done(self, result: int) -> None:

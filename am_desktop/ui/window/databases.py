@@ -28,12 +28,18 @@ class Databases:
 
 @dataclass(frozen=True)
 class Opening:
-    """A window to open: on which file, whether that file is the demo, and the backup to
-    restore over it first (File → Backups… → Restore)."""
+    """A window to open: on which file, and whether that file is the demo.
+
+    Attributes:
+        restore: a backup to restore over the file first (File → Backups… → Restore).
+        encrypt: before the window opens, encrypt the file (True) or decrypt it (False) while
+            nothing has it open (Preferences → Security); None: leave it as it is.
+    """
 
     path: Path
     demo: bool
     restore: Path | None = None
+    encrypt: bool | None = None
 
 
 def first_opening(databases: Databases, *, demo: bool) -> Opening:

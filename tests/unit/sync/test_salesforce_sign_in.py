@@ -12,7 +12,7 @@ from urllib.parse import parse_qs, urlsplit
 
 import pytest
 
-from am_desktop import cli
+from am_desktop import cli, system_keyring
 from am_desktop.errors import Cancelled, SyncError, ValidationError
 from am_desktop.services.sync import credentials
 from am_desktop.services.sync.salesforce_auth import (
@@ -192,7 +192,7 @@ def test_sign_out_revokes_and_forgets(salesforce: FakeSalesforceLogin, fake_keyr
 def test_without_a_keyring_it_is_said_and_the_session_works_in_memory(
     salesforce: FakeSalesforceLogin, fake_keyring: Any, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    monkeypatch.setattr(credentials, "keyring_available", lambda: False)
+    monkeypatch.setattr(system_keyring, "keyring_available", lambda: False)
     memory: dict[str, str] = {}
     done = sign_in(app_of(salesforce), open_browser=Browser(), keeper=SignInKeeper(memory))
     assert not done.kept and done.session.kept_in_memory
@@ -269,7 +269,7 @@ def test_crm_login_without_a_keyring_keeps_nothing_and_says_so(
     monkeypatch: pytest.MonkeyPatch,
     capsys: pytest.CaptureFixture[str],
 ) -> None:
-    monkeypatch.setattr(credentials, "keyring_available", lambda: False)
+    monkeypatch.setattr(system_keyring, "keyring_available", lambda: False)
     monkeypatch.setattr(webbrowser, "open", Browser())
     code = cli.main(["crm", "login", "--crm", "salesforce", "--login-url", salesforce.url,
                      "--consumer-key", CONSUMER_KEY])  # fmt: skip

@@ -125,6 +125,8 @@ class MainWindow(QMainWindow):
         self._built_on = context.today()  # the day the start view is first read for
         self._start_asked = 0.0  # when start() was called (monotonic seconds)
         self._after_start_done = False
+        #: When the start view was first painted with its data (monotonic seconds), or None.
+        self.start_view_painted_at: float | None = None
         self.undo_stack = QUndoStack(self)
         self._search_dialog: SearchDialog | None = None
         self.conflict_dialog: ConflictDialog | None = None
@@ -276,9 +278,13 @@ class MainWindow(QMainWindow):
         of the event loop; a view that never fills does not hold it back for long)."""
         waited_s = time.monotonic() - self._start_asked
         if self.start_view_ready() or waited_s > START_VIEW_PATIENCE_S:
-            after_next_frame(self.views.currentWidget() or self, self.after_start_view)
+            after_next_frame(self.views.currentWidget() or self, self._start_view_painted)
         else:
             QTimer.singleShot(START_VIEW_POLL_MS, self._after_start_view_when_ready)
+
+    def _start_view_painted(self) -> None:
+        self.start_view_painted_at = time.monotonic()
+        self.after_start_view()
 
     def after_start_view(self) -> None:
         """The start view is on screen: the rest of the start's work, in the background."""

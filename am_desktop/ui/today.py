@@ -221,8 +221,9 @@ class TodayView(QWidget):
     def refresh(self) -> None:
         """Read today's lists (READ lane)."""
         today, store = self.context.today(), self.context.store
+        early = self.context.take_prefetched("today", today)  # started with the window
         self.context.tasks.submit(
-            lambda _p: today_lists(store, today),
+            (lambda _p: early.result()) if early else (lambda _p: today_lists(store, today)),
             lane=Lane.READ,
             receiver=self,
             on_done=lambda lists: self._on_loaded(today, lists),

@@ -173,3 +173,23 @@ def test_after_next_frame_still_runs_when_no_frame_comes(qtbot: QtBot) -> None:
     after_next_frame(hidden, lambda: ran.append(True))
     assert not ran
     qtbot.waitUntil(lambda: ran == [True])
+
+
+def test_todays_lists_are_read_early_and_only_when_the_window_opens_on_today(
+    context: AppContext,
+) -> None:
+    """The start view's read begins while the window's code loads; the view takes it once."""
+    from datetime import date
+
+    from am_desktop.app import _read_start_view_early
+    from am_desktop.services.today import today_lists
+
+    catalog.accounts.create(context.store, {"name": "Acme", "domain": "acme.com"})
+    assert _read_start_view_early(context.store, "accounts") == {}
+    early = _read_start_view_early(context.store, "")
+    ((name, day), future) = next(iter(early.items()))
+    assert (name, day) == ("today", date.today())
+    assert future.result(timeout=30) == today_lists(context.store, day)
+    context.prefetched.update(early)
+    assert context.take_prefetched("today", day) is future
+    assert context.take_prefetched("today", day) is None  # later reads are made afresh

@@ -93,6 +93,9 @@ def measure(companies: int = 10_000, contacts: int = 100_000) -> dict[str, Any]:
     try:
         with tempfile.TemporaryDirectory(prefix="am-sync-") as folder:
             db = Path(folder) / "am.sqlite3"
+            from am_desktop.services.store import open_store
+
+            open_store(db).close()  # sync works on an existing database, as a user's is
             first, first_rss, _ = _sync(url, db)
             parent.send("count")
             writes_before = int(parent.recv())

@@ -188,13 +188,16 @@ class Pusher:
             ).fetchone()  # fmt: skip
             if manager:
                 links["reports_to"] = [str(manager[0])]
-        if record.obj == "renewal":
-            name = connection.execute(
-                "SELECT a.name || ' renewal ' || c.end_date FROM renewal r JOIN contract c ON "
-                "c.id = r.contract_id JOIN account a ON a.id = c.account_id WHERE r.id = ?",
+        if record.obj == "renewal":  # a name, and the day a CRM that needs one closes it by
+            named = connection.execute(
+                "SELECT a.name || ' renewal ' || c.end_date, c.end_date FROM renewal r JOIN "
+                "contract c ON c.id = r.contract_id JOIN account a ON a.id = c.account_id "
+                "WHERE r.id = ?",
                 (record.local_id,),
             ).fetchone()
-            fields["name"] = name[0] if name else "Renewal"
+            fields["name"] = named[0] if named else "Renewal"
+            if named:
+                fields["contract_end"] = named[1]
         return CreateItem(record.local_id, record.uid, fields, links)
 
     # -- updates ---------------------------------------------------------------------------

@@ -285,6 +285,9 @@ class SalesforceConnector:
         account = next(iter(item.links.get("account", [])), None)
         if obj == "renewal":
             record["Name"] = item.fields.get("name") or "Renewal"
+            # CloseDate is required: a renewal without a close date closes when its term ends.
+            if not record.get("CloseDate"):
+                record["CloseDate"] = item.fields.get("contract_end")
         if obj in ("opportunity", "renewal"):
             kind = next((t for t in sfm.TYPE_CHOICES[obj] if t in self.org.types), None)
             if kind:

@@ -60,3 +60,19 @@ def test_a_salesforce_renewal_without_a_contract_here_stays_an_opportunity_and_s
     (opportunity,) = catalog.opportunities.find(store, account_id=account)
     assert (opportunity.name, opportunity.amount_cents) == ("Acme renewal", 1000_00)
     assert sync(store, org).problems == []  # said once: it is linked now
+
+
+def test_a_renewal_without_a_close_date_is_created_closing_when_its_term_ends(
+    store: Store, org: FakeSalesforce
+) -> None:
+    """Salesforce requires CloseDate; a renewal not given one closes with its contract."""
+    account = catalog.accounts.create(store, {"name": "Acme", "domain": "acme.com"}).id
+    term = add_contract(store, account, date(2026, 3, 1))
+    renewal = renewal_of(store, term)
+    assert catalog.renewals.get(store, renewal).close_date is None
+    report = sync(store, org)
+    assert report.problems == []
+    remote = org.record("Opportunity", str(remote_of(store, "renewal", renewal)))
+    ends = catalog.contracts.get(store, term).end_date
+    assert remote["CloseDate"] == ends.isoformat()
+    assert sync(store, org).problems == []  # and the next run has nothing to undo

@@ -2,6 +2,9 @@
 
 The figures are built and drawn on a worker from plain data (``charts.kpi``, never pyplot, the
 same functions as the exports) and shown as images, so a period change never freezes the window.
+Amounts are in the reporting currency, converted as the ``kpis`` command and the forecast do
+(``services.dashboard``); a muted line under the tiles names the rates, and a missing rate's
+sentence stands in place of the figures (a rate is never taken as 1).
 """
 
 from __future__ import annotations
@@ -25,10 +28,12 @@ from PySide6.QtWidgets import (
 )
 
 from am_desktop.domain.changes import ChangeSet, Entity
+from am_desktop.domain.dashboard import rates_line
 from am_desktop.domain.formatting import NO_DATA, percent, score
 from am_desktop.domain.kpis import default_period
 from am_desktop.domain.timeline import add_months
 from am_desktop.domain.values import counted
+from am_desktop.errors import ValidationError
 from am_desktop.ui import format as fmt
 from am_desktop.ui.bus import ChangeFollower
 from am_desktop.ui.chart_view import ChartView, FigureFactory
@@ -103,6 +108,7 @@ DASHBOARD_SHOWS = (
     Entity.OPPORTUNITY,
     Entity.HEALTH_SNAPSHOT,
     Entity.SURVEY,
+    Entity.EXCHANGE_RATE,
 )
 
 
@@ -125,8 +131,10 @@ class DashboardView(QWidget):
         self.standing: StandingData | None = None
         self._reading = False  # a read was asked for and its answer has not arrived yet
         self._standing_due = True  # today's figures must be read again (kept if superseded)
-        #: Periods read since the data last changed: (start, end, gross margin) -> figures.
-        self._periods: dict[tuple[date, date, float], PeriodData] = {}
+        #: Periods read since the data last changed: (start, end, margin, currency) -> figures.
+        self._periods: dict[tuple[date, date, float, str], PeriodData] = {}
+        #: Why the figures cannot be shown (a missing exchange rate), else empty.
+        self.problem = ""
         self.period = QComboBox(self)
         for key, label in PERIODS:
             self.period.addItem(label, key)
@@ -137,6 +145,10 @@ class DashboardView(QWidget):
             edit.setDisplayFormat("d MMM yyyy")
         self.status = QLabel(self)
         self.status.setObjectName("muted")
+        self.rates = QLabel(self)
+        self.rates.setObjectName("muted")
+        self.rates.setWordWrap(True)
+        self.rates.hide()
         self.tiles: dict[str, QLabel] = {}
         self.charts = [ChartView(context.tasks, self) for _ in range(5)]
         self.follower = ChangeFollower(
@@ -177,6 +189,7 @@ class DashboardView(QWidget):
         layout.addLayout(bar)
         layout.addWidget(self.status)
         layout.addLayout(tiles)
+        layout.addWidget(self.rates)
         charts = QGridLayout()
         for index, chart in enumerate(self.charts):
             charts.addWidget(chart, index // 2, index % 2)
@@ -220,7 +233,7 @@ class DashboardView(QWidget):
 
     def ready(self) -> bool:
         """Whether the newest figures and every chart are on screen."""
-        return not self._reading and all(c.current for c in self.charts)
+        return not self._reading and (bool(self.problem) or all(c.current for c in self.charts))
 
     def _on_changes(self, _changes: ChangeSet) -> None:
         self._periods.clear()  # every period may read differently now
@@ -238,15 +251,23 @@ class DashboardView(QWidget):
             return
         store, today = self.context.store, self.context.today()
         margin = self.context.settings.prefs.gross_margin
+        currency = self.context.settings.prefs.reporting_currency_or_default
         standing = self._standing_due = standing or self._standing_due
-        cached = self._periods.get((start, end, margin))  # still answered through the runner,
-        # so it supersedes (and is superseded by) the reads in flight like any other
+        cached = self._periods.get((start, end, margin, currency))  # still answered through
+        # the runner, so it supersedes (and is superseded by) the reads in flight like any other
 
-        def work(_progress: object) -> Loaded:
+        def work(_progress: object) -> Loaded | str:
             from am_desktop.services.dashboard import period_data, standing_data
 
-            period = cached or period_data(store, start, end, gross_margin=margin)
-            return Loaded(period, standing_data(store, today) if standing else None)
+            try:
+                period = cached or period_data(
+                    store, start, end, gross_margin=margin, currency=currency
+                )
+                return Loaded(
+                    period, standing_data(store, today, currency=currency) if standing else None
+                )
+            except ValidationError as error:  # a missing rate: said, never taken as 1
+                return error.user_message
 
         self.status.setText("Working out the figures…")
         self._reading = True
@@ -260,16 +281,22 @@ class DashboardView(QWidget):
 
     on_shown = refresh  # the window's view registry: read again each time it is shown
 
-    def _on_loaded(self, loaded: Loaded) -> None:
+    def _on_loaded(self, loaded: Loaded | str) -> None:
         self._reading = False
+        if isinstance(loaded, str):
+            self._show_problem(loaded)
+            return
+        self.problem = ""
+        for chart in self.charts:
+            chart.show()
         self.period_figures = kpis_data = loaded.period
+        kpis = kpis_data.kpis
         margin = self.context.settings.prefs.gross_margin
-        self._periods[(kpis_data.kpis.start, kpis_data.kpis.end, margin)] = kpis_data
+        currency = kpis.currency
+        self._periods[(kpis.start, kpis.end, margin, currency)] = kpis_data
         if loaded.standing is not None:
             self.standing, self._standing_due = loaded.standing, False
         assert self.standing is not None
-        kpis = kpis_data.kpis
-        currency = self.context.settings.prefs.currency
 
         bridge = kpis.bridge
         standing = self.standing
@@ -290,6 +317,9 @@ class DashboardView(QWidget):
         }
         for key, text in shown.items():
             self.tiles[key].setText(text)
+        line = rates_line(kpis.conversion, standing.conversion)
+        self.rates.setText(line)
+        self.rates.setVisible(bool(line))
         self.tiles["expansion"].setToolTip(
             "Every account's expansion in the period, as in the ARR bridge. NRR counts only "
             "the accounts that had ARR when the period began: "
@@ -306,6 +336,19 @@ class DashboardView(QWidget):
             f"{counted(kpis.accounts_at_start, 'account')} at the start, "
             f"{kpis.accounts_at_end:,} at the end"
         )
+        self.updated.emit()
+
+    def _show_problem(self, sentence: str) -> None:
+        """A figure needs a rate that is missing: the sentence stands in place of them all."""
+        self.problem = sentence
+        self._standing_due = True  # read today's figures again once the rate is there
+        for tile in self.tiles.values():
+            tile.setText(NO_DATA)
+        for chart in self.charts:
+            chart.hide()
+        self.rates.setText(sentence)
+        self.rates.show()
+        self.status.setText("The figures cannot be converted into the reporting currency.")
         self.updated.emit()
 
 

@@ -99,8 +99,8 @@ def test_todays_figures_asked_for_survive_a_period_change_that_supersedes_their_
             assert gate.wait(BOUND)  # the read after the data change is slow
         return real_period(store, start, end, **options)
 
-    def standing_data(store: Any, today: Any) -> Any:
-        read.append(real_standing(store, today))
+    def standing_data(store: Any, today: Any, **options: Any) -> Any:
+        read.append(real_standing(store, today, **options))
         return read[-1]
 
     monkeypatch.setattr(service, "period_data", period_data)

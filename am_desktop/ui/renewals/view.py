@@ -1,4 +1,9 @@
-"""The Renewals view: the timeline, the upcoming renewals and the quarterly forecast (issue 6)."""
+"""The Renewals view: the timeline, the upcoming renewals and the quarterly forecast (issue 6).
+
+The forecast and the upcoming total are in the reporting currency, converted as the decks and
+the ``renewals`` command do (``forecast_in``, ``in_reporting_currency``: one rate per currency
+as of today); a muted line names the rates, and a missing rate's sentence replaces the figures.
+"""
 
 from __future__ import annotations
 
@@ -32,11 +37,20 @@ from PySide6.QtWidgets import (
 )
 
 from am_desktop.domain.changes import ChangeSet, Entity
-from am_desktop.domain.dashboard import QuarterForecast
+from am_desktop.domain.dashboard import QuarterForecast, rates_line
 from am_desktop.domain.enums import RenewalStage
+from am_desktop.domain.fx import Conversion
 from am_desktop.domain.timeline import SPANS, add_months
+from am_desktop.errors import ValidationError
 from am_desktop.services.files import replacing
-from am_desktop.services.renewal_queries import RenewalRow, forecast, timeline_rows, upcoming
+from am_desktop.services.renewal_queries import (
+    RenewalRow,
+    forecast_in,
+    in_reporting_currency,
+    timeline_rows,
+    upcoming,
+)
+from am_desktop.services.store import Store
 from am_desktop.ui import format as fmt
 from am_desktop.ui.bus import ChangeFollower
 from am_desktop.ui.context import AppContext
@@ -205,7 +219,13 @@ class ForecastChart(QWidget):
 
 
 #: What the timeline, the upcoming list and the forecast are read from.
-RENEWALS_SHOW = (Entity.ACCOUNT, Entity.CONTRACT, Entity.RENEWAL, Entity.LEDGER_MOVEMENT)
+RENEWALS_SHOW = (
+    Entity.ACCOUNT,
+    Entity.CONTRACT,
+    Entity.RENEWAL,
+    Entity.LEDGER_MOVEMENT,
+    Entity.EXCHANGE_RATE,
+)
 
 
 class RenewalsView(QWidget):
@@ -252,7 +272,15 @@ class RenewalsView(QWidget):
         self.export_button = QPushButton("Export forecast CSV…", self)
         self.summary = QLabel(self)
         self.summary.setObjectName("muted")
+        self.rates = QLabel(self)
+        self.rates.setObjectName("muted")
+        self.rates.setWordWrap(True)
+        self.rates.hide()
         self.quarters: list[QuarterForecast] = []
+        #: The upcoming renewals' conversion into the reporting currency (None: a rate is
+        #: missing, and ``problem`` says which).
+        self.conversion: Conversion | None = None
+        self.problem = ""
         self._build()
         self._connect_signals()
 
@@ -339,6 +367,7 @@ class RenewalsView(QWidget):
         forecast_layout.addLayout(heading)
         forecast_layout.addWidget(self.chart)
         forecast_layout.addWidget(self.forecast_table)
+        forecast_layout.addWidget(self.rates)
         below = QSplitter(Qt.Orientation.Horizontal, self)
         below.addWidget(upcoming_box)
         below.addWidget(forecast_box)
@@ -366,12 +395,9 @@ class RenewalsView(QWidget):
         """Read the contracts, the upcoming renewals and the forecast (READ lane)."""
         store, today = self.context.store, self.context.today()
         first, last = add_months(today, -BEFORE_MONTHS), add_months(today, AFTER_MONTHS)
+        currency = self.context.settings.prefs.reporting_currency_or_default
         self.context.tasks.submit(
-            lambda _p: (
-                timeline_rows(store, first, last),
-                upcoming(store, today),
-                forecast(store, today),
-            ),
+            lambda _p: read_renewals(store, today, first, last, currency),
             lane=Lane.READ,
             receiver=self,
             on_done=lambda loaded: self._on_loaded(today, *loaded),
@@ -387,26 +413,37 @@ class RenewalsView(QWidget):
         today: date,
         rows: list[RenewalRow],
         coming: list[RenewalRow],
-        quarters: list[QuarterForecast],
+        converted: tuple[list[QuarterForecast], Conversion, Conversion] | str,
     ) -> None:
         self.timeline.set_rows(rows, today)
         self.model.currency = self.context.settings.prefs.currency
         self.model.set_rows(coming, today)
+        if isinstance(converted, str):  # a missing rate: said in place of the figures
+            quarters: list[QuarterForecast] = []
+            self.conversion, self.problem, line = None, converted, converted
+        else:
+            quarters, forecast_rates, self.conversion = converted
+            self.problem, line = "", rates_line(forecast_rates, self.conversion)
+            self.forecast_model.set_env(Env(today, forecast_rates.target))
         self._show_summary()
         self.quarters = quarters
         self.chart.set_quarters(quarters)
-        currency = self.context.settings.prefs.currency
-        self.forecast_model.set_env(Env(today, currency))
         self.forecast_model.set_rows(quarters)
+        self.rates.setText(line)
+        self.rates.setVisible(bool(line))
 
     def _show_summary(self) -> None:
         rows = self.model.rows
-        total = sum(r.arr_cents for r in rows)
-        currency = self.context.settings.prefs.currency
+        counted = f"{len(rows)} renewal{'s' if len(rows) != 1 else ''}"
+        conversion = self.conversion
+        if conversion is None:
+            self.summary.setText(counted)
+            return
+        total = sum(conversion.convert(r.arr_cents, r.currency) for r in rows)
+        weighted = sum(conversion.convert(r.forecast_cents, r.currency) for r in rows)
         self.summary.setText(
-            f"{len(rows)} renewal{'s' if len(rows) != 1 else ''} · "
-            f"{fmt.money(total, currency)} ARR · "
-            f"{fmt.money(sum(r.forecast_cents for r in rows), currency)} weighted"
+            f"{counted} · {fmt.money(total, conversion.target)} ARR · "
+            f"{fmt.money(weighted, conversion.target)} weighted"
         )
 
     @Slot()
@@ -439,6 +476,28 @@ class RenewalsView(QWidget):
             receiver=self,
             on_done=lambda _r: self.context.messages.info(f"Forecast saved to {path}."),
         )
+
+
+def read_renewals(
+    store: Store, today: date, first: date, last: date, currency: str
+) -> tuple[
+    list[RenewalRow],
+    list[RenewalRow],
+    tuple[list[QuarterForecast], Conversion, Conversion] | str,
+]:
+    """The timeline's rows, the upcoming renewals, and the forecast with the conversions of
+    both into ``currency`` (or the sentence of the missing rate, never a rate of 1)."""
+    coming = upcoming(store, today)
+    try:
+        quarters, forecast_rates = forecast_in(store, today, currency=currency)
+        converted: tuple[list[QuarterForecast], Conversion, Conversion] | str = (
+            quarters,
+            forecast_rates,
+            in_reporting_currency(store, coming, currency, today),
+        )
+    except ValidationError as error:
+        converted = error.user_message
+    return timeline_rows(store, first, last), coming, converted
 
 
 def write_forecast_csv(quarters: list[QuarterForecast], path: Path) -> Path:

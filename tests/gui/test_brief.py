@@ -141,3 +141,13 @@ def test_pre_call_brief_from_the_account_workspace(
     assert "Key contacts" in window.text.toPlainText()
     window.close()
     main.close()
+
+
+def test_the_brief_window_fits_a_small_screen() -> None:
+    """On a 1366×768 laptop the Print and Save buttons stay on screen."""
+    from PySide6.QtCore import QSize
+
+    from am_desktop.ui.brief.window import fitted
+
+    assert fitted(QSize(760, 820), QSize(1366, 738)) == QSize(760, 690)
+    assert fitted(QSize(760, 820), QSize(1920, 1050)) == QSize(760, 820)

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from PySide6.QtCore import Qt, Slot
+from PySide6.QtCore import QSize, Qt, Slot
 from PySide6.QtGui import QKeySequence
 from PySide6.QtWidgets import (
     QDialog,
@@ -88,7 +88,7 @@ class BriefWindow(QDialog):
         layout.addWidget(self.status)
         layout.addWidget(buttons)
         self._set_ready(False)
-        self.resize(760, 820)
+        self.resize(fitted(QSize(760, 820), self.screen().availableGeometry().size()))
         self.follower = ChangeFollower(
             self, context.data, self._concerns, lambda _changes: self.refresh()
         )
@@ -168,3 +168,12 @@ class BriefWindow(QDialog):
     def _on_save_failed(self, error: BaseException) -> None:
         self.status.setText("Not saved.")
         self.context.messages.failure(error)
+
+
+def fitted(wanted: QSize, room: QSize) -> QSize:
+    """``wanted``, made no larger than the screen's free area less a frame's margin (on a
+    1366×768 laptop the brief's buttons must stay on screen)."""
+    margin = 48  # the window manager's title bar and the panel
+    return QSize(
+        min(wanted.width(), room.width() - margin), min(wanted.height(), room.height() - margin)
+    )

@@ -152,11 +152,9 @@ def _clean(text: str) -> str:
     return _SPACES.sub(" ", text).strip()
 
 
-def set_done(body: str, text: str, done: bool) -> str:
-    """Tick (or untick) the action line whose text is ``text``; the body unchanged if none is.
-
-    Used when an action item is closed elsewhere (the Today list), so the note agrees.
-    """
+def _action_line(body: str, text: str) -> tuple[list[str], int, re.Match[str], ActionLine] | None:
+    """The body's lines, and the index, checkbox match and parsed item of the action line
+    whose text is ``text`` (None: no line is that item's)."""
     wanted = text_key(text)
     lines = body.splitlines(keepends=True)
     for index, line in _plain_lines(body):
@@ -165,14 +163,26 @@ def set_done(body: str, text: str, done: bool) -> str:
             continue
         action = _action(box["rest"], done=box["mark"] != " ", line=index)
         if action is not None and action.key == wanted:
-            if action.done == done:
-                return body
-            original = lines[index]
-            ending = original[len(original.rstrip("\r\n")) :]
-            mark = "x" if done else " "
-            lines[index] = f"{box['lead']}{mark}{box['close']}{box['rest']}{ending}"
-            return "".join(lines)
-    return body
+            return lines, index, box, action
+    return None
+
+
+def _line_ending(line: str) -> str:
+    return line[len(line.rstrip("\r\n")) :]
+
+
+def set_done(body: str, text: str, done: bool) -> str:
+    """Tick (or untick) the action line whose text is ``text``; the body unchanged if none is.
+
+    Used when an action item is closed elsewhere (the Today list), so the note agrees.
+    """
+    found = _action_line(body, text)
+    if found is None or found[3].done == done:
+        return body
+    lines, index, box, _action_item = found
+    mark = "x" if done else " "
+    lines[index] = f"{box['lead']}{mark}{box['close']}{box['rest']}{_line_ending(lines[index])}"
+    return "".join(lines)
 
 
 def set_due(body: str, text: str, due: date) -> str:
@@ -183,27 +193,17 @@ def set_due(body: str, text: str, due: date) -> str:
     a ``due:`` that is not a date, so the parser still reads the item's text as before).
     Used when an action item is rescheduled elsewhere (the Tasks view), so the note agrees.
     """
-    wanted = text_key(text)
-    lines = body.splitlines(keepends=True)
-    for index, line in _plain_lines(body):
-        box = _CHECKBOX.match(line)
-        if not box:
-            continue
-        action = _action(box["rest"], done=box["mark"] != " ", line=index)
-        if action is None or action.key != wanted:
-            continue
-        if action.due == due:
-            return body
-        original = lines[index]
-        ending = original[len(original.rstrip("\r\n")) :]
-        rest, token = box["rest"].rstrip(), f"due:{due.isoformat()}"
-        first = _DUE.search(rest)
-        if first is None:
-            rest = f"{rest} {token}"
-        elif action.due is not None:  # the token the parser read: rewritten where it is
-            rest = f"{rest[: first.start()]}{token}{rest[first.end() :]}"
-        else:  # "due:soon" stays part of the text; the date goes before it
-            rest = f"{rest[: first.start()]}{token} {rest[first.start() :]}"
-        lines[index] = f"{box['lead']}{box['mark']}{box['close']}{rest}{ending}"
-        return "".join(lines)
-    return body
+    found = _action_line(body, text)
+    if found is None or found[3].due == due:
+        return body
+    lines, index, box, action = found
+    rest, token = box["rest"].rstrip(), f"due:{due.isoformat()}"
+    first = _DUE.search(rest)
+    if first is None:
+        rest = f"{rest} {token}"
+    elif action.due is not None:  # the token the parser read: rewritten where it is
+        rest = f"{rest[: first.start()]}{token}{rest[first.end() :]}"
+    else:  # "due:soon" stays part of the text; the date goes before it
+        rest = f"{rest[: first.start()]}{token} {rest[first.start() :]}"
+    lines[index] = f"{box['lead']}{box['mark']}{box['close']}{rest}{_line_ending(lines[index])}"
+    return "".join(lines)

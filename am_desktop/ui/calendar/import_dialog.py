@@ -27,13 +27,13 @@ from PySide6.QtWidgets import (
 from am_desktop.domain.calendar_events import UnknownAttendee, address
 from am_desktop.domain.cancel import CancelToken
 from am_desktop.domain.values import counted
-from am_desktop.errors import AppError, Cancelled
 from am_desktop.services.calendar_import import (
     CalendarImport,
     add_attendees_as_contacts,
     import_calendar,
 )
 from am_desktop.ui.context import AppContext
+from am_desktop.ui.dialogs.import_run import ImportRun
 from am_desktop.ui.plain_text import plain
 from am_desktop.ui.tasks import Lane
 
@@ -67,7 +67,7 @@ def result_in_words(result: CalendarImport) -> str:
     return text
 
 
-class CalendarImportDialog(QDialog):
+class CalendarImportDialog(ImportRun, QDialog):
     """Import one calendar file; then offer its unknown outside attendees as contacts.
 
     Args:
@@ -171,24 +171,6 @@ class CalendarImportDialog(QDialog):
         self.import_button.hide()
         self.me_edit.setReadOnly(True)
         self.context.messages.info(f"Calendar {self.path.name} imported.")
-
-    def _on_import_failed(self, error: BaseException) -> None:
-        self.cancel_token = None
-        self.progress.hide()
-        if isinstance(error, Cancelled):
-            self.summary_label.setText("Import cancelled: nothing was written.")
-        elif isinstance(error, AppError):
-            self.summary_label.setText(error.user_message)
-        else:
-            self.context.messages.failure(error)
-        self._update_import_button()
-
-    @Slot()
-    def _on_cancel_clicked(self) -> None:
-        if self.cancel_token is not None:
-            self.cancel_token.cancel()  # the worker stops at its next check and rolls back
-            return
-        self.reject()
 
     @Slot(str)
     def _on_me_text_changed(self, _text: str) -> None:

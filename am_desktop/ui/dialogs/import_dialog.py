@@ -26,17 +26,18 @@ from PySide6.QtWidgets import (
 
 from am_desktop.domain.cancel import CancelToken
 from am_desktop.domain.csv_formats import FORMATS, KINDS
-from am_desktop.errors import AppError, Cancelled
+from am_desktop.errors import AppError
 from am_desktop.services.transfer.csv_reader import guess_column, no_rows_message, read_headers
 from am_desktop.services.transfer.importer import ImportSummary, import_csv
 from am_desktop.ui.context import AppContext
+from am_desktop.ui.dialogs.import_run import ImportRun
 from am_desktop.ui.plain_text import plain
 from am_desktop.ui.tasks import Lane
 
 _IGNORE = "(ignore this column)"
 
 
-class ImportDialog(QDialog):
+class ImportDialog(ImportRun, QDialog):
     """The import wizard, on one page."""
 
     def __init__(
@@ -308,21 +309,3 @@ class ImportDialog(QDialog):
             f"{summary.unchanged:,} unchanged."
         )
         self.accept()
-
-    def _on_import_failed(self, error: BaseException) -> None:
-        self.cancel_token = None
-        self.progress.hide()
-        if isinstance(error, Cancelled):
-            self.summary_label.setText("Import cancelled: nothing was written.")
-        elif isinstance(error, AppError):
-            self.summary_label.setText(error.user_message)
-        else:
-            self.context.messages.failure(error)
-        self._update_import_button()
-
-    @Slot()
-    def _on_cancel_clicked(self) -> None:
-        if self.cancel_token is not None:
-            self.cancel_token.cancel()  # the worker stops at its next check and rolls back
-            return
-        self.reject()

@@ -144,8 +144,9 @@ def _run_window(app: Any, window: Any) -> tuple[int, Opening | None]:
 
 
 def follow_requests(window: Any) -> list[Opening]:
-    """Close ``window`` when it asks to switch databases or to restore a backup, noting the
-    next opening in the list returned (left empty when the window stays open)."""
+    """Close ``window`` when it asks to switch databases, to restore a backup or to encrypt
+    or decrypt its file, noting the next opening in the list returned (left empty when the
+    window stays open)."""
     from am_desktop.ui.window.databases import Opening
 
     asked: list[Opening] = []

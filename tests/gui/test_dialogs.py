@@ -53,6 +53,24 @@ def test_editing_an_account_keeps_unchanged_values(qtbot: QtBot, context: AppCon
     assert (saved.owner, saved.tier.value, saved.version) == ("Lee", "key", 2)
 
 
+def test_a_new_account_is_in_the_managers_currency_and_an_account_keeps_its_own(
+    qtbot: QtBot, context: AppContext
+) -> None:
+    """Never silently in dollars: a euro AM's new account is in euros (issue 20)."""
+    context.settings.prefs.currency = "EUR"
+    dialog = AccountDialog(context)
+    qtbot.addWidget(dialog)
+    assert dialog.currency.currentText() == "EUR"
+    dialog.name.setText("Acme")
+    dialog.buttons.accepted.emit()
+    (made,) = catalog.accounts.find(context.store)
+    assert made.currency == "EUR"
+    other = catalog.accounts.create(context.store, {"name": "Zeta", "currency": "SEK"})
+    editing = AccountDialog(context, other)
+    qtbot.addWidget(editing)
+    assert editing.currency.currentText() == "SEK"  # not in the list: added, kept
+
+
 def test_the_import_preview_lists_invalid_rows_before_writing(
     qtbot: QtBot, context: AppContext, tmp_path: Path
 ) -> None:

@@ -5,6 +5,7 @@ from __future__ import annotations
 from PySide6.QtCore import Slot
 from PySide6.QtGui import QUndoStack
 from PySide6.QtWidgets import (
+    QComboBox,
     QLineEdit,
     QSpinBox,
     QWidget,
@@ -42,6 +43,11 @@ class AccountDialog(RecordForm):
         self.cadence.setRange(1, 365)
         self.cadence.setSuffix(" days")
         self.cadence.setValue(context.settings.prefs.default_checkin_cadence_days)
+        self.currency = currency_box(context.settings.prefs.currency)
+        self.currency.setToolTip(
+            "The currency of this customer's contracts: its ARR is kept in it, and totals "
+            "convert it at the rates you import."
+        )
         self.external_id = QLineEdit()
         self.lay_out(
             [
@@ -53,6 +59,7 @@ class AccountDialog(RecordForm):
                 ("owner", "Owner", self.owner),
                 ("customer_since", "Customer since", self.since),
                 ("checkin_cadence_days", "Check-in every", self.cadence),
+                ("currency", "Currency", self.currency),
                 ("external_id", "CRM id", self.external_id),
             ]
         )
@@ -70,6 +77,7 @@ class AccountDialog(RecordForm):
         self.since.set_value(account.customer_since)
         self.cadence.setValue(account.checkin_cadence_days)
         self.external_id.setText(account.external_id or "")
+        select_currency(self.currency, account.currency)
 
     def values(self) -> dict[str, object]:
         """What the form says, as text and plain values (the service checks them)."""
@@ -83,6 +91,7 @@ class AccountDialog(RecordForm):
             "customer_since": self.since.value() or "",
             "checkin_cadence_days": self.cadence.value(),
             "external_id": self.external_id.text(),
+            "currency": self.currency.currentText(),
         }
 
     @Slot()
@@ -92,3 +101,21 @@ class AccountDialog(RecordForm):
             catalog.ACCOUNT.check({"domain": self.domain.text()}, creating=False)
         except ValidationError as error:
             self.show_error("domain", error.user_message)
+
+
+def currency_box(default: str) -> QComboBox:
+    """The currencies an account is commonly in, with ``default`` (the AM's) chosen; a new
+    account is in the AM's currency unless told otherwise (never silently in dollars)."""
+    from am_desktop.ui.dialogs.preferences import CURRENCIES
+
+    box = QComboBox()
+    box.addItems(list(CURRENCIES))
+    select_currency(box, default)
+    return box
+
+
+def select_currency(box: QComboBox, code: str) -> None:
+    """Show ``code`` chosen, adding it when the list does not have it (an imported GBP…)."""
+    if box.findText(code) < 0:
+        box.addItem(code)
+    box.setCurrentIndex(box.findText(code))

@@ -168,6 +168,45 @@ def _workbook(folder: Path) -> Path:
     return path
 
 
+CALENDAR = """BEGIN:VCALENDAR
+VERSION:2.0
+PRODID:-//AM Desktop//bundle smoke//EN
+BEGIN:VEVENT
+UID:weekly@ours.example
+DTSTAMP:{day}T000000Z
+DTSTART;TZID=Europe/Berlin:{day}T100000
+DTEND;TZID=Europe/Berlin:{day}T103000
+RRULE:FREQ=WEEKLY;COUNT=4
+SUMMARY:Weekly sync
+ORGANIZER:mailto:you@ours.example
+ATTENDEE:mailto:{guest}
+END:VEVENT
+END:VCALENDAR
+"""
+
+
+def _encrypted_checks(program: Path, db: Path, home: Path, env: dict[str, str]) -> dict[str, bool]:
+    """SQLCipher (issue 21) and the calendar import (icalendar, recurring-ical-events, time
+    zones; issue 19) on a copy of the smoke database, encrypted with a key from the
+    environment (the keyring of a fresh home folder may have no backend)."""
+    keyed = {**env, "AM_DESKTOP_DB_KEY": "ab" * 32}
+    secret = home / "encrypted.sqlite3"
+    shutil.copyfile(db, secret)
+    done = _run([str(program), "db", "encrypt", "--db", str(secret)], keyed)
+    encrypted = done.returncode == 0 and not secret.read_bytes()[:16].startswith(b"SQLite format")
+    done = _run([str(program), "kpis", "--json", "--db", str(secret)], keyed)
+    checks = {"db encrypt, then kpis (sqlcipher3)": encrypted and "nrr" in done.stdout}
+    done = _run([str(program), "export", "contacts", "--db", str(secret)], keyed)
+    guest = next(csv.DictReader(io.StringIO(done.stdout)), {}).get("email", "")
+    ics = home / "week.ics"
+    ics.write_text(CALENDAR.format(day=time.strftime("%Y%m%d"), guest=guest), encoding="utf-8")
+    done = _run([str(program), "import", "calendar", str(ics), "--me", "you@ours.example",
+                 "--json", "--db", str(secret)], keyed)  # fmt: skip
+    added = json.loads(done.stdout).get("added") if done.returncode == 0 else None
+    checks["import calendar (weekly, encrypted db)"] = added == 4
+    return checks
+
+
 def _feature_checks(program: Path, db: Path, home: Path, env: dict[str, str]) -> dict[str, bool]:
     """What leans on the parts the recipe trims: business reviews in every format (python-pptx,
     matplotlib, Pillow) with a PNG and a JPEG logo, a contact map as SVG and PNG (Qt's SVG and
@@ -220,6 +259,7 @@ def smoke(bundle: Path) -> dict[str, Any]:
         done = _run([str(program), "kpis", "--json", "--db", str(db)], env)
         checks["kpis (matplotlib-free, SQL)"] = done.returncode == 0 and "nrr" in done.stdout
         checks.update(_feature_checks(program, db, home, env))
+        checks.update(_encrypted_checks(program, db, home, env))
         results["checks"] = checks
         results["startup_bundle_s"] = round(_startup([str(program)], db, env), 3)
         results["startup_installed_s"] = round(

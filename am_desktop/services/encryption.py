@@ -16,6 +16,7 @@ from __future__ import annotations
 
 import os
 import secrets
+import sys
 from pathlib import Path
 from typing import Any
 
@@ -28,8 +29,8 @@ from am_desktop.errors import StorageError
 #: The new file's name while it is written: ``book.sqlite3.encrypting`` / ``.decrypting``.
 ENCRYPTING_SUFFIX = ".encrypting"
 DECRYPTING_SUFFIX = ".decrypting"
-#: For the SIGKILL test only: a file created while the copy is being written, after which the
-#: work waits (until killed, or the file is removed).
+#: For the SIGKILL test only: when set, the work says "half-written" on standard output while
+#: the copy is being written, then waits for a line on standard input (it is killed first).
 PAUSE_ENV_VAR = "AM_DESKTOP_PAUSE_ENCRYPTION_AT"
 
 #: Progress is reported in thousandths of the whole work.
@@ -183,13 +184,14 @@ def _export(source: Any, path: Path, temporary: Path, key: str, progress: Progre
     """``sqlcipher_export`` of the whole database into a new private file (``key`` "" = plain)."""
     make_private_file(temporary)
     total = max(path.stat().st_size, 1)
-    pause_marker = os.environ.get(PAUSE_ENV_VAR)
+    pause = [bool(os.environ.get(PAUSE_ENV_VAR))]
 
     def report() -> int:
         written = temporary.stat().st_size if temporary.exists() else 0
         progress(20 + round(780 * min(written / total, 1.0)), _WHOLE, "Writing the new copy")
-        if pause_marker:
-            _pause_for_test(Path(pause_marker))
+        if pause[0]:
+            pause[0] = False
+            _pause_for_test()
         return 0
 
     literal = opener.key_literal(key) if key else "''"
@@ -197,7 +199,7 @@ def _export(source: Any, path: Path, temporary: Path, key: str, progress: Progre
     source.execute("PRAGMA copy.cache_size = -2048")  # pages reach the file as they are made
     # Checked by each statement of the export that runs this many steps (its big copies); the
     # test's pause must also catch a tiny database's.
-    source.set_progress_handler(report, 10 if pause_marker else _PROGRESS_STEPS)
+    source.set_progress_handler(report, 10 if pause[0] else _PROGRESS_STEPS)
     try:
         source.execute("BEGIN")
         source.execute("SELECT sqlcipher_export('copy')").fetchone()
@@ -218,15 +220,11 @@ def _export(source: Any, path: Path, temporary: Path, key: str, progress: Progre
         copy.close()
 
 
-def _pause_for_test(marker: Path) -> None:
-    """Announce a half-written copy, then wait until killed (or the marker is removed)."""
-    import time
-
-    if marker.exists():
-        return
-    marker.touch()
-    while marker.exists():
-        time.sleep(0.05)
+def _pause_for_test() -> None:
+    """Announce a half-written copy, then wait for a line on standard input (the test kills
+    the process instead: nothing is timed)."""
+    print("half-written", flush=True)
+    sys.stdin.readline()
 
 
 def _open_copy(temporary: Path, key: str | None) -> Any:

@@ -9,7 +9,6 @@ import signal
 import sqlite3
 import subprocess
 import sys
-import time
 from pathlib import Path
 from typing import Any
 
@@ -248,26 +247,27 @@ def test_a_process_killed_while_encrypting_leaves_the_original_usable(
 ) -> None:
     db = ("--db", str(planted))
     before = run(capsys, "export", "notes", "--format", "json", *db)[1]
-    marker = tmp_path / "half-written"
     environment = {
         **os.environ,
         opener.KEY_ENV_VAR: KEY,
-        encryption.PAUSE_ENV_VAR: str(marker),
+        encryption.PAUSE_ENV_VAR: "1",
         "PYTHONPATH": str(ROOT),
     }
     child = subprocess.Popen(
-        [sys.executable, "-m", "am_desktop", "db", "encrypt", *db], env=environment
+        [sys.executable, "-m", "am_desktop", "db", "encrypt", *db],
+        env=environment,
+        stdin=subprocess.PIPE,
+        stdout=subprocess.PIPE,
+        text=True,
     )
     try:
-        deadline = time.monotonic() + 60
-        while not marker.exists():
-            assert child.poll() is None, "the encryption ended before it was half written"
-            assert time.monotonic() < deadline
-            time.sleep(0.02)
+        assert child.stdout is not None
+        # Blocks until the child says so; "" if it ended first (its output closed).
+        assert child.stdout.readline() == "half-written\n", "ended before half written"
         assert beside(planted, ".encrypting").exists()
     finally:
         child.send_signal(signal.SIGKILL)
-        child.wait()
+        child.communicate()  # reaped, its pipes closed
     assert not opener.is_encrypted(planted)
     assert run(capsys, "export", "notes", "--format", "json", *db)[1] == before
     monkeypatch.setenv(opener.KEY_ENV_VAR, KEY)

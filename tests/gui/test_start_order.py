@@ -3,9 +3,6 @@ list, alerts, the daily backup and health scoring wait until it is on screen."""
 
 from __future__ import annotations
 
-import os
-import subprocess
-import sys
 from collections.abc import Callable
 from datetime import timedelta
 from pathlib import Path
@@ -23,6 +20,7 @@ from am_desktop.ui.window.alerts import RenewalAlerts
 from am_desktop.ui.window.daily_jobs import DailyJobs
 from am_desktop.ui.window.views import ViewKey
 from tests.gui.conftest import TODAY
+from tests.support.fresh_window import last_line_of_fresh_window
 
 
 def _spy(
@@ -99,17 +97,7 @@ def test_the_account_list_reads_at_once_when_it_is_shown_first(
 def test_nothing_heavy_is_loaded_when_the_start_view_is_filled(tmp_path: Path) -> None:
     """With real threads: when Today shows its lists, SQLAlchemy, matplotlib and the
     editing code are still to come (the after-start work loads them)."""
-    from am_desktop.services.store import open_store
-
-    database = tmp_path / "am.sqlite3"
-    open_store(database).close()  # created and migrated here: a first start migrates
-    code = (
-        "import sys\n"
-        "from pathlib import Path\n"
-        "from PySide6.QtWidgets import QApplication\n"
-        "from am_desktop.app import build_window\n"
-        "app = QApplication(sys.argv)\n"
-        "window = build_window(Path(sys.argv[1]))\n"
+    body = (
         "heavy = ('sqlalchemy', 'matplotlib', 'am_desktop.ui.workspace',\n"
         "         'am_desktop.services.sync.record_state', 'am_desktop.db.models')\n"
         "def report():\n"
@@ -121,17 +109,7 @@ def test_nothing_heavy_is_loaded_when_the_start_view_is_filled(tmp_path: Path) -
         "app.exec()\n"
         "window.context.tasks.shutdown()\n"
     )
-    env = {"QT_QPA_PLATFORM": "offscreen", "XDG_CONFIG_HOME": str(tmp_path / "config")}
-    done = subprocess.run(
-        [sys.executable, "-c", code, str(database)],
-        capture_output=True,
-        text=True,
-        env={**os.environ, **env},
-        cwd=Path(__file__).parent.parent.parent,
-        timeout=120,
-        check=True,
-    )
-    assert done.stdout.strip().splitlines()[-1] == "True []"
+    assert last_line_of_fresh_window(body, tmp_path) == "True []"
 
 
 def test_the_after_start_work_waits_for_the_filled_start_view_to_be_painted(

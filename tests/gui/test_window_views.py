@@ -2,9 +2,6 @@
 
 from __future__ import annotations
 
-import os
-import subprocess
-import sys
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -26,6 +23,7 @@ from am_desktop.ui.window.views import (
     ViewSpec,
     ViewStack,
 )
+from tests.support.fresh_window import last_line_of_fresh_window
 
 
 class Page(QWidget):
@@ -115,34 +113,14 @@ def test_an_unknown_remembered_view_starts_on_today(qtbot: QtBot, context: AppCo
 
 def test_nothing_heavy_loads_before_the_first_paint(tmp_path: Path) -> None:
     """SQLAlchemy, matplotlib and the lazy views' modules wait until they are needed."""
-    from am_desktop.services.store import open_store
-
-    database = tmp_path / "am.sqlite3"
-    open_store(database).close()  # created and migrated here: a first start migrates
-    code = (
-        "import sys\n"
-        "from pathlib import Path\n"
-        "from PySide6.QtWidgets import QApplication\n"
-        "from am_desktop.app import build_window\n"
-        "app = QApplication(sys.argv)\n"
-        "window = build_window(Path(sys.argv[1]))\n"
+    body = (
         "window.show(); app.processEvents()\n"
         "heavy = ('sqlalchemy', 'matplotlib', 'am_desktop.ui.notes.panel',\n"
         "         'am_desktop.ui.dashboard', 'am_desktop.ui.renewals.view')\n"
         "print([m for m in heavy if m in sys.modules])\n"
         "window.context.tasks.shutdown()\n"
     )
-    env = {"QT_QPA_PLATFORM": "offscreen", "XDG_CONFIG_HOME": str(tmp_path / "config")}
-    done = subprocess.run(
-        [sys.executable, "-c", code, str(database)],
-        capture_output=True,
-        text=True,
-        env={**os.environ, **env},
-        cwd=Path(__file__).parent.parent.parent,
-        timeout=120,
-        check=True,
-    )
-    assert done.stdout.strip().splitlines()[-1] == "[]"
+    assert last_line_of_fresh_window(body, tmp_path) == "[]"
 
 
 def test_the_go_menu_and_the_shortcuts_dialog_follow_the_registry(window: MainWindow) -> None:

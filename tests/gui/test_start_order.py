@@ -3,6 +3,9 @@ list, alerts, the daily backup and health scoring wait until it is on screen."""
 
 from __future__ import annotations
 
+import os
+import subprocess
+import sys
 from collections.abc import Callable
 from datetime import timedelta
 from pathlib import Path
@@ -171,3 +174,23 @@ def test_todays_lists_are_read_early_and_only_when_the_window_opens_on_today(
     context.prefetched.update(early)
     assert context.take_prefetched("today", day) is future
     assert context.take_prefetched("today", day) is None  # later reads are made afresh
+
+
+def test_the_calendar_folder_watch_made_after_start_loads_no_import_code() -> None:
+    """The watcher is made on the GUI thread right after the start view is painted: its
+    module must not bring SQLAlchemy or icalendar (a 0.3 s stall there, shown by a profile)."""
+    code = (
+        "import sys\n"
+        "import am_desktop.ui.calendar.folder_watch\n"
+        "print([m for m in ('sqlalchemy', 'icalendar', 'recurring_ical_events') "
+        "if m in sys.modules])\n"
+    )
+    done = subprocess.run(
+        [sys.executable, "-c", code],
+        capture_output=True,
+        text=True,
+        env={**os.environ, "QT_QPA_PLATFORM": "offscreen"},
+        timeout=120,
+        check=True,
+    )
+    assert done.stdout.strip() == "[]"

@@ -10,15 +10,18 @@ last looked at; the imports run one after another on the write lane.
 from __future__ import annotations
 
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from PySide6.QtCore import QFileSystemWatcher, QObject, QTimer, Signal, Slot
 
 from am_desktop.domain.calendar_events import address
 from am_desktop.errors import AppError
-from am_desktop.services.calendar_import import CalendarImport, import_calendar
 from am_desktop.ui.context import AppContext
 from am_desktop.ui.settings import Prefs
 from am_desktop.ui.tasks import Lane
+
+if TYPE_CHECKING:  # the import code (SQLAlchemy, icalendar) loads on the worker, when used
+    from am_desktop.services.calendar_import import CalendarImport
 
 #: How long the folder must be quiet before it is looked at (ms).
 DEBOUNCE_MS = 1500
@@ -123,8 +126,14 @@ class CalendarFolderWatcher(QObject):
 
     def _import(self, path: Path, me: str) -> None:
         store, today = self.context.store, self.context.today()
+
+        def work(_progress: object) -> CalendarImport:
+            from am_desktop.services.calendar_import import import_calendar
+
+            return import_calendar(store, path, me, today=today)
+
         self.context.tasks.submit(
-            lambda _progress: import_calendar(store, path, me, today=today),
+            work,
             lane=Lane.WRITE,
             on_done=lambda result: self._on_imported(path, result),
             on_error=lambda error: self._on_failed(path, error),

@@ -16,7 +16,8 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
-from am_desktop.domain.calendar_events import Person, address, merged
+from am_desktop.domain.addresses import address
+from am_desktop.domain.calendar_events import Person, merged
 
 _CONTENT_LINE = re.compile(
     r"""^(?P<name>[A-Za-z0-9-]+)

@@ -21,6 +21,7 @@ from sqlalchemy.orm import Session
 
 from am_desktop.db.base import utcnow
 from am_desktop.db.models import Account, ActionItem, Contact, Note, NoteAttendee
+from am_desktop.domain import addresses
 from am_desktop.domain import calendar_events as rules
 from am_desktop.domain.calendar_events import (
     ImportCounts,
@@ -98,10 +99,10 @@ def default_window(today: date) -> tuple[date, date]:
 
 def my_domain(email: str) -> str:
     """The AM's own domain from their address; a plain sentence when it is not one."""
-    found = rules.address(email)
+    found = addresses.address(email)
     if found is None:
         raise ValidationError(f"“{email}” is not an e-mail address (such as ann@example.com).")
-    return rules.domain_of(found)
+    return addresses.domain_of(found)
 
 
 def import_calendar(
@@ -191,7 +192,7 @@ class _Planner:
             person.email
             for occurrence in occurrences
             for person in occurrence.people
-            if not rules.is_internal(person.email, self.own_domain)
+            if not addresses.is_internal(person.email, self.own_domain)
         }
         self._load(outside)
         planned: list[_Planned] = []
@@ -202,7 +203,9 @@ class _Planner:
         return planned
 
     def _place(self, occurrence: Occurrence) -> _Planned | None:
-        outside = [p for p in occurrence.people if not rules.is_internal(p.email, self.own_domain)]
+        outside = [
+            p for p in occurrence.people if not addresses.is_internal(p.email, self.own_domain)
+        ]
         if occurrence.cancelled:
             return None  # the writer removes its note, or counts it as skipped
         if not outside:
@@ -233,7 +236,7 @@ class _Planner:
         contact = self._contacts.get(email)
         if contact is not None:
             return contact[1]
-        for domain in rules.domain_candidates(rules.domain_of(email)):
+        for domain in addresses.domain_candidates(addresses.domain_of(email)):
             account = self._domains.get(domain)
             if account is not None:
                 return account[0]
@@ -270,7 +273,7 @@ class _Planner:
             if email and account_id not in archived:
                 self._contacts.setdefault(email, (contact_id, account_id))
         domains = sorted(
-            {d for email in listed for d in rules.domain_candidates(rules.domain_of(email))}
+            {d for email in listed for d in addresses.domain_candidates(addresses.domain_of(email))}
         )
         for chunk in _chunks(domains):
             rows = self.session.execute(

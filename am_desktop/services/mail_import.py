@@ -16,6 +16,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from am_desktop.db.models import Account, Contact, Note
+from am_desktop.domain.addresses import domain_candidates, domain_of, is_internal
 from am_desktop.domain.enums import NoteKind
 from am_desktop.domain.mail_message import Address, MailError, MailFile, read_mail
 from am_desktop.services.capture import CaptureLine, CaptureStatus, read_file
@@ -44,8 +45,8 @@ def import_mail(
     mtime: float | None = None,
 ) -> CaptureLine:
     """Import a read e-mail as a note (see the module's docstring for the rules)."""
-    my_domain = my_email.rpartition("@")[2].lower() if my_email and "@" in my_email else None
-    outside = [a for a in mail.addresses if a.domain != my_domain]
+    my_domain = domain_of(my_email) if my_email and "@" in my_email else None
+    outside = [a for a in mail.addresses if not (my_domain and is_internal(a.email, my_domain))]
     if not mail.addresses:
         return CaptureLine(source, CaptureStatus.SKIPPED, "It names no sender or recipient.")
     if not outside:
@@ -122,8 +123,7 @@ def _account_by_contact(outside: list[Address], contacts: dict[str, tuple[int, i
 def _account_by_domain(session: Session, outside: list[Address]) -> int | None:
     """The account whose domain is an outside address's, or a parent domain of it."""
     for address in outside:
-        labels = address.domain.split(".")
-        candidates = [".".join(labels[i:]) for i in range(len(labels) - 1)]
+        candidates = domain_candidates(address.domain)
         found = session.scalar(
             select(Account.id).where(Account.domain.in_(candidates), Account.archived_at.is_(None))
         )

@@ -18,6 +18,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from am_desktop.db.models import Account, Contact
+from am_desktop.domain.addresses import domain_candidates, domain_of
 from am_desktop.domain.values import parse_email, parse_phone
 from am_desktop.services.capture import CaptureLine, CaptureStatus, read_file
 from am_desktop.services.store import Store
@@ -134,8 +135,7 @@ def _fill_empty(contact: Contact, card: Card) -> list[str]:
 
 def _account_by_domain(session: Session, emails: tuple[str, ...]) -> Account | None:
     for email in emails:
-        labels = email.rpartition("@")[2].split(".")
-        candidates = [".".join(labels[i:]) for i in range(len(labels) - 1)]
+        candidates = domain_candidates(domain_of(email))
         account = session.scalars(
             select(Account).where(Account.domain.in_(candidates), Account.archived_at.is_(None))
         ).first()

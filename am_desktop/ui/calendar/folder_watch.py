@@ -14,7 +14,7 @@ from typing import TYPE_CHECKING
 
 from PySide6.QtCore import QFileSystemWatcher, QObject, QTimer, Signal, Slot
 
-from am_desktop.domain.calendar_events import address
+from am_desktop.domain.addresses import address
 from am_desktop.errors import AppError
 from am_desktop.ui.context import AppContext
 from am_desktop.ui.settings import Prefs

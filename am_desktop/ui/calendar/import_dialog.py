@@ -24,7 +24,8 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from am_desktop.domain.calendar_events import UnknownAttendee, address
+from am_desktop.domain.addresses import address
+from am_desktop.domain.calendar_events import UnknownAttendee
 from am_desktop.domain.cancel import CancelToken
 from am_desktop.domain.values import counted
 from am_desktop.services.calendar_import import (

@@ -39,7 +39,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from am_desktop.domain.calendar_events import address
+from am_desktop.domain.addresses import address
 from am_desktop.domain.coverage import Seniority
 from am_desktop.domain.health import LABELS
 from am_desktop.errors import AppError

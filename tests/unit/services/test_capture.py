@@ -141,3 +141,21 @@ def test_cards_update_a_match_add_new_contacts_and_skip_the_rest(
     again = capture_files(store, files("contacts.vcf"))
     assert again.count(CaptureStatus.ADDED) == 0
     assert again.count(CaptureStatus.UNCHANGED) == 2
+
+
+def test_mail_within_the_managers_company_and_its_subdomains_is_internal(
+    store: Store, tmp_path: Path
+) -> None:
+    """The same rule as the calendar's: a colleague at eu.ours.example is not a customer."""
+    mail = tmp_path / "colleague.eml"
+    mail.write_text(
+        "From: Maya Patel <maya@ours.example>\n"
+        "To: Lars <lars@eu.ours.example>\n"
+        "Subject: Handover\n"
+        "Message-ID: <handover@ours.example>\n"
+        "Date: Wed, 02 Dec 2026 11:00:00 +0000\n\nSee you.\n",
+        encoding="utf-8",
+    )
+    (line,) = capture_files(store, [mail], my_email=ME).lines
+    assert line.status is CaptureStatus.SKIPPED
+    assert line.sentence.startswith("Internal mail")

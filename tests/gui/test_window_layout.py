@@ -254,3 +254,38 @@ def test_a_fitted_column_is_as_wide_as_qt_measures_its_widest_cell(qtbot: QtBot)
     assert sum(view.header().sectionSize(c) for c in (1, 2)) <= round(
         view.viewport().width() * 0.55
     )
+
+
+def test_a_column_holding_buttons_keeps_their_width_when_the_view_is_narrow(
+    qtbot: QtBot,
+) -> None:
+    """Text cells shorten with an ellipsis; buttons cannot, so their column is never cut."""
+    from PySide6.QtGui import QStandardItem, QStandardItemModel
+    from PySide6.QtWidgets import QToolButton, QTreeView
+
+    from am_desktop.ui.column_fit import ColumnFit
+
+    model = QStandardItemModel(0, 3)
+    for row in range(6):
+        model.appendRow(
+            [
+                QStandardItem(f"a long meeting title {row} " * 3),
+                QStandardItem("a long attendee list " * 3),
+                QStandardItem(""),
+            ]
+        )
+    view = QTreeView()
+    view.setModel(model)
+    qtbot.addWidget(view)
+    fit = ColumnFit(view, stretch=1, share=0.2)
+    buttons = []
+    for row in range(6):
+        button = QToolButton()
+        button.setText("Start note")
+        view.setIndexWidget(model.index(row, 2), button)
+        buttons.append(button)
+    view.resize(170, 300)  # the other columns want more than their share: they are cut
+    view.show()
+    fit.fit()
+    assert view.header().sectionSize(2) >= buttons[0].sizeHint().width()
+    assert view.header().sectionSize(0) < view.sizeHintForColumn(0)

@@ -30,6 +30,8 @@ class AccountRow:
     archived: bool
     #: Points gained (or lost, below 0) since the score of a week ago; None without both.
     health_change: float | None = None
+    #: The account's own currency: ``arr_cents`` are its minor units (issue 20).
+    currency: str = "USD"
 
     def checkin_overdue(self, today: date) -> bool:
         """No touch yet, or the cadence ran out before today."""

@@ -6,7 +6,7 @@ within a keystroke at 10,000 accounts; rows are fetched by id, a page at a time.
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from datetime import date, timedelta
 from typing import Any
 
@@ -94,10 +94,22 @@ def refresh_if_stale(store: Store, today: date) -> bool:
         return summaries.ensure_fresh(connection, today)
 
 
-def account_ids(store: Store, query: PortfolioQuery, today: date) -> list[int]:
-    """The ids of the accounts ``query`` shows, in its order."""
-    params = {**_params(today), "text": _like(query.text.strip())}
+def account_ids(
+    store: Store,
+    query: PortfolioQuery,
+    today: date,
+    arr_factors: Mapping[str, float] | None = None,
+) -> list[int]:
+    """The ids of the accounts ``query`` shows, in its order.
+
+    ``arr_factors`` (reporting minor units per minor unit of each currency) sorts ARR on the
+    reporting figure, so €100k and $100k do not tie; an account whose currency has no factor
+    (no rate) sorts last, as a missing value does.
+    """
+    params: dict[str, Any] = {**_params(today), "text": _like(query.text.strip())}
     value, nulls_last = _SORT_SQL[query.sort]
+    if query.sort is SortKey.ARR and arr_factors is not None:
+        value, nulls_last = _converted_arr(arr_factors, params), True
     order = f"{value}{' DESC' if query.descending else ''}"
     if nulls_last:  # an empty value sorts last both ways: it is missing, not small
         order = f"{value} IS NULL, {order}"
@@ -108,6 +120,17 @@ def account_ids(store: Store, query: PortfolioQuery, today: date) -> list[int]:
     sql = f"SELECT a.id {source} WHERE {where} ORDER BY {order}{tail}, a.id"
     with store.raw() as connection:
         return [row[0] for row in connection.execute(sql, params)]
+
+
+def _converted_arr(factors: Mapping[str, float], params: dict[str, Any]) -> str:
+    """ARR in the reporting currency as SQL (NULL without a factor); adds its parameters."""
+    cases = []
+    for index, (currency, factor) in enumerate(sorted(factors.items())):
+        params[f"fx_code_{index}"], params[f"fx_factor_{index}"] = currency, factor
+        cases.append(f"WHEN :fx_code_{index} THEN :fx_factor_{index}")
+    if not cases:
+        return "NULL"
+    return f"(s.arr_cents * CASE a.currency {' '.join(cases)} END)"
 
 
 def filter_counts(store: Store, today: date) -> dict[SavedFilter, int]:
@@ -121,7 +144,7 @@ def filter_counts(store: Store, today: date) -> dict[SavedFilter, int]:
 _ROW_SQL = (
     "SELECT a.id, a.name, a.domain, a.industry, a.tier, a.segment, a.owner, "
     f"COALESCE(s.arr_cents, 0), {_HEALTH_SCORE}, {_HEALTH_BAND}, s.next_renewal_on, "
-    f"a.last_touch_at, {_NEXT_CHECKIN}, a.archived_at IS NOT NULL, {_HEALTH_BEFORE} "
+    f"a.last_touch_at, {_NEXT_CHECKIN}, a.archived_at IS NOT NULL, {_HEALTH_BEFORE}, a.currency "
     f"{_FROM} WHERE a.id IN "
 )
 
@@ -145,6 +168,7 @@ def _row(record: Sequence[Any], today: date) -> AccountRow:
         next_checkin_on=date.fromisoformat(record[12]) if record[12] else None,
         archived=bool(record[13]),
         health_change=record[8] - record[14] if None not in (record[8], record[14]) else None,
+        currency=record[15],
     )
 
 

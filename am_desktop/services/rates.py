@@ -16,8 +16,9 @@ from datetime import date
 from decimal import Decimal
 from pathlib import Path
 
-from am_desktop.domain import fx
+from am_desktop.domain import fx, fx_figures
 from am_desktop.domain.csv_formats import header_key
+from am_desktop.domain.fx_figures import ReportingRates
 from am_desktop.domain.values import parse_currency, parse_date
 from am_desktop.errors import ImportRejected, RowProblem, ValidationError
 from am_desktop.services.store import Store
@@ -188,3 +189,45 @@ def rate_book_in(connection: sqlite3.Connection) -> fx.RateBook:
 def missing_rate_error(error: fx.MissingRate) -> ValidationError:
     """A missing rate, as the error the user sees (the sentence names currency and day)."""
     return ValidationError(str(error), "currency")
+
+
+def add_rate(store: Store, day: str, base: str, quote: str, rate: str) -> RatesImported:
+    """Record one rate typed by hand, checked as a file's row is (replaces the same day and
+    pair's).
+
+    Raises:
+        ValidationError: a value is not acceptable (its field is named).
+    """
+    cells = [day, base, quote, rate]
+    found = _row(0, cells, {name: index for index, name in enumerate(COLUMNS)}, False)
+    if not isinstance(found, fx.Rate):
+        first = found[0]
+        raise ValidationError(
+            f"{_FIELD_NAMES[first.column or 'rate']} {first.reason}.", first.column
+        )
+    return save_rates(store, [found])
+
+
+_FIELD_NAMES = {"date": "The date", "base": "The base currency", "quote": "The quote currency",
+                "rate": "The rate"}  # fmt: skip
+
+
+def delete_rate(store: Store, day: date, base: str, quote: str) -> bool:
+    """Forget one recorded rate; False when it was not there (already deleted)."""
+    from am_desktop.db.models import ExchangeRate
+
+    with store.write() as session:
+        stored = session.get(ExchangeRate, (day, base, quote))
+        if stored is None:
+            return False
+        session.delete(stored)
+        return True
+
+
+def reporting_rates(store: Store, target: str, on: date) -> ReportingRates:
+    """How each account's currency converts into ``target`` as of ``on`` (the accounts list:
+    a currency without a rate is named with its sentence, the others still convert)."""
+    with store.raw() as connection:
+        currencies = [row[0] for row in connection.execute("SELECT DISTINCT currency FROM account")]
+        book = rate_book_in(connection)
+    return fx_figures.reporting_rates(book, currencies, target, on)

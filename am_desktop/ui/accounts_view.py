@@ -8,8 +8,9 @@ answer arriving late is dropped).
 from __future__ import annotations
 
 from collections.abc import Callable, Mapping, Sequence
-from dataclasses import replace
+from dataclasses import dataclass, replace
 from datetime import date
+from typing import Any
 
 from PySide6.QtCore import (
     QModelIndex,
@@ -19,9 +20,10 @@ from PySide6.QtCore import (
     Signal,
     Slot,
 )
-from PySide6.QtGui import QAction, QColor, QKeySequence
+from PySide6.QtGui import QAction, QColor, QKeySequence, QPalette
 from PySide6.QtWidgets import (
     QAbstractItemView,
+    QApplication,
     QHBoxLayout,
     QHeaderView,
     QLabel,
@@ -35,6 +37,7 @@ from PySide6.QtWidgets import (
 )
 
 from am_desktop.domain.enums import HealthBand
+from am_desktop.domain.fx_figures import ReportingRates
 from am_desktop.domain.portfolio import AccountRow, PortfolioQuery, SavedFilter, SortKey
 from am_desktop.ui import format as fmt
 from am_desktop.ui.table_model import (
@@ -69,6 +72,53 @@ def _name_tip(row: AccountRow, _env: Env) -> str | None:
     return f"{row.name} · {row.domain} · {row.industry or 'no industry'}" if row.domain else None
 
 
+@dataclass(frozen=True)
+class AccountsEnv(Env):
+    """The list's day and currencies: each account's ARR is in its own currency, with the
+    reporting figure beside it where they differ (``rates``: None until first read)."""
+
+    rates: ReportingRates | None = None
+
+    @property
+    def reporting(self) -> str:
+        """The reporting currency (the display currency until the rates are read)."""
+        return self.rates.target if self.rates is not None else self.currency
+
+
+def _muted() -> QColor:
+    """The converted figure reads as secondary to the account's own (the theme's muted
+    colour, as muted labels use, light or dark)."""
+    return QApplication.palette().color(QPalette.ColorRole.PlaceholderText)
+
+
+def _foreign(row: AccountRow, env: AccountsEnv) -> bool:
+    return row.currency != env.reporting
+
+
+def _reporting_arr(row: AccountRow, env: AccountsEnv) -> int | None:
+    if env.rates is None:
+        return row.arr_cents if not _foreign(row, env) else None
+    return env.rates.convert(row.arr_cents, row.currency)
+
+
+def _reporting_text(row: AccountRow, env: AccountsEnv) -> str:
+    """Blank for an account in the reporting currency (its ARR says it), "—" without a rate."""
+    if not _foreign(row, env):
+        return ""
+    return fmt.money(_reporting_arr(row, env), env.reporting)
+
+
+def _reporting_tip(row: AccountRow, env: AccountsEnv) -> str | None:
+    if not _foreign(row, env):
+        return None
+    if env.rates is None:
+        return "Reading the exchange rates…"
+    problem = env.rates.problem(row.currency)
+    if problem is not None:
+        return problem
+    return env.rates.used[row.currency].shown()
+
+
 def _checkin_overdue(row: AccountRow, env: Env) -> bool:
     return row.checkin_overdue(env.today)
 
@@ -77,12 +127,20 @@ def _renews_soon(row: AccountRow, _env: Env) -> QColor | None:
     return _OVERDUE if row.days_to_renewal is not None and row.days_to_renewal <= 30 else None
 
 
-COLUMNS: tuple[Column[AccountRow, Env], ...] = (
+COLUMNS: tuple[Column[AccountRow, AccountsEnv], ...] = (
     Column("Account", lambda r, _e: r.name, LEFT, SortKey.NAME, tooltip=_name_tip),
     Column("Tier", lambda r, _e: r.tier.label, LEFT, SortKey.TIER),
     Column("Segment", lambda r, _e: r.segment.label if r.segment else "—", LEFT, SortKey.SEGMENT),
     Column("Owner", lambda r, _e: r.owner or "—", LEFT, SortKey.OWNER),
-    Column("ARR", lambda r, e: fmt.money(r.arr_cents, e.currency), RIGHT, SortKey.ARR),
+    Column("ARR", lambda r, _e: fmt.money(r.arr_cents, r.currency), RIGHT, SortKey.ARR),
+    Column(
+        "ARR (reporting)",
+        _reporting_text,
+        RIGHT,
+        SortKey.ARR,
+        foreground=lambda _r, _e: _muted(),
+        tooltip=_reporting_tip,
+    ),
     Column(
         "Health",
         _health,
@@ -122,6 +180,7 @@ _SAMPLE_TEXTS = (
     "Mid-market",
     "Maya Lindqvist",
     "$1,957,600",
+    "$1,957,600",
     "100 · At risk ▼10",
     "30 Dec 2026",
     "in 404 days",
@@ -132,7 +191,7 @@ _CELL_PADDING_PX = 12
 _HEADER_PADDING_PX = 22
 
 
-class AccountTableModel(ColumnTableModel[AccountRow, int, Env]):
+class AccountTableModel(ColumnTableModel[AccountRow, int, AccountsEnv]):
     """The ordered ids of a query; rows fetched a page at a time as the view paints them.
 
     Sorting is the query's (in SQL), so a header click asks the owner to query again.
@@ -150,7 +209,9 @@ class AccountTableModel(ColumnTableModel[AccountRow, int, Env]):
     def __init__(
         self, fetch: Callable[[Sequence[int]], Mapping[int, AccountRow]], today: date
     ) -> None:
-        super().__init__(COLUMNS, lambda row: row.id, Env(today), fetch=fetch, align_headers=True)
+        super().__init__(
+            COLUMNS, lambda row: row.id, AccountsEnv(today), fetch=fetch, align_headers=True
+        )
 
     def sort(self, column: int, order: Qt.SortOrder = Qt.SortOrder.AscendingOrder) -> None:
         if 0 <= column < len(self.columns):
@@ -174,6 +235,24 @@ class AccountTableModel(ColumnTableModel[AccountRow, int, Env]):
     @currency.setter
     def currency(self, currency: str) -> None:
         self.set_env(replace(self.env, currency=currency))
+
+    def set_rates(self, rates: ReportingRates) -> None:
+        """Convert into ``rates.target`` with these rates (the second ARR column's header
+        names the reporting currency)."""
+        changed = self.env.reporting != rates.target
+        self.set_env(replace(self.env, rates=rates))
+        if changed:
+            self.headerDataChanged.emit(Qt.Orientation.Horizontal, 0, len(self.columns) - 1)
+
+    def headerData(self, section: int, orientation: Qt.Orientation, role: int = 0) -> Any:
+        if (
+            role == Qt.ItemDataRole.DisplayRole
+            and orientation == Qt.Orientation.Horizontal
+            and 0 <= section < len(self.columns)
+            and self.columns[section].text is _reporting_text
+        ):
+            return f"ARR ({self.env.reporting})"
+        return super().headerData(section, orientation, role)
 
 
 class AccountsView(QWidget):

@@ -190,9 +190,13 @@ def test_the_last_view_is_remembered(window: MainWindow, context: AppContext, qt
     second.close()
 
 
-def test_changing_the_currency_preference_relabels_money(window: MainWindow) -> None:
+def test_changing_the_currency_preference_converts_into_it(window: MainWindow) -> None:
+    """An account's ARR stays in its own currency (issue 20); the reporting figure beside it
+    follows the setting, and says so when no rate converts it."""
     window.context.settings.prefs.currency = "EUR"
-    assert window.model.data(window.model.index(0, 4)) == "€5,000"
+    assert window.model.data(window.model.index(0, 4)) == "$5,000"
+    assert window.model.headerData(5, Qt.Orientation.Horizontal) == "ARR (EUR)"
+    assert window.model.data(window.model.index(0, 5)) == "—"
 
 
 def test_a_bug_is_logged_and_shown_once(

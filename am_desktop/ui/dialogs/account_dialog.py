@@ -106,7 +106,7 @@ class AccountDialog(RecordForm):
 def currency_box(default: str) -> QComboBox:
     """The currencies an account is commonly in, with ``default`` (the AM's) chosen; a new
     account is in the AM's currency unless told otherwise (never silently in dollars)."""
-    from am_desktop.ui.dialogs.preferences import CURRENCIES
+    from am_desktop.ui.dialogs.currencies_page import CURRENCIES
 
     box = QComboBox()
     box.addItems(list(CURRENCIES))

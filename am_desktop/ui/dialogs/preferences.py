@@ -44,33 +44,14 @@ from am_desktop.domain.coverage import Seniority
 from am_desktop.domain.health import LABELS
 from am_desktop.errors import AppError
 from am_desktop.ui.context import AppContext
+from am_desktop.ui.dialogs.currencies_page import CURRENCIES, CurrenciesPage
 from am_desktop.ui.dialogs.salesforce_sign_in import SalesforceSignIn
 from am_desktop.ui.dialogs.stage_map_editor import StageMapEditor
 from am_desktop.ui.settings import Option, Prefs
 from am_desktop.ui.sync_status import CRM_NAMES
 from am_desktop.ui.tasks import Lane
 
-#: Offered in the currency list; any other three-letter ISO 4217 code may be typed.
-CURRENCIES = ("USD", "EUR", "GBP", "CHF", "CAD", "AUD", "JPY")
 _CURRENCY_CODE = re.compile(r"[A-Z]{3}")
-
-
-#: The reporting currency's first choice: the same as the display currency (stored empty).
-SAME_AS_CURRENCY = "Same as the currency"
-
-
-def _reporting_currency_box(stored: str) -> QComboBox:
-    """The reporting currency (issue 20): totals, KPIs and reviews are converted into it."""
-    box = QComboBox()
-    box.setEditable(True)
-    box.setInsertPolicy(QComboBox.InsertPolicy.NoInsert)
-    box.addItems([SAME_AS_CURRENCY, *CURRENCIES])
-    box.setCurrentText(stored or SAME_AS_CURRENCY)
-    box.setToolTip(
-        "The currency totals, KPIs and business reviews are converted into, at one "
-        "exchange rate per currency (import rates with `am-desktop rates import`)."
-    )
-    return box
 
 
 def currency_code(text: str) -> str | None:
@@ -85,8 +66,8 @@ class PreferencesDialog(QDialog):
     Args:
         context: the shared services (the settings edited, the paths shown).
         parent: the dialog's parent.
-        section: the page to open at: "general", "templates", "crm", "calendar", "files" or
-            "security".
+        section: the page to open at: "general", "templates", "crm", "calendar",
+            "currencies", "files" or "security".
 
     Attributes:
         encryption_change: after OK, True to encrypt the database, False to decrypt it (the
@@ -162,7 +143,8 @@ class PreferencesDialog(QDialog):
             self.show_section(section)
 
     def _make_template_fields(self, settings: Any) -> None:
-        self.reporting_currency = _reporting_currency_box(settings.prefs.reporting_currency)
+        self.currencies = CurrenciesPage(self.context, settings.prefs.reporting_currency)
+        self.reporting_currency = self.currencies.reporting_currency
         self.templates = settings.prefs.note_templates
         self.template_name = QComboBox()
         self.template_name.addItems(list(self.templates))
@@ -216,9 +198,17 @@ class PreferencesDialog(QDialog):
         self.sync_every.setToolTip("0 syncs only when you ask, with File → Sync now (Ctrl+Shift+S)")
 
     def show_section(self, section: str) -> None:
-        """Bring a page forward: "general", "templates", "crm", "calendar", "files" or
-        "security"."""
-        pages = {"general": 0, "templates": 1, "crm": 2, "calendar": 3, "files": 4, "security": 5}
+        """Bring a page forward: "general", "templates", "crm", "calendar", "currencies",
+        "files" or "security"."""
+        pages = {
+            "general": 0,
+            "templates": 1,
+            "crm": 2,
+            "calendar": 3,
+            "currencies": 4,
+            "files": 5,
+            "security": 6,
+        }
         self.pages.setCurrentIndex(pages.get(section, 0))
         if section == "crm":
             self.crm.setFocus()
@@ -312,7 +302,6 @@ class PreferencesDialog(QDialog):
         form = QFormLayout(general)
         form.addRow("Currency", self.currency)
         form.addRow("", self.currency_error)
-        form.addRow("Reporting currency", self.reporting_currency)
         form.addRow("Default check-in cadence", self.cadence)
         form.addRow("Gross margin for CLV", self.gross_margin)
         form.addRow("Daily backups kept", self.backups)
@@ -348,6 +337,7 @@ class PreferencesDialog(QDialog):
         self.pages.addTab(templates, "&Note templates")
         self.pages.addTab(self._crm_page(), "C&RM")
         self.pages.addTab(self._calendar_page(), "C&alendar")
+        self.pages.addTab(self.currencies, "C&urrencies")
         self.pages.addTab(files, "&Files")
         self.pages.addTab(self._security_page(), "&Security")
         layout = QVBoxLayout(self)

@@ -13,6 +13,7 @@ from PySide6.QtCore import QObject, Signal, Slot
 from PySide6.QtGui import QUndoStack
 
 from am_desktop.domain.changes import ChangeSet, Entity
+from am_desktop.domain.fx_figures import ReportingRates
 from am_desktop.domain.portfolio import AccountRow, PortfolioQuery, SavedFilter
 from am_desktop.services import portfolio
 from am_desktop.ui.accounts_view import AccountsView, AccountTableModel
@@ -30,6 +31,7 @@ ACCOUNTS_SHOW = (
     Entity.RENEWAL,
     Entity.LEDGER_MOVEMENT,
     Entity.HEALTH_SNAPSHOT,
+    Entity.EXCHANGE_RATE,  # the reporting figures and the ARR order
 )
 
 
@@ -99,8 +101,16 @@ class AccountsList(QObject):
             self._pending = query
             return
         today, store = self.context.today(), self.context.store
+        reporting = self.context.settings.prefs.reporting_currency_or_default
+
+        def work(_progress: object) -> tuple[ReportingRates, list[int]]:
+            from am_desktop.services import rates as rate_table
+
+            found = rate_table.reporting_rates(store, reporting, today)
+            return found, portfolio.account_ids(store, query, today, found.factors())
+
         self.context.tasks.submit(
-            lambda _p: portfolio.account_ids(store, query, today),
+            work,
             lane=Lane.READ,
             on_done=self._on_ids,
             receiver=self,
@@ -121,7 +131,9 @@ class AccountsList(QObject):
     def _fetch_rows(self, ids: Sequence[int]) -> dict[int, AccountRow]:
         return portfolio.account_rows(self.context.store, ids, self.context.today())
 
-    def _on_ids(self, ids: list[int]) -> None:
+    def _on_ids(self, answer: tuple[ReportingRates, list[int]]) -> None:
+        found, ids = answer
+        self.model.set_rates(found)
         self.view.show_ids(ids)
         if not self._answered:
             self._answered = True
@@ -152,6 +164,8 @@ class AccountsList(QObject):
         if option is Prefs.currency:
             self.model.currency = self.context.settings.prefs.currency
             self.model.refresh_rows()
+        if option in (Prefs.currency, Prefs.reporting_currency):
+            self.run_query(self.view.query)  # other rates, and ARR sorts on their figures
 
 
 def _concerns_accounts(changes: ChangeSet) -> bool:

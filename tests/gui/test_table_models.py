@@ -136,8 +136,10 @@ def test_the_accounts_list_checks_empty_paged_and_refreshed(tester: ModelTester)
     assert fetch.asked[100:] == list(range(101, 201))  # one more page: the row's
     assert model.index(3, 4).data(Qt.ItemDataRole.TextAlignmentRole) & Qt.AlignmentFlag.AlignRight
     assert model.headerData(4, Qt.Orientation.Horizontal) == "ARR"
-    model.currency = "EUR"
-    assert "€" in model.index(3, 4).data() or "EUR" in model.index(3, 4).data()
+    model.currency = "EUR"  # the rows are USD: their ARR stays so, converted beside (no rate)
+    assert model.index(3, 4).data() == "$4,000"
+    assert model.headerData(5, Qt.Orientation.Horizontal) == "ARR (EUR)"
+    assert model.index(3, 5).data() == "—"
     asked = len(fetch.asked)
     model.refresh_rows()
     model.index(0, 0).data()

@@ -1,0 +1,97 @@
+"""The accounts list in currencies (issue 20): an account's ARR in its own currency, the
+reporting figure beside it where they differ, "—" with fx's sentence without a rate, and the
+list following a rate written while it is shown."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from datetime import timedelta
+from decimal import Decimal
+
+import pytest
+from PySide6.QtCore import Qt
+from pytestqt.qtbot import QtBot
+
+from am_desktop.domain import fx
+from am_desktop.services import catalog, rates
+from am_desktop.ui.context import AppContext
+from am_desktop.ui.main_window import MainWindow
+from am_desktop.ui.window.views import ViewKey
+from tests.gui.conftest import TODAY
+
+pytestmark = pytest.mark.qt_log_ignore(r"This plugin does not support propagateSizeHints\(\)")
+ARR, REPORTING = 4, 5
+
+
+@pytest.fixture
+def window(qtbot: QtBot, context: AppContext) -> Iterator[MainWindow]:
+    context.settings.prefs.currency = "USD"
+    for name, code, cents in (("Berlin", "EUR", 120_000_00), ("Chicago", "USD", 50_000_00),
+                              ("Zurich", "CHF", 80_000_00)):  # fmt: skip
+        account = catalog.accounts.create(context.store, {"name": name, "currency": code})
+        catalog.movements.create(
+            context.store,
+            {"account_id": account.id, "occurred_on": TODAY - timedelta(days=100),
+             "type": "new", "amount_cents": cents, "currency": code},
+        )  # fmt: skip
+    rates.save_rates(
+        context.store, [fx.Rate(TODAY - timedelta(days=30), "EUR", "USD", Decimal("1.10"))]
+    )
+    main = MainWindow(context)
+    qtbot.addWidget(main)
+    main.show()
+    main.show_view(ViewKey.ACCOUNTS)
+    main.start()
+    qtbot.waitUntil(lambda: main.model.rowCount() == 3)
+    yield main
+    main.close()
+
+
+def cells(window: MainWindow, name: str) -> tuple[str, str, str | None]:
+    """An account's ARR, its reporting figure and that figure's tooltip."""
+    model = window.model
+    row = next(r for r in range(model.rowCount()) if model.index(r, 0).data() == name)
+    reporting = model.index(row, REPORTING)
+    return (
+        model.index(row, ARR).data(),
+        reporting.data(),
+        reporting.data(Qt.ItemDataRole.ToolTipRole),
+    )
+
+
+def test_a_foreign_account_shows_both_figures_and_a_home_one_one(window: MainWindow) -> None:
+    assert window.model.headerData(REPORTING, Qt.Orientation.Horizontal) == "ARR (USD)"
+    arr, converted, tip = cells(window, "Berlin")
+    assert (arr, converted) == ("€120,000", "$132,000")
+    assert tip == "1 EUR = 1.1 USD (23 Oct 2026)"
+    assert cells(window, "Chicago")[:2] == ("$50,000", "")
+
+
+def test_a_missing_rate_shows_a_dash_with_the_sentence(window: MainWindow) -> None:
+    arr, converted, tip = cells(window, "Zurich")
+    assert (arr, converted) == ("CHF 80,000", "—")
+    assert tip is not None and tip.startswith("No CHF rate on or before 22 Nov 2026")
+
+
+def test_the_list_follows_a_new_rate_and_sorts_arr_on_the_reporting_figure(
+    qtbot: QtBot, window: MainWindow, context: AppContext
+) -> None:
+    rates.add_rate(context.store, TODAY.isoformat(), "CHF", "USD", "2")
+    qtbot.waitUntil(lambda: cells(window, "Zurich")[1] == "$160,000")
+    window.model.sort(REPORTING, Qt.SortOrder.DescendingOrder)  # a header click
+    qtbot.waitUntil(
+        lambda: (
+            [window.model.index(r, 0).data() for r in range(3)] == ["Zurich", "Berlin", "Chicago"]
+        )
+    )
+
+
+def test_the_reporting_currency_setting_relabels_the_second_figure(
+    qtbot: QtBot, window: MainWindow, context: AppContext
+) -> None:
+    context.settings.prefs.reporting_currency = "EUR"
+    qtbot.waitUntil(
+        lambda: window.model.headerData(REPORTING, Qt.Orientation.Horizontal) == "ARR (EUR)"
+    )
+    assert cells(window, "Berlin")[:2] == ("€120,000", "")
+    assert cells(window, "Chicago")[:2] == ("$50,000", "€45,455")

@@ -31,6 +31,12 @@ class ReportingRates:
     used: Mapping[str, UsedRate] = field(default_factory=lambda: MappingProxyType({}))
     missing: Mapping[str, str] = field(default_factory=lambda: MappingProxyType({}))
 
+    @property
+    def needed(self) -> bool:
+        """Whether some account is in another currency than the target (else the list has
+        nothing to show beside the accounts' own figures)."""
+        return bool(self.used or self.missing)
+
     def convert(self, minor: int, currency: str) -> int | None:
         """``minor`` units of ``currency`` in the target's minor units; None without a rate."""
         if currency == self.target:

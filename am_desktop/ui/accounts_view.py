@@ -172,6 +172,8 @@ COLUMNS: tuple[Column[AccountRow, AccountsEnv], ...] = (
     ),
 )
 
+#: The column of the reporting-currency figure (hidden while every account is in it).
+REPORTING_COLUMN = next(i for i, c in enumerate(COLUMNS) if c.text is _reporting_text)
 
 #: A long usual text of each column, for its width (the last column stretches).
 _SAMPLE_TEXTS = (

@@ -65,6 +65,18 @@ def test_a_foreign_account_shows_both_figures_and_a_home_one_one(window: MainWin
     assert (arr, converted) == ("€120,000", "$132,000")
     assert tip == "1 EUR = 1.1 USD (23 Oct 2026)"
     assert cells(window, "Chicago")[:2] == ("$50,000", "")
+    assert not window.accounts_list.view.table.isColumnHidden(REPORTING)
+
+
+def test_a_one_currency_portfolio_shows_no_second_column(
+    qtbot: QtBot, window: MainWindow, context: AppContext
+) -> None:
+    for account in catalog.accounts.find(context.store):
+        if account.currency != "USD":
+            catalog.accounts.update(context.store, account.id, {"currency": "USD"})
+    table = window.accounts_list.view.table
+    qtbot.waitUntil(lambda: table.isColumnHidden(REPORTING))
+    assert cells(window, "Berlin")[:2] == ("$120,000", "")
 
 
 def test_a_missing_rate_shows_a_dash_with_the_sentence(window: MainWindow) -> None:

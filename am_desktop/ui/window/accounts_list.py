@@ -16,7 +16,7 @@ from am_desktop.domain.changes import ChangeSet, Entity
 from am_desktop.domain.fx_figures import ReportingRates
 from am_desktop.domain.portfolio import AccountRow, PortfolioQuery, SavedFilter
 from am_desktop.services import portfolio
-from am_desktop.ui.accounts_view import AccountsView, AccountTableModel
+from am_desktop.ui.accounts_view import REPORTING_COLUMN, AccountsView, AccountTableModel
 from am_desktop.ui.bus import ChangeFollower
 from am_desktop.ui.context import AppContext
 from am_desktop.ui.settings import Option, Prefs
@@ -134,6 +134,8 @@ class AccountsList(QObject):
     def _on_ids(self, answer: tuple[ReportingRates, list[int]]) -> None:
         found, ids = answer
         self.model.set_rates(found)
+        # A one-currency portfolio has nothing to show beside its figures: no empty column.
+        self.view.table.setColumnHidden(REPORTING_COLUMN, not found.needed)
         self.view.show_ids(ids)
         if not self._answered:
             self._answered = True

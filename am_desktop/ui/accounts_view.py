@@ -181,7 +181,7 @@ _SAMPLE_TEXTS = (
     "Strategic",
     "Mid-market",
     "Maya Lindqvist",
-    "$1,957,600",
+    "CHF 1,957,600",  # a code-named currency is the widest (¥15,000,000 as wide)
     "$1,957,600",
     "100 · At risk ▼10",
     "30 Dec 2026",

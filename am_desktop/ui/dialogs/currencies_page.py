@@ -161,6 +161,9 @@ class CurrenciesPage(QWidget):
         self.new_rate = QLineEdit(self)
         self.new_rate.setPlaceholderText("1.0841")
         self.new_rate.setToolTip("How many quote units one base unit is worth")
+        self.new_rate.setMinimumWidth(
+            self.new_rate.fontMetrics().horizontalAdvance("0.000000000") + 16
+        )
         self.add_button = QPushButton("&Add rate", self)
         self.report = QLabel(self)
         self.report.setWordWrap(True)
@@ -183,7 +186,6 @@ class CurrenciesPage(QWidget):
         )
         note.setWordWrap(True)
         note.setObjectName("muted")
-        form.addRow("", note)
         buttons = QHBoxLayout()
         buttons.addWidget(QLabel("Exchange rates, newest first"))
         buttons.addStretch(1)
@@ -195,11 +197,13 @@ class CurrenciesPage(QWidget):
         adding.addWidget(QLabel("1"))
         adding.addWidget(self.new_base)
         adding.addWidget(QLabel("="))
-        adding.addWidget(self.new_rate, 1)
+        adding.addWidget(self.new_rate)
         adding.addWidget(self.new_quote)
         adding.addWidget(self.add_button)
+        adding.addStretch(1)
         column = QVBoxLayout(self)
         column.addLayout(form)
+        column.addWidget(note)  # beside the form a wrapped label leaves a gap above it
         column.addLayout(buttons)
         column.addWidget(self.stack, 1)
         column.addLayout(adding)

@@ -31,7 +31,7 @@ def shown_rates(page: CurrenciesPage) -> list[tuple[str, str]]:
 
 
 def open_page(qtbot: QtBot, context: AppContext) -> CurrenciesPage:
-    page = CurrenciesPage(context, "")
+    page = CurrenciesPage(context, "", "USD")
     qtbot.addWidget(page)
     page.show()  # the page follows the change feed while shown
     return page
@@ -126,3 +126,16 @@ def test_the_reporting_currency_lives_on_the_currencies_page_and_is_saved_on_ok(
     dialog.reporting_currency.setCurrentText("eur")
     dialog.buttons.button(QDialogButtonBox.StandardButton.Ok).click()
     assert context.settings.prefs.reporting_currency == "EUR"
+
+
+def test_the_first_reporting_choice_names_my_currency_as_typed_on_general(
+    qtbot: QtBot, context: AppContext
+) -> None:
+    context.settings.prefs.currency = "GBP"
+    dialog = PreferencesDialog(context, section="currencies")
+    qtbot.addWidget(dialog)
+    assert dialog.reporting_currency.currentText() == "My currency (GBP)"
+    dialog.currency.setCurrentText("eur")
+    assert dialog.reporting_currency.itemText(0) == "My currency (EUR)"
+    dialog.buttons.button(QDialogButtonBox.StandardButton.Ok).click()
+    assert context.settings.prefs.reporting_currency == ""  # follows my currency

@@ -42,8 +42,6 @@ from am_desktop.ui.widgets import EmptyState
 
 #: Offered in the currency lists; any other three-letter ISO 4217 code may be typed.
 CURRENCIES = ("USD", "EUR", "GBP", "CHF", "CAD", "AUD", "JPY")
-#: The reporting currency's first choice: the same as the display currency (stored empty).
-SAME_AS_CURRENCY = "Same as the currency"
 #: How many row problems an import's report lists (the count is always given).
 LISTED_PROBLEMS = 8
 
@@ -83,13 +81,18 @@ def key_of(rate: fx.Rate) -> RateKey:
     return (rate.day, rate.base, rate.quote)
 
 
-def reporting_currency_box(stored: str) -> QComboBox:
+def same_as_mine(own: str) -> str:
+    """The reporting currency's first choice, stored empty: the AM's own currency (General)."""
+    return f"My currency ({own})"
+
+
+def reporting_currency_box(stored: str, own: str) -> QComboBox:
     """The reporting currency: totals, KPIs and reviews are converted into it."""
     box = QComboBox()
     box.setEditable(True)
     box.setInsertPolicy(QComboBox.InsertPolicy.NoInsert)
-    box.addItems([SAME_AS_CURRENCY, *CURRENCIES])
-    box.setCurrentText(stored or SAME_AS_CURRENCY)
+    box.addItems([same_as_mine(own), *CURRENCIES])
+    box.setCurrentText(stored or same_as_mine(own))
     box.setToolTip(
         "The currency totals, KPIs and business reviews are converted into, at one "
         "exchange rate per currency (the latest on or before the report's last day)."
@@ -114,13 +117,16 @@ class CurrenciesPage(QWidget):
 
     Args:
         context: the shared services (the store, through ``services.rates`` on workers).
-        stored: the saved reporting currency ("" for the same as the display currency).
+        stored: the saved reporting currency ("" for the same as the AM's own currency).
+        own: the AM's own currency (Preferences → General), which "" stands for.
     """
 
-    def __init__(self, context: AppContext, stored: str, parent: QWidget | None = None) -> None:
+    def __init__(
+        self, context: AppContext, stored: str, own: str, parent: QWidget | None = None
+    ) -> None:
         super().__init__(parent)
         self.context = context
-        self.reporting_currency = reporting_currency_box(stored)
+        self.reporting_currency = reporting_currency_box(stored, own)
         self.model: ColumnTableModel[fx.Rate, RateKey, Env] = ColumnTableModel(
             RATE_COLUMNS, key_of, Env(context.today())
         )
@@ -255,6 +261,10 @@ class CurrenciesPage(QWidget):
             if key is not None:
                 keys.append(key)
         return keys
+
+    def show_own_currency(self, own: str) -> None:
+        """Name the AM's currency (as typed on General) in the "My currency" choice."""
+        self.reporting_currency.setItemText(0, same_as_mine(own))
 
     # -- slots ----------------------------------------------------------------------------------
 

@@ -143,7 +143,9 @@ class PreferencesDialog(QDialog):
             self.show_section(section)
 
     def _make_template_fields(self, settings: Any) -> None:
-        self.currencies = CurrenciesPage(self.context, settings.prefs.reporting_currency)
+        self.currencies = CurrenciesPage(
+            self.context, settings.prefs.reporting_currency, settings.prefs.currency
+        )
         self.reporting_currency = self.currencies.reporting_currency
         self.templates = settings.prefs.note_templates
         self.template_name = QComboBox()
@@ -689,7 +691,10 @@ class PreferencesDialog(QDialog):
 
     @Slot(str)
     def _on_currency_text_changed(self, text: str) -> None:
-        valid = currency_code(text) is not None
+        code = currency_code(text)
+        valid = code is not None
+        if code is not None:
+            self.currencies.show_own_currency(code)
         self.currency_error.setVisible(not valid)
         ok = self.buttons.button(QDialogButtonBox.StandardButton.Ok)
         ok.setEnabled(valid)

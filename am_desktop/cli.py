@@ -24,6 +24,7 @@ from am_desktop.cli_args import (
     LAST_DAY,
     currency_code,
     day,
+    default_currency,
     reporting_currency,
     whole_number,
 )
@@ -336,6 +337,7 @@ def run_import(args: argparse.Namespace) -> int:
             dry_run=args.dry_run,
             skip_invalid=args.skip_invalid,
             progress=progress,
+            default_currency=default_currency(),
         )
     finally:
         progress.finish()

@@ -61,13 +61,21 @@ def currency_code(text: str) -> str:
 
 
 def reporting_currency(given: str | None) -> str:
-    """``--currency``, else the reporting currency setting, else the AM's currency setting.
+    """``--currency``, else the reporting currency setting, else the AM's currency setting."""
+    return given or _currency_setting("reporting_currency", "currency")
+
+
+def default_currency() -> str:
+    """The AM's currency setting: what a file without a currency column is in."""
+    return _currency_setting("currency")
+
+
+def _currency_setting(*keys: str) -> str:
+    """The first of the ``prefs`` settings ``keys`` that holds a currency code, else USD.
 
     The settings file is read as the INI file it is (where Qt's ``IniFormat``/``UserScope``
-    keeps it), without loading Qt: a report on the command line stays light.
+    keeps it), without loading Qt: a command stays light.
     """
-    if given:
-        return given
     import configparser
     import os
     import sys
@@ -84,7 +92,7 @@ def reporting_currency(given: str | None) -> str:
         parser.read(folder / "am-desktop" / "am-desktop.ini", encoding="utf-8")
     except (configparser.Error, OSError, UnicodeDecodeError):
         return "USD"  # an unreadable file: the window says why; the default here
-    for key in ("reporting_currency", "currency"):
+    for key in keys:
         try:
             return parse_currency(parser.get("prefs", key, fallback=""))
         except ValueError:

@@ -11,6 +11,7 @@ import re
 import uuid
 from collections.abc import Callable
 from dataclasses import dataclass
+from decimal import Decimal
 from typing import Any
 
 from am_desktop.domain import values
@@ -83,16 +84,16 @@ def _whole(low: int, high: int, *, decimal_comma: bool = False) -> Callable[[str
     return lambda text: values.parse_int(text, low, high, decimal_comma=decimal_comma)
 
 
-def _money_comma(text: str) -> int:
-    return values.parse_money_cents(text, decimal_comma=True)
+def _amount_comma(text: str) -> Decimal:
+    return values.parse_amount(text, decimal_comma=True)
 
 
-def _positive(parse: Callable[[str], int]) -> Callable[[str], int]:
-    def positive(text: str) -> int:
-        cents = parse(text)
-        if cents == 0:
+def _positive(parse: Callable[[str], Decimal]) -> Callable[[str], Decimal]:
+    def positive(text: str) -> Decimal:
+        amount = parse(text)
+        if amount == 0:
             raise ValueError("is zero; a movement amount must be more than zero")
-        return cents
+        return amount
 
     return positive
 
@@ -106,8 +107,9 @@ def _whole_column(
 
 
 def _money_column(name: str, required: bool = False, aliases: tuple[str, ...] = ()) -> CsvColumn:
-    """An amount column (in cents), read with either decimal mark."""
-    return CsvColumn(name, values.parse_money_cents, required, aliases, _money_comma)
+    """An amount column, read exactly as written with either decimal mark (a ``Decimal``:
+    the importer turns it into the minor units of the row's currency)."""
+    return CsvColumn(name, values.parse_amount, required, aliases, _amount_comma)
 
 
 #: ``influence`` in words, as CRMs and spreadsheets write it: the three words span the 1-5
@@ -209,10 +211,10 @@ FORMATS: dict[str, tuple[CsvColumn, ...]] = {
         CsvColumn("type", _choice(MovementType), True, ("Movement Type",)),
         CsvColumn(
             "amount",
-            _positive(values.parse_money_cents),
+            _positive(values.parse_amount),
             True,
             ("Movement Amount",),
-            _positive(_money_comma),
+            _positive(_amount_comma),
         ),
         CsvColumn("currency", values.parse_currency, aliases=("Movement Currency",)),
     ),

@@ -8,6 +8,7 @@ Nothing here converts: conversion needs a rate and lives in ``domain.fx``.
 from __future__ import annotations
 
 from dataclasses import dataclass
+from decimal import Decimal
 
 #: ISO 4217 currencies whose minor unit is not a hundredth (every other code has two decimals).
 EXPONENTS: dict[str, int] = {
@@ -21,6 +22,38 @@ EXPONENTS: dict[str, int] = {
 }  # fmt: skip
 
 DEFAULT_EXPONENT = 2
+
+#: The ISO 4217 codes (current ones, the funds and X codes, and HRK and SLL, which CRMs still
+#: hold in old records): a code outside it is a typo ("EURO", "UDS"), never a currency.
+# fmt: off
+CODES: frozenset[str] = frozenset({
+    "AED", "AFN", "ALL", "AMD", "ANG", "AOA", "ARS", "AUD", "AWG", "AZN", "BAM", "BBD", "BDT",
+    "BGN", "BHD", "BIF", "BMD", "BND", "BOB", "BOV", "BRL", "BSD", "BTN", "BWP", "BYN", "BZD",
+    "CAD", "CDF", "CHE", "CHF", "CHW", "CLF", "CLP", "CNY", "COP", "COU", "CRC", "CUC", "CUP",
+    "CVE", "CZK", "DJF", "DKK", "DOP", "DZD", "EGP", "ERN", "ETB", "EUR", "FJD", "FKP", "GBP",
+    "GEL", "GHS", "GIP", "GMD", "GNF", "GTQ", "GYD", "HKD", "HNL", "HRK", "HTG", "HUF", "IDR",
+    "ILS", "INR", "IQD", "IRR", "ISK", "JMD", "JOD", "JPY", "KES", "KGS", "KHR", "KMF", "KPW",
+    "KRW", "KWD", "KYD", "KZT", "LAK", "LBP", "LKR", "LRD", "LSL", "LYD", "MAD", "MDL", "MGA",
+    "MKD", "MMK", "MNT", "MOP", "MRU", "MUR", "MVR", "MWK", "MXN", "MXV", "MYR", "MZN", "NAD",
+    "NGN", "NIO", "NOK", "NPR", "NZD", "OMR", "PAB", "PEN", "PGK", "PHP", "PKR", "PLN", "PYG",
+    "QAR", "RON", "RSD", "RUB", "RWF", "SAR", "SBD", "SCR", "SDG", "SEK", "SGD", "SHP", "SLE",
+    "SLL", "SOS", "SRD", "SSP", "STN", "SVC", "SYP", "SZL", "THB", "TJS", "TMT", "TND", "TOP",
+    "TRY", "TTD", "TWD", "TZS", "UAH", "UGX", "USD", "USN", "UYI", "UYU", "UYW", "UZS", "VED",
+    "VES", "VND", "VUV", "WST", "XAF", "XAG", "XAU", "XBA", "XBB", "XBC", "XBD", "XCD", "XCG",
+    "XDR", "XOF", "XPD", "XPF", "XPT", "XSU", "XTS", "XUA", "XXX", "YER", "ZAR", "ZMW", "ZWG",
+    "ZWL",
+})
+# fmt: on
+
+
+def is_currency(code: str) -> bool:
+    """Whether ``code`` is an ISO 4217 currency code (upper case, as stored)."""
+    return code in CODES
+
+
+def not_a_currency(text: str) -> str:
+    """What to say of a code that is not a currency (the same words everywhere)."""
+    return f"'{text}' is not a currency code (ISO 4217, e.g. EUR)"
 
 
 def exponent(currency: str) -> int:
@@ -53,6 +86,24 @@ def minor_from_cents(cents: int, currency: str) -> int:
     if rest:
         raise ValueError(f"{currency} amounts have {_decimals(places)}; this one has more")
     return whole
+
+
+def minor_units(amount: Decimal, currency: str) -> int:
+    """An amount as written (``Decimal("1234.567")``) in the currency's minor units (KWD:
+    1234567); trailing zeros are no decimals (``1200.00`` JPY is 1200).
+
+    Raises:
+        ValueError: the amount has more decimals than the currency has (``1234.5`` JPY).
+    """
+    places = exponent(currency)
+    scaled = amount.scaleb(places)
+    if scaled != scaled.to_integral_value():
+        written = -amount.normalize().as_tuple().exponent  # type: ignore[operator]
+        raise ValueError(
+            f"'{amount}' has {_decimals(int(written))} but {currency} amounts have "
+            f"{_decimals(places)}"
+        )
+    return int(scaled)
 
 
 def _decimals(places: int) -> str:

@@ -9,7 +9,10 @@ from __future__ import annotations
 
 import re
 from datetime import UTC, date, datetime
+from decimal import Decimal
 from typing import TypeVar
+
+from am_desktop.domain.money import is_currency, not_a_currency
 
 _Day = TypeVar("_Day", date, datetime)
 
@@ -47,6 +50,12 @@ _MONEY_DECIMAL_COMMA = re.compile(
     r"""^(?P<digits>\d{1,3}(?:\.\d{3})+|\d+)  # 1200 or 1.200 (point only as thousands separator)
         (?:,(?P<cents>\d{1,2}))?$             # optional ,5 or ,50""",
     re.VERBOSE,
+)
+#: Amounts of a file, whose currency may have up to four decimals (KWD 1.250, CLF 1.2500):
+#: as ``_MONEY`` and ``_MONEY_DECIMAL_COMMA`` with more decimals; the currency judges them.
+_AMOUNT = re.compile(_MONEY.pattern.replace(r"\d{1,2}", r"\d{1,4}"), re.VERBOSE)
+_AMOUNT_DECIMAL_COMMA = re.compile(
+    _MONEY_DECIMAL_COMMA.pattern.replace(r"\d{1,2}", r"\d{1,4}"), re.VERBOSE
 )
 _EMAIL = re.compile(r"^[^@\s]+@[^@\s]+\.[^@\s]+$")
 #: A phone number: digits and the usual separators, then perhaps an extension (x 12, ext. 12).
@@ -182,6 +191,26 @@ def parse_money_cents(text: str, *, decimal_comma: bool = False) -> int:
     With ``decimal_comma`` the two swap roles (``1.200,50 €`` -> 120050) and ``1,200.50`` is
     refused: a file says which mark it uses by its separator, never cell by cell.
     """
+    raw, digits, fraction = _amount_parts(text, decimal_comma, max_decimals=2)
+    cents = int(digits or "0") * 100 + int(fraction.ljust(2, "0"))
+    if cents > MAX_MONEY_CENTS:
+        raise _too_large(raw)
+    return cents
+
+
+def parse_amount(text: str, *, decimal_comma: bool = False) -> Decimal:
+    """A non-negative amount as written, exactly, with up to four decimals: ``1,234.567``
+    -> ``Decimal("1234.567")``. A file's amount is judged by its currency only once the
+    row's currency is known (``money.minor_units``): three decimals are right for KWD and
+    wrong for EUR, and so is its size (``within_money_bound`` of its minor units). The same
+    marks as :func:`parse_money_cents`."""
+    _, digits, fraction = _amount_parts(text, decimal_comma, max_decimals=4)
+    return Decimal(f"{digits or '0'}.{fraction}" if fraction else digits or "0")
+
+
+def _amount_parts(text: str, decimal_comma: bool, max_decimals: int) -> tuple[str, str, str]:
+    """The amount as written, its whole digits (no separators, no leading zeros) and its
+    decimals, or ``ValueError`` in words."""
     raw = text.strip()
     value = raw.replace(" ", "").replace("\u00a0", "")
     value = value.lstrip(CURRENCY_SYMBOLS).rstrip(CURRENCY_SYMBOLS)
@@ -189,7 +218,11 @@ def parse_money_cents(text: str, *, decimal_comma: bool = False) -> int:
         value = value[3:]  # "USD1200"
     if value.startswith("-"):
         raise ValueError(f"'{raw}' is negative; amounts are written as positive numbers")
-    match = (_MONEY_DECIMAL_COMMA if decimal_comma else _MONEY).match(value)
+    if max_decimals > 2:
+        pattern = _AMOUNT_DECIMAL_COMMA if decimal_comma else _AMOUNT
+    else:
+        pattern = _MONEY_DECIMAL_COMMA if decimal_comma else _MONEY
+    match = pattern.match(value)
     if not match and decimal_comma:
         raise ValueError(
             f"'{raw}' is not an amount; write it like 1200, 1.200,50 or 1200,50 € "
@@ -204,16 +237,17 @@ def parse_money_cents(text: str, *, decimal_comma: bool = False) -> int:
     digits = match["digits"].replace("." if decimal_comma else ",", "").lstrip("0")
     if len(digits) > len(str(MAX_MONEY_CENTS)):  # far too large: no need to convert it
         raise _too_large(raw)
-    cents = int(digits or "0") * 100 + int((match["cents"] or "0").ljust(2, "0"))
-    if cents > MAX_MONEY_CENTS:
-        raise _too_large(raw)
-    return cents
+    return raw, digits, match["cents"] or ""
 
 
-def within_money_bound(cents: int) -> int:
-    """``cents`` unchanged if its size is at most MAX_MONEY_CENTS, else ``ValueError``."""
+def within_money_bound(cents: int, shown: object = None) -> int:
+    """``cents`` unchanged if its size is at most MAX_MONEY_CENTS, else ``ValueError``.
+
+    Args:
+        shown: the amount as written, for the message (else the cents with two decimals).
+    """
     if abs(cents) > MAX_MONEY_CENTS:
-        raise _too_large(format_money(cents))
+        raise _too_large(format_money(cents) if shown is None else str(shown))
     return cents
 
 
@@ -232,10 +266,10 @@ def format_money(cents: int, places: int = 2) -> str:
 
 
 def parse_currency(text: str) -> str:
-    """A three-letter ISO 4217 code, upper-cased."""
+    """An ISO 4217 code, upper-cased (``eur`` -> EUR); ``EURO`` or ``XYZ`` is refused."""
     value = text.strip().upper()
-    if not _CURRENCY.match(value):
-        raise ValueError(f"'{text.strip()}' is not a currency code such as USD or EUR")
+    if not _CURRENCY.match(value) or not is_currency(value):
+        raise ValueError(not_a_currency(text.strip()))
     return value
 
 

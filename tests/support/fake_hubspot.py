@@ -43,7 +43,7 @@ CATALOG: dict[str, dict[str, str]] = {  # property -> kind; am_uid is the unique
     "companies": _TEXT(("name", "domain", "industry", "am_uid"), _STR)
     | {"annualrevenue": _NUM, "renewal_date": _DATE},
     "contacts": _TEXT(("firstname", "lastname", "email", "jobtitle", "phone", "am_uid"), _STR),
-    "deals": _TEXT(("dealname", "dealstage", "pipeline", "am_uid"), _STR)
+    "deals": _TEXT(("dealname", "dealstage", "pipeline", "am_uid", "deal_currency_code"), _STR)
     | {"amount": _NUM, "closedate": _DATETIME},
     "notes": {"hs_note_body": _STR, "hs_timestamp": _DATETIME, "am_uid": _STR},
 }

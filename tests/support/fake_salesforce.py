@@ -18,7 +18,7 @@ import json
 import re
 import threading
 import time
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import UTC, date, datetime
 from typing import Any
@@ -199,8 +199,15 @@ class FakeSalesforce(Served):
     """The org and its server; tests seed and inspect it directly, clients use HTTP."""
 
     def __init__(self, token: str = "test-token", *, external_id: bool = False,
-                 shared_activities: bool = True) -> None:  # fmt: skip
+                 shared_activities: bool = True, currencies: Sequence[str] = ()) -> None:  # fmt: skip
+        """``currencies``: a multi-currency org's active ones, its corporate currency first
+        (Account and Opportunity then have ``CurrencyIsoCode``); none: a one-currency org."""
         self.tokens = {token: USER, "other-token": OTHER_USER}
+        self.currencies = list(currencies)
+        self.fields = {sobject: dict(names) for sobject, names in FIELDS.items()}
+        if self.currencies:
+            for sobject in ("Account", "Opportunity"):
+                self.fields[sobject]["CurrencyIsoCode"] = 3
         self.external_id = external_id
         self.shared_activities = shared_activities
         self.batch_size = 2000
@@ -339,7 +346,7 @@ class FakeSalesforce(Served):
 
     def _describe(self, sobject: str) -> dict[str, Any]:
         fields = [{"name": n, "length": length, "externalId": False, "picklistValues": []}
-                  for n, length in FIELDS[sobject].items()]  # fmt: skip
+                  for n, length in self.fields[sobject].items()]  # fmt: skip
         for extra in ("Id", "SystemModstamp", "CreatedById", "CreatedDate", "IsDeleted"):
             fields.append({"name": extra, "length": 18 if extra.endswith("Id") else 0})
         if sobject == "Task":
@@ -364,7 +371,7 @@ class FakeSalesforce(Served):
         query = parse_soql(text)
         if query.sobject not in self.records:
             raise SoqlError(f"sObject type '{query.sobject}' is not supported")
-        known = {*FIELDS[query.sobject], "Id", "SystemModstamp", "CreatedById", "CreatedDate",
+        known = {*self.fields[query.sobject], "Id", "SystemModstamp", "CreatedById", "CreatedDate",
                  "IsDeleted", "IsWhat", *(["AccountId"] if query.sobject == "Task" else []),
                  *(["AM_Uid__c"] if self.external_id else [])}  # fmt: skip
         for name in [*query.fields, *(c[0] for c in query.conditions)]:
@@ -431,14 +438,18 @@ class FakeSalesforce(Served):
         for name, value in values.items():
             if name in READ_ONLY or f"{name}@{sobject}" in READ_ONLY:
                 return _save_error("INVALID_FIELD_FOR_INSERT_UPDATE", f"{name} is read-only")
-            if name not in FIELDS[sobject] and not (name == "AM_Uid__c" and self.external_id):
+            if name not in self.fields[sobject] and not (name == "AM_Uid__c" and self.external_id):
                 return _save_error("INVALID_FIELD", f"No such column '{name}' on {sobject}")
-            length = FIELDS[sobject].get(name, 0)
+            length = self.fields[sobject].get(name, 0)
             if isinstance(value, str) and length and len(value) > length:
                 return _save_error("STRING_TOO_LONG", f"{name}: data value too large")
             refusal = self.refusals.get((sobject, name, value))
             if refusal:
                 return _save_error(*refusal)
+        code = values.get("CurrencyIsoCode")
+        if code is not None and code not in self.currencies:
+            return _save_error("INVALID_OR_NULL_FOR_RESTRICTED_PICKLIST",
+                               f"Currency ISO Code: invalid currency code: {code}")  # fmt: skip
         if values.get("StageName") is not None and values["StageName"] not in STAGES:
             return _save_error("INVALID_OR_NULL_FOR_RESTRICTED_PICKLIST", "bad value for StageName")
         if self.locked_saves > 0:
@@ -488,7 +499,9 @@ class FakeSalesforce(Served):
         record_id = with_checksum(f"{PREFIXES[sobject]}{next(self._ids):012d}")
         now = self.now_ms()
         row = {"Id": record_id, "IsDeleted": False, "CreatedById": user, "CreatedDate": now,
-               **{n: None for n in FIELDS[sobject]}, **values}  # fmt: skip
+               **{n: None for n in self.fields[sobject]}, **values}  # fmt: skip
+        if "CurrencyIsoCode" in self.fields[sobject] and not row.get("CurrencyIsoCode"):
+            row["CurrencyIsoCode"] = self.currencies[0]  # the corporate currency
         self.records[sobject][record_id] = row
         self._touch(sobject, row)
         return record_id

@@ -89,11 +89,14 @@ class Connector(Protocol):
         org's picklist); [] where the stage map is fixed."""
         ...
 
-    def fields(self, obj: str, record: RemoteRecord, *, strict: bool = False) -> dict[str, Any]:
+    def fields(
+        self, obj: str, record: RemoteRecord, *, strict: bool = False, currency: str | None = None
+    ) -> dict[str, Any]:
         """A record's canonical values as a local kind (fields the CRM does not say are left
         out, such as a deal stage this app has no name for). A value this app cannot hold
-        (``NaN``, an amount or year out of range) raises ``RemoteValueError`` when ``strict``,
-        else is left out too."""
+        (``NaN``, an amount or year out of range, a currency code no currency has) raises
+        ``RemoteValueError`` when ``strict``, else is left out too. Amounts are minor units of
+        the record's currency, else of ``currency`` (the local record's)."""
         ...
 
     def changed(self, remote_type: str, since_ms: int | None) -> Iterator[list[RemoteRecord]]:

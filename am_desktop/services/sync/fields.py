@@ -15,9 +15,10 @@ from typing import Any
 from am_desktop.db.connection import DATETIME_FORMAT
 
 #: Local kind -> synced field -> how its values read ("text", "lower", "domain", "body", "cents",
-#: "cents0" (none is 0), "date", "moment", "stage").
+#: "cents0" (none is 0), "date", "moment", "stage", "currency"). Amounts are minor units of the
+#: record's ``currency`` (issue 20): a CRM's amount is scaled by it (``PropertyMap.read``).
 KINDS: dict[str, dict[str, str]] = {
-    "account": {"name": "text", "domain": "domain", "industry": "text"},
+    "account": {"name": "text", "domain": "domain", "industry": "text", "currency": "currency"},
     "contact": {
         "first_name": "text",
         "last_name": "text",
@@ -30,8 +31,14 @@ KINDS: dict[str, dict[str, str]] = {
         "amount_cents": "cents0",
         "close_date": "date",
         "stage": "stage",
+        "currency": "currency",
     },
-    "renewal": {"proposed_arr_cents": "cents", "close_date": "date", "stage": "stage"},
+    "renewal": {
+        "proposed_arr_cents": "cents",
+        "close_date": "date",
+        "stage": "stage",
+        "currency": "currency",
+    },
     "note": {"body": "body", "occurred_at": "moment"},
 }
 
@@ -39,10 +46,10 @@ KINDS: dict[str, dict[str, str]] = {
 #: Fields the local database cannot leave empty: a CRM value that empties one is not taken
 #: (the local value is sent back instead).
 REQUIRED: dict[str, frozenset[str]] = {
-    "account": frozenset({"name"}),
+    "account": frozenset({"name", "currency"}),
     "contact": frozenset({"last_name"}),
-    "opportunity": frozenset({"name", "stage"}),
-    "renewal": frozenset({"stage"}),
+    "opportunity": frozenset({"name", "stage", "currency"}),
+    "renewal": frozenset({"stage", "currency"}),
     "note": frozenset({"occurred_at"}),
 }
 
@@ -85,6 +92,11 @@ def _cents(value: Any) -> int | None:
         return int((Decimal(str(value).replace(",", "")) * 100).to_integral_value())
     except InvalidOperation:
         return None
+
+
+def _currency(value: Any) -> str | None:
+    text = _text(value)
+    return text.upper() if text else None
 
 
 def _cents0(value: Any) -> int:
@@ -130,7 +142,10 @@ CANONICAL: dict[str, Callable[[Any], Any]] = {
     "date": _date,
     "moment": moment_ms,
     "stage": _text,
+    "currency": _currency,
 }
+#: Kinds of field holding an amount.
+AMOUNTS = frozenset({"cents", "cents0"})
 
 
 def canonical(obj: str, field: str, value: Any) -> Any:
@@ -151,11 +166,17 @@ def checked(obj: str, field: str, value: Any) -> Any:
         RemoteValueError: the value is not of its kind or is out of range, in words.
     """
     kind = KINDS[obj][field]
-    if value is None or value == "" or kind not in ("cents", "cents0", "date", "moment"):
+    if (
+        value is None
+        or value == ""
+        or kind not in ("cents", "cents0", "date", "moment", "currency")
+    ):
         return canonical(obj, field, value)
     shown = str(value)[:40]
-    if kind in ("cents", "cents0"):
-        return _checked_cents(value, shown)
+    if kind in AMOUNTS:
+        return checked_minor(value, "USD")
+    if kind == "currency":
+        return _checked_currency(value, shown)
     if kind == "date":
         text = str(value).strip()
         if text.isdigit():
@@ -172,9 +193,26 @@ def checked(obj: str, field: str, value: Any) -> Any:
     return milliseconds
 
 
-def _checked_cents(value: Any, shown: str) -> int:
+def _checked_currency(value: Any, shown: str) -> str:
+    from am_desktop.domain.money import is_currency, not_a_currency
+
+    code = str(value).strip().upper()
+    if not is_currency(code):
+        raise RemoteValueError(not_a_currency(shown))
+    return code
+
+
+def checked_minor(value: Any, currency: str) -> int:
+    """A CRM's amount (``"1234.5"``, ``1234.5``) in ``currency``'s minor units (JPY none, KWD
+    three), rounded to the unit as a CRM's stored decimals may not fit the currency.
+
+    Raises:
+        RemoteValueError: not a number, or larger than the largest amount, in words.
+    """
+    from am_desktop.domain.money import exponent
     from am_desktop.domain.values import MAX_MONEY_CENTS
 
+    shown = str(value)[:40]
     if isinstance(value, bool):
         raise RemoteValueError(f"'{shown}' is not an amount")
     try:
@@ -187,7 +225,14 @@ def _checked_cents(value: Any, shown: str) -> int:
         raise RemoteValueError(
             f"'{shown}' is larger than the largest amount, {MAX_MONEY_CENTS // 100:,}"
         )
-    return int((amount * 100).to_integral_value())
+    return int(amount.scaleb(exponent(currency)).to_integral_value())
+
+
+def major(minor: int, currency: str) -> Decimal:
+    """Minor units as the exact decimal a CRM writes (120000 JPY -> 120000, EUR -> 1200.00)."""
+    from am_desktop.domain.money import exponent
+
+    return Decimal(int(minor)).scaleb(-exponent(currency))
 
 
 def _moment(milliseconds: int, shown: str) -> datetime:

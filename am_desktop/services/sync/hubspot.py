@@ -46,8 +46,14 @@ PROPERTIES: dict[str, dict[str, str]] = {
         "amount_cents": "amount",
         "close_date": "closedate",
         "stage": "dealstage",
+        "currency": "deal_currency_code",
     },
-    "renewal": {"proposed_arr_cents": "amount", "close_date": "closedate", "stage": "dealstage"},
+    "renewal": {
+        "proposed_arr_cents": "amount",
+        "close_date": "closedate",
+        "stage": "dealstage",
+        "currency": "deal_currency_code",
+    },
     "note": {"body": "hs_note_body", "occurred_at": "hs_timestamp"},
 }
 #: Local stage -> HubSpot's default sales pipeline stage.
@@ -97,6 +103,8 @@ def _text_of(kind: str, value: Any) -> str:
         return ""
     if kind in ("cents", "cents0"):
         return f"{int(value) / 100:.2f}"
+    if kind == "decimal":  # an amount, exactly as its currency writes it
+        return str(value)
     if kind == "moment":
         return iso_moment(int(value))
     return str(value)
@@ -193,8 +201,10 @@ class HubSpotConnector:
             names.add("dealname")
         return sorted(names)
 
-    def fields(self, obj: str, record: RemoteRecord, *, strict: bool = False) -> dict[str, Any]:
-        return NAMES.read(obj, record.props, strict=strict)
+    def fields(
+        self, obj: str, record: RemoteRecord, *, strict: bool = False, currency: str | None = None
+    ) -> dict[str, Any]:
+        return NAMES.read(obj, record.props, strict=strict, currency=currency)
 
     def changed(self, remote_type: str, since_ms: int | None) -> Iterator[list[RemoteRecord]]:
         if since_ms is None:

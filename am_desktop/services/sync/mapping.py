@@ -9,12 +9,20 @@ canonical value is written in its API (HubSpot wants text, Salesforce JSON numbe
 from __future__ import annotations
 
 from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from typing import Any, TypeVar
 
 from am_desktop.errors import SyncError, SyncErrorKind
 from am_desktop.services.sync.connector import RemoteRecord
-from am_desktop.services.sync.fields import KINDS, RemoteValueError, checked
+from am_desktop.services.sync.fields import (
+    AMOUNTS,
+    KINDS,
+    RemoteValueError,
+    checked,
+    checked_minor,
+    major,
+)
 
 T = TypeVar("T")
 #: How a CRM writes one canonical value: (field kind, value) -> what its API takes.
@@ -58,26 +66,37 @@ class PropertyMap:
     #: Local kind -> local stage -> the CRM's stage.
     stages: Mapping[str, Mapping[str, str]]
 
-    def read(self, obj: str, props: Mapping[str, Any], *, strict: bool) -> dict[str, Any]:
+    def read(
+        self, obj: str, props: Mapping[str, Any], *, strict: bool, currency: str | None = None
+    ) -> dict[str, Any]:
         """Canonical local values of the properties present (a stage this app has no name for
         is left out: no opinion); a value this app cannot hold raises RemoteValueError when
-        ``strict``, else is left out too."""
+        ``strict``, else is left out too.
+
+        Amounts are read in the record's own currency when the CRM says it, else in
+        ``currency`` (the local record's or its account's), else as two-decimal amounts.
+        """
         values: dict[str, Any] = {}
+        amounts: dict[str, Any] = {}
         stages = {remote: local for local, remote in self.stages.get(obj, {}).items()}
         for name, prop in self.properties[obj].items():
             if prop not in props:
                 continue
             raw = props[prop]
-            if KINDS[obj][name] == "stage":
+            kind = KINDS[obj][name]
+            if kind in AMOUNTS and raw is not None and raw != "":
+                amounts[name] = raw
+                continue
+            if kind == "stage":
                 if raw not in stages:
                     continue
                 raw = stages[raw]
-            try:
+            with _said(name, strict):
                 values[name] = checked(obj, name, raw)
-            except RemoteValueError as error:
-                if strict:
-                    label = name.removesuffix("_cents").replace("_", " ")
-                    raise RemoteValueError(f"its {label} {error}") from None
+        code = values.get("currency") or currency or "USD"
+        for name, raw in amounts.items():
+            with _said(name, strict):
+                values[name] = checked_minor(raw, code)
         return values
 
     def write(self, obj: str, fields: Mapping[str, Any], writer: Writer) -> dict[str, Any]:
@@ -89,8 +108,21 @@ class PropertyMap:
             if prop is None:
                 continue
             kind = KINDS[obj][name]
-            if value is not None and kind == "stage":
+            if value is not None and kind in AMOUNTS:  # exact, in the record's currency
+                props[prop] = writer("decimal", major(value, fields.get("currency") or "USD"))
+            elif value is not None and kind == "stage":
                 props[prop] = writer(kind, self.stages[obj].get(str(value), str(value)))
             else:
                 props[prop] = writer(kind, value)
         return props
+
+
+@contextmanager
+def _said(name: str, strict: bool) -> Iterator[None]:
+    """A value this app cannot hold: in words naming the field when ``strict``, else left out."""
+    try:
+        yield
+    except RemoteValueError as error:
+        if strict:
+            label = name.removesuffix("_cents").replace("_", " ")
+            raise RemoteValueError(f"its {label} {error}") from None

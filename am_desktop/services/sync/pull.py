@@ -234,8 +234,8 @@ class Puller:
             self.report.pulled += 1
         changes = st.changes_of(connection, obj, local_id)
         bases = {f: base for f, (base, _seq) in changes.items()}
-        remote = aligned(self.crm, obj, self.crm.fields(obj, record, strict=True), local.fields,
-                         bases)  # fmt: skip
+        theirs = self.crm.fields(obj, record, strict=True, currency=local.fields.get("currency"))
+        remote = aligned(self.crm, obj, theirs, local.fields, bases)
         edited = (agreed is None or record.modified_ms > agreed
                   or any(local.fields.get(k) != v for k, v in remote.items()))  # fmt: skip
         if local.archived and "archived_at" in changes and edited:  # deleted here, edited there
@@ -426,9 +426,10 @@ class Puller:
     ) -> bool:
         """A record the CRM has and we do not: make it (deals become opportunities)."""
         obj = self.holds[remote_type][0]
-        remote = self.crm.fields(obj, record, strict=True)
-        values = {f: stored_value(obj, f, v) for f, v in remote.items()}
         account = self._account_of(connection, record)
+        currency = _currency_of(connection, account)
+        remote = self.crm.fields(obj, record, strict=True, currency=currency)
+        values = {f: stored_value(obj, f, v) for f, v in remote.items()}
         if obj != "account" and account is None:
             self.report.problems.append(
                 f"A CRM {obj} ({record.remote_id}) belongs to no company "
@@ -443,6 +444,8 @@ class Puller:
             row = {**common, "name": values.get("name") or "Unnamed company",
                    "domain": values.get("domain"), "industry": values.get("industry"),
                    "tier": "standard", "checkin_cadence_days": 30}  # fmt: skip
+            if values.get("currency"):
+                row["currency"] = values["currency"]
         elif obj == "contact":
             row = {**common, "account_id": account, "first_name": values.get("first_name"),
                    "last_name": values.get("last_name") or values.get("first_name")
@@ -453,7 +456,8 @@ class Puller:
                    "name": values.get("name") or "Deal from the CRM",
                    "amount_cents": values.get("amount_cents") or 0,
                    "stage": values.get("stage") or "identified", "probability": 10,
-                   "close_date": values.get("close_date")}  # fmt: skip
+                   "close_date": values.get("close_date"),
+                   "currency": values.get("currency") or currency}  # fmt: skip
         else:
             row = {**common, "account_id": account, "kind": "note",
                    "occurred_at": values.get("occurred_at") or now,
@@ -505,6 +509,14 @@ class Puller:
             if self.dry_run:
                 connection.rollback()
                 connection.execute("BEGIN")
+
+
+def _currency_of(connection: sqlite3.Connection, account: int | None) -> str | None:
+    """An account's currency: a CRM record's that does not say its own (issue 20)."""
+    if account is None:
+        return None
+    found = connection.execute("SELECT currency FROM account WHERE id = ?", (account,)).fetchone()
+    return None if found is None else str(found[0])
 
 
 def _reason(error: Exception) -> str:

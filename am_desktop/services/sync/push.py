@@ -19,7 +19,7 @@ from am_desktop.errors import SyncError, SyncErrorKind
 from am_desktop.services.store import Store
 from am_desktop.services.sync import state as st
 from am_desktop.services.sync.connector import Connector, CreateItem, RemoteRecord, aligned
-from am_desktop.services.sync.fields import KINDS
+from am_desktop.services.sync.fields import AMOUNTS, KINDS
 from am_desktop.services.sync.fields import stored as stored_value
 from am_desktop.services.sync.report import SyncReport
 from am_desktop.services.sync.reporting_lines import manager_to_send
@@ -257,7 +257,8 @@ class Pusher:
         changes = st.changes_of(connection, obj, local_id)
         held = st.open_conflict_fields(connection, obj, local_id)
         bases = {f: base for f, (base, _seq) in changes.items()}
-        theirs = aligned(self.crm, obj, self.crm.fields(obj, remote), local.fields, bases)
+        read = self.crm.fields(obj, remote, currency=local.fields.get("currency"))
+        theirs = aligned(self.crm, obj, read, local.fields, bases)
         outgoing: dict[str, Any] = {}
         for name, (base, seq) in changes.items():
             if name not in KINDS[obj] or name in held:
@@ -270,6 +271,8 @@ class Pusher:
             else:
                 st.add_conflict(connection, obj, local_id, name, base=base, local=mine,
                                 remote=theirs[name])  # fmt: skip
+        if "currency" in local.fields and any(KINDS[obj][f] in AMOUNTS for f in outgoing):
+            outgoing["currency"] = local.fields["currency"]  # an amount goes with its currency
         move = None
         if "account_id" in changes:
             base, seq = changes["account_id"]

@@ -157,8 +157,10 @@ class SalesforceConnector:
         """The org's active StageName values, in its order."""
         return list(self.org.stage_values)
 
-    def fields(self, obj: str, record: RemoteRecord, *, strict: bool = False) -> dict[str, Any]:
-        return self.names.read(obj, record.props, strict=strict)
+    def fields(
+        self, obj: str, record: RemoteRecord, *, strict: bool = False, currency: str | None = None
+    ) -> dict[str, Any]:
+        return self.names.read(obj, record.props, strict=strict, currency=currency)
 
     def _where(self, sobject: str) -> list[str]:
         # Tasks come through queryAll (closed ones are archived after a year): not deleted

@@ -19,12 +19,16 @@ UID = "AM_Uid__c"
 TYPES = {"account": "Account", "contact": "Contact", "opportunity": "Opportunity",
          "renewal": "Opportunity", "note": "Task"}  # fmt: skip
 #: Local kind -> "local_field=SalesforceField …" (the standard fields only: an account manager
-#: cannot add custom fields to the org).
+#: cannot add custom fields to the org). ``CurrencyIsoCode`` exists only in a multi-currency
+#: org: elsewhere describe lacks it, so it is neither read nor written and amounts are in the
+#: local record's currency (its account's for a new one).
 _NAMES = {
-    "account": "name=Name domain=Website industry=Industry",
+    "account": "name=Name domain=Website industry=Industry currency=CurrencyIsoCode",
     "contact": "first_name=FirstName last_name=LastName email=Email title=Title phone=Phone",
-    "opportunity": "name=Name amount_cents=Amount close_date=CloseDate stage=StageName",
-    "renewal": "proposed_arr_cents=Amount close_date=CloseDate stage=StageName",
+    "opportunity": "name=Name amount_cents=Amount close_date=CloseDate stage=StageName "
+    "currency=CurrencyIsoCode",
+    "renewal": "proposed_arr_cents=Amount close_date=CloseDate stage=StageName "
+    "currency=CurrencyIsoCode",
     "note": "body=Description occurred_at=ActivityDate",
 }
 PROPERTIES: dict[str, dict[str, str]] = {
@@ -121,6 +125,8 @@ def json_value(kind: str, value: Any) -> Any:
         return None
     if kind in ("cents", "cents0"):
         return int(value) / 100
+    if kind == "decimal":  # an amount: a JSON number, as exact as its currency's decimals
+        return float(value)
     if kind == "moment":  # a Task's ActivityDate: the account manager's local day
         return local_day(int(value))
     return value

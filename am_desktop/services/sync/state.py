@@ -17,13 +17,13 @@ from am_desktop.services.sync.fields import KINDS, canonical, stored
 
 #: Local kind -> the SELECT of its synced values (id, uid, archived_at, account_id, fields…).
 _SELECT = {
-    "account": "SELECT id, uid, archived_at, id, name, domain, industry FROM account t",
+    "account": "SELECT id, uid, archived_at, id, name, domain, industry, currency FROM account t",
     "contact": "SELECT id, uid, archived_at, account_id, first_name, last_name, email, title, "
     "phone FROM contact t",
     "opportunity": "SELECT id, uid, archived_at, account_id, name, amount_cents, close_date, "
-    "stage FROM opportunity t",
+    "stage, currency FROM opportunity t",
     "renewal": "SELECT t.id, t.uid, t.archived_at, c.account_id, t.proposed_arr_cents, "
-    "t.close_date, t.stage FROM renewal t JOIN contract c ON c.id = t.contract_id",
+    "t.close_date, t.stage, t.currency FROM renewal t JOIN contract c ON c.id = t.contract_id",
     "note": "SELECT id, uid, archived_at, account_id, body, occurred_at FROM note t",
 }
 

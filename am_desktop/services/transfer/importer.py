@@ -19,6 +19,7 @@ from collections import defaultdict
 from collections.abc import Callable, Hashable, Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import date, datetime
+from decimal import Decimal
 from pathlib import Path
 from typing import Any, ClassVar, NamedTuple
 
@@ -41,7 +42,8 @@ from am_desktop.db.models import (
 from am_desktop.domain.cancel import CancelToken, Progress, no_progress
 from am_desktop.domain.changes import Origin, origin
 from am_desktop.domain.enums import MovementType, SurveyKind
-from am_desktop.domain.money import minor_from_cents
+from am_desktop.domain.money import minor_units
+from am_desktop.domain.values import within_money_bound
 from am_desktop.errors import ImportRejected, RowProblem
 from am_desktop.services import summaries
 from am_desktop.services.store import Store
@@ -100,6 +102,10 @@ class Plan:
             + [row for row, _, _ in self.updates]
             + [row for row, _ in self.unchanged]
         )
+
+    def known_ids_by_row(self) -> list[tuple[SourceRow, int]]:
+        """Each planned row that matches a stored record, with the record's id."""
+        return [(row, record_id) for row, record_id, _ in self.updates] + list(self.unchanged)
 
     def known_ids(self) -> dict[int, int]:
         """Row number -> id of the stored record, for the rows that match one."""
@@ -161,10 +167,14 @@ class KindImport:
     #: Words naming the natural key, for "repeats row N (same …)".
     key_words: ClassVar[str] = "same values"
 
-    def __init__(self, session: Session, source: SourceFile, today: date) -> None:
+    def __init__(
+        self, session: Session, source: SourceFile, today: date, default_currency: str = "USD"
+    ) -> None:
         self.session = session
         self.source = source
         self.today = today
+        #: The AM's currency: a new account's when the file has no currency column.
+        self.default_currency = default_currency
         self.table: Table = bulk.table_of(self.model)
         #: Whether the kind's records belong to an account (looked up once, not per row).
         self.has_account = "account_id" in self.table.columns
@@ -205,13 +215,13 @@ class KindImport:
         if isinstance(given, str):
             return given
         if row.account_id is None:
-            return "USD"
+            return self.default_currency
         known: dict[int, str] = self.__dict__.setdefault("_account_currencies", {})
         if row.account_id not in known:
             found = self.session.scalar(
                 select(Account.currency).where(Account.id == row.account_id)
             )
-            known[row.account_id] = found or "USD"
+            known[row.account_id] = found or self.default_currency
         return known[row.account_id]
 
     def in_currency(
@@ -223,16 +233,22 @@ class KindImport:
         stored: str | None = None,
     ) -> None:
         """Set the row's currency (its own, else ``stored``, the record's, else its
-        account's) and rescale its amount ``field`` (read with two decimals) to the
-        currency's minor units (JPY has none); a problem when it has more decimals."""
+        account's) and turn its amount ``field`` (as written) into the currency's minor
+        units (JPY has none, KWD three); a problem when it has more decimals."""
         given = row.values.get("currency")
         code = given if isinstance(given, str) else stored or self.currency_of(row)
         values["currency"] = code
         if field in values:
-            try:
-                values[field] = minor_from_cents(values[field], code)
-            except ValueError as error:
-                self.source.problem(row, column, str(error))
+            values[field] = self.minor(row, column, values[field], code)
+
+    def minor(self, row: SourceRow, column: str, amount: Decimal, currency: str) -> int:
+        """``amount`` in ``currency``'s minor units; 0 and a problem of the row's ``column``
+        when the currency cannot hold it (too many decimals, too large)."""
+        try:
+            return within_money_bound(minor_units(amount, currency), amount)
+        except ValueError as error:
+            self.source.problem(row, column, str(error))
+            return 0
 
     def problem(self, number: int, column: str | None, reason: str) -> RowProblem:
         """A problem of row ``number``, naming the column as the file's header writes it."""
@@ -424,14 +440,27 @@ class AccountsImport(KindImport):
         return candidates[0] if len(candidates) == 1 else None
 
     def check(self, plan: Plan) -> None:
-        """A domain or external id may belong to one account only."""
+        """A domain or external id may belong to one account only; a new account without a
+        currency takes the AM's; a stated ARR must fit its account's currency."""
         for column, owner in self.owners.items():
             for row, record_id, values in self._writes(plan):
                 value = values.get(column)
                 if value is not None and owner.get(value, record_id) != record_id:
                     name = self.stored[owner[value]]["name"]
                     self.source.problem(row, column, f"'{value}' already belongs to {name}")
-        self.arr_targets = [(row, row.values["arr"]) for row in plan.rows() if "arr" in row.values]
+        for _, values in plan.inserts:
+            values.setdefault("currency", self.default_currency)
+        currencies = {row.number: values["currency"] for row, values in plan.inserts}
+        for row, record_id in plan.known_ids_by_row():
+            currencies[row.number] = (
+                row.values.get("currency") or self.stored[record_id]["currency"]
+            )
+        self.arr_targets = [
+            (row, self.minor(row, "arr", row.values["arr"], currencies[row.number]), code)
+            for row in plan.rows()
+            if "arr" in row.values
+            for code in (currencies[row.number],)
+        ]
 
     @staticmethod
     def _writes(plan: Plan) -> list[tuple[SourceRow, int | None, dict[str, Any]]]:
@@ -453,23 +482,22 @@ class AccountsImport(KindImport):
             )
         current, with_history = self.ledger_basis
         movements = []
-        for row, target in self.arr_targets:
+        for row, target, code in self.arr_targets:
             account_id = ids.get(row.number)
+            if not row.valid:
+                continue  # left out as invalid
             if account_id in with_history:
                 self.ledger_kept += current.get(account_id, 0) != target
                 continue
             if target == 0:
                 continue
             since = row.values.get("customer_since")
-            code = row.values.get("currency") or self.stored.get(account_id or 0, {}).get(
-                "currency", "USD"
-            )
             movements.append(
                 {
                     "account_id": account_id,
                     "occurred_on": since if since and since <= self.today else self.today,
                     "type": MovementType.NEW,
-                    "amount_cents": minor_from_cents(target, code),
+                    "amount_cents": target,
                     "currency": code,
                     "source": "import",
                     "comment": "Opening ARR from an imported accounts file",
@@ -1020,6 +1048,7 @@ def import_csv(
     progress: Progress = no_progress,
     cancel: CancelToken | None = None,
     mapping: Mapping[str, str | None] | None = None,
+    default_currency: str = "USD",
 ) -> ImportSummary:
     """Import a CSV file of ``kind`` (PRODUCT.md §2) as one transaction.
 
@@ -1028,6 +1057,8 @@ def import_csv(
         skip_invalid: leave invalid rows out instead of refusing the file.
         today: the date ledger movements from an accounts file's ``arr`` are dated.
         mapping: the user's choice of column for some headers (see ``read_csv``).
+        default_currency: the AM's currency setting, a new account's currency when the
+            file has no currency column (rows of other kinds take their account's).
 
     Raises:
         ImportRejected: some rows are invalid (and ``skip_invalid`` is off); nothing written.
@@ -1044,6 +1075,7 @@ def import_csv(
             progress=progress,
             cancel=cancel,
             mapping=mapping,
+            default_currency=default_currency,
         )
 
 
@@ -1186,6 +1218,7 @@ def _import(
     progress: Progress,
     cancel: CancelToken | None,
     mapping: Mapping[str, str | None] | None,
+    default_currency: str,
 ) -> ImportSummary:
     progress(0, 3, "Reading the file")
     source, rows = open_source(kind, path, mapping)  # a missing column is reported at once
@@ -1199,7 +1232,7 @@ def _import(
         store.read() if dry_run else store.write(bulk=True) as session,
         bulk.bulk_cache(session, IMPORT_CACHE_KIB),
     ):
-        importer = IMPORTERS[kind](session, source, today or date.today())
+        importer = IMPORTERS[kind](session, source, today or date.today(), default_currency)
         run = _Run(importer, open_rows, skip_invalid, cancel)
         two_passes = importer.whole_file_rules()
         done = run.run_pass(checking=True, write=not (dry_run or two_passes))

@@ -10,6 +10,7 @@ from __future__ import annotations
 import sqlite3
 from collections.abc import Iterator
 from datetime import UTC, date, datetime
+from decimal import Decimal
 from pathlib import Path
 
 import pytest
@@ -75,7 +76,7 @@ def _columns(is_kind: object) -> list[tuple[str, str]]:
 
 
 DATE_COLUMNS = _columns(lambda parse: isinstance(_answers(parse, "2026-01-02"), date))
-MONEY_COLUMNS = _columns(lambda parse: _answers(parse, "12.50") == 1250)
+MONEY_COLUMNS = _columns(lambda parse: _answers(parse, "12.50") == Decimal("12.50"))
 EVERY_COLUMN = [(kind, column) for kind, row in VALID_ROWS.items() for column in row]
 
 

@@ -135,13 +135,17 @@ def first_upcoming(
     store: Store, today: date, within_days: int, limit: int
 ) -> tuple[list[RenewalRow], int]:
     """The first ``limit`` of :func:`upcoming` within ``within_days``, and how many in all
-    (one query: the start view reads only what it shows)."""
-    sql = (
-        f"{_COLUMNS}, count(*) OVER () {_FROM}{_OPEN} AND c.end_date <= ? "
-        "ORDER BY c.end_date, a.name, c.id LIMIT ?"
-    )
+    (the start view reads only what it shows: the rows walk ix_contract_end_date and stop at
+    ``limit``, the count reads no row of its own)."""
+    where = f"{_FROM}{_OPEN} AND c.end_date <= ?"
     last = today + timedelta(days=within_days)
-    return _page(store, sql, (today.isoformat(), last.isoformat(), limit))
+    return _page(
+        store,
+        f"{_COLUMNS} {where} ORDER BY c.end_date, a.name, c.id LIMIT ?",
+        f"SELECT count(*) {where}",
+        (today.isoformat(), last.isoformat()),
+        limit,
+    )
 
 
 def first_notices(
@@ -149,19 +153,29 @@ def first_notices(
 ) -> tuple[list[RenewalRow], int]:
     """Open renewals whose notice deadline falls from today to ``within_days`` ahead, the
     soonest deadline first: the first ``limit`` and how many in all."""
-    sql = (
-        f"{_COLUMNS}, count(*) OVER () {_FROM}{_OPEN} AND c.notice_days > 0 "
-        f"AND {_DEADLINE} BETWEEN ? AND ? ORDER BY {_DEADLINE}, c.end_date, a.name, c.id LIMIT ?"
-    )
+    where = f"{_FROM}{_OPEN} AND c.notice_days > 0 AND {_DEADLINE} BETWEEN ? AND ?"
     last = today + timedelta(days=within_days)
-    return _page(store, sql, (today.isoformat(), today.isoformat(), last.isoformat(), limit))
+    return _page(
+        store,
+        f"{_COLUMNS} {where} ORDER BY {_DEADLINE}, c.end_date, a.name, c.id LIMIT ?",
+        f"SELECT count(*) {where}",
+        (today.isoformat(), today.isoformat(), last.isoformat()),
+        limit,
+    )
 
 
-def _page(store: Store, sql: str, params: tuple[object, ...]) -> tuple[list[RenewalRow], int]:
-    """Rows of ``_COLUMNS`` followed by a ``count(*) OVER ()``: the rows and the count."""
+def _page(
+    store: Store, rows_sql: str, count_sql: str, params: tuple[object, ...], limit: int
+) -> tuple[list[RenewalRow], int]:
+    """The first ``limit`` rows of ``_COLUMNS`` and how many match in all, in two queries: a
+    ``count(*) OVER ()`` beside the rows would make SQLite read and sort every match before
+    the first row (a third of the start view's read on a large portfolio)."""
     with store.raw() as connection:
-        rows = connection.execute(sql, params).fetchall()
-    return [_row(values[:-1]) for values in rows], (int(rows[0][-1]) if rows else 0)
+        rows = connection.execute(rows_sql, (*params, limit)).fetchall()
+        if len(rows) < limit:  # every match is here: no need to count them
+            return [_row(values) for values in rows], len(rows)
+        (total,) = connection.execute(count_sql, params).fetchone()
+    return [_row(values) for values in rows], int(total)
 
 
 def in_reporting_currency(

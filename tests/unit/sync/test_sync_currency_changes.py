@@ -11,6 +11,7 @@ from datetime import date
 import pytest
 
 from am_desktop.services import catalog
+from am_desktop.services.renewals import add_contract
 from am_desktop.services.store import Store
 from am_desktop.services.sync.conflicts import list_conflicts, resolve
 from am_desktop.services.sync.engine import pending_changes
@@ -93,6 +94,26 @@ def test_a_multi_currency_org_gets_a_changed_account_and_opportunity_currency(
     assert (deal["CurrencyIsoCode"], deal["Amount"]) == ("GBP", 1234.5)
     assert pending_changes(store) == 0
     assert catalog.accounts.get(store, account).currency == "GBP"
+
+
+def test_a_renewals_changed_currency_reaches_a_multi_currency_org(
+    store: Store, multi_org: FakeSalesforce
+) -> None:
+    account = catalog.accounts.create(store, {"name": "Acme"}).id
+    contract = add_contract(store, account, date(2026, 1, 1))
+    with store.raw() as connection:
+        (renewal,) = connection.execute(
+            "SELECT id FROM renewal WHERE contract_id = ?", (contract,)
+        ).fetchone()
+    catalog.renewals.update(store, renewal, {"proposed_arr_cents": 48_000_00})
+    assert sync_salesforce(store, multi_org).problems == []
+    with store.raw(write=True) as connection:  # the app has no edit for it: a script's
+        connection.execute("UPDATE renewal SET currency = 'JPY' WHERE id = ?", (renewal,))
+    report = sync_salesforce(store, multi_org)
+    assert report.problems == [] and report.conflicts == 0
+    deal = multi_org.record("Opportunity", remote_of(store, "renewal", renewal))
+    assert (deal["CurrencyIsoCode"], deal["Amount"]) == ("JPY", 4800000)
+    assert pending_changes(store) == 0
 
 
 def test_a_one_currency_org_is_sent_no_currency_and_nothing_alarming_is_said(

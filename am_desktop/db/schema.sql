@@ -346,9 +346,9 @@ CREATE TABLE "opportunity" (
 	archived_at VARCHAR(26), 
 	note_id INTEGER, currency VARCHAR(3) DEFAULT 'USD' NOT NULL, 
 	CONSTRAINT pk_opportunity PRIMARY KEY (id), 
+	CONSTRAINT fk_opportunity_account_id FOREIGN KEY(account_id) REFERENCES account (id), 
 	CONSTRAINT ck_opportunity_probability_range CHECK (probability BETWEEN 0 AND 100), 
 	CONSTRAINT uq_opportunity_uid UNIQUE (uid), 
-	CONSTRAINT fk_opportunity_account_id FOREIGN KEY(account_id) REFERENCES account (id), 
 	CONSTRAINT fk_opportunity_note_id FOREIGN KEY(note_id) REFERENCES note (id) ON DELETE SET NULL
 );
 CREATE TABLE sync_link (
@@ -453,21 +453,6 @@ CREATE TRIGGER note_fts_after_update AFTER UPDATE OF title, body, occurred_at ON
         INSERT INTO note_fts(rowid, title, body)
         VALUES ((CAST(strftime('%s', new.occurred_at) AS INTEGER) * 10000000 + new.id % 10000000), new.title, new.body);
     END;
-CREATE TRIGGER sync_track_account AFTER UPDATE ON account
-WHEN (SELECT value FROM sync_state WHERE key = 'tracking') = '1'
- AND (SELECT value FROM sync_state WHERE key = 'applying') IS NOT '1'
- AND EXISTS (SELECT 1 FROM sync_link WHERE obj = 'account' AND local_id = NEW.id)
-BEGIN
-  INSERT INTO sync_state (key, value) VALUES ('seq', 1) ON CONFLICT (key) DO UPDATE SET value = value + 1;
-  INSERT INTO sync_change (obj, local_id, field, base, seq) SELECT 'account', NEW.id, 'name', json_quote(OLD.name), (SELECT value FROM sync_state WHERE key = 'seq') WHERE OLD.name IS NOT NEW.name ON CONFLICT (obj, local_id, field) DO UPDATE SET seq = excluded.seq;
-  DELETE FROM sync_change WHERE obj = 'account' AND local_id = NEW.id AND field = 'name' AND base IS json_quote(NEW.name);
-  INSERT INTO sync_change (obj, local_id, field, base, seq) SELECT 'account', NEW.id, 'domain', json_quote(OLD.domain), (SELECT value FROM sync_state WHERE key = 'seq') WHERE OLD.domain IS NOT NEW.domain ON CONFLICT (obj, local_id, field) DO UPDATE SET seq = excluded.seq;
-  DELETE FROM sync_change WHERE obj = 'account' AND local_id = NEW.id AND field = 'domain' AND base IS json_quote(NEW.domain);
-  INSERT INTO sync_change (obj, local_id, field, base, seq) SELECT 'account', NEW.id, 'industry', json_quote(OLD.industry), (SELECT value FROM sync_state WHERE key = 'seq') WHERE OLD.industry IS NOT NEW.industry ON CONFLICT (obj, local_id, field) DO UPDATE SET seq = excluded.seq;
-  DELETE FROM sync_change WHERE obj = 'account' AND local_id = NEW.id AND field = 'industry' AND base IS json_quote(NEW.industry);
-  INSERT INTO sync_change (obj, local_id, field, base, seq) SELECT 'account', NEW.id, 'archived_at', json_quote(OLD.archived_at), (SELECT value FROM sync_state WHERE key = 'seq') WHERE OLD.archived_at IS NOT NEW.archived_at ON CONFLICT (obj, local_id, field) DO UPDATE SET seq = excluded.seq;
-  DELETE FROM sync_change WHERE obj = 'account' AND local_id = NEW.id AND field = 'archived_at' AND base IS json_quote(NEW.archived_at);
-END;
 CREATE TRIGGER sync_track_note AFTER UPDATE ON note
 WHEN (SELECT value FROM sync_state WHERE key = 'tracking') = '1'
  AND (SELECT value FROM sync_state WHERE key = 'applying') IS NOT '1'
@@ -482,40 +467,6 @@ BEGIN
   DELETE FROM sync_change WHERE obj = 'note' AND local_id = NEW.id AND field = 'account_id' AND base IS json_quote(NEW.account_id);
   INSERT INTO sync_change (obj, local_id, field, base, seq) SELECT 'note', NEW.id, 'archived_at', json_quote(OLD.archived_at), (SELECT value FROM sync_state WHERE key = 'seq') WHERE OLD.archived_at IS NOT NEW.archived_at ON CONFLICT (obj, local_id, field) DO UPDATE SET seq = excluded.seq;
   DELETE FROM sync_change WHERE obj = 'note' AND local_id = NEW.id AND field = 'archived_at' AND base IS json_quote(NEW.archived_at);
-END;
-CREATE TRIGGER sync_track_opportunity AFTER UPDATE ON opportunity
-WHEN (SELECT value FROM sync_state WHERE key = 'tracking') = '1'
- AND (SELECT value FROM sync_state WHERE key = 'applying') IS NOT '1'
- AND EXISTS (SELECT 1 FROM sync_link WHERE obj = 'opportunity' AND local_id = NEW.id)
-BEGIN
-  INSERT INTO sync_state (key, value) VALUES ('seq', 1) ON CONFLICT (key) DO UPDATE SET value = value + 1;
-  INSERT INTO sync_change (obj, local_id, field, base, seq) SELECT 'opportunity', NEW.id, 'name', json_quote(OLD.name), (SELECT value FROM sync_state WHERE key = 'seq') WHERE OLD.name IS NOT NEW.name ON CONFLICT (obj, local_id, field) DO UPDATE SET seq = excluded.seq;
-  DELETE FROM sync_change WHERE obj = 'opportunity' AND local_id = NEW.id AND field = 'name' AND base IS json_quote(NEW.name);
-  INSERT INTO sync_change (obj, local_id, field, base, seq) SELECT 'opportunity', NEW.id, 'amount_cents', json_quote(OLD.amount_cents), (SELECT value FROM sync_state WHERE key = 'seq') WHERE OLD.amount_cents IS NOT NEW.amount_cents ON CONFLICT (obj, local_id, field) DO UPDATE SET seq = excluded.seq;
-  DELETE FROM sync_change WHERE obj = 'opportunity' AND local_id = NEW.id AND field = 'amount_cents' AND base IS json_quote(NEW.amount_cents);
-  INSERT INTO sync_change (obj, local_id, field, base, seq) SELECT 'opportunity', NEW.id, 'close_date', json_quote(OLD.close_date), (SELECT value FROM sync_state WHERE key = 'seq') WHERE OLD.close_date IS NOT NEW.close_date ON CONFLICT (obj, local_id, field) DO UPDATE SET seq = excluded.seq;
-  DELETE FROM sync_change WHERE obj = 'opportunity' AND local_id = NEW.id AND field = 'close_date' AND base IS json_quote(NEW.close_date);
-  INSERT INTO sync_change (obj, local_id, field, base, seq) SELECT 'opportunity', NEW.id, 'stage', json_quote(OLD.stage), (SELECT value FROM sync_state WHERE key = 'seq') WHERE OLD.stage IS NOT NEW.stage ON CONFLICT (obj, local_id, field) DO UPDATE SET seq = excluded.seq;
-  DELETE FROM sync_change WHERE obj = 'opportunity' AND local_id = NEW.id AND field = 'stage' AND base IS json_quote(NEW.stage);
-  INSERT INTO sync_change (obj, local_id, field, base, seq) SELECT 'opportunity', NEW.id, 'account_id', json_quote(OLD.account_id), (SELECT value FROM sync_state WHERE key = 'seq') WHERE OLD.account_id IS NOT NEW.account_id ON CONFLICT (obj, local_id, field) DO UPDATE SET seq = excluded.seq;
-  DELETE FROM sync_change WHERE obj = 'opportunity' AND local_id = NEW.id AND field = 'account_id' AND base IS json_quote(NEW.account_id);
-  INSERT INTO sync_change (obj, local_id, field, base, seq) SELECT 'opportunity', NEW.id, 'archived_at', json_quote(OLD.archived_at), (SELECT value FROM sync_state WHERE key = 'seq') WHERE OLD.archived_at IS NOT NEW.archived_at ON CONFLICT (obj, local_id, field) DO UPDATE SET seq = excluded.seq;
-  DELETE FROM sync_change WHERE obj = 'opportunity' AND local_id = NEW.id AND field = 'archived_at' AND base IS json_quote(NEW.archived_at);
-END;
-CREATE TRIGGER sync_track_renewal AFTER UPDATE ON renewal
-WHEN (SELECT value FROM sync_state WHERE key = 'tracking') = '1'
- AND (SELECT value FROM sync_state WHERE key = 'applying') IS NOT '1'
- AND EXISTS (SELECT 1 FROM sync_link WHERE obj = 'renewal' AND local_id = NEW.id)
-BEGIN
-  INSERT INTO sync_state (key, value) VALUES ('seq', 1) ON CONFLICT (key) DO UPDATE SET value = value + 1;
-  INSERT INTO sync_change (obj, local_id, field, base, seq) SELECT 'renewal', NEW.id, 'stage', json_quote(OLD.stage), (SELECT value FROM sync_state WHERE key = 'seq') WHERE OLD.stage IS NOT NEW.stage ON CONFLICT (obj, local_id, field) DO UPDATE SET seq = excluded.seq;
-  DELETE FROM sync_change WHERE obj = 'renewal' AND local_id = NEW.id AND field = 'stage' AND base IS json_quote(NEW.stage);
-  INSERT INTO sync_change (obj, local_id, field, base, seq) SELECT 'renewal', NEW.id, 'proposed_arr_cents', json_quote(OLD.proposed_arr_cents), (SELECT value FROM sync_state WHERE key = 'seq') WHERE OLD.proposed_arr_cents IS NOT NEW.proposed_arr_cents ON CONFLICT (obj, local_id, field) DO UPDATE SET seq = excluded.seq;
-  DELETE FROM sync_change WHERE obj = 'renewal' AND local_id = NEW.id AND field = 'proposed_arr_cents' AND base IS json_quote(NEW.proposed_arr_cents);
-  INSERT INTO sync_change (obj, local_id, field, base, seq) SELECT 'renewal', NEW.id, 'close_date', json_quote(OLD.close_date), (SELECT value FROM sync_state WHERE key = 'seq') WHERE OLD.close_date IS NOT NEW.close_date ON CONFLICT (obj, local_id, field) DO UPDATE SET seq = excluded.seq;
-  DELETE FROM sync_change WHERE obj = 'renewal' AND local_id = NEW.id AND field = 'close_date' AND base IS json_quote(NEW.close_date);
-  INSERT INTO sync_change (obj, local_id, field, base, seq) SELECT 'renewal', NEW.id, 'archived_at', json_quote(OLD.archived_at), (SELECT value FROM sync_state WHERE key = 'seq') WHERE OLD.archived_at IS NOT NEW.archived_at ON CONFLICT (obj, local_id, field) DO UPDATE SET seq = excluded.seq;
-  DELETE FROM sync_change WHERE obj = 'renewal' AND local_id = NEW.id AND field = 'archived_at' AND base IS json_quote(NEW.archived_at);
 END;
 CREATE TRIGGER sync_track_note_attendee_insert AFTER INSERT ON note_attendee
 WHEN (SELECT value FROM sync_state WHERE key = 'tracking') = '1'
@@ -564,4 +515,59 @@ BEGIN
   INSERT INTO sync_change (obj, local_id, field, base, seq) SELECT 'contact', NEW.id, 'reports_to_id', json_quote(OLD.reports_to_id), (SELECT value FROM sync_state WHERE key = 'seq') WHERE OLD.reports_to_id IS NOT NEW.reports_to_id ON CONFLICT (obj, local_id, field) DO UPDATE SET seq = excluded.seq;
   DELETE FROM sync_change WHERE obj = 'contact' AND local_id = NEW.id AND field = 'reports_to_id' AND base IS json_quote(NEW.reports_to_id);
 END;
-INSERT INTO alembic_version (version_num) VALUES ('0011_currencies');
+CREATE TRIGGER sync_track_account AFTER UPDATE ON account
+WHEN (SELECT value FROM sync_state WHERE key = 'tracking') = '1'
+ AND (SELECT value FROM sync_state WHERE key = 'applying') IS NOT '1'
+ AND EXISTS (SELECT 1 FROM sync_link WHERE obj = 'account' AND local_id = NEW.id)
+BEGIN
+  INSERT INTO sync_state (key, value) VALUES ('seq', 1) ON CONFLICT (key) DO UPDATE SET value = value + 1;
+  INSERT INTO sync_change (obj, local_id, field, base, seq) SELECT 'account', NEW.id, 'name', json_quote(OLD.name), (SELECT value FROM sync_state WHERE key = 'seq') WHERE OLD.name IS NOT NEW.name ON CONFLICT (obj, local_id, field) DO UPDATE SET seq = excluded.seq;
+  DELETE FROM sync_change WHERE obj = 'account' AND local_id = NEW.id AND field = 'name' AND base IS json_quote(NEW.name);
+  INSERT INTO sync_change (obj, local_id, field, base, seq) SELECT 'account', NEW.id, 'domain', json_quote(OLD.domain), (SELECT value FROM sync_state WHERE key = 'seq') WHERE OLD.domain IS NOT NEW.domain ON CONFLICT (obj, local_id, field) DO UPDATE SET seq = excluded.seq;
+  DELETE FROM sync_change WHERE obj = 'account' AND local_id = NEW.id AND field = 'domain' AND base IS json_quote(NEW.domain);
+  INSERT INTO sync_change (obj, local_id, field, base, seq) SELECT 'account', NEW.id, 'industry', json_quote(OLD.industry), (SELECT value FROM sync_state WHERE key = 'seq') WHERE OLD.industry IS NOT NEW.industry ON CONFLICT (obj, local_id, field) DO UPDATE SET seq = excluded.seq;
+  DELETE FROM sync_change WHERE obj = 'account' AND local_id = NEW.id AND field = 'industry' AND base IS json_quote(NEW.industry);
+  INSERT INTO sync_change (obj, local_id, field, base, seq) SELECT 'account', NEW.id, 'archived_at', json_quote(OLD.archived_at), (SELECT value FROM sync_state WHERE key = 'seq') WHERE OLD.archived_at IS NOT NEW.archived_at ON CONFLICT (obj, local_id, field) DO UPDATE SET seq = excluded.seq;
+  DELETE FROM sync_change WHERE obj = 'account' AND local_id = NEW.id AND field = 'archived_at' AND base IS json_quote(NEW.archived_at);
+  INSERT INTO sync_change (obj, local_id, field, base, seq) SELECT 'account', NEW.id, 'currency', json_quote(OLD.currency), (SELECT value FROM sync_state WHERE key = 'seq') WHERE OLD.currency IS NOT NEW.currency ON CONFLICT (obj, local_id, field) DO UPDATE SET seq = excluded.seq;
+  DELETE FROM sync_change WHERE obj = 'account' AND local_id = NEW.id AND field = 'currency' AND base IS json_quote(NEW.currency);
+END;
+CREATE TRIGGER sync_track_opportunity AFTER UPDATE ON opportunity
+WHEN (SELECT value FROM sync_state WHERE key = 'tracking') = '1'
+ AND (SELECT value FROM sync_state WHERE key = 'applying') IS NOT '1'
+ AND EXISTS (SELECT 1 FROM sync_link WHERE obj = 'opportunity' AND local_id = NEW.id)
+BEGIN
+  INSERT INTO sync_state (key, value) VALUES ('seq', 1) ON CONFLICT (key) DO UPDATE SET value = value + 1;
+  INSERT INTO sync_change (obj, local_id, field, base, seq) SELECT 'opportunity', NEW.id, 'name', json_quote(OLD.name), (SELECT value FROM sync_state WHERE key = 'seq') WHERE OLD.name IS NOT NEW.name ON CONFLICT (obj, local_id, field) DO UPDATE SET seq = excluded.seq;
+  DELETE FROM sync_change WHERE obj = 'opportunity' AND local_id = NEW.id AND field = 'name' AND base IS json_quote(NEW.name);
+  INSERT INTO sync_change (obj, local_id, field, base, seq) SELECT 'opportunity', NEW.id, 'amount_cents', json_quote(OLD.amount_cents), (SELECT value FROM sync_state WHERE key = 'seq') WHERE OLD.amount_cents IS NOT NEW.amount_cents ON CONFLICT (obj, local_id, field) DO UPDATE SET seq = excluded.seq;
+  DELETE FROM sync_change WHERE obj = 'opportunity' AND local_id = NEW.id AND field = 'amount_cents' AND base IS json_quote(NEW.amount_cents);
+  INSERT INTO sync_change (obj, local_id, field, base, seq) SELECT 'opportunity', NEW.id, 'close_date', json_quote(OLD.close_date), (SELECT value FROM sync_state WHERE key = 'seq') WHERE OLD.close_date IS NOT NEW.close_date ON CONFLICT (obj, local_id, field) DO UPDATE SET seq = excluded.seq;
+  DELETE FROM sync_change WHERE obj = 'opportunity' AND local_id = NEW.id AND field = 'close_date' AND base IS json_quote(NEW.close_date);
+  INSERT INTO sync_change (obj, local_id, field, base, seq) SELECT 'opportunity', NEW.id, 'stage', json_quote(OLD.stage), (SELECT value FROM sync_state WHERE key = 'seq') WHERE OLD.stage IS NOT NEW.stage ON CONFLICT (obj, local_id, field) DO UPDATE SET seq = excluded.seq;
+  DELETE FROM sync_change WHERE obj = 'opportunity' AND local_id = NEW.id AND field = 'stage' AND base IS json_quote(NEW.stage);
+  INSERT INTO sync_change (obj, local_id, field, base, seq) SELECT 'opportunity', NEW.id, 'account_id', json_quote(OLD.account_id), (SELECT value FROM sync_state WHERE key = 'seq') WHERE OLD.account_id IS NOT NEW.account_id ON CONFLICT (obj, local_id, field) DO UPDATE SET seq = excluded.seq;
+  DELETE FROM sync_change WHERE obj = 'opportunity' AND local_id = NEW.id AND field = 'account_id' AND base IS json_quote(NEW.account_id);
+  INSERT INTO sync_change (obj, local_id, field, base, seq) SELECT 'opportunity', NEW.id, 'archived_at', json_quote(OLD.archived_at), (SELECT value FROM sync_state WHERE key = 'seq') WHERE OLD.archived_at IS NOT NEW.archived_at ON CONFLICT (obj, local_id, field) DO UPDATE SET seq = excluded.seq;
+  DELETE FROM sync_change WHERE obj = 'opportunity' AND local_id = NEW.id AND field = 'archived_at' AND base IS json_quote(NEW.archived_at);
+  INSERT INTO sync_change (obj, local_id, field, base, seq) SELECT 'opportunity', NEW.id, 'currency', json_quote(OLD.currency), (SELECT value FROM sync_state WHERE key = 'seq') WHERE OLD.currency IS NOT NEW.currency ON CONFLICT (obj, local_id, field) DO UPDATE SET seq = excluded.seq;
+  DELETE FROM sync_change WHERE obj = 'opportunity' AND local_id = NEW.id AND field = 'currency' AND base IS json_quote(NEW.currency);
+END;
+CREATE TRIGGER sync_track_renewal AFTER UPDATE ON renewal
+WHEN (SELECT value FROM sync_state WHERE key = 'tracking') = '1'
+ AND (SELECT value FROM sync_state WHERE key = 'applying') IS NOT '1'
+ AND EXISTS (SELECT 1 FROM sync_link WHERE obj = 'renewal' AND local_id = NEW.id)
+BEGIN
+  INSERT INTO sync_state (key, value) VALUES ('seq', 1) ON CONFLICT (key) DO UPDATE SET value = value + 1;
+  INSERT INTO sync_change (obj, local_id, field, base, seq) SELECT 'renewal', NEW.id, 'stage', json_quote(OLD.stage), (SELECT value FROM sync_state WHERE key = 'seq') WHERE OLD.stage IS NOT NEW.stage ON CONFLICT (obj, local_id, field) DO UPDATE SET seq = excluded.seq;
+  DELETE FROM sync_change WHERE obj = 'renewal' AND local_id = NEW.id AND field = 'stage' AND base IS json_quote(NEW.stage);
+  INSERT INTO sync_change (obj, local_id, field, base, seq) SELECT 'renewal', NEW.id, 'proposed_arr_cents', json_quote(OLD.proposed_arr_cents), (SELECT value FROM sync_state WHERE key = 'seq') WHERE OLD.proposed_arr_cents IS NOT NEW.proposed_arr_cents ON CONFLICT (obj, local_id, field) DO UPDATE SET seq = excluded.seq;
+  DELETE FROM sync_change WHERE obj = 'renewal' AND local_id = NEW.id AND field = 'proposed_arr_cents' AND base IS json_quote(NEW.proposed_arr_cents);
+  INSERT INTO sync_change (obj, local_id, field, base, seq) SELECT 'renewal', NEW.id, 'close_date', json_quote(OLD.close_date), (SELECT value FROM sync_state WHERE key = 'seq') WHERE OLD.close_date IS NOT NEW.close_date ON CONFLICT (obj, local_id, field) DO UPDATE SET seq = excluded.seq;
+  DELETE FROM sync_change WHERE obj = 'renewal' AND local_id = NEW.id AND field = 'close_date' AND base IS json_quote(NEW.close_date);
+  INSERT INTO sync_change (obj, local_id, field, base, seq) SELECT 'renewal', NEW.id, 'archived_at', json_quote(OLD.archived_at), (SELECT value FROM sync_state WHERE key = 'seq') WHERE OLD.archived_at IS NOT NEW.archived_at ON CONFLICT (obj, local_id, field) DO UPDATE SET seq = excluded.seq;
+  DELETE FROM sync_change WHERE obj = 'renewal' AND local_id = NEW.id AND field = 'archived_at' AND base IS json_quote(NEW.archived_at);
+  INSERT INTO sync_change (obj, local_id, field, base, seq) SELECT 'renewal', NEW.id, 'currency', json_quote(OLD.currency), (SELECT value FROM sync_state WHERE key = 'seq') WHERE OLD.currency IS NOT NEW.currency ON CONFLICT (obj, local_id, field) DO UPDATE SET seq = excluded.seq;
+  DELETE FROM sync_change WHERE obj = 'renewal' AND local_id = NEW.id AND field = 'currency' AND base IS json_quote(NEW.currency);
+END;
+INSERT INTO alembic_version (version_num) VALUES ('0013_track_currency');

@@ -14,9 +14,10 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 
 #: Table -> the columns whose local changes are pushed to the CRM (a contact's manager since
-#: 0010: a CRM without reporting lines drops that change at the push).
+#: 0010: a CRM without reporting lines drops that change at the push; the currencies since
+#: 0013: a CRM record without one takes only the amounts, rewritten in the new currency).
 TRACKED: dict[str, tuple[str, ...]] = {
-    "account": ("name", "domain", "industry", "archived_at"),
+    "account": ("name", "domain", "industry", "archived_at", "currency"),
     "contact": (
         "first_name",
         "last_name",
@@ -28,8 +29,16 @@ TRACKED: dict[str, tuple[str, ...]] = {
         "reports_to_id",
     ),
     "note": ("body", "occurred_at", "account_id", "archived_at"),
-    "opportunity": ("name", "amount_cents", "close_date", "stage", "account_id", "archived_at"),
-    "renewal": ("stage", "proposed_arr_cents", "close_date", "archived_at"),
+    "opportunity": (
+        "name",
+        "amount_cents",
+        "close_date",
+        "stage",
+        "account_id",
+        "archived_at",
+        "currency",
+    ),
+    "renewal": ("stage", "proposed_arr_cents", "close_date", "archived_at", "currency"),
 }
 
 

@@ -234,7 +234,8 @@ class Puller:
             self.report.pulled += 1
         changes = st.changes_of(connection, obj, local_id)
         bases = {f: base for f, (base, _seq) in changes.items()}
-        theirs = self.crm.fields(obj, record, strict=True, currency=local.fields.get("currency"))
+        currency = bases.get("currency") or local.fields.get("currency")  # the agreed one
+        theirs = self.crm.fields(obj, record, strict=True, currency=currency)
         remote = aligned(self.crm, obj, theirs, local.fields, bases)
         edited = (agreed is None or record.modified_ms > agreed
                   or any(local.fields.get(k) != v for k, v in remote.items()))  # fmt: skip

@@ -257,9 +257,10 @@ class Pusher:
         changes = st.changes_of(connection, obj, local_id)
         held = st.open_conflict_fields(connection, obj, local_id)
         bases = {f: base for f, (base, _seq) in changes.items()}
-        read = self.crm.fields(obj, remote, currency=local.fields.get("currency"))
+        read = self.crm.fields(obj, remote, currency=_agreed_currency(local, bases))
         theirs = aligned(self.crm, obj, read, local.fields, bases)
         outgoing: dict[str, Any] = {}
+        withheld = set(held)
         for name, (base, seq) in changes.items():
             if name not in KINDS[obj] or name in held:
                 continue
@@ -269,10 +270,15 @@ class Pusher:
             elif name not in theirs or theirs[name] == base:
                 outgoing[name] = mine
             else:
+                withheld.add(name)
                 st.add_conflict(connection, obj, local_id, name, base=base, local=mine,
                                 remote=theirs[name])  # fmt: skip
-        if "currency" in local.fields and any(KINDS[obj][f] in AMOUNTS for f in outgoing):
-            outgoing["currency"] = local.fields["currency"]  # an amount goes with its currency
+        _with_money(local, outgoing, withheld)
+        if set(outgoing) == {"currency"} and "currency" not in theirs:
+            # A CRM record without a currency (a one-currency org, a HubSpot company) and no
+            # amount to rewrite in the new one: nothing to send.
+            st.clear_change(connection, obj, local_id, "currency", changes["currency"][1])
+            outgoing.clear()
         move = None
         if "account_id" in changes:
             base, seq = changes["account_id"]
@@ -390,6 +396,28 @@ class Pusher:
                 [(obj, local_id) for local_id, _remote in gone],
             )
         self.report.pushed += len(gone)
+
+
+def _agreed_currency(local: st.LocalRecord, bases: Mapping[str, Any]) -> str | None:
+    """The currency the CRM's amounts were written in, where the CRM does not say: the agreed
+    one while a currency changed here is on its way, else the record's."""
+    return bases.get("currency") or local.fields.get("currency")
+
+
+def _with_money(local: st.LocalRecord, outgoing: dict[str, Any], withheld: set[str | None]) -> None:
+    """A record's currency and its amounts travel together: a CRM reads each amount in the
+    currency beside it. When one of them goes, the others go too (an amount rewritten in a new
+    currency's units); while one of them waits on a conflict, none goes."""
+    if "currency" not in local.fields:
+        return
+    money = {"currency"} | {f for f, kind in KINDS[local.obj].items() if kind in AMOUNTS}
+    if money & withheld:
+        for name in money:
+            outgoing.pop(name, None)
+    elif money & set(outgoing):
+        for name in money:
+            if local.fields.get(name) is not None:
+                outgoing.setdefault(name, local.fields[name])
 
 
 def _now_ms() -> int:

@@ -166,3 +166,53 @@ def test_contracts_without_a_renewal_get_one(tmp_path: Path) -> None:
     migrate.prepare_database(path)
     row = sqlite3.connect(path).execute("SELECT contract_id, stage, uid FROM renewal").fetchone()
     assert row[:2] == (1, "not_started") and len(row[2]) == 36
+
+
+def _tracked_changes(path: Path) -> list[tuple[str, str, str]]:
+    with sqlite3.connect(path) as connection:
+        return connection.execute(
+            "SELECT obj, field, base FROM sync_change ORDER BY obj, field"
+        ).fetchall()
+
+
+def test_0013_tracks_currencies_and_keeps_the_data(tmp_path: Path) -> None:
+    path = tmp_path / "db.sqlite3"
+    prepare_db_file(path)
+    _alembic(path, "upgrade", "0011_currencies")
+    stamp = "'2026-01-01 00:00:00.000000'"
+    with sqlite3.connect(path) as connection:
+        connection.execute(
+            "INSERT INTO account (id, uid, version, created_at, updated_at, name, tier, "
+            f"checkin_cadence_days, currency) VALUES (1, 'a', 1, {stamp}, {stamp}, 'Acme', "
+            "'standard', 30, 'EUR')"
+        )
+        connection.execute(
+            "INSERT INTO opportunity (id, uid, version, created_at, updated_at, account_id, "
+            "kind, name, stage, probability, amount_cents, currency) VALUES (1, 'o', 1, "
+            f"{stamp}, {stamp}, 1, 'upsell', 'Seats', 'qualified', 50, 123450, 'EUR')"
+        )
+        connection.execute(
+            "INSERT INTO sync_state (key, value) VALUES ('tracking', '1'), ('seq', 7)"
+        )
+        connection.execute(
+            "INSERT INTO sync_link (obj, local_id, remote_id) VALUES ('account', 1, 'A'), "
+            "('opportunity', 1, 'O')"
+        )
+        connection.execute("UPDATE opportunity SET currency = 'GBP' WHERE id = 1")
+    assert _tracked_changes(path) == []  # the gap 0013 closes: the edit went unrecorded
+    migrate.prepare_database(path)
+    with sqlite3.connect(path) as connection:
+        assert connection.execute(
+            "SELECT a.currency, o.currency, o.amount_cents FROM account a JOIN opportunity o "
+            "ON o.account_id = a.id"
+        ).fetchall() == [("EUR", "GBP", 123450)]
+        connection.execute("UPDATE opportunity SET currency = 'USD' WHERE id = 1")
+        connection.execute("UPDATE account SET currency = 'GBP' WHERE id = 1")
+    assert _tracked_changes(path) == [
+        ("account", "currency", '"EUR"'), ("opportunity", "currency", '"GBP"')]  # fmt: skip
+    _alembic(path, "downgrade", "0011_currencies")
+    assert _tracked_changes(path) == []  # no change the older version would not know
+    with sqlite3.connect(path) as connection:
+        connection.execute("UPDATE opportunity SET currency = 'JPY' WHERE id = 1")
+        connection.execute("UPDATE opportunity SET name = 'More seats' WHERE id = 1")
+    assert _tracked_changes(path) == [("opportunity", "name", '"Seats"')]

@@ -15,7 +15,6 @@ from alembic import op
 
 from am_desktop.db.sync_tracking import (
     ATTENDEE_TRIGGERS,
-    TRACKED,
     attendee_trigger_sql,
     create_trigger_sql,
     trigger_name,
@@ -25,6 +24,17 @@ revision: str = "0006_crm_sync"
 down_revision: str | None = "0005_live_ledger_index"
 branch_labels: str | Sequence[str] | None = None
 depends_on: str | Sequence[str] | None = None
+
+#: The fields tracked at this revision, written out: a migration stays what it was when the
+#: tracked fields change again (0010 adds a contact's manager, 0013 the currencies, whose
+#: columns do not exist yet here).
+TRACKED = {
+    "account": ("name", "domain", "industry", "archived_at"),
+    "contact": ("first_name", "last_name", "email", "title", "phone", "account_id", "archived_at"),
+    "note": ("body", "occurred_at", "account_id", "archived_at"),
+    "opportunity": ("name", "amount_cents", "close_date", "stage", "account_id", "archived_at"),
+    "renewal": ("stage", "proposed_arr_cents", "close_date", "archived_at"),
+}
 
 
 def upgrade() -> None:

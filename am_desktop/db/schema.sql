@@ -570,4 +570,4 @@ BEGIN
   INSERT INTO sync_change (obj, local_id, field, base, seq) SELECT 'renewal', NEW.id, 'currency', json_quote(OLD.currency), (SELECT value FROM sync_state WHERE key = 'seq') WHERE OLD.currency IS NOT NEW.currency ON CONFLICT (obj, local_id, field) DO UPDATE SET seq = excluded.seq;
   DELETE FROM sync_change WHERE obj = 'renewal' AND local_id = NEW.id AND field = 'currency' AND base IS json_quote(NEW.currency);
 END;
-INSERT INTO alembic_version (version_num) VALUES ('0013_track_currency');
+INSERT INTO alembic_version (version_num) VALUES ('0012_track_currency');

@@ -15,7 +15,7 @@ from contextlib import contextmanager
 
 #: Table -> the columns whose local changes are pushed to the CRM (a contact's manager since
 #: 0010: a CRM without reporting lines drops that change at the push; the currencies since
-#: 0013: a CRM record without one takes only the amounts, rewritten in the new currency).
+#: 0012: a CRM record without one takes only the amounts, rewritten in the new currency).
 TRACKED: dict[str, tuple[str, ...]] = {
     "account": ("name", "domain", "industry", "archived_at", "currency"),
     "contact": (

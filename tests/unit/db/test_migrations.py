@@ -175,7 +175,7 @@ def _tracked_changes(path: Path) -> list[tuple[str, str, str]]:
         ).fetchall()
 
 
-def test_0013_tracks_currencies_and_keeps_the_data(tmp_path: Path) -> None:
+def test_0012_tracks_currencies_and_keeps_the_data(tmp_path: Path) -> None:
     path = tmp_path / "db.sqlite3"
     prepare_db_file(path)
     _alembic(path, "upgrade", "0011_currencies")
@@ -199,7 +199,7 @@ def test_0013_tracks_currencies_and_keeps_the_data(tmp_path: Path) -> None:
             "('opportunity', 1, 'O')"
         )
         connection.execute("UPDATE opportunity SET currency = 'GBP' WHERE id = 1")
-    assert _tracked_changes(path) == []  # the gap 0013 closes: the edit went unrecorded
+    assert _tracked_changes(path) == []  # the gap 0012 closes: the edit went unrecorded
     migrate.prepare_database(path)
     with sqlite3.connect(path) as connection:
         assert connection.execute(

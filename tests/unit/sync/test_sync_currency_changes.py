@@ -1,4 +1,4 @@
-"""A currency changed here is a sync change of its own (issue 20, migration 0013): it reaches
+"""A currency changed here is a sync change of its own (issue 20, migration 0012): it reaches
 the CRM at the next sync with the record's amounts rewritten in its units, not only with the
 next amount edit; a CRM without a currency field gets no currency and no alarm; a currency
 changed on both sides is a field conflict like any other, and the amounts wait with it."""

@@ -26,7 +26,7 @@ branch_labels: str | Sequence[str] | None = None
 depends_on: str | Sequence[str] | None = None
 
 #: The fields tracked at this revision, written out: a migration stays what it was when the
-#: tracked fields change again (0010 adds a contact's manager, 0013 the currencies, whose
+#: tracked fields change again (0010 adds a contact's manager, 0012 the currencies, whose
 #: columns do not exist yet here).
 TRACKED = {
     "account": ("name", "domain", "industry", "archived_at"),

@@ -3,7 +3,7 @@ CRM (HubSpot's ``deal_currency_code``, Salesforce's ``CurrencyIsoCode`` in a mul
 org) with the record's amounts, rather than only with the next amount change. The account,
 opportunity and renewal tracking triggers are made again with ``currency``.
 
-Revision ID: 0013_track_currency
+Revision ID: 0012_track_currency
 Revises: 0011_currencies
 Create Date: 2026-12-12
 """
@@ -16,7 +16,7 @@ from alembic import op
 
 from am_desktop.db.sync_tracking import create_trigger_sql, trigger_name
 
-revision: str = "0013_track_currency"
+revision: str = "0012_track_currency"
 down_revision: str | None = "0011_currencies"
 branch_labels: str | Sequence[str] | None = None
 depends_on: str | Sequence[str] | None = None

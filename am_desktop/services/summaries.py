@@ -1,5 +1,10 @@
 """The per-account summary cache (``account_summary``): ARR and next renewal as of a day.
 
+An account's ARR is in the account's own currency (issue 20). A movement in another currency
+(a renewal of a contract written in EUR under a USD account) converts at the latest rate on or
+before the summary's day; without one the ARR is NULL (shown "—"; :func:`arr_problem` says
+why), never a sum of two currencies nor a conversion at 1. Every caller reads ARR here.
+
 Every write that changes the ledger, contracts or renewals refreshes the accounts it touched,
 inside the same transaction; :func:`ensure_fresh` rebuilds every row when the day has changed
 (ARR "as of today" moves with the calendar) or rows are missing.
@@ -13,6 +18,7 @@ from datetime import date
 from typing import TYPE_CHECKING, TypeAlias
 
 from am_desktop.db import opener
+from am_desktop.domain import fx
 from am_desktop.services.store import driver_connection
 
 if TYPE_CHECKING:
@@ -31,8 +37,9 @@ LEFT JOIN (
     SELECT account_id,
            SUM(CASE WHEN type IN ('contraction', 'churn') THEN -amount_cents
                     ELSE amount_cents END) AS arr
-    FROM arr_movement
+    FROM arr_movement mv
     WHERE archived_at IS NULL AND occurred_on <= :today {movement_filter}
+      AND currency = (SELECT own.currency FROM account own WHERE own.id = mv.account_id)
     GROUP BY account_id
 ) m ON m.account_id = a.id
 LEFT JOIN (
@@ -43,6 +50,17 @@ LEFT JOIN (
     GROUP BY c.account_id
 ) n ON n.account_id = a.id
 {account_filter}
+"""
+
+#: Per account, the signed sums of its movements in another currency than its own.
+_FOREIGN = """
+SELECT mv.account_id, a.currency, mv.currency,
+       SUM(CASE WHEN mv.type IN ('contraction', 'churn') THEN -mv.amount_cents
+                ELSE mv.amount_cents END)
+FROM arr_movement mv JOIN account a ON a.id = mv.account_id
+WHERE mv.archived_at IS NULL AND mv.occurred_on <= :today AND mv.currency <> a.currency
+  {movement_filter}
+GROUP BY mv.account_id, mv.currency
 """
 
 
@@ -59,6 +77,7 @@ def refresh(database: Database, today: date, account_ids: Iterable[int] | None =
     if account_ids is None:
         sql = _REFRESH.format(movement_filter="", contract_filter="", account_filter="")
         connection.execute(sql, params)
+        _add_foreign(connection, today, "")
         return
     ids = sorted(set(account_ids))
     for start in range(0, len(ids), _CHUNK):
@@ -70,6 +89,69 @@ def refresh(database: Database, today: date, account_ids: Iterable[int] | None =
             account_filter=f"WHERE a.id IN ({marks})",
         )
         connection.execute(sql, params)
+        _add_foreign(connection, today, f"AND mv.account_id IN ({marks})")
+
+
+def _add_foreign(connection: sqlite3.Connection, today: date, movement_filter: str) -> None:
+    """Add each account's movements in other currencies, converted (NULL without a rate)."""
+    rows = connection.execute(
+        _FOREIGN.format(movement_filter=movement_filter), {"today": today.isoformat()}
+    ).fetchall()
+    if not rows:
+        return
+    from am_desktop.services.rates import rate_book_in
+
+    book = rate_book_in(connection)
+    added: dict[int, int | None] = {}
+    for account_id, own, code, signed in rows:
+        converted = foreign_arr(book, int(signed), code, own, today)
+        known = added.get(account_id, 0)
+        added[account_id] = None if known is None or converted is None else known + converted
+    connection.executemany(
+        "UPDATE account_summary SET arr_cents = arr_cents + ? WHERE account_id = ?",
+        [(value, account) for account, value in added.items()],
+    )
+
+
+def foreign_arr(book: fx.RateBook, minor: int, currency: str, own: str, on: date) -> int | None:
+    """``minor`` units of ``currency`` in the account's ``own`` currency at the latest rate on
+    or before ``on``; None without a rate."""
+    try:
+        rate = book.rate(currency, own, on)
+    except fx.MissingRate:
+        return None
+    return fx.Conversion(own, on, {currency: rate}).convert(minor, currency)
+
+
+def arr_problem(database: Database, account_id: int, on: date) -> str | None:
+    """Why an account's ARR is unknown (fx's sentence for the first currency without a rate
+    into the account's), or None when it is known."""
+    connection = _driver(database)
+    rows = connection.execute(
+        _FOREIGN.format(movement_filter="AND mv.account_id = :account"),
+        {"today": on.isoformat(), "account": account_id},
+    ).fetchall()
+    if not rows:
+        return None
+    from am_desktop.services.rates import rate_book_in
+
+    book = rate_book_in(connection)
+    for _account, own, code, _signed in sorted(rows, key=lambda row: str(row[2])):
+        try:
+            book.rate(code, own, on)
+        except fx.MissingRate as error:
+            return str(error)
+    return None
+
+
+def foreign_accounts(database: Database) -> list[int]:
+    """The accounts whose ledger holds a movement in another currency than their own (their
+    ARR moves when a rate is recorded or forgotten)."""
+    rows = _driver(database).execute(
+        "SELECT DISTINCT mv.account_id FROM arr_movement mv JOIN account a "
+        "ON a.id = mv.account_id WHERE mv.archived_at IS NULL AND mv.currency <> a.currency"
+    )
+    return [int(row[0]) for row in rows]
 
 
 def is_stale(database: Database, today: date) -> bool:

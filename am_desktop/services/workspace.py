@@ -59,6 +59,8 @@ class AccountPlan:
     risks: tuple[r.RiskRecord, ...]
     whitespace: tuple[r.WhitespaceRecord, ...]
     activity: tuple[ActivityItem, ...] = ()
+    #: The account's currency: a whitespace's estimated ARR is in it.
+    currency: str = "USD"
 
 
 @dataclass(frozen=True, slots=True)
@@ -145,11 +147,13 @@ def account_figures(store: Store, account_id: int, today: date) -> AccountFigure
 def account_plan(store: Store, account_id: int) -> AccountPlan:
     """The Overview tab's part: objectives, risks, whitespace and the activity timeline."""
     with store.read() as session:
+        account = session.get(Account, account_id)
         return AccountPlan(
             objectives=_live(session, catalog.OBJECTIVE, account_id, AccountObjective.position),
             risks=_live(session, catalog.RISK, account_id),
             whitespace=_live(session, catalog.WHITESPACE, account_id),
             activity=tuple(account_activity(session, account_id)),
+            currency=account.currency if account is not None else "USD",
         )
 
 

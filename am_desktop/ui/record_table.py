@@ -81,7 +81,7 @@ class RecordTableModel(ColumnTableModel[StoredRecord, int, Env]):
 
     @property
     def currency(self) -> str:
-        """The currency money fields are shown in."""
+        """The currency money fields are shown in (a record with its own currency uses it)."""
         return self.env.currency
 
     @currency.setter
@@ -107,7 +107,7 @@ def _column(field: Field) -> Column[StoredRecord, Env]:
 
     return Column(
         field.header,
-        lambda record, env: _shown(field, value(record), env.currency),
+        lambda record, env: _shown(field, value(record), _currency(record, env)),
         RIGHT if field.kind in _NUMERIC else None,
         field.name,
         tooltip=tooltip,
@@ -115,6 +115,13 @@ def _column(field: Field) -> Column[StoredRecord, Env]:
         editable=field.editable,
         width=field.width,
     )
+
+
+def _currency(record: StoredRecord, env: Env) -> str:
+    """A record that carries its currency (a contract, renewal, opportunity, movement) shows
+    its amounts in it, whatever the table's: a EUR opportunity reads €50,000 for a USD AM."""
+    own = getattr(record, "currency", None)
+    return own if isinstance(own, str) else env.currency
 
 
 def _shown(field: Field, value: Any, currency: str) -> str:

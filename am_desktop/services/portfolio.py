@@ -143,7 +143,8 @@ def filter_counts(store: Store, today: date) -> dict[SavedFilter, int]:
 
 _ROW_SQL = (
     "SELECT a.id, a.name, a.domain, a.industry, a.tier, a.segment, a.owner, "
-    f"CASE WHEN s.account_id IS NULL THEN 0 ELSE s.arr_cents END, {_HEALTH_SCORE}, {_HEALTH_BAND}, s.next_renewal_on, "
+    "CASE WHEN s.account_id IS NULL THEN 0 ELSE s.arr_cents END, "  # NULL: a rate is missing
+    f"{_HEALTH_SCORE}, {_HEALTH_BAND}, s.next_renewal_on, "
     f"a.last_touch_at, {_NEXT_CHECKIN}, a.archived_at IS NOT NULL, {_HEALTH_BEFORE}, a.currency "
     f"{_FROM} WHERE a.id IN "
 )

@@ -7,6 +7,7 @@ from __future__ import annotations
 from datetime import UTC, date, datetime
 from pathlib import Path
 
+from PySide6.QtCore import Qt
 from pytestqt.qtbot import QtBot
 
 from am_desktop.domain.dashboard import QuarterForecast
@@ -77,3 +78,22 @@ def test_closing_a_jpy_renewal_reads_the_new_arr_in_yen(qtbot: QtBot) -> None:
     dialog.arr.setText("1,500,000")
     assert dialog.effect.text() == "Writes an expansion of ¥300,000."
     assert dialog.outcome()[1] == 1_500_000
+
+
+def test_editing_a_jpy_amount_in_place_is_in_yen(qtbot: QtBot) -> None:
+    table = RecordTable("Opportunities", OPPORTUNITY_FIELDS, "None.")
+    qtbot.addWidget(table)
+    table.set_records([_opportunity(1, 1_200_000, "JPY"), _opportunity(2, 50_000_00, "EUR")])
+    column = [f.name for f in table.model.fields].index("amount_cents")
+    yen, euro = table.model.index(0, column), table.model.index(1, column)
+    assert yen.data(Qt.ItemDataRole.EditRole) == "1200000"  # not "12000"
+    assert euro.data(Qt.ItemDataRole.EditRole) == "50000"
+    with qtbot.waitSignal(table.edit_requested) as edited:
+        table.model.setData(yen, "1,500,000", Qt.ItemDataRole.EditRole)
+    assert edited.args == [1, "amount_cents", 1_500_000]  # ¥1,500,000 in minor units
+    with qtbot.waitSignal(table.edit_requested) as edited:
+        table.model.setData(euro, "60000", Qt.ItemDataRole.EditRole)
+    assert edited.args == [2, "amount_cents", "60000"]  # two decimals: as before
+    with qtbot.assertNotEmitted(table.edit_requested):
+        table.model.setData(yen, "12.50", Qt.ItemDataRole.EditRole)
+    assert "no decimals" in table.error.text()

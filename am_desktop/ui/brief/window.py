@@ -105,9 +105,7 @@ class BriefWindow(QDialog):
         level = Seniority(prefs.coverage_senior_level)
         account_id, note_id = self.account_id, self.note_id
         self.context.tasks.submit(
-            lambda _p: read_brief(
-                store, account_id, today, note_id=note_id, senior_level=level
-            ),
+            lambda _p: read_brief(store, account_id, today, note_id=note_id, senior_level=level),
             lane=Lane.READ,
             receiver=self,
             on_done=self._on_read,

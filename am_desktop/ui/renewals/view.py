@@ -502,9 +502,7 @@ def read_renewals(
     return timeline_rows(store, first, last), coming, converted
 
 
-def write_forecast_csv(
-    quarters: list[QuarterForecast], path: Path, currency: str = "USD"
-) -> Path:
+def write_forecast_csv(quarters: list[QuarterForecast], path: Path, currency: str = "USD") -> Path:
     """The forecast as CSV: quarter, dates, renewals, total, weighted and committed ARR, in
     ``currency`` (the reporting one, named on every row) with its own decimals."""
     places = exponent(currency)

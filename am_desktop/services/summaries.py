@@ -29,38 +29,42 @@ Database: TypeAlias = "sqlite3.Connection | Session"
 
 _CHUNK = 500
 
-_REFRESH = """
+_SIGNED = "CASE WHEN type IN ('contraction', 'churn') THEN -amount_cents ELSE amount_cents END"
+
+#: The ledger's one scan, in the covering index's order: each account's signed sum and its
+#: movements' lowest and highest currency. Most accounts have one currency, their own: their
+#: sum is their ARR. The others get NULL here and are worked out per currency after.
+_REFRESH = f"""
 INSERT OR REPLACE INTO account_summary (account_id, as_of, arr_cents, next_renewal_on)
-SELECT a.id, :today, COALESCE(m.arr, 0), n.next_end
+SELECT a.id, :today,
+       CASE WHEN m.account_id IS NULL THEN 0
+            WHEN m.lo = a.currency AND m.hi = a.currency THEN m.arr END,
+       n.next_end
 FROM account a
 LEFT JOIN (
-    SELECT account_id,
-           SUM(CASE WHEN type IN ('contraction', 'churn') THEN -amount_cents
-                    ELSE amount_cents END) AS arr
-    FROM arr_movement mv
-    WHERE archived_at IS NULL AND occurred_on <= :today {movement_filter}
-      AND currency = (SELECT own.currency FROM account own WHERE own.id = mv.account_id)
+    SELECT account_id, min(currency) AS lo, max(currency) AS hi, SUM({_SIGNED}) AS arr
+    FROM arr_movement
+    WHERE archived_at IS NULL AND occurred_on <= :today {{movement_filter}}
     GROUP BY account_id
 ) m ON m.account_id = a.id
 LEFT JOIN (
     SELECT c.account_id, MIN(c.end_date) AS next_end
     FROM contract c LEFT JOIN renewal r ON r.contract_id = c.id AND r.archived_at IS NULL
     WHERE c.archived_at IS NULL AND c.end_date >= :today
-      AND (r.stage IS NULL OR r.stage NOT IN ('renewed', 'churned')) {contract_filter}
+      AND (r.stage IS NULL OR r.stage NOT IN ('renewed', 'churned')) {{contract_filter}}
     GROUP BY c.account_id
 ) n ON n.account_id = a.id
-{account_filter}
+{{account_filter}}
 """
 
-#: Per account, the signed sums of its movements in another currency than its own.
-_FOREIGN = """
-SELECT mv.account_id, a.currency, mv.currency,
-       SUM(CASE WHEN mv.type IN ('contraction', 'churn') THEN -mv.amount_cents
-                ELSE mv.amount_cents END)
-FROM arr_movement mv JOIN account a ON a.id = mv.account_id
-WHERE mv.archived_at IS NULL AND mv.occurred_on <= :today AND mv.currency <> a.currency
-  {movement_filter}
-GROUP BY mv.account_id, mv.currency
+#: Per account and currency, the signed sum, with the account's own currency.
+_BY_CURRENCY = f"""
+SELECT g.account_id, a.currency, g.currency, g.arr
+FROM (
+    SELECT account_id, currency, SUM({_SIGNED}) AS arr FROM arr_movement
+    WHERE archived_at IS NULL AND occurred_on <= :today AND account_id IN ({{marks}})
+    GROUP BY account_id, currency
+) g JOIN account a ON a.id = g.account_id
 """
 
 
@@ -77,7 +81,7 @@ def refresh(database: Database, today: date, account_ids: Iterable[int] | None =
     if account_ids is None:
         sql = _REFRESH.format(movement_filter="", contract_filter="", account_filter="")
         connection.execute(sql, params)
-        _add_foreign(connection, today, "")
+        _in_several_currencies(connection, today, "")
         return
     ids = sorted(set(account_ids))
     for start in range(0, len(ids), _CHUNK):
@@ -89,28 +93,36 @@ def refresh(database: Database, today: date, account_ids: Iterable[int] | None =
             account_filter=f"WHERE a.id IN ({marks})",
         )
         connection.execute(sql, params)
-        _add_foreign(connection, today, f"AND mv.account_id IN ({marks})")
+        _in_several_currencies(connection, today, f"AND account_id IN ({marks})")
 
 
-def _add_foreign(connection: sqlite3.Connection, today: date, movement_filter: str) -> None:
-    """Add each account's movements in other currencies, converted (NULL without a rate)."""
-    rows = connection.execute(
-        _FOREIGN.format(movement_filter=movement_filter), {"today": today.isoformat()}
-    ).fetchall()
-    if not rows:
+def _in_several_currencies(connection: sqlite3.Connection, today: date, only: str) -> None:
+    """The ARR of the accounts the one scan left NULL: their own currency's sum plus each
+    other currency's, converted (still NULL without a rate)."""
+    pending = [
+        int(row[0])
+        for row in connection.execute(
+            f"SELECT account_id FROM account_summary WHERE arr_cents IS NULL {only}"
+        )
+    ]
+    if not pending:
         return
     from am_desktop.services.rates import rate_book_in
 
     book = rate_book_in(connection)
-    added: dict[int, int | None] = {}
-    for account_id, own, code, signed in rows:
-        converted = foreign_arr(book, int(signed), code, own, today)
-        known = added.get(account_id, 0)
-        added[account_id] = None if known is None or converted is None else known + converted
-    connection.executemany(
-        "UPDATE account_summary SET arr_cents = arr_cents + ? WHERE account_id = ?",
-        [(value, account) for account, value in added.items()],
-    )
+    for start in range(0, len(pending), _CHUNK):
+        marks = ", ".join(str(i) for i in pending[start : start + _CHUNK])
+        found: dict[int, int | None] = {}
+        for account_id, own, code, signed in connection.execute(
+            _BY_CURRENCY.format(marks=marks), {"today": today.isoformat()}
+        ):
+            part = int(signed) if code == own else foreign_arr(book, int(signed), code, own, today)
+            known = found.get(account_id, 0)
+            found[account_id] = None if known is None or part is None else known + part
+        connection.executemany(
+            "UPDATE account_summary SET arr_cents = ? WHERE account_id = ?",
+            [(value, account) for account, value in found.items()],
+        )
 
 
 def foreign_arr(book: fx.RateBook, minor: int, currency: str, own: str, on: date) -> int | None:
@@ -128,15 +140,15 @@ def arr_problem(database: Database, account_id: int, on: date) -> str | None:
     into the account's), or None when it is known."""
     connection = _driver(database)
     rows = connection.execute(
-        _FOREIGN.format(movement_filter="AND mv.account_id = :account"),
-        {"today": on.isoformat(), "account": account_id},
+        _BY_CURRENCY.format(marks=int(account_id)), {"today": on.isoformat()}
     ).fetchall()
-    if not rows:
+    foreign = sorted(str(code) for _account, own, code, _signed in rows if code != own)
+    if not foreign:
         return None
     from am_desktop.services.rates import rate_book_in
 
-    book = rate_book_in(connection)
-    for _account, own, code, _signed in sorted(rows, key=lambda row: str(row[2])):
+    book, own = rate_book_in(connection), str(rows[0][1])
+    for code in foreign:
         try:
             book.rate(code, own, on)
         except fx.MissingRate as error:

@@ -18,7 +18,7 @@ if TYPE_CHECKING:
     from alembic.config import Config
 
 #: The newest migration; a test keeps it equal to Alembic's head.
-HEAD_REVISION = "0012_track_currency"
+HEAD_REVISION = "0013_summary_arr_unknown"
 #: Every revision this version of the app knows, oldest first; a test keeps it equal to Alembic's.
 KNOWN_REVISIONS = (
     "0001_initial",
@@ -33,6 +33,7 @@ KNOWN_REVISIONS = (
     "0010_track_reports_to",
     "0011_currencies",
     "0012_track_currency",
+    "0013_summary_arr_unknown",
 )
 
 MIGRATIONS_PACKAGE = "am_desktop.db.migrations"

@@ -317,14 +317,6 @@ CREATE TABLE arr_movement (
 	CONSTRAINT fk_arr_movement_renewal_id FOREIGN KEY(renewal_id) REFERENCES renewal (id) ON DELETE SET NULL, 
 	CONSTRAINT uq_arr_movement_uid UNIQUE (uid)
 );
-CREATE TABLE account_summary (
-	account_id INTEGER NOT NULL, 
-	as_of DATE NOT NULL, 
-	arr_cents INTEGER NOT NULL, 
-	next_renewal_on DATE, 
-	CONSTRAINT pk_account_summary PRIMARY KEY (account_id), 
-	CONSTRAINT fk_account_summary_account_id FOREIGN KEY(account_id) REFERENCES account (id) ON DELETE CASCADE
-);
 CREATE VIRTUAL TABLE note_fts USING fts5(
         title, body, content='note_search', content_rowid='key',
         tokenize='unicode61 remove_diacritics 2');
@@ -398,6 +390,14 @@ CREATE TABLE fx_rate (
 	CONSTRAINT pk_fx_rate PRIMARY KEY (date, base, quote), 
 	CONSTRAINT ck_fx_rate_two_currencies CHECK (base <> quote)
 );
+CREATE TABLE account_summary (
+	account_id INTEGER NOT NULL, 
+	as_of DATE NOT NULL, 
+	arr_cents INTEGER, 
+	next_renewal_on DATE, 
+	CONSTRAINT pk_account_summary PRIMARY KEY (account_id), 
+	CONSTRAINT fk_account_summary_account_id FOREIGN KEY(account_id) REFERENCES account (id) ON DELETE CASCADE
+);
 CREATE INDEX ix_account_name ON account (name);
 CREATE INDEX ix_account_objective_account_id ON account_objective (account_id);
 CREATE INDEX ix_contact_account_id ON contact (account_id);
@@ -425,8 +425,6 @@ CREATE INDEX ix_arr_movement_account_date ON arr_movement (account_id, occurred_
 CREATE INDEX ix_arr_movement_occurred_on ON arr_movement (occurred_on);
 CREATE INDEX ix_arr_movement_opportunity_id ON arr_movement (opportunity_id);
 CREATE INDEX ix_arr_movement_renewal_id ON arr_movement (renewal_id);
-CREATE INDEX ix_account_summary_arr_cents ON account_summary (arr_cents);
-CREATE INDEX ix_account_summary_next_renewal_on ON account_summary (next_renewal_on);
 CREATE INDEX ix_account_list ON account (archived_at, name, domain, industry, owner);
 CREATE INDEX ix_opportunity_account_id ON opportunity (account_id);
 CREATE INDEX ix_sync_conflict_record ON sync_conflict (obj, local_id);
@@ -437,6 +435,8 @@ CREATE UNIQUE INDEX ux_note_calendar_key ON note (calendar_key) WHERE calendar_k
 CREATE UNIQUE INDEX ux_note_message_id ON note (message_id) WHERE message_id IS NOT NULL;
 CREATE INDEX ix_contact_stay_in_touch ON contact (last_contacted_at, account_id, role, cadence_days) WHERE archived_at IS NULL AND left_on IS NULL;
 CREATE INDEX ix_arr_movement_live_ledger ON arr_movement (account_id, occurred_on, type, amount_cents, currency) WHERE archived_at IS NULL;
+CREATE INDEX ix_account_summary_arr_cents ON account_summary (arr_cents);
+CREATE INDEX ix_account_summary_next_renewal_on ON account_summary (next_renewal_on);
 CREATE VIEW note_search (key, title, body) AS SELECT (CAST(strftime('%s', occurred_at) AS INTEGER) * 10000000 + id % 10000000), title, body FROM note;
 CREATE TRIGGER note_fts_after_insert AFTER INSERT ON note BEGIN
         INSERT INTO note_fts(rowid, title, body)
@@ -570,4 +570,4 @@ BEGIN
   INSERT INTO sync_change (obj, local_id, field, base, seq) SELECT 'renewal', NEW.id, 'currency', json_quote(OLD.currency), (SELECT value FROM sync_state WHERE key = 'seq') WHERE OLD.currency IS NOT NEW.currency ON CONFLICT (obj, local_id, field) DO UPDATE SET seq = excluded.seq;
   DELETE FROM sync_change WHERE obj = 'renewal' AND local_id = NEW.id AND field = 'currency' AND base IS json_quote(NEW.currency);
 END;
-INSERT INTO alembic_version (version_num) VALUES ('0012_track_currency');
+INSERT INTO alembic_version (version_num) VALUES ('0013_summary_arr_unknown');

@@ -109,14 +109,16 @@ class BriefOpportunity:
     amount_cents: int
     probability: int
     close_date: date | None
+    currency: str = "USD"  # the opportunity's own
 
 
 @dataclass(frozen=True, slots=True)
 class Brief:
     """Everything a pre-call brief says about one account (and the meeting, if any).
 
-    Money is in cents; ``currency`` is the reporting currency of ``arr_cents`` and of the
-    opportunities. ``people`` are the meeting's attendees, else the key contacts.
+    Money is in minor units; ``currency`` is the account's, that of ``arr_cents`` (None when a
+    movement in another currency has no rate); the renewal and each opportunity carry their
+    own. ``people`` are the meeting's attendees, else the key contacts.
     """
 
     account_id: int
@@ -193,10 +195,14 @@ def suggested_agenda(brief: Brief) -> tuple[str, ...]:
         more = f" and {len(ours_late) - 1} more" if len(ours_late) > 1 else ""
         points.append(f"Our overdue item: {first.text} (due {fmt.day(first.due)}){more}")
     if brief.opportunities:
-        best = max(brief.opportunities, key=lambda o: (o.amount_cents, o.probability))
+        # Amounts compare only within a currency: the account's come first.
+        best = max(
+            brief.opportunities,
+            key=lambda o: (o.currency == brief.currency, o.amount_cents, o.probability),
+        )
         points.append(
             f"Expansion: {best.name} ({best.stage.replace('_', ' ')}, "
-            f"{fmt.money(best.amount_cents, brief.currency)})"
+            f"{fmt.money(best.amount_cents, best.currency)})"
         )
     if not points:
         points.append("Check in: what is going well, what is not, and what comes next")

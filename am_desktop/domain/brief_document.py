@@ -161,7 +161,7 @@ def _opportunities(brief: Brief) -> Table:
                 o.name,
                 o.kind,
                 o.stage.replace("_", " ").capitalize(),
-                fmt.money(o.amount_cents, brief.currency),
+                fmt.money(o.amount_cents, o.currency),
                 fmt.day(o.close_date),
             )
             for o in brief.opportunities

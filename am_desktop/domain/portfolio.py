@@ -20,7 +20,8 @@ class AccountRow:
     tier: Tier
     segment: Segment | None
     owner: str | None
-    arr_cents: int
+    #: None when a movement in another currency has no rate (``services.summaries``).
+    arr_cents: int | None
     health_score: float | None
     health_band: HealthBand | None
     next_renewal_on: date | None

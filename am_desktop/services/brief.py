@@ -61,7 +61,6 @@ def read_brief(
     today: date,
     *,
     note_id: int | None = None,
-    currency: str = "USD",
     senior_level: Seniority = Seniority.VP,
 ) -> Brief:
     """The brief for an account, or for one of its meetings (``note_id``: its attendees).
@@ -71,13 +70,14 @@ def read_brief(
     """
     with store.raw() as connection:
         row = connection.execute(
-            "SELECT a.name, a.domain, a.checkin_cadence_days, s.arr_cents FROM account a "
+            "SELECT a.name, a.domain, a.checkin_cadence_days, s.arr_cents, a.currency "
+            "FROM account a "
             "LEFT JOIN account_summary s ON s.account_id = a.id WHERE a.id = ?",
             (account_id,),
         ).fetchone()
         if row is None:
             raise NotFoundError("That account no longer exists.")
-        name, domain, cadence, arr = row
+        name, domain, cadence, arr, currency = row  # ARR is in the account's currency
         meeting = _meeting(connection, account_id, note_id) if note_id is not None else None
         contacts = connection.execute(_CONTACTS, (account_id,)).fetchall()
         nodes = [_node(c) for c in contacts]
@@ -290,9 +290,11 @@ def _opportunities(connection: sqlite3.Connection, account_id: int) -> tuple[Bri
             int(amount),
             int(probability),
             date.fromisoformat(close) if close else None,
+            currency,
         )
-        for name, kind, stage, amount, probability, close in connection.execute(
-            "SELECT name, kind, stage, amount_cents, probability, close_date FROM opportunity "
+        for name, kind, stage, amount, probability, close, currency in connection.execute(
+            "SELECT name, kind, stage, amount_cents, probability, close_date, currency "
+            "FROM opportunity "
             "WHERE account_id = ? AND archived_at IS NULL AND stage NOT IN ('won', 'lost') "
             "ORDER BY close_date IS NULL, close_date, id",
             (account_id,),

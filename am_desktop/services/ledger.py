@@ -2,20 +2,28 @@
 
 ARR at the end of day *d* is the signed sum of the movements dated on or before *d*; archived
 (deleted) movements do not count. Computed in SQL; ``domain.ledger`` is the reference.
+
+Amounts are never added across currencies (issue 20): an account's ARR is in its own currency,
+a movement in another converting at the latest rate on or before *d* (``summaries``' rule; None
+without a rate); the portfolio's converts every currency at one rate into the one asked for.
 """
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from datetime import date
 
 from sqlalchemy import Select, case, func, select
 from sqlalchemy.orm import Session
 
-from am_desktop.db.models import ArrMovement
+from am_desktop.db.models import Account, ArrMovement
+from am_desktop.domain import fx
 from am_desktop.domain.enums import MovementType
 from am_desktop.domain.records import MovementRecord
+from am_desktop.services import summaries
 from am_desktop.services.catalog import MOVEMENT
-from am_desktop.services.store import Store
+from am_desktop.services.rates import missing_rate_error, rate_book_in
+from am_desktop.services.store import Store, driver_connection
 
 _NEGATIVE = (MovementType.CONTRACTION.value, MovementType.CHURN.value)
 
@@ -53,28 +61,64 @@ def account_arr_in(session: Session, account_id: int, on: date, currency: str | 
     return int(total or 0)
 
 
-def account_arr(store: Store, account_id: int, on: date) -> int:
-    """An account's ARR in cents at the end of day ``on``."""
-    with store.read() as session:
-        return account_arr_in(session, account_id, on)
+def account_arr(store: Store, account_id: int, on: date) -> int | None:
+    """An account's ARR at the end of day ``on``, in its own currency's minor units; None when
+    a movement in another currency has no rate."""
+    return arr_by_account(store, on, [account_id]).get(account_id, 0)
 
 
-def portfolio_arr(store: Store, on: date) -> int:
-    """The whole portfolio's ARR in cents at the end of day ``on`` (archived accounts included:
-    archiving hides an account, it does not rewrite its history)."""
+def portfolio_arr(store: Store, on: date, currency: str = "USD") -> int:
+    """The whole portfolio's ARR at the end of day ``on`` in ``currency``, each currency at one
+    rate as of ``on`` (archived accounts included: archiving hides an account, it does not
+    rewrite its history).
+
+    Raises:
+        ValidationError: a currency of the ledger has no rate into ``currency``.
+    """
+    by_currency = select(ArrMovement.currency, func.sum(SIGNED_CENTS)).where(
+        ArrMovement.occurred_on <= on, ArrMovement.archived_at.is_(None)
+    )
     with store.read() as session:
-        total = session.scalar(
-            select(func.coalesce(func.sum(SIGNED_CENTS), 0)).where(
-                ArrMovement.occurred_on <= on, ArrMovement.archived_at.is_(None)
-            )
+        totals = {
+            code: int(total)
+            for code, total in session.execute(by_currency.group_by(ArrMovement.currency))
+        }
+        book = rate_book_in(driver_connection(session))
+    try:
+        conversion = fx.conversion(book, totals, currency, on)
+    except fx.MissingRate as error:
+        raise missing_rate_error(error) from error
+    return sum(conversion.convert(total, code) for code, total in totals.items())
+
+
+def arr_by_account(
+    store: Store, on: date, account_ids: Iterable[int] | None = None
+) -> dict[int, int | None]:
+    """Every account's ARR at the end of ``on`` in its own currency (None when a movement in
+    another currency has no rate); accounts with no movement are absent."""
+    query = (
+        select(
+            ArrMovement.account_id, Account.currency, ArrMovement.currency, func.sum(SIGNED_CENTS)
         )
-        return int(total or 0)
-
-
-def arr_by_account(store: Store, on: date) -> dict[int, int]:
-    """Every account's ARR in cents at the end of ``on``; accounts with no movement are absent."""
+        .join(Account, Account.id == ArrMovement.account_id)
+        .where(ArrMovement.occurred_on <= on, ArrMovement.archived_at.is_(None))
+        .group_by(ArrMovement.account_id, ArrMovement.currency)
+    )
+    if account_ids is not None:
+        query = query.where(ArrMovement.account_id.in_(list(account_ids)))
     with store.read() as session:
-        return arr_by_account_in(session, on)
+        rows = [(a, own, code, int(total)) for a, own, code, total in session.execute(query)]
+        book = rate_book_in(driver_connection(session)) if any(r[1] != r[2] for r in rows) else None
+    found: dict[int, int | None] = {}
+    for account_id, own, code, total in rows:
+        part = (
+            total
+            if code == own
+            else summaries.foreign_arr(book or fx.RateBook(), total, code, own, on)
+        )
+        known = found.get(account_id, 0)
+        found[account_id] = None if known is None or part is None else known + part
+    return found
 
 
 def account_movements(store: Store, account_id: int) -> list[MovementRecord]:

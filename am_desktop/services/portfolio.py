@@ -41,7 +41,7 @@ _SORT_SQL: dict[SortKey, tuple[str, bool]] = {
         True,
     ),
     SortKey.OWNER: ("a.owner COLLATE NOCASE", True),
-    SortKey.ARR: ("s.arr_cents", False),
+    SortKey.ARR: ("s.arr_cents", True),  # NULL: a movement's rate is missing
     SortKey.HEALTH: (_HEALTH_SCORE, True),
     SortKey.NEXT_RENEWAL: ("s.next_renewal_on", True),
     SortKey.LAST_TOUCH: ("a.last_touch_at", True),
@@ -143,7 +143,8 @@ def filter_counts(store: Store, today: date) -> dict[SavedFilter, int]:
 
 _ROW_SQL = (
     "SELECT a.id, a.name, a.domain, a.industry, a.tier, a.segment, a.owner, "
-    f"COALESCE(s.arr_cents, 0), {_HEALTH_SCORE}, {_HEALTH_BAND}, s.next_renewal_on, "
+    "CASE WHEN s.account_id IS NULL THEN 0 ELSE s.arr_cents END, "  # NULL: a rate is missing
+    f"{_HEALTH_SCORE}, {_HEALTH_BAND}, s.next_renewal_on, "
     f"a.last_touch_at, {_NEXT_CHECKIN}, a.archived_at IS NOT NULL, {_HEALTH_BEFORE}, a.currency "
     f"{_FROM} WHERE a.id IN "
 )
@@ -159,7 +160,7 @@ def _row(record: Sequence[Any], today: date) -> AccountRow:
         tier=Tier(record[4]),
         segment=Segment(record[5]) if record[5] else None,
         owner=record[6],
-        arr_cents=int(record[7]),
+        arr_cents=None if record[7] is None else int(record[7]),
         health_score=record[8],
         health_band=HealthBand(record[9]) if record[9] else None,
         next_renewal_on=renewal,

@@ -15,13 +15,18 @@ from dataclasses import dataclass
 from datetime import date
 from decimal import Decimal
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from am_desktop.domain import fx, fx_figures
 from am_desktop.domain.csv_formats import header_key
 from am_desktop.domain.fx_figures import ReportingRates
 from am_desktop.domain.values import parse_currency, parse_date
 from am_desktop.errors import ImportRejected, RowProblem, ValidationError
+from am_desktop.services import summaries
 from am_desktop.services.store import Store
+
+if TYPE_CHECKING:
+    from sqlalchemy.orm import Session
 
 COLUMNS = ("date", "base", "quote", "rate")
 #: How many problems an import lists (the count of invalid rows is always exact).
@@ -148,6 +153,9 @@ def save_rates(store: Store, rates: Iterable[fx.Rate]) -> RatesImported:
                 replaced += 1
             else:
                 unchanged += 1
+        if added or replaced:
+            session.flush()
+            _refresh_converted_arr(session)
     return RatesImported(added, replaced, unchanged)
 
 
@@ -221,7 +229,14 @@ def delete_rate(store: Store, day: date, base: str, quote: str) -> bool:
         if stored is None:
             return False
         session.delete(stored)
+        session.flush()
+        _refresh_converted_arr(session)
         return True
+
+
+def _refresh_converted_arr(session: Session) -> None:
+    """Accounts whose ARR converts a movement in another currency follow the new rates."""
+    summaries.refresh(session, date.today(), summaries.foreign_accounts(session))
 
 
 def reporting_rates(store: Store, target: str, on: date) -> ReportingRates:

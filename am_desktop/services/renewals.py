@@ -15,6 +15,7 @@ from sqlalchemy.orm import Session
 
 from am_desktop.db.base import utcnow
 from am_desktop.db.models import ArrMovement, Contract, Renewal
+from am_desktop.domain import formatting as fmt
 from am_desktop.domain.enums import MovementType, RenewalStage
 from am_desktop.domain.records import RenewalRecord
 from am_desktop.domain.timeline import next_term, notice_deadline, term_end
@@ -85,7 +86,8 @@ def _movement(
             return None
         kind = MovementType.EXPANSION if change > 0 else MovementType.CONTRACTION
         amount = abs(change)
-        comment = f"Renewed at {outcome / 100:,.0f} (was {contract.arr_cents / 100:,.0f})"
+        was, now = (fmt.money(v, contract.currency) for v in (contract.arr_cents, outcome))
+        comment = f"Renewed at {now} (was {was})"
     else:
         held = ledger.account_arr_in(session, contract.account_id, on, contract.currency)
         amount = min(contract.arr_cents, held)

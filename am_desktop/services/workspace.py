@@ -25,7 +25,7 @@ from am_desktop.db.models import (
 from am_desktop.domain import records as r
 from am_desktop.domain.enums import HealthBand
 from am_desktop.errors import NotFoundError
-from am_desktop.services import catalog, portfolio
+from am_desktop.services import catalog, portfolio, summaries
 from am_desktop.services.activity import ActivityItem, account_activity
 from am_desktop.services.entities import EntityKind
 from am_desktop.services.renewals import RenewalLine, account_renewals
@@ -40,12 +40,15 @@ class AccountFigures:
     """The account itself and the figures its header shows."""
 
     account: r.AccountRecord
-    arr_cents: int
+    #: In the account's currency; None when a movement in another currency has no rate.
+    arr_cents: int | None
     next_renewal_on: date | None
     days_to_renewal: int | None
     health_score: float | None
     health_band: HealthBand | None = None
     health_change: float | None = None
+    #: Why ``arr_cents`` is None (fx's sentence), else None.
+    arr_problem: str | None = None
 
 
 @dataclass(frozen=True, slots=True)
@@ -56,6 +59,8 @@ class AccountPlan:
     risks: tuple[r.RiskRecord, ...]
     whitespace: tuple[r.WhitespaceRecord, ...]
     activity: tuple[ActivityItem, ...] = ()
+    #: The account's currency: a whitespace's estimated ARR is in it.
+    currency: str = "USD"
 
 
 @dataclass(frozen=True, slots=True)
@@ -71,7 +76,7 @@ class AccountOverview:
     """An account with its figures and its plan, pipeline and issues (live records only)."""
 
     account: r.AccountRecord
-    arr_cents: int
+    arr_cents: int | None
     next_renewal_on: date | None
     days_to_renewal: int | None
     health_score: float | None
@@ -123,9 +128,14 @@ def account_figures(store: Store, account_id: int, today: date) -> AccountFigure
             raise NotFoundError("That account no longer exists.")
         record = catalog.ACCOUNT.to_record(account)
     row = portfolio.account_rows(store, [account_id], today).get(account_id)
+    problem = None
+    if row is not None and row.arr_cents is None:
+        with store.raw() as connection:
+            problem = summaries.arr_problem(connection, account_id, today)
     return AccountFigures(
         account=record,
         arr_cents=row.arr_cents if row else 0,
+        arr_problem=problem,
         next_renewal_on=row.next_renewal_on if row else None,
         days_to_renewal=row.days_to_renewal if row else None,
         health_score=row.health_score if row else None,
@@ -137,11 +147,13 @@ def account_figures(store: Store, account_id: int, today: date) -> AccountFigure
 def account_plan(store: Store, account_id: int) -> AccountPlan:
     """The Overview tab's part: objectives, risks, whitespace and the activity timeline."""
     with store.read() as session:
+        account = session.get(Account, account_id)
         return AccountPlan(
             objectives=_live(session, catalog.OBJECTIVE, account_id, AccountObjective.position),
             risks=_live(session, catalog.RISK, account_id),
             whitespace=_live(session, catalog.WHITESPACE, account_id),
             activity=tuple(account_activity(session, account_id)),
+            currency=account.currency if account is not None else "USD",
         )
 
 

@@ -96,6 +96,8 @@ def _foreign(row: AccountRow, env: AccountsEnv) -> bool:
 
 
 def _reporting_arr(row: AccountRow, env: AccountsEnv) -> int | None:
+    if row.arr_cents is None:
+        return None
     if env.rates is None:
         return row.arr_cents if not _foreign(row, env) else None
     return env.rates.convert(row.arr_cents, row.currency)

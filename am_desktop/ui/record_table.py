@@ -37,8 +37,9 @@ from PySide6.QtWidgets import (
 )
 
 from am_desktop.domain.enums import Choice
+from am_desktop.domain.money import exponent, minor_from_cents
 from am_desktop.domain.records import StoredRecord
-from am_desktop.domain.values import format_money
+from am_desktop.domain.values import format_money, parse_money_cents
 from am_desktop.ui import format as fmt
 from am_desktop.ui.plain_text import plain
 from am_desktop.ui.table_model import RIGHT, Column, ColumnTableModel, Env, SelectionKeeper
@@ -81,7 +82,7 @@ class RecordTableModel(ColumnTableModel[StoredRecord, int, Env]):
 
     @property
     def currency(self) -> str:
-        """The currency money fields are shown in."""
+        """The currency money fields are shown in (a record with its own currency uses it)."""
         return self.env.currency
 
     @currency.setter
@@ -107,14 +108,21 @@ def _column(field: Field) -> Column[StoredRecord, Env]:
 
     return Column(
         field.header,
-        lambda record, env: _shown(field, value(record), env.currency),
+        lambda record, env: _shown(field, value(record), _currency(record, env)),
         RIGHT if field.kind in _NUMERIC else None,
         field.name,
         tooltip=tooltip,
-        edit=lambda record, _env: _editable(field, value(record)),
+        edit=lambda record, env: _editable(field, value(record), _currency(record, env)),
         editable=field.editable,
         width=field.width,
     )
+
+
+def _currency(record: StoredRecord, env: Env) -> str:
+    """A record that carries its currency (a contract, renewal, opportunity, movement) shows
+    its amounts in it, whatever the table's: a EUR opportunity reads €50,000 for a USD AM."""
+    own = getattr(record, "currency", None)
+    return own if isinstance(own, str) else env.currency
 
 
 def _shown(field: Field, value: Any, currency: str) -> str:
@@ -133,13 +141,13 @@ def _shown(field: Field, value: Any, currency: str) -> str:
     return " ".join(str(value).split())
 
 
-def _editable(field: Field, value: Any) -> Any:
+def _editable(field: Field, value: Any, currency: str) -> Any:
     if value is None:
         return ""
     if isinstance(value, bool):
         return "yes" if value else "no"
-    if field.kind == "money":
-        return format_money(int(value))
+    if field.kind == "money":  # in the currency's own units: ¥1,200 edits as "1200"
+        return format_money(int(value), exponent(currency))
     if isinstance(value, Choice):
         return value.value
     if isinstance(value, date):
@@ -366,7 +374,24 @@ class RecordTable(QWidget):
         return parent
 
     def _on_model_edit_requested(self, record_id: int, field: str, value: object) -> None:
+        try:
+            value = self._in_minor_units(record_id, field, value)
+        except ValueError as error:
+            self.show_error(f"The amount: {error}.")
+            return
         self.edit_requested.emit(record_id, field, value)
+
+    def _in_minor_units(self, record_id: int, field: str, value: object) -> object:
+        """An amount typed for a record whose currency has other than two decimals (JPY,
+        KWD), as that currency's minor units (the services read typed amounts as cents)."""
+        spec = next((f for f in self.model.fields if f.name == field), None)
+        record = next((r for r in self.model.rows if r.id == record_id), None)
+        if spec is None or spec.kind != "money" or record is None or not isinstance(value, str):
+            return value
+        currency = _currency(record, self.model.env)
+        if exponent(currency) == 2 or not value.strip():
+            return value
+        return minor_from_cents(parse_money_cents(value), currency)
 
     def _on_archive_clicked(self) -> None:
         ids = self.selected_ids()

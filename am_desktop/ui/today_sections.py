@@ -141,7 +141,7 @@ RENEWALS: Section[RenewalRow] = Section(
     (
         _first("Account — contract", _contract),
         Column("Ends", lambda r, e: fmt.days_from(e.today, r.end_date)),
-        Column("ARR", lambda r, e: fmt.money(r.arr_cents, e.currency)),
+        Column("ARR", lambda r, _e: fmt.money(r.arr_cents, r.currency)),  # its own currency
         Column("Stage", lambda r, _e: r.stage.label),
     ),
     "No renewal in the next 90 days.",

@@ -76,7 +76,9 @@ def test_a_one_currency_portfolio_shows_no_second_column(
             catalog.accounts.update(context.store, account.id, {"currency": "USD"})
     table = window.accounts_list.view.table
     qtbot.waitUntil(lambda: table.isColumnHidden(REPORTING))
-    assert cells(window, "Berlin")[:2] == ("$120,000", "")
+    # Its movement stays in EUR: the account's ARR converts it (€120,000 x 1.10), never
+    # reads €120,000 as $120,000.
+    assert cells(window, "Berlin")[:2] == ("$132,000", "")
 
 
 def test_a_missing_rate_shows_a_dash_with_the_sentence(window: MainWindow) -> None:

@@ -119,7 +119,7 @@ def test_the_forecast_is_shown_and_exported(view: RenewalsView, tmp_path: Path) 
     view.export_forecast(target)
     lines = target.read_text().splitlines()
     assert lines[0].startswith("quarter,start,end,renewals,total_arr")
-    assert lines[1].startswith("Q4 2026,2026-10-01,2026-12-31,1,10000.00,8000.00,0.00")
+    assert lines[1] == "Q4 2026,2026-10-01,2026-12-31,1,10000.00,8000.00,0.00,USD"
 
 
 def test_closing_a_renewal_in_the_workspace_writes_the_ledger_and_undo_reopens(

@@ -24,6 +24,7 @@ class AccountSummary(Base):
         ForeignKey("account.id", ondelete="CASCADE"), primary_key=True
     )
     as_of: Mapped[date]
-    arr_cents: Mapped[int] = mapped_column(default=0, index=True)
+    #: In the account's currency; None when a movement in another currency has no rate.
+    arr_cents: Mapped[int | None] = mapped_column(default=0, index=True)
     #: End date of the earliest active contract whose renewal is still open.
     next_renewal_on: Mapped[date | None] = mapped_column(index=True)

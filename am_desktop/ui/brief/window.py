@@ -102,12 +102,10 @@ class BriefWindow(QDialog):
         """Read the brief (READ lane)."""
         store, today = self.context.store, self.context.today()
         prefs = self.context.settings.prefs
-        currency, level = prefs.currency, Seniority(prefs.coverage_senior_level)
+        level = Seniority(prefs.coverage_senior_level)
         account_id, note_id = self.account_id, self.note_id
         self.context.tasks.submit(
-            lambda _p: read_brief(
-                store, account_id, today, note_id=note_id, currency=currency, senior_level=level
-            ),
+            lambda _p: read_brief(store, account_id, today, note_id=note_id, senior_level=level),
             lane=Lane.READ,
             receiver=self,
             on_done=self._on_read,

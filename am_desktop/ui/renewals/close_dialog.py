@@ -18,6 +18,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from am_desktop.domain.money import exponent, minor_from_cents
 from am_desktop.domain.values import format_money, parse_money_cents
 from am_desktop.ui import format as fmt
 from am_desktop.ui.plain_text import plain
@@ -41,7 +42,7 @@ class CloseRenewalDialog(QDialog):
         self.renewed = QRadioButton("Renewed", self)
         self.churned = QRadioButton("Churned (the customer leaves)", self)
         self.renewed.setChecked(True)
-        self.arr = QLineEdit(format_money(arr_cents), self)
+        self.arr = QLineEdit(format_money(arr_cents, exponent(currency)), self)
         self.arr.setToolTip("The ARR of the new term; the difference goes to the ARR ledger")
         self.on = QDateEdit(QDate(today.year, today.month, today.day), self)
         self.on.setCalendarPopup(True)
@@ -78,10 +79,15 @@ class CloseRenewalDialog(QDialog):
     def outcome(self) -> tuple[bool, int, date, bool]:
         """(renewed, outcome ARR in cents, close date, start the next term)."""
         renewed = self.renewed.isChecked()
-        arr = parse_money_cents(self.arr.text()) if renewed else 0
+        arr = self._typed_arr() if renewed else 0
         day = self.on.date().toPython()
         assert isinstance(day, date)
         return renewed, arr, day, renewed and self.next_term.isChecked()
+
+    def _typed_arr(self) -> int:
+        """The new ARR typed, in the contract currency's minor units (``¥1,200,000`` is
+        1200000: JPY has no decimals)."""
+        return minor_from_cents(parse_money_cents(self.arr.text()), self.currency)
 
     @Slot()
     def _update(self) -> None:
@@ -96,7 +102,7 @@ class CloseRenewalDialog(QDialog):
             )
             return
         try:
-            change = parse_money_cents(self.arr.text()) - self.arr_cents
+            change = self._typed_arr() - self.arr_cents
         except ValueError:
             self.effect.setText("")
             return
@@ -111,7 +117,7 @@ class CloseRenewalDialog(QDialog):
     def _on_buttons_accepted(self) -> None:
         if self.renewed.isChecked():
             try:
-                arr = parse_money_cents(self.arr.text())
+                arr = self._typed_arr()
             except ValueError as error:
                 self.error.setText(f"The new ARR {error}.")
                 self.error.show()

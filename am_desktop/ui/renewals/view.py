@@ -10,6 +10,7 @@ from __future__ import annotations
 import csv
 from collections.abc import Callable, Sequence
 from datetime import date, timedelta
+from decimal import Decimal
 from pathlib import Path
 
 from PySide6.QtCore import (
@@ -40,6 +41,7 @@ from am_desktop.domain.changes import ChangeSet, Entity
 from am_desktop.domain.dashboard import QuarterForecast, rates_line
 from am_desktop.domain.enums import RenewalStage
 from am_desktop.domain.fx import Conversion
+from am_desktop.domain.money import exponent
 from am_desktop.domain.timeline import SPANS, add_months
 from am_desktop.errors import ValidationError
 from am_desktop.services.files import replacing
@@ -469,9 +471,9 @@ class RenewalsView(QWidget):
 
     def export_forecast(self, path: Path) -> None:
         """Write the forecast table as CSV (in the background)."""
-        quarters = list(self.quarters)
+        quarters, currency = list(self.quarters), self.forecast_model.env.currency
         self.context.tasks.submit(
-            lambda _p: write_forecast_csv(quarters, path),
+            lambda _p: write_forecast_csv(quarters, path, currency),
             lane=Lane.NET,
             receiver=self,
             on_done=lambda _r: self.context.messages.info(f"Forecast saved to {path}."),
@@ -500,12 +502,27 @@ def read_renewals(
     return timeline_rows(store, first, last), coming, converted
 
 
-def write_forecast_csv(quarters: list[QuarterForecast], path: Path) -> Path:
-    """The forecast as CSV: quarter, dates, renewals, total, weighted and committed ARR."""
+def write_forecast_csv(quarters: list[QuarterForecast], path: Path, currency: str = "USD") -> Path:
+    """The forecast as CSV: quarter, dates, renewals, total, weighted and committed ARR, in
+    ``currency`` (the reporting one, named on every row) with its own decimals."""
+    places = exponent(currency)
+
+    def amount(minor: int) -> str:
+        return f"{Decimal(minor).scaleb(-places):.{places}f}"
+
     with replacing(path) as temporary, temporary.open("w", newline="", encoding="utf-8") as out:
         writer = csv.writer(out)
         writer.writerow(
-            ["quarter", "start", "end", "renewals", "total_arr", "weighted_arr", "committed_arr"]
+            [
+                "quarter",
+                "start",
+                "end",
+                "renewals",
+                "total_arr",
+                "weighted_arr",
+                "committed_arr",
+                "currency",
+            ]
         )
         for q in quarters:
             writer.writerow(
@@ -514,9 +531,10 @@ def write_forecast_csv(quarters: list[QuarterForecast], path: Path) -> Path:
                     q.start.isoformat(),
                     q.end.isoformat(),
                     q.renewals,
-                    f"{q.total_cents / 100:.2f}",
-                    f"{q.weighted_cents / 100:.2f}",
-                    f"{q.committed_cents / 100:.2f}",
+                    amount(q.total_cents),
+                    amount(q.weighted_cents),
+                    amount(q.committed_cents),
+                    currency,
                 ]
             )
     return path

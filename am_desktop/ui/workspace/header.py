@@ -160,7 +160,8 @@ class WorkspaceHeader(WorkspacePart):
             f"Owner: {account.owner}" if account.owner else None,
         ]
         self.facts_label.setText("  ·  ".join(f for f in facts if f))
-        self.figures["ARR"].setText(fmt.money(data.arr_cents, self.context.settings.prefs.currency))
+        self.figures["ARR"].setText(fmt.money(data.arr_cents, account.currency))
+        self.figures["ARR"].setToolTip(data.arr_problem or f"ARR in {account.currency}")
         health = "—"
         if data.health_score is not None:
             band = f" · {data.health_band.label}" if data.health_band else ""

@@ -181,7 +181,7 @@ class OverviewTab(WorkspacePart):
 
     def _on_plan_loaded(self, plan: AccountPlan) -> None:
         self.plan = plan
-        currency = self.context.settings.prefs.currency
+        currency = plan.currency  # the account's: a whitespace's estimated ARR is in it
         for table, records in (
             (self.objectives, plan.objectives),
             (self.risks, plan.risks),

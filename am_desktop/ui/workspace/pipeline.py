@@ -93,12 +93,11 @@ class PipelineTab(WorkspacePart):
         """Mark the selected open opportunities won or lost (each one step to undo); a win
         first shows the expansion it writes to the ARR ledger, and is written on Confirm."""
         today, store = self.context.today(), self.context.store
-        currency = self.context.settings.prefs.currency
         for record_id in self.opportunities.selected_ids():
             record = self._record(record_id)
             if record is None or record.stage.is_closed:
                 continue
-            on = today
+            on, currency = today, record.currency  # the amount's own currency
             if won:
                 dialog = WonPreviewDialog(record, currency, today, self)
                 if not dialog.exec():

@@ -47,8 +47,8 @@ def account_list(store: Store) -> None:
     account_rows(store, ids[:60], TODAY)
 
 
-def figures(store: Store, scratch: Path, repeat: int) -> dict[str, float]:
-    work: dict[str, Callable[[], Any]] = {
+def work_of(store: Store, scratch: Path) -> dict[str, Callable[[], Any]]:
+    return {
         "search 'renewal budget'": lambda: search_notes(store, "renewal budget"),
         "search 'pric*'": lambda: search_notes(store, "pric*"),
         "account list (ids + 60 rows)": lambda: account_list(store),
@@ -57,11 +57,6 @@ def figures(store: Store, scratch: Path, repeat: int) -> dict[str, float]:
             store, "accounts", scratch / "a.csv", fmt="csv"
         ),
     }
-    if repeat == 0:
-        for action in work.values():
-            action()  # warm: the file's pages in the OS cache
-        return {}
-    return {name: statistics.median(timed(a) for _ in range(repeat)) for name, a in work.items()}
 
 
 def one_seed(seed: Path, folder: Path, repeat: int) -> None:
@@ -88,14 +83,17 @@ def one_seed(seed: Path, folder: Path, repeat: int) -> None:
     ):
         print(f"  {stage}: {after - at:.1f} s")
     stores = {name: open_store(path) for name, path in (("plain", plain), ("encrypted", encrypted))}
+    works = {name: work_of(store, folder) for name, store in stores.items()}
+    samples: dict[str, dict[str, list[float]]] = {name: {} for name in stores}
     try:
-        for store in stores.values():
-            figures(store, folder, 0)  # warm both before either is timed
-        samples: dict[str, dict[str, list[float]]] = {name: {} for name in stores}
-        for _ in range(repeat):  # rounds alternate the two, so a busy moment hits both
-            for name, store in stores.items():
-                for work, took in figures(store, folder, 1).items():
-                    samples[name].setdefault(work, []).append(took)
+        for work in works["plain"]:
+            # Each piece of work is repeated as the AM repeats it (typing a search again):
+            # warmed once on both copies, then timed alternating, so a busy moment hits both.
+            for name in stores:
+                works[name][work]()
+            for _ in range(repeat):
+                for name in stores:
+                    samples[name].setdefault(work, []).append(timed(works[name][work]))
     finally:
         for store in stores.values():
             store.close()

@@ -107,8 +107,7 @@ def read_header(path: Path) -> bytes:
         StorageError: the file is not a SQLite database, or is shorter than its header says
             (cut short by a failed copy or a full disk).
     """
-    with path.open("rb") as file:
-        header = file.read(HEADER_SIZE)
+    header, _size = opener.read_head(path, HEADER_SIZE)  # keeps SQLite's locks (see opener)
     if not header or opener.is_encrypted(path):
         return header
     if len(header) < HEADER_SIZE or not header.startswith(SQLITE_MAGIC):

@@ -12,13 +12,23 @@ may see either catches :data:`Error`, :data:`DatabaseError`, :data:`OperationalE
 The key (PRODUCT.md §1 "Data at rest"): ``$AM_DESKTOP_DB_KEY`` first (scripts, tests), else the
 one the app made and keeps in the system keyring. A key of 64 hex digits is used raw (no key
 derivation, so opening costs nothing extra); anything else is a passphrase.
+
+The file's first bytes are read through a descriptor kept open (:func:`read_head`), never by
+opening and closing the file: on POSIX, closing ANY descriptor of a file drops every lock the
+process holds on it, SQLite's included. A connection that lost its lock lets another process's
+last close delete the ``-wal`` under it; it then reads the deleted log ("database disk image is
+malformed") or writes into it.
 """
 
 from __future__ import annotations
 
+import errno
 import os
 import re
 import sqlite3
+import stat
+import threading
+from collections import OrderedDict
 from pathlib import Path
 from typing import Any
 
@@ -79,14 +89,57 @@ def is_encrypted(path: Path) -> bool:
     called damaged or foreign rather than asking for a key.
     """
     try:
-        with path.open("rb") as file:
-            head = file.read(len(SQLITE_MAGIC))
-        size = path.stat().st_size
+        head, size = read_head(path, len(SQLITE_MAGIC))
     except (FileNotFoundError, IsADirectoryError, NotADirectoryError):
         return False
     if not head or head == SQLITE_MAGIC:
         return False
     return size >= MIN_PAGE_SIZE and size % MIN_PAGE_SIZE == 0
+
+
+#: Descriptors :func:`read_head` keeps open, by (device, inode), the last used last, with the
+#: path they were opened by; at most this many (a process uses one database and a few copies).
+_HELD_MAX = 32
+_held: OrderedDict[tuple[int, int], tuple[int, Path]] = OrderedDict()
+_held_lock = threading.Lock()
+
+
+def read_head(path: Path, size: int) -> tuple[bytes, int]:
+    """The first ``size`` bytes of the file at ``path`` and its length, without dropping the
+    process's SQLite locks on it.
+
+    On POSIX the descriptor is kept (one per file, by inode: an inode cannot be reused while
+    it is open) and read with ``pread``, so the bytes are always the file's current ones. When
+    another file takes the path (a swap, a restore), the replaced one's descriptor is closed,
+    so its space is freed. Windows locks do not belong to the process, and an open descriptor
+    there would stop the file from being replaced: it is opened and closed.
+
+    Raises:
+        OSError: the file is missing or not a file (``FileNotFoundError``, ``IsADirectoryError``).
+    """
+    if os.name != "posix":
+        with path.open("rb") as file:
+            return file.read(size), path.stat().st_size
+    status = path.stat()
+    if not stat.S_ISREG(status.st_mode):
+        raise IsADirectoryError(errno.EISDIR, "not a file", str(path))
+    identity = (status.st_dev, status.st_ino)
+    with _held_lock:
+        held = _held.get(identity)
+        if held is None:
+            descriptor = os.open(path, os.O_RDONLY | os.O_CLOEXEC)
+            if os.fstat(descriptor).st_ino != status.st_ino:  # replaced in between
+                os.close(descriptor)
+                raise FileNotFoundError(errno.ENOENT, "replaced while read", str(path))
+            for other, (old, old_path) in list(_held.items()):
+                if old_path == path:  # the file this path named before
+                    os.close(old)
+                    del _held[other]
+            held = _held[identity] = (descriptor, path)
+            while len(_held) > _HELD_MAX:
+                os.close(_held.popitem(last=False)[1][0])
+        _held.move_to_end(identity)
+        return os.pread(held[0], size, 0), os.fstat(held[0]).st_size
 
 
 def database_key(path: Path) -> str | None:  # noqa: ARG001 - one key per user, see below

@@ -102,6 +102,57 @@ def test_the_brief_button_opens_the_meetings_brief(
     window.close()
 
 
+def test_painted_buttons_click_only_on_a_press_and_release_on_the_same_button(
+    qtbot: QtBot, today: TodayView, meeting: tuple[int, int, int]
+) -> None:
+    """Pressing Brief and releasing on Start note clicks neither; a click selects no row."""
+    today.refresh()
+    view, buttons = today.views["meetings"], today.meeting_buttons
+    brief, start = buttons.button_rect(0, 0), buttons.button_rect(0, 1)
+    opened: list[tuple[str, int, int]] = []
+    today.open_requested.connect(lambda *args: opened.append(args))
+    qtbot.mousePress(view.viewport(), Qt.MouseButton.LeftButton, pos=brief.center())
+    qtbot.mouseRelease(view.viewport(), Qt.MouseButton.LeftButton, pos=start.center())
+    _click(qtbot, today, 0, "Start note")
+    assert opened == [("note", meeting[0], meeting[1])]
+    assert not view.selectionModel().hasSelection()
+
+
+def test_painted_buttons_have_their_own_tooltips(
+    qtbot: QtBot, today: TodayView, meeting: tuple[int, int, int]
+) -> None:
+    from PySide6.QtCore import QEvent
+    from PySide6.QtGui import QHelpEvent
+    from PySide6.QtWidgets import QToolTip
+
+    today.refresh()
+    view, buttons = today.views["meetings"], today.meeting_buttons
+    for which, tip in ((0, "The pre-call brief for Acme"), (1, "Open this meeting's note")):
+        at = buttons.button_rect(0, which).center()
+        event = QHelpEvent(QEvent.Type.ToolTip, at, view.viewport().mapToGlobal(at))
+        QApplication.sendEvent(view.viewport(), event)
+        qtbot.waitUntil(lambda tip=tip: QToolTip.text().startswith(tip))
+
+
+def test_a_meetings_menu_offers_its_buttons(
+    qtbot: QtBot, today: TodayView, meeting: tuple[int, int, int]
+) -> None:
+    """The keyboard's way to the buttons: the row's menu (Menu key) has Start note and Brief."""
+    from PySide6.QtWidgets import QMenu
+
+    today.refresh()
+    view = today.views["meetings"]
+    today._on_menu_requested(
+        "meetings", view.visualRect(today.models["meetings"].index(0, 0)).center()
+    )
+    (menu,) = [m for m in today.findChildren(QMenu) if m.isVisible()]
+    assert [a.text() for a in menu.actions()] == ["Start note", "Brief", "Snooze for 3 days"]
+    with qtbot.waitSignal(today.open_requested) as opened:
+        menu.actions()[0].trigger()
+    assert opened.args == ["note", meeting[0], meeting[1]]
+    menu.close()
+
+
 def test_start_note_opens_the_planned_note_filled(
     qtbot: QtBot, context: AppContext, meeting: tuple[int, int, int]
 ) -> None:

@@ -4,10 +4,25 @@ width: on Today a long account name must not leave the action item itself three 
 from __future__ import annotations
 
 from PySide6.QtCore import QEvent, QObject
-from PySide6.QtWidgets import QAbstractItemView, QHeaderView, QTableView, QTreeView
+from PySide6.QtWidgets import (
+    QAbstractItemView,
+    QHeaderView,
+    QStyledItemDelegate,
+    QTableView,
+    QTreeView,
+)
 
 #: The least share of the width the stretch column keeps when the others want more.
 TEXT_SHARE = 0.45
+
+
+class UncutDelegate(QStyledItemDelegate):
+    """A delegate painting controls (buttons) that cannot shorten as text does: a column it
+    paints keeps :meth:`uncut_width` whatever the view's width, as a column of widgets does."""
+
+    def uncut_width(self) -> int:
+        """The width the column never goes below."""
+        raise NotImplementedError
 
 
 class ColumnFit(QObject):
@@ -52,8 +67,8 @@ class ColumnFit(QObject):
             column: max(_content_width(view, column), header.sectionSizeHint(column))
             for column in others
         }
-        # Widgets in cells (buttons) cannot shorten their text as cells do: they keep their
-        # width whatever the budget.
+        # Widgets in cells and buttons painted by a delegate cannot shorten their text as
+        # cells do: they keep their width whatever the budget.
         self._whole = {column for column in others if _placed_width(view, column)}
         self._share_width()
 
@@ -107,11 +122,17 @@ def _content_width(view: QAbstractItemView, column: int) -> int:
     Qt's own ``sizeHintForColumn`` asks every row for every role through Python; here every
     row is asked only for its text, and just the few widest-looking cells are measured whole
     (their font, icon and check box included)."""
+    if isinstance(view.itemDelegateForColumn(column), UncutDelegate):
+        return _placed_width(view, column)  # the cells hold no text
     return max(_placed_width(view, column), _cells_width(view, column))
 
 
 def _placed_width(view: QAbstractItemView, column: int) -> int:
-    """The widest widget placed in the column's first rows (0: none)."""
+    """The width of the controls a delegate paints in the column, or of the widest widget
+    placed in its first rows (0: none)."""
+    delegate = view.itemDelegateForColumn(column)
+    if isinstance(delegate, UncutDelegate):
+        return delegate.uncut_width()
     model = view.model()
     widgets = (view.indexWidget(model.index(row, column)) for row in range(_CANDIDATES))
     return max((widget.sizeHint().width() for widget in widgets if widget), default=0)

@@ -21,7 +21,6 @@ from PySide6.QtWidgets import (
     QMenu,
     QPushButton,
     QScrollArea,
-    QToolButton,
     QTreeView,
     QVBoxLayout,
     QWidget,
@@ -34,6 +33,7 @@ from am_desktop.ui import format as fmt
 from am_desktop.ui.bus import ChangeFollower
 from am_desktop.ui.column_fit import ColumnFit
 from am_desktop.ui.context import AppContext
+from am_desktop.ui.row_buttons import RowButton, RowButtons
 from am_desktop.ui.table_model import ColumnTableModel
 from am_desktop.ui.tasks import Lane
 from am_desktop.ui.today_sections import (
@@ -104,6 +104,7 @@ class TodayView(QWidget):
                 grid.addWidget(label, row * 2, column)
             grid.addWidget(self._section_view(section), row * 2 + 1, column)
             self.captions[section.key] = label
+        self.meeting_buttons = self._meeting_buttons()
         grid.setColumnStretch(0, 1)
         grid.setColumnStretch(1, 1)
         page = QWidget(self)
@@ -273,35 +274,38 @@ class TodayView(QWidget):
             more = f" — the first {len(shown)} of {said}" if total > len(shown) and shown else ""
             count = f" ({said})" if total else ""
             self.captions[key].setText(f"{section.caption}{count}{more}")
-        self._meeting_buttons()
 
-    def _meeting_buttons(self) -> None:
-        """Each meeting's Brief and Start note buttons, in its last column."""
-        view, model = self.views["meetings"], self.models["meetings"]
-        for row in range(model.rowCount()):
-            meeting = model.row_at(row)
-            if meeting is None:
-                continue
-            cell = QWidget(view)
-            buttons = QHBoxLayout(cell)
-            buttons.setContentsMargins(0, 0, 0, 0)
-            buttons.setSpacing(4)
-            brief = QToolButton(cell)  # compact: the row's text keeps the width
-            brief.setText("Brief")
-            brief.setToolTip(f"The pre-call brief for {meeting.account}")
-            brief.clicked.connect(lambda _c=False, m=meeting: self.open_brief(m))
-            start = QToolButton(cell)
-            start.setText("Start note")
-            start.setToolTip("Open this meeting's note to write in it")
-            start.clicked.connect(
-                lambda _c=False, m=meeting: self.open_requested.emit(
-                    "note", m.account_id, m.note_id
-                )
-            )
-            buttons.addWidget(brief)
-            buttons.addWidget(start)
-            view.setIndexWidget(model.index(row, MEETING_BUTTONS_COLUMN), cell)
-        self.fits["meetings"].fit()  # the buttons whole; the title gives way
+    def _meeting_buttons(self) -> RowButtons:
+        """Each meeting's Brief and Start note buttons, painted in its last column."""
+        model = self.models["meetings"]
+        buttons = RowButtons(
+            self.views["meetings"],
+            (
+                RowButton(
+                    "Brief", lambda row: f"The pre-call brief for {self._meeting(row).account}"
+                ),
+                RowButton("Start note", lambda _row: "Open this meeting's note to write in it"),
+            ),
+            row_ok=lambda row: model.row_at(row) is not None,
+        )
+        buttons.clicked.connect(self._on_meeting_button)
+        self.views["meetings"].setItemDelegateForColumn(MEETING_BUTTONS_COLUMN, buttons)
+        return buttons
+
+    def _meeting(self, row: int) -> Meeting:
+        meeting: Meeting | None = self.models["meetings"].row_at(row)
+        assert meeting is not None, "buttons are painted on meetings only"
+        return meeting
+
+    def _on_meeting_button(self, row: int, which: int) -> None:
+        """A meeting's Brief (0) or Start note (1) clicked."""
+        meeting: Meeting | None = self.models["meetings"].row_at(row)
+        if meeting is None:
+            return
+        if which == 0:
+            self.open_brief(meeting)
+        else:
+            self.open_requested.emit("note", meeting.account_id, meeting.note_id)
 
     def open_brief(self, meeting: Meeting) -> None:
         """The pre-call brief of a meeting, in its own window."""
@@ -357,7 +361,12 @@ class TodayView(QWidget):
             return
         menu = QMenu(self)
         menu.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
-        menu.addAction("Open", lambda: self.open_requested.emit(*ref.opens))
+        meeting = self.models[key].row_at(index.row()) if key == "meetings" else None
+        if meeting is not None:  # the row's buttons, for the keyboard too (the Menu key)
+            menu.addAction("Start note", lambda: self.open_requested.emit(*ref.opens))
+            menu.addAction("Brief", lambda: self.open_brief(meeting))
+        else:
+            menu.addAction("Open", lambda: self.open_requested.emit(*ref.opens))
         menu.addAction("Snooze for 3 days", lambda: self.snooze(ref.kind, ref.item_id))
         menu.popup(view.viewport().mapToGlobal(position))
 

@@ -8,7 +8,7 @@ from pathlib import Path
 
 import pytest
 from PySide6.QtCore import Qt
-from PySide6.QtWidgets import QApplication, QToolButton
+from PySide6.QtWidgets import QApplication
 from pytestqt.qtbot import QtBot
 
 from am_desktop.services import catalog, notes
@@ -16,7 +16,6 @@ from am_desktop.ui.brief.window import BriefWindow
 from am_desktop.ui.context import AppContext
 from am_desktop.ui.main_window import MainWindow
 from am_desktop.ui.today import TodayView
-from am_desktop.ui.today_sections import MEETING_BUTTONS_COLUMN
 
 pytestmark = pytest.mark.qt_log_ignore(
     r"This plugin does not support (propagateSizeHints\(\)|raise\(\)|grabbing the keyboard)"
@@ -51,12 +50,15 @@ def today(qtbot: QtBot, context: AppContext) -> Iterator[TodayView]:
     view.close()
 
 
-def _button(view: TodayView, row: int, text: str) -> QToolButton:
+def _click(qtbot: QtBot, view: TodayView, row: int, text: str) -> None:
+    """Click a meeting's button where it is painted."""
+    buttons = view.meeting_buttons
+    which = {"Brief": 0, "Start note": 1}[text]
     meetings = view.views["meetings"]
-    cell = meetings.indexWidget(view.models["meetings"].index(row, MEETING_BUTTONS_COLUMN))
-    assert cell is not None
-    (button,) = [b for b in cell.findChildren(QToolButton) if b.text() == text]
-    return button
+    meetings.scrollTo(view.models["meetings"].index(row, 0))
+    rect = buttons.button_rect(row, which)
+    assert meetings.viewport().rect().contains(rect)  # painted whole, not cut
+    qtbot.mouseClick(meetings.viewport(), Qt.MouseButton.LeftButton, pos=rect.center())
 
 
 def test_meetings_list_time_title_account_and_attendees(
@@ -87,7 +89,7 @@ def test_the_brief_button_opens_the_meetings_brief(
     qtbot: QtBot, today: TodayView, meeting: tuple[int, int, int], tmp_path: Path
 ) -> None:
     today.refresh()
-    qtbot.mouseClick(_button(today, 0, "Brief"), Qt.MouseButton.LeftButton)
+    _click(qtbot, today, 0, "Brief")
     (window,) = [w for w in QApplication.topLevelWidgets() if isinstance(w, BriefWindow)]
     qtbot.waitUntil(lambda: window.brief is not None)
     assert window.windowTitle() == "Pre-call brief: Acme — Renewal meeting"
@@ -100,6 +102,57 @@ def test_the_brief_button_opens_the_meetings_brief(
     window.close()
 
 
+def test_painted_buttons_click_only_on_a_press_and_release_on_the_same_button(
+    qtbot: QtBot, today: TodayView, meeting: tuple[int, int, int]
+) -> None:
+    """Pressing Brief and releasing on Start note clicks neither; a click selects no row."""
+    today.refresh()
+    view, buttons = today.views["meetings"], today.meeting_buttons
+    brief, start = buttons.button_rect(0, 0), buttons.button_rect(0, 1)
+    opened: list[tuple[str, int, int]] = []
+    today.open_requested.connect(lambda *args: opened.append(args))
+    qtbot.mousePress(view.viewport(), Qt.MouseButton.LeftButton, pos=brief.center())
+    qtbot.mouseRelease(view.viewport(), Qt.MouseButton.LeftButton, pos=start.center())
+    _click(qtbot, today, 0, "Start note")
+    assert opened == [("note", meeting[0], meeting[1])]
+    assert not view.selectionModel().hasSelection()
+
+
+def test_painted_buttons_have_their_own_tooltips(
+    qtbot: QtBot, today: TodayView, meeting: tuple[int, int, int]
+) -> None:
+    from PySide6.QtCore import QEvent
+    from PySide6.QtGui import QHelpEvent
+    from PySide6.QtWidgets import QToolTip
+
+    today.refresh()
+    view, buttons = today.views["meetings"], today.meeting_buttons
+    for which, tip in ((0, "The pre-call brief for Acme"), (1, "Open this meeting's note")):
+        at = buttons.button_rect(0, which).center()
+        event = QHelpEvent(QEvent.Type.ToolTip, at, view.viewport().mapToGlobal(at))
+        QApplication.sendEvent(view.viewport(), event)
+        qtbot.waitUntil(lambda tip=tip: QToolTip.text().startswith(tip))
+
+
+def test_a_meetings_menu_offers_its_buttons(
+    qtbot: QtBot, today: TodayView, meeting: tuple[int, int, int]
+) -> None:
+    """The keyboard's way to the buttons: the row's menu (Menu key) has Start note and Brief."""
+    from PySide6.QtWidgets import QMenu
+
+    today.refresh()
+    view = today.views["meetings"]
+    today._on_menu_requested(
+        "meetings", view.visualRect(today.models["meetings"].index(0, 0)).center()
+    )
+    (menu,) = [m for m in today.findChildren(QMenu) if m.isVisible()]
+    assert [a.text() for a in menu.actions()] == ["Start note", "Brief", "Snooze for 3 days"]
+    with qtbot.waitSignal(today.open_requested) as opened:
+        menu.actions()[0].trigger()
+    assert opened.args == ["note", meeting[0], meeting[1]]
+    menu.close()
+
+
 def test_start_note_opens_the_planned_note_filled(
     qtbot: QtBot, context: AppContext, meeting: tuple[int, int, int]
 ) -> None:
@@ -110,7 +163,7 @@ def test_start_note_opens_the_planned_note_filled(
     main.start()
     today = main.today_view
     qtbot.waitUntil(lambda: today.models["meetings"].row_at(0) is not None)
-    qtbot.mouseClick(_button(today, 0, "Start note"), Qt.MouseButton.LeftButton)
+    _click(qtbot, today, 0, "Start note")
     workspace = main.tabs.current_workspace()
     assert workspace is not None and workspace.account_id == acme
     editor = workspace.notes.editor

@@ -289,3 +289,35 @@ def test_a_column_holding_buttons_keeps_their_width_when_the_view_is_narrow(
     fit.fit()
     assert view.header().sectionSize(2) >= buttons[0].sizeHint().width()
     assert view.header().sectionSize(0) < view.sizeHintForColumn(0)
+
+
+def test_a_column_of_painted_buttons_keeps_their_width_when_the_view_is_narrow(
+    qtbot: QtBot,
+) -> None:
+    """Buttons painted by a delegate are kept whole as widgets are."""
+    from PySide6.QtGui import QStandardItem, QStandardItemModel
+    from PySide6.QtWidgets import QTreeView
+
+    from am_desktop.ui.column_fit import ColumnFit
+    from am_desktop.ui.row_buttons import RowButton, RowButtons
+
+    model = QStandardItemModel(0, 3)
+    for row in range(6):
+        model.appendRow(
+            [
+                QStandardItem(f"a long meeting title {row} " * 3),
+                QStandardItem("a long attendee list " * 3),
+                QStandardItem(""),
+            ]
+        )
+    view = QTreeView()
+    view.setModel(model)
+    qtbot.addWidget(view)
+    fit = ColumnFit(view, stretch=1, share=0.2)
+    buttons = RowButtons(view, (RowButton("Brief", str), RowButton("Start note", str)))
+    view.setItemDelegateForColumn(2, buttons)
+    view.resize(170, 300)
+    view.show()
+    fit.fit()
+    assert view.header().sectionSize(2) >= buttons.buttons_size().width() > 0
+    assert view.header().sectionSize(0) < view.sizeHintForColumn(0)

@@ -109,3 +109,27 @@ def test_the_reporting_currency_setting_relabels_the_second_figure(
     )
     assert cells(window, "Berlin")[:2] == ("€120,000", "")
     assert cells(window, "Chicago")[:2] == ("$50,000", "€45,455")
+
+
+def test_an_unknown_arr_says_why_in_its_own_cell(
+    qtbot: QtBot, window: MainWindow, context: AppContext
+) -> None:
+    """A USD account whose ledger holds a GBP renewal and no GBP rate: its own ARR is "—" and
+    the cell says which rate is missing (``summaries.arr_problem``), as the second one does."""
+    account = catalog.accounts.create(context.store, {"name": "Denver", "currency": "USD"})
+    catalog.movements.create(
+        context.store,
+        {"account_id": account.id, "occurred_on": TODAY - timedelta(days=10),
+         "type": "new", "amount_cents": 10_000_00, "currency": "GBP"},
+    )  # fmt: skip
+    qtbot.waitUntil(lambda: window.model.rowCount() == 4)
+    model = window.model
+    row = next(r for r in range(model.rowCount()) if model.index(r, 0).data() == "Denver")
+    own = model.index(row, ARR)
+    assert own.data() == "—"
+    tip = own.data(Qt.ItemDataRole.ToolTipRole)
+    assert tip is not None and tip.startswith("No GBP rate on or before")
+    assert "into USD" in tip
+    assert cells(window, "Berlin")[0] == "€120,000"  # a known ARR needs no tooltip
+    berlin = next(r for r in range(model.rowCount()) if model.index(r, 0).data() == "Berlin")
+    assert model.index(berlin, ARR).data(Qt.ItemDataRole.ToolTipRole) is None

@@ -153,7 +153,7 @@ def test_changing_an_accounts_currency_says_what_stays_and_the_list_converts(
     dialog = _change_currency(qtbot, context, "Berlin", "USD")
     assert dialog.currency_note.isVisible()
     assert dialog.currency_note.text() == (
-        "Existing contracts and ARR stay in EUR; totals convert them at your exchange rates."
+        "Existing contracts and ARR stay in EUR;\ntotals convert them at your exchange rates."
     )
     select_currency(dialog.currency, "EUR")
     assert dialog.currency_note.isHidden()  # back to the saved one

@@ -52,7 +52,7 @@ class AccountDialog(RecordForm):
         )
         self.currency_note = QLabel()
         self.currency_note.setObjectName("muted")
-        self.currency_note.setWordWrap(True)
+        self.currency_note.setWordWrap(False)  # two set lines: a wrapped label here is clipped
         self.currency_note.hide()
         currency_field = QVBoxLayout()
         currency_field.setContentsMargins(0, 0, 0, 0)
@@ -113,8 +113,8 @@ class AccountDialog(RecordForm):
         self.currency_note.setVisible(saved is not None and code != saved)
         if saved is not None and code != saved:
             self.currency_note.setText(
-                f"Existing contracts and ARR stay in {saved}; totals convert them at your "
-                "exchange rates."
+                f"Existing contracts and ARR stay in {saved};\n"
+                "totals convert them at your exchange rates."
             )
 
     @Slot()

@@ -235,7 +235,7 @@ def _json_value(column: str, value: object, currency: object = "USD") -> str:
     return json.dumps(_cell(column, value), ensure_ascii=False)
 
 
-def _rows(store: Store, kind: str, today: date) -> Iterator[Mapping[str, Any]]:
+def _rows(store: Store, kind: str, today: date) -> Iterator[Mapping[Any, Any]]:
     arrs = arr_by_account(store, today) if kind == "accounts" else {}
     with store.read() as session:
         result = session.execute(QUERIES[kind](today).execution_options(yield_per=_BATCH))

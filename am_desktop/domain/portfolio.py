@@ -33,6 +33,8 @@ class AccountRow:
     health_change: float | None = None
     #: The account's own currency: ``arr_cents`` are its minor units (issue 20).
     currency: str = "USD"
+    #: Why ``arr_cents`` is None (fx's sentence: the missing rate), else None.
+    arr_problem: str | None = None
 
     def checkin_overdue(self, today: date) -> bool:
         """No touch yet, or the cadence ran out before today."""

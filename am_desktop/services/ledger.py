@@ -13,7 +13,7 @@ from __future__ import annotations
 from collections.abc import Iterable
 from datetime import date
 
-from sqlalchemy import Select, case, func, select
+from sqlalchemy import case, func, select
 from sqlalchemy.orm import Session
 
 from am_desktop.db.models import Account, ArrMovement
@@ -32,19 +32,6 @@ SIGNED_CENTS = case(
     (ArrMovement.__table__.c.type.in_(_NEGATIVE), -ArrMovement.amount_cents),
     else_=ArrMovement.amount_cents,
 )
-
-
-def _live_until(on: date) -> Select[tuple[int, int]]:
-    return (
-        select(ArrMovement.account_id, func.sum(SIGNED_CENTS))
-        .where(ArrMovement.occurred_on <= on, ArrMovement.archived_at.is_(None))
-        .group_by(ArrMovement.account_id)
-    )
-
-
-def arr_by_account_in(session: Session, on: date) -> dict[int, int]:
-    """Every account's ARR (cents) at the end of ``on``, inside a caller's unit of work."""
-    return {account_id: int(total) for account_id, total in session.execute(_live_until(on))}
 
 
 def account_arr_in(session: Session, account_id: int, on: date, currency: str | None = None) -> int:

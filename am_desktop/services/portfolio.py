@@ -7,6 +7,7 @@ within a keystroke at 10,000 accounts; rows are fetched by id, a page at a time.
 from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
+from dataclasses import replace
 from datetime import date, timedelta
 from typing import Any
 
@@ -183,6 +184,10 @@ def account_rows(store: Store, ids: Sequence[int], today: date) -> dict[int, Acc
             week_ago = (today - timedelta(days=TREND_DAYS - 1)).isoformat()
             for record in connection.execute(sql, [week_ago, *chunk]):
                 found[record[0]] = _row(record, today)
+        for account_id, row in found.items():
+            if row.arr_cents is None:  # rare: say why, as the workspace header does
+                why = summaries.arr_problem(connection, account_id, today)
+                found[account_id] = replace(row, arr_problem=why)
     return found
 
 

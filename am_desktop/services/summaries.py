@@ -13,7 +13,7 @@ inside the same transaction; :func:`ensure_fresh` rebuilds every row when the da
 from __future__ import annotations
 
 import sqlite3
-from collections.abc import Iterable
+from collections.abc import Iterable, Mapping
 from datetime import date
 from typing import TYPE_CHECKING, TypeAlias
 
@@ -112,17 +112,29 @@ def _in_several_currencies(connection: sqlite3.Connection, today: date, only: st
     book = rate_book_in(connection)
     for start in range(0, len(pending), _CHUNK):
         marks = ", ".join(str(i) for i in pending[start : start + _CHUNK])
-        found: dict[int, int | None] = {}
+        parts: dict[int, dict[str, int]] = {}
+        owns: dict[int, str] = {}
         for account_id, own, code, signed in connection.execute(
             _BY_CURRENCY.format(marks=marks), {"today": today.isoformat()}
         ):
-            part = int(signed) if code == own else foreign_arr(book, int(signed), code, own, today)
-            known = found.get(account_id, 0)
-            found[account_id] = None if known is None or part is None else known + part
+            parts.setdefault(account_id, {})[code] = int(signed)
+            owns[account_id] = own
         connection.executemany(
             "UPDATE account_summary SET arr_cents = ? WHERE account_id = ?",
-            [(value, account) for account, value in found.items()],
+            [(arr_in(book, by_code, owns[a], today), a) for a, by_code in parts.items()],
         )
+
+
+def arr_in(book: fx.RateBook, parts: Mapping[str, int], own: str, on: date) -> int | None:
+    """An ARR in ``own`` currency from its ledger's signed sums per currency: ``own``'s as
+    they are, each other converted by :func:`foreign_arr`; None when one has no rate."""
+    total = 0
+    for code, minor in parts.items():
+        part = minor if code == own else foreign_arr(book, minor, code, own, on)
+        if part is None:
+            return None
+        total += part
+    return total
 
 
 def foreign_arr(book: fx.RateBook, minor: int, currency: str, own: str, on: date) -> int | None:

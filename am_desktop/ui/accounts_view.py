@@ -110,9 +110,16 @@ def _reporting_text(row: AccountRow, env: AccountsEnv) -> str:
     return fmt.money(_reporting_arr(row, env), env.reporting)
 
 
+def _arr_tip(row: AccountRow, _env: AccountsEnv) -> str | None:
+    """Why an ARR is "—": the rate its ledger lacks (``summaries.arr_problem``)."""
+    return row.arr_problem if row.arr_cents is None else None
+
+
 def _reporting_tip(row: AccountRow, env: AccountsEnv) -> str | None:
     if not _foreign(row, env):
         return None
+    if row.arr_cents is None:
+        return _arr_tip(row, env)
     if env.rates is None:
         return "Reading the exchange rates…"
     problem = env.rates.problem(row.currency)
@@ -134,7 +141,13 @@ COLUMNS: tuple[Column[AccountRow, AccountsEnv], ...] = (
     Column("Tier", lambda r, _e: r.tier.label, LEFT, SortKey.TIER),
     Column("Segment", lambda r, _e: r.segment.label if r.segment else "—", LEFT, SortKey.SEGMENT),
     Column("Owner", lambda r, _e: r.owner or "—", LEFT, SortKey.OWNER),
-    Column("ARR", lambda r, _e: fmt.money(r.arr_cents, r.currency), RIGHT, SortKey.ARR),
+    Column(
+        "ARR",
+        lambda r, _e: fmt.money(r.arr_cents, r.currency),
+        RIGHT,
+        SortKey.ARR,
+        tooltip=_arr_tip,
+    ),
     Column(
         "ARR (reporting)",
         _reporting_text,

@@ -10,11 +10,13 @@ from decimal import Decimal
 
 import pytest
 from PySide6.QtCore import Qt
+from PySide6.QtWidgets import QDialog
 from pytestqt.qtbot import QtBot
 
 from am_desktop.domain import fx
 from am_desktop.services import catalog, rates
 from am_desktop.ui.context import AppContext
+from am_desktop.ui.dialogs.account_dialog import AccountDialog, select_currency
 from am_desktop.ui.main_window import MainWindow
 from am_desktop.ui.window.views import ViewKey
 from tests.gui.conftest import TODAY
@@ -109,3 +111,67 @@ def test_the_reporting_currency_setting_relabels_the_second_figure(
     )
     assert cells(window, "Berlin")[:2] == ("€120,000", "")
     assert cells(window, "Chicago")[:2] == ("$50,000", "€45,455")
+
+
+def test_an_unknown_arr_says_why_in_its_own_cell(
+    qtbot: QtBot, window: MainWindow, context: AppContext
+) -> None:
+    """A USD account whose ledger holds a GBP renewal and no GBP rate: its own ARR is "—" and
+    the cell says which rate is missing (``summaries.arr_problem``), as the second one does."""
+    account = catalog.accounts.create(context.store, {"name": "Denver", "currency": "USD"})
+    catalog.movements.create(
+        context.store,
+        {"account_id": account.id, "occurred_on": TODAY - timedelta(days=10),
+         "type": "new", "amount_cents": 10_000_00, "currency": "GBP"},
+    )  # fmt: skip
+    qtbot.waitUntil(lambda: window.model.rowCount() == 4)
+    model = window.model
+    row = next(r for r in range(model.rowCount()) if model.index(r, 0).data() == "Denver")
+    own = model.index(row, ARR)
+    assert own.data() == "—"
+    tip = own.data(Qt.ItemDataRole.ToolTipRole)
+    assert tip is not None and tip.startswith("No GBP rate on or before")
+    assert "into USD" in tip
+    assert cells(window, "Berlin")[0] == "€120,000"  # a known ARR needs no tooltip
+    berlin = next(r for r in range(model.rowCount()) if model.index(r, 0).data() == "Berlin")
+    assert model.index(berlin, ARR).data(Qt.ItemDataRole.ToolTipRole) is None
+
+
+def _change_currency(qtbot: QtBot, context: AppContext, name: str, code: str) -> AccountDialog:
+    (account,) = [a for a in catalog.accounts.find(context.store) if a.name == name]
+    dialog = AccountDialog(context, account)
+    qtbot.addWidget(dialog)
+    dialog.show()
+    assert dialog.currency_note.isHidden()  # the saved currency: nothing to say
+    select_currency(dialog.currency, code)
+    return dialog
+
+
+def test_changing_an_accounts_currency_says_what_stays_and_the_list_converts(
+    qtbot: QtBot, window: MainWindow, context: AppContext
+) -> None:
+    dialog = _change_currency(qtbot, context, "Berlin", "USD")
+    assert dialog.currency_note.isVisible()
+    assert dialog.currency_note.text() == (
+        "Existing contracts and ARR stay in EUR;\ntotals convert them at your exchange rates."
+    )
+    select_currency(dialog.currency, "EUR")
+    assert dialog.currency_note.isHidden()  # back to the saved one
+    select_currency(dialog.currency, "USD")
+    dialog.buttons.accepted.emit()
+    qtbot.waitUntil(lambda: dialog.result() == QDialog.DialogCode.Accepted)
+    # Its ledger stays €120,000; the list reads it in USD at 1.10.
+    qtbot.waitUntil(lambda: cells(window, "Berlin")[:2] == ("$132,000", ""))
+
+
+def test_a_new_currency_without_a_rate_shows_a_dash_with_the_reason(
+    qtbot: QtBot, window: MainWindow, context: AppContext
+) -> None:
+    dialog = _change_currency(qtbot, context, "Zurich", "USD")
+    assert "stay in CHF" in dialog.currency_note.text()
+    dialog.buttons.accepted.emit()
+    qtbot.waitUntil(lambda: cells(window, "Zurich")[0] == "—")
+    model = window.model
+    row = next(r for r in range(model.rowCount()) if model.index(r, 0).data() == "Zurich")
+    tip = model.index(row, ARR).data(Qt.ItemDataRole.ToolTipRole)
+    assert tip is not None and tip.startswith("No CHF rate on or before")

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import json
 from dataclasses import dataclass
+from dataclasses import field as dataclass_field
 from typing import Any, Literal
 
 from am_desktop.errors import NotFoundError, StaleRecordError, ValidationError
@@ -40,6 +41,9 @@ class Conflict:
     base: Any
     local: Any
     remote: Any
+    #: Each side's currency ("base", "local", "remote") for a record that has one: its amounts
+    #: are minor units of it (each side's own while the currency itself is in conflict).
+    currencies: dict[str, str] = dataclass_field(default_factory=dict)
 
     def as_json(self) -> dict[str, Any]:
         return {
@@ -71,11 +75,13 @@ def list_conflicts(
         found = []
         for cid, kind_of, local, field, kind, base, recorded, theirs in rows:
             label = connection.execute(_LABEL[kind_of], (local,)).fetchone()
-            mine = recorded
+            mine, money = recorded, {}
             if field is not None:  # "mine" as the record has it now (edited since, perhaps)
                 record = st.local_records(connection, kind_of, [int(local)]).get(int(local))
                 if record is not None and field in record.fields:
                     mine = json.dumps(record.fields[field])
+                if record is not None:
+                    money = _currencies(connection, record)
             found.append(
                 Conflict(
                     int(cid),
@@ -87,9 +93,29 @@ def list_conflicts(
                     _load(base),
                     _load(mine),
                     _load(theirs),
+                    money,
                 )
             )
     return found
+
+
+def _currencies(connection: Any, record: st.LocalRecord) -> dict[str, str]:
+    """The currency of each side's amounts: mine in the record's; base and theirs in the
+    agreed one (the CRM's amounts are read in it while a new currency waits to be sent), or
+    each side's own while the currency itself is in conflict."""
+    own = record.fields.get("currency")
+    if not own:
+        return {}
+    clash = connection.execute(
+        "SELECT base, remote FROM sync_conflict WHERE obj = ? AND local_id = ? "
+        "AND field = 'currency'",
+        (record.obj, record.local_id),
+    ).fetchone()
+    if clash is not None:
+        base, theirs = (_load(value) for value in clash)
+        return {"base": base or own, "local": own, "remote": theirs or own}
+    agreed = st.changes_of(connection, record.obj, record.local_id).get("currency", (None, 0))[0]
+    return {"base": agreed or own, "local": own, "remote": agreed or own}
 
 
 def _load(text: str | None) -> Any:

@@ -11,14 +11,15 @@ from __future__ import annotations
 import csv
 import enum
 import json
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterator, Mapping
 from datetime import date, datetime
 from pathlib import Path
 from typing import IO, Any
 
 from sqlalchemy import Select, func, select
-from sqlalchemy.orm import aliased
+from sqlalchemy.orm import Session, aliased
 
+from am_desktop import log
 from am_desktop.db.models import (
     Account,
     ArrMovement,
@@ -34,8 +35,9 @@ from am_desktop.domain.csv_formats import FORMATS, neutralise_formula
 from am_desktop.domain.money import exponent
 from am_desktop.domain.values import format_money
 from am_desktop.errors import ValidationError
+from am_desktop.services import summaries
 from am_desktop.services.files import replacing
-from am_desktop.services.ledger import SIGNED_CENTS
+from am_desktop.services.ledger import arr_by_account
 from am_desktop.services.store import Store
 
 FORMATS_OUT = ("csv", "json")
@@ -49,15 +51,12 @@ def _account_ref() -> Any:
     return func.coalesce(Account.domain, Account.name).label("account")
 
 
-def _accounts_query(today: date) -> Select[Any]:
-    arr = (  # in the account's own currency: amounts of two currencies are never added
-        select(ArrMovement.account_id, ArrMovement.currency, func.sum(SIGNED_CENTS).label("arr"))
-        .where(ArrMovement.occurred_on <= today, ArrMovement.archived_at.is_(None))
-        .group_by(ArrMovement.account_id, ArrMovement.currency)
-        .subquery()
-    )
+def _accounts_query(_today: date) -> Select[Any]:
+    """Accounts with their id; the ``arr`` column is filled by :func:`_accounts_arr` (the one
+    rule of ``services/summaries``), not here."""
     return (
         select(
+            Account.id,
             Account.uid,
             Account.name,
             Account.domain,
@@ -65,13 +64,11 @@ def _accounts_query(today: date) -> Select[Any]:
             Account.segment,
             Account.tier,
             Account.owner,
-            func.coalesce(arr.c.arr, 0).label("arr"),
             Account.customer_since,
             Account.checkin_cadence_days,
             Account.external_id,
             Account.currency,
         )
-        .outerjoin(arr, (arr.c.account_id == Account.id) & (arr.c.currency == Account.currency))
         .where(Account.archived_at.is_(None))
         .order_by(Account.id)
     )
@@ -238,10 +235,30 @@ def _json_value(column: str, value: object, currency: object = "USD") -> str:
     return json.dumps(_cell(column, value), ensure_ascii=False)
 
 
-def _rows(store: Store, kind: str, today: date) -> Iterator[Any]:
+def _rows(store: Store, kind: str, today: date) -> Iterator[Mapping[Any, Any]]:
+    arrs = arr_by_account(store, today) if kind == "accounts" else {}
     with store.read() as session:
         result = session.execute(QUERIES[kind](today).execution_options(yield_per=_BATCH))
-        yield from result
+        for row in result:
+            if kind != "accounts":
+                yield row._mapping
+                continue
+            account = dict(row._mapping)
+            account["arr"] = _accounts_arr(session, account, arrs, today)
+            yield account
+
+
+def _accounts_arr(
+    session: Session, account: Mapping[str, Any], arrs: Mapping[int, int | None], today: date
+) -> int | None:
+    """An account's ARR by the one rule (``ledger.arr_by_account``: its own currency, foreign
+    movements converted); None (an empty cell) when a rate is missing, with fx's sentence in
+    the export log, never a raw sum."""
+    arr = arrs.get(account["id"], 0)
+    if arr is None:
+        why = summaries.arr_problem(session, account["id"], today)
+        log.export.warning("ARR of account %s left empty: %s", account["name"], why)
+    return arr
 
 
 def export_records(
@@ -271,20 +288,16 @@ def export_records(
         writer = csv.writer(out, lineterminator="\r\n")
         writer.writerow(columns)
         for count, row in enumerate(_rows(store, kind, today or date.today()), start=1):
-            mapping = row._mapping
-            code = mapping.get("currency", "USD")
-            writer.writerow([neutralise_formula(_cell(c, mapping[c], code)) for c in columns])
+            code = row.get("currency", "USD")
+            writer.writerow([neutralise_formula(_cell(c, row[c], code)) for c in columns])
             if cancel and count % _BATCH == 0:
                 cancel.raise_if_cancelled()
         return count
     json_columns = ["uid", *(c for c in columns if c != "uid")]
     out.write("[")
     for count, row in enumerate(_rows(store, kind, today or date.today()), start=1):
-        mapping = row._mapping
-        code = mapping.get("currency", "USD")
-        fields = ", ".join(
-            f"{json.dumps(c)}: {_json_value(c, mapping[c], code)}" for c in json_columns
-        )
+        code = row.get("currency", "USD")
+        fields = ", ".join(f"{json.dumps(c)}: {_json_value(c, row[c], code)}" for c in json_columns)
         out.write(("\n  " if count == 1 else ",\n  ") + "{" + fields + "}")
         if cancel and count % _BATCH == 0:
             cancel.raise_if_cancelled()

@@ -23,7 +23,7 @@ from decimal import Decimal
 from pathlib import Path
 from typing import Any, ClassVar, NamedTuple
 
-from sqlalchemy import Table, delete, select
+from sqlalchemy import Table, delete, func, select
 from sqlalchemy.orm import Session
 
 from am_desktop import log
@@ -39,6 +39,7 @@ from am_desktop.db.models import (
     SurveyResponse,
     UsageSample,
 )
+from am_desktop.domain import fx
 from am_desktop.domain.cancel import CancelToken, Progress, no_progress
 from am_desktop.domain.changes import Origin, origin
 from am_desktop.domain.enums import MovementType, SurveyKind
@@ -401,7 +402,7 @@ class AccountsImport(KindImport):
         self.loaded = False
         self.ledger_kept = 0
         self.ledger_written = 0
-        self.ledger_basis: tuple[dict[int, int], set[int]] | None = None
+        self.ledger_basis: tuple[dict[int, dict[str, int]], set[int], fx.RateBook] | None = None
 
     def begin_batch(self) -> None:
         """The accounts read at the pass's start serve every batch."""
@@ -471,23 +472,37 @@ class AccountsImport(KindImport):
 
         The ledger is the history of ARR, so a file's ``arr`` never rewrites it: an account
         with movements keeps them, and a differing figure is only counted
-        (``ledger_kept``) so the user can import the movements that explain it.
+        (``ledger_kept``) so the user can import the movements that explain it. The ledger's
+        figure is the one rule's (``summaries.arr_in``: its sums per currency, each other
+        currency converted into the file's at the latest rate on or before today), so €100
+        and $100 are never "200"; a ledger that cannot be valued (no rate) is not counted.
         """
-        from am_desktop.services.ledger import arr_by_account_in
+        from am_desktop.services.ledger import SIGNED_CENTS
+        from am_desktop.services.rates import rate_book_in
+        from am_desktop.services.store import driver_connection
 
         if self.ledger_basis is None:  # read once a pass, before its writes
+            sums: dict[int, dict[str, int]] = defaultdict(dict)
+            for account_id, currency, total in self.session.execute(
+                select(ArrMovement.account_id, ArrMovement.currency, func.sum(SIGNED_CENTS))
+                .where(ArrMovement.occurred_on <= self.today, ArrMovement.archived_at.is_(None))
+                .group_by(ArrMovement.account_id, ArrMovement.currency)
+            ):
+                sums[account_id][currency] = int(total)
             self.ledger_basis = (
-                arr_by_account_in(self.session, self.today),
+                sums,
                 set(self.session.scalars(select(ArrMovement.account_id).distinct())),
+                rate_book_in(driver_connection(self.session)),
             )
-        current, with_history = self.ledger_basis
+        current, with_history, book = self.ledger_basis
         movements = []
         for row, target, code in self.arr_targets:
             account_id = ids.get(row.number)
             if not row.valid:
                 continue  # left out as invalid
             if account_id in with_history:
-                self.ledger_kept += current.get(account_id, 0) != target
+                ledger = summaries.arr_in(book, current.get(account_id, {}), code, self.today)
+                self.ledger_kept += ledger is not None and ledger != target
                 continue
             if target == 0:
                 continue

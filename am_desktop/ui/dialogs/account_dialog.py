@@ -6,8 +6,10 @@ from PySide6.QtCore import Slot
 from PySide6.QtGui import QUndoStack
 from PySide6.QtWidgets import (
     QComboBox,
+    QLabel,
     QLineEdit,
     QSpinBox,
+    QVBoxLayout,
     QWidget,
 )
 
@@ -48,6 +50,14 @@ class AccountDialog(RecordForm):
             "The currency of this customer's contracts: its ARR is kept in it, and totals "
             "convert it at the rates you import."
         )
+        self.currency_note = QLabel()
+        self.currency_note.setObjectName("muted")
+        self.currency_note.setWordWrap(False)  # two set lines: a wrapped label here is clipped
+        self.currency_note.hide()
+        currency_field = QVBoxLayout()
+        currency_field.setContentsMargins(0, 0, 0, 0)
+        currency_field.addWidget(self.currency)
+        currency_field.addWidget(self.currency_note)
         self.external_id = QLineEdit()
         self.lay_out(
             [
@@ -59,13 +69,14 @@ class AccountDialog(RecordForm):
                 ("owner", "Owner", self.owner),
                 ("customer_since", "Customer since", self.since),
                 ("checkin_cadence_days", "Check-in every", self.cadence),
-                ("currency", "Currency", self.currency),
+                ("currency", "Currency", currency_field),
                 ("external_id", "CRM id", self.external_id),
             ]
         )
         if account is not None:
             self._fill(account)
         self.domain.editingFinished.connect(self._on_domain_editing_finished)
+        self.currency.currentTextChanged.connect(self._on_currency_current_text_changed)
 
     def _fill(self, account: AccountRecord) -> None:
         self.name.setText(account.name)
@@ -93,6 +104,18 @@ class AccountDialog(RecordForm):
             "external_id": self.external_id.text(),
             "currency": self.currency.currentText(),
         }
+
+    @Slot(str)
+    def _on_currency_current_text_changed(self, code: str) -> None:
+        """Changing an account's currency converts nothing already recorded: say so before
+        it is saved, while the choice differs from the saved one."""
+        saved = self.account.currency if self.account is not None else None
+        self.currency_note.setVisible(saved is not None and code != saved)
+        if saved is not None and code != saved:
+            self.currency_note.setText(
+                f"Existing contracts and ARR stay in {saved};\n"
+                "totals convert them at your exchange rates."
+            )
 
     @Slot()
     def _on_domain_editing_finished(self) -> None:

@@ -8,7 +8,7 @@ and the status bar what a settled conflict wrote.
 from __future__ import annotations
 
 from datetime import UTC, datetime
-from decimal import Decimal, InvalidOperation
+from decimal import Decimal
 from typing import Any
 
 from PySide6.QtCore import Qt, Signal, Slot
@@ -31,6 +31,9 @@ from PySide6.QtWidgets import (
 
 from am_desktop.domain.changes import ChangeSet
 from am_desktop.domain.enums import OpportunityStage, RenewalStage
+from am_desktop.domain.formatting import currency_symbol, money
+from am_desktop.domain.money import exponent, minor_per_major, minor_units
+from am_desktop.domain.values import format_money, parse_amount
 from am_desktop.errors import AppError, ValidationError
 from am_desktop.services.sync.conflicts import Conflict, Take, list_conflicts, resolve
 from am_desktop.services.sync.fields import KINDS
@@ -95,13 +98,23 @@ def what_happened(conflict: Conflict) -> str:
     return f"{words[:1].upper()}{words[1:]} changed on both sides"
 
 
-def shown(obj: str, field: str, value: Any) -> str:
-    """A canonical value as a person reads it (amounts with decimals, stages by name)."""
+def amount_text(minor: int, currency: str) -> str:
+    """An amount exactly, in its currency: ``€1,200``, ``€1,200.50``, ``¥1,200``,
+    ``KWD 1,234.567`` (a conflict of 1,200.50 against 1,200.75 must not read the same)."""
+    if minor % minor_per_major(currency) == 0:
+        return money(minor, currency)
+    places = exponent(currency)
+    sign = "−" if minor < 0 else ""
+    return f"{sign}{currency_symbol(currency)}{Decimal(abs(minor)).scaleb(-places):,.{places}f}"
+
+
+def shown(obj: str, field: str, value: Any, currency: str | None = None) -> str:
+    """A canonical value as a person reads it (amounts in ``currency``, stages by name)."""
     if value is None or value == "":
         return _EMPTY
     kind = _kind(obj, field)
     if kind in ("cents", "cents0") and isinstance(value, int):
-        return f"{Decimal(value) / 100:,.2f}"
+        return amount_text(value, currency or "USD")
     if kind == "moment" and isinstance(value, int):
         moment = datetime.fromtimestamp(value / 1000, UTC).astimezone()
         return f"{moment.day} {moment:%b %Y %H:%M}"
@@ -114,30 +127,32 @@ def shown(obj: str, field: str, value: Any) -> str:
 
 
 def shown_record(obj: str, values: Any) -> str:
-    """A whole record's values, one field a line."""
+    """A whole record's values, one field a line (its amounts in its own currency)."""
     if not isinstance(values, dict):
         return _EMPTY
+    currency = values.get("currency")
     lines = []
     for field, value in values.items():
         words = field_words(field)
-        lines.append(f"{words[:1].upper()}{words[1:]}: {shown(obj, field, value)}")
+        lines.append(f"{words[:1].upper()}{words[1:]}: {shown(obj, field, value, currency)}")
     return "\n".join(lines) or _EMPTY
 
 
-def editable_text(obj: str, field: str, value: Any) -> str:
-    """A canonical value as text to edit (what :func:`parse_edit` reads back)."""
+def editable_text(obj: str, field: str, value: Any, currency: str = "USD") -> str:
+    """A canonical value as text to edit (what :func:`parse_edit` reads back); an amount in
+    ``currency``'s decimals (``¥1,200`` edits as "1200")."""
     if value is None:
         return ""
     kind = _kind(obj, field)
     if kind in ("cents", "cents0") and isinstance(value, int):
-        return f"{Decimal(value) / 100:.2f}"
+        return format_money(value, exponent(currency))
     if kind == "moment" and isinstance(value, int):
         return f"{datetime.fromtimestamp(value / 1000, UTC).astimezone():%Y-%m-%d %H:%M}"
     return str(value)
 
 
-def parse_edit(obj: str, field: str, text: str) -> Any:
-    """The canonical value of an edited field.
+def parse_edit(obj: str, field: str, text: str, currency: str = "USD") -> Any:
+    """The canonical value of an edited field (an amount in ``currency``'s minor units).
 
     Raises:
         ValidationError: the text is not a value of the field (the message says what is).
@@ -150,7 +165,7 @@ def parse_edit(obj: str, field: str, text: str) -> Any:
             raise ValidationError(f"The {words} cannot be empty.", field)
         return 0 if kind == "cents0" else ("" if kind == "body" else None)
     if kind in ("cents", "cents0", "date", "moment"):
-        return _parse_number_or_time(kind, field, text)
+        return _parse_number_or_time(kind, field, text, currency)
     if kind == "stage" and obj in _STAGES:
         for stage in _STAGES[obj]:
             if text.casefold() in (stage.value, stage.label.casefold()):
@@ -164,13 +179,15 @@ def parse_edit(obj: str, field: str, text: str) -> Any:
     return text
 
 
-def _parse_number_or_time(kind: str, field: str, text: str) -> Any:
+def _parse_number_or_time(kind: str, field: str, text: str, currency: str) -> Any:
     if kind in ("cents", "cents0"):
-        cleaned = text.replace(",", "").replace(" ", "").lstrip("$€£")
         try:
-            return int((Decimal(cleaned) * 100).to_integral_value())
-        except InvalidOperation:
-            raise ValidationError("Enter an amount, such as 1200.50.", field) from None
+            return minor_units(parse_amount(text), currency)
+        except ValueError as error:
+            example = format_money(120050 * minor_per_major(currency) // 100, exponent(currency))
+            raise ValidationError(
+                f"Enter an amount in {currency}, such as {example} ({error}).", field
+            ) from None
     if kind == "date":
         try:
             return datetime.strptime(text, "%Y-%m-%d").date().isoformat()
@@ -402,7 +419,8 @@ class ConflictDialog(QDialog):
             )
         for key in self.captions:
             value = getattr(conflict, key)
-            self.values[key].setPlainText(shown(conflict.obj, field, value))
+            currency = conflict.currencies.get(key)
+            self.values[key].setPlainText(shown(conflict.obj, field, value, currency))
         self.keep_button.setText("&Keep mine")
         self.take_button.setText("&Take theirs")
 
@@ -485,7 +503,8 @@ class ConflictDialog(QDialog):
         if conflict is None or conflict.field is None:
             return
         body = _kind(conflict.obj, conflict.field) == "body"
-        text = editable_text(conflict.obj, conflict.field, conflict.local)
+        currency = conflict.currencies.get("local", "USD")
+        text = editable_text(conflict.obj, conflict.field, conflict.local, currency)
         self.edit_line.setVisible(not body)
         self.edit_body.setVisible(body)
         editor: QLineEdit | QPlainTextEdit = self.edit_body if body else self.edit_line
@@ -507,7 +526,9 @@ class ConflictDialog(QDialog):
         body = _kind(conflict.obj, conflict.field) == "body"
         text = self.edit_body.toPlainText() if body else self.edit_line.text()
         try:
-            value = parse_edit(conflict.obj, conflict.field, text)
+            value = parse_edit(
+                conflict.obj, conflict.field, text, conflict.currencies.get("local", "USD")
+            )
         except ValidationError as error:
             self.error.setText(error.user_message)
             self.error.show()

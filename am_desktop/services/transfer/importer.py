@@ -50,6 +50,7 @@ from am_desktop.services.store import Store
 from am_desktop.services.transfer import bulk
 from am_desktop.services.transfer.batches import ProblemList, batches, read_ahead
 from am_desktop.services.transfer.csv_reader import SourceFile, SourceRow, open_source
+from am_desktop.services.transfer.key_lookup import matching_rows
 
 _CHUNK = 500  # SQLite's limit on host parameters is generous, but lists stay short
 #: Rows read, checked and written together: large enough for executemany, small in memory.
@@ -308,12 +309,15 @@ class KindImport:
         if by is None:
             found = [tuple(r) for r in connection.exec_driver_sql(select_sql, (self.id_bound,))]
         else:
-            for chunk in _chunks(sorted(set(values), key=str)):
-                marks = ", ".join("?" * len(chunk))
-                sql = f"{select_sql} AND {by} IN ({marks})"
-                found += [
-                    tuple(r) for r in connection.exec_driver_sql(sql, (self.id_bound, *chunk))
-                ]
+            # Ordered as the value's index gives them (records sharing a value by id), so a
+            # later record wins a tie in the dictionaries built from ``stored`` as it did
+            # when these were read 500 values at a time.
+            sql = (
+                f"SELECT s.id, {', '.join(f's.{c}' for c in columns)} "
+                f"FROM {{keys}} AS k CROSS JOIN {self.table.name} AS s ON s.{by} = k.k0 "
+                f"WHERE s.id < ? ORDER BY s.{by}, s.id"
+            )
+            found = matching_rows(self.session, sql, ((v,) for v in values), (self.id_bound,))
         for record in found:
             self.stored[record[0]] = dict(zip(columns, record[1:], strict=True))
         return found
@@ -838,19 +842,21 @@ class ArrImport(KindImport):
         self.available: dict[Hashable, list[int]] = defaultdict(list)
         if not rows:
             return
-        days = [row.values["date"].isoformat() for row in rows]
-        connection = self.session.connection()
-        for chunk in _chunks(sorted(set(self.accounts_of(rows)))):
-            sql = (
-                "SELECT id, account_id, occurred_on, type, amount_cents, currency "
-                "FROM arr_movement "
-                "WHERE archived_at IS NULL AND occurred_on BETWEEN ? AND ? AND id < ? "
-                f"AND account_id IN ({', '.join('?' * len(chunk))})"
-            )
-            params = (min(days), max(days), self.id_bound, *chunk)
-            for record_id, *key in connection.exec_driver_sql(sql, params):
-                if record_id not in self.used:
-                    self.available[tuple(key)].append(record_id)
+        # Only movements of a row's own account, day and type can be its twin.
+        sql = (
+            "SELECT m.id, m.account_id, m.occurred_on, m.type, m.amount_cents, m.currency "
+            "FROM {keys} AS k CROSS JOIN arr_movement AS m "
+            "ON m.account_id = k.k0 AND m.occurred_on = k.k1 AND m.type = k.k2 "
+            "WHERE m.archived_at IS NULL AND m.id < ? ORDER BY m.id"
+        )
+        keys = (
+            (row.account_id, row.values["date"].isoformat(), row.values["type"].value)
+            for row in rows
+            if row.account_id is not None
+        )
+        for record_id, *key in matching_rows(self.session, sql, keys, (self.id_bound,)):
+            if record_id not in self.used:
+                self.available[tuple(key)].append(record_id)
 
     def plan(self, rows: list[SourceRow]) -> Plan:
         plan = Plan([], [], [])

@@ -13,6 +13,8 @@ from pathlib import Path
 import pytest
 from sqlalchemy import text
 
+from am_desktop.db import deferred_indexes
+from am_desktop.errors import ImportRejected
 from am_desktop.services.store import Store
 from am_desktop.services.transfer import importer
 from am_desktop.services.transfer.importer import import_csv
@@ -101,3 +103,93 @@ def test_contacts_are_matched_by_email_and_by_name_across_batches(
             text("SELECT coalesce(email, account_id), title FROM contact ORDER BY id")
         ).all()
     assert [title for _, title in titles] == ["CTO", "CEO", "SVP", "VP"]
+
+
+# ------------------------------------------------------------------ large imports' indexes
+
+
+def _indexes(store: Store) -> list[tuple[str, str]]:
+    with store.read() as session:
+        rows = session.execute(
+            text("SELECT name, sql FROM sqlite_master WHERE type = 'index' ORDER BY name")
+        )
+        return [(name, sql) for name, sql in rows]
+
+
+@pytest.fixture
+def every_file_large(monkeypatch: pytest.MonkeyPatch) -> list[str]:
+    """Every file counts as large; records which tables had indexes built afterwards."""
+    monkeypatch.setattr(importer, "BATCH_ROWS", 2)
+    monkeypatch.setattr(importer, "ROW_BYTES_GUESS", 1)
+    deferred: list[str] = []
+    real = deferred_indexes.indexes_built_afterwards
+
+    def recording(connection: object, tables: list[str], keep: frozenset[str]) -> object:
+        deferred.extend(tables)
+        return real(connection, tables, keep)  # type: ignore[arg-type]
+
+    monkeypatch.setattr(importer, "indexes_built_afterwards", recording)
+    return deferred
+
+
+def test_a_large_import_leaves_every_index_and_row_as_a_small_one(
+    store: Store, tmp_path: Path, every_file_large: list[str]
+) -> None:
+    import_csv(store, "accounts", _accounts(tmp_path))
+    before = _indexes(store)
+    rows = "".join(f"acme.com,2026-01-{n + 1:02},expansion,{n + 1}.00\n" for n in range(9))
+    import_csv(store, "arr", write(tmp_path, "arr.csv", "account,date,type,amount\n" + rows))
+    contacts = "".join(f"beta.com,P{n},p{n}@beta.com\n" for n in range(7))
+    path = write(tmp_path, "c.csv", "account,last_name,email\n" + contacts)
+    import_csv(store, "contacts", path)
+    assert every_file_large == ["arr_movement", "contact"]
+    assert _indexes(store) == before
+    with store.read() as session:
+        assert session.execute(text("PRAGMA integrity_check")).scalar() == "ok"
+        found = session.execute(
+            text(
+                "SELECT email FROM contact INDEXED BY ix_contact_email WHERE email = 'p3@beta.com'"
+            )
+        ).all()
+        summary = session.execute(text("SELECT arr_cents FROM account_summary")).scalars()
+        assert [tuple(row) for row in found] == [("p3@beta.com",)]
+        assert sorted(summary) == [0, 4500]
+
+
+def test_a_failed_large_import_rolls_back_with_its_indexes(
+    store: Store, tmp_path: Path, every_file_large: list[str]
+) -> None:
+    import_csv(store, "accounts", _accounts(tmp_path))
+    before = _indexes(store)
+    rows = "".join(f"acme.com,2026-01-{n + 1:02},expansion,{n + 1}.00\n" for n in range(6))
+    bad = rows + "nowhere.com,2026-02-01,expansion,5.00\n"
+    with pytest.raises(ImportRejected):
+        import_csv(store, "arr", write(tmp_path, "arr.csv", "account,date,type,amount\n" + bad))
+    assert every_file_large == ["arr_movement"]
+    assert _indexes(store) == before
+    with store.read() as session:
+        assert session.execute(text("SELECT count(*) FROM arr_movement")).scalar() == 0
+
+
+def test_a_large_import_failing_midway_rolls_back_with_its_indexes(
+    store: Store, tmp_path: Path, every_file_large: list[str], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    import_csv(store, "accounts", _accounts(tmp_path))
+    before = _indexes(store)
+    written = importer.ArrImport.write
+    calls: list[int] = []
+
+    def failing(self: importer.ArrImport, plan: importer.Plan) -> dict[int, int]:
+        calls.append(1)
+        if len(calls) == 2:
+            raise OSError("disk gone")
+        return written(self, plan)
+
+    monkeypatch.setattr(importer.ArrImport, "write", failing)
+    rows = "".join(f"acme.com,2026-01-{n + 1:02},expansion,{n + 1}.00\n" for n in range(6))
+    with pytest.raises(OSError, match="disk gone"):
+        import_csv(store, "arr", write(tmp_path, "arr.csv", "account,date,type,amount\n" + rows))
+    assert every_file_large == ["arr_movement"]
+    assert _indexes(store) == before
+    with store.read() as session:
+        assert session.execute(text("SELECT count(*) FROM arr_movement")).scalar() == 0

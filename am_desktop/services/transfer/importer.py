@@ -17,7 +17,7 @@ from array import array
 from bisect import bisect_left
 from collections import defaultdict
 from collections.abc import Callable, Hashable, Iterable, Iterator, Mapping, Sequence
-from contextlib import AbstractContextManager, ExitStack, contextmanager, nullcontext
+from contextlib import contextmanager
 from dataclasses import dataclass
 from datetime import date, datetime
 from decimal import Decimal
@@ -1173,17 +1173,20 @@ class _Run:
             done.movements = importer.ledger_written
         return done
 
-    def _indexes_deferred(self, write: bool) -> AbstractContextManager[None]:
+    @contextmanager
+    def _indexes_deferred(self, write: bool) -> Iterator[None]:
         """For a large import, the table's indexes its lookups do not read are built once
         after the batches (in the import's transaction: a failed import rolls back to them)."""
         keep = self.importer.lookup_indexes
         if not (write and self.large) or keep is None:
-            return nullcontext()
+            yield
+            return
         connection = driver_connection(self.importer.session)
-        stack = ExitStack()
-        stack.enter_context(indexes_built_afterwards(connection, [self.importer.table.name], keep))
-        stack.enter_context(_sorting_cache(connection))
-        return stack
+        with (
+            indexes_built_afterwards(connection, [self.importer.table.name], keep),
+            _sorting_cache(connection),
+        ):
+            yield
 
     def _run_batches(self, checking: bool, write: bool, done: _Written, accounts: set[int]) -> bool:
         """Check and write the file's batches; whether writing went on to the end."""

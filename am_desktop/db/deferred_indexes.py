@@ -16,9 +16,11 @@ from contextlib import contextmanager
 
 @contextmanager
 def indexes_built_afterwards(
-    connection: sqlite3.Connection, tables: Iterable[str]
+    connection: sqlite3.Connection, tables: Iterable[str], keep: Iterable[str] = ()
 ) -> Iterator[None]:
     """Drop the declared indexes of ``tables`` for the block; make them again after it.
+
+    Indexes named in ``keep`` stay: the block reads through them (an import's lookups).
 
     Must run inside a transaction that is rolled back if the block fails: the indexes are not
     made again then (the rollback brings them back). Indexes SQLite makes for UNIQUE and
@@ -31,6 +33,8 @@ def indexes_built_afterwards(
         f"WHERE type = 'index' AND sql IS NOT NULL AND tbl_name IN ({marks}) ORDER BY name",
         names,
     ).fetchall()
+    kept = set(keep)
+    indexes = [(name, sql) for name, sql in indexes if name not in kept]
     for name, _ in indexes:
         connection.execute(f'DROP INDEX "{name}"')
     yield

@@ -6,6 +6,12 @@ painting for the interpreter. Here the widget is marked for painting and the cal
 its paint event (Qt paints every dirty widget of the window in one pass, whether the window
 system asked for the frame or the app did), then runs on the next turn of the event loop, once
 the frame has been handed over.
+
+The helper is a child of the widget and holds no Python reference to it (it reaches it as its
+parent), and lets go of the callback before it asks to be deleted. A helper that kept the
+widget's wrapper alive could be the last owner of a widget made in Python: the helper's own
+deletion would then delete the widget, whose destructor deletes its children, the helper among
+them, a second time (a segfault seen in the test suite).
 """
 
 from __future__ import annotations
@@ -22,23 +28,25 @@ FRAME_PATIENCE_MS = 250
 class _NextFrame(QObject):
     def __init__(self, widget: QWidget, callback: Callable[[], None]) -> None:
         super().__init__(widget)
-        self._widget, self._callback, self._done = widget, callback, False
+        self._callback: Callable[[], None] | None = callback
         widget.installEventFilter(self)
         QTimer.singleShot(FRAME_PATIENCE_MS, self, self._run)
 
     def eventFilter(self, watched: QObject, event: QEvent) -> bool:
-        if event.type() == QEvent.Type.Paint:
-            self._widget.removeEventFilter(self)
+        if self._callback is not None and event.type() == QEvent.Type.Paint:
+            watched.removeEventFilter(self)
             QTimer.singleShot(0, self, self._run)  # once this frame is handed over
         return False
 
     def _run(self) -> None:
-        if self._done:
+        callback, self._callback = self._callback, None
+        if callback is None:
             return
-        self._done = True
-        self._widget.removeEventFilter(self)
-        self._callback()
+        widget = self.parent()
+        if widget is not None:
+            widget.removeEventFilter(self)
         self.deleteLater()
+        callback()
 
 
 def after_next_frame(widget: QWidget, callback: Callable[[], None]) -> None:

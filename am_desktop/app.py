@@ -133,6 +133,7 @@ def _run_window(app: Any, window: Any) -> tuple[int, Opening | None]:
     from PySide6.QtCore import QTimer
 
     asked = follow_requests(window)
+    _let_the_start_read_finish(window)
     window.show()
     QTimer.singleShot(0, window.start)
     if os.environ.get("AM_DESKTOP_STARTUP_PROBE"):  # packaging's smoke test times start-up
@@ -187,6 +188,21 @@ def _probe_startup(app: Any, window: Any) -> None:
     app.quit()
 
 
+#: How long the window waits, unshown, for its start view's early read (seconds).
+START_READ_PATIENCE_S = 0.2
+
+
+def _let_the_start_read_finish(window: Any) -> None:
+    """Give the start view's read the interpreter to itself for a moment before the window
+    shows: painting an empty frame first competes with it (the GIL, two paints instead of
+    one), so the filled view comes later. Bounded: a slow disk shows the window anyway."""
+    from concurrent.futures import wait
+
+    reads = getattr(window, "early_reads", [])
+    if reads:
+        wait(reads, timeout=START_READ_PATIENCE_S)
+
+
 def _read_start_view_early(store: Any, last_view: str) -> dict[tuple[str, date], Any]:
     """Start reading Today's lists on a thread of its own while the window's code loads and
     its widgets are built (a tenth of a second on a large portfolio, mostly in SQLite, which
@@ -233,7 +249,9 @@ def build_window(  # type: ignore[no-untyped-def]  # MainWindow, imported lazily
     tasks = ThreadTaskRunner(default_error=messages.failure)
     context = AppContext(store, tasks, messages, DataBus(), settings)
     context.prefetched.update(early)
-    return MainWindow(context, databases=databases, demo=demo)
+    window = MainWindow(context, databases=databases, demo=demo)
+    window.early_reads = list(early.values())
+    return window
 
 
 # ------------------------------------------------------------------------------ self-test

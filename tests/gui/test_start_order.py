@@ -194,3 +194,26 @@ def test_the_calendar_folder_watch_made_after_start_loads_no_import_code() -> No
         check=True,
     )
     assert done.stdout.strip() == "[]"
+
+
+def test_the_window_shows_once_its_start_read_is_done_or_a_moment_has_passed(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """Painting an empty frame would compete with the start read: the window waits for it,
+    but never longer than its patience (a read that never ends still lets the window show)."""
+    from concurrent.futures import Future
+    from types import SimpleNamespace
+
+    import am_desktop.app as app_module
+
+    done: Future[int] = Future()
+    done.set_result(1)
+    failed: Future[int] = Future()
+    failed.set_exception(RuntimeError("the read failed"))
+    app_module._let_the_start_read_finish(SimpleNamespace(early_reads=[done, failed]))
+
+    monkeypatch.setattr(app_module, "START_READ_PATIENCE_S", 0.01)
+    never: Future[int] = Future()
+    app_module._let_the_start_read_finish(SimpleNamespace(early_reads=[never]))
+    assert not never.done()  # it returned without the read
+    app_module._let_the_start_read_finish(SimpleNamespace())  # not on Today: nothing to wait

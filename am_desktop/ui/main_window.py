@@ -75,6 +75,8 @@ TASK_REMINDER_MS = 60_000
 DEMO_NOTICE = "Demo portfolio: your own database is unchanged."
 
 if TYPE_CHECKING:
+    from concurrent.futures import Future
+
     from am_desktop.services.store import Store
     from am_desktop.ui.calendar.folder_watch import CalendarFolderWatcher
     from am_desktop.ui.capture.dialog import CaptureDialog
@@ -127,6 +129,9 @@ class MainWindow(QMainWindow):
         self._after_start_done = False
         #: When the start view was first painted with its data (monotonic seconds), or None.
         self.start_view_painted_at: float | None = None
+        #: The start view's reads begun before the window (app.build_window): it shows once
+        #: they are done, or after a moment.
+        self.early_reads: list[Future[Any]] = []
         self.undo_stack = QUndoStack(self)
         self._search_dialog: SearchDialog | None = None
         self.conflict_dialog: ConflictDialog | None = None

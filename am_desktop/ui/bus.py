@@ -207,20 +207,30 @@ class ChangeFollower(QObject):
         """A change concerns the widget and it has not been refreshed since."""
         return bool(self._stale)
 
+    def _alive(self) -> bool:
+        """Whether this follower is still whole: Python's cycle collector may clear its
+        attributes (it and its widget refer to each other) while Qt still delivers the
+        widget's last events to it, as a window is torn down."""
+        return "_stale" in self.__dict__
+
     @Slot(object)
     def _on_changed(self, changes: ChangeSet) -> None:
-        if not self._concerns(changes):
+        if not self._alive() or not self._concerns(changes):
             return
         self._stale = self._stale.merged(changes)
         if self._widget.isVisible():
             self._catch_up()
 
     def eventFilter(self, watched: QObject, event: QEvent) -> bool:
+        if not self._alive():
+            return False
         if watched is self._widget and event.type() == QEvent.Type.Show and self._stale:
             QTimer.singleShot(0, self, self._catch_up)  # after the show: paint first
         return False
 
     def _catch_up(self) -> None:
+        if not self._alive():
+            return
         changes, self._stale = self._stale, ChangeSet()
         if changes:
             self._refresh(changes)

@@ -84,3 +84,22 @@ def test_another_process_is_noticed_by_the_watch(qtbot: QtBot, store: Store) -> 
     qtbot.waitUntil(lambda: heard[-1].everything)
     assert heard[-1].origins == {Origin.OTHER_PROCESS}
     bus.stop()
+
+
+def test_a_follower_cleared_by_the_cycle_collector_ignores_the_widgets_last_events(
+    qtbot: QtBot,
+) -> None:
+    """A follower and its widget refer to each other; tearing a window down, Python's cycle
+    collector may clear the follower's attributes while Qt still delivers the widget's events
+    (seen as "'ChangeFollower' object has no attribute '_widget'" from its event filter)."""
+    bus = DataBus(debounce_ms=None, watch_ms=0)
+    label = QLabel("followed")
+    qtbot.addWidget(label)
+    refreshed: list[ChangeSet] = []
+    follower = ChangeFollower(label, bus, lambda _c: True, refreshed.append)
+    bus.changed.emit(ChangeSet.of_rows([(Entity.NOTE, 1, 1)], Origin.USER))  # stale: hidden
+    follower.__dict__.clear()  # what the collector's clear does to it
+    label.show()  # the Show event reaches the filter; pytest-qt fails on an exception there
+    bus.changed.emit(ChangeSet.of_rows([(Entity.NOTE, 2, 1)], Origin.USER))
+    qtbot.waitExposed(label)
+    assert refreshed == []

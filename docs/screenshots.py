@@ -142,6 +142,32 @@ def import_preview(app: QApplication, window: Any, folder: Path) -> None:
     dialog.close()
 
 
+def add_rates(store: Any) -> None:
+    """A few exchange rates, as an AM with euro and sterling contracts keeps them."""
+    from am_desktop.services import rates
+
+    for day, base, rate in (
+        ("2026-09-30", "EUR", "1.0841"),
+        ("2026-09-30", "GBP", "1.2712"),
+        ("2026-06-30", "EUR", "1.0712"),
+        ("2026-06-30", "GBP", "1.2650"),
+    ):
+        rates.add_rate(store, day, base, "USD", rate)
+
+
+def currencies(app: QApplication, window: Any) -> None:
+    """Preferences → Currencies: the reporting currency and the rate table."""
+    from am_desktop.app import _wait
+    from am_desktop.ui.dialogs.preferences import PreferencesDialog
+
+    dialog = PreferencesDialog(window.context, window, section="currencies")
+    dialog.show()
+    _wait(app, lambda: dialog.currencies.model.rowCount() > 0)
+    pause(app)
+    dialog.grab().save(str(OUT / "preferences-currencies.png"))
+    dialog.close()
+
+
 def add_conflict(store: Any) -> None:
     """CRM sync in use: every record linked to a CRM record, one account's industry changed both
     here and in the CRM (one conflict), one contact's title changed here (one change to send)."""
@@ -285,6 +311,7 @@ def main() -> None:
     store = open_store(path)
     seed_database(store, SCALES["small"], seed=1, today=TODAY)
     add_committees(store)
+    add_rates(store)
     global CONFLICT_ACCOUNT  # noqa: PLW0603 - chosen from the seeded data, read by the scenes
     with store.raw() as connection:
         CONFLICT_ACCOUNT = connection.execute(
@@ -315,6 +342,7 @@ def main() -> None:
         palette(app, window, theme)
         if not dark:
             import_preview(app, window, folder)
+            currencies(app, window)
         review(app, window, theme)
         window.close()
         window.context.close()

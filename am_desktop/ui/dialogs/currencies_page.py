@@ -42,6 +42,8 @@ from am_desktop.ui.widgets import EmptyState
 
 #: Offered in the currency lists; any other three-letter ISO 4217 code may be typed.
 CURRENCIES = ("USD", "EUR", "GBP", "CHF", "CAD", "AUD", "JPY")
+#: How many rates the table shows without scrolling.
+VISIBLE_RATE_ROWS = 8
 #: How many row problems an import's report lists (the count is always given).
 LISTED_PROBLEMS = 8
 
@@ -142,6 +144,9 @@ class CurrenciesPage(QWidget):
         self.table.setAlternatingRowColors(True)
         self.table.setShowGrid(False)
         self.table.verticalHeader().setVisible(False)
+        # Room for a quarter's month-end rates of a few currencies without scrolling.
+        rows = VISIBLE_RATE_ROWS * self.table.verticalHeader().defaultSectionSize()
+        self.table.setMinimumHeight(rows + self.table.horizontalHeader().sizeHint().height() + 4)
         self.table.horizontalHeader().setStretchLastSection(True)
         self.table.horizontalHeader().setSectionResizeMode(0, QHeaderView.ResizeMode.Interactive)
         self.table.setColumnWidth(0, self.table.fontMetrics().horizontalAdvance("30 Dec 2026") + 40)

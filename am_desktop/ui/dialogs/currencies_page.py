@@ -135,22 +135,7 @@ class CurrenciesPage(QWidget):
         self.proxy = QSortFilterProxyModel(self)
         self.proxy.setSourceModel(self.model)
         self.proxy.setSortRole(SortKeyRole)
-        self.table = QTableView(self)
-        self.table.setModel(self.proxy)
-        self.table.setSortingEnabled(True)
-        self.table.sortByColumn(0, Qt.SortOrder.DescendingOrder)  # newest first
-        self.table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
-        self.table.setSelectionMode(QAbstractItemView.SelectionMode.ExtendedSelection)
-        self.table.setAlternatingRowColors(True)
-        self.table.setShowGrid(False)
-        self.table.verticalHeader().setVisible(False)
-        # Room for a quarter's month-end rates of a few currencies without scrolling.
-        rows = VISIBLE_RATE_ROWS * self.table.verticalHeader().defaultSectionSize()
-        self.table.setMinimumHeight(rows + self.table.horizontalHeader().sizeHint().height() + 4)
-        self.table.horizontalHeader().setStretchLastSection(True)
-        self.table.horizontalHeader().setSectionResizeMode(0, QHeaderView.ResizeMode.Interactive)
-        self.table.setColumnWidth(0, self.table.fontMetrics().horizontalAdvance("30 Dec 2026") + 40)
-        self.table.setAccessibleName("Exchange rates")
+        self.table = self._rate_table()
         self.empty = EmptyState(self, EMPTY_TITLE, EMPTY_TEXT)
         self.stack = QStackedWidget(self)
         self.stack.addWidget(self.table)
@@ -266,6 +251,26 @@ class CurrenciesPage(QWidget):
             if key is not None:
                 keys.append(key)
         return keys
+
+    def _rate_table(self) -> QTableView:
+        """The rates, newest first, sortable, several selectable at once."""
+        table = QTableView(self)
+        table.setModel(self.proxy)
+        table.setSortingEnabled(True)
+        table.sortByColumn(0, Qt.SortOrder.DescendingOrder)  # newest first
+        table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
+        table.setSelectionMode(QAbstractItemView.SelectionMode.ExtendedSelection)
+        table.setAlternatingRowColors(True)
+        table.setShowGrid(False)
+        table.verticalHeader().setVisible(False)
+        # Room for a quarter's month-end rates of a few currencies without scrolling.
+        rows = VISIBLE_RATE_ROWS * table.verticalHeader().defaultSectionSize()
+        table.setMinimumHeight(rows + table.horizontalHeader().sizeHint().height() + 4)
+        table.horizontalHeader().setStretchLastSection(True)
+        table.horizontalHeader().setSectionResizeMode(0, QHeaderView.ResizeMode.Interactive)
+        table.setColumnWidth(0, table.fontMetrics().horizontalAdvance("30 Dec 2026") + 40)
+        table.setAccessibleName("Exchange rates")
+        return table
 
     def show_own_currency(self, own: str) -> None:
         """Name the AM's currency (as typed on General) in the "My currency" choice."""

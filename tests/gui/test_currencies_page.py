@@ -43,7 +43,7 @@ def test_the_page_lists_rates_newest_first_and_says_what_to_do_when_empty(
     page = open_page(qtbot, context)
     assert page.stack.currentWidget() is page.empty
     assert page.empty.text.text() == EMPTY_TEXT
-    assert "import a CSV with date,base,quote,rate columns, or add one" in EMPTY_TEXT
+    assert "Import a CSV with date,base,quote,rate columns, or add a rate below" in EMPTY_TEXT
     rates.save_rates(
         context.store,
         [

@@ -49,8 +49,8 @@ LISTED_PROBLEMS = 8
 
 EMPTY_TITLE = "No exchange rates yet"
 EMPTY_TEXT = (
-    "No exchange rates yet — import a CSV with date,base,quote,rate columns, or add one. "
-    "Totals in more than one currency need a rate for each currency into the reporting one."
+    "Import a CSV with date,base,quote,rate columns, or add a rate below. Totals in more "
+    "than one currency need a rate for each currency into the reporting one."
 )
 
 RateKey = tuple[date, str, str]

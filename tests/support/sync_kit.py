@@ -95,3 +95,24 @@ def sync_salesforce(store: Store, org: FakeSalesforce) -> SyncReport:
         return SyncEngine(store, crm).run()
     finally:
         crm.close()
+
+
+def opportunity_in(store: Store, currency: str, amount: int) -> tuple[int, int]:
+    """An account and its opportunity of ``amount`` minor units, both in ``currency``."""
+    account = catalog.accounts.create(
+        store, {"name": "Acme", "domain": "acme.com", "currency": currency}
+    ).id
+    made = catalog.opportunities.create(
+        store, {"account_id": account, "name": "More seats", "amount_cents": amount,
+                "close_date": date(2026, 12, 15), "currency": currency},
+    ).id  # fmt: skip
+    return account, made
+
+
+def stored_money(store: Store, opportunity: int) -> tuple[int, str]:
+    """An opportunity's amount (minor units) and currency as stored."""
+    with store.raw() as connection:
+        row = connection.execute(
+            "SELECT amount_cents, currency FROM opportunity WHERE id = ?", (opportunity,)
+        ).fetchone()
+    return int(row[0]), str(row[1])

@@ -5,7 +5,6 @@ exact in the currency's minor units; a code no currency has is a per-record erro
 from __future__ import annotations
 
 from collections.abc import Iterator
-from datetime import date
 
 import pytest
 
@@ -13,26 +12,15 @@ from am_desktop.services import catalog
 from am_desktop.services.store import Store
 from tests.support.fake_hubspot import FakeHubSpot
 from tests.support.fake_salesforce import FakeSalesforce
-from tests.support.sync_kit import TOKEN, edit_remotely, remote_of, run_sync, sync_salesforce
-
-
-def _opportunity(store: Store, currency: str, amount: int) -> tuple[int, int]:
-    account = catalog.accounts.create(
-        store, {"name": "Acme", "domain": "acme.com", "currency": currency}
-    ).id
-    made = catalog.opportunities.create(
-        store, {"account_id": account, "name": "More seats", "amount_cents": amount,
-                "close_date": date(2026, 12, 15), "currency": currency},
-    ).id  # fmt: skip
-    return account, made
-
-
-def _stored(store: Store, opportunity: int) -> tuple[int, str]:
-    with store.raw() as connection:
-        row = connection.execute(
-            "SELECT amount_cents, currency FROM opportunity WHERE id = ?", (opportunity,)
-        ).fetchone()
-    return int(row[0]), str(row[1])
+from tests.support.sync_kit import (
+    TOKEN,
+    edit_remotely,
+    opportunity_in,
+    remote_of,
+    run_sync,
+    stored_money,
+    sync_salesforce,
+)
 
 
 @pytest.mark.parametrize(("currency", "amount", "written"), [("EUR", 1_234_50, "1234.50"),
@@ -40,7 +28,7 @@ def _stored(store: Store, opportunity: int) -> tuple[int, str]:
 def test_hubspot_deals_push_and_pull_their_currency(
     store: Store, hubspot: FakeHubSpot, currency: str, amount: int, written: str
 ) -> None:
-    _, made = _opportunity(store, currency, amount)
+    _, made = opportunity_in(store, currency, amount)
     assert run_sync(store, hubspot).problems == []
     deal = remote_of(store, "opportunity", made)
     props = hubspot.record("deals", deal)["properties"]  # type: ignore[index]
@@ -48,7 +36,7 @@ def test_hubspot_deals_push_and_pull_their_currency(
     edit_remotely(hubspot, "deals", deal, {"amount": "2000", "deal_currency_code": currency})
     assert run_sync(store, hubspot).problems == []
     minor = 2000 * (1 if currency == "JPY" else 100)
-    assert _stored(store, made) == (minor, currency)
+    assert stored_money(store, made) == (minor, currency)
     catalog.opportunities.update(store, made, {"amount_cents": minor + 7})
     assert run_sync(store, hubspot).problems == []
     props = hubspot.record("deals", deal)["properties"]  # type: ignore[index]
@@ -59,7 +47,7 @@ def test_hubspot_deals_push_and_pull_their_currency(
 def test_a_hubspot_deal_in_another_currency_arrives_in_it(
     store: Store, hubspot: FakeHubSpot
 ) -> None:
-    account, _ = _opportunity(store, "EUR", 100_00)
+    account, _ = opportunity_in(store, "EUR", 100_00)
     run_sync(store, hubspot)
     company = remote_of(store, "account", account)
     deal = hubspot.seed("deals", {"dealname": "Tokyo office", "amount": "300000",
@@ -68,13 +56,13 @@ def test_a_hubspot_deal_in_another_currency_arrives_in_it(
     assert run_sync(store, hubspot).problems == []
     (made,) = [o for o in catalog.opportunities.find(store, account_id=account)
                if o.name == "Tokyo office"]  # fmt: skip
-    assert _stored(store, made.id) == (300_000, "JPY")
+    assert stored_money(store, made.id) == (300_000, "JPY")
 
 
 def test_an_unknown_currency_is_a_per_record_error_in_words(
     store: Store, hubspot: FakeHubSpot
 ) -> None:
-    account, made = _opportunity(store, "EUR", 100_00)
+    account, made = opportunity_in(store, "EUR", 100_00)
     run_sync(store, hubspot)
     company = remote_of(store, "account", account)
     odd = hubspot.seed("deals", {"dealname": "Odd", "amount": "5", "deal_currency_code": "EURO",
@@ -84,7 +72,7 @@ def test_an_unknown_currency_is_a_per_record_error_in_words(
     assert len(report.problems) == 1
     assert f"({odd}) was skipped" in report.problems[0]
     assert "'EURO' is not a currency code (ISO 4217, e.g. EUR)" in report.problems[0]
-    assert _stored(store, made) == (100_00, "EUR")  # the rest synced as ever
+    assert stored_money(store, made) == (100_00, "EUR")  # the rest synced as ever
 
 
 @pytest.fixture
@@ -97,7 +85,7 @@ def multi_org() -> Iterator[FakeSalesforce]:
 def test_a_multi_currency_org_gets_and_gives_currency_iso_code(
     store: Store, multi_org: FakeSalesforce
 ) -> None:
-    account, made = _opportunity(store, "JPY", 150_000)
+    account, made = opportunity_in(store, "JPY", 150_000)
     assert sync_salesforce(store, multi_org).problems == []
     (row,) = multi_org.records["Opportunity"].values()
     assert (row["Amount"], row["CurrencyIsoCode"]) == (150000, "JPY")
@@ -110,14 +98,14 @@ def test_a_multi_currency_org_gets_and_gives_currency_iso_code(
     assert sync_salesforce(store, multi_org).problems == []
     berlin = next(o for o in catalog.opportunities.find(store, account_id=account)
                   if o.name == "Berlin")  # fmt: skip
-    assert _stored(store, berlin.id) == (1234_50, "EUR")
-    assert _stored(store, made) == (150_000, "JPY")
+    assert stored_money(store, berlin.id) == (1234_50, "EUR")
+    assert stored_money(store, made) == (150_000, "JPY")
 
 
 def test_a_single_currency_org_has_no_currency_field_amounts_take_the_accounts(
     store: Store, org: FakeSalesforce
 ) -> None:
-    account, made = _opportunity(store, "JPY", 150_000)
+    account, made = opportunity_in(store, "JPY", 150_000)
     assert sync_salesforce(store, org).problems == []
     (row,) = org.records["Opportunity"].values()
     assert row["Amount"] == 150000 and "CurrencyIsoCode" not in row
@@ -129,14 +117,14 @@ def test_a_single_currency_org_has_no_currency_field_amounts_take_the_accounts(
     assert sync_salesforce(store, org).problems == []
     osaka = next(o for o in catalog.opportunities.find(store, account_id=account)
                  if o.name == "Osaka")  # fmt: skip
-    assert _stored(store, osaka.id) == (98_000, "JPY")
-    assert _stored(store, made) == (151_000, "JPY")
+    assert stored_money(store, osaka.id) == (98_000, "JPY")
+    assert stored_money(store, made) == (151_000, "JPY")
 
 
 def test_salesforce_unknown_currency_is_a_per_record_error(
     store: Store, multi_org: FakeSalesforce
 ) -> None:
-    account, _ = _opportunity(store, "USD", 100_00)
+    account, _ = opportunity_in(store, "USD", 100_00)
     sync_salesforce(store, multi_org)
     (company,) = multi_org.records["Account"].values()
     multi_org.offset_ms += 1000

@@ -17,26 +17,19 @@ from am_desktop.services.sync.conflicts import list_conflicts, resolve
 from am_desktop.services.sync.engine import pending_changes
 from tests.support.fake_hubspot import FakeHubSpot
 from tests.support.fake_salesforce import FakeSalesforce
-from tests.support.sync_kit import TOKEN, edit_remotely, remote_of, run_sync, sync_salesforce
+from tests.support.sync_kit import (
+    TOKEN,
+    edit_remotely,
+    opportunity_in,
+    remote_of,
+    run_sync,
+    stored_money,
+    sync_salesforce,
+)
 
 
 def _eur_opportunity(store: Store, amount: int = 1_234_50) -> tuple[int, int]:
-    account = catalog.accounts.create(
-        store, {"name": "Acme", "domain": "acme.com", "currency": "EUR"}
-    ).id
-    made = catalog.opportunities.create(
-        store, {"account_id": account, "name": "More seats", "amount_cents": amount,
-                "close_date": date(2026, 12, 15), "currency": "EUR"},
-    ).id  # fmt: skip
-    return account, made
-
-
-def _stored(store: Store, opportunity: int) -> tuple[int, str]:
-    with store.raw() as connection:
-        row = connection.execute(
-            "SELECT amount_cents, currency FROM opportunity WHERE id = ?", (opportunity,)
-        ).fetchone()
-    return int(row[0]), str(row[1])
+    return opportunity_in(store, "EUR", amount)
 
 
 def _deal(hubspot: FakeHubSpot, store: Store, opportunity: int) -> dict[str, str]:
@@ -65,9 +58,9 @@ def test_a_currency_changed_here_reaches_hubspot_with_the_amount_in_its_units(
     props = _deal(hubspot, store, made)
     assert (props["deal_currency_code"], float(props["amount"])) == (currency, amount)
     assert pending_changes(store) == 0
-    assert _stored(store, made) == (1_234_50, currency)  # the next pull changes nothing
+    assert stored_money(store, made) == (1_234_50, currency)  # the next pull changes nothing
     run_sync(store, hubspot)
-    assert _stored(store, made) == (1_234_50, currency)
+    assert stored_money(store, made) == (1_234_50, currency)
 
 
 def test_a_currency_changed_back_leaves_nothing_to_send(store: Store, hubspot: FakeHubSpot) -> None:
@@ -135,7 +128,7 @@ def test_a_one_currency_org_is_sent_no_currency_and_nothing_alarming_is_said(
     again = sync_salesforce(store, org)
     assert again.problems == [] and again.pushed == 0
     assert catalog.accounts.get(store, account).currency == "GBP"  # the org never says otherwise
-    assert _stored(store, made) == (1_234_50, "GBP")
+    assert stored_money(store, made) == (1_234_50, "GBP")
 
 
 def test_a_one_currency_org_reads_its_amounts_in_the_agreed_currency_until_the_new_one_is_sent(
@@ -148,7 +141,7 @@ def test_a_one_currency_org_reads_its_amounts_in_the_agreed_currency_until_the_n
     org.offset_ms += 1000
     org.edit("Opportunity", deal, {"Name": "Even more seats"})  # pulled before the push
     assert sync_salesforce(store, org).problems == []
-    assert _stored(store, made) == (1_234_50, "JPY")  # not 1235 yen read from "1234.5"
+    assert stored_money(store, made) == (1_234_50, "JPY")  # not 1235 yen read from "1234.5"
     assert org.record("Opportunity", deal)["Amount"] == 123450
 
 
@@ -165,7 +158,7 @@ def test_a_currency_changed_on_both_sides_is_a_field_conflict_and_the_amount_wai
     (conflict,) = list_conflicts(store)
     assert (conflict.field, conflict.base, conflict.local, conflict.remote) == (
         "currency", "EUR", "GBP", "USD")  # fmt: skip
-    assert _stored(store, made) == (2_000_00, "GBP")  # mine stays while the conflict is open
+    assert stored_money(store, made) == (2_000_00, "GBP")  # mine stays while the conflict is open
     props = _deal(hubspot, store, made)
     assert (props["deal_currency_code"], float(props["amount"])) == ("USD", 1234.5)  # waits too
     assert props["dealname"] == "Seats+"
@@ -187,4 +180,4 @@ def test_the_same_currency_chosen_on_both_sides_converges(
     catalog.opportunities.update(store, made, {"currency": "GBP"})
     report = run_sync(store, hubspot)
     assert report.conflicts == 0 and list_conflicts(store) == []
-    assert pending_changes(store) == 0 and _stored(store, made) == (1_234_50, "GBP")
+    assert pending_changes(store) == 0 and stored_money(store, made) == (1_234_50, "GBP")

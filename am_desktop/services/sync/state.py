@@ -8,11 +8,12 @@ import sqlite3
 from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass
-from datetime import UTC, datetime
+from datetime import UTC, date, datetime
 from typing import Any
 
 from am_desktop.db.connection import DATETIME_FORMAT
 from am_desktop.db.sync_tracking import CURRENT_SEQ, NEXT_SEQ
+from am_desktop.services import summaries
 from am_desktop.services.sync.fields import KINDS, canonical, stored
 
 #: Local kind -> the SELECT of its synced values (id, uid, archived_at, account_id, fields…).
@@ -84,6 +85,8 @@ def write_fields(
         [*(stored(obj, c, values[c]) if c in KINDS[obj] else values[c] for c in columns),
          now_text(), local_id],
     )  # fmt: skip
+    if obj == "account" and "currency" in values:  # its ARR is now in another currency
+        summaries.refresh(connection, date.today(), [local_id])
 
 
 @contextmanager

@@ -113,3 +113,15 @@ def test_closing_a_kwd_renewal_keeps_its_three_decimals(qtbot: QtBot) -> None:
     dialog.arr.setText("12.5")
     with pytest.raises(ValueError, match="no decimals"):
         dialog.outcome()
+
+
+def test_editing_a_kwd_amount_in_place_keeps_its_three_decimals(qtbot: QtBot) -> None:
+    table = RecordTable("Opportunities", OPPORTUNITY_FIELDS, "None.")
+    qtbot.addWidget(table)
+    table.set_records([_opportunity(1, 1_234_567, "KWD")])
+    column = [f.name for f in table.model.fields].index("amount_cents")
+    dinars = table.model.index(0, column)
+    assert dinars.data(Qt.ItemDataRole.EditRole) == "1234.567"
+    with qtbot.waitSignal(table.edit_requested) as edited:
+        table.model.setData(dinars, "1,300.505", Qt.ItemDataRole.EditRole)
+    assert edited.args == [1, "amount_cents", 1_300_505]  # KWD 1,300.505 in fils

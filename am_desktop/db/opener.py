@@ -111,8 +111,9 @@ def read_head(path: Path, size: int) -> tuple[bytes, int]:
     On POSIX the descriptor is kept (one per file, by inode: an inode cannot be reused while
     it is open) and read with ``pread``, so the bytes are always the file's current ones. When
     another file takes the path (a swap, a restore), the replaced one's descriptor is closed,
-    so its space is freed. Windows locks do not belong to the process, and an open descriptor
-    there would stop the file from being replaced: it is opened and closed.
+    so its space is freed, as is a deleted file's (a pruned backup). Windows locks do not
+    belong to the process, and an open descriptor there would stop the file from being
+    replaced: it is opened and closed.
 
     Raises:
         OSError: the file is missing or not a file (``FileNotFoundError``, ``IsADirectoryError``).
@@ -131,15 +132,26 @@ def read_head(path: Path, size: int) -> tuple[bytes, int]:
             if os.fstat(descriptor).st_ino != status.st_ino:  # replaced in between
                 os.close(descriptor)
                 raise FileNotFoundError(errno.ENOENT, "replaced while read", str(path))
-            for other, (old, old_path) in list(_held.items()):
-                if old_path == path:  # the file this path named before
-                    os.close(old)
-                    del _held[other]
             held = _held[identity] = (descriptor, path)
             while len(_held) > _HELD_MAX:
                 os.close(_held.popitem(last=False)[1][0])
+        elif held[1] != path:  # renamed into place (a swap, a restore): now known by this path
+            held = _held[identity] = (held[0], path)
+        _let_go_of_replaced(identity, path)
         _held.move_to_end(identity)
         return os.pread(held[0], size, 0), os.fstat(held[0]).st_size
+
+
+def _let_go_of_replaced(current: tuple[int, int], path: Path) -> None:
+    """Close the descriptors of files ``path`` named before and of deleted files (a pruned
+    backup, a swapped-out database): held open, their space would not be freed. Call with
+    ``_held_lock`` held."""
+    for other, (descriptor, old_path) in list(_held.items()):
+        if other == current:
+            continue
+        if old_path == path or os.fstat(descriptor).st_nlink == 0:
+            os.close(descriptor)
+            del _held[other]
 
 
 def database_key(path: Path) -> str | None:  # noqa: ARG001 - one key per user, see below

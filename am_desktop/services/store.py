@@ -88,6 +88,8 @@ class Store:
         self._watch: sqlite3.Connection | None = None
         self._idle_lock = threading.Lock()
         self._idle_readers: list[sqlite3.Connection] = []
+        #: Bumped when the idle readers are closed: a read begun before is not kept after.
+        self._readers_generation = 0
         self._seen_version = 0
         self._elsewhere_pending = False
         #: Why writes are refused (a damaged file found after opening), or None.
@@ -221,6 +223,7 @@ class Store:
         Args:
             write: hold the write lock (``BEGIN IMMEDIATE``) and commit at the end.
         """
+        generation = self._readers_generation
         try:
             connection = self._fresh() if write else self._take_reader()
         except opener.Error as error:
@@ -247,7 +250,7 @@ class Store:
             raise
         finally:
             if reusable:
-                self._put_reader(connection)
+                self._put_reader(connection, generation)
             else:
                 connection.close()
         if write:
@@ -263,11 +266,12 @@ class Store:
                 return self._idle_readers.pop()
         return self._fresh()
 
-    def _put_reader(self, connection: sqlite3.Connection) -> None:
+    def _put_reader(self, connection: sqlite3.Connection, generation: int) -> None:
         """Keep a read connection that ended cleanly for the next read (a connection is used
-        by one thread at a time; it was opened with ``check_same_thread=False``)."""
+        by one thread at a time; it was opened with ``check_same_thread=False``), unless the
+        idle readers were closed since it was taken (the store closed for a restore)."""
         with self._idle_lock:
-            if len(self._idle_readers) < IDLE_READERS:
+            if generation == self._readers_generation and len(self._idle_readers) < IDLE_READERS:
                 self._idle_readers.append(connection)
                 return
         connection.close()
@@ -275,6 +279,7 @@ class Store:
     def _close_idle_readers(self) -> None:
         with self._idle_lock:
             idle, self._idle_readers = self._idle_readers, []
+            self._readers_generation += 1
         for connection in idle:
             connection.close()
 

@@ -37,9 +37,9 @@ from PySide6.QtWidgets import (
 )
 
 from am_desktop.domain.enums import Choice
-from am_desktop.domain.money import exponent, minor_from_cents
+from am_desktop.domain.money import exponent, minor_units
 from am_desktop.domain.records import StoredRecord
-from am_desktop.domain.values import format_money, parse_money_cents
+from am_desktop.domain.values import format_money, parse_amount, within_money_bound
 from am_desktop.ui import format as fmt
 from am_desktop.ui.plain_text import plain
 from am_desktop.ui.table_model import RIGHT, Column, ColumnTableModel, Env, SelectionKeeper
@@ -391,7 +391,8 @@ class RecordTable(QWidget):
         currency = _currency(record, self.model.env)
         if exponent(currency) == 2 or not value.strip():
             return value
-        return minor_from_cents(parse_money_cents(value), currency)
+        amount = parse_amount(value)
+        return within_money_bound(minor_units(amount, currency), amount)
 
     def _on_archive_clicked(self) -> None:
         ids = self.selected_ids()

@@ -7,6 +7,7 @@ from __future__ import annotations
 from datetime import UTC, date, datetime
 from pathlib import Path
 
+import pytest
 from PySide6.QtCore import Qt
 from pytestqt.qtbot import QtBot
 
@@ -97,3 +98,30 @@ def test_editing_a_jpy_amount_in_place_is_in_yen(qtbot: QtBot) -> None:
     with qtbot.assertNotEmitted(table.edit_requested):
         table.model.setData(yen, "12.50", Qt.ItemDataRole.EditRole)
     assert "no decimals" in table.error.text()
+
+
+def test_closing_a_kwd_renewal_keeps_its_three_decimals(qtbot: QtBot) -> None:
+    """The dialog's own pre-filled KWD 1,234.567 must be accepted, not refused nor rounded."""
+    dialog = CloseRenewalDialog("Kuwait", 1_234_567, "KWD", TODAY)
+    qtbot.addWidget(dialog)
+    assert dialog.arr.text() == "1234.567"
+    assert dialog.outcome()[1] == 1_234_567
+    dialog.arr.setText("1,300.5")
+    assert dialog.outcome()[1] == 1_300_500
+    dialog = CloseRenewalDialog("Tokyo", 1_200_000, "JPY", TODAY)
+    qtbot.addWidget(dialog)
+    dialog.arr.setText("12.5")
+    with pytest.raises(ValueError, match="no decimals"):
+        dialog.outcome()
+
+
+def test_editing_a_kwd_amount_in_place_keeps_its_three_decimals(qtbot: QtBot) -> None:
+    table = RecordTable("Opportunities", OPPORTUNITY_FIELDS, "None.")
+    qtbot.addWidget(table)
+    table.set_records([_opportunity(1, 1_234_567, "KWD")])
+    column = [f.name for f in table.model.fields].index("amount_cents")
+    dinars = table.model.index(0, column)
+    assert dinars.data(Qt.ItemDataRole.EditRole) == "1234.567"
+    with qtbot.waitSignal(table.edit_requested) as edited:
+        table.model.setData(dinars, "1,300.505", Qt.ItemDataRole.EditRole)
+    assert edited.args == [1, "amount_cents", 1_300_505]  # KWD 1,300.505 in fils

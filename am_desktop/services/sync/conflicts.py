@@ -14,7 +14,7 @@ from typing import Any, Literal
 from am_desktop.errors import NotFoundError, StaleRecordError, ValidationError
 from am_desktop.services.store import Store
 from am_desktop.services.sync import state as st
-from am_desktop.services.sync.fields import KINDS, stored
+from am_desktop.services.sync.fields import AMOUNTS, KINDS, stored
 
 Take = Literal["local", "remote", "edit"]
 _LABEL = {
@@ -216,9 +216,13 @@ def _resolve_field(
 ) -> None:
     stored_remote = stored(obj, field, remote) if field in KINDS[obj] else remote
     if take == "remote":
+        taken = {field: remote}
+        if KINDS[obj].get(field) in AMOUNTS:
+            taken.update(_their_currency(connection, obj, local_id))
         with st.applying(connection):
-            st.write_fields(connection, obj, local_id, {field: remote})
-        st.clear_change(connection, obj, local_id, field)
+            st.write_fields(connection, obj, local_id, taken)
+        for name in taken:
+            st.clear_change(connection, obj, local_id, name)
         return
     if take == "edit":
         with st.applying(connection):
@@ -227,6 +231,24 @@ def _resolve_field(
             st.clear_change(connection, obj, local_id, field)
             return
     st.set_base(connection, obj, local_id, field, stored_remote)  # theirs is the new base
+
+
+def _their_currency(connection: Any, obj: str, local_id: int) -> dict[str, str]:
+    """The currency theirs amount is in, when the record's is another (a currency changed
+    here and not yet sent, or in conflict): taking their amount takes it too, or the amount
+    would be read in the wrong currency (EUR 1,500.00 kept as JPY 150,000). A currency
+    conflict of the record is then settled with it."""
+    record = st.local_records(connection, obj, [local_id]).get(local_id)
+    if record is None:
+        return {}
+    theirs = _currencies(connection, record).get("remote")
+    if theirs is None or theirs == record.fields.get("currency"):
+        return {}
+    connection.execute(
+        "DELETE FROM sync_conflict WHERE obj = ? AND local_id = ? AND field = 'currency'",
+        (obj, local_id),
+    )
+    return {"currency": theirs}
 
 
 def _resolve_record(connection: Any, obj: str, local_id: int, kind: str, take: Take) -> None:

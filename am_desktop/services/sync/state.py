@@ -8,11 +8,12 @@ import sqlite3
 from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass
-from datetime import UTC, datetime
+from datetime import UTC, date, datetime
 from typing import Any
 
 from am_desktop.db.connection import DATETIME_FORMAT
 from am_desktop.db.sync_tracking import CURRENT_SEQ, NEXT_SEQ
+from am_desktop.services import summaries
 from am_desktop.services.sync.fields import KINDS, canonical, stored
 
 #: Local kind -> the SELECT of its synced values (id, uid, archived_at, account_id, fields…).
@@ -79,11 +80,24 @@ def write_fields(
         return
     columns = list(values)
     assignments = ", ".join(f"{c} = ?" for c in columns)
+    recurrency = obj == "account" and _currency_changes(connection, local_id, values)
     connection.execute(
         f"UPDATE {obj} SET {assignments}, version = version + 1, updated_at = ? WHERE id = ?",
         [*(stored(obj, c, values[c]) if c in KINDS[obj] else values[c] for c in columns),
          now_text(), local_id],
     )  # fmt: skip
+    if recurrency:  # its ARR is now in another currency
+        summaries.refresh(connection, date.today(), [local_id])
+
+
+def _currency_changes(
+    connection: sqlite3.Connection, account_id: int, values: dict[str, Any]
+) -> bool:
+    """Whether ``values`` give the account another currency than it has."""
+    if "currency" not in values:
+        return False
+    row = connection.execute("SELECT currency FROM account WHERE id = ?", (account_id,)).fetchone()
+    return row is not None and row[0] != values["currency"]
 
 
 @contextmanager

@@ -18,8 +18,8 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from am_desktop.domain.money import exponent, minor_from_cents
-from am_desktop.domain.values import format_money, parse_money_cents
+from am_desktop.domain.money import exponent, minor_units
+from am_desktop.domain.values import format_money, parse_amount, within_money_bound
 from am_desktop.ui import format as fmt
 from am_desktop.ui.plain_text import plain
 
@@ -86,8 +86,9 @@ class CloseRenewalDialog(QDialog):
 
     def _typed_arr(self) -> int:
         """The new ARR typed, in the contract currency's minor units (``¥1,200,000`` is
-        1200000: JPY has no decimals)."""
-        return minor_from_cents(parse_money_cents(self.arr.text()), self.currency)
+        1200000: JPY has no decimals; KWD 1,234.567 is 1234567: it has three)."""
+        amount = parse_amount(self.arr.text())
+        return within_money_bound(minor_units(amount, self.currency), amount)
 
     @Slot()
     def _update(self) -> None:

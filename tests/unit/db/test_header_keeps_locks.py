@@ -79,3 +79,35 @@ def test_a_folder_or_a_missing_file_is_said(tmp_path: Path) -> None:
     with pytest.raises(IsADirectoryError):
         opener.read_head(tmp_path, 16)
     assert not opener.is_encrypted(tmp_path)
+
+
+def _deleted_files_held(folder: Path) -> list[str]:
+    """The files under ``folder`` this process holds open although they were deleted."""
+    held = []
+    for entry in Path("/proc/self/fd").iterdir():
+        try:
+            target = str(entry.readlink())
+        except OSError:
+            continue
+        if target.startswith(str(folder)) and target.endswith(" (deleted)"):
+            held.append(target)
+    return held
+
+
+@pytest.mark.skipif(not Path("/proc/self/fd").is_dir(), reason="needs /proc")
+def test_a_file_swapped_out_or_deleted_is_let_go(tmp_path: Path) -> None:
+    path = tmp_path / "am.sqlite3"
+    path.write_bytes(b"plain")
+    opener.read_head(path, 5)
+    staged = tmp_path / "am.sqlite3.encrypting"  # read under its own name, then swapped in
+    staged.write_bytes(b"crypt")
+    opener.read_head(staged, 5)
+    staged.replace(path)
+    assert opener.read_head(path, 5) == (b"crypt", 5)
+    assert _deleted_files_held(tmp_path) == []  # the swapped-out file's space is freed
+    backup = tmp_path / "backup.sqlite3"
+    backup.write_bytes(b"copy")
+    opener.read_head(backup, 4)
+    backup.unlink()  # pruned
+    opener.read_head(path, 5)
+    assert _deleted_files_held(tmp_path) == []

@@ -5,6 +5,8 @@ from __future__ import annotations
 import sqlite3
 import threading
 
+import pytest
+
 from am_desktop.services import catalog
 from am_desktop.services import store as store_module
 from am_desktop.services.store import Store
@@ -79,3 +81,14 @@ def test_at_most_a_few_idle_readers_are_kept_and_close_releases_them(store: Stor
         except sqlite3.ProgrammingError:  # closed
             continue
         raise AssertionError("an idle reader was left open after close()")
+
+
+def test_a_read_that_ends_after_close_is_not_kept(store: Store) -> None:
+    """A read still running on a worker when the window closes the store (a restore or an
+    encryption follows) must not leave its connection open on the file."""
+    with store.raw() as late:
+        store.close()
+    with pytest.raises(sqlite3.ProgrammingError):  # closed, not kept for the next read
+        late.execute("SELECT 1")
+    with store.raw() as next_one:
+        assert next_one is not late

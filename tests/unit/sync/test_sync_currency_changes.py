@@ -181,3 +181,39 @@ def test_the_same_currency_chosen_on_both_sides_converges(
     report = run_sync(store, hubspot)
     assert report.conflicts == 0 and list_conflicts(store) == []
     assert pending_changes(store) == 0 and stored_money(store, made) == (1_234_50, "GBP")
+
+
+def test_taking_their_amount_while_a_new_currency_waits_takes_their_currency_too(
+    store: Store, hubspot: FakeHubSpot
+) -> None:
+    """The dialog shows theirs as EUR 1,500.00: taking it must not keep 150000 as yen."""
+    _, made = _eur_opportunity(store)
+    run_sync(store, hubspot)
+    deal = remote_of(store, "opportunity", made)
+    catalog.opportunities.update(store, made, {"currency": "JPY", "amount_cents": 2_000})
+    edit_remotely(hubspot, "deals", deal, {"amount": "1500.00"})
+    assert run_sync(store, hubspot).conflicts == 1
+    (conflict,) = list_conflicts(store)
+    assert (conflict.field, conflict.remote, conflict.currencies["remote"]) == (
+        "amount_cents", 1_500_00, "EUR")  # fmt: skip
+    resolve(store, conflict.id, "remote")
+    assert stored_money(store, made) == (1_500_00, "EUR")
+    assert pending_changes(store) == 0
+    assert run_sync(store, hubspot).problems == []
+    props = _deal(hubspot, store, made)
+    assert (props["deal_currency_code"], float(props["amount"])) == ("EUR", 1500.0)
+
+
+def test_taking_their_amount_in_a_currency_conflict_takes_their_currency(
+    store: Store, hubspot: FakeHubSpot
+) -> None:
+    _, made = _eur_opportunity(store)
+    run_sync(store, hubspot)
+    deal = remote_of(store, "opportunity", made)
+    edit_remotely(hubspot, "deals", deal, {"deal_currency_code": "USD", "amount": "1500.00"})
+    catalog.opportunities.update(store, made, {"currency": "GBP", "amount_cents": 2_000_00})
+    run_sync(store, hubspot)
+    amount = next(c for c in list_conflicts(store) if c.field == "amount_cents")
+    resolve(store, amount.id, "remote")
+    assert stored_money(store, made) == (1_500_00, "USD")
+    assert list_conflicts(store) == []  # the currency went with the amount

@@ -204,3 +204,27 @@ def test_the_brief_window_fits_a_small_screen() -> None:
 
     assert fitted(QSize(760, 820), QSize(1366, 738)) == QSize(760, 690)
     assert fitted(QSize(760, 820), QSize(1920, 1050)) == QSize(760, 820)
+
+
+def test_a_refresh_between_press_and_release_clicks_nothing(
+    qtbot: QtBot, today: TodayView, context: AppContext, meeting: tuple[int, int, int]
+) -> None:
+    """The list read again between the press and the release may put another meeting under
+    the mouse: the release must not open that one."""
+    notes.create_note(
+        context.store,
+        {"account_id": meeting[0], "title": "Earlier meeting", "kind": "meeting",
+         "occurred_at": datetime(2026, 11, 22, 9, tzinfo=UTC)},
+        [meeting[2]],
+    )  # fmt: skip
+    today.refresh()
+    model = today.models["meetings"]
+    qtbot.waitUntil(lambda: model.rowCount() == 2)
+    view, buttons = today.views["meetings"], today.meeting_buttons
+    start = buttons.button_rect(0, 1)
+    opened: list[tuple[str, int, int]] = []
+    today.open_requested.connect(lambda *args: opened.append(args))
+    qtbot.mousePress(view.viewport(), Qt.MouseButton.LeftButton, pos=start.center())
+    model.set_rows(list(reversed(model.rows)))  # another meeting now sits under the mouse
+    qtbot.mouseRelease(view.viewport(), Qt.MouseButton.LeftButton, pos=start.center())
+    assert opened == []

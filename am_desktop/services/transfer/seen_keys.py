@@ -32,10 +32,14 @@ def canonical(key: Hashable) -> bytes | None:
     a NamedTuple counts as the tuple it equals).
     """
     if type(key) is str:
-        return ("s" + key).encode("utf-8", "surrogatepass")
-    if isinstance(key, tuple) and all(type(part) in _PLAIN for part in key):
-        return ("t" + repr(tuple(key))).encode("utf-8", "surrogatepass")
-    return None
+        return b"s" + key.encode("utf-8", "surrogatepass")
+    if not isinstance(key, tuple):
+        return None
+    for part in key:
+        if type(part) not in _PLAIN:
+            return None
+    plain = key if type(key) is tuple else tuple(key)
+    return b"t" + repr(plain).encode("utf-8", "surrogatepass")
 
 
 class SeenKeys:

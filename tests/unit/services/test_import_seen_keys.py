@@ -19,7 +19,7 @@ TODAY = date(2026, 11, 22)
 @pytest.fixture
 def colliding(monkeypatch: pytest.MonkeyPatch) -> None:
     """Every key gets the same digest: only the keys' bytes tell them apart."""
-    monkeypatch.setattr(seen_keys, "digest", lambda data: 12345)
+    monkeypatch.setattr(seen_keys, "digest", lambda _data: 12345)
 
 
 def test_a_key_seen_before_gives_the_row_that_had_it_first() -> None:

@@ -11,18 +11,20 @@ digests collide are never taken for a repeat.
 from __future__ import annotations
 
 from array import array
-from collections.abc import Hashable
+from collections.abc import Callable, Hashable
 
 #: Slots of a new table (a power of two); it doubles whenever it is half full.
 _FIRST_SLOTS = 1 << 10
 #: Types whose ``repr`` is equal exactly when the values are (``bool`` is left out: True ==
 #: 1, but their reprs differ).
 _PLAIN = frozenset({str, int, type(None)})
+#: Starts a tuple's bytes: no string's UTF-8 has this byte, so no string has a tuple's bytes.
+_TUPLE = b"\xff"
 
 
-def digest(data: bytes) -> int:
-    """A key's 64-bit digest (within this process): where its slot search starts."""
-    return hash(data)
+#: A key's 64-bit digest (within this process): where its slot search starts. The builtin
+#: itself, not a function around it: this runs for every row of a file.
+digest: Callable[[bytes], int] = hash
 
 
 def canonical(key: Hashable) -> bytes | None:
@@ -32,14 +34,14 @@ def canonical(key: Hashable) -> bytes | None:
     a NamedTuple counts as the tuple it equals).
     """
     if type(key) is str:
-        return b"s" + key.encode("utf-8", "surrogatepass")
+        return key.encode("utf-8", "surrogatepass")
     if not isinstance(key, tuple):
         return None
     for part in key:
         if type(part) not in _PLAIN:
             return None
     plain = key if type(key) is tuple else tuple(key)
-    return b"t" + repr(plain).encode("utf-8", "surrogatepass")
+    return _TUPLE + repr(plain).encode("utf-8", "surrogatepass")
 
 
 class SeenKeys:
@@ -61,7 +63,7 @@ class SeenKeys:
 
     def repeat_of(self, key: Hashable, number: int) -> int | None:
         """The row that had ``key`` first; None when no row did (row ``number`` now has it)."""
-        data = canonical(key)
+        data = key.encode("utf-8", "surrogatepass") if type(key) is str else canonical(key)
         if data is None:
             earlier = self._other.get(key)
             if earlier is None:
@@ -73,17 +75,19 @@ class SeenKeys:
         slot = code & mask
         while entry := slots[slot]:
             entry -= 1
-            if digests[entry] == code:
-                start = ends[entry - 1] if entry else 0
-                if blob[start : ends[entry]] == data:
-                    return self._rows[entry]
+            if (
+                digests[entry] == code
+                and blob[ends[entry - 1] if entry else 0 : ends[entry]] == data
+            ):
+                return self._rows[entry]
             slot = (slot + 1) & mask
-        slots[slot] = len(self._rows) + 1
+        count = len(digests)
+        slots[slot] = count + 1
         digests.append(code)
         self._rows.append(number)
         blob += data
         ends.append(len(blob))
-        if 2 * len(digests) > len(slots):
+        if 2 * count >= mask:
             self._grow()
         return None
 

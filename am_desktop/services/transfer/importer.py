@@ -350,15 +350,12 @@ class KindImport:
         gets only the rows that passed).
         """
         plan = Plan([], [], [])
-        seen, matched, checking = self.seen, self.matched, self.checking
+        matched, checking = self.matched, self.checking
+        repeats = self.repeats(rows) if checking else {}
         for row in rows:
-            if checking:
-                key = self.identity(row)
-                earlier = seen.repeat_of(key, row.number)
-                if earlier is not None:
-                    words = "same uid" if isinstance(key, UidKey) else self.key_words
-                    self.source.problem(row, None, f"repeats row {earlier} ({words})")
-                    continue
+            if repeats and row.number in repeats:
+                self.source.problem(row, None, repeats[row.number])
+                continue
             record_id = self.match(row)
             if checking and record_id is not None and record_id in matched:
                 self.source.problem(
@@ -379,6 +376,18 @@ class KindImport:
                 plan.unchanged.append((row, record_id))
         self.check(plan)
         return plan
+
+    def repeats(self, rows: list[SourceRow]) -> dict[int, str]:
+        """Row number -> "repeats row N (…)", for the rows whose record an earlier row of
+        the file (in this batch or an earlier one) already names."""
+        keys = [self.identity(row) for row in rows]
+        firsts = self.seen.first_rows(keys, [row.number for row in rows])
+        found: dict[int, str] = {}
+        for row, key, earlier in zip(rows, keys, firsts, strict=True):
+            if earlier is not None:
+                words = "same uid" if isinstance(key, UidKey) else self.key_words
+                found[row.number] = f"repeats row {earlier} ({words})"
+        return found
 
     def write(self, plan: Plan) -> dict[int, int]:
         """Insert and update; returns row number -> record id for every planned row."""

@@ -11,7 +11,8 @@ digests collide are never taken for a repeat.
 from __future__ import annotations
 
 from array import array
-from collections.abc import Callable, Hashable
+from collections.abc import Callable, Hashable, Sequence
+from itertools import accumulate, count, islice
 
 #: Slots of a new table (a power of two); it doubles whenever it is half full.
 _FIRST_SLOTS = 1 << 10
@@ -45,11 +46,17 @@ def canonical(key: Hashable) -> bytes | None:
 
 
 class SeenKeys:
-    """Key -> number of the first row that had it."""
+    """Key -> number of the first row that had it.
+
+    A batch of keys is added at once: their bytes, digests and row numbers are appended in
+    bulk and only the slot search runs key by key. A repeat's entry stays in the arrays
+    unreferenced (repeats are rare; a file of them is refused or skipped).
+    """
 
     def __init__(self) -> None:
         #: Open addressing, linear probing: entry index + 1, or 0 for an empty slot.
         self._slots = array("i", bytes(4 * _FIRST_SLOTS))
+        self._placed = 0
         self._digests = array("q")
         self._rows = array("q")
         #: Where each entry's bytes end in ``_blob`` (they start where the previous end).
@@ -59,45 +66,67 @@ class SeenKeys:
         self._other: dict[Hashable, int] = {}
 
     def __len__(self) -> int:
-        return len(self._rows) + len(self._other)
+        return self._placed + len(self._other)
 
     def repeat_of(self, key: Hashable, number: int) -> int | None:
         """The row that had ``key`` first; None when no row did (row ``number`` now has it)."""
-        data = key.encode("utf-8", "surrogatepass") if type(key) is str else canonical(key)
-        if data is None:
-            earlier = self._other.get(key)
-            if earlier is None:
-                self._other[key] = number
-            return earlier
-        code = digest(data)
-        slots, digests, ends, blob = self._slots, self._digests, self._ends, self._blob
-        mask = len(slots) - 1
-        slot = code & mask
-        while entry := slots[slot]:
-            entry -= 1
-            if (
-                digests[entry] == code
-                and blob[ends[entry - 1] if entry else 0 : ends[entry]] == data
-            ):
-                return self._rows[entry]
-            slot = (slot + 1) & mask
-        count = len(digests)
-        slots[slot] = count + 1
-        digests.append(code)
-        self._rows.append(number)
-        blob += data
-        ends.append(len(blob))
-        if 2 * count >= mask:
+        return self.first_rows([key], [number])[0]
+
+    def first_rows(self, keys: Sequence[Hashable], numbers: Sequence[int]) -> list[int | None]:
+        """For each key in turn, :meth:`repeat_of` it with its row number."""
+        datas = [
+            k.encode("utf-8", "surrogatepass") if type(k) is str else canonical(k) for k in keys
+        ]
+        if None in datas:
+            return [self._other_first(k, n) for k, n in zip(keys, numbers, strict=True)]
+        plain: list[bytes] = datas  # type: ignore[assignment]  # no None, checked above
+        codes = list(map(digest, plain))
+        while 2 * (self._placed + len(plain)) > len(self._slots):
             self._grow()
-        return None
+        slots, digests, ends, blob = self._slots, self._digests, self._ends, self._blob
+        first_entry = len(digests) + 1
+        digests.extend(codes)
+        self._rows.extend(numbers)
+        ends.extend(islice(accumulate(map(len, plain), initial=len(blob)), 1, None))
+        blob += b"".join(plain)
+        rows = self._rows
+        mask = len(slots) - 1
+        found: list[int | None] = []
+        for entry, code, data in zip(count(first_entry), codes, plain, strict=False):
+            slot = code & mask
+            while other := slots[slot]:
+                other -= 1
+                if (
+                    digests[other] == code
+                    and blob[ends[other - 1] if other else 0 : ends[other]] == data
+                ):
+                    found.append(rows[other])
+                    break
+                slot = (slot + 1) & mask
+            else:
+                slots[slot] = entry
+                found.append(None)
+        self._placed += found.count(None)
+        return found
+
+    def _other_first(self, key: Hashable, number: int) -> int | None:
+        data = canonical(key)
+        if data is not None:
+            return self.first_rows([key], [number])[0]
+        earlier = self._other.get(key)
+        if earlier is None:
+            self._other[key] = number
+        return earlier
 
     def _grow(self) -> None:
-        """Double the table and place every entry again."""
+        """Double the table and place every placed entry again."""
+        digests = self._digests
         slots = array("i", bytes(8 * len(self._slots)))
         mask = len(slots) - 1
-        for entry, code in enumerate(self._digests, start=1):
-            slot = code & mask
-            while slots[slot]:
-                slot = (slot + 1) & mask
-            slots[slot] = entry
+        for entry in self._slots:
+            if entry:
+                slot = digests[entry - 1] & mask
+                while slots[slot]:
+                    slot = (slot + 1) & mask
+                slots[slot] = entry
         self._slots = slots

@@ -81,3 +81,15 @@ def test_an_import_whose_keys_collide_reports_only_real_repeats(
         (8, "repeats row 5 (same e-mail, or same name at the account)"),
         (10, "repeats row 9 (same e-mail, or same name at the account)"),
     ]
+
+
+def test_a_batch_finds_repeats_within_itself_and_in_earlier_batches() -> None:
+    seen = SeenKeys()
+    assert seen.first_rows(["a", "b"], [2, 3]) == [None, None]
+    assert seen.first_rows(["c", "a", "c", "d"], [4, 5, 6, 7]) == [None, 2, 4, None]
+    assert seen.first_rows([date(2026, 1, 1), "d", date(2026, 1, 1)], [8, 9, 10]) == [
+        None,
+        7,
+        8,
+    ]
+    assert len(seen) == 5

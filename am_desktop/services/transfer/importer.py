@@ -54,6 +54,7 @@ from am_desktop.services.transfer import bulk
 from am_desktop.services.transfer.batches import ProblemList, batches, read_ahead
 from am_desktop.services.transfer.csv_reader import SourceFile, SourceRow, open_source
 from am_desktop.services.transfer.key_lookup import matching_rows
+from am_desktop.services.transfer.seen_keys import SeenKeys
 
 _CHUNK = 500  # SQLite's limit on host parameters is generous, but lists stay short
 #: Rows read, checked and written together: large enough for executemany, small in memory.
@@ -198,7 +199,7 @@ class KindImport:
         #: Records from this id on are the import's own: matching never reads them.
         self.id_bound = bulk.next_id(session, self.table)
         self.checking = True
-        self.seen: dict[Hashable, int] = {}
+        self.seen = SeenKeys()
         self.matched: dict[int, int] = {}
 
     # -- passes and batches ----------------------------------------------------------------
@@ -206,7 +207,7 @@ class KindImport:
     def begin(self, checking: bool) -> None:
         """Start the checking pass or the writing pass over the file."""
         self.checking = checking
-        self.seen = {}
+        self.seen = SeenKeys()
         self.matched = {}
 
     def begin_batch(self) -> None:
@@ -349,15 +350,12 @@ class KindImport:
         gets only the rows that passed).
         """
         plan = Plan([], [], [])
-        seen, matched, checking = self.seen, self.matched, self.checking
+        matched, checking = self.matched, self.checking
+        repeats = self.repeats(rows) if checking else {}
         for row in rows:
-            if checking:
-                key = self.identity(row)
-                if key in seen:
-                    words = "same uid" if isinstance(key, UidKey) else self.key_words
-                    self.source.problem(row, None, f"repeats row {seen[key]} ({words})")
-                    continue
-                seen[key] = row.number
+            if repeats and row.number in repeats:
+                self.source.problem(row, None, repeats[row.number])
+                continue
             record_id = self.match(row)
             if checking and record_id is not None and record_id in matched:
                 self.source.problem(
@@ -378,6 +376,18 @@ class KindImport:
                 plan.unchanged.append((row, record_id))
         self.check(plan)
         return plan
+
+    def repeats(self, rows: list[SourceRow]) -> dict[int, str]:
+        """Row number -> "repeats row N (…)", for the rows whose record an earlier row of
+        the file (in this batch or an earlier one) already names."""
+        keys = [self.identity(row) for row in rows]
+        firsts = self.seen.first_rows(keys, [row.number for row in rows])
+        found: dict[int, str] = {}
+        for row, key, earlier in zip(rows, keys, firsts, strict=True):
+            if earlier is not None:
+                words = "same uid" if isinstance(key, UidKey) else self.key_words
+                found[row.number] = f"repeats row {earlier} ({words})"
+        return found
 
     def write(self, plan: Plan) -> dict[int, int]:
         """Insert and update; returns row number -> record id for every planned row."""

@@ -21,21 +21,9 @@ from am_desktop.services.renewal_queries import forecast
 from am_desktop.services.store import Store
 from am_desktop.services.transfer.exporter import export_records
 from am_desktop.services.transfer.importer import import_csv
+from tests.support.ledger_moves import move
 
 START, END = date(2026, 1, 1), date(2026, 12, 31)
-
-
-def move(store: Store, account: int, on: date, kind: str, amount: int, *, currency: str) -> None:
-    catalog.movements.create(
-        store,
-        {
-            "account_id": account,
-            "occurred_on": on,
-            "type": kind,
-            "amount_cents": amount,
-            "currency": currency,
-        },
-    )
 
 
 @pytest.fixture

@@ -17,6 +17,7 @@ from am_desktop.services import catalog, ledger, portfolio, rates
 from am_desktop.services.brief import read_brief
 from am_desktop.services.store import Store
 from am_desktop.services.workspace import account_figures, account_plan
+from tests.support.ledger_moves import move
 
 OPENED, LATER = date(2020, 1, 1), date(2020, 6, 1)
 TODAY = date.today()
@@ -25,19 +26,6 @@ RATES = (
     fx.Rate(OPENED, "EUR", "USD", Decimal("1.20")),
     fx.Rate(OPENED, "USD", "JPY", Decimal("150")),
 )
-
-
-def move(store: Store, account: int, on: date, kind: str, amount: int, *, currency: str) -> None:
-    catalog.movements.create(
-        store,
-        {
-            "account_id": account,
-            "occurred_on": on,
-            "type": kind,
-            "amount_cents": amount,
-            "currency": currency,
-        },
-    )
 
 
 def summary_arr(store: Store, account: int) -> int | None:

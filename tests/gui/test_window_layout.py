@@ -9,13 +9,13 @@ from datetime import timedelta
 
 import pytest
 from PySide6.QtCore import QRect, QSize, Qt
-from PySide6.QtWidgets import QApplication
+from PySide6.QtWidgets import QApplication, QTreeView
 from pytestqt.qtbot import QtBot
 
 from am_desktop.domain.portfolio import SavedFilter
 from am_desktop.services import catalog, notes, renewals
 from am_desktop.ui import main_window
-from am_desktop.ui.column_fit import fair_widths
+from am_desktop.ui.column_fit import ColumnFit, fair_widths
 from am_desktop.ui.context import AppContext
 from am_desktop.ui.main_window import MainWindow, window_title
 from am_desktop.ui.today import TodayView
@@ -256,14 +256,9 @@ def test_a_fitted_column_is_as_wide_as_qt_measures_its_widest_cell(qtbot: QtBot)
     )
 
 
-def test_a_column_holding_buttons_keeps_their_width_when_the_view_is_narrow(
-    qtbot: QtBot,
-) -> None:
-    """Text cells shorten with an ellipsis; buttons cannot, so their column is never cut."""
+def _meetings_like_view(qtbot: QtBot) -> tuple[QTreeView, ColumnFit]:
+    """Six rows of long texts in two columns and an empty third for buttons, fitted."""
     from PySide6.QtGui import QStandardItem, QStandardItemModel
-    from PySide6.QtWidgets import QToolButton, QTreeView
-
-    from am_desktop.ui.column_fit import ColumnFit
 
     model = QStandardItemModel(0, 3)
     for row in range(6):
@@ -277,7 +272,17 @@ def test_a_column_holding_buttons_keeps_their_width_when_the_view_is_narrow(
     view = QTreeView()
     view.setModel(model)
     qtbot.addWidget(view)
-    fit = ColumnFit(view, stretch=1, share=0.2)
+    return view, ColumnFit(view, stretch=1, share=0.2)
+
+
+def test_a_column_holding_buttons_keeps_their_width_when_the_view_is_narrow(
+    qtbot: QtBot,
+) -> None:
+    """Text cells shorten with an ellipsis; buttons cannot, so their column is never cut."""
+    from PySide6.QtWidgets import QToolButton
+
+    view, fit = _meetings_like_view(qtbot)
+    model = view.model()
     buttons = []
     for row in range(6):
         button = QToolButton()
@@ -295,25 +300,9 @@ def test_a_column_of_painted_buttons_keeps_their_width_when_the_view_is_narrow(
     qtbot: QtBot,
 ) -> None:
     """Buttons painted by a delegate are kept whole as widgets are."""
-    from PySide6.QtGui import QStandardItem, QStandardItemModel
-    from PySide6.QtWidgets import QTreeView
-
-    from am_desktop.ui.column_fit import ColumnFit
     from am_desktop.ui.row_buttons import RowButton, RowButtons
 
-    model = QStandardItemModel(0, 3)
-    for row in range(6):
-        model.appendRow(
-            [
-                QStandardItem(f"a long meeting title {row} " * 3),
-                QStandardItem("a long attendee list " * 3),
-                QStandardItem(""),
-            ]
-        )
-    view = QTreeView()
-    view.setModel(model)
-    qtbot.addWidget(view)
-    fit = ColumnFit(view, stretch=1, share=0.2)
+    view, fit = _meetings_like_view(qtbot)
     buttons = RowButtons(view, (RowButton("Brief", str), RowButton("Start note", str)))
     view.setItemDelegateForColumn(2, buttons)
     view.resize(170, 300)

@@ -3,9 +3,7 @@ and a contact who leaves (successor, risk, coverage without them)."""
 
 from __future__ import annotations
 
-import time
-from collections.abc import Iterator
-from datetime import date, datetime
+from datetime import date
 
 import pytest
 
@@ -17,23 +15,9 @@ from am_desktop.services import catalog
 from am_desktop.services.stay_in_touch import mark_contact_left, successor_candidates
 from am_desktop.services.store import Store
 from am_desktop.services.today import today_lists
+from tests.support.local_clock import local, new_york_clock  # noqa: F401 - autouse
 
 TODAY = date(2026, 12, 3)
-
-
-@pytest.fixture(autouse=True)
-def _new_york(monkeypatch: pytest.MonkeyPatch) -> Iterator[None]:
-    """A zone with DST (it ended on 1 Nov 2026), so the boundary is tested across it."""
-    monkeypatch.setenv("TZ", "America/New_York")
-    time.tzset()
-    yield
-    monkeypatch.undo()
-    time.tzset()
-
-
-def local(*parts: int) -> datetime:
-    """A moment on the local clock, aware."""
-    return datetime(*parts).astimezone()  # type: ignore[arg-type]
 
 
 def add_contact(store: Store, account: int, last: str, **values: object) -> int:

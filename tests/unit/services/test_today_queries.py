@@ -3,33 +3,15 @@ local day at the cutoff (a zone with DST), and the renewals' count read apart fr
 
 from __future__ import annotations
 
-import time
-from collections.abc import Iterator
-from datetime import date, datetime, timedelta
-
-import pytest
+from datetime import date, timedelta
 
 from am_desktop.services import catalog
 from am_desktop.services.renewal_queries import first_upcoming, upcoming
 from am_desktop.services.store import Store
 from am_desktop.services.today import today_lists
+from tests.support.local_clock import local, new_york_clock  # noqa: F401 - autouse
 
 TODAY = date(2026, 12, 3)
-
-
-@pytest.fixture(autouse=True)
-def _new_york(monkeypatch: pytest.MonkeyPatch) -> Iterator[None]:
-    """A zone with DST (it ended on 1 Nov 2026): a local day is not a UTC day."""
-    monkeypatch.setenv("TZ", "America/New_York")
-    time.tzset()
-    yield
-    monkeypatch.undo()
-    time.tzset()
-
-
-def local(*parts: int) -> datetime:
-    """A moment on the local clock, aware."""
-    return datetime(*parts).astimezone()  # type: ignore[arg-type]
 
 
 def test_a_check_in_is_due_the_day_after_its_cadence_on_the_local_calendar(store: Store) -> None:

@@ -5,6 +5,7 @@ from __future__ import annotations
 from collections.abc import Iterator
 from datetime import date
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import pytest
 from pytestqt.qtbot import QtBot
@@ -14,6 +15,9 @@ from am_desktop.ui.bus import DataBus, MessageBus
 from am_desktop.ui.context import AppContext
 from am_desktop.ui.settings import AppSettings
 from am_desktop.ui.tasks import InlineTaskRunner
+
+if TYPE_CHECKING:
+    from am_desktop.ui.main_window import MainWindow
 
 TODAY = date(2026, 11, 22)
 
@@ -56,3 +60,16 @@ def added_on(store: Store, contact_ids: list[int], day: date) -> None:
         session.execute(
             update(Contact).where(Contact.id.in_(contact_ids)).values(created_at=moment)
         )
+
+
+@pytest.fixture
+def window(qtbot: QtBot, context: AppContext) -> Iterator[MainWindow]:
+    """The main window on the test's database, shown (screens follow changes while shown).
+    A test module that needs data or a view first defines its own ``window``."""
+    from am_desktop.ui.main_window import MainWindow
+
+    main = MainWindow(context)
+    qtbot.addWidget(main)
+    main.show()
+    yield main
+    main.close()

@@ -5,7 +5,6 @@ from __future__ import annotations
 
 import sqlite3
 import threading
-from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
@@ -22,15 +21,6 @@ from am_desktop.ui.window.restoring import restore_between_windows
 
 # Offscreen, a dialog's and the restore's progress window's size hints go nowhere.
 pytestmark = pytest.mark.qt_log_ignore(r"This plugin does not support propagateSizeHints\(\)")
-
-
-@pytest.fixture
-def window(qtbot: QtBot, context: AppContext) -> Iterator[MainWindow]:
-    main = MainWindow(context)
-    qtbot.addWidget(main)
-    main.show()
-    yield main
-    main.close()
 
 
 def _open_dialog(window: MainWindow, qtbot: QtBot) -> BackupsDialog:

@@ -50,15 +50,6 @@ def view(qtbot: QtBot, context: AppContext) -> Iterator[TasksView]:
     tasks.close()
 
 
-@pytest.fixture
-def window(qtbot: QtBot, context: AppContext) -> Iterator[MainWindow]:
-    main = MainWindow(context)
-    qtbot.addWidget(main)
-    main.show()
-    yield main
-    main.close()
-
-
 def select(view: TasksView, text: str) -> None:
     task = next(t for t in view.model.tasks() if t.text == text)
     view.tree.setCurrentIndex(view.model.index_of(task.id))

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
@@ -42,15 +41,6 @@ class Host:
 
     context: AppContext
     undo_stack: QUndoStack
-
-
-@pytest.fixture
-def window(qtbot: QtBot, context: AppContext) -> Iterator[MainWindow]:
-    main = MainWindow(context)
-    qtbot.addWidget(main)
-    main.show()
-    yield main
-    main.close()
 
 
 def test_every_key_has_one_spec_with_its_own_shortcut() -> None:

@@ -17,6 +17,9 @@ import pytest
 
 from am_desktop.services.store import Store, open_store
 
+#: Fixtures that several test folders use: a fake Salesforce login service and its helpers.
+pytest_plugins = ["tests.support.fake_salesforce_login"]
+
 
 def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
     """Mark every test that uses a QApplication as ``gui`` (``-m "not gui"`` is the fast loop)."""

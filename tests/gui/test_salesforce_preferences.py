@@ -6,7 +6,6 @@ window's Sync now sending an unsigned Salesforce to Preferences."""
 from __future__ import annotations
 
 import dataclasses
-from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
@@ -15,7 +14,6 @@ from PySide6.QtWidgets import QDialogButtonBox, QMessageBox
 from pytestqt.qtbot import QtBot
 
 from am_desktop.services import catalog
-from am_desktop.services.sync import credentials
 from am_desktop.services.sync.salesforce_auth import entry_of
 from am_desktop.ui.context import AppContext
 from am_desktop.ui.dialogs.preferences import PreferencesDialog
@@ -29,20 +27,10 @@ from tests.support.fake_salesforce_login import (
 )
 
 # Showing a dialog offscreen: the platform plugin cannot pass size hints on (harmless).
-pytestmark = pytest.mark.qt_log_ignore(r"This plugin does not support propagateSizeHints\(\)")
-
-
-@pytest.fixture
-def salesforce() -> Iterator[FakeSalesforceLogin]:
-    server = FakeSalesforceLogin()
-    server.start()
-    yield server
-    server.stop()
-
-
-@pytest.fixture(autouse=True)
-def _no_script_token(monkeypatch: pytest.MonkeyPatch) -> None:
-    monkeypatch.delenv(credentials.ENVIRONMENT, raising=False)
+pytestmark = [
+    pytest.mark.qt_log_ignore(r"This plugin does not support propagateSizeHints\(\)"),
+    pytest.mark.usefixtures("no_script_token"),
+]
 
 
 def salesforce_dialog(

@@ -12,10 +12,14 @@ import secrets
 import threading
 import urllib.error
 import urllib.request
+from collections.abc import Iterator
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from typing import Any
 from urllib.parse import parse_qs, urlencode, urlsplit
 
+import pytest
+
+from am_desktop.services.sync import credentials
 from am_desktop.services.sync.salesforce_auth import challenge_of
 
 CONSUMER_KEY = "3MVG9-test-consumer-key"
@@ -227,3 +231,18 @@ class Browser:
 def never_comes_back(url: str) -> bool:
     """A browser whose user walks away."""
     return True
+
+
+@pytest.fixture
+def salesforce() -> Iterator[FakeSalesforceLogin]:
+    """A fake Salesforce login service, running for the test."""
+    server = FakeSalesforceLogin()
+    server.start()
+    yield server
+    server.stop()
+
+
+@pytest.fixture
+def no_script_token(monkeypatch: pytest.MonkeyPatch) -> None:
+    """No $AM_DESKTOP_CRM_TOKEN from the environment: sign-in is what is tested."""
+    monkeypatch.delenv(credentials.ENVIRONMENT, raising=False)

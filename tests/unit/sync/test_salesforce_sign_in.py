@@ -5,7 +5,6 @@ from __future__ import annotations
 
 import logging
 import webbrowser
-from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 from urllib.parse import parse_qs, urlsplit
@@ -35,18 +34,7 @@ from tests.support.fake_salesforce_login import (
     never_comes_back,
 )
 
-
-@pytest.fixture
-def salesforce() -> Iterator[FakeSalesforceLogin]:
-    server = FakeSalesforceLogin()
-    server.start()
-    yield server
-    server.stop()
-
-
-@pytest.fixture(autouse=True)
-def _no_script_token(monkeypatch: pytest.MonkeyPatch) -> None:
-    monkeypatch.delenv(credentials.ENVIRONMENT, raising=False)
+pytestmark = pytest.mark.usefixtures("no_script_token")
 
 
 def app_of(server: FakeSalesforceLogin, key: str = CONSUMER_KEY) -> SalesforceApp:
